@@ -1,0 +1,1 @@
+"""CRM Coach: a Slack bot that coaches managers to use their CRM."""

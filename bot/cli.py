@@ -1,0 +1,85 @@
+"""`crmcoach` command line: every process and admin task starts here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.store.migrations import SchemaOutdatedError
+
+log = logging.getLogger("bot.cli")
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the person at the terminal can fix; printed without a traceback."""
+
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+        _configure_logging(settings.log_level)
+        result: int = args.run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        code, message = _explain(exc)
+        print(message, file=sys.stderr)
+        return code
+    return result
+
+
+def _explain(exc: Exception) -> tuple[int, str]:
+    """Exit code and one readable message for what went wrong; unexpected errors are logged in full."""
+    if isinstance(exc, ConfigError | SchemaOutdatedError):
+        return EXIT_USAGE, str(exc)
+    if isinstance(exc, UserError):
+        return EXIT_USAGE, f"crmcoach: {exc}"
+    log.debug("failure", exc_info=exc)
+    if isinstance(exc, OperationalError):
+        return EXIT_FAILURE, f"crmcoach: cannot reach the database ({_first_line(exc)}). Check DATABASE_URL."
+    if isinstance(exc, SQLAlchemyError):
+        hint = "Is the schema current? Run `crmcoach db upgrade`."
+        return EXIT_FAILURE, f"crmcoach: database error ({_first_line(exc)}). {hint}"
+    log.error("unexpected error", exc_info=exc)
+    return EXIT_FAILURE, "crmcoach: unexpected error (details above; LOG_LEVEL=DEBUG shows more)."
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
+
+
+def _parser() -> argparse.ArgumentParser:
+    from bot.cli_commands import register_all
+
+    parser = argparse.ArgumentParser(
+        prog="crmcoach", description="CRM Coach: coaching managers to use their CRM, in Slack."
+    )
+    register_all(parser.add_subparsers(title="commands", metavar="COMMAND"))
+    return parser
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""`/crmcoach stats`: the asking manager's own pipeline numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.coaching.identity import ManagerIdentity, resolve_manager
+from bot.container import Container
+from bot.crm.base import ManagerStats
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    identity: ManagerIdentity
+    stats: ManagerStats
+
+
+def my_stats(*, container: Container, team_id: str, slack_user_id: str, now: datetime) -> StatsReport:
+    """Raises IdentityProblem when the user is not linked to the CRM, CRMError when the CRM fails."""
+    identity = resolve_manager(
+        sessions=container.sessions,
+        slack=container.slack,
+        crm=container.crm,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        now=now,
+    )
+    return StatsReport(identity=identity, stats=container.crm.manager_stats(identity.crm_owner_id, now=now))

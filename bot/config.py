@@ -1,0 +1,125 @@
+"""Settings: the only place the environment (and .env) is read."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CRMConnectorName = Literal["demo"]
+
+# How to fix each setting, shown next to the field name when it is missing or invalid.
+FIX_HINTS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's 'OAuth & Permissions' page",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's 'Basic Information' page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, or leave it unset to use HTTP",
+    "SLACK_API_URL": "the Slack Web API base URL ending in /api/ (default https://slack.com/api/)",
+    "DATABASE_URL": "a SQLAlchemy URL, e.g. sqlite:///crmcoach.db or postgresql+psycopg://user@host/db",
+    "CRM_CONNECTOR": "one of: demo",
+    "PORT": "a TCP port number between 1 and 65535",
+    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
+    "CRMCOACH_STALE_DAYS": "a whole number of days between 1 and 365",
+}
+
+
+class ConfigError(Exception):
+    """Settings are missing or invalid; `problems` maps each env var to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = ["CRM Coach cannot start: please fix these settings (environment or .env file):"]
+        for name, problem in self.problems.items():
+            hint = FIX_HINTS.get(name)
+            lines.append(f"  - {name}: {problem}" + (f"; set it to {hint}" if hint else ""))
+        return "\n".join(lines)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///crmcoach.db"
+    crm_connector: CRMConnectorName = "demo"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    crmcoach_stale_days: int = Field(default=14, ge=1, le=365)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_prefix(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_prefix(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("only sqlite:/// and postgresql+psycopg:// URLs are supported")
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            # psycopg 3 is the driver we ship; plain URLs would ask SQLAlchemy for psycopg2.
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Raise ConfigError unless the settings needed to talk to Slack are present."""
+        problems: dict[str, str] = {}
+        if self.slack_bot_token is None:
+            problems["SLACK_BOT_TOKEN"] = "missing"  # noqa: S105 - a message, not a password
+        if self.slack_signing_secret is None and not self.socket_mode:
+            problems["SLACK_SIGNING_SECRET"] = "missing (needed for HTTP mode)"  # noqa: S105
+        if problems:
+            raise ConfigError(problems)
+
+    def bot_token(self) -> str:
+        self.require_slack()
+        assert self.slack_bot_token is not None
+        return self.slack_bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's errors into one ConfigError naming every bad field."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "settings"
+            problems[field.upper()] = _short_message(error["msg"])
+        raise ConfigError(problems) from None
+
+
+def _short_message(message: str) -> str:
+    return message.removeprefix("Value error, ")

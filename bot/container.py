@@ -1,0 +1,61 @@
+"""Everything the app needs, built once from Settings and handed to services explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.crm.base import CRMConnector
+from bot.crm.registry import build_connector
+from bot.store.db import make_engine, make_session_factory
+
+SLACK_TIMEOUT_SECONDS = 10
+
+
+def slack_retry_handlers() -> list[RetryHandler]:
+    """Slack answers 429 with Retry-After and sometimes 5xx; slack_sdk retries neither by default."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    slack: WebClient
+    crm: CRMConnector
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def build_container(settings: Settings, *, engine: Engine | None = None) -> Container:
+    engine = engine or make_engine(settings.database_url)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    slack = WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=SLACK_TIMEOUT_SECONDS,
+        retry_handlers=slack_retry_handlers(),
+    )
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        slack=slack,
+        crm=build_connector(settings, engine=engine),
+    )

@@ -1,0 +1,99 @@
+"""The one interface every CRM connector implements, and the models it speaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A CRM user who owns deals; managers are owners with direct reports."""
+
+    crm_id: str
+    email: str
+    name: str
+    manager_crm_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionDeal:
+    """A deal worth the manager's attention, and why it is listed."""
+
+    deal_id: str
+    name: str
+    owner_name: str
+    amount: Decimal
+    reasons: tuple[str, ...]  # stale | no_next_step | overdue
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerStats:
+    """Pipeline numbers for a manager and their direct reports, as of `fetched_at`."""
+
+    owner: Owner
+    team_size: int  # direct reports, the manager not included
+    open_deals: int
+    open_value: Decimal
+    currency: str
+    stale_deals: int
+    deals_without_next_step: int
+    overdue_close_dates: int
+    activities_7d_manager: int
+    activities_7d_team: int
+    won_90d: int
+    lost_90d: int
+    stale_days: int
+    fetched_at: datetime
+    source: str  # human name of the CRM, e.g. "Demo CRM"
+    attention: tuple[AttentionDeal, ...] = field(default_factory=tuple)
+
+
+class CRMError(Exception):
+    """A CRM problem with a short explanation fit to show a user (`user_message`)."""
+
+    kind = "error"
+
+    def __init__(self, user_message: str, *, detail: str | None = None) -> None:
+        super().__init__(detail or user_message)
+        self.user_message = user_message
+
+
+class CRMAuthError(CRMError):
+    kind = "auth"
+
+
+class CRMPermissionError(CRMError):
+    kind = "permission"
+
+
+class CRMRateLimitedError(CRMError):
+    kind = "rate_limited"
+
+    def __init__(self, user_message: str, *, retry_after: float | None = None, detail: str | None = None):
+        super().__init__(user_message, detail=detail)
+        self.retry_after = retry_after
+
+
+class CRMUnavailableError(CRMError):
+    kind = "unavailable"
+
+
+class CRMNotFoundError(CRMError):
+    kind = "not_found"
+
+
+@runtime_checkable
+class CRMConnector(Protocol):
+    """What the coach needs from a CRM. Implementations raise CRMError subclasses only."""
+
+    @property
+    def display_name(self) -> str: ...
+
+    def find_owner_by_email(self, email: str) -> Owner | None: ...
+
+    def get_owner(self, crm_id: str) -> Owner: ...
+
+    def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats: ...

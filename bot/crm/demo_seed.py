@@ -1,0 +1,233 @@
+"""Deterministic demo data: a fictional sales org with managers, reps, deals and activities."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert
+
+from bot.store.models import DemoActivity, DemoDeal, DemoOwner
+
+# The first managers are named so the demo and the docs can refer to them.
+NAMED_MANAGERS = (
+    ("Anna", "Berger"),
+    ("James", "Miller"),
+    ("Sofia", "Rossi"),
+)
+FIRST_NAMES = (
+    "Lukas",
+    "Emma",
+    "Noah",
+    "Mia",
+    "Elias",
+    "Lena",
+    "Paul",
+    "Hannah",
+    "Jonas",
+    "Laura",
+    "Olivia",
+    "Liam",
+    "Ava",
+    "Ethan",
+    "Chloe",
+    "Mateo",
+    "Zoe",
+    "Felix",
+    "Clara",
+    "Leon",
+)
+LAST_NAMES = (
+    "Huber",
+    "Wagner",
+    "Gruber",
+    "Bauer",
+    "Schmid",
+    "Novak",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "King",
+    "Wright",
+    "Hill",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+)
+COMPANIES = (
+    "Alpenglanz",
+    "Brightwater",
+    "Donau Logistik",
+    "Everfield",
+    "Fjordline",
+    "Granite Peak",
+    "Harbor & Co",
+    "Isarwerk",
+    "Juniper Labs",
+    "Kaiser Bau",
+    "Lindenhof",
+    "Meridian Foods",
+    "Nordlicht Energie",
+    "Oakridge",
+    "Pinnacle Print",
+    "Quellwasser",
+    "Riverside Health",
+    "Sonnberg",
+)
+PRODUCTS = ("Renewal", "Expansion", "Pilot", "Rollout", "Upgrade", "Service contract")
+STAGES = ("qualification", "discovery", "proposal", "negotiation", "commit")
+NEXT_STEPS = (
+    "Send proposal",
+    "Book demo with IT",
+    "Call CFO about budget",
+    "Workshop on requirements",
+    "Follow up on pricing",
+    "Agree on pilot scope",
+    "Reference call",
+)
+ACTIVITY_KINDS = ("call", "meeting", "email", "task")
+BATCH = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SeedResult:
+    managers: int
+    reps: int
+    deals: int
+    activities: int
+
+
+def seed_demo(
+    engine: Engine,
+    *,
+    managers: int = 3,
+    reps_per_manager: int = 4,
+    deals: int = 240,
+    seed: int = 42,
+    as_of: datetime | None = None,
+) -> SeedResult:
+    """Replace the demo CRM's data. Same arguments (and as_of day) give the same data."""
+    if managers < 1 or reps_per_manager < 0 or deals < 0:
+        raise ValueError("managers must be at least 1; reps and deals cannot be negative")
+    anchor = (as_of or datetime.now(UTC)).replace(hour=8, minute=0, second=0, microsecond=0)
+    rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not security
+    owners = list(_owners(managers, reps_per_manager))
+    owner_ids = [owner["id"] for owner in owners]
+    activities = 0
+    with engine.begin() as connection:
+        for table in (DemoActivity, DemoDeal, DemoOwner):
+            connection.execute(delete(table))
+        # Managers first: reps reference them.
+        connection.execute(insert(DemoOwner), owners)
+        deal_rows: list[dict[str, Any]] = []
+        activity_rows: list[dict[str, Any]] = []
+        for deal_id in range(1, deals + 1):
+            deal, deal_activities = _deal(rng, deal_id, owner_ids, anchor)
+            deal_rows.append(deal)
+            activity_rows.extend(deal_activities)
+            if len(deal_rows) >= BATCH:
+                activities += _flush(connection, deal_rows, activity_rows)
+        activities += _flush(connection, deal_rows, activity_rows)
+    return SeedResult(managers, managers * reps_per_manager, deals, activities)
+
+
+def demo_manager_email(index: int) -> str:
+    """E-mail of the index-th demo manager (0-based), e.g. for linking a Slack user."""
+    first, last = _manager_name(index)
+    return _email(first, last, index, "m")
+
+
+def _flush(connection: Any, deals: list[dict[str, Any]], activities: list[dict[str, Any]]) -> int:
+    if deals:
+        connection.execute(insert(DemoDeal), deals)
+    if activities:
+        connection.execute(insert(DemoActivity), activities)
+    count = len(activities)
+    deals.clear()
+    activities.clear()
+    return count
+
+
+def _manager_name(index: int) -> tuple[str, str]:
+    if index < len(NAMED_MANAGERS):
+        return NAMED_MANAGERS[index]
+    return FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+
+
+def _email(first: str, last: str, index: int, role: str) -> str:
+    suffix = "" if role == "m" and index < len(NAMED_MANAGERS) else f".{role}{index}"
+    return f"{first}.{last}{suffix}@example.com".lower()
+
+
+def _owners(managers: int, reps_per_manager: int) -> Iterator[dict[str, Any]]:
+    for m in range(managers):
+        first, last = _manager_name(m)
+        yield {
+            "id": f"M{m + 1:05d}",
+            "email": _email(first, last, m, "m"),
+            "name": f"{first} {last}",
+            "manager_id": None,
+        }
+    for m in range(managers):
+        for r in range(reps_per_manager):
+            index = m * reps_per_manager + r
+            first = FIRST_NAMES[index % len(FIRST_NAMES)]
+            last = LAST_NAMES[(index * 7 + 3) % len(LAST_NAMES)]
+            yield {
+                "id": f"R{index + 1:06d}",
+                "email": _email(first, last, index, "r"),
+                "name": f"{first} {last}",
+                "manager_id": f"M{m + 1:05d}",
+            }
+
+
+def _deal(
+    rng: random.Random, deal_id: int, owner_ids: list[str], anchor: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    owner_id = rng.choice(owner_ids)
+    created = anchor - timedelta(days=rng.randint(1, 180), hours=rng.randint(0, 9))
+    roll = rng.random()
+    status = "open" if roll < 0.7 else ("won" if roll < 0.85 else "lost")
+    closed_at = None if status == "open" else min(anchor, created + timedelta(days=rng.randint(5, 120)))
+    close_date: date = (anchor + timedelta(days=rng.randint(-30, 90))).date()
+    if closed_at is not None:
+        close_date = closed_at.date()
+    # Managers log less than their reps: exactly the gap the coach works on.
+    max_touches = 2 if owner_id.startswith("M") else 6
+    touches = sorted(
+        (
+            created + timedelta(days=rng.randint(0, max(0, (anchor - created).days)), hours=rng.randint(0, 8))
+            for _ in range(rng.randint(0, max_touches))
+        ),
+    )
+    touches = [touch for touch in touches if touch <= anchor]
+    company = rng.choice(COMPANIES)
+    deal = {
+        "id": deal_id,
+        "owner_id": owner_id,
+        "name": f"{company} – {rng.choice(PRODUCTS)}",
+        "company": company,
+        "amount": Decimal(rng.randrange(2_000, 150_000, 500)),
+        "currency": "EUR",
+        "stage": rng.choice(STAGES) if status == "open" else "closed",
+        "status": status,
+        "close_date": close_date,
+        "next_step": rng.choice(NEXT_STEPS) if rng.random() < 0.7 else None,
+        "created_at": created,
+        "last_activity_at": touches[-1] if touches else None,
+        "closed_at": closed_at,
+    }
+    activities = [
+        {"owner_id": owner_id, "deal_id": deal_id, "kind": rng.choice(ACTIVITY_KINDS), "occurred_at": touch}
+        for touch in touches
+    ]
+    return deal, activities

@@ -1,0 +1,89 @@
+"""`crmcoach demo`: the real app end to end, with Slack replaced by a local stand-in.
+
+Seeds the demo CRM into an embedded SQLite file, serves the real WSGI app on a local port,
+sends signed `/crmcoach` requests as Slack would, and prints what each manager would see.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bot.config import load_settings
+from bot.container import build_container
+from bot.crm.demo_seed import demo_manager_email, seed_demo
+from bot.slack.app import build_app
+from bot.standins.local_server import local_server
+from bot.standins.render import message_panel
+from bot.standins.requests import post_signed, slash_command_body
+from bot.standins.slack import SlackStandIn
+from bot.store.migrations import ensure_schema
+from bot.web import EVENTS_PATH, build_wsgi
+
+DEMO_DIR = Path(".demo")
+SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the local stand-in's, not a real secret
+
+# (Slack user, name, e-mail, tz, Slack locale, what they type)
+SCRIPT = (
+    ("U0ANNA", "Anna Berger", demo_manager_email(0), "Europe/Vienna", "de-DE", ("help", "stats")),
+    ("U0JAMES", "James Miller", demo_manager_email(1), "America/New_York", "en-US", ("stats",)),
+    ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),
+)
+
+
+def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
+    console = console or Console()
+    DEMO_DIR.mkdir(exist_ok=True)
+    database = DEMO_DIR / "crmcoach-demo.db"
+    for leftover in DEMO_DIR.glob("crmcoach-demo.db*"):
+        leftover.unlink()
+    with SlackStandIn(team_id="T0DEMO", team_name="Demo Org") as slack:
+        for user_id, name, email, tz, locale, _ in SCRIPT:
+            slack.add_user(user_id, name=name, email=email, tz=tz, locale=locale)
+        settings = load_settings(
+            database_url=f"sqlite:///{database}",
+            slack_bot_token=slack.bot_token,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_app_token=None,
+            slack_api_url=slack.api_url,
+            crm_connector="demo",
+        )
+        container = build_container(settings)
+        ensure_schema(container.engine)
+        seeded = seed_demo(container.engine)
+        console.rule("[bold]CRM Coach demo")
+        console.print(
+            f"Demo CRM: {seeded.managers} managers, {seeded.reps} reps, {seeded.deals} deals, "
+            f"{seeded.activities} activities (SQLite: {database}). Slack is a local stand-in.\n"
+        )
+        app = build_app(settings, container)
+        with local_server(build_wsgi(app, engine=container.engine)) as base_url:
+            for user_id, name, _email, _tz, _locale, commands in SCRIPT:
+                for text in commands:
+                    _show_command(console, slack, base_url, user_id=user_id, name=name, text=text)
+        container.engine.dispose()
+    if not keep:
+        shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    console.rule("[bold green]Demo finished")
+    return 0
+
+
+def _show_command(
+    console: Console, slack: SlackStandIn, base_url: str, *, user_id: str, name: str, text: str
+) -> None:
+    console.print(f"[bold]{name}[/bold] types [cyan]/crmcoach {text}[/cyan]")
+    response_url = slack.response_url()
+    before = len(slack.calls_to("response_url"))
+    body = slash_command_body(team_id=slack.team_id, user_id=user_id, text=text, response_url=response_url)
+    ack = post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+    # Bolt acks plain text as a text/plain body and blocks as JSON; Slack shows either.
+    immediate: dict[str, Any] = ack.json() if ack.body.startswith("{") else {"text": ack.body}
+    if immediate.get("text") or immediate.get("blocks"):
+        console.print(message_panel(immediate, title=f"Slack shows {name} at once (only visible to them)"))
+    if immediate.get("blocks") is None:  # the full answer follows through the response_url
+        later = slack.wait_for("response_url", count=before + 1, timeout=15)[-1].params
+        console.print(message_panel(later, title=f"…a moment later (only visible to {name})"))
+    console.print()

@@ -1,0 +1,44 @@
+"""User-facing text in English and German, read from prompts/messages/<lang>.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from bot.paths import PROMPTS_DIR
+
+Language = Literal["en", "de"]
+LANGUAGES: tuple[Language, ...] = ("en", "de")
+MESSAGES_DIR = PROMPTS_DIR / "messages"
+
+
+def language_for(preferred: str | None, slack_locale: str | None) -> Language:
+    """The manager's own choice wins; otherwise German for a de-* Slack locale, else English."""
+    for candidate in (preferred, slack_locale):
+        if candidate:
+            return "de" if candidate.lower().startswith("de") else "en"
+    return "en"
+
+
+@cache
+def catalog(language: Language, directory: Path = MESSAGES_DIR) -> dict[str, str]:
+    with (directory / f"{language}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def t(language: Language, key: str, **values: object) -> str:
+    """The message `key` in `language`, with {placeholders} filled from `values`."""
+    return catalog(language)[key].format(**values)
+
+
+def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = str(value).strip("\n")
+    return flat

@@ -1,0 +1,40 @@
+"""`crmcoach serve`: Bolt over HTTP under waitress, or Socket Mode when SLACK_APP_TOKEN is set."""
+
+from __future__ import annotations
+
+import logging
+
+import waitress
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+
+from bot.config import ConfigError, Settings
+from bot.container import build_container
+from bot.slack.app import build_app
+from bot.store.migrations import ensure_schema
+from bot.web import build_wsgi
+
+log = logging.getLogger(__name__)
+HTTP_THREADS = 8
+
+
+def serve(settings: Settings) -> None:
+    settings.require_slack()
+    container = build_container(settings)
+    ensure_schema(container.engine)
+    try:
+        app = build_app(settings, container)
+    except BoltError as exc:
+        raise ConfigError({"SLACK_BOT_TOKEN": f"Slack did not accept it ({exc})"}) from None
+    if settings.slack_app_token is not None:
+        log.info("starting in Socket Mode")
+        handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+        handler.start()  # type: ignore[no-untyped-call]
+        return
+    log.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)
+    waitress.serve(
+        build_wsgi(app, engine=container.engine),
+        host="0.0.0.0",  # noqa: S104 - a web process serves on every interface of its container
+        port=settings.port,
+        threads=HTTP_THREADS,
+    )

@@ -1,0 +1,155 @@
+"""Pure renderers: domain objects -> slack_sdk Block Kit models (validated on to_dict)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.crm.base import ManagerStats
+from bot.formatting import format_int, format_money, truncate
+from bot.i18n import Language, t
+from bot.slack import ids
+
+MESSAGE_BLOCK_LIMIT = 50
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+HEADER_TEXT_LIMIT = 150
+
+
+def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
+    """A message payload; raises SlackObjectFormationError when Slack would reject the blocks."""
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:
+        raise ValueError(f"{len(blocks)} blocks exceed Slack's {MESSAGE_BLOCK_LIMIT} per message")
+    return {"text": truncate(fallback, SECTION_TEXT_LIMIT), "blocks": [block.to_dict() for block in blocks]}
+
+
+def help_blocks(language: Language, *, unknown_command: str | None = None) -> list[Block]:
+    blocks: list[Block] = []
+    if unknown_command is not None:
+        hint = t(language, "unknown.hint", command=truncate(unknown_command, 60))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=hint)))
+    blocks += [
+        HeaderBlock(text=t(language, "help.title")),
+        SectionBlock(text=MarkdownTextObject(text=t(language, "help.intro"))),
+        SectionBlock(text=MarkdownTextObject(text=t(language, "help.commands"))),
+        ContextBlock(elements=[MarkdownTextObject(text=t(language, "help.privacy"))]),
+    ]
+    return blocks
+
+
+def text_blocks(text: str) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))]
+
+
+def stats_blocks(stats: ManagerStats, language: Language) -> list[Block]:
+    first_name = stats.owner.name.split(" ")[0]
+    scope = (
+        t(language, "stats.scope_team", team_size=stats.team_size)
+        if stats.team_size
+        else t(language, "stats.scope_alone")
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "stats.title", name=first_name), HEADER_TEXT_LIMIT)),
+        ContextBlock(elements=[MarkdownTextObject(text=scope)]),
+    ]
+    if stats.open_deals == 0:
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=t(language, "stats.no_deals", crm=stats.source)))
+        )
+    else:
+        blocks.append(_stats_fields(stats, language))
+        blocks.append(DividerBlock())
+        blocks.append(_attention_section(stats, language))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_fetched_line(stats, language))]))
+    return blocks
+
+
+def home_view(language: Language) -> View:
+    blocks: list[Block] = [
+        HeaderBlock(text=t(language, "home.title")),
+        SectionBlock(text=MarkdownTextObject(text=t(language, "home.intro"))),
+        SectionBlock(text=MarkdownTextObject(text=t(language, "home.start"))),
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=t(language, "help.commands"))),
+        ContextBlock(elements=[MarkdownTextObject(text=t(language, "help.privacy"))]),
+    ]
+    return View(type="home", blocks=blocks)
+
+
+def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:
+    def n(value: int) -> str:
+        return format_int(value, language)
+
+    fields = [
+        t(
+            language,
+            "stats.open_deals",
+            count=n(stats.open_deals),
+            value=format_money(stats.open_value, stats.currency, language),
+        ),
+        t(language, "stats.stale", days=stats.stale_days, count=n(stats.stale_deals)),
+        t(language, "stats.no_next_step", count=n(stats.deals_without_next_step)),
+        t(language, "stats.overdue", count=n(stats.overdue_close_dates)),
+        t(
+            language,
+            "stats.activities",
+            mine=n(stats.activities_7d_manager),
+            team=n(stats.activities_7d_team),
+        ),
+        t(language, "stats.closed", won=n(stats.won_90d), lost=n(stats.lost_90d)),
+    ]
+    return SectionBlock(
+        block_id=ids.BLOCK_STATS_FIELDS,
+        fields=[MarkdownTextObject(text=truncate(field, FIELD_TEXT_LIMIT)) for field in fields],
+    )
+
+
+def _attention_section(stats: ManagerStats, language: Language) -> SectionBlock:
+    if not stats.attention:
+        return SectionBlock(text=MarkdownTextObject(text=t(language, "stats.no_attention")))
+    lines = [t(language, "stats.attention_title")]
+    for deal in stats.attention:
+        reasons = ", ".join(
+            t(language, f"reasons.{reason}", days=stats.stale_days) for reason in deal.reasons
+        )
+        lines.append(
+            t(
+                language,
+                "stats.attention_item",
+                name=truncate(_escape(deal.name), 80),
+                owner=truncate(_escape(deal.owner_name), 60),
+                amount=format_money(deal.amount, stats.currency, language),
+                reasons=reasons,
+            )
+        )
+    return SectionBlock(
+        block_id=ids.BLOCK_STATS_ATTENTION,
+        text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_TEXT_LIMIT)),
+    )
+
+
+def _fetched_line(stats: ManagerStats, language: Language) -> str:
+    return t(language, "stats.fetched", crm=stats.source, when=slack_date(stats.fetched_at, language))
+
+
+def slack_date(moment: datetime, language: Language) -> str:
+    """A <!date> token: Slack shows it in each reader's own timezone and format."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    pattern = "{date_short_pretty} {time}" if language == "en" else "{date_short_pretty}, {time}"
+    return f"<!date^{int(moment.timestamp())}^{pattern}|{fallback}>"
+
+
+def _escape(text: str) -> str:
+    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,1 @@
+"""Persistence: engine, models and queries."""

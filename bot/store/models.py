@@ -1,0 +1,132 @@
+"""Typed SQLAlchemy models. Bot state is scoped by Slack team_id; times are stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Always hands out aware UTC datetimes; SQLite would otherwise return naive ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Manager(Base):
+    """A Slack user we coach, and the CRM owner they are."""
+
+    __tablename__ = "managers"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"), index=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    crm_owner_id: Mapped[str | None] = mapped_column(String(64))
+    # "email" when matched automatically, "admin" when linked by hand (never overwritten by email).
+    link_source: Mapped[str | None] = mapped_column(String(16))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
+    # The manager's own language choice; wins over the Slack locale when set.
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- The demo CRM ----------------------------------------------------------------------------
+# These tables stand in for an external CRM (like HubSpot's objects), not for bot state, so
+# they are not scoped by Slack team: any workspace running CRM_CONNECTOR=demo reads them.
+
+
+class DemoOwner(Base):
+    __tablename__ = "demo_crm_owners"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("demo_crm_owners.id"), index=True)
+
+
+class DemoDeal(Base):
+    __tablename__ = "demo_crm_deals"
+    __table_args__ = (Index("ix_demo_crm_deals_owner_status", "owner_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("demo_crm_owners.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    company: Mapped[str] = mapped_column(String(255))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    stage: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(8))  # open | won | lost
+    close_date: Mapped[date] = mapped_column(Date)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DemoActivity(Base):
+    __tablename__ = "demo_crm_activities"
+    __table_args__ = (Index("ix_demo_crm_activities_owner_time", "owner_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("demo_crm_owners.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("demo_crm_deals.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # call | meeting | email | task
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,163 @@
+"""Shared fixtures: databases (SQLite always, Postgres when configured), Slack stand-in, app server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.container import Container, build_container
+from bot.crm.demo_seed import seed_demo
+from bot.slack.app import build_app
+from bot.standins.local_server import start_local_server
+from bot.standins.slack import SlackStandIn
+from bot.store.db import make_engine
+from bot.store.migrations import upgrade
+from bot.store.models import Base
+from bot.web import build_wsgi
+
+POSTGRES_URL = os.environ.get("CRMCOACH_TEST_POSTGRES_URL")
+SIGNING_SECRET = "test-signing-secret"
+# A fixed "now" makes stale/overdue counts reproducible; seeding uses the same anchor.
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(
+            not POSTGRES_URL, reason="set CRMCOACH_TEST_POSTGRES_URL to run on Postgres"
+        ),
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def _sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine() -> Iterator[Engine]:
+    """A throwaway database on the configured server, migrated once per test session."""
+    assert POSTGRES_URL
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"crmcoach_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated, empty database on each backend."""
+    engine: Engine = request.getfixturevalue(f"_{request.param}_engine")
+    _empty(engine)
+    yield engine
+    _empty(engine)
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    seed_demo(engine, as_of=NOW)
+    return engine
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(team_id="T0TEST", team_name="Test Org") as standin:
+        standin.add_user(
+            "U0ANNA", name="Anna Berger", email="anna.berger@example.com", tz="Europe/Vienna", locale="de-DE"
+        )
+        standin.add_user(
+            "U0JAMES",
+            name="James Miller",
+            email="james.miller@example.com",
+            tz="America/New_York",
+            locale="en-US",
+        )
+        standin.add_user("U0PAT", name="Pat Newcomer", email="pat@example.org", locale="en-GB")
+        standin.add_user("U0NOMAIL", name="No Mail", email=None)
+        yield standin
+
+
+def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "slack_bot_token": slack.bot_token,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": None,
+        "slack_api_url": slack.api_url,
+        "crm_connector": "demo",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def container(seeded: Engine, slack: SlackStandIn) -> Container:
+    settings = make_settings(slack, seeded.url.render_as_string(hide_password=False))
+    built = build_container(settings, engine=seeded)
+    return Container(**{**_fields(built), "clock": lambda: NOW})
+
+
+def _fields(container: Container) -> dict[str, Any]:
+    return {name: getattr(container, name) for name in Container.__dataclass_fields__}
+
+
+ServerFactory = Callable[[Container], str]
+
+
+@pytest.fixture
+def serve() -> Iterator[ServerFactory]:
+    """Start the real WSGI app for a container under waitress on port 0; returns its base URL."""
+    servers: list[Any] = []
+
+    def start(container: Container) -> str:
+        app = build_app(container.settings, container)
+        base_url, server = start_local_server(build_wsgi(app, engine=container.engine))
+        servers.append(server)
+        return base_url
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def base_url(container: Container, serve: ServerFactory) -> str:
+    return serve(container)
+
+
+def replace(container: Container, **changes: Any) -> Container:
+    return Container(**{**_fields(container), **changes})
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,54 @@
+"""Helpers for scenario tests: send what Slack sends, read what Slack received."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.standins.requests import HttpResult, post_signed, slash_command_body
+from bot.standins.slack import SlackStandIn
+from bot.store.models import Manager
+from bot.web import EVENTS_PATH
+from tests.conftest import SIGNING_SECRET
+
+
+def command(
+    base_url: str,
+    slack: SlackStandIn,
+    user_id: str,
+    text: str,
+    *,
+    secret: str | None = SIGNING_SECRET,
+    timestamp: int | None = None,
+    response_key: str | None = None,
+) -> HttpResult:
+    body = slash_command_body(
+        team_id=slack.team_id, user_id=user_id, text=text, response_url=slack.response_url(response_key)
+    )
+    return post_signed(base_url + EVENTS_PATH, body, secret=secret, timestamp=timestamp)
+
+
+def reply(slack: SlackStandIn, *, count: int = 1) -> dict[str, Any]:
+    """The count-th ephemeral reply posted to a response_url (waits for it)."""
+    return slack.wait_for("response_url", count=count)[count - 1].params
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Everything a person can read in a message: fallback text and every block's text."""
+    parts = [message.get("text") or ""]
+    for block in message.get("blocks") or []:
+        text = block.get("text")
+        if isinstance(text, dict):
+            parts.append(text.get("text", ""))
+        parts.extend(field["text"] for field in block.get("fields") or [])
+        parts.extend(
+            element.get("text", "") for element in block.get("elements") or [] if isinstance(element, dict)
+        )
+    return "\n".join(parts)
+
+
+def managers(engine: Engine) -> list[Manager]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Manager).order_by(Manager.slack_user_id)))

@@ -1,0 +1,56 @@
+"""The demo CRM seed and `crmcoach demo`, as a newcomer runs it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bot.crm.demo_seed import seed_demo
+from bot.demo import run_demo
+from bot.store.models import DemoActivity, DemoDeal, DemoOwner
+from tests.conftest import NOW
+
+
+def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
+    with Session(engine) as session:
+        return [
+            (d.id, d.owner_id, d.amount, d.status, d.close_date, d.next_step, d.last_activity_at)
+            for d in session.scalars(select(DemoDeal).order_by(DemoDeal.id))
+        ]
+
+
+def test_seeding_is_deterministic_and_replaces_old_data(engine: Engine) -> None:
+    seed_demo(engine, deals=120, as_of=NOW)
+    first = _snapshot(engine)
+    seed_demo(engine, deals=120, as_of=NOW)
+
+    assert _snapshot(engine) == first
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(DemoOwner)) == 3 + 12
+        assert session.scalar(select(func.count()).select_from(DemoDeal)) == 120
+        assert session.scalar(select(func.count()).select_from(DemoActivity)) > 0
+
+
+def test_bad_seed_sizes_are_refused(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        seed_demo(engine, managers=0)
+
+
+def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    output = io.StringIO()
+
+    assert run_demo(console=Console(file=output, width=120)) == 0
+
+    shown = output.getvalue()
+    assert "Was du mich fragen kannst" in shown  # Anna's help, in German
+    assert "Deine Pipeline, Anna" in shown
+    assert "Your pipeline, James" in shown and "Open deals" in shown
+    assert "crmcoach managers link --slack U0PAT" in shown
+    assert "I don't know forecast yet" in shown
+    assert not (tmp_path / ".demo").exists()  # cleaned up unless --keep
