@@ -7,6 +7,7 @@ import logging
 import waitress
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings
 from bot.container import build_container
@@ -29,7 +30,11 @@ def serve(settings: Settings) -> None:
     if settings.slack_app_token is not None:
         log.info("starting in Socket Mode")
         handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
-        handler.start()  # type: ignore[no-untyped-call]
+        try:
+            handler.start()  # type: ignore[no-untyped-call]
+        except SlackApiError as exc:
+            error = exc.response.get("error", "unknown_error")
+            raise ConfigError({"SLACK_APP_TOKEN": f"Slack did not accept it ({error})"}) from None
         return
     log.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)
     waitress.serve(

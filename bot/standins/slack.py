@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
 RESPONSE_URL_MAX_POSTS = 5
+APP_TOKEN_METHODS = {"apps.connections.open"}
 KNOWN_BLOCK_TYPES = {"section", "header", "context", "divider", "actions", "image", "input", "rich_text"}
 
 
@@ -44,6 +45,7 @@ class _Failure:
 @dataclass(slots=True)
 class SlackStandIn:
     bot_token: str = "xoxb-standin-token"  # noqa: S105 - the stand-in's own fake token
+    app_token: str = "xapp-standin-token"  # noqa: S105
     team_id: str = "T0STANDIN"
     team_name: str = "Stand-in Org"
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -160,7 +162,7 @@ class SlackStandIn:
         failure = self._take_failure(method)
         if failure is not None:
             status, body = _failure_response(failure)
-        elif auth != f"Bearer {self.bot_token}":
+        elif auth != f"Bearer {self.app_token if method in APP_TOKEN_METHODS else self.bot_token}":
             status, body = 200, {"ok": False, "error": "not_authed" if not auth else "invalid_auth"}
         else:
             handler = _API_METHODS.get(method)
@@ -271,7 +273,13 @@ def _chat_post_message(standin: SlackStandIn, params: dict[str, Any]) -> dict[st
     return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "text": params.get("text")}}
 
 
+def _apps_connections_open(standin: SlackStandIn, _params: dict[str, Any]) -> dict[str, Any]:
+    # No WebSocket server behind it: enough to check that Socket Mode is chosen and authenticated.
+    return {"ok": True, "url": "ws://127.0.0.1:1/link/?ticket=standin&app_id=A0CRMCOACH"}
+
+
 _API_METHODS: dict[str, Callable[[SlackStandIn, dict[str, Any]], dict[str, Any]]] = {
+    "apps.connections.open": _apps_connections_open,
     "auth.test": _auth_test,
     "users.info": _users_info,
     "views.publish": _views_publish,

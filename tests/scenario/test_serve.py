@@ -1,0 +1,91 @@
+"""`crmcoach serve`, started the way the Procfile starts it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.standins.requests import get
+from bot.standins.slack import SlackStandIn
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _env(slack: SlackStandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_URL"))}
+    env.update(
+        {
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
+            **extra,
+        }
+    )
+    return env
+
+
+def test_serve_answers_healthz_on_port(slack: SlackStandIn, tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=tmp_path,
+        env=_env(slack, tmp_path, PORT=str(port)),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline, status = time.monotonic() + 30, 0
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = get(f"http://127.0.0.1:{port}/healthz").status
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        assert slack.calls_to("auth.test")  # the token was checked at start-up
+        assert (tmp_path / "serve.db").exists()  # the embedded database was created and migrated
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_serve_with_a_rejected_bot_token_says_so(slack: SlackStandIn, tmp_path: Path) -> None:
+    env = _env(slack, tmp_path, SLACK_BOT_TOKEN="xoxb-revoked")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: Slack did not accept it" in result.stderr
+    assert "invalid_auth" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_socket_mode_is_used_when_an_app_token_is_set(
+    slack: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key, value in _env(slack, tmp_path, SLACK_APP_TOKEN="xapp-wrong").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["serve"]) == 2
+
+    assert "SLACK_APP_TOKEN: Slack did not accept it (invalid_auth)" in capsys.readouterr().err
+    assert len(slack.calls_to("apps.connections.open")) == 1
