@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-CRMConnectorName = Literal["demo"]
+CRMConnectorName = Literal["demo", "csv", "hubspot", "salesforce", "pipedrive"]
 
 # How to fix each setting, shown next to the field name when it is missing or invalid.
 FIX_HINTS: dict[str, str] = {
@@ -16,7 +17,19 @@ FIX_HINTS: dict[str, str] = {
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, or leave it unset to use HTTP",
     "SLACK_API_URL": "the Slack Web API base URL ending in /api/ (default https://slack.com/api/)",
     "DATABASE_URL": "a SQLAlchemy URL, e.g. sqlite:///crmcoach.db or postgresql+psycopg://user@host/db",
-    "CRM_CONNECTOR": "one of: demo",
+    "CRM_CONNECTOR": "one of: demo, csv, hubspot, salesforce, pipedrive",
+    "CRMCOACH_ROSTER_CSV": "the path of a CSV file with the columns email,manager_email",
+    "CRMCOACH_STATS_TTL_MINUTES": "how long fetched CRM numbers are reused, in minutes (1 to 10080)",
+    "CRM_TIMEOUT_SECONDS": "seconds to wait for one CRM request (1 to 120)",
+    "HUBSPOT_ACCESS_TOKEN": "a HubSpot private app access token (pat-…) with crm.objects.deals.read, "
+    "crm.objects.owners.read and the engagement read scopes",
+    "HUBSPOT_API_URL": "the HubSpot API base URL (default https://api.hubapi.com)",
+    "HUBSPOT_REQUESTS_PER_10S": "your HubSpot tier's burst limit: 100 (Free/Starter) or 190 (Pro/Enterprise)",
+    "SALESFORCE_INSTANCE_URL": "your org's instance URL, e.g. https://yourorg.my.salesforce.com",
+    "SALESFORCE_ACCESS_TOKEN": "an OAuth access token, or SALESFORCE_USERNAME + _PASSWORD + _SECURITY_TOKEN",
+    "SALESFORCE_USERNAME": "the integration user's Salesforce username",
+    "PIPEDRIVE_API_TOKEN": "a Pipedrive API token (Personal preferences → API)",
+    "PIPEDRIVE_API_URL": "your company's Pipedrive URL, e.g. https://yourcompany.pipedrive.com",
     "PORT": "a TCP port number between 1 and 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "CRMCOACH_STALE_DAYS": "a whole number of days between 1 and 365",
@@ -50,6 +63,27 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     crmcoach_stale_days: int = Field(default=14, ge=1, le=365)
+    crmcoach_roster_csv: Path | None = None
+    crmcoach_stats_ttl_minutes: int = Field(default=60, ge=1, le=10080)
+    crm_timeout_seconds: float = Field(default=10.0, ge=1, le=120)
+
+    # HubSpot (CRM v3)
+    hubspot_access_token: SecretStr | None = None
+    hubspot_api_url: str = "https://api.hubapi.com"
+    hubspot_requests_per_10s: int = Field(default=100, ge=1, le=1000)
+
+    # Salesforce (REST via simple-salesforce): an access token, or username + password + security token
+    salesforce_instance_url: str | None = None
+    salesforce_access_token: SecretStr | None = None
+    salesforce_username: str | None = None
+    salesforce_password: SecretStr | None = None
+    salesforce_security_token: SecretStr | None = None
+    salesforce_domain: str = "login"
+    salesforce_api_version: str = "62.0"
+
+    # Pipedrive (REST v2 where it exists, v1 otherwise)
+    pipedrive_api_token: SecretStr | None = None
+    pipedrive_api_url: str = "https://api.pipedrive.com"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -97,9 +131,25 @@ class Settings(BaseSettings):
         """Raise ConfigError unless the settings needed to talk to Slack are present."""
         problems: dict[str, str] = {}
         if self.slack_bot_token is None:
-            problems["SLACK_BOT_TOKEN"] = "missing"  # noqa: S105 - a message, not a password
+            problems["SLACK_BOT_TOKEN"] = "missing"
         if self.slack_signing_secret is None and not self.socket_mode:
-            problems["SLACK_SIGNING_SECRET"] = "missing (needed for HTTP mode)"  # noqa: S105
+            problems["SLACK_SIGNING_SECRET"] = "missing (needed for HTTP mode)"
+        if problems:
+            raise ConfigError(problems)
+
+    def require_crm(self) -> None:
+        """Raise ConfigError unless the chosen CRM connector has what it needs to connect."""
+        problems: dict[str, str] = {}
+        if self.crm_connector == "hubspot" and self.hubspot_access_token is None:
+            problems["HUBSPOT_ACCESS_TOKEN"] = "missing (CRM_CONNECTOR=hubspot)"
+        if self.crm_connector == "pipedrive" and self.pipedrive_api_token is None:
+            problems["PIPEDRIVE_API_TOKEN"] = "missing (CRM_CONNECTOR=pipedrive)"
+        if self.crm_connector == "salesforce":
+            if self.salesforce_access_token is not None and not self.salesforce_instance_url:
+                problems["SALESFORCE_INSTANCE_URL"] = "missing (needed with SALESFORCE_ACCESS_TOKEN)"
+            password_login = self.salesforce_username and self.salesforce_password
+            if self.salesforce_access_token is None and not password_login:
+                problems["SALESFORCE_ACCESS_TOKEN"] = "missing (CRM_CONNECTOR=salesforce)"
         if problems:
             raise ConfigError(problems)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
+
+DealStatus = Literal["open", "won", "lost"]
+AttentionReason = Literal["stale", "no_next_step", "overdue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +22,47 @@ class Owner:
 
 
 @dataclass(frozen=True, slots=True)
+class DealRecord:
+    """A deal as any CRM reports it, normalised. Times are aware UTC datetimes."""
+
+    deal_id: str
+    name: str
+    owner_id: str | None
+    amount: Decimal
+    currency: str
+    status: DealStatus
+    close_date: date | None
+    next_step: str | None
+    created_at: datetime
+    last_activity_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    """A logged call, meeting, e-mail or task, normalised."""
+
+    activity_id: str
+    owner_id: str | None
+    occurred_at: datetime
+    deal_id: str | None = None
+    kind: str = "task"
+
+
+@dataclass(frozen=True, slots=True)
+class CRMSnapshot:
+    """What one pass over a CRM returns: owners, the deals that matter, recent activities.
+
+    deals: every open deal plus deals closed in the last 90 days; activities: the last 7 days.
+    """
+
+    owners: tuple[Owner, ...]
+    deals: tuple[DealRecord, ...]
+    activities: tuple[ActivityRecord, ...]
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AttentionDeal:
     """A deal worth the manager's attention, and why it is listed."""
 
@@ -26,7 +70,7 @@ class AttentionDeal:
     name: str
     owner_name: str
     amount: Decimal
-    reasons: tuple[str, ...]  # stale | no_next_step | overdue
+    reasons: tuple[AttentionReason, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +131,24 @@ class CRMNotFoundError(CRMError):
 
 @runtime_checkable
 class CRMConnector(Protocol):
-    """What the coach needs from a CRM. Implementations raise CRMError subclasses only."""
+    """What the coach needs from a CRM. Implementations raise CRMError subclasses only.
+
+    A manager's team is the owners whose manager_crm_id is the manager's crm_id.
+    """
 
     @property
     def display_name(self) -> str: ...
+
+    def list_owners(self) -> list[Owner]: ...
 
     def find_owner_by_email(self, email: str) -> Owner | None: ...
 
     def get_owner(self, crm_id: str) -> Owner: ...
 
-    def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats: ...
+    def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
+        """One manager and their direct reports: few requests, for an interactive answer."""
+        ...
+
+    def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
+        """Every owner who has direct reports, in one bulk pass (the weekly run)."""
+        ...

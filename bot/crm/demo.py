@@ -1,28 +1,58 @@
-"""Demo CRM connector: a fictional sales org in the local database, aggregated in SQL."""
+"""Local CRM connector (demo data or a CSV import): the local_crm tables, aggregated in SQL."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, case, func, literal, or_, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from bot.crm.base import AttentionDeal, CRMNotFoundError, CRMUnavailableError, ManagerStats, Owner
+from bot.crm.aggregate import ACTIVITY_WINDOW, ATTENTION_LIMIT, CLOSED_WINDOW, DEFAULT_CURRENCY
+from bot.crm.base import (
+    AttentionDeal,
+    AttentionReason,
+    CRMNotFoundError,
+    CRMUnavailableError,
+    ManagerStats,
+    Owner,
+)
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 
-ATTENTION_LIMIT = 5
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+REASONS: tuple[AttentionReason, ...] = ("stale", "no_next_step", "overdue")
+
+
+@dataclass(slots=True)
+class _Counts:
+    open_deals: int = 0
+    open_value: Decimal = Decimal(0)
+    stale: int = 0
+    no_next_step: int = 0
+    overdue: int = 0
+    won: int = 0
+    lost: int = 0
+    activities: int = 0
+    currency: str | None = None
 
 
 class DemoConnector:
-    """Reads the demo_crm_* tables written by `crmcoach seed-demo`."""
+    """Reads the tables written by `crmcoach seed-demo` (or a CSV import); one SQL pass per question."""
 
-    display_name = "Demo CRM"
-
-    def __init__(self, engine: Engine, *, stale_days: int = 14) -> None:
+    def __init__(self, engine: Engine, *, stale_days: int = 14, display_name: str = "Demo CRM") -> None:
         self._engine = engine
         self._stale_days = stale_days
+        self.display_name = display_name
+
+    def list_owners(self) -> list[Owner]:
+        with self._session() as session:
+            return [_owner(row) for row in session.scalars(select(DemoOwner).order_by(DemoOwner.id))]
 
     def find_owner_by_email(self, email: str) -> Owner | None:
         with self._session() as session:
@@ -39,91 +69,156 @@ class DemoConnector:
             return _owner(row)
 
     def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
+        self.get_owner(crm_id)
+        return self._stats(now, manager_ids=[crm_id])[crm_id]
+
+    def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
+        return self._stats(now, manager_ids=None)
+
+    # --- one pass: grouped counts per owner, then rolled up per manager ----------------------
+    def _stats(self, now: datetime, *, manager_ids: Sequence[str] | None) -> dict[str, ManagerStats]:
         with self._session() as session:
-            owner_row = session.get(DemoOwner, crm_id)
-            if owner_row is None:
-                raise CRMNotFoundError(f"The {self.display_name} has no user with id {crm_id}.")
-            reports = select(DemoOwner.id).where(DemoOwner.manager_id == crm_id)
-            team_size = session.scalar(select(func.count()).select_from(reports.subquery())) or 0
-            in_scope = or_(DemoDeal.owner_id == crm_id, DemoDeal.owner_id.in_(reports))
-            flags = _deal_flags(now, self._stale_days)
-
-            open_row = session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(func.sum(DemoDeal.amount), 0),
-                    func.coalesce(func.sum(case((flags["stale"], 1), else_=0)), 0),
-                    func.coalesce(func.sum(case((flags["no_next_step"], 1), else_=0)), 0),
-                    func.coalesce(func.sum(case((flags["overdue"], 1), else_=0)), 0),
-                    func.min(DemoDeal.currency),
-                ).where(in_scope, DemoDeal.status == "open")
-            ).one()
-            closed = dict(
-                session.execute(
-                    select(DemoDeal.status, func.count())
-                    .where(in_scope, DemoDeal.status.in_(["won", "lost"]))
-                    .where(DemoDeal.closed_at >= now - timedelta(days=90))
-                    .group_by(DemoDeal.status)
-                ).all()
+            owners = {row.id: _owner(row) for row in session.scalars(select(DemoOwner))}
+            teams: dict[str, list[str]] = defaultdict(list)
+            for owner in owners.values():
+                if owner.manager_crm_id:
+                    teams[owner.manager_crm_id].append(owner.crm_id)
+            wanted = list(manager_ids) if manager_ids is not None else sorted(teams)
+            scope = None if manager_ids is None else [m for m in wanted for m in (m, *teams.get(m, []))]
+            counts = self._counts(session, now, scope)
+            attention = self._attention(session, now, wanted, scope)
+        return {
+            manager_id: self._combine(
+                owners[manager_id], teams.get(manager_id, []), counts=counts, attention=attention, now=now
             )
-            activity_scope = or_(DemoActivity.owner_id == crm_id, DemoActivity.owner_id.in_(reports))
-            by_manager = case((DemoActivity.owner_id == crm_id, 1), else_=0)
-            activities_row = session.execute(
-                select(func.coalesce(func.sum(by_manager), 0), func.count()).where(
-                    activity_scope, DemoActivity.occurred_at >= now - timedelta(days=7)
-                )
-            ).one()
-            attention = self._attention(session, in_scope, flags)
+            for manager_id in wanted
+        }
 
+    def _counts(self, session: Session, now: datetime, scope: list[str] | None) -> dict[str, _Counts]:
+        flags = _flags(now, self._stale_days)
+        counts: dict[str, _Counts] = defaultdict(_Counts)
+        open_deals = _scoped(
+            select(
+                DemoDeal.owner_id,
+                func.count(),
+                func.sum(DemoDeal.amount),
+                *(func.sum(case((flags[reason], 1), else_=0)) for reason in REASONS),
+                func.min(DemoDeal.currency),
+            ).where(DemoDeal.status == "open"),
+            DemoDeal.owner_id,
+            scope,
+        )
+        for owner_id, n, value, stale, no_step, overdue, currency in session.execute(
+            open_deals.group_by(DemoDeal.owner_id)
+        ):
+            c = counts[owner_id]
+            c.open_deals, c.open_value, c.currency = n, Decimal(value or 0), currency
+            c.stale, c.no_next_step, c.overdue = int(stale), int(no_step), int(overdue)
+        closed = _scoped(
+            select(DemoDeal.owner_id, DemoDeal.status, func.count()).where(
+                DemoDeal.status.in_(["won", "lost"]), DemoDeal.closed_at >= now - CLOSED_WINDOW
+            ),
+            DemoDeal.owner_id,
+            scope,
+        )
+        for owner_id, status, n in session.execute(closed.group_by(DemoDeal.owner_id, DemoDeal.status)):
+            setattr(counts[owner_id], status, n)
+        activities = _scoped(
+            select(DemoActivity.owner_id, func.count()).where(
+                DemoActivity.occurred_at >= now - ACTIVITY_WINDOW, DemoActivity.occurred_at <= now
+            ),
+            DemoActivity.owner_id,
+            scope,
+        )
+        for owner_id, n in session.execute(activities.group_by(DemoActivity.owner_id)):
+            counts[owner_id].activities = n
+        return counts
+
+    def _attention(
+        self, session: Session, now: datetime, managers: list[str], scope: list[str] | None
+    ) -> dict[str, list[AttentionDeal]]:
+        """The worst open deals per manager, ranked in SQL (a window per manager)."""
+        flags = _flags(now, self._stale_days)
+        flag_values = [case((flags[reason], 1), else_=0) for reason in REASONS]
+        score = sum(flag_values, literal(0))
+        labelled = (value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True))
+        columns = (DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoOwner.name.label("owner_name"), *labelled)
+        base = select(*columns).join(DemoOwner, DemoOwner.id == DemoDeal.owner_id)
+        base = _scoped(base.where(DemoDeal.status == "open", score > 0), DemoDeal.owner_id, scope)
+        # A deal counts for its owner (when they manage) and for its owner's manager.
+        as_owner = base.add_columns(DemoDeal.owner_id.label("manager_id"), score.label("score"))
+        as_report = base.add_columns(DemoOwner.manager_id.label("manager_id"), score.label("score")).where(
+            DemoOwner.manager_id.is_not(None)
+        )
+        ranked = union_all(as_owner, as_report).subquery()
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=ranked.c.manager_id,
+                order_by=(ranked.c.score.desc(), ranked.c.amount.desc(), ranked.c.id),
+            )
+            .label("rank")
+        )
+        windowed = select(ranked, rank).where(ranked.c.manager_id.in_(managers)).subquery()
+        rows = session.execute(
+            select(windowed).where(windowed.c.rank <= ATTENTION_LIMIT).order_by(windowed.c.rank)
+        )
+        result: dict[str, list[AttentionDeal]] = defaultdict(list)
+        for row in rows.mappings():
+            reasons = tuple(reason for reason in REASONS if row[f"flag_{reason}"])
+            result[row["manager_id"]].append(
+                AttentionDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]), reasons)
+            )
+        return result
+
+    def _combine(
+        self,
+        manager: Owner,
+        reports: list[str],
+        *,
+        counts: dict[str, _Counts],
+        attention: dict[str, list[AttentionDeal]],
+        now: datetime,
+    ) -> ManagerStats:
+        everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
+        currency = next((c.currency for c in everyone if c.currency), DEFAULT_CURRENCY)
         return ManagerStats(
-            owner=_owner(owner_row),
-            team_size=int(team_size),
-            open_deals=int(open_row[0]),
-            open_value=Decimal(open_row[1]),
-            currency=open_row[5] or "EUR",
-            stale_deals=int(open_row[2]),
-            deals_without_next_step=int(open_row[3]),
-            overdue_close_dates=int(open_row[4]),
-            activities_7d_manager=int(activities_row[0]),
-            activities_7d_team=int(activities_row[1]) - int(activities_row[0]),
-            won_90d=int(closed.get("won", 0)),
-            lost_90d=int(closed.get("lost", 0)),
+            owner=manager,
+            team_size=len(reports),
+            open_deals=sum(c.open_deals for c in everyone),
+            open_value=sum((c.open_value for c in everyone), Decimal(0)),
+            currency=currency,
+            stale_deals=sum(c.stale for c in everyone),
+            deals_without_next_step=sum(c.no_next_step for c in everyone),
+            overdue_close_dates=sum(c.overdue for c in everyone),
+            activities_7d_manager=everyone[0].activities,
+            activities_7d_team=sum(c.activities for c in everyone[1:]),
+            won_90d=sum(c.won for c in everyone),
+            lost_90d=sum(c.lost for c in everyone),
             stale_days=self._stale_days,
             fetched_at=now,
             source=self.display_name,
-            attention=attention,
+            attention=tuple(attention.get(manager.crm_id, [])),
         )
 
-    def _attention(
-        self, session: Session, in_scope: ColumnElement[bool], flags: dict[str, ColumnElement[bool]]
-    ) -> tuple[AttentionDeal, ...]:
-        owner = aliased(DemoOwner)
-        flag_values = {name: case((flag, 1), else_=0) for name, flag in flags.items()}
-        score = sum(flag_values.values(), literal(0))
-        rows = session.execute(
-            select(DemoDeal.id, DemoDeal.name, DemoDeal.amount, owner.name, *flag_values.values())
-            .join(owner, owner.id == DemoDeal.owner_id)
-            .where(in_scope, DemoDeal.status == "open", score > 0)
-            .order_by(score.desc(), DemoDeal.amount.desc(), DemoDeal.id)
-            .limit(ATTENTION_LIMIT)
-        ).all()
-        names = list(flag_values)
-        return tuple(
-            AttentionDeal(
-                deal_id=str(row[0]),
-                name=row[1],
-                amount=Decimal(row[2]),
-                owner_name=row[3],
-                reasons=tuple(name for index, name in enumerate(names) if row[4 + index]),
-            )
-            for row in rows
-        )
-
-    def _session(self) -> _GuardedSession:
-        return _GuardedSession(self._engine, self.display_name)
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """Database errors surface as CRMUnavailableError, like any CRM outage."""
+        try:
+            with Session(self._engine) as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise CRMUnavailableError(
+                f"The {self.display_name} is not answering right now. Please try again in a minute.",
+                detail=str(exc),
+            ) from exc
 
 
-def _deal_flags(now: datetime, stale_days: int) -> dict[str, ColumnElement[bool]]:
+def _scoped(query: AnySelect, column: Any, scope: list[str] | None) -> AnySelect:
+    return query if scope is None else query.where(column.in_(scope))
+
+
+def _flags(now: datetime, stale_days: int) -> dict[AttentionReason, ColumnElement[bool]]:
     last_touch = func.coalesce(DemoDeal.last_activity_at, DemoDeal.created_at)
     return {
         "stale": last_touch < now - timedelta(days=stale_days),
@@ -134,22 +229,3 @@ def _deal_flags(now: datetime, stale_days: int) -> dict[str, ColumnElement[bool]
 
 def _owner(row: DemoOwner) -> Owner:
     return Owner(crm_id=row.id, email=row.email, name=row.name, manager_crm_id=row.manager_id)
-
-
-class _GuardedSession:
-    """A session whose database errors surface as CRMUnavailableError, like any CRM outage."""
-
-    def __init__(self, engine: Engine, display_name: str) -> None:
-        self._session = Session(engine)
-        self._display_name = display_name
-
-    def __enter__(self) -> Session:
-        return self._session
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, _tb: object) -> None:
-        self._session.close()
-        if isinstance(exc, SQLAlchemyError):
-            raise CRMUnavailableError(
-                f"The {self._display_name} is not answering right now. Please try again in a minute.",
-                detail=str(exc),
-            ) from exc

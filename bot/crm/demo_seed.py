@@ -118,9 +118,9 @@ def seed_demo(
     """Replace the demo CRM's data. Same arguments (and as_of day) give the same data."""
     if managers < 1 or reps_per_manager < 0 or deals < 0:
         raise ValueError("managers must be at least 1; reps and deals cannot be negative")
-    anchor = (as_of or datetime.now(UTC)).replace(hour=8, minute=0, second=0, microsecond=0)
+    anchor = seed_anchor(as_of)
     rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not security
-    owners = list(_owners(managers, reps_per_manager))
+    owners = list(owner_rows(managers, reps_per_manager))
     owner_ids = [owner["id"] for owner in owners]
     activities = 0
     with engine.begin() as connection:
@@ -128,16 +128,20 @@ def seed_demo(
             connection.execute(delete(table))
         # Managers first: reps reference them.
         connection.execute(insert(DemoOwner), owners)
-        deal_rows: list[dict[str, Any]] = []
-        activity_rows: list[dict[str, Any]] = []
+        pending_deals: list[dict[str, Any]] = []
+        pending_activities: list[dict[str, Any]] = []
         for deal_id in range(1, deals + 1):
-            deal, deal_activities = _deal(rng, deal_id, owner_ids, anchor)
-            deal_rows.append(deal)
-            activity_rows.extend(deal_activities)
-            if len(deal_rows) >= BATCH:
-                activities += _flush(connection, deal_rows, activity_rows)
-        activities += _flush(connection, deal_rows, activity_rows)
+            deal, deal_activities = deal_rows(rng, deal_id, owner_ids, anchor)
+            pending_deals.append(deal)
+            pending_activities.extend(deal_activities)
+            if len(pending_deals) >= BATCH:
+                activities += _flush(connection, pending_deals, pending_activities)
+        activities += _flush(connection, pending_deals, pending_activities)
     return SeedResult(managers, managers * reps_per_manager, deals, activities)
+
+
+def seed_anchor(as_of: datetime | None) -> datetime:
+    return (as_of or datetime.now(UTC)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 
 def demo_manager_email(index: int) -> str:
@@ -168,7 +172,7 @@ def _email(first: str, last: str, index: int, role: str) -> str:
     return f"{first}.{last}{suffix}@example.com".lower()
 
 
-def _owners(managers: int, reps_per_manager: int) -> Iterator[dict[str, Any]]:
+def owner_rows(managers: int, reps_per_manager: int) -> Iterator[dict[str, Any]]:
     for m in range(managers):
         first, last = _manager_name(m)
         yield {
@@ -190,7 +194,7 @@ def _owners(managers: int, reps_per_manager: int) -> Iterator[dict[str, Any]]:
             }
 
 
-def _deal(
+def deal_rows(
     rng: random.Random, deal_id: int, owner_ids: list[str], anchor: datetime
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     owner_id = rng.choice(owner_ids)

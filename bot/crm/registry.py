@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.crm.base import CRMConnector
 from bot.crm.demo import DemoConnector
+from bot.crm.roster import Roster, RosterError
 
 
 def build_connector(settings: Settings, *, engine: Engine) -> CRMConnector:
-    # Settings validates CRM_CONNECTOR against the known names; new connectors register here.
-    if settings.crm_connector == "demo":
-        return DemoConnector(engine, stale_days=settings.crmcoach_stale_days)
-    raise AssertionError(f"unhandled connector {settings.crm_connector!r}")  # pragma: no cover
+    """Raises ConfigError when the chosen connector lacks credentials or the roster is unusable."""
+    settings.require_crm()
+    _roster(settings)
+    match settings.crm_connector:
+        case "demo":
+            return DemoConnector(engine, stale_days=settings.crmcoach_stale_days)
+        case "csv":
+            return DemoConnector(
+                engine, stale_days=settings.crmcoach_stale_days, display_name="your CRM (CSV)"
+            )
+        case _:
+            # Wired in as each API connector lands (see bot/crm/snapshot.py for their contract).
+            raise ConfigError({"CRM_CONNECTOR": f"{settings.crm_connector} is not available in this version"})
+
+
+def _roster(settings: Settings) -> Roster | None:
+    if settings.crmcoach_roster_csv is None:
+        return None
+    try:
+        return Roster.load(settings.crmcoach_roster_csv)
+    except RosterError as exc:
+        raise ConfigError({"CRMCOACH_ROSTER_CSV": str(exc)}) from None

@@ -1,0 +1,151 @@
+"""From a CRM snapshot to ManagerStats: one pass over deals and activities for every manager."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from bot.crm.base import AttentionDeal, AttentionReason, CRMSnapshot, DealRecord, ManagerStats, Owner
+
+ATTENTION_LIMIT = 5
+CLOSED_WINDOW = timedelta(days=90)
+ACTIVITY_WINDOW = timedelta(days=7)
+DEFAULT_CURRENCY = "EUR"
+
+
+def deal_reasons(deal: DealRecord, *, now: datetime, stale_days: int) -> tuple[AttentionReason, ...]:
+    """Why an open deal needs attention, in a fixed order; empty when it is healthy."""
+    reasons: list[AttentionReason] = []
+    if (deal.last_activity_at or deal.created_at) < now - timedelta(days=stale_days):
+        reasons.append("stale")
+    if not (deal.next_step or "").strip():
+        reasons.append("no_next_step")
+    if deal.close_date is not None and deal.close_date < now.date():
+        reasons.append("overdue")
+    return tuple(reasons)
+
+
+def managers_of(owners: Iterable[Owner]) -> dict[str, list[Owner]]:
+    """Direct reports by manager id, for owners who have any."""
+    teams: dict[str, list[Owner]] = defaultdict(list)
+    for owner in owners:
+        if owner.manager_crm_id:
+            teams[owner.manager_crm_id].append(owner)
+    return dict(teams)
+
+
+@dataclass(slots=True)
+class _Tally:
+    open_deals: int = 0
+    open_value: Decimal = Decimal(0)
+    stale: int = 0
+    no_next_step: int = 0
+    overdue: int = 0
+    won: int = 0
+    lost: int = 0
+    activities: int = 0
+    currencies: Counter[str] = field(default_factory=Counter)
+    flagged: list[tuple[DealRecord, tuple[AttentionReason, ...]]] = field(default_factory=list)
+
+
+def stats_from_snapshot(
+    snapshot: CRMSnapshot,
+    *,
+    now: datetime,
+    stale_days: int,
+    source: str,
+    manager_ids: Iterable[str] | None = None,
+) -> dict[str, ManagerStats]:
+    """Stats for the given owners (default: every owner with direct reports)."""
+    owners = {owner.crm_id: owner for owner in snapshot.owners}
+    teams = managers_of(snapshot.owners)
+    wanted = [crm_id for crm_id in (manager_ids if manager_ids is not None else teams) if crm_id in owners]
+    tallies = _tally_by_owner(snapshot, now=now, stale_days=stale_days)
+    result: dict[str, ManagerStats] = {}
+    for crm_id in wanted:
+        reports = teams.get(crm_id, [])
+        own = tallies.get(crm_id, _Tally())
+        team = [tallies[report.crm_id] for report in reports if report.crm_id in tallies]
+        result[crm_id] = _combine(
+            owners,
+            owners[crm_id],
+            team_size=len(reports),
+            own=own,
+            team=team,
+            now=now,
+            stale_days=stale_days,
+            source=source,
+        )
+    return result
+
+
+def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) -> dict[str, _Tally]:
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for deal in snapshot.deals:
+        if deal.owner_id is None:
+            continue
+        tally = tallies[deal.owner_id]
+        if deal.status == "open":
+            tally.open_deals += 1
+            tally.open_value += deal.amount
+            tally.currencies[deal.currency] += 1
+            reasons = deal_reasons(deal, now=now, stale_days=stale_days)
+            tally.stale += "stale" in reasons
+            tally.no_next_step += "no_next_step" in reasons
+            tally.overdue += "overdue" in reasons
+            if reasons:
+                tally.flagged.append((deal, reasons))
+        elif deal.closed_at is not None and deal.closed_at >= now - CLOSED_WINDOW:
+            tally.won += deal.status == "won"
+            tally.lost += deal.status == "lost"
+    for activity in snapshot.activities:
+        if activity.owner_id is not None and now - ACTIVITY_WINDOW <= activity.occurred_at <= now:
+            tallies[activity.owner_id].activities += 1
+    return tallies
+
+
+def _combine(
+    owners: dict[str, Owner],
+    manager: Owner,
+    *,
+    team_size: int,
+    own: _Tally,
+    team: list[_Tally],
+    now: datetime,
+    stale_days: int,
+    source: str,
+) -> ManagerStats:
+    everyone = [own, *team]
+    currencies: Counter[str] = sum((tally.currencies for tally in everyone), Counter())
+    flagged = [item for tally in everyone for item in tally.flagged]
+    flagged.sort(key=lambda item: (-len(item[1]), -item[0].amount, item[0].deal_id))
+    return ManagerStats(
+        owner=manager,
+        team_size=team_size,
+        open_deals=sum(t.open_deals for t in everyone),
+        open_value=sum((t.open_value for t in everyone), Decimal(0)),
+        currency=currencies.most_common(1)[0][0] if currencies else DEFAULT_CURRENCY,
+        stale_deals=sum(t.stale for t in everyone),
+        deals_without_next_step=sum(t.no_next_step for t in everyone),
+        overdue_close_dates=sum(t.overdue for t in everyone),
+        activities_7d_manager=own.activities,
+        activities_7d_team=sum(t.activities for t in team),
+        won_90d=sum(t.won for t in everyone),
+        lost_90d=sum(t.lost for t in everyone),
+        stale_days=stale_days,
+        fetched_at=now,
+        source=source,
+        attention=tuple(
+            AttentionDeal(
+                deal_id=deal.deal_id,
+                name=deal.name,
+                owner_name=owners[deal.owner_id].name if deal.owner_id in owners else "?",
+                amount=deal.amount,
+                reasons=reasons,
+            )
+            for deal, reasons in flagged[:ATTENTION_LIMIT]
+        ),
+    )

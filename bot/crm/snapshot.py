@@ -1,0 +1,87 @@
+"""Shared behaviour of the API connectors: they fetch raw records, this turns them into stats."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.crm.aggregate import CLOSED_WINDOW, stats_from_snapshot
+from bot.crm.base import ActivityRecord, CRMNotFoundError, CRMSnapshot, DealRecord, ManagerStats, Owner
+from bot.crm.roster import Roster
+
+OWNER_CACHE_SECONDS = 300.0
+ACTIVITY_DAYS = 7
+
+
+class SnapshotConnector(ABC):
+    """Subclasses implement the three fetch_* methods against their vendor's API.
+
+    fetch_* must raise only CRMError subclasses, honour the vendor's rate limits and paginate fully.
+    """
+
+    display_name: str = "CRM"
+
+    def __init__(self, *, stale_days: int = 14, roster: Roster | None = None) -> None:
+        self.stale_days = stale_days
+        self._roster = roster
+        self._owners: list[Owner] | None = None
+        self._owners_at = 0.0
+
+    # --- what each vendor implements -------------------------------------------------------
+    @abstractmethod
+    def fetch_owners(self) -> list[Owner]:
+        """Every active CRM user who can own deals, with manager_crm_id from the CRM's structure."""
+
+    @abstractmethod
+    def fetch_deals(self, *, owner_ids: Sequence[str] | None, closed_since: datetime) -> list[DealRecord]:
+        """Open deals plus deals closed since `closed_since`; only these owners' when owner_ids is given."""
+
+    @abstractmethod
+    def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
+        """Activities (calls, meetings, e-mails, tasks) that happened since `since`."""
+
+    # --- the CRMConnector protocol -----------------------------------------------------------
+    def list_owners(self) -> list[Owner]:
+        if self._owners is None or time.monotonic() - self._owners_at > OWNER_CACHE_SECONDS:
+            owners = self.fetch_owners()
+            self._owners = self._roster.apply(owners) if self._roster else owners
+            self._owners_at = time.monotonic()
+        return list(self._owners)
+
+    def find_owner_by_email(self, email: str) -> Owner | None:
+        wanted = email.strip().lower()
+        return next((owner for owner in self.list_owners() if owner.email.lower() == wanted), None)
+
+    def get_owner(self, crm_id: str) -> Owner:
+        for owner in self.list_owners():
+            if owner.crm_id == crm_id:
+                return owner
+        raise CRMNotFoundError(f"{self.display_name} has no user with id {crm_id}.")
+
+    def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
+        manager = self.get_owner(crm_id)
+        team = [owner.crm_id for owner in self.list_owners() if owner.manager_crm_id == crm_id]
+        snapshot = self.snapshot(now=now, owner_ids=[manager.crm_id, *team])
+        return self._stats(snapshot, now=now, manager_ids=[crm_id])[crm_id]
+
+    def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
+        return self._stats(self.snapshot(now=now), now=now, manager_ids=None)
+
+    def snapshot(self, *, now: datetime, owner_ids: Sequence[str] | None = None) -> CRMSnapshot:
+        return CRMSnapshot(
+            owners=tuple(self.list_owners()),
+            deals=tuple(self.fetch_deals(owner_ids=owner_ids, closed_since=now - CLOSED_WINDOW)),
+            activities=tuple(
+                self.fetch_activities(owner_ids=owner_ids, since=now - timedelta(days=ACTIVITY_DAYS))
+            ),
+            fetched_at=now,
+        )
+
+    def _stats(
+        self, snapshot: CRMSnapshot, *, now: datetime, manager_ids: Sequence[str] | None
+    ) -> dict[str, ManagerStats]:
+        return stats_from_snapshot(
+            snapshot, now=now, stale_days=self.stale_days, source=self.display_name, manager_ids=manager_ids
+        )

@@ -1,0 +1,102 @@
+"""Every connector, pointed at its vendor's stand-in serving the same world, yields the same numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.crm.base import CRMConnector, CRMNotFoundError
+from tests.contract.world import World, build_world, expected, iter_world_factories
+
+FACTORIES = dict(iter_world_factories())
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture(params=sorted(FACTORIES))
+def connector(request: pytest.FixtureRequest, world: World, tmp_path: Path) -> Iterator[CRMConnector]:
+    with FACTORIES[request.param](world, tmp_path) as connector:
+        yield connector
+
+
+def test_it_speaks_the_protocol(connector: CRMConnector) -> None:
+    assert isinstance(connector, CRMConnector)
+    assert connector.display_name
+
+
+def test_owners_and_teams_come_from_the_crm(connector: CRMConnector, world: World) -> None:
+    seen = {(o.crm_id, o.email.lower(), o.name, o.manager_crm_id) for o in connector.list_owners()}
+
+    assert seen == {(o.crm_id, o.email, o.name, o.manager_crm_id) for o in world.owners}
+
+
+def test_owners_are_found_by_email_in_any_case(connector: CRMConnector, world: World) -> None:
+    manager = next(o for o in world.owners if o.crm_id == world.managers()[1])
+
+    found = connector.find_owner_by_email(f"  {manager.email.upper()} ")
+
+    assert found is not None and found.crm_id == manager.crm_id
+    assert connector.find_owner_by_email("nobody@example.com") is None
+
+
+def test_unknown_owner_ids_raise_not_found(connector: CRMConnector, world: World) -> None:
+    with pytest.raises(CRMNotFoundError) as caught:
+        connector.get_owner("999999999")
+    with pytest.raises(CRMNotFoundError):
+        connector.manager_stats("999999999", now=world.now)
+    assert "999999999" in caught.value.user_message
+
+
+def test_each_managers_stats_match_the_reference(connector: CRMConnector, world: World) -> None:
+    for manager_id in world.managers():
+        stats = connector.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
+
+        assert stats.owner.crm_id == manager_id
+        assert (stats.team_size, stats.open_deals, stats.open_value) == (
+            want.team_size,
+            want.open_deals,
+            want.open_value,
+        ), manager_id
+        assert (stats.stale_deals, stats.deals_without_next_step, stats.overdue_close_dates) == (
+            want.stale,
+            want.no_next_step,
+            want.overdue,
+        ), manager_id
+        assert (stats.activities_7d_manager, stats.activities_7d_team) == (
+            want.activities_manager,
+            want.activities_team,
+        ), manager_id
+        assert (stats.won_90d, stats.lost_90d) == (want.won_90d, want.lost_90d), manager_id
+        assert stats.fetched_at == world.now
+
+
+def test_bulk_stats_cover_every_manager_in_one_pass(connector: CRMConnector, world: World) -> None:
+    bulk = connector.all_manager_stats(now=world.now)
+
+    assert set(bulk) == set(world.managers())
+    for manager_id, stats in bulk.items():
+        single = connector.manager_stats(manager_id, now=world.now)
+        assert (stats.open_deals, stats.open_value, stats.stale_deals, stats.activities_7d_team) == (
+            single.open_deals,
+            single.open_value,
+            single.stale_deals,
+            single.activities_7d_team,
+        )
+
+
+def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnector, world: World) -> None:
+    stats = connector.manager_stats(world.managers()[0], now=world.now)
+
+    assert 0 < len(stats.attention) <= 5
+    scores = [len(deal.reasons) for deal in stats.attention]
+    assert scores == sorted(scores, reverse=True)
+    open_ids = {d.deal_id for d in world.deals if d.status == "open"}
+    for deal in stats.attention:
+        assert deal.deal_id in open_ids
+        assert deal.reasons and set(deal.reasons) <= {"stale", "no_next_step", "overdue"}

@@ -1,0 +1,136 @@
+"""One fictional sales org that every connector's stand-in serves, and the numbers it must yield.
+
+Times are whole UTC days so that CRMs which only store dates (Salesforce LastActivityDate,
+Pipedrive last_activity_date) describe the same world exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+from bot.crm.base import ActivityRecord, CRMConnector, DealRecord, Owner
+from bot.crm.demo_seed import deal_rows, owner_rows, seed_anchor
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class World:
+    owners: tuple[Owner, ...]
+    deals: tuple[DealRecord, ...]  # every deal: open, won and lost, closed at any time
+    activities: tuple[ActivityRecord, ...]  # every activity, of any age
+    now: datetime
+
+    def managers(self) -> list[str]:
+        return sorted({o.manager_crm_id for o in self.owners if o.manager_crm_id})
+
+
+class ConnectorFactory(Protocol):
+    """What each tests/contract/worlds/<vendor>.py exposes as `connector_for`."""
+
+    def __call__(self, world: World, tmp_path: Path) -> AbstractContextManager[CRMConnector]: ...
+
+
+def _day(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 240, seed: int = 42) -> World:
+    rng = random.Random(seed)
+    owners = [
+        Owner(crm_id=row["id"], email=row["email"], name=row["name"], manager_crm_id=row["manager_id"])
+        for row in owner_rows(managers, reps_per_manager)
+    ]
+    owner_ids = [owner.crm_id for owner in owners]
+    deal_records: list[DealRecord] = []
+    activity_records: list[ActivityRecord] = []
+    for deal_id in range(1, deals + 1):
+        row, activities = deal_rows(rng, deal_id, owner_ids, seed_anchor(NOW))
+        deal_records.append(
+            DealRecord(
+                deal_id=str(deal_id),
+                name=row["name"],
+                owner_id=row["owner_id"],
+                amount=Decimal(row["amount"]),
+                currency=row["currency"],
+                status=row["status"],
+                close_date=row["close_date"],
+                next_step=row["next_step"],
+                created_at=_day(row["created_at"]),
+                last_activity_at=_day(row["last_activity_at"]) if row["last_activity_at"] else None,
+                closed_at=_day(row["closed_at"]) if row["closed_at"] else None,
+            )
+        )
+        activity_records.extend(
+            ActivityRecord(
+                activity_id=f"A{len(activity_records) + i + 1}",
+                owner_id=a["owner_id"],
+                occurred_at=_day(a["occurred_at"]),
+                deal_id=str(deal_id),
+                kind=a["kind"],
+            )
+            for i, a in enumerate(activities)
+        )
+    return World(tuple(owners), tuple(deal_records), tuple(activity_records), NOW)
+
+
+@dataclass(frozen=True)
+class Expected:
+    team_size: int
+    open_deals: int
+    open_value: Decimal
+    stale: int
+    no_next_step: int
+    overdue: int
+    activities_manager: int
+    activities_team: int
+    won_90d: int
+    lost_90d: int
+
+
+def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
+    """The numbers computed the slow, obvious way: the reference every connector is checked against."""
+    now = world.now
+    reports = {o.crm_id for o in world.owners if o.manager_crm_id == manager_id}
+    scope = reports | {manager_id}
+    mine = [d for d in world.deals if d.owner_id in scope]
+    open_deals = [d for d in mine if d.status == "open"]
+    recent = [
+        a for a in world.activities if a.owner_id in scope and now - timedelta(days=7) <= a.occurred_at <= now
+    ]
+    closed = [d for d in mine if d.closed_at is not None and d.closed_at >= now - timedelta(days=90)]
+    return Expected(
+        team_size=len(reports),
+        open_deals=len(open_deals),
+        open_value=sum((d.amount for d in open_deals), Decimal(0)),
+        stale=sum(
+            1 for d in open_deals if (d.last_activity_at or d.created_at) < now - timedelta(days=stale_days)
+        ),
+        no_next_step=sum(1 for d in open_deals if not (d.next_step or "").strip()),
+        overdue=sum(1 for d in open_deals if d.close_date is not None and d.close_date < now.date()),
+        activities_manager=sum(1 for a in recent if a.owner_id == manager_id),
+        activities_team=sum(1 for a in recent if a.owner_id != manager_id),
+        won_90d=sum(1 for d in closed if d.status == "won"),
+        lost_90d=sum(1 for d in closed if d.status == "lost"),
+    )
+
+
+def iter_world_factories() -> Iterator[tuple[str, ConnectorFactory]]:
+    """Every tests/contract/worlds/<name>.py that defines connector_for(world, tmp_path)."""
+    import importlib
+    import pkgutil
+
+    from tests.contract import worlds
+
+    for module in pkgutil.iter_modules(worlds.__path__):
+        loaded = importlib.import_module(f"tests.contract.worlds.{module.name}")
+        factory = getattr(loaded, "connector_for", None)
+        if factory is not None:
+            yield module.name, factory
