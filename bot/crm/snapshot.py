@@ -25,6 +25,8 @@ class SnapshotConnector(ABC):
 
     def __init__(self, *, stale_days: int = 14, roster: Roster | None = None) -> None:
         self.stale_days = stale_days
+        # Subclasses count every HTTP request they send (benchmarks report requests per manager).
+        self.requests_made = 0
         self._roster = roster
         self._owners: list[Owner] | None = None
         self._owners_at = 0.0
