@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.coaching.identity import ManagerIdentity, resolve_manager
+from bot.coaching.pipeline import current_stats
 from bot.container import Container
 from bot.crm.base import ManagerStats
 
@@ -26,4 +27,5 @@ def my_stats(*, container: Container, team_id: str, slack_user_id: str, now: dat
         slack_user_id=slack_user_id,
         now=now,
     )
-    return StatsReport(identity=identity, stats=container.crm.manager_stats(identity.crm_owner_id, now=now))
+    stats = current_stats(container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now)
+    return StatsReport(identity=identity, stats=stats)

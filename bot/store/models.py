@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Date,
     DateTime,
     ForeignKey,
@@ -88,9 +90,24 @@ class Manager(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class CachedStats(Base):
+    """ManagerStats as last fetched from the CRM, reused until they are older than the TTL."""
+
+    __tablename__ = "crm_stats_cache"
+    __table_args__ = (UniqueConstraint("team_id", "crm_owner_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"), index=True)
+    crm_owner_id: Mapped[str] = mapped_column(String(64))
+    connector: Mapped[str] = mapped_column(String(32))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 # --- The demo CRM ----------------------------------------------------------------------------
 # These tables stand in for an external CRM (like HubSpot's objects), not for bot state, so
-# they are not scoped by Slack team: any workspace running CRM_CONNECTOR=demo reads them.
+# they are not scoped by Slack team: any workspace running CRM_CONNECTOR=demo or csv reads them.
+# They hold either generated demo data (`crmcoach seed-demo`) or a CSV import (`crmcoach crm import-csv`).
 
 
 class DemoOwner(Base):
@@ -107,6 +124,8 @@ class DemoDeal(Base):
     __table_args__ = (Index("ix_demo_crm_deals_owner_status", "owner_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The deal's id in the CRM it was exported from (CSV import); None for generated demo deals.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     owner_id: Mapped[str] = mapped_column(ForeignKey("demo_crm_owners.id"))
     name: Mapped[str] = mapped_column(String(255))
     company: Mapped[str] = mapped_column(String(255))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from bot.crm.base import CRMConnector, ManagerStats, Owner
+from bot.crm.base import CRMConnector, CRMUnavailableError, ManagerStats, Owner
 
 
 class GatedConnector:
@@ -26,6 +26,12 @@ class GatedConnector:
     def get_owner(self, crm_id: str) -> Owner:
         return self.inner.get_owner(crm_id)
 
+    def list_owners(self) -> list[Owner]:
+        return self.inner.list_owners()
+
+    def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
+        return self.inner.all_manager_stats(now=now)
+
     def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
         self.entered.set()
         if not self.gate.wait(timeout=20):
@@ -38,3 +44,22 @@ class ExplodingConnector(GatedConnector):
 
     def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
         raise KeyError("dealstage")
+
+
+class CountingConnector(GatedConnector):
+    """Counts stats calls; can be switched to fail like an unreachable CRM."""
+
+    def __init__(self, inner: CRMConnector) -> None:
+        super().__init__(inner)
+        self.calls = 0
+        self.down = False
+
+    def manager_stats(self, crm_id: str, *, now: datetime) -> ManagerStats:
+        self.calls += 1
+        if self.down:
+            raise CRMUnavailableError("The CRM is not answering right now.")
+        return self.inner.manager_stats(crm_id, now=now)
+
+    def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
+        self.calls += 1
+        return self.inner.all_manager_stats(now=now)

@@ -1,0 +1,74 @@
+"""ManagerStats <-> JSON-safe dicts, for the stats cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from bot.crm.base import AttentionDeal, ManagerStats, Owner
+
+CODEC_VERSION = 1
+
+
+def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
+    return {
+        "v": CODEC_VERSION,
+        "owner": {
+            "crm_id": stats.owner.crm_id,
+            "email": stats.owner.email,
+            "name": stats.owner.name,
+            "manager_crm_id": stats.owner.manager_crm_id,
+        },
+        "team_size": stats.team_size,
+        "open_deals": stats.open_deals,
+        "open_value": str(stats.open_value),
+        "currency": stats.currency,
+        "stale_deals": stats.stale_deals,
+        "deals_without_next_step": stats.deals_without_next_step,
+        "overdue_close_dates": stats.overdue_close_dates,
+        "activities_7d_manager": stats.activities_7d_manager,
+        "activities_7d_team": stats.activities_7d_team,
+        "won_90d": stats.won_90d,
+        "lost_90d": stats.lost_90d,
+        "stale_days": stats.stale_days,
+        "fetched_at": stats.fetched_at.isoformat(),
+        "source": stats.source,
+        "attention": [
+            {
+                "deal_id": d.deal_id,
+                "name": d.name,
+                "owner_name": d.owner_name,
+                "amount": str(d.amount),
+                "reasons": list(d.reasons),
+            }
+            for d in stats.attention
+        ],
+    }
+
+
+def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
+    """None for an entry written by another codec version (it is simply fetched again)."""
+    if data.get("v") != CODEC_VERSION:
+        return None
+    return ManagerStats(
+        owner=Owner(**data["owner"]),
+        team_size=data["team_size"],
+        open_deals=data["open_deals"],
+        open_value=Decimal(data["open_value"]),
+        currency=data["currency"],
+        stale_deals=data["stale_deals"],
+        deals_without_next_step=data["deals_without_next_step"],
+        overdue_close_dates=data["overdue_close_dates"],
+        activities_7d_manager=data["activities_7d_manager"],
+        activities_7d_team=data["activities_7d_team"],
+        won_90d=data["won_90d"],
+        lost_90d=data["lost_90d"],
+        stale_days=data["stale_days"],
+        fetched_at=datetime.fromisoformat(data["fetched_at"]),
+        source=data["source"],
+        attention=tuple(
+            AttentionDeal(d["deal_id"], d["name"], d["owner_name"], Decimal(d["amount"]), tuple(d["reasons"]))
+            for d in data["attention"]
+        ),
+    )
