@@ -43,6 +43,10 @@ def register_all(commands: Any) -> None:
     listing.add_argument("--team", type=_slack_team_id)
     listing.set_defaults(run=_managers_list)
 
+    from bot import cli_crm
+
+    cli_crm.register(commands, team_id_type=_slack_team_id)
+
     commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)").set_defaults(
         run=_serve
     )
@@ -95,8 +99,8 @@ def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.coaching.identity import link_manager
 
-    container = _container(settings)
-    team_id = args.team or _default_team(container)
+    container = open_container(settings)
+    team_id = args.team or default_team(container)
     try:
         manager = link_manager(
             sessions=container.sessions,
@@ -117,7 +121,7 @@ def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
 def _managers_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.managers import list_managers
 
-    container = _container(settings)
+    container = open_container(settings)
     with container.sessions() as session:
         managers = list_managers(session, args.team)
     table = Table("team", "slack user", "name", "e-mail", "CRM owner", "linked by", "tz")
@@ -148,13 +152,13 @@ def _demo(args: argparse.Namespace, _settings: Settings) -> int:
     return run_demo(keep=args.keep)
 
 
-def _container(settings: Settings) -> Container:
+def open_container(settings: Settings) -> Container:
     container = build_container(settings)
     ensure_schema(container.engine)
     return container
 
 
-def _default_team(container: Container) -> str:
+def default_team(container: Container) -> str:
     """The one workspace we know, else the bot token's workspace (auth.test)."""
     from bot.cli import UserError
     from bot.store.managers import list_workspaces
