@@ -74,12 +74,17 @@ def test_every_bad_row_is_named_and_nothing_is_imported(engine: Engine, tmp_path
 
 def test_a_mapping_reads_another_crms_export(engine: Engine, tmp_path: Path) -> None:
     owners = "User ID,E-Mail,Full Name,Manager E-Mail\nu1,boss@example.com,Bea Boss,\n"
-    deals = "Deal ID,Deal Name,Owner,Amount,Stage,Close Date,Create Date\nd1,Acme,boss@example.com,100,Closed Won,2026-11-01,2026-10-01\n"
+    deals = (
+        "Deal ID,Deal Name,Owner,Amount,Stage,Close Date,Create Date\n"
+        "d1,Acme,boss@example.com,100,Closed Won,2026-11-01,2026-10-01\n"
+    )
     mapping_file = tmp_path / "mapping.toml"
     mapping_file.write_text(
-        '[owners]\nid = "User ID"\nemail = "E-Mail"\nname = "Full Name"\nmanager_email = "Manager E-Mail"\n'
-        '[deals]\nid = "Deal ID"\nname = "Deal Name"\nowner_email = "Owner"\namount = "Amount"\nstatus = "Stage"\n'
-        'close_date = "Close Date"\ncreated_at = "Create Date"\n[status]\n"Closed Won" = "won"\n"Open" = "open"\n'
+        '[owners]\nid = "User ID"\nemail = "E-Mail"\nname = "Full Name"\n'
+        'manager_email = "Manager E-Mail"\n'
+        '[deals]\nid = "Deal ID"\nname = "Deal Name"\nowner_email = "Owner"\namount = "Amount"\n'
+        'status = "Stage"\nclose_date = "Close Date"\ncreated_at = "Create Date"\n'
+        '[status]\n"Closed Won" = "won"\n"Open" = "open"\n'
     )
 
     result = import_csv(
