@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
@@ -81,13 +82,16 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
-    result = seed_demo(
-        engine,
-        managers=args.managers,
-        reps_per_manager=args.reps_per_manager,
-        deals=args.deals,
-        seed=args.seed,
-    )
+    with Progress(transient=True, disable=args.deals < 50_000) as progress:
+        task = progress.add_task("Writing deals and activities", total=args.deals)
+        result = seed_demo(
+            engine,
+            managers=args.managers,
+            reps_per_manager=args.reps_per_manager,
+            deals=args.deals,
+            seed=args.seed,
+            on_progress=lambda done: progress.update(task, completed=done),
+        )
     print(
         f"Demo CRM seeded: {result.managers} managers, {result.reps} reps, {result.deals} deals, "
         f"{result.activities} activities."
