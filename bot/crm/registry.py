@@ -13,7 +13,7 @@ from bot.crm.roster import Roster, RosterError
 def build_connector(settings: Settings, *, engine: Engine) -> CRMConnector:
     """Raises ConfigError when the chosen connector lacks credentials or the roster is unusable."""
     settings.require_crm()
-    _roster(settings)
+    roster = _roster(settings)
     match settings.crm_connector:
         case "demo":
             return DemoConnector(engine, stale_days=settings.crmcoach_stale_days)
@@ -21,6 +21,14 @@ def build_connector(settings: Settings, *, engine: Engine) -> CRMConnector:
             return DemoConnector(
                 engine, stale_days=settings.crmcoach_stale_days, display_name="your CRM (CSV)"
             )
+        case "hubspot":
+            from bot.crm.hubspot import build_hubspot
+
+            return build_hubspot(settings, roster=roster)
+        case "pipedrive":
+            from bot.crm.pipedrive import build_pipedrive
+
+            return build_pipedrive(settings, roster=roster)
         case _:
             # Wired in as each API connector lands (see bot/crm/snapshot.py for their contract).
             raise ConfigError({"CRM_CONNECTOR": f"{settings.crm_connector} is not available in this version"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -17,6 +19,8 @@ from bot.slack import blocks, failures, ids
 from bot.slack.responder import reply_ephemeral
 
 log = logging.getLogger(__name__)
+# Slack users expect an answer within about 3 s; a slow CRM gets a "still working" note first.
+SLOW_REPLY_SECONDS = 2.5
 
 HELP_WORDS = {"", "help", "hilfe", "?"}
 
@@ -71,26 +75,38 @@ def _help_message(language: Language, subcommand: str) -> dict[str, Any]:
 
 
 def _stats(container: Container, body: dict[str, Any]) -> None:
-    team_id, user_id, response_url = body["team_id"], body["user_id"], body["response_url"]
+    """Numbers within Slack's patience: a note after SLOW_REPLY_SECONDS, the numbers when they come."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm-stats")
+    pending = worker.submit(_stats_message, container, body)
+    worker.shutdown(wait=False)
+    try:
+        message = pending.result(timeout=SLOW_REPLY_SECONDS)
+    except FuturesTimeout:
+        language = _known_language(container, body) or "en"
+        slow = t(language, "stats.slow", crm=container.crm.display_name)
+        reply_ephemeral(body["response_url"], blocks.to_message(blocks.text_blocks(slow), slow))
+        message = pending.result()  # bounded by the connector's timeouts and retries
+    reply_ephemeral(body["response_url"], message)
+
+
+def _stats_message(container: Container, body: dict[str, Any]) -> dict[str, Any]:
+    team_id, user_id = body["team_id"], body["user_id"]
     crm_name = container.crm.display_name
     try:
         report = my_stats(container=container, team_id=team_id, slack_user_id=user_id, now=container.clock())
-        message = blocks.to_message(
+        return blocks.to_message(
             blocks.stats_blocks(report.stats, report.identity.language),
             t(report.identity.language, "stats.title", name=report.stats.owner.name),
         )
     except IdentityProblem as problem:
         text = failures.identity_problem_text(problem, crm=crm_name, user_id=user_id)
-        message = blocks.to_message(blocks.text_blocks(text), text)
     except CRMError as error:
         log.warning("CRM error for %s/%s: %s (%s)", team_id, user_id, error, error.kind)
         text = failures.crm_error_text(error, crm=crm_name, language=_known_language(container, body) or "en")
-        message = blocks.to_message(blocks.text_blocks(text), text)
     except Exception:
         log.exception("/crmcoach stats failed for %s/%s", team_id, user_id)
         text = failures.generic_error_text(_known_language(container, body) or "en")
-        message = blocks.to_message(blocks.text_blocks(text), text)
-    reply_ephemeral(response_url, message)
+    return blocks.to_message(blocks.text_blocks(text), text)
 
 
 def _known_language(container: Container, body: dict[str, Any]) -> Language | None:

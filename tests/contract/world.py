@@ -68,9 +68,10 @@ def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 24
                 closed_at=_day(row["closed_at"]) if row["closed_at"] else None,
             )
         )
+        start = len(activity_records)
         activity_records.extend(
             ActivityRecord(
-                activity_id=f"A{len(activity_records) + i + 1}",
+                activity_id=f"A{start + i + 1}",
                 owner_id=a["owner_id"],
                 occurred_at=_day(a["occurred_at"]),
                 deal_id=str(deal_id),

@@ -1,0 +1,233 @@
+"""HubSpot connector (CRM API v3 with a private app access token).
+
+Owners come from GET /crm/v3/owners, deals from the deals search endpoint, activities from the calls,
+meetings, emails and tasks search endpoints (notes are not activities for the coach, as in the other CRMs).
+
+Managers and teams. HubSpot teams have no manager field, so CRM Coach reads teams this way:
+  * an owner's team is their *main* team (`teams[].primary == true`);
+  * a team's lead is the one owner who belongs to it as an *additional* team (`primary == false`): in
+    HubSpot, under Settings → Users & Teams, add the manager to the team they lead as an additional
+    team. A manager who leads several teams is an additional member of each;
+  * an owner's manager is the lead of their main team (never themselves). A team with no additional
+    member, or with several, has no lead: its members then have no manager unless the roster says so.
+Where that convention does not fit, CRMCOACH_ROSTER_CSV (email,manager_email) overrides the managers
+of the owners it lists (see bot/crm/roster.py); the roster alone is enough, HubSpot teams are optional.
+
+Limits. HubSpot allows `hubspot_requests_per_10s` requests per rolling 10 s (100 on Free/Starter, 190 on
+Professional/Enterprise) and, on top, 5 search requests per second; two limiters keep under both, and a
+429's Retry-After holds every caller back. One search query returns at most 10,000 results: queries are
+sorted by hs_object_id, and when a query reaches that cap the next window continues with
+hs_object_id > the last id seen (exact, unlike date windows, which can still hold >10,000 records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.config import ConfigError, Settings
+from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, Owner
+from bot.crm.hubspot_http import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, HubSpotHTTP, JSONObject
+from bot.crm.hubspot_records import (
+    ACTIVITY_OBJECTS,
+    ACTIVITY_PROPERTIES,
+    DEAL_PROPERTIES,
+    activity_from_hubspot,
+    deal_from_hubspot,
+    owners_from_hubspot,
+)
+from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.roster import Roster
+from bot.crm.snapshot import SnapshotConnector
+
+DEFAULT_API_URL = "https://api.hubapi.com"
+SEARCH_PAGE_SIZE = 200  # the most HubSpot's search endpoints return per page
+OWNERS_PAGE_SIZE = 100
+SEARCH_RESULT_CAP = 10_000  # HubSpot answers 400 when paging past this many results of one query
+OWNER_IDS_PER_FILTER = 100  # values in one IN filter; larger owner lists are split into several queries
+SORT_BY_ID = {"propertyName": "hs_object_id", "direction": "ASCENDING"}
+
+
+class HubSpotConnector(SnapshotConnector):
+    display_name = "HubSpot"
+
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        api_url: str = DEFAULT_API_URL,
+        timeout_seconds: float = 10.0,
+        requests_per_10s: int = 100,
+        stale_days: int = 14,
+        roster: Roster | None = None,
+        page_size: int = SEARCH_PAGE_SIZE,
+        owners_page_size: int = OWNERS_PAGE_SIZE,
+        search_result_cap: int = SEARCH_RESULT_CAP,
+        attempts: int = DEFAULT_ATTEMPTS,
+        backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
+        general_limiter: SlidingWindowLimiter | None = None,
+        search_limiter: SlidingWindowLimiter | None = None,
+    ) -> None:
+        super().__init__(stale_days=stale_days, roster=roster)
+        self._page_size = max(1, min(page_size, SEARCH_PAGE_SIZE))
+        self._owners_page_size = owners_page_size
+        self._search_result_cap = search_result_cap
+        self.http = HubSpotHTTP(
+            base_url=api_url,
+            access_token=access_token,
+            timeout_seconds=timeout_seconds,
+            requests_per_10s=requests_per_10s,
+            on_send=self._count_request,
+            general_limiter=general_limiter,
+            search_limiter=search_limiter,
+            attempts=attempts,
+            backoff_seconds=backoff_seconds,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _count_request(self) -> None:
+        self.requests_made += 1
+
+    # --- SnapshotConnector -------------------------------------------------------------------
+    def fetch_owners(self) -> list[Owner]:
+        rows: list[JSONObject] = []
+        after: str | None = None
+        while True:
+            params = {"limit": str(self._owners_page_size), "archived": "false"}
+            if after is not None:
+                params["after"] = after
+            page = self.http.get("/crm/v3/owners", params)
+            rows.extend(_results(page))
+            after = _next_after(page)
+            if after is None:
+                return owners_from_hubspot(rows)
+
+    def fetch_deals(self, *, owner_ids: Sequence[str] | None, closed_since: datetime) -> list[DealRecord]:
+        still_open = {"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}
+        closed = {"propertyName": "hs_is_closed", "operator": "EQ", "value": "true"}
+        closed_recently = {"propertyName": "closedate", "operator": "GTE", "value": _epoch_ms(closed_since)}
+        deals: list[DealRecord] = []
+        for owner_filter in _owner_filters(owner_ids):
+            groups = [
+                {"filters": [still_open, *owner_filter]},
+                {"filters": [closed, closed_recently, *owner_filter]},
+            ]
+            deals.extend(deal_from_hubspot(row) for row in self._search_all("deals", groups, DEAL_PROPERTIES))
+        return deals
+
+    def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
+        recent = {"propertyName": "hs_timestamp", "operator": "GTE", "value": _epoch_ms(since)}
+        activities: list[ActivityRecord] = []
+        for object_type, kind in ACTIVITY_OBJECTS:
+            for owner_filter in _owner_filters(owner_ids):
+                rows = self._search_all(
+                    object_type, [{"filters": [recent, *owner_filter]}], ACTIVITY_PROPERTIES
+                )
+                activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
+        return activities
+
+    # --- search paging -----------------------------------------------------------------------
+    def _search_all(
+        self, object_type: str, filter_groups: list[JSONObject], properties: Sequence[str]
+    ) -> list[JSONObject]:
+        """Every match, in windows of at most `search_result_cap` results each."""
+        found: dict[str, JSONObject] = {}
+        above_id: int | None = None
+        while True:
+            groups = filter_groups
+            if above_id is not None:
+                after_id = {"propertyName": "hs_object_id", "operator": "GT", "value": str(above_id)}
+                groups = [{"filters": [*group["filters"], after_id]} for group in filter_groups]
+            rows, complete = self._search_window(object_type, groups, properties)
+            found.update((str(row.get("id")), row) for row in rows)
+            if complete or not rows:
+                return list(found.values())
+            last_id = _object_id(rows[-1], object_type)
+            if above_id is not None and last_id <= above_id:
+                raise CRMUnavailableError(
+                    "HubSpot's search results could not be read completely; try again in a few minutes.",
+                    detail=f"{object_type} search did not advance past id {above_id}",
+                )
+            above_id = last_id
+
+    def _search_window(
+        self, object_type: str, filter_groups: list[JSONObject], properties: Sequence[str]
+    ) -> tuple[list[JSONObject], bool]:
+        """One query's pages up to the result cap; complete=False when more matches lie beyond it."""
+        rows: list[JSONObject] = []
+        after: str | None = None
+        while True:
+            body: JSONObject = {
+                "filterGroups": filter_groups,
+                "properties": list(properties),
+                "sorts": [SORT_BY_ID],
+                "limit": min(self._page_size, self._search_result_cap - len(rows)),
+            }
+            if after is not None:
+                body["after"] = after
+            page = self.http.search(object_type, body)
+            rows.extend(_results(page))
+            after = _next_after(page)
+            if after is None:
+                return rows, True
+            if len(rows) >= self._search_result_cap:
+                return rows, False
+
+
+def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnector:
+    """The connector configured by HUBSPOT_* settings; raises ConfigError without an access token."""
+    if settings.hubspot_access_token is None:
+        raise ConfigError({"HUBSPOT_ACCESS_TOKEN": "missing (CRM_CONNECTOR=hubspot)"})
+    return HubSpotConnector(
+        access_token=settings.hubspot_access_token.get_secret_value(),
+        api_url=settings.hubspot_api_url,
+        timeout_seconds=settings.crm_timeout_seconds,
+        requests_per_10s=settings.hubspot_requests_per_10s,
+        stale_days=settings.crmcoach_stale_days,
+        roster=roster,
+    )
+
+
+def _owner_filters(owner_ids: Sequence[str] | None) -> Iterator[list[JSONObject]]:
+    """No filter for everyone; otherwise one `hubspot_owner_id IN [...]` per chunk (none for no owners)."""
+    if owner_ids is None:
+        yield []
+        return
+    unique = list(dict.fromkeys(owner_ids))
+    for start in range(0, len(unique), OWNER_IDS_PER_FILTER):
+        chunk = unique[start : start + OWNER_IDS_PER_FILTER]
+        yield [{"propertyName": "hubspot_owner_id", "operator": "IN", "values": chunk}]
+
+
+def _results(page: JSONObject) -> list[JSONObject]:
+    results = page.get("results")
+    if not isinstance(results, list):
+        raise CRMUnavailableError(
+            "HubSpot sent an answer CRM Coach could not read; try again in a few minutes.",
+            detail=f"no results list in {str(page)[:200]}",
+        )
+    return [row for row in results if isinstance(row, dict)]
+
+
+def _next_after(page: JSONObject) -> str | None:
+    paging: Any = page.get("paging") or {}
+    after = (paging.get("next") or {}).get("after") if isinstance(paging, dict) else None
+    return str(after) if after not in (None, "") else None
+
+
+def _object_id(row: JSONObject, object_type: str) -> int:
+    try:
+        return int(str(row.get("id")))
+    except ValueError:
+        raise CRMUnavailableError(
+            "HubSpot's search results could not be read completely; try again in a few minutes.",
+            detail=f"{object_type} record id {row.get('id')!r} is not numeric",
+        ) from None
+
+
+def _epoch_ms(moment: datetime) -> str:
+    """HubSpot compares date properties in filters as epoch milliseconds."""
+    return str(int(moment.timestamp() * 1000))

@@ -1,0 +1,286 @@
+"""Pipedrive connector: users and teams from API v1 (no v2 exists), deals and activities from API v2.
+
+How Pipedrive's model maps onto CRM Coach's:
+- Owners are the active users (GET /api/v1/users). A user's manager is the manager_id of the (legacy)
+  team they belong to (GET /api/v1/legacyTeams, the old /v1/teams path); a manager is never their own
+  manager, and with several teams the team with the lowest id wins.
+- Deals: GET /api/v2/deals, cursor-paginated. Open deals are fetched whole; closed ones with
+  status=won,lost and updated_since (closing a deal updates it), then filtered on close time.
+- Pipedrive has no "next step" text. Its equivalent is the deal's next planned (undone) activity:
+  next_step is that activity's subject, None when the deal has no planned activity.
+- API v2 dropped last_activity_date from deals; it only offers last_activity_id (include_fields). We
+  read those activities in batches of 100 ids and use their due date, which is what Pipedrive itself
+  showed as last_activity_date. Both are resolved for open deals only: closed deals are only counted.
+- "Activities logged in the last 7 days" are activities marked done in the window (done=true,
+  marked_as_done_time), not planned ones that happen to be due then.
+Ids are Pipedrive's integers, spoken as strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.config import ConfigError, Settings
+from bot.crm.aggregate import DEFAULT_CURRENCY
+from bot.crm.base import ActivityRecord, CRMNotFoundError, CRMUnavailableError, DealRecord, DealStatus, Owner
+from bot.crm.pipedrive_client import (
+    BURST_WINDOW_SECONDS,
+    DEFAULT_REQUESTS_PER_WINDOW,
+    MAX_PAGE_SIZE,
+    PipedriveClient,
+)
+from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.roster import Roster
+from bot.crm.snapshot import SnapshotConnector
+
+IDS_PER_REQUEST = 100  # the documented maximum of the v2 `ids` filter
+CLOSED_STATUSES: tuple[DealStatus, ...] = ("won", "lost")
+UNREADABLE = "Pipedrive sent data CRM Coach could not read. Please try again in a few minutes."
+
+
+class PipedriveConnector(SnapshotConnector):
+    display_name = "Pipedrive"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_token: str,
+        timeout_seconds: float = 10.0,
+        stale_days: int = 14,
+        roster: Roster | None = None,
+        requests_per_window: int = DEFAULT_REQUESTS_PER_WINDOW,
+        limiter: SlidingWindowLimiter | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        max_attempts: int = 3,
+        max_retry_after: float = 60.0,
+        retry_backoff: float = 0.5,
+    ) -> None:
+        super().__init__(stale_days=stale_days, roster=roster)
+        self.page_size = page_size
+        self.client = PipedriveClient(
+            base_url=base_url,
+            api_token=api_token,
+            timeout_seconds=timeout_seconds,
+            limiter=limiter or SlidingWindowLimiter(requests_per_window, BURST_WINDOW_SECONDS),
+            on_request=self._count_request,
+            max_attempts=max_attempts,
+            max_retry_after=max_retry_after,
+            retry_backoff=retry_backoff,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _count_request(self) -> None:
+        self.requests_made += 1
+
+    # --- owners ------------------------------------------------------------------------------
+    def fetch_owners(self) -> list[Owner]:
+        users = [user for user in self.client.items("/api/v1/users") if _flag(user.get("active_flag"))]
+        try:
+            manager_of = self._managers_by_user({_id(user["id"]) for user in users})
+            return [
+                Owner(
+                    crm_id=_id(user["id"]),
+                    email=str(user.get("email") or ""),
+                    name=str(user.get("name") or ""),
+                    manager_crm_id=manager_of.get(_id(user["id"])),
+                )
+                for user in users
+            ]
+        except (KeyError, TypeError) as exc:
+            raise CRMUnavailableError(UNREADABLE, detail=f"users or teams: {exc!r}") from None
+
+    def _managers_by_user(self, active_ids: set[str]) -> dict[str, str]:
+        manager_of: dict[str, str] = {}
+        teams = self.client.items("/api/v1/legacyTeams")
+        for team in sorted(teams, key=lambda team: _numeric_first(team.get("id"))):
+            manager = team.get("manager_id")
+            if not _flag(team.get("active_flag", True)) or _flag(team.get("deleted_flag")) or manager is None:
+                continue
+            manager_id = _id(manager)
+            if manager_id not in active_ids:
+                continue  # a deactivated manager cannot be asked for stats; leave the team unmanaged
+            members = team.get("users")
+            if members is None:  # skip_users, or an older payload: ask for the member list
+                members = self._team_members(team["id"])
+            for member in members:
+                member_id = _id(member)
+                if member_id != manager_id:
+                    manager_of.setdefault(member_id, manager_id)
+        return manager_of
+
+    def _team_members(self, team_id: Any) -> list[Any]:
+        try:
+            members = self.client.get(f"/api/v1/legacyTeams/{_id(team_id)}/users", entity=f"team {team_id}")
+        except CRMNotFoundError:
+            return []  # deleted since the team list was read
+        return list(members.get("data") or [])
+
+    # --- deals -------------------------------------------------------------------------------
+    def fetch_deals(self, *, owner_ids: Sequence[str] | None, closed_since: datetime) -> list[DealRecord]:
+        open_raw: list[dict[str, Any]] = []
+        closed_raw: list[dict[str, Any]] = []
+        for owner in _owner_filters(owner_ids):
+            open_raw.extend(
+                self._list(
+                    "/api/v2/deals",
+                    {**owner, "status": "open", "include_fields": "next_activity_id,last_activity_id"},
+                )
+            )
+            closed_raw.extend(
+                self._list(
+                    "/api/v2/deals",
+                    {**owner, "status": ",".join(CLOSED_STATUSES), "updated_since": _rfc3339(closed_since)},
+                )
+            )
+        deals: list[DealRecord] = []
+        try:
+            linked = self._activities_by_id(
+                _id(deal[key])
+                for deal in open_raw
+                for key in ("last_activity_id", "next_activity_id")
+                if deal.get(key)
+            )
+            deals.extend(_deal(raw, linked) for raw in open_raw if raw.get("status") == "open")
+            for raw in closed_raw:
+                deal = _deal(raw, {})
+                if (
+                    deal.status in CLOSED_STATUSES
+                    and deal.closed_at is not None
+                    and deal.closed_at >= closed_since
+                ):
+                    deals.append(deal)
+        except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+            raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/deals: {exc!r}") from None
+        return deals
+
+    def _activities_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = sorted(set(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), IDS_PER_REQUEST):
+            batch = wanted[start : start + IDS_PER_REQUEST]
+            for activity in self._list("/api/v2/activities", {"ids": ",".join(batch)}):
+                found[_id(activity["id"])] = activity
+        return found
+
+    # --- activities --------------------------------------------------------------------------
+    def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
+        records: list[ActivityRecord] = []
+        try:
+            for owner in _owner_filters(owner_ids):
+                query = {**owner, "done": "true", "updated_since": _rfc3339(since)}
+                for raw in self._list("/api/v2/activities", query):
+                    if raw.get("is_deleted") or raw.get("done") is not True:
+                        continue
+                    occurred = _timestamp(raw.get("marked_as_done_time")) or _due(raw)
+                    if occurred is None or occurred < since:
+                        continue  # updated recently, but done before the window
+                    records.append(
+                        ActivityRecord(
+                            activity_id=_id(raw["id"]),
+                            owner_id=_id(raw["owner_id"]) if raw.get("owner_id") is not None else None,
+                            occurred_at=occurred,
+                            deal_id=_id(raw["deal_id"]) if raw.get("deal_id") is not None else None,
+                            kind=str(raw.get("type") or "task"),
+                        )
+                    )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/activities: {exc!r}") from None
+        return records
+
+    def _list(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        return self.client.paginate(path, params, page_size=self.page_size)
+
+
+def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveConnector:
+    """The connector from PIPEDRIVE_API_TOKEN, PIPEDRIVE_API_URL, CRM_TIMEOUT_SECONDS, stale days."""
+    if settings.pipedrive_api_token is None:
+        raise ConfigError({"PIPEDRIVE_API_TOKEN": "missing (CRM_CONNECTOR=pipedrive)"})
+    return PipedriveConnector(
+        base_url=settings.pipedrive_api_url,
+        api_token=settings.pipedrive_api_token.get_secret_value(),
+        timeout_seconds=settings.crm_timeout_seconds,
+        stale_days=settings.crmcoach_stale_days,
+        roster=roster,
+    )
+
+
+# --- mapping helpers ---------------------------------------------------------------------------
+def _owner_filters(owner_ids: Sequence[str] | None) -> list[dict[str, str]]:
+    """v2 lists filter on a single owner_id, so a team is one query per member; None means everyone."""
+    if owner_ids is None:
+        return [{}]
+    return [{"owner_id": owner_id} for owner_id in dict.fromkeys(owner_ids)]
+
+
+def _deal(raw: dict[str, Any], linked: dict[str, dict[str, Any]]) -> DealRecord:
+    status = raw["status"]
+    if status not in ("open", "won", "lost"):
+        raise ValueError(f"deal {raw.get('id')} has status {status!r}")
+    last = linked.get(_id(raw["last_activity_id"])) if raw.get("last_activity_id") else None
+    next_id = raw.get("next_activity_id")
+    created = _timestamp(raw["add_time"])
+    if created is None:
+        raise ValueError(f"deal {raw.get('id')} has no add_time")
+    return DealRecord(
+        deal_id=_id(raw["id"]),
+        name=str(raw.get("title") or ""),
+        owner_id=_id(raw["owner_id"]) if raw.get("owner_id") is not None else None,
+        amount=Decimal(str(raw.get("value") or 0)),
+        currency=str(raw.get("currency") or DEFAULT_CURRENCY),
+        status=status,
+        close_date=_date(raw.get("expected_close_date")),
+        next_step=_next_step(linked.get(_id(next_id))) if next_id else None,
+        created_at=created,
+        last_activity_at=_due(last) if last else None,
+        closed_at=_timestamp(raw.get("won_time") or raw.get("lost_time") or raw.get("close_time")),
+    )
+
+
+def _next_step(activity: dict[str, Any] | None) -> str:
+    # A planned activity we cannot read (deleted meanwhile, not visible) still means a next step exists.
+    if activity is None:
+        return "Planned activity"
+    return str(activity.get("subject") or activity.get("type") or "Planned activity")
+
+
+def _id(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list, bool)):
+        raise TypeError(f"not an id: {value!r}")
+    return str(value)
+
+
+def _numeric_first(value: Any) -> tuple[int, int, str]:
+    text = str(value)
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def _flag(value: Any) -> bool:
+    """v1 flags are true/false or 1/0 (sometimes as strings)."""
+    return value in (True, 1, "1", "true")
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """v2 sends RFC 3339 ("2024-01-01T00:00:00Z"); v1 sent "2024-01-01 00:00:00" in UTC."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _due(activity: dict[str, Any]) -> datetime | None:
+    due = _date(activity.get("due_date"))
+    return datetime.combine(due, time(), tzinfo=UTC) if due else None
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

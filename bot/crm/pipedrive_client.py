@@ -1,0 +1,305 @@
+"""HTTP transport for the Pipedrive REST API: auth header, burst limiting, retries, error mapping, paging.
+
+Pipedrive answers with an envelope {"success": bool, "data": ..., "additional_data": ...}; errors carry
+{"success": false, "error": "...", "errorCode": 401, "error_info": "..."}. Every failure leaves this
+module as a CRMError subclass whose user_message never contains the token, headers or raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from bot.crm.base import (
+    CRMAuthError,
+    CRMError,
+    CRMNotFoundError,
+    CRMPermissionError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+)
+from bot.crm.ratelimit import SlidingWindowLimiter
+
+log = logging.getLogger(__name__)
+
+# The smallest documented burst budget: 20 requests per 2-second window per API token (Lite/Essential plan).
+DEFAULT_REQUESTS_PER_WINDOW = 20
+BURST_WINDOW_SECONDS = 2.0
+MAX_PAGE_SIZE = 500  # Pipedrive rejects larger `limit` values
+MAX_PAGES = 10_000  # a guard against a server that keeps handing out cursors
+DEFAULT_RETRY_AFTER = BURST_WINDOW_SECONDS  # a 429 without headers: wait one burst window
+DAILY_BUDGET_HEADERS = ("x-daily-ratelimit-token-remaining", "x-daily-requests-left")
+
+Params = Mapping[str, str | int]
+
+
+class PipedriveClient:
+    """GETs JSON envelopes from one Pipedrive company; thread-safe as far as httpx.Client is."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_token: str,
+        timeout_seconds: float,
+        limiter: SlidingWindowLimiter,
+        on_request: Callable[[], None] = lambda: None,
+        max_attempts: int = 3,
+        max_rate_limit_retries: int = 3,
+        max_retry_after: float = 60.0,
+        retry_backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = normalise_base_url(base_url)
+        self.timeout_seconds = timeout_seconds
+        self.limiter = limiter
+        self._on_request = on_request
+        self._max_attempts = max_attempts
+        self._max_rate_limit_retries = max_rate_limit_retries
+        self._max_retry_after = max_retry_after
+        self._retry_backoff = retry_backoff
+        self._sleep = sleep
+        # The token travels in a header only: query strings end up in proxy and access logs.
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"x-api-token": api_token, "accept": "application/json", "user-agent": "crmcoach"},
+            timeout=httpx.Timeout(timeout_seconds),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- public API --------------------------------------------------------------------------
+    def get(self, path: str, params: Params | None = None, *, entity: str | None = None) -> dict[str, Any]:
+        """One successful envelope, after bounded retries of 429s, 5xx and network failures.
+
+        `entity` names what the path points at (e.g. "team 7"): a 404 then means it does not exist
+        (CRMNotFoundError); elsewhere a 404 means the base URL is wrong.
+        """
+        failures = 0
+        rate_limited = 0
+        while True:
+            self.limiter.acquire()
+            self._on_request()
+            try:
+                response = self._http.get(path, params=dict(params or {}))
+            except httpx.TimeoutException as exc:
+                failures += 1
+                if failures >= self._max_attempts:
+                    raise CRMUnavailableError(
+                        f"Pipedrive did not answer within {self.timeout_seconds:g} seconds. "
+                        "Please try again in a few minutes.",
+                        detail=f"GET {path}: timed out {failures} times ({type(exc).__name__})",
+                    ) from None
+                self._back_off(path, failures, "timeout")
+                continue
+            except httpx.TransportError as exc:
+                failures += 1
+                if failures >= self._max_attempts:
+                    raise CRMUnavailableError(
+                        f"CRM Coach could not reach Pipedrive at {self.base_url}. "
+                        "Check PIPEDRIVE_API_URL and the network.",
+                        detail=f"GET {path}: {type(exc).__name__}: {exc}",
+                    ) from None
+                self._back_off(path, failures, type(exc).__name__)
+                continue
+
+            self._respect_burst_headers(response)
+            status = response.status_code
+            if status == 429:
+                rate_limited += 1
+                wait = self._rate_limit_wait(path, response, attempts=rate_limited)
+                self.limiter.pause_for(wait)  # hold back every caller sharing this token
+                continue
+            if status >= 500:
+                failures += 1
+                if failures >= self._max_attempts:
+                    raise CRMUnavailableError(
+                        f"Pipedrive is having trouble right now (HTTP {status}). "
+                        "Please try again in a few minutes.",
+                        detail=f"GET {path}: HTTP {status} {_error_text(response)}",
+                    )
+                self._back_off(path, failures, f"HTTP {status}")
+                continue
+            if status >= 400:
+                raise _client_error(path, response, entity=entity)
+            return _envelope(path, response)
+
+    def paginate(
+        self, path: str, params: Params | None = None, *, page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a v2 cursor-paginated list (additional_data.next_cursor, null on the last page)."""
+        query: dict[str, str | int] = {**(params or {}), "limit": max(1, min(page_size, MAX_PAGE_SIZE))}
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            envelope = self.get(path, query)
+            yield from _items(path, envelope)
+            cursor = (envelope.get("additional_data") or {}).get("next_cursor")
+            if not cursor:
+                return
+            if not isinstance(cursor, str) or cursor in seen:
+                raise CRMUnavailableError(
+                    "Pipedrive sent a response CRM Coach could not read. Please try again in a few minutes.",
+                    detail=f"GET {path}: unusable or repeated next_cursor {cursor!r}",
+                )
+            seen.add(cursor)
+            query["cursor"] = cursor
+        raise CRMUnavailableError(
+            "Pipedrive returned more pages than CRM Coach can read. Please contact your CRM Coach admin.",
+            detail=f"GET {path}: more than {MAX_PAGES} pages",
+        )
+
+    def items(self, path: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """The data list of an unpaginated endpoint (v1 users, legacy teams)."""
+        return list(_items(path, self.get(path, params)))
+
+    # --- helpers -----------------------------------------------------------------------------
+    def _back_off(self, path: str, failures: int, reason: str) -> None:
+        pause = self._retry_backoff * 2 ** (failures - 1)
+        log.warning("pipedrive GET %s failed (%s); retry %d in %.2fs", path, reason, failures, pause)
+        self._sleep(pause)
+
+    def _rate_limit_wait(self, path: str, response: httpx.Response, *, attempts: int) -> float:
+        """Seconds to wait before retrying a 429, or raise when waiting cannot help."""
+        if _daily_budget_spent(response):
+            raise CRMRateLimitedError(
+                "Pipedrive's daily API budget for your company is used up. It resets at midnight, "
+                "so please try again tomorrow.",
+                retry_after=_seconds_until_utc_midnight(),
+                detail=f"GET {path}: 429, daily budget exhausted {_error_text(response)}",
+            )
+        wait = _seconds_header(response, "retry-after") or _seconds_header(response, "x-ratelimit-reset")
+        wait = wait if wait is not None else DEFAULT_RETRY_AFTER
+        if attempts > self._max_rate_limit_retries or wait > self._max_retry_after:
+            raise CRMRateLimitedError(
+                "Pipedrive is rate-limiting CRM Coach right now. Please try again in a minute.",
+                retry_after=wait,
+                detail=f"GET {path}: 429 (attempt {attempts}, Retry-After {wait:g}s) {_error_text(response)}",
+            )
+        log.warning("pipedrive GET %s rate limited; waiting %.2fs", path, wait)
+        return wait
+
+    def _respect_burst_headers(self, response: httpx.Response) -> None:
+        # The server says this 2-second window is used up: wait for its reset instead of earning a 429.
+        if response.status_code != 429 and response.headers.get("x-ratelimit-remaining") == "0":
+            reset = _seconds_header(response, "x-ratelimit-reset")
+            self.limiter.pause_for(min(reset if reset is not None else BURST_WINDOW_SECONDS, 10.0))
+
+
+def normalise_base_url(url: str) -> str:
+    """https://acme.pipedrive.com, https://api.pipedrive.com/ or …/api/v1 all become the bare origin."""
+    base = url.strip().rstrip("/")
+    for suffix in ("/api/v1", "/api/v2", "/v1", "/api"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+            break
+    return base
+
+
+def _envelope(path: str, response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise CRMUnavailableError(
+            "Pipedrive sent a response CRM Coach could not read. Please try again in a few minutes.",
+            detail=f"GET {path}: HTTP {response.status_code}, body is not JSON: {response.text[:200]!r}",
+        ) from None
+    if not isinstance(body, dict):
+        raise CRMUnavailableError(
+            "Pipedrive sent a response CRM Coach could not read. Please try again in a few minutes.",
+            detail=f"GET {path}: expected a JSON object, got {type(body).__name__}",
+        )
+    if body.get("success") is False:
+        raise CRMError(
+            "Pipedrive reported a problem with CRM Coach's request. Please ask your CRM Coach admin.",
+            detail=f"GET {path}: success=false {body.get('error')!r} {body.get('error_info')!r}",
+        )
+    return body
+
+
+def _items(path: str, envelope: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    data = envelope.get("data")
+    if data is None:  # Pipedrive sends null instead of [] for empty lists
+        return
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise CRMUnavailableError(
+            "Pipedrive sent a response CRM Coach could not read. Please try again in a few minutes.",
+            detail=f"GET {path}: 'data' is not a list of objects",
+        )
+    yield from data
+
+
+def _client_error(path: str, response: httpx.Response, *, entity: str | None) -> CRMError:
+    status = response.status_code
+    detail = f"GET {path}: HTTP {status} {_error_text(response)}"
+    if status == 401:
+        return CRMAuthError(
+            "Pipedrive did not accept the API token. Check PIPEDRIVE_API_TOKEN "
+            "(Pipedrive → Personal preferences → API).",
+            detail=detail,
+        )
+    if status in (402, 403):
+        return CRMPermissionError(
+            "Pipedrive did not let this API token read users, deals or activities. Use the token of an "
+            "admin (or of a user who can see every deal) whose permission set allows API access.",
+            detail=detail,
+        )
+    if status == 404 and entity is not None:
+        return CRMNotFoundError(f"Pipedrive has no {entity}.", detail=detail)
+    if status == 404:
+        return CRMError(
+            f"Pipedrive has nothing at {path}. Check PIPEDRIVE_API_URL (e.g. https://yourcompany.pipedrive.com).",
+            detail=detail,
+        )
+    return CRMError(
+        "Pipedrive rejected CRM Coach's request. Please ask your CRM Coach admin to check the logs.",
+        detail=detail,
+    )
+
+
+def _error_text(response: httpx.Response) -> str:
+    """The error fields of a Pipedrive error body, for logs; never the raw body of a success."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return repr(response.text[:200])
+    if not isinstance(body, dict):
+        return ""
+    return " ".join(f"{key}={body[key]!r}" for key in ("error", "errorCode", "error_info") if key in body)
+
+
+def _daily_budget_spent(response: httpx.Response) -> bool:
+    if any(response.headers.get(header) == "0" for header in DAILY_BUDGET_HEADERS):
+        return True
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    error = str(body.get("error") or "") if isinstance(body, dict) else ""
+    return "daily" in error.lower()
+
+
+def _seconds_header(response: httpx.Response, name: str) -> float | None:
+    raw = response.headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return max(0.0, value)
+
+
+def _seconds_until_utc_midnight(now: datetime | None = None) -> float:
+    moment = now or datetime.now(UTC)
+    midnight = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - moment).total_seconds()

@@ -1,0 +1,428 @@
+"""HubSpot-specific behaviour of the real connector against the HubSpot stand-in."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bot.config import ConfigError, Settings
+from bot.crm.base import (
+    CRMAuthError,
+    CRMError,
+    CRMPermissionError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+)
+from bot.crm.hubspot import HubSpotConnector, build_hubspot
+from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.roster import Roster
+from tests.contract.world import World, build_world
+from tests.fakes.hubspot import ALL_SCOPES, HubSpotStandIn
+
+NINETY_DAYS = timedelta(days=90)
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture
+def standin(world: World) -> Iterator[HubSpotStandIn]:
+    with HubSpotStandIn.from_world(world) as running:
+        yield running
+
+
+def connect(standin: HubSpotStandIn, **options: Any) -> HubSpotConnector:
+    settings: dict[str, Any] = {
+        "access_token": standin.access_token,
+        "api_url": standin.api_url,
+        "timeout_seconds": 2.0,
+        "backoff_seconds": 0.01,
+        # HubSpot's 5 searches/s would slow every test; test_searches_stay_under_five_per_second keeps it.
+        "search_limiter": SlidingWindowLimiter(100, 1.0),
+        **options,
+    }
+    return HubSpotConnector(**settings)
+
+
+def wanted_deal_ids(world: World, owners: set[str] | None = None) -> set[str]:
+    since = world.now - NINETY_DAYS
+    return {
+        d.deal_id
+        for d in world.deals
+        if (owners is None or d.owner_id in owners)
+        and (d.status == "open" or (d.closed_at is not None and d.closed_at >= since))
+    }
+
+
+def owner_filter_values(body: dict[str, Any]) -> list[set[str]]:
+    return [
+        set(f["values"])
+        for group in body["filterGroups"]
+        for f in group["filters"]
+        if f["propertyName"] == "hubspot_owner_id"
+    ]
+
+
+# --- paging, auth header, filters -------------------------------------------------------------
+def test_owners_are_paged_and_every_request_carries_the_token(standin: HubSpotStandIn, world: World) -> None:
+    connector = connect(standin, owners_page_size=4)
+
+    owners = connector.list_owners()
+
+    assert {o.crm_id for o in owners} == {o.crm_id for o in world.owners}
+    owner_requests = [r for r in standin.requests if r.path == "/crm/v3/owners"]
+    assert len(owner_requests) == math.ceil(len(world.owners) / 4)
+    assert [r.query.get("after") for r in owner_requests] == [None, "4", "8", "12"]
+    assert all(r.headers["authorization"] == f"Bearer {standin.access_token}" for r in standin.requests)
+
+
+def test_deal_search_follows_paging_to_the_end(standin: HubSpotStandIn, world: World) -> None:
+    connector = connect(standin, page_size=20)
+
+    deals = connector.fetch_deals(owner_ids=None, closed_since=world.now - NINETY_DAYS)
+
+    assert sorted(d.deal_id for d in deals) == sorted(wanted_deal_ids(world))
+    searches = standin.searches("deals")
+    assert len(searches) == math.ceil(len(deals) / 20) > 3
+    assert all(s.body["limit"] == 20 for s in searches)
+    assert [s.body.get("after") for s in searches[:3]] == [None, "20", "40"]
+
+
+def test_results_past_the_search_cap_are_fetched_in_id_windows(world: World) -> None:
+    with HubSpotStandIn.from_world(world, search_result_cap=50) as standin:
+        connector = connect(standin, page_size=20, search_result_cap=50)
+
+        deals = connector.fetch_deals(owner_ids=None, closed_since=world.now - NINETY_DAYS)
+
+        assert sorted(d.deal_id for d in deals) == sorted(wanted_deal_ids(world))
+        assert len(deals) > 150  # several windows were needed
+        searches = standin.searches("deals")
+        assert all(s.status == 200 for s in searches)
+        windows = [s for s in searches if s.body.get("after") is None]
+        assert len(windows) == math.ceil(len(deals) / 50)
+        for window in windows[1:]:
+            assert all(
+                any(f["propertyName"] == "hs_object_id" and f["operator"] == "GT" for f in group["filters"])
+                for group in window.body["filterGroups"]
+            )
+
+
+def test_a_managers_stats_ask_only_for_that_teams_records(standin: HubSpotStandIn, world: World) -> None:
+    manager_id = world.managers()[0]
+    team = {manager_id} | {o.crm_id for o in world.owners if o.manager_crm_id == manager_id}
+    connector = connect(standin)
+
+    stats = connector.manager_stats(manager_id, now=world.now)
+
+    searches = standin.searches()
+    assert {s.path.split("/")[4] for s in searches} == {"deals", "calls", "meetings", "emails", "tasks"}
+    for search in searches:
+        assert owner_filter_values(search.body) == [team] * len(search.body["filterGroups"])
+    open_team_deals = [d for d in world.deals if d.owner_id in team and d.status == "open"]
+    assert stats.open_deals == len(open_team_deals)
+
+
+def test_bulk_stats_fetch_everything_in_a_few_requests(standin: HubSpotStandIn, world: World) -> None:
+    connector = connect(standin)
+
+    bulk = connector.all_manager_stats(now=world.now)
+
+    assert set(bulk) == set(world.managers())
+    # owners, the deal pages, one search per engagement type (calls, meetings, emails, tasks)
+    deal_pages = math.ceil(len(wanted_deal_ids(world)) / 200)
+    assert connector.requests_made == 1 + deal_pages + 4 <= 8
+    assert all(owner_filter_values(s.body) == [] for s in standin.searches())
+
+
+def test_activities_keep_their_kind(standin: HubSpotStandIn, world: World) -> None:
+    since = world.now - timedelta(days=7)
+    connector = connect(standin)
+
+    activities = connector.fetch_activities(owner_ids=None, since=since)
+
+    got = sorted((a.kind, a.owner_id, a.occurred_at) for a in activities)
+    assert got == sorted(
+        (a.kind, a.owner_id, a.occurred_at) for a in world.activities if a.occurred_at >= since
+    )
+    assert {a.kind for a in activities} == {"call", "meeting", "email", "task"}
+
+
+# --- what HubSpot's records look like ---------------------------------------------------------
+def test_deal_properties_are_parsed_robustly() -> None:
+    base = {"dealname": "Acme", "createdate": "2026-10-01T08:15:00.000Z", "hubspot_owner_id": "7"}
+    with HubSpotStandIn() as standin:
+        standin.add_object(
+            "deals", "1", {**base, "amount": "", "hs_is_closed": "false", "closedate": "2026-12-01"}
+        )
+        standin.add_object("deals", "2", {**base, "amount": None, "hs_is_closed": "false", "closedate": None})
+        standin.add_object(
+            "deals",
+            "3",
+            {
+                **base,
+                "amount": "1234.50",
+                "deal_currency_code": "usd",
+                "hs_is_closed": "true",
+                "hs_is_closed_won": "true",
+                "closedate": "2026-11-20T23:30:00+00:00",
+                "hs_next_step": "  ",
+                "notes_last_updated": "1763596800000",  # epoch milliseconds
+            },
+        )
+        standin.add_object(
+            "deals",
+            "4",
+            {
+                **base,
+                "amount": "99",
+                "hs_is_closed": "true",
+                "hs_is_closed_won": "false",
+                "closedate": "2026-11-21T01:30:00+02:00",
+                "hs_next_step": "Call back",
+            },
+        )
+        deals = {
+            d.deal_id: d
+            for d in connect(standin).fetch_deals(
+                owner_ids=None, closed_since=datetime(2026, 11, 1, tzinfo=UTC)
+            )
+        }
+
+    assert (deals["1"].amount, deals["1"].status, deals["1"].close_date) == (
+        Decimal(0),
+        "open",
+        date(2026, 12, 1),
+    )
+    assert (deals["2"].amount, deals["2"].close_date, deals["2"].currency) == (Decimal(0), None, "EUR")
+    won = deals["3"]
+    assert (won.amount, won.currency, won.status, won.next_step) == (Decimal("1234.50"), "USD", "won", None)
+    assert won.closed_at == datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
+    assert won.last_activity_at == datetime(2025, 11, 20, tzinfo=UTC)
+    lost = deals["4"]
+    assert (lost.status, lost.closed_at, lost.close_date) == (
+        "lost",
+        datetime(2026, 11, 20, 23, 30, tzinfo=UTC),
+        date(2026, 11, 20),
+    )
+    assert won.created_at == datetime(2026, 10, 1, 8, 15, tzinfo=UTC)
+    assert all(d.created_at.tzinfo is UTC for d in deals.values())
+
+
+def test_managers_come_from_team_leads_and_unclear_teams_have_none() -> None:
+    with HubSpotStandIn() as standin:
+        north = {"id": "11", "name": "North"}
+        south = {"id": "12", "name": "South"}
+        standin.add_owner(
+            "1", email="lead@x.com", first_name="Lea", last_name="Lead", teams=[{**north, "primary": False}]
+        )
+        standin.add_owner(
+            "2", email="rep@x.com", first_name="Rex", last_name="Rep", teams=[{**north, "primary": True}]
+        )
+        standin.add_owner(
+            "3", email="a@x.com", first_name="Ann", last_name="", teams=[{**south, "primary": False}]
+        )
+        standin.add_owner(
+            "4", email="b@x.com", first_name="Bo", last_name="B", teams=[{**south, "primary": False}]
+        )
+        standin.add_owner(
+            "5", email="c@x.com", first_name="Cy", last_name="C", teams=[{**south, "primary": True}]
+        )
+        standin.add_owner("6", email="", first_name="Queue", last_name="", teams=[])
+        standin.add_owner("7", email="gone@x.com", first_name="Gone", last_name="", archived=True)
+        owners = {o.crm_id: o for o in connect(standin).list_owners()}
+
+    assert set(owners) == {"1", "2", "3", "4", "5"}
+    assert owners["2"].manager_crm_id == "1"
+    assert owners["1"].manager_crm_id is None
+    assert owners["5"].manager_crm_id is None  # two additional members: the lead is unclear
+    assert (owners["2"].name, owners["3"].name) == ("Rex Rep", "Ann")
+
+
+def test_a_roster_defines_teams_when_hubspot_does_not(world: World) -> None:
+    by_id = {o.crm_id: o for o in world.owners}
+    roster = Roster(
+        manager_email_by_email={
+            o.email: by_id[o.manager_crm_id].email if o.manager_crm_id else "" for o in world.owners
+        }
+    )
+    with HubSpotStandIn.from_world(world, leads_as_additional_members=False) as standin:
+        without = connect(standin).list_owners()
+        with_roster = connect(standin, roster=roster).list_owners()
+
+    assert all(o.manager_crm_id is None for o in without)
+    assert {(o.crm_id, o.manager_crm_id) for o in with_roster} == {
+        (o.crm_id, o.manager_crm_id) for o in world.owners
+    }
+
+
+def test_build_hubspot_uses_the_settings(standin: HubSpotStandIn, world: World) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        crm_connector="hubspot",
+        hubspot_access_token=standin.access_token,  # type: ignore[arg-type]
+        hubspot_api_url=standin.api_url,
+        crmcoach_stale_days=30,
+    )
+
+    connector = build_hubspot(settings, roster=None)
+
+    assert connector.stale_days == 30
+    assert len(connector.list_owners()) == len(world.owners)
+    with pytest.raises(ConfigError, match="HUBSPOT_ACCESS_TOKEN"):
+        build_hubspot(Settings(_env_file=None), roster=None)  # type: ignore[call-arg]
+
+
+# --- errors -------------------------------------------------------------------------------------
+def test_a_rejected_token_is_an_auth_error_and_not_retried(standin: HubSpotStandIn) -> None:
+    connector = connect(standin, access_token="pat-na1-wrong")
+
+    with pytest.raises(CRMAuthError) as caught:
+        connector.list_owners()
+
+    assert "did not accept the access token" in caught.value.user_message
+    assert "pat-na1-wrong" not in caught.value.user_message
+    assert "INVALID_AUTHENTICATION" in str(caught.value)  # the detail, for the logs
+    assert len(standin.requests) == 1
+
+
+def test_a_missing_scope_is_named(standin: HubSpotStandIn, world: World) -> None:
+    standin.granted_scopes = set(ALL_SCOPES) - {"crm.objects.deals.read"}
+    connector = connect(standin)
+
+    with pytest.raises(CRMPermissionError) as caught:
+        connector.fetch_deals(owner_ids=None, closed_since=world.now - NINETY_DAYS)
+
+    assert "crm.objects.deals.read" in caught.value.user_message
+    assert len(standin.requests) == 1
+
+
+@pytest.mark.parametrize(("policy", "call"), [("TEN_SECONDLY_ROLLING", "owners"), ("SECONDLY", "search")])
+def test_a_429_is_waited_out_for_retry_after(
+    standin: HubSpotStandIn, world: World, policy: str, call: str
+) -> None:
+    standin.rate_limit_next(policy=policy, retry_after=1)
+    connector = connect(standin)
+
+    if call == "owners":
+        assert connector.list_owners()
+    else:
+        assert connector.fetch_activities(owner_ids=None, since=world.now - timedelta(days=7))
+
+    first, second = standin.requests[:2]
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 0.95
+
+
+def test_a_persistent_429_becomes_rate_limited(standin: HubSpotStandIn) -> None:
+    standin.rate_limit_next(retry_after=0.2, times=10)
+    connector = connect(standin, attempts=3)
+
+    with pytest.raises(CRMRateLimitedError) as caught:
+        connector.list_owners()
+
+    assert caught.value.retry_after == pytest.approx(0.2)
+    assert len(standin.requests) == 3
+
+
+def test_the_daily_limit_is_reported_at_once(standin: HubSpotStandIn) -> None:
+    standin.rate_limit_next(policy="DAILY", retry_after=None, times=10)
+
+    with pytest.raises(CRMRateLimitedError):
+        connect(standin).list_owners()
+
+    assert len(standin.requests) == 1
+
+
+def test_server_errors_are_retried(standin: HubSpotStandIn, world: World) -> None:
+    standin.fail_next(status=502, times=2)
+    connector = connect(standin, attempts=3)
+
+    assert len(connector.list_owners()) == len(world.owners)
+    assert [r.status for r in standin.requests] == [502, 502, 200]
+
+
+def test_persistent_server_errors_become_unavailable(standin: HubSpotStandIn) -> None:
+    standin.fail_next(status=503, times=10)
+    connector = connect(standin, attempts=3)
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        connector.list_owners()
+
+    assert "HubSpot" in caught.value.user_message
+    assert connector.requests_made == len(standin.requests) == 3
+
+
+def test_a_hanging_server_times_out(standin: HubSpotStandIn) -> None:
+    standin.hang_next(5, times=10)
+    connector = connect(standin, timeout_seconds=0.5, attempts=2)
+    started = time.monotonic()
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        connector.list_owners()
+
+    assert time.monotonic() - started < 2.5
+    assert "0.5 s" in str(caught.value)
+
+
+def test_malformed_json_is_unavailable(standin: HubSpotStandIn, world: World) -> None:
+    standin.malformed_next(path="/crm/v3/objects/deals")
+    connector = connect(standin)
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        connector.fetch_deals(owner_ids=None, closed_since=world.now - NINETY_DAYS)
+
+    assert "{" not in caught.value.user_message
+
+
+def test_other_client_errors_are_crm_errors(standin: HubSpotStandIn) -> None:
+    standin.fail_next(status=400, body={"status": "error", "message": "bad", "category": "VALIDATION_ERROR"})
+
+    with pytest.raises(CRMError) as caught:
+        connect(standin).list_owners()
+
+    assert "VALIDATION_ERROR" in str(caught.value)
+
+
+# --- client-side rate limits ----------------------------------------------------------------
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_requests_stay_within_the_ten_second_budget(standin: HubSpotStandIn, world: World) -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(3, 10.0, clock=clock, sleep=clock.sleep)
+    connector = connect(standin, owners_page_size=2, general_limiter=limiter)
+
+    connector.list_owners()
+
+    pages = math.ceil(len(world.owners) / 2)
+    assert len(standin.requests) == pages == 8
+    assert sum(clock.slept) == pytest.approx(10.0 * ((pages - 1) // 3))
+
+
+def test_searches_stay_under_five_per_second(standin: HubSpotStandIn, world: World) -> None:
+    connector = connect(standin, page_size=50, search_limiter=None)  # HubSpot's own limit
+
+    connector.snapshot(now=world.now)
+
+    stamps = [s.at for s in standin.searches()]
+    assert len(stamps) >= 7
+    for first, sixth in zip(stamps, stamps[5:], strict=False):
+        assert sixth - first >= 0.99

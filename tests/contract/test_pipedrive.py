@@ -1,0 +1,379 @@
+"""Pipedrive-specific behaviour of the real connector against the Pipedrive stand-in (no mocks)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.config import ConfigError, Settings
+from bot.crm.base import (
+    CRMAuthError,
+    CRMError,
+    CRMNotFoundError,
+    CRMPermissionError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+)
+from bot.crm.pipedrive import PipedriveConnector, build_pipedrive
+from bot.crm.pipedrive_client import normalise_base_url
+from bot.crm.ratelimit import SlidingWindowLimiter
+from tests.contract.world import World, build_world, expected
+from tests.fakes.pipedrive import PipedriveStandIn
+
+LIST_PATHS = ("/api/v2/deals", "/api/v2/activities")
+
+
+class FakeClock:
+    """Time that only moves when someone sleeps: rate limiting without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+            self.slept += seconds
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture
+def standin(world: World) -> Iterator[PipedriveStandIn]:
+    with PipedriveStandIn.from_world(world) as running:
+        yield running
+
+
+ConnectorFactory = Callable[..., PipedriveConnector]
+
+
+@pytest.fixture
+def make_connector(standin: PipedriveStandIn) -> Iterator[ConnectorFactory]:
+    made: list[PipedriveConnector] = []
+
+    def make(**overrides: Any) -> PipedriveConnector:
+        options: dict[str, Any] = {
+            "base_url": standin.base_url,
+            "api_token": standin.api_token,
+            "timeout_seconds": 2.0,
+            "requests_per_window": 1000,
+            "retry_backoff": 0.01,
+            **overrides,
+        }
+        connector = PipedriveConnector(**options)
+        made.append(connector)
+        return connector
+
+    yield make
+    for connector in made:
+        connector.close()
+
+
+def list_requests(standin: PipedriveStandIn) -> list[Any]:
+    """Deal and activity list queries, without the by-id look-ups of linked activities."""
+    return [r for r in standin.requests if r.path in LIST_PATHS and "ids" not in r.query]
+
+
+# --- paging, auth header, mapping ------------------------------------------------------------
+def test_deals_are_read_across_cursor_pages(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    connector = make_connector(page_size=25)
+
+    deals = connector.fetch_deals(owner_ids=None, closed_since=world.now - timedelta(days=90))
+
+    open_pages = [r for r in standin.requests_to("/api/v2/deals") if r.query.get("status") == "open"]
+    assert len(open_pages) >= 5
+    assert all(r.query["limit"] == "25" for r in open_pages)
+    assert "cursor" not in open_pages[0].query and all("cursor" in r.query for r in open_pages[1:])
+    open_ids = sorted(d.deal_id for d in deals if d.status == "open")
+    assert open_ids == sorted(d.deal_id for d in world.deals if d.status == "open")
+
+
+def test_next_step_is_the_next_planned_activity_and_last_activity_its_due_date(
+    make_connector: ConnectorFactory, world: World
+) -> None:
+    connector = make_connector()
+
+    deals = {d.deal_id: d for d in connector.fetch_deals(owner_ids=None, closed_since=world.now)}
+
+    for want in (d for d in world.deals if d.status == "open"):
+        got = deals[want.deal_id]
+        assert (got.next_step, got.last_activity_at) == (want.next_step, want.last_activity_at), want.deal_id
+        assert (got.amount, got.close_date, got.created_at) == (want.amount, want.close_date, want.created_at)
+
+
+def test_the_token_goes_in_the_x_api_token_header_only(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    make_connector().all_manager_stats(now=world.now)
+
+    assert standin.requests
+    for request in standin.requests:
+        assert request.headers["x-api-token"] == standin.api_token
+        assert "api_token" not in request.query
+        assert standin.api_token not in "".join(request.query.values())
+
+
+def test_inactive_users_are_not_owners_and_managers_come_from_teams(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.add_user("R999999", name="Former Rep", email="former@example.com", active=False)
+    standin.teams[0]["users"].append("R999999")
+
+    owners = {o.crm_id: o for o in make_connector().list_owners()}
+
+    assert "R999999" not in owners
+    assert owners["M00001"].manager_crm_id is None  # listed in its own team, but not its own manager
+    assert owners["R000001"].manager_crm_id == "M00001"
+
+
+def test_team_members_are_fetched_when_the_team_list_leaves_them_out(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    standin.teams_list_users = False
+
+    owners = make_connector().list_owners()
+
+    assert {(o.crm_id, o.manager_crm_id) for o in owners} == {
+        (o.crm_id, o.manager_crm_id) for o in world.owners
+    }
+    assert len([r for r in standin.requests if r.path.endswith("/users") and "legacyTeams" in r.path]) == 3
+
+
+def test_a_team_deleted_meanwhile_leaves_its_members_without_manager(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.teams_list_users = False
+    standin.fail_next(status=404, path="/api/v1/legacyTeams/1/users")
+
+    owners = {o.crm_id: o for o in make_connector().list_owners()}
+
+    assert owners["R000001"].manager_crm_id is None
+    assert owners["R000005"].manager_crm_id == "M00002"
+
+
+# --- errors ----------------------------------------------------------------------------------
+def test_a_rejected_token_raises_auth_error_without_leaking_it(make_connector: ConnectorFactory) -> None:
+    with pytest.raises(CRMAuthError) as caught:
+        make_connector(api_token="not-the-token").list_owners()
+
+    assert "PIPEDRIVE_API_TOKEN" in caught.value.user_message
+    assert "not-the-token" not in caught.value.user_message + str(caught.value)
+
+
+def test_a_wrong_api_url_is_named_in_the_error(
+    make_connector: ConnectorFactory, standin: PipedriveStandIn
+) -> None:
+    with pytest.raises(CRMError) as caught:
+        make_connector(base_url=standin.base_url + "/nowhere").list_owners()
+
+    assert not isinstance(caught.value, CRMNotFoundError)  # not "your CRM user is gone"
+    assert "PIPEDRIVE_API_URL" in caught.value.user_message
+
+
+def test_forbidden_raises_permission_error(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.fail_next(status=403, path="/api/v1/users")
+
+    with pytest.raises(CRMPermissionError) as caught:
+        make_connector().list_owners()
+
+    assert "{" not in caught.value.user_message
+
+
+def test_a_429_is_waited_out_for_retry_after_and_then_succeeds(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    standin.fail_next(status=429, retry_after=1, path="/api/v1/users")
+
+    owners = make_connector().list_owners()
+
+    assert len(owners) == len(world.owners)
+    first, second = standin.requests_to("/api/v1/users")
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 0.95
+
+
+def test_a_persistent_429_raises_rate_limited_after_bounded_retries(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    clock = FakeClock()
+    standin.fail_next(status=429, retry_after=1, times=20, path="/api/v1/users")
+    connector = make_connector(limiter=SlidingWindowLimiter(20, 2.0, clock=clock, sleep=clock.sleep))
+
+    with pytest.raises(CRMRateLimitedError) as caught:
+        connector.list_owners()
+
+    assert caught.value.retry_after == 1
+    assert len(standin.requests_to("/api/v1/users")) == 4  # the first try and three retries
+    assert clock.slept >= 3  # each retry waited for Retry-After
+
+
+def test_a_spent_daily_budget_fails_at_once_and_says_tomorrow(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.fail_next(status=429, retry_after=1, times=5, headers={"x-daily-ratelimit-token-remaining": "0"})
+
+    with pytest.raises(CRMRateLimitedError) as caught:
+        make_connector().list_owners()
+
+    assert "tomorrow" in caught.value.user_message
+    assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 86400
+    assert len(standin.requests) == 1
+
+
+def test_a_server_error_is_retried(standin: PipedriveStandIn, make_connector: ConnectorFactory) -> None:
+    standin.fail_next(status=502, times=2, path="/api/v1/users")
+
+    assert make_connector().list_owners()
+    assert [r.status for r in standin.requests_to("/api/v1/users")] == [502, 502, 200]
+
+
+def test_persistent_server_errors_raise_unavailable(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.fail_next(status=503, times=10)
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        make_connector().list_owners()
+
+    assert "503" in caught.value.user_message
+    assert len(standin.requests) == 3
+
+
+def test_a_hanging_server_times_out_as_unavailable(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.hang_next(seconds=5, times=10)
+    started = time.monotonic()
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        make_connector(timeout_seconds=0.5, max_attempts=2).list_owners()
+
+    assert "0.5 seconds" in caught.value.user_message
+    assert time.monotonic() - started < 3
+
+
+def test_malformed_json_raises_unavailable(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    standin.malformed_next(path="/api/v1/users")
+
+    with pytest.raises(CRMUnavailableError) as caught:
+        make_connector().list_owners()
+
+    assert "could not read" in caught.value.user_message
+
+
+# --- rate limiting and request economy --------------------------------------------------------
+def test_the_client_side_limiter_stays_under_the_burst_budget(
+    world: World, make_connector: ConnectorFactory
+) -> None:
+    clock = FakeClock()
+    burst = 4
+    # The stand-in enforces the 2-second burst budget on the same (fake) clock the connector uses.
+    with PipedriveStandIn.from_world(world, burst_limit=burst, clock=clock) as strict:
+        connector = make_connector(
+            base_url=strict.base_url,
+            limiter=SlidingWindowLimiter(burst, 2.0, clock=clock, sleep=clock.sleep),
+        )
+        connector.all_manager_stats(now=world.now)
+
+        arrivals = sorted(r.at for r in strict.requests)
+        assert len(arrivals) > burst
+        assert all(r.status == 200 for r in strict.requests)  # the server never had to say 429
+        for index in range(len(arrivals) - burst):
+            assert arrivals[index + burst] - arrivals[index] >= 2.0
+        assert clock.slept >= 2.0
+
+
+def test_manager_stats_only_ask_for_that_teams_records(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    manager = world.managers()[1]
+    team = {manager} | {o.crm_id for o in world.owners if o.manager_crm_id == manager}
+    connector = make_connector()
+
+    stats = connector.manager_stats(manager, now=world.now)
+
+    want = expected(world, manager)
+    assert (stats.open_deals, stats.stale_deals, stats.activities_7d_team) == (
+        want.open_deals,
+        want.stale,
+        want.activities_team,
+    )
+    queries = list_requests(standin)
+    assert queries and all(r.query.get("owner_id") in team for r in queries)
+    for path, status in (
+        ("/api/v2/deals", "open"),
+        ("/api/v2/deals", "won,lost"),
+        ("/api/v2/activities", None),
+    ):
+        owners = {r.query["owner_id"] for r in queries if r.path == path and r.query.get("status") == status}
+        assert owners == team, (path, status)
+    done_queries = [r for r in queries if r.path == "/api/v2/activities"]
+    assert all(r.query["done"] == "true" and "updated_since" in r.query for r in done_queries)
+
+
+def test_all_manager_stats_fetch_everything_in_a_few_bulk_requests(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    connector = make_connector()
+
+    stats = connector.all_manager_stats(now=world.now)
+
+    assert set(stats) == set(world.managers())
+    assert connector.requests_made == len(standin.requests) <= 10
+    assert all("owner_id" not in r.query for r in standin.requests)
+
+
+# --- configuration ---------------------------------------------------------------------------
+def test_build_pipedrive_reads_settings_and_accepts_a_company_url(
+    standin: PipedriveStandIn, world: World
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        crm_connector="pipedrive",
+        pipedrive_api_token=standin.api_token,
+        pipedrive_api_url=standin.base_url + "/api/v1/",
+        crm_timeout_seconds=3,
+        crmcoach_stale_days=21,
+    )
+    connector = build_pipedrive(settings, roster=None)
+    try:
+        assert connector.stale_days == 21
+        assert connector.client.timeout_seconds == 3
+        assert len(connector.list_owners()) == len(world.owners)
+    finally:
+        connector.close()
+
+    with pytest.raises(ConfigError):
+        build_pipedrive(Settings(_env_file=None), roster=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://acme.pipedrive.com",
+        "https://acme.pipedrive.com/",
+        "https://acme.pipedrive.com/api/v2",
+        "https://acme.pipedrive.com/v1/",
+    ],
+)
+def test_company_urls_are_reduced_to_their_origin(url: str) -> None:
+    assert normalise_base_url(url) == "https://acme.pipedrive.com"

@@ -1,0 +1,35 @@
+"""The HubSpot connector against the HubSpot stand-in serving the world.
+
+Teams come from HubSpot alone: each manager is an *additional* member of the team their reports have as
+main team (the convention in bot/crm/hubspot.py), so no roster is passed. A customer who does not keep
+teams that way sets CRMCOACH_ROSTER_CSV instead; tests/contract/test_hubspot.py checks that path with
+Roster(manager_email_by_email=...) built from the same world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.crm.base import CRMConnector
+from bot.crm.hubspot import HubSpotConnector
+from bot.crm.ratelimit import SlidingWindowLimiter
+from tests.contract.world import World
+from tests.fakes.hubspot import HubSpotStandIn
+
+
+@contextmanager
+def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
+    with HubSpotStandIn.from_world(world) as standin:
+        connector = HubSpotConnector(
+            access_token=standin.access_token,
+            api_url=standin.api_url,
+            timeout_seconds=5.0,
+            # HubSpot's 5 searches/s would add seconds here; test_hubspot.py checks the real limits.
+            search_limiter=SlidingWindowLimiter(100, 1.0),
+        )
+        try:
+            yield connector
+        finally:
+            connector.close()
