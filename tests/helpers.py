@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -33,6 +34,17 @@ def command(
 def reply(slack: SlackStandIn, *, count: int = 1) -> dict[str, Any]:
     """The count-th ephemeral reply posted to a response_url (waits for it)."""
     return slack.wait_for("response_url", count=count)[count - 1].params
+
+
+def final_reply(slack: SlackStandIn, *, timeout: float = 10.0) -> dict[str, Any]:
+    """The first reply that is not the "takes longer than usual" note (which may or may not come first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in slack.calls_to("response_url"):
+            if call.status == 200 and "takes longer than usual" not in all_text(call.params):
+                return call.params
+        time.sleep(0.02)
+    raise TimeoutError(f"no final reply; got {slack.calls_to('response_url')}")
 
 
 def all_text(message: dict[str, Any]) -> str:

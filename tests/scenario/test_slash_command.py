@@ -15,7 +15,7 @@ from bot.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from tests.conftest import NOW, ServerFactory, replace
 from tests.fakes.crm import ExplodingConnector, GatedConnector
-from tests.helpers import all_text, command, managers, reply
+from tests.helpers import all_text, command, final_reply, managers, reply
 from tests.oracle import expected_stats
 
 
@@ -36,7 +36,7 @@ def test_first_contact_help_arrives_in_the_users_slack_language(base_url: str, s
     ack = command(base_url, slack, "U0ANNA", "")
 
     assert ack.status == 200 and ack.body == ""
-    message = reply(slack)
+    message = final_reply(slack)
     assert "Was du mich fragen kannst" in all_text(message)
     assert message["response_type"] == "ephemeral"
     info = slack.calls_to("users.info")[0].params
@@ -49,7 +49,7 @@ def test_stats_show_the_managers_own_numbers(
     ack = command(base_url, slack, "U0JAMES", "stats")
 
     assert ack.status == 200
-    message = reply(slack)
+    message = final_reply(slack)
     text = all_text(message)
     expected = expected_stats(container.engine, "M00002", NOW)
     assert expected.open_deals > 0 and expected.stale > 0  # the seed must exercise every number
@@ -72,7 +72,7 @@ def test_stats_show_the_managers_own_numbers(
 def test_stats_in_german_use_german_numbers(base_url: str, slack: SlackStandIn, container: Container) -> None:
     command(base_url, slack, "U0ANNA", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     expected = expected_stats(container.engine, "M00001", NOW)
     assert "Deine Pipeline, Anna" in text
     assert f"*Offene Deals*\n{format_int(expected.open_deals, 'de')} · " in text
@@ -96,7 +96,7 @@ def test_a_user_without_crm_owner_learns_how_to_get_linked(
 ) -> None:
     command(base_url, slack, "U0PAT", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     assert "pat@example.org" in text
     assert "crmcoach managers link --slack U0PAT --crm-email" in text
     [pat] = managers(container.engine)
@@ -106,7 +106,7 @@ def test_a_user_without_crm_owner_learns_how_to_get_linked(
 def test_a_profile_without_email_explains_the_manual_link(base_url: str, slack: SlackStandIn) -> None:
     command(base_url, slack, "U0NOMAIL", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     assert "can't see an email address" in text
     assert "--slack U0NOMAIL" in text
 
@@ -124,7 +124,7 @@ def test_an_admin_link_wins_over_the_email_match(
 
     command(base_url, slack, "U0PAT", "stats")
 
-    assert "Your pipeline, Sofia" in all_text(reply(slack))
+    assert "Your pipeline, Sofia" in all_text(final_reply(slack))
     [pat] = managers(container.engine)
     assert (pat.crm_owner_id, pat.link_source, pat.email) == ("M00003", "admin", "pat@example.org")
 
@@ -134,7 +134,7 @@ def test_slack_rate_limit_on_users_info_is_waited_out(base_url: str, slack: Slac
 
     command(base_url, slack, "U0JAMES", "stats")
 
-    assert "Your pipeline, James" in all_text(reply(slack))
+    assert "Your pipeline, James" in all_text(final_reply(slack))
     assert [call.status for call in slack.calls_to("users.info")] == [429, 200]
 
 
@@ -145,7 +145,7 @@ def test_slack_down_while_reading_the_profile_gets_a_retry_hint(
 
     command(base_url, slack, "U0JAMES", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     assert "couldn't read your Slack profile" in text
     assert "try again" in text
     assert len(slack.calls_to("users.info")) == 3  # the first try and two retries
@@ -163,7 +163,7 @@ def test_the_ack_does_not_wait_for_the_crm(
     assert gated.entered.wait(5)
     assert slack.calls_to("response_url") == []
     gated.gate.set()
-    assert "Your pipeline" in all_text(reply(slack))
+    assert "Your pipeline" in all_text(final_reply(slack))
 
 
 def test_a_crm_outage_is_explained_not_shown(
@@ -181,7 +181,7 @@ def test_a_crm_outage_is_explained_not_shown(
 
     command(base_url, slack, "U0JAMES", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     assert "Demo CRM is not answering right now" in text
     assert "Traceback" not in text and "sqlite" not in text.lower()
 
@@ -193,7 +193,7 @@ def test_a_bug_gets_an_apology_and_a_log_entry(
 
     with caplog.at_level(logging.ERROR):
         command(base_url, slack, "U0JAMES", "stats")
-        text = all_text(reply(slack))
+        text = all_text(final_reply(slack))
 
     assert "something went wrong on our side" in text
     assert "dealstage" not in text and "KeyError" not in text

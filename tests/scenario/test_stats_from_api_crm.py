@@ -15,7 +15,7 @@ from tests.conftest import ServerFactory, replace
 from tests.contract.world import World, build_world, expected
 from tests.fakes.crm import GatedConnector
 from tests.fakes.hubspot import HubSpotStandIn
-from tests.helpers import all_text, command, reply
+from tests.helpers import all_text, command, final_reply, reply
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def hubspot_url(
 def test_stats_come_from_hubspot(hubspot_url: str, slack: SlackStandIn, world: World) -> None:
     command(hubspot_url, slack, "U0JAMES", "stats")
 
-    text = all_text(reply(slack))
+    text = all_text(final_reply(slack))
     want = expected(world, "M00002")
     assert "Numbers from HubSpot" in text
     assert f"*Open deals*\n{want.open_deals} · {format_money(want.open_value, 'EUR', 'en')}" in text
@@ -60,7 +60,7 @@ def test_a_rejected_hubspot_token_is_explained_at_once(
 
     command(hubspot_url, slack, "U0JAMES", "stats")
 
-    first = all_text(reply(slack))  # the explanation, not a "still working" note
+    first = all_text(reply(slack))  # the explanation itself, before any "takes longer" note
     assert "HubSpot did not accept our credentials" in first
     assert "Traceback" not in first and "401" not in first
 
@@ -74,6 +74,6 @@ def test_a_slow_crm_gets_a_note_within_three_seconds_then_the_numbers(
     command(base_url, slack, "U0JAMES", "stats")
 
     note = all_text(reply(slack))
-    assert "Demo CRM is taking a while to answer" in note
+    assert "Getting your numbers from Demo CRM takes longer than usual" in note
     gated.gate.set()
     assert "Your pipeline, James" in all_text(reply(slack, count=2))
