@@ -30,6 +30,7 @@ FIX_HINTS: dict[str, str] = {
     "SALESFORCE_USERNAME": "the integration user's Salesforce username",
     "PIPEDRIVE_API_TOKEN": "a Pipedrive API token (Personal preferences → API)",
     "PIPEDRIVE_API_URL": "your company's Pipedrive URL, e.g. https://yourcompany.pipedrive.com",
+    "PIPEDRIVE_REQUESTS_PER_2S": "your plan's burst limit per 2 seconds (API token: 20, 40, 80 or 120)",
     "PORT": "a TCP port number between 1 and 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "CRMCOACH_STALE_DAYS": "a whole number of days between 1 and 365",
@@ -84,6 +85,7 @@ class Settings(BaseSettings):
     # Pipedrive (REST v2 where it exists, v1 otherwise)
     pipedrive_api_token: SecretStr | None = None
     pipedrive_api_url: str = "https://api.pipedrive.com"
+    pipedrive_requests_per_2s: int = Field(default=20, ge=1, le=1000)
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -207,6 +207,7 @@ def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveCo
         timeout_seconds=settings.crm_timeout_seconds,
         stale_days=settings.crmcoach_stale_days,
         roster=roster,
+        requests_per_window=settings.pipedrive_requests_per_2s,
     )
 
 
