@@ -25,13 +25,14 @@ def build_connector(settings: Settings, *, engine: Engine) -> CRMConnector:
             from bot.crm.hubspot import build_hubspot
 
             return build_hubspot(settings, roster=roster)
+        case "salesforce":
+            from bot.crm.salesforce import build_salesforce
+
+            return build_salesforce(settings, roster=roster)
         case "pipedrive":
             from bot.crm.pipedrive import build_pipedrive
 
             return build_pipedrive(settings, roster=roster)
-        case _:
-            # Wired in as each API connector lands (see bot/crm/snapshot.py for their contract).
-            raise ConfigError({"CRM_CONNECTOR": f"{settings.crm_connector} is not available in this version"})
 
 
 def _roster(settings: Settings) -> Roster | None:
