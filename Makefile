@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	$(BIN)/crmcoach lessons check
 	$(BIN)/python -m pytest
 
 format: $(STAMP)

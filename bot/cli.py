@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bot.coaching.lessons import LessonError
 from bot.config import ConfigError, Settings, load_settings
 from bot.store.migrations import SchemaOutdatedError
 
@@ -49,6 +50,12 @@ def _explain(exc: Exception) -> tuple[int, str]:
         return EXIT_USAGE, str(exc)
     if isinstance(exc, UserError):
         return EXIT_USAGE, f"crmcoach: {exc}"
+    if isinstance(exc, LessonError):
+        problems = "\n".join(f"  {problem}" for problem in exc.problems[:20])
+        return (
+            EXIT_USAGE,
+            f"crmcoach: the lesson files are invalid (see `crmcoach lessons check`):\n{problems}",
+        )
     log.debug("failure", exc_info=exc)
     if isinstance(exc, OperationalError):
         return EXIT_FAILURE, f"crmcoach: cannot reach the database ({_first_line(exc)}). Check DATABASE_URL."
@@ -68,7 +75,8 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(level)
     if level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # migration chatter is not news
+        for chatty in ("alembic", "bm25s", "httpx"):  # migration, indexing and request chatter is not news
+            logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -34,6 +34,12 @@ FIX_HINTS: dict[str, str] = {
     "SALESFORCE_API_VERSION": "a REST API version such as 62.0",
     "PIPEDRIVE_API_TOKEN": "a Pipedrive API token (Personal preferences → API)",
     "PIPEDRIVE_API_URL": "your company's Pipedrive URL, e.g. https://yourcompany.pipedrive.com",
+    "OPENAI_API_KEY": "an OpenAI API key (sk-…), or leave unset and set OPENAI_BASE_URL for a local server",
+    "OPENAI_BASE_URL": "an OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama",
+    "CRMCOACH_LLM_TIMEOUT_SECONDS": "seconds to wait for the LLM before answering offline (e.g. 8)",
+    "CRMCOACH_LLM_MAX_RETRIES": "how often to retry the LLM (0 to 5)",
+    "CRMCOACH_LLM_MAX_PROMPT_TOKENS": "the prompt budget in tokens (300 to 8000; default 1500)",
+    "CRMCOACH_LLM_SEND_NAMES": "true to send deal and company names to the LLM, false to send neutral labels",
     "PIPEDRIVE_REQUESTS_PER_2S": "your plan's burst limit per 2 seconds (API token: 20, 40, 80 or 120)",
     "PORT": "a TCP port number between 1 and 65535",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
@@ -91,6 +97,15 @@ class Settings(BaseSettings):
     pipedrive_api_url: str = "https://api.pipedrive.com"
     pipedrive_requests_per_2s: int = Field(default=20, ge=1, le=1000)
 
+    # LLM coach (optional): OpenAI, or any OpenAI-compatible server (Ollama, vLLM) via OPENAI_BASE_URL
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    crmcoach_llm_model: str = "gpt-4o-mini"
+    crmcoach_llm_timeout_seconds: float = Field(default=8.0, gt=0, le=120)
+    crmcoach_llm_max_retries: int = Field(default=1, ge=0, le=5)
+    crmcoach_llm_max_prompt_tokens: int = Field(default=1500, ge=300, le=8000)
+    crmcoach_llm_send_names: bool = False
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -128,6 +143,10 @@ class Settings(BaseSettings):
             # psycopg 3 is the driver we ship; plain URLs would ask SQLAlchemy for psycopg2.
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None or bool(self.openai_base_url)
 
     @property
     def socket_mode(self) -> bool:

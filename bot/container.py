@@ -16,6 +16,8 @@ from slack_sdk.http_retry.handler import RetryHandler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.coach import Coach
+from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.crm.base import CRMConnector
 from bot.crm.registry import build_connector
@@ -40,10 +42,13 @@ class Container:
     sessions: sessionmaker[Session]
     slack: WebClient
     crm: CRMConnector
+    coach: Coach
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
-def build_container(settings: Settings, *, engine: Engine | None = None) -> Container:
+def build_container(
+    settings: Settings, *, engine: Engine | None = None, coach: Coach | None = None
+) -> Container:
     engine = engine or make_engine(settings.database_url)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     slack = WebClient(
@@ -58,4 +63,10 @@ def build_container(settings: Settings, *, engine: Engine | None = None) -> Cont
         sessions=make_session_factory(engine),
         slack=slack,
         crm=build_connector(settings, engine=engine),
+        coach=coach or build_coach(settings),
     )
+
+
+def build_coach(settings: Settings) -> Coach:
+    """The lesson library and its indexes, loaded once (raises LessonError for invalid lesson files)."""
+    return Coach(library=LessonLibrary.load())

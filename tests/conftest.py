@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.coaching.coach import Coach
+from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import seed_demo
@@ -119,10 +121,16 @@ def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def coach() -> Coach:
+    """The real lesson library, indexed once for the whole test session."""
+    return Coach(library=LessonLibrary.load())
+
+
 @pytest.fixture
-def container(seeded: Engine, slack: SlackStandIn) -> Container:
+def container(seeded: Engine, slack: SlackStandIn, coach: Coach) -> Container:
     settings = make_settings(slack, seeded.url.render_as_string(hide_password=False))
-    built = build_container(settings, engine=seeded)
+    built = build_container(settings, engine=seeded, coach=coach)
     return Container(**{**_fields(built), "clock": lambda: NOW})
 
 

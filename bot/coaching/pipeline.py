@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.container import Container
 from bot.crm.base import CRMRateLimitedError, CRMUnavailableError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
+from bot.store.db import upsert_insert
 from bot.store.managers import ensure_workspace
 from bot.store.models import CachedStats
 
@@ -75,12 +74,7 @@ def store_stats(container: Container, team_id: str, stats: Mapping[str, ManagerS
     ]
     with container.sessions() as session:
         ensure_workspace(session, team_id)
-        insert = (
-            postgres_insert
-            if session.bind is not None and session.bind.dialect.name == "postgresql"
-            else sqlite_insert
-        )
-        statement = insert(CachedStats)
+        statement = upsert_insert(session, CachedStats)
         upsert = statement.on_conflict_do_update(
             index_elements=[CachedStats.team_id, CachedStats.crm_owner_id],
             set_={

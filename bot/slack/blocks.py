@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.coaching.coach import CoachAnswer
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t
@@ -153,3 +154,19 @@ def slack_date(moment: datetime, language: Language) -> str:
 def _escape(text: str) -> str:
     """CRM text is data: Slack's control characters must not turn it into mentions or links."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def answer_blocks(answer: CoachAnswer, language: Language) -> list[Block]:
+    """A coaching answer: its paragraphs as sections (each within Slack's 3,000 characters)."""
+    sections: list[Block] = []
+    current = ""
+    for paragraph in answer.text.split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) > SECTION_TEXT_LIMIT and current:
+            sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
+            candidate = paragraph
+        current = truncate(candidate, SECTION_TEXT_LIMIT)
+    if current:
+        sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
+    source = t(language, f"ask.source_{answer.source}")
+    return [*sections[: MESSAGE_BLOCK_LIMIT - 1], ContextBlock(elements=[MarkdownTextObject(text=source)])]

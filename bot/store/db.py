@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +33,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def upsert_insert(session: Session, table: type[Any]) -> Any:
+    """An INSERT supporting ON CONFLICT for the session's dialect (SQLite and Postgres both have it)."""
+    dialect = session.get_bind().dialect.name
+    return (postgres_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -104,6 +104,18 @@ class CachedStats(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ProcessedEvent(Base):
+    """Slack Events API deliveries already handled: Slack retries, Bolt does not de-duplicate."""
+
+    __tablename__ = "slack_events"
+    __table_args__ = (UniqueConstraint("team_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 # --- The demo CRM ----------------------------------------------------------------------------
 # These tables stand in for an external CRM (like HubSpot's objects), not for bot state, so
 # they are not scoped by Slack team: any workspace running CRM_CONNECTOR=demo or csv reads them.

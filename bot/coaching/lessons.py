@@ -1,0 +1,284 @@
+"""Micro-lessons: Markdown files with YAML front matter, one per lesson and language.
+
+    prompts/lessons/<en|de>/<id>.md
+
+The front matter is validated strictly (`crmcoach lessons check`): every problem is reported as
+file:line, and English and German versions of a lesson must agree on everything but the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.coaching.metrics import COMPARISONS, METRICS
+from bot.i18n import LANGUAGES, Language
+from bot.paths import PROMPTS_DIR
+
+LESSONS_DIR = PROMPTS_DIR / "lessons"
+TOPICS = (
+    "adoption",
+    "role-model",
+    "pipeline-review",
+    "one-on-one",
+    "next-steps",
+    "data-quality",
+    "activity-logging",
+    "forecasting",
+    "relationship-management",
+    "dashboards",
+    "personal-crm",
+    "getting-started",
+)
+MAX_BODY_WORDS = 120
+MIN_LESSONS_PER_LANGUAGE = 36
+MIN_LESSONS_PER_TOPIC = 3
+REQUIRED = ("id", "topic", "level", "title", "minutes", "practice", "reflection")
+OPTIONAL = ("check", "triggers")
+LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "check", "triggers")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A metric compared with a number, e.g. stale_share > 0.3."""
+
+    metric: str
+    comparison: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """What the CRM must show after the practice task, and by when."""
+
+    metric: str
+    comparison: str
+    target: float
+    deadline_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    language: Language
+    topic: str
+    level: int
+    title: str
+    minutes: int
+    practice: str
+    reflection: str
+    body: str
+    check: Check | None
+    triggers: tuple[Condition, ...]
+    path: Path
+
+
+class LessonError(ValueError):
+    """One or more lesson files are invalid; `problems` are 'file:line: what' strings."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the lesson files")
+
+
+@dataclass(frozen=True)
+class LessonLibrary:
+    lessons: tuple[Lesson, ...]
+
+    @classmethod
+    def load(cls, directory: Path = LESSONS_DIR) -> LessonLibrary:
+        """Every lesson in every language; raises LessonError listing every problem found."""
+        lessons, problems = _load_all(directory)
+        problems += _pair_problems(lessons)
+        if problems:
+            raise LessonError(problems)
+        return cls(
+            tuple(
+                sorted(lessons, key=lambda lesson: (lesson.language, lesson.topic, lesson.level, lesson.id))
+            )
+        )
+
+    def in_language(self, language: Language) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.language == language]
+
+    def get(self, lesson_id: str, language: Language) -> Lesson | None:
+        return next((x for x in self.lessons if x.id == lesson_id and x.language == language), None)
+
+
+def _load_all(directory: Path) -> tuple[list[Lesson], list[str]]:
+    lessons: list[Lesson] = []
+    problems: list[str] = []
+    for language in LANGUAGES:
+        for path in sorted((directory / language).glob("*.md")):
+            try:
+                lessons.append(parse_lesson(path, language))
+            except LessonError as error:
+                problems += error.problems
+    return lessons, problems
+
+
+def parse_lesson(path: Path, language: Language) -> Lesson:
+    text = path.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if match is None:
+        raise LessonError([f"{path}:1: must start with '---', YAML front matter, '---', then the body"])
+    header, body = match.group(1), _unwrap(match.group(2).strip())
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
+        raise LessonError([f"{path}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(data, dict):
+        raise LessonError([f"{path}:2: the front matter must be a mapping of keys to values"])
+    problems = _field_problems(path, header, data, body)
+    if problems:
+        raise LessonError(problems)
+    return Lesson(
+        id=data["id"],
+        language=language,
+        topic=data["topic"],
+        level=data["level"],
+        title=str(data["title"]),
+        minutes=data["minutes"],
+        practice=str(data["practice"]).strip(),
+        reflection=str(data["reflection"]).strip(),
+        body=body,
+        check=_check(data.get("check")),
+        triggers=_conditions(data.get("triggers")),
+        path=path,
+    )
+
+
+def _field_problems(path: Path, header: str, data: dict[str, Any], body: str) -> list[str]:
+    def at(key: str) -> str:
+        return f"{path}:{_line_of(header, key)}"
+
+    problems = [f"{path}:2: missing '{key}'" for key in REQUIRED if key not in data]
+    problems += [
+        f"{at(key)}: unknown key '{key}' (allowed: {', '.join(REQUIRED + OPTIONAL)})"
+        for key in data
+        if key not in REQUIRED + OPTIONAL
+    ]
+    if "id" in data and (not isinstance(data["id"], str) or data["id"] != path.stem):
+        problems.append(f"{at('id')}: id must equal the file name '{path.stem}'")
+    elif "id" in data and not ID_PATTERN.match(data["id"]):
+        problems.append(f"{at('id')}: id may use a-z, 0-9 and single hyphens only")
+    if "topic" in data and data["topic"] not in TOPICS:
+        problems.append(f"{at('topic')}: topic '{data['topic']}' is not one of: {', '.join(TOPICS)}")
+    if "level" in data and data["level"] not in (1, 2, 3):
+        problems.append(f"{at('level')}: level must be 1 (first steps), 2 or 3 (advanced)")
+    if "minutes" in data and (not isinstance(data["minutes"], int) or not 1 <= data["minutes"] <= 30):
+        problems.append(f"{at('minutes')}: minutes must be a whole number from 1 to 30")
+    for key in ("title", "practice", "reflection"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            problems.append(f"{at(key)}: {key} must be non-empty text")
+    words = len(body.split())
+    if not words or words > MAX_BODY_WORDS:
+        problems.append(
+            f"{path}:{header.count(chr(10)) + 3}: the body has {words} words; 1 to {MAX_BODY_WORDS} allowed"
+        )
+    problems += _check_problems(at("check"), data.get("check"))
+    problems += _trigger_problems(at("triggers"), data.get("triggers"))
+    return problems
+
+
+def _check_problems(where: str, check: Any) -> list[str]:
+    if check is None:
+        return []
+    if not isinstance(check, dict) or set(check) != {"metric", "comparison", "target", "deadline_days"}:
+        return [f"{where}: check needs exactly metric, comparison, target and deadline_days"]
+    problems = _condition_problems(where, check["metric"], check["comparison"], check["target"])
+    if not isinstance(check["deadline_days"], int) or not 1 <= check["deadline_days"] <= 60:
+        problems.append(f"{where}: deadline_days must be a whole number from 1 to 60")
+    return problems
+
+
+def _trigger_problems(where: str, triggers: Any) -> list[str]:
+    if triggers is None:
+        return []
+    if not isinstance(triggers, list) or not triggers:
+        return [f"{where}: triggers must be a non-empty list of {{metric, comparison, value}}"]
+    problems = []
+    for trigger in triggers:
+        if not isinstance(trigger, dict) or set(trigger) != {"metric", "comparison", "value"}:
+            problems.append(f"{where}: each trigger needs exactly metric, comparison and value")
+            continue
+        problems += _condition_problems(where, trigger["metric"], trigger["comparison"], trigger["value"])
+    return problems
+
+
+def _condition_problems(where: str, metric: Any, comparison: Any, number: Any) -> list[str]:
+    problems = []
+    if metric not in METRICS:
+        problems.append(f"{where}: unknown metric '{metric}' (known: {', '.join(METRICS)})")
+    if comparison not in COMPARISONS:
+        problems.append(f"{where}: comparison '{comparison}' must be one of {' '.join(COMPARISONS)}")
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        problems.append(f"{where}: '{number}' is not a number")
+    return problems
+
+
+def coverage_problems(library: LessonLibrary) -> list[str]:
+    """Enough lessons per language and per topic (checked by `crmcoach lessons check`, not at start-up)."""
+    problems: list[str] = []
+    for language in LANGUAGES:
+        mine = library.in_language(language)
+        if len(mine) < MIN_LESSONS_PER_LANGUAGE:
+            problems.append(
+                f"{language}: {len(mine)} lessons; at least {MIN_LESSONS_PER_LANGUAGE} are needed"
+            )
+        per_topic = Counter(lesson.topic for lesson in mine)
+        problems += [
+            f"{language}: topic '{topic}' has {per_topic[topic]} lessons; at least {MIN_LESSONS_PER_TOPIC}"
+            for topic in TOPICS
+            if per_topic[topic] < MIN_LESSONS_PER_TOPIC
+        ]
+    return problems
+
+
+def _pair_problems(lessons: list[Lesson]) -> list[str]:
+    """English and German versions pair up and agree on everything but the words."""
+    problems: list[str] = []
+    by_key = {(lesson.language, lesson.id): lesson for lesson in lessons}
+    for (language, lesson_id), lesson in sorted(by_key.items()):
+        for other in LANGUAGES:
+            twin = by_key.get((other, lesson_id))
+            if twin is None:
+                problems.append(f"{lesson.path}:1: no {other} version ({other}/{lesson_id}.md)")
+            elif language < other:
+                problems += [
+                    f"{twin.path}:1: {field} differs from {lesson.path.name} ({language})"
+                    for field in LANGUAGE_NEUTRAL
+                    if getattr(lesson, field) != getattr(twin, field)
+                ]
+    return problems
+
+
+def _check(raw: Any) -> Check | None:
+    if raw is None:
+        return None
+    return Check(raw["metric"], raw["comparison"], float(raw["target"]), raw["deadline_days"])
+
+
+def _conditions(raw: Any) -> tuple[Condition, ...]:
+    return tuple(Condition(t["metric"], t["comparison"], float(t["value"])) for t in raw or [])
+
+
+def _unwrap(body: str) -> str:
+    """Authors wrap lines for readability; Slack would show every line break, so keep only paragraphs."""
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
+
+
+def _line_of(header: str, key: str) -> int:
+    """1-based line of `key:` in the file (the front matter starts on line 2)."""
+    for number, line in enumerate(header.splitlines(), start=2):
+        if line.startswith(f"{key}:"):
+            return number
+    return 2

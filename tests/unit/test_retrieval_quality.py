@@ -1,0 +1,85 @@
+"""Retrieval quality on a labelled set of real-sounding manager questions, every topic, both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coaching.coach import Coach
+from bot.coaching.lessons import TOPICS
+from bot.i18n import Language
+
+# (language, question, expected topic). Written from how managers ask, not from lesson wording.
+LABELLED: list[tuple[Language, str, str]] = [
+    ("en", "My reps still keep their deals in Excel, how do I get them into the CRM?", "adoption"),
+    ("en", "How do I run a small workshop so my team actually uses the system?", "adoption"),
+    ("en", "Why should I update my own opportunities if I'm the boss?", "role-model"),
+    ("en", "How can I lead by example with the CRM?", "role-model"),
+    ("en", "How should I structure our weekly pipeline review meeting?", "pipeline-review"),
+    ("en", "Our pipeline review takes two hours, how do I make it shorter?", "pipeline-review"),
+    ("en", "How do I use the CRM in my one-on-one with a sales rep?", "one-on-one"),
+    ("en", "What should I look at before a 1:1 with my team member?", "one-on-one"),
+    ("en", "How do I write a good next step for a deal?", "next-steps"),
+    ("en", "Half my deals have no next step, what do I do?", "next-steps"),
+    ("en", "Our CRM data is full of errors and old close dates", "data-quality"),
+    ("en", "Which fields must always be filled in and correct?", "data-quality"),
+    ("en", "How do I get my team to log calls and meetings?", "activity-logging"),
+    ("en", "Nobody writes notes after customer meetings", "activity-logging"),
+    ("en", "How do I make my sales forecast more accurate?", "forecasting"),
+    ("en", "My forecast is always too optimistic", "forecasting"),
+    ("en", "How do I use the CRM to build relationships with key customers?", "relationship-management"),
+    ("en", "We only know one contact per account, is that a problem?", "relationship-management"),
+    ("en", "Which dashboard should I look at every week?", "dashboards"),
+    ("en", "We have too many reports and charts nobody uses", "dashboards"),
+    ("en", "Can I use CRM habits for my personal goals?", "personal-crm"),
+    ("en", "How do I keep track of my own professional network?", "personal-crm"),
+    ("en", "I'm new to the CRM, where do I start?", "getting-started"),
+    ("en", "What are the first steps for a newcomer in the CRM?", "getting-started"),
+    ("de", "Mein Team pflegt die Deals immer noch in Excel-Listen, wie bekomme ich sie ins CRM?", "adoption"),
+    ("de", "Wie mache ich einen kleinen Workshop, damit das Team das CRM wirklich nutzt?", "adoption"),
+    ("de", "Warum soll ich als Chef meine eigenen Deals pflegen?", "role-model"),
+    ("de", "Wie gehe ich beim CRM mit gutem Beispiel voran?", "role-model"),
+    ("de", "Wie strukturiere ich unser wöchentliches Pipeline-Review?", "pipeline-review"),
+    ("de", "Unsere Pipelinebesprechung dauert ewig, wie wird sie kürzer?", "pipeline-review"),
+    ("de", "Wie nutze ich das CRM im Einzelgespräch mit meinen Verkäufern?", "one-on-one"),
+    ("de", "Worauf soll ich vor einem 1:1 mit meinem Teammitglied schauen?", "one-on-one"),
+    ("de", "Wie formuliere ich einen guten nächsten Schritt?", "next-steps"),
+    ("de", "Die Hälfte meiner Deals hat keinen nächsten Schritt, was tun?", "next-steps"),
+    ("de", "Unsere CRM-Daten sind voller Fehler und alter Abschlusstermine", "data-quality"),
+    ("de", "Welche Felder müssen immer ausgefüllt und richtig sein?", "data-quality"),
+    ("de", "Wie bringe ich mein Team dazu, Anrufe und Termine zu erfassen?", "activity-logging"),
+    ("de", "Niemand schreibt nach Kundenterminen Notizen", "activity-logging"),
+    ("de", "Wie wird mein Forecast genauer?", "forecasting"),
+    ("de", "Meine Prognose ist immer zu optimistisch", "forecasting"),
+    ("de", "Wie nutze ich das CRM für die Beziehung zu Schlüsselkunden?", "relationship-management"),
+    ("de", "Wir kennen pro Kunde nur einen Ansprechpartner, ist das ein Problem?", "relationship-management"),
+    ("de", "Welches Dashboard soll ich jede Woche anschauen?", "dashboards"),
+    ("de", "Wir haben zu viele Berichte und Diagramme, die keiner nutzt", "dashboards"),
+    ("de", "Kann ich CRM-Gewohnheiten für meine persönlichen Ziele nutzen?", "personal-crm"),
+    ("de", "Wie behalte ich mein eigenes berufliches Netzwerk im Blick?", "personal-crm"),
+    ("de", "Ich bin neu im CRM, womit fange ich an?", "getting-started"),
+    ("de", "Was sind die ersten Schritte für Neue im CRM?", "getting-started"),
+]
+TOP3_THRESHOLD = 0.9
+TOP1_THRESHOLD = 0.8
+
+
+def test_the_labelled_set_covers_every_topic_in_both_languages() -> None:
+    for language in ("en", "de"):
+        assert {topic for lang, _, topic in LABELLED if lang == language} == set(TOPICS)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_retrieval_finds_the_right_topic(coach: Coach, language: Language) -> None:
+    cases = [(question, topic) for lang, question, topic in LABELLED if lang == language]
+    top1 = top3 = 0
+    misses = []
+    for question, topic in cases:
+        answer = coach.answer(question, language=language, stats=None, offline=True)
+        topics = [lesson.topic for lesson in answer.lessons[:3]]
+        top1 += topics[:1] == [topic]
+        top3 += topic in topics
+        if topic not in topics:
+            misses.append(f"{question!r}: expected {topic}, got {topics}")
+
+    assert top3 / len(cases) >= TOP3_THRESHOLD, "\n".join(misses)
+    assert top1 / len(cases) >= TOP1_THRESHOLD, f"top-1 {top1}/{len(cases)}"
