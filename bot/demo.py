@@ -12,13 +12,14 @@ from typing import Any
 
 from rich.console import Console
 
+from bot.coaching.pipeline import refresh_all
 from bot.config import load_settings
 from bot.container import build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.slack.app import build_app
 from bot.standins.local_server import local_server
 from bot.standins.render import message_panel
-from bot.standins.requests import post_signed, slash_command_body
+from bot.standins.requests import event_body, post_signed, slash_command_body
 from bot.standins.slack import SlackStandIn
 from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
@@ -28,8 +29,22 @@ SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the local stand-in's, not
 
 # (Slack user, name, e-mail, tz, Slack locale, what they type)
 SCRIPT = (
-    ("U0ANNA", "Anna Berger", demo_manager_email(0), "Europe/Vienna", "de-DE", ("help", "stats")),
-    ("U0JAMES", "James Miller", demo_manager_email(1), "America/New_York", "en-US", ("stats",)),
+    (
+        "U0ANNA",
+        "Anna Berger",
+        demo_manager_email(0),
+        "Europe/Vienna",
+        "de-DE",
+        ("help", "stats", "ask Wie wird unser Pipeline-Review kürzer und besser?"),
+    ),
+    (
+        "U0JAMES",
+        "James Miller",
+        demo_manager_email(1),
+        "America/New_York",
+        "en-US",
+        ("stats", "ask half of my deals have no next step, what do I do?"),
+    ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),
 )
 
@@ -64,11 +79,44 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
             for user_id, name, _email, _tz, _locale, commands in SCRIPT:
                 for text in commands:
                     _show_command(console, slack, base_url, user_id=user_id, name=name, text=text)
+            _show_direct_message(
+                console,
+                slack,
+                base_url,
+                user_id="U0PAT",
+                name="Pat Newcomer",
+                text="I'm new to the CRM. Where do I start?",
+            )
+        report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
+        console.print(
+            f"[bold]Weekly bulk refresh:[/bold] {report.managers} managers' numbers fetched from "
+            f"{container.crm.display_name} in one pass and cached ({report.seconds:.2f} s).\n"
+        )
         container.engine.dispose()
     if not keep:
         shutil.rmtree(DEMO_DIR, ignore_errors=True)
     console.rule("[bold green]Demo finished")
     return 0
+
+
+def _show_direct_message(
+    console: Console, slack: SlackStandIn, base_url: str, *, user_id: str, name: str, text: str
+) -> None:
+    console.print(f"[bold]{name}[/bold] sends the bot a direct message: [cyan]{text}[/cyan]")
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user_id}",
+        "user": user_id,
+        "text": text,
+        "ts": "1700000000.000100",
+        "event_ts": "1700000000.000100",
+    }
+    body = event_body(team_id=slack.team_id, event=event, event_id="EvDEMO1")
+    post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET, content_type="application/json")
+    answer = slack.wait_for("chat.postMessage", timeout=15)[-1].params
+    console.print(message_panel(answer, title=f"The bot answers in {name}'s direct message"))
+    console.print()
 
 
 def _show_command(

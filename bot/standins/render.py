@@ -19,9 +19,11 @@ def mrkdwn(text: str) -> Text:
     text = _LINK.sub(r"\2", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     rendered = Text()
-    for token in re.split(r"(\*[^*\n]+\*|`[^`\n]+`)", text):
+    for token in re.split(r"(\*[^*\n]+\*|`[^`\n]+`|(?<!\w)_[^_\n]+_(?!\w))", text):
         if token.startswith("*") and token.endswith("*") and len(token) > 2:
             rendered.append(token[1:-1], style="bold")
+        elif token.startswith("_") and token.endswith("_") and len(token) > 2:
+            rendered.append(token[1:-1], style="italic")
         elif token.startswith("`") and token.endswith("`") and len(token) > 2:
             rendered.append(token[1:-1], style="cyan")
         else:

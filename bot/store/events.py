@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import upsert_insert
@@ -20,9 +18,12 @@ def first_delivery(sessions: sessionmaker[Session], *, team_id: str, event_id: s
         statement = upsert_insert(session, ProcessedEvent).values(
             team_id=team_id, event_id=event_id, received_at=now
         )
-        inserted: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-            statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"])
-        )
+        # RETURNING, not rowcount: psycopg reports a row even when ON CONFLICT skipped the insert.
+        inserted = session.execute(
+            statement.on_conflict_do_nothing(index_elements=["team_id", "event_id"]).returning(
+                ProcessedEvent.id
+            )
+        ).scalar_one_or_none()
         session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - KEEP_FOR))
         session.commit()
-        return bool(inserted.rowcount)
+        return inserted is not None
