@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
