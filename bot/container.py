@@ -21,6 +21,7 @@ from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.crm.base import CRMConnector
 from bot.crm.registry import build_connector
+from bot.llm import LLMAnswerWriter, build_llm_client
 from bot.store.db import make_engine, make_session_factory
 
 SLACK_TIMEOUT_SECONDS = 10
@@ -68,5 +69,19 @@ def build_container(
 
 
 def build_coach(settings: Settings) -> Coach:
-    """The lesson library and its indexes, loaded once (raises LessonError for invalid lesson files)."""
-    return Coach(library=LessonLibrary.load())
+    """The lesson library, its indexes and (when configured) the LLM client, built once.
+
+    Raises LessonError for invalid lesson files.
+    """
+    llm = build_llm_client(settings)
+    writer = (
+        LLMAnswerWriter(
+            llm,
+            model=settings.crmcoach_llm_model,
+            max_prompt_tokens=settings.crmcoach_llm_max_prompt_tokens,
+            send_names=settings.crmcoach_llm_send_names,
+        )
+        if llm is not None
+        else None
+    )
+    return Coach(library=LessonLibrary.load(), writer=writer)

@@ -1,53 +1,44 @@
-"""Pipeline numbers computed the slow, obvious way: the reference the connectors are checked against."""
+"""The reference numbers for data in the local CRM tables: read them back as a World, then compute."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.crm.base import ActivityRecord, DealRecord, Owner
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
+from tests.contract.world import Expected, World, expected
 
 
-@dataclass(frozen=True)
-class Expected:
-    team_size: int
-    open_deals: int
-    open_value: Decimal
-    stale: int
-    no_next_step: int
-    overdue: int
-    activities_manager: int
-    activities_team: int
-    won_90d: int
-    lost_90d: int
+def world_from_database(engine: Engine, now: datetime) -> World:
+    with Session(engine) as session:
+        owners = tuple(Owner(o.id, o.email, o.name, o.manager_id) for o in session.scalars(select(DemoOwner)))
+        deals = tuple(
+            DealRecord(
+                str(d.id),
+                d.name,
+                d.owner_id,
+                d.amount,
+                d.currency,
+                d.status,  # type: ignore[arg-type]
+                d.close_date,
+                d.next_step,
+                d.created_at,
+                d.last_activity_at,
+                d.closed_at,
+            )
+            for d in session.scalars(select(DemoDeal))
+        )
+        activities = tuple(
+            ActivityRecord(
+                str(a.id), a.owner_id, a.occurred_at, str(a.deal_id) if a.deal_id else None, a.kind
+            )
+            for a in session.scalars(select(DemoActivity))
+        )
+    return World(owners, deals, activities, now)
 
 
 def expected_stats(engine: Engine, manager_id: str, now: datetime, stale_days: int = 14) -> Expected:
-    with Session(engine) as session:
-        owners = list(session.scalars(select(DemoOwner)))
-        deals = list(session.scalars(select(DemoDeal)))
-        activities = list(session.scalars(select(DemoActivity)))
-    reports = {o.id for o in owners if o.manager_id == manager_id}
-    scope = reports | {manager_id}
-    mine = [d for d in deals if d.owner_id in scope]
-    open_deals = [d for d in mine if d.status == "open"]
-    stale_before = now - timedelta(days=stale_days)
-    week_ago = now - timedelta(days=7)
-    recent = [a for a in activities if a.owner_id in scope and a.occurred_at >= week_ago]
-    closed_recently = [d for d in mine if d.closed_at is not None and d.closed_at >= now - timedelta(days=90)]
-    return Expected(
-        team_size=len(reports),
-        open_deals=len(open_deals),
-        open_value=sum((d.amount for d in open_deals), Decimal(0)),
-        stale=sum(1 for d in open_deals if (d.last_activity_at or d.created_at) < stale_before),
-        no_next_step=sum(1 for d in open_deals if not (d.next_step or "").strip()),
-        overdue=sum(1 for d in open_deals if d.close_date < now.date()),
-        activities_manager=sum(1 for a in recent if a.owner_id == manager_id),
-        activities_team=sum(1 for a in recent if a.owner_id != manager_id),
-        won_90d=sum(1 for d in closed_recently if d.status == "won"),
-        lost_90d=sum(1 for d in closed_recently if d.status == "lost"),
-    )
+    return expected(world_from_database(engine, now), manager_id, stale_days=stale_days)

@@ -4,28 +4,55 @@ How Pipedrive's model maps onto CRM Coach's:
 - Owners are the active users (GET /api/v1/users). A user's manager is the manager_id of the (legacy)
   team they belong to (GET /api/v1/legacyTeams, the old /v1/teams path); a manager is never their own
   manager, and with several teams the team with the lowest id wins.
-- Deals: GET /api/v2/deals, cursor-paginated. Open deals are fetched whole; closed ones with
-  status=won,lost and updated_since (closing a deal updates it), then filtered on close time.
+- Deals: GET /api/v2/deals, cursor-paginated. Open deals are fetched whole, with next_activity_id and
+  last_activity_id (include_fields); closed ones with status=won,lost and updated_since (closing a deal
+  updates it), then filtered on close time. Closed deals are only counted.
 - Pipedrive has no "next step" text. Its equivalent is the deal's next planned (undone) activity:
-  next_step is that activity's subject, None when the deal has no planned activity.
-- API v2 dropped last_activity_date from deals; it only offers last_activity_id (include_fields). We
-  read those activities in batches of 100 ids and use their due date, which is what Pipedrive itself
-  showed as last_activity_date. Both are resolved for open deals only: closed deals are only counted.
+  next_step is that activity's subject, None when the deal has no next_activity_id.
+- API v2 dropped last_activity_date from deals; last_activity_at is the due date of the deal's
+  last_activity_id, which is what Pipedrive itself showed as last_activity_date.
 - "Activities logged in the last 7 days" are activities marked done in the window (done=true,
   marked_as_done_time), not planned ones that happen to be due then.
 Ids are Pipedrive's integers, spoken as strings.
+
+Requests. Resolving both activity ids of every open deal by id (100 per request) cost several times
+the pages of the data itself, so snapshot() reads activities in passes instead:
+- Done activities updated since the longer of the 7-day and the stale window (done=true,
+  updated_since; marking an activity done updates it) give the 7-day counts and every recently
+  touched deal's last activity.
+- Bulk runs add the done activities last updated before that window whose due date lies within
+  the stale window (marked done ahead of time): updated_until, sort_by=due_date, newest first,
+  read until the first older due date, so usually one page. Then every done activity due within the
+  stale window is at hand, and a last_activity_id not among them was due before the window: the deal
+  is stale either way, and its last_activity_at stays None (created_at, also before the window,
+  decides). Only a deal created within the window needs that older date (an activity can predate
+  its deal: logged afterwards, or due the same day, as due dates count from midnight); those few are
+  read by id.
+- Bulk runs read the undone activities once (done=false) for the subjects of the next steps.
+- A team's snapshot queries per member (v2 lists filter on a single owner_id) and reads the few
+  activity ids its deals point to that the team's own done pass did not return (next steps, older or
+  other users' activities) by id: one request per 100 deals beats one more pass per member.
+Either way, every deal's stale verdict and next step are what resolving both ids would give.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.config import ConfigError, Settings
-from bot.crm.aggregate import DEFAULT_CURRENCY
-from bot.crm.base import ActivityRecord, CRMNotFoundError, CRMUnavailableError, DealRecord, DealStatus, Owner
+from bot.crm.aggregate import ACTIVITY_WINDOW, CLOSED_WINDOW, DEFAULT_CURRENCY
+from bot.crm.base import (
+    ActivityRecord,
+    CRMNotFoundError,
+    CRMSnapshot,
+    CRMUnavailableError,
+    DealRecord,
+    DealStatus,
+    Owner,
+)
 from bot.crm.pipedrive_client import (
     BURST_WINDOW_SECONDS,
     DEFAULT_REQUESTS_PER_WINDOW,
@@ -121,11 +148,41 @@ class PipedriveConnector(SnapshotConnector):
             return []  # deleted since the team list was read
         return list(members.get("data") or [])
 
-    # --- deals -------------------------------------------------------------------------------
-    def fetch_deals(self, *, owner_ids: Sequence[str] | None, closed_since: datetime) -> list[DealRecord]:
+    # --- snapshot: deals and activities in shared passes ----------------------------------------
+    def snapshot(self, *, now: datetime, owner_ids: Sequence[str] | None = None) -> CRMSnapshot:
+        """Deals and the 7-day activities from one done-activity pass (see the module docstring)."""
+        owners = tuple(self.list_owners())
+        since = now - ACTIVITY_WINDOW
+        deals, done = self._read(owner_ids, now=now, closed_since=now - CLOSED_WINDOW, done_since=since)
+        return CRMSnapshot(
+            owners=owners,
+            deals=tuple(deals),
+            activities=tuple(_activity_records(done, since=since)),
+            fetched_at=now,
+        )
+
+    def fetch_deals(
+        self, *, owner_ids: Sequence[str] | None, closed_since: datetime, now: datetime | None = None
+    ) -> list[DealRecord]:
+        """As in snapshot(): last_activity_at is read where it decides staleness as of `now`."""
+        moment = now or datetime.now(UTC)
+        deals, _ = self._read(owner_ids, now=moment, closed_since=closed_since, done_since=moment)
+        return deals
+
+    def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
+        return _activity_records(self._done_activities(_owner_filters(owner_ids), since=since), since=since)
+
+    def _read(
+        self, owner_ids: Sequence[str] | None, *, now: datetime, closed_since: datetime, done_since: datetime
+    ) -> tuple[list[DealRecord], list[dict[str, Any]]]:
+        """Deals, and the done activities updated since the earlier of `done_since` and the stale window."""
+        filters = _owner_filters(owner_ids)
+        stale_before = now - timedelta(days=self.stale_days)
+        window = min(done_since, stale_before)
+        done = self._done_activities(filters, since=window)
         open_raw: list[dict[str, Any]] = []
         closed_raw: list[dict[str, Any]] = []
-        for owner in _owner_filters(owner_ids):
+        for owner in filters:
             open_raw.extend(
                 self._list(
                     "/api/v2/deals",
@@ -138,15 +195,21 @@ class PipedriveConnector(SnapshotConnector):
                     {**owner, "status": ",".join(CLOSED_STATUSES), "updated_since": _rfc3339(closed_since)},
                 )
             )
+        open_raw = [raw for raw in open_raw if raw.get("status") == "open"]
         deals: list[DealRecord] = []
         try:
-            linked = self._activities_by_id(
-                _id(deal[key])
-                for deal in open_raw
-                for key in ("last_activity_id", "next_activity_id")
-                if deal.get(key)
-            )
-            deals.extend(_deal(raw, linked) for raw in open_raw if raw.get("status") == "open")
+            known = {_id(activity["id"]): activity for activity in done}
+            # Everyone's activities: only then does a missing last_activity_id mean "before the window".
+            complete = owner_ids is None
+            if complete and any(raw.get("last_activity_id") for raw in open_raw):
+                known.update(
+                    (_id(a["id"]), a) for a in self._done_ahead_of_time(before=window, due_from=stale_before)
+                )
+            if complete and any(raw.get("next_activity_id") for raw in open_raw):
+                known.update((_id(a["id"]), a) for a in self._list("/api/v2/activities", {"done": "false"}))
+            wanted = _ids_to_look_up(open_raw, known, stale_before=stale_before if complete else None)
+            known.update(self._activities_by_id(wanted))
+            deals.extend(_deal(raw, known) for raw in open_raw)
             for raw in closed_raw:
                 deal = _deal(raw, {})
                 if (
@@ -157,7 +220,35 @@ class PipedriveConnector(SnapshotConnector):
                     deals.append(deal)
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
             raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/deals: {exc!r}") from None
-        return deals
+        return deals, done
+
+    def _done_activities(self, filters: list[dict[str, str]], *, since: datetime) -> list[dict[str, Any]]:
+        """Done activities updated since `since` (marking one done updates it), per owner filter."""
+        found: list[dict[str, Any]] = []
+        for owner in filters:
+            found.extend(
+                self._list("/api/v2/activities", {**owner, "done": "true", "updated_since": _rfc3339(since)})
+            )
+        return found
+
+    def _done_ahead_of_time(self, *, before: datetime, due_from: datetime) -> Iterator[dict[str, Any]]:
+        """Done activities last updated before `before` but due on or after `due_from`, newest due first.
+
+        Reading stops at the first older due date, so this is usually a single page.
+        """
+        query = {
+            "done": "true",
+            "updated_until": _rfc3339(before),
+            "sort_by": "due_date",
+            "sort_direction": "desc",
+        }
+        for activity in self._list("/api/v2/activities", query):
+            due = _due(activity)
+            if due is None:
+                continue  # no due date: cannot be anyone's last activity date
+            if due < due_from:
+                return
+            yield activity
 
     def _activities_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         wanted = sorted(set(ids))
@@ -167,31 +258,6 @@ class PipedriveConnector(SnapshotConnector):
             for activity in self._list("/api/v2/activities", {"ids": ",".join(batch)}):
                 found[_id(activity["id"])] = activity
         return found
-
-    # --- activities --------------------------------------------------------------------------
-    def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
-        records: list[ActivityRecord] = []
-        try:
-            for owner in _owner_filters(owner_ids):
-                query = {**owner, "done": "true", "updated_since": _rfc3339(since)}
-                for raw in self._list("/api/v2/activities", query):
-                    if raw.get("is_deleted") or raw.get("done") is not True:
-                        continue
-                    occurred = _timestamp(raw.get("marked_as_done_time")) or _due(raw)
-                    if occurred is None or occurred < since:
-                        continue  # updated recently, but done before the window
-                    records.append(
-                        ActivityRecord(
-                            activity_id=_id(raw["id"]),
-                            owner_id=_id(raw["owner_id"]) if raw.get("owner_id") is not None else None,
-                            occurred_at=occurred,
-                            deal_id=_id(raw["deal_id"]) if raw.get("deal_id") is not None else None,
-                            kind=str(raw.get("type") or "task"),
-                        )
-                    )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/activities: {exc!r}") from None
-        return records
 
     def _list(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
         return self.client.paginate(path, params, page_size=self.page_size)
@@ -217,6 +283,55 @@ def _owner_filters(owner_ids: Sequence[str] | None) -> list[dict[str, str]]:
     if owner_ids is None:
         return [{}]
     return [{"owner_id": owner_id} for owner_id in dict.fromkeys(owner_ids)]
+
+
+def _activity_records(done: Iterable[dict[str, Any]], *, since: datetime) -> list[ActivityRecord]:
+    """Activities marked done since `since` (and, as a query with updated_since would, updated since)."""
+    updated_since = _timestamp(_rfc3339(since))
+    records: list[ActivityRecord] = []
+    try:
+        for raw in done:
+            if raw.get("is_deleted") or raw.get("done") is not True:
+                continue
+            occurred = _timestamp(raw.get("marked_as_done_time")) or _due(raw)
+            if occurred is None or occurred < since:
+                continue  # updated recently, but done before the window
+            updated = _timestamp(raw.get("update_time"))
+            if updated is not None and updated_since is not None and updated < updated_since:
+                continue  # read for the longer stale window only
+            records.append(
+                ActivityRecord(
+                    activity_id=_id(raw["id"]),
+                    owner_id=_id(raw["owner_id"]) if raw.get("owner_id") is not None else None,
+                    occurred_at=occurred,
+                    deal_id=_id(raw["deal_id"]) if raw.get("deal_id") is not None else None,
+                    kind=str(raw.get("type") or "task"),
+                )
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/activities: {exc!r}") from None
+    return records
+
+
+def _ids_to_look_up(
+    open_raw: Iterable[dict[str, Any]], known: dict[str, dict[str, Any]], *, stale_before: datetime | None
+) -> set[str]:
+    """Activity ids the open deals point to that no pass returned, where they can matter.
+
+    With `stale_before`, `known` holds every done activity due since then: a missing last activity
+    was due earlier, so only a deal created since then (not stale by its creation) needs its date.
+    """
+    wanted: set[str] = set()
+    for raw in open_raw:
+        if raw.get("next_activity_id") and _id(raw["next_activity_id"]) not in known:
+            wanted.add(_id(raw["next_activity_id"]))
+        last = raw.get("last_activity_id")
+        if not last or _id(last) in known:
+            continue
+        created = _timestamp(raw["add_time"])
+        if stale_before is None or created is None or created >= stale_before:
+            wanted.add(_id(last))
+    return wanted
 
 
 def _deal(raw: dict[str, Any], linked: dict[str, dict[str, Any]]) -> DealRecord:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.crm.aggregate import deal_reasons
 from bot.crm.base import (
     CRMAuthError,
     CRMError,
@@ -23,9 +26,10 @@ from bot.crm.pipedrive import PipedriveConnector, build_pipedrive
 from bot.crm.pipedrive_client import normalise_base_url
 from bot.crm.ratelimit import SlidingWindowLimiter
 from tests.contract.world import World, build_world, expected
-from tests.fakes.pipedrive import PipedriveStandIn
+from tests.fakes.pipedrive import PipedriveStandIn, rfc3339
 
 LIST_PATHS = ("/api/v2/deals", "/api/v2/activities")
+STALE_DAYS = 14  # the connector's default
 
 
 class FakeClock:
@@ -87,6 +91,27 @@ def list_requests(standin: PipedriveStandIn) -> list[Any]:
     return [r for r in standin.requests if r.path in LIST_PATHS and "ids" not in r.query]
 
 
+def id_lookups(standin: PipedriveStandIn) -> list[Any]:
+    return [r for r in standin.requests if r.path == "/api/v2/activities" and "ids" in r.query]
+
+
+def midnight(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def quiet_open_deals(world: World, owners: set[str] | None = None) -> list[Any]:
+    """Open deals created before the stale window and without activity since: stale in the world."""
+    before = world.now - timedelta(days=STALE_DAYS)
+    return [
+        d
+        for d in world.deals
+        if d.status == "open"
+        and d.created_at < before
+        and (d.last_activity_at is None or d.last_activity_at < before)
+        and (owners is None or d.owner_id in owners)
+    ]
+
+
 # --- paging, auth header, mapping ------------------------------------------------------------
 def test_deals_are_read_across_cursor_pages(
     standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
@@ -106,13 +131,21 @@ def test_deals_are_read_across_cursor_pages(
 def test_next_step_is_the_next_planned_activity_and_last_activity_its_due_date(
     make_connector: ConnectorFactory, world: World
 ) -> None:
-    connector = make_connector()
+    snapshot = make_connector().snapshot(now=world.now)
 
-    deals = {d.deal_id: d for d in connector.fetch_deals(owner_ids=None, closed_since=world.now)}
-
+    deals = {d.deal_id: d for d in snapshot.deals}
+    window = world.now - timedelta(days=STALE_DAYS)
     for want in (d for d in world.deals if d.status == "open"):
         got = deals[want.deal_id]
-        assert (got.next_step, got.last_activity_at) == (want.next_step, want.last_activity_at), want.deal_id
+        assert got.next_step == want.next_step, want.deal_id
+        assert deal_reasons(got, now=world.now, stale_days=STALE_DAYS) == deal_reasons(
+            want, now=world.now, stale_days=STALE_DAYS
+        ), want.deal_id
+        # The date is read wherever it decides the verdict; older ones stay unread (None).
+        if want.last_activity_at is not None and want.last_activity_at >= window:
+            assert got.last_activity_at == want.last_activity_at, want.deal_id
+        else:
+            assert got.last_activity_at in (None, want.last_activity_at), want.deal_id
         assert (got.amount, got.close_date, got.created_at) == (want.amount, want.close_date, want.created_at)
 
 
@@ -328,6 +361,10 @@ def test_manager_stats_only_ask_for_that_teams_records(
         assert owners == team, (path, status)
     done_queries = [r for r in queries if r.path == "/api/v2/activities"]
     assert all(r.query["done"] == "true" and "updated_since" in r.query for r in done_queries)
+    # Cheap: users, teams, three lists per member, and the team's few unresolved activity ids by id.
+    lookups = id_lookups(standin)
+    assert len(lookups) == 1
+    assert connector.requests_made == len(standin.requests) == 2 + 3 * len(team) + len(lookups)
 
 
 def test_all_manager_stats_fetch_everything_in_a_few_bulk_requests(
@@ -340,6 +377,155 @@ def test_all_manager_stats_fetch_everything_in_a_few_bulk_requests(
     assert set(stats) == set(world.managers())
     assert connector.requests_made == len(standin.requests) <= 10
     assert all("owner_id" not in r.query for r in standin.requests)
+
+
+def test_a_bulk_run_reads_each_list_page_once_and_no_activity_by_id(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    page = 25
+    connector = make_connector(page_size=page)
+
+    connector.all_manager_stats(now=world.now)
+
+    def pages(items: list[Any]) -> int:
+        return max(1, math.ceil(len(items) / page))
+
+    deals, activities = list(standin.deals.values()), list(standin.activities.values())
+    closed_window, stale_window = (rfc3339(world.now - timedelta(days=n)) for n in (90, STALE_DAYS))
+    expected_pages = (
+        2  # users and teams
+        + pages([d for d in deals if d["status"] == "open"])
+        + pages([d for d in deals if d["status"] != "open" and d["update_time"] >= closed_window])
+        + pages([a for a in activities if a["done"] and a["update_time"] >= stale_window])
+        + 1  # done ahead of time: none in this world, so one page that ends the read
+        + pages([a for a in activities if not a["done"]])
+    )
+    assert connector.requests_made == len(standin.requests) == expected_pages
+    assert id_lookups(standin) == []  # resolving every open deal's activity ids would be many more
+
+
+def test_an_activity_marked_done_before_the_window_but_due_within_it_keeps_its_deal_fresh(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    # Marked done 20 days ago, due within the stale window: its update_time is older than the window.
+    quiet = quiet_open_deals(world)[:3]
+    first_id = max(standin.activities) + 1
+    for offset, deal in enumerate(quiet):
+        standin.add_activity(
+            first_id + offset,
+            owner_id=deal.owner_id,
+            deal_id=int(deal.deal_id),
+            kind="call",
+            subject="Prepared call",
+            due=world.now - timedelta(days=2 + offset),
+            done_at=world.now - timedelta(days=20),
+        )
+    connector = make_connector(page_size=2)  # three of them: the newest-first read spans two pages
+
+    snapshot = connector.snapshot(now=world.now)
+
+    deals = {d.deal_id: d for d in snapshot.deals}
+    for offset, deal in enumerate(quiet):
+        got = deals[deal.deal_id]
+        assert got.last_activity_at == midnight(world.now - timedelta(days=2 + offset))
+        assert "stale" not in deal_reasons(got, now=world.now, stale_days=STALE_DAYS)
+    assert not {a.activity_id for a in snapshot.activities} & {str(first_id + i) for i in range(3)}
+    ahead = [r for r in standin.requests if r.query.get("sort_by") == "due_date"]
+    assert len(ahead) == 2
+    assert all(r.query["sort_direction"] == "desc" and r.query["done"] == "true" for r in ahead)
+    assert all(r.query["updated_until"] == rfc3339(world.now - timedelta(days=STALE_DAYS)) for r in ahead)
+    assert id_lookups(standin) == []
+
+
+def test_the_longer_activity_read_counts_the_same_7_days_as_a_7_day_query(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    # Done, without marked_as_done_time (so dated by its due date, 3 days ago), last updated 10 days ago:
+    # a 7-day updated_since query never returned it, so it did not count, and still does not.
+    owner = world.managers()[0]
+    activity_id = max(standin.activities) + 1
+    standin.add_activity(
+        activity_id,
+        owner_id=owner,
+        deal_id=None,
+        kind="call",
+        subject="Imported call",
+        due=world.now - timedelta(days=3),
+        done_at=world.now - timedelta(days=10),
+    )
+    standin.activities[activity_id]["marked_as_done_time"] = None
+
+    snapshot = make_connector().snapshot(now=world.now)
+    stats = make_connector().manager_stats(owner, now=world.now)
+
+    assert str(activity_id) not in {a.activity_id for a in snapshot.activities}
+    assert stats.activities_7d_manager == expected(world, owner).activities_manager
+
+
+@pytest.mark.parametrize(
+    ("created_ago", "due_ago"),
+    [
+        (timedelta(days=2), timedelta(days=20)),  # an older call logged on a new deal
+        # created an hour into the window's first day, with an activity due that day: due dates count
+        # from midnight, so the activity is older than the window
+        (timedelta(days=STALE_DAYS, hours=-1), timedelta(days=STALE_DAYS)),
+    ],
+)
+def test_a_new_deal_whose_only_activity_is_older_is_stale_as_in_pipedrive(
+    standin: PipedriveStandIn,
+    make_connector: ConnectorFactory,
+    world: World,
+    created_ago: timedelta,
+    due_ago: timedelta,
+) -> None:
+    owner = world.managers()[0]
+    deal_id, activity_id = max(standin.deals) + 1, max(standin.activities) + 1
+    standin.add_deal(
+        deal_id,
+        title="Backdated",
+        owner_id=owner,
+        amount=Decimal(1000),
+        status="open",
+        added=world.now - created_ago,
+    )
+    done = world.now - due_ago
+    standin.add_activity(
+        activity_id, owner_id=owner, deal_id=deal_id, kind="call", subject="Intro", due=done, done_at=done
+    )
+
+    snapshot = make_connector().snapshot(now=world.now)
+
+    got = next(d for d in snapshot.deals if d.deal_id == str(deal_id))
+    assert got.created_at >= world.now - timedelta(days=STALE_DAYS)
+    assert got.last_activity_at == midnight(done) < world.now - timedelta(days=STALE_DAYS)
+    assert "stale" in deal_reasons(got, now=world.now, stale_days=STALE_DAYS)
+    # Read by id only if the done pass missed it, and then alone.
+    assert [r.query["ids"] for r in id_lookups(standin)] in ([], [str(activity_id)])
+
+
+def test_a_team_deal_kept_fresh_by_someone_outside_the_team_is_not_stale(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    manager, other = world.managers()[0], world.managers()[1]
+    team = {manager} | {o.crm_id for o in world.owners if o.manager_crm_id == manager}
+    deal = quiet_open_deals(world, team)[0]
+    outsider = next(o.crm_id for o in world.owners if o.manager_crm_id == other)
+    recently = world.now - timedelta(days=2)
+    standin.add_activity(
+        max(standin.activities) + 1,
+        owner_id=outsider,
+        deal_id=int(deal.deal_id),
+        kind="meeting",
+        subject="Covered the demo",
+        due=recently,
+        done_at=recently,
+    )
+    connector = make_connector()
+
+    single = connector.manager_stats(manager, now=world.now)
+    bulk = connector.all_manager_stats(now=world.now)[manager]
+
+    assert single.stale_deals == bulk.stale_deals == expected(world, manager).stale - 1
 
 
 # --- configuration ---------------------------------------------------------------------------

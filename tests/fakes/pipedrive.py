@@ -2,9 +2,10 @@
 
 It answers as Pipedrive documents: the {"success", "data", "additional_data"} envelope, v1 users and
 legacy teams, v2 deals and activities with cursor pagination (limit <= 500, additional_data.next_cursor,
-null on the last page) and their filters (owner_id, status as a comma list, updated_since, done, ids,
-include_fields), the x-api-token header, 401/403/429 error bodies, x-ratelimit-* headers and a burst
-limit per 2-second window. Every request is recorded; failures, hangs and malformed JSON are scriptable.
+null on the last page) and their filters (owner_id, status as a comma list, updated_since, updated_until,
+done, ids, include_fields, sort_by with sort_direction), the x-api-token header, 401/403/429 error
+bodies, x-ratelimit-* headers and a burst limit per 2-second window. Every request is recorded;
+failures, hangs and malformed JSON are scriptable.
 Ids are kept as the World spells them: users "M00001", deals and activities integers.
 """
 
@@ -18,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +33,11 @@ MAX_LIMIT = 500
 MAX_IDS = 100
 DEAL_STATUSES = {"open", "won", "lost", "deleted"}
 DEAL_INCLUDE_FIELDS = {"next_activity_id", "last_activity_id", "activities_count", "done_activities_count"}
+# The documented sort fields of each v2 list (default: id, ascending).
+SORT_FIELDS = {
+    "/api/v2/deals": ("id", "update_time", "add_time"),
+    "/api/v2/activities": ("id", "update_time", "add_time", "due_date"),
+}
 UNAUTHORIZED = {
     "success": False,
     "error": "unauthorized access",
@@ -143,34 +149,19 @@ class PipedriveStandIn:
             members = [o.crm_id for o in world.owners if o.manager_crm_id == manager]
             self.add_team(number, name=f"Team {number}", manager_id=manager, user_ids=[manager, *members])
         for deal in world.deals:
-            touched = [deal.created_at, deal.last_activity_at, deal.closed_at]
-            self.deals[int(deal.deal_id)] = {
-                "id": int(deal.deal_id),
-                "title": deal.name,
-                "owner_id": deal.owner_id,
-                "person_id": None,
-                "org_id": None,
-                "pipeline_id": 1,
-                "stage_id": 1,
-                "value": _number(deal.amount),
-                "currency": deal.currency,
-                "add_time": rfc3339(deal.created_at),
-                "update_time": rfc3339(max(t for t in touched if t is not None)),
-                "stage_change_time": None,
-                "is_archived": False,
-                "is_deleted": False,
-                "status": deal.status,
-                "probability": None,
-                "lost_reason": "No budget" if deal.status == "lost" else None,
-                "visible_to": 3,
-                "close_time": rfc3339(deal.closed_at),
-                "won_time": rfc3339(deal.closed_at) if deal.status == "won" else None,
-                "lost_time": rfc3339(deal.closed_at) if deal.status == "lost" else None,
-                "expected_close_date": deal.close_date.isoformat() if deal.close_date else None,
-                "label_ids": [],
-                "origin": "ManuallyCreated",
-                "custom_fields": {},
-            }
+            touched = [t for t in (deal.created_at, deal.last_activity_at, deal.closed_at) if t is not None]
+            self.add_deal(
+                int(deal.deal_id),
+                title=deal.name,
+                owner_id=deal.owner_id,
+                amount=deal.amount,
+                currency=deal.currency,
+                status=deal.status,
+                added=deal.created_at,
+                updated=max(touched),
+                closed=deal.closed_at,
+                expected_close=deal.close_date,
+            )
         # Numbered afresh: the World's activity ids are not unique (see build_world's A-numbering).
         for number, activity in enumerate(world.activities, start=1):
             self.add_activity(
@@ -197,6 +188,48 @@ class PipedriveStandIn:
                     added=deal.created_at,
                 )
                 next_id += 1
+
+    def add_deal(
+        self,
+        deal_id: int,
+        *,
+        title: str,
+        owner_id: str | None,
+        amount: Decimal,
+        status: str,
+        added: datetime,
+        currency: str = "EUR",
+        updated: datetime | None = None,
+        closed: datetime | None = None,
+        expected_close: date | None = None,
+    ) -> None:
+        self.deals[deal_id] = {
+            "id": deal_id,
+            "title": title,
+            "owner_id": owner_id,
+            "person_id": None,
+            "org_id": None,
+            "pipeline_id": 1,
+            "stage_id": 1,
+            "value": _number(amount),
+            "currency": currency,
+            "add_time": rfc3339(added),
+            "update_time": rfc3339(updated or added),
+            "stage_change_time": None,
+            "is_archived": False,
+            "is_deleted": False,
+            "status": status,
+            "probability": None,
+            "lost_reason": "No budget" if status == "lost" else None,
+            "visible_to": 3,
+            "close_time": rfc3339(closed),
+            "won_time": rfc3339(closed) if status == "won" else None,
+            "lost_time": rfc3339(closed) if status == "lost" else None,
+            "expected_close_date": expected_close.isoformat() if expected_close else None,
+            "label_ids": [],
+            "origin": "ManuallyCreated",
+            "custom_fields": {},
+        }
 
     def add_user(
         self, user_id: str, *, name: str, email: str, active: bool = True, is_admin: bool = False
@@ -379,9 +412,9 @@ class PipedriveStandIn:
         if path == "/api/v1/legacyTeams":
             return {"data": self._teams(query)}
         if path == "/api/v2/deals":
-            return self._page(self._deals(query), query)
+            return self._page(self._deals(query), query, sort_fields=SORT_FIELDS[path])
         if path == "/api/v2/activities":
-            return self._page(self._activities(query), query)
+            return self._page(self._activities(query), query, sort_fields=SORT_FIELDS[path])
         raise _NotFoundError("Unknown method .")
 
     def _teams(self, query: dict[str, str]) -> list[dict[str, Any]]:
@@ -395,7 +428,7 @@ class PipedriveStandIn:
         include = set(_csv(query.get("include_fields")))
         if not include <= DEAL_INCLUDE_FIELDS:
             raise _ValidationError(f"include_fields: unknown {sorted(include - DEAL_INCLUDE_FIELDS)}")
-        since = _since(query)
+        since, until = _since(query, "updated_since"), _since(query, "updated_until")
         ids = _ids(query)
         last, upcoming = self._linked_activities()
         result = []
@@ -404,7 +437,9 @@ class PipedriveStandIn:
                 "owner_id" in query and deal["owner_id"] != query["owner_id"]
             ):
                 continue
-            if (since and deal["update_time"] < since) or (ids is not None and deal["id"] not in ids):
+            if (since and deal["update_time"] < since) or (until and deal["update_time"] >= until):
+                continue
+            if ids is not None and deal["id"] not in ids:
                 continue
             item = dict(deal)
             if "last_activity_id" in include:
@@ -418,7 +453,7 @@ class PipedriveStandIn:
         done = query.get("done")
         if done not in (None, "true", "false"):
             raise _ValidationError("done: must be true or false")
-        since = _since(query)
+        since, until = _since(query, "updated_since"), _since(query, "updated_until")
         ids = _ids(query)
         return [
             dict(a)
@@ -427,6 +462,7 @@ class PipedriveStandIn:
             and not ("deal_id" in query and str(a["deal_id"]) != query["deal_id"])
             and not (done is not None and a["done"] != (done == "true"))
             and not (since and a["update_time"] < since)
+            and not (until and a["update_time"] >= until)
             and not (ids is not None and a["id"] not in ids)
         ]
 
@@ -444,17 +480,35 @@ class PipedriveStandIn:
                 upcoming[a["deal_id"]] = key
         return {d: k[1] for d, k in last.items()}, {d: k[1] for d, k in upcoming.items()}
 
-    def _page(self, items: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+    def _page(
+        self, items: list[dict[str, Any]], query: dict[str, str], *, sort_fields: tuple[str, ...]
+    ) -> dict[str, Any]:
         limit = _int(query.get("limit", "100"), "limit")
         if not 1 <= limit <= MAX_LIMIT:
             raise _ValidationError(f"limit: must be between 1 and {MAX_LIMIT}")
+        sort_by = query.get("sort_by", "id")
+        if sort_by not in sort_fields:
+            raise _ValidationError(f"sort_by: must be one of {list(sort_fields)}")
+        direction = query.get("sort_direction", "asc")
+        if direction not in ("asc", "desc"):
+            raise _ValidationError("sort_direction: must be asc or desc")
+        descending = direction == "desc"
+
+        def key(item: dict[str, Any]) -> list[Any]:
+            # Ties (and missing values, which sort lowest) are ordered by id, so a cursor is exact.
+            return [item["id"] if sort_by == "id" else item.get(sort_by) or "", item["id"]]
+
         after = _decode_cursor(query["cursor"]) if "cursor" in query else None
-        ordered = sorted((i for i in items if after is None or i["id"] > after), key=lambda i: i["id"])
+        ordered = sorted(
+            (i for i in items if after is None or (key(i) < after if descending else key(i) > after)),
+            key=key,
+            reverse=descending,
+        )
         page = ordered[:limit]
         more = len(ordered) > limit
         return {
             "data": page,
-            "additional_data": {"next_cursor": _encode_cursor(page[-1]["id"]) if more else None},
+            "additional_data": {"next_cursor": _encode_cursor(key(page[-1])) if more else None},
         }
 
     def _record(self, entry: Recorded) -> None:
@@ -509,25 +563,29 @@ def _ids(query: dict[str, str]) -> set[int] | None:
     return ids
 
 
-def _since(query: dict[str, str]) -> str | None:
-    """updated_since as a comparable RFC 3339 string (all stored times are Z-normalised)."""
-    raw = query.get("updated_since")
+def _since(query: dict[str, str], name: str = "updated_since") -> str | None:
+    """updated_since or updated_until as a comparable RFC 3339 string (stored times are Z-normalised)."""
+    raw = query.get(name)
     if raw is None:
         return None
     if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", raw):
-        raise _ValidationError("updated_since: must be an RFC 3339 date-time")
+        raise _ValidationError(f"{name}: must be an RFC 3339 date-time")
     return rfc3339(datetime.fromisoformat(raw.replace("Z", "+00:00")))
 
 
-def _encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"id": last_id}).encode()).decode()
+def _encode_cursor(last_key: list[Any]) -> str:
+    """Opaque to clients: the sort key (value, id) of the last item on the page."""
+    return base64.urlsafe_b64encode(json.dumps({"after": last_key}).encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: str) -> list[Any]:
     try:
-        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["id"])
+        after = json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"]
     except (ValueError, KeyError, TypeError):
         raise _ValidationError("cursor: invalid") from None
+    if not isinstance(after, list) or len(after) != 2:
+        raise _ValidationError("cursor: invalid")
+    return after
 
 
 def _handler_for(standin: PipedriveStandIn) -> type[BaseHTTPRequestHandler]:

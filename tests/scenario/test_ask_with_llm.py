@@ -1,0 +1,58 @@
+"""`/crmcoach ask` with an OpenAI-compatible server configured, through the real app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.container import Container, build_coach
+from bot.standins.slack import SlackStandIn
+from tests.conftest import ServerFactory, make_settings, replace
+from tests.fakes.openai_server import OpenAIStandIn
+from tests.helpers import all_text, command, final_reply
+
+
+@pytest.fixture
+def openai() -> Iterator[OpenAIStandIn]:
+    with OpenAIStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def llm_url(container: Container, serve: ServerFactory, slack: SlackStandIn, openai: OpenAIStandIn) -> str:
+    settings = make_settings(
+        slack,
+        container.settings.database_url,
+        openai_base_url=openai.base_url,
+        crmcoach_llm_timeout_seconds=1.0,
+        crmcoach_llm_max_retries=0,
+    )
+    return serve(replace(container, settings=settings, coach=build_coach(settings)))
+
+
+def test_the_llm_phrases_the_answer_from_the_askers_numbers(
+    llm_url: str, slack: SlackStandIn, openai: OpenAIStandIn
+) -> None:
+    openai.answer_next("Start your next review from the CRM itself. [lesson:pipeline-review-type-it-live]")
+
+    command(llm_url, slack, "U0JAMES", "ask how should I run my pipeline review?")
+
+    text = all_text(final_reply(slack))
+    assert "Start your next review from the CRM itself." in text
+    assert "Lessons: pipeline-review-type-it-live" in text
+    assert "Written by an AI assistant" in text
+    prompt = openai.last_request().prompt_text
+    assert "James" not in prompt and "james.miller@example.com" not in prompt  # names stay with us
+
+
+def test_a_failing_llm_means_the_offline_answer_not_an_error(
+    llm_url: str, slack: SlackStandIn, openai: OpenAIStandIn
+) -> None:
+    openai.fail_next(500)
+
+    command(llm_url, slack, "U0JAMES", "ask how should I run my pipeline review?")
+
+    text = all_text(final_reply(slack))
+    assert "*Practice this week*" in text and "Lessons: pipeline-review-" in text
+    assert "Answered from the CRM Coach lessons" in text
