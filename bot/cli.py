@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -34,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         _configure_logging(settings.log_level)
-        result: int = args.run(args, settings)
+        with ExitStack() as resources:  # engines the command opened are disposed on the way out
+            args.resources = resources
+            result: int = args.run(args, settings)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:

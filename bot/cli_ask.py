@@ -26,7 +26,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.question.strip():
         raise UserError('the question is empty: crmcoach ask "how do I run a pipeline review?"')
-    container = open_container(settings)
+    container = open_container(args, settings)
     stats = None
     if args.user:
         owner = container.crm.find_owner_by_email(args.user)

@@ -10,9 +10,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.container import Container, build_container
+from bot.store.db import make_engine
 from bot.store.migrations import ensure_schema
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -58,21 +60,19 @@ def register_all(commands: Any) -> None:
     demo.set_defaults(run=_demo)
 
 
-def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.db import make_engine
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.migrations import current_revision, upgrade
 
-    engine = make_engine(settings.database_url)
+    engine = open_engine(args, settings)
     upgrade(engine)
     print(f"Database is at revision {current_revision(engine)}.")
     return 0
 
 
-def _db_current(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.db import make_engine
+def _db_current(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.migrations import current_revision, head_revision
 
-    engine = make_engine(settings.database_url)
+    engine = open_engine(args, settings)
     current, head = current_revision(engine), head_revision(engine)
     print(f"current: {current or 'empty database'}; code expects: {head}")
     return 0 if current == head else 1
@@ -80,9 +80,8 @@ def _db_current(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.crm.demo_seed import seed_demo
-    from bot.store.db import make_engine
 
-    engine = make_engine(settings.database_url)
+    engine = open_engine(args, settings)
     ensure_schema(engine)
     with Progress(transient=True, disable=args.deals < 50_000) as progress:
         task = progress.add_task("Writing deals and activities", total=args.deals)
@@ -105,7 +104,7 @@ def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.coaching.identity import link_manager
 
-    container = open_container(settings)
+    container = open_container(args, settings)
     team_id = args.team or default_team(container)
     try:
         manager = link_manager(
@@ -127,7 +126,7 @@ def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
 def _managers_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.managers import list_managers
 
-    container = open_container(settings)
+    container = open_container(args, settings)
     with container.sessions() as session:
         managers = list_managers(session, args.team)
     table = Table("team", "slack user", "name", "e-mail", "CRM owner", "linked by", "tz")
@@ -158,8 +157,14 @@ def _demo(args: argparse.Namespace, _settings: Settings) -> int:
     return run_demo(keep=args.keep)
 
 
-def open_container(settings: Settings) -> Container:
-    container = build_container(settings)
+def open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    engine = make_engine(settings.database_url)
+    args.resources.callback(engine.dispose)
+    return engine
+
+
+def open_container(args: argparse.Namespace, settings: Settings) -> Container:
+    container = build_container(settings, engine=open_engine(args, settings))
     ensure_schema(container.engine)
     return container
 

@@ -35,11 +35,11 @@ def register(commands: Any, *, team_id_type: Any) -> None:
     load.set_defaults(run=_import_csv)
 
 
-def _check(_args: argparse.Namespace, settings: Settings) -> int:
+def _check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import open_container
 
     console = Console()
-    container = open_container(settings)
+    container = open_container(args, settings)
     crm = container.crm
     try:
         owners = crm.list_owners()
@@ -78,7 +78,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import default_team, open_container
     from bot.coaching.pipeline import refresh_all
 
-    container = open_container(settings)
+    container = open_container(args, settings)
     team_id = args.team or default_team(container)
     try:
         report = refresh_all(container=container, team_id=team_id, now=datetime.now(UTC))
@@ -96,11 +96,11 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_commands import open_engine
     from bot.crm.csv_import import CsvImportError, Mapping, import_csv
-    from bot.store.db import make_engine
     from bot.store.migrations import ensure_schema
 
-    engine = make_engine(settings.database_url)
+    engine = open_engine(args, settings)
     ensure_schema(engine)
     try:
         mapping = Mapping.load(args.mapping)
