@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.timeparse import parse_clock, parse_dates, parse_range, parse_weekdays
 
 CRMConnectorName = Literal["demo", "csv", "hubspot", "salesforce", "pipedrive"]
 
@@ -34,6 +37,15 @@ FIX_HINTS: dict[str, str] = {
     "SALESFORCE_API_VERSION": "a REST API version such as 62.0",
     "PIPEDRIVE_API_TOKEN": "a Pipedrive API token (Personal preferences → API)",
     "PIPEDRIVE_API_URL": "your company's Pipedrive URL, e.g. https://yourcompany.pipedrive.com",
+    "CRMCOACH_NUDGE_DAY": "a weekday number, 0 = Monday … 6 = Sunday",
+    "CRMCOACH_NUDGE_TIME": "a local time like 09:00",
+    "CRMCOACH_LESSON_DAYS": "weekday numbers separated by commas, e.g. 1,3 for Tuesday and Thursday",
+    "CRMCOACH_LESSON_TIME": "a local time like 10:00",
+    "CRMCOACH_DELIVERY_WINDOW": "local hours like 08:00-18:00",
+    "CRMCOACH_QUIET_HOURS": "local hours like 12:00-13:00, or leave it unset",
+    "CRMCOACH_HOLIDAYS": "dates like 2026-12-24,2026-12-25",
+    "CRMCOACH_WEEKLY_MESSAGE_BUDGET": "at most this many coaching messages per manager and week (1 to 20)",
+    "CRMCOACH_DEFAULT_TZ": "an IANA timezone such as Europe/Vienna, used when Slack does not tell",
     "OPENAI_API_KEY": "an OpenAI API key (sk-…), or leave unset and set OPENAI_BASE_URL for a local server",
     "OPENAI_BASE_URL": "an OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama",
     "CRMCOACH_LLM_TIMEOUT_SECONDS": "seconds to wait for the LLM before answering offline (e.g. 8)",
@@ -97,6 +109,18 @@ class Settings(BaseSettings):
     pipedrive_api_url: str = "https://api.pipedrive.com"
     pipedrive_requests_per_2s: int = Field(default=20, ge=1, le=1000)
 
+    # Scheduled delivery: workspace defaults; managers change theirs with /crmcoach settings
+    crmcoach_auto_enroll: bool = True
+    crmcoach_nudge_day: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    crmcoach_nudge_time: str = "09:00"
+    crmcoach_lesson_days: str = "1,3"  # Tuesday and Thursday
+    crmcoach_lesson_time: str = "10:00"
+    crmcoach_delivery_window: str = "08:00-18:00"
+    crmcoach_quiet_hours: str | None = None  # e.g. "12:00-13:00"
+    crmcoach_holidays: str = ""  # "2026-12-24,2026-12-25,2027-01-01"
+    crmcoach_weekly_message_budget: int = Field(default=4, ge=1, le=20)
+    crmcoach_default_tz: str = "UTC"
+
     # LLM coach (optional): OpenAI, or any OpenAI-compatible server (Ollama, vLLM) via OPENAI_BASE_URL
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
@@ -105,6 +129,48 @@ class Settings(BaseSettings):
     crmcoach_llm_max_retries: int = Field(default=1, ge=0, le=5)
     crmcoach_llm_max_prompt_tokens: int = Field(default=1500, ge=300, le=8000)
     crmcoach_llm_send_names: bool = False
+
+    @field_validator("crmcoach_nudge_time", "crmcoach_lesson_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @field_validator("crmcoach_delivery_window")
+    @classmethod
+    def _delivery_window(cls, value: str) -> str:
+        start, end = parse_range(value)
+        if end < start:
+            raise ValueError("the delivery window must start and end on the same day, like 08:00-18:00")
+        return value
+
+    @field_validator("crmcoach_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str | None) -> str | None:
+        if value:
+            parse_range(value)
+        return value or None
+
+    @field_validator("crmcoach_lesson_days")
+    @classmethod
+    def _weekdays(cls, value: str) -> str:
+        parse_weekdays(value)
+        return value
+
+    @field_validator("crmcoach_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_dates(value)
+        return value
+
+    @field_validator("crmcoach_default_tz")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA timezone such as Europe/Vienna") from None
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

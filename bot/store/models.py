@@ -161,3 +161,7 @@ class DemoActivity(Base):
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("demo_crm_deals.id"))
     kind: Mapped[str] = mapped_column(String(16))  # call | meeting | email | task
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Registers the delivery tables on Base.metadata (Alembic and the tests read it from here).
+from bot.store import delivery_models as _delivery_models  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Scheduled delivery: planning, the outbox, sending."""

@@ -1,0 +1,55 @@
+"""Parsing the clock-time notations used in settings and /crmcoach settings ("09:00", "1,3", …)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS_DE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+
+
+def parse_clock(text: str) -> time:
+    """'9:00', '09:00' or '9' -> time(9, 0). Raises ValueError with a readable message."""
+    cleaned = text.strip().lower().removesuffix("h").replace(".", ":")
+    hours, _, minutes = cleaned.partition(":")
+    try:
+        return time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a time of day like 09:00") from None
+
+
+def parse_range(text: str) -> tuple[time, time]:
+    """'08:00-18:00' -> (time(8), time(18)); the end may be before the start (overnight)."""
+    start, separator, end = text.replace("–", "-").partition("-")
+    if not separator:
+        raise ValueError(f"'{text}' is not a range of hours like 08:00-18:00")
+    first, last = parse_clock(start), parse_clock(end)
+    if first == last:
+        raise ValueError(f"'{text}' starts and ends at the same time")
+    return first, last
+
+
+def parse_weekday(text: str) -> int:
+    """'0'…'6', 'mon', 'Monday', 'Mo', 'Montag' -> 0 = Monday."""
+    cleaned = text.strip().lower()
+    if cleaned.isdigit() and 0 <= int(cleaned) <= 6:
+        return int(cleaned)
+    for names in (WEEKDAYS_EN, WEEKDAYS_DE):
+        for number, name in enumerate(names):
+            if len(cleaned) >= 2 and name.startswith(cleaned):
+                return number
+    raise ValueError(f"'{text}' is not a weekday (0 = Monday … 6 = Sunday, or a name)")
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    days = tuple(sorted({parse_weekday(part) for part in text.split(",") if part.strip()}))
+    if not days:
+        raise ValueError("name at least one weekday")
+    return days
+
+
+def parse_dates(text: str) -> frozenset[date]:
+    try:
+        return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' must be dates like 2026-12-24,2026-12-25") from None
