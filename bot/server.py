@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import UTC
 
 import waitress
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -10,7 +12,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigError, Settings
-from bot.container import build_container
+from bot.container import Container, build_container
 from bot.slack.app import build_app
 from bot.store.migrations import ensure_schema
 from bot.web import build_wsgi
@@ -19,10 +21,29 @@ log = logging.getLogger(__name__)
 HTTP_THREADS = 8
 
 
-def serve(settings: Settings) -> None:
+def _start_clock_and_worker(container: Container) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.cli_commands import default_team
+    from bot.delivery.clock import add_jobs
+    from bot.delivery.worker import run_worker
+
+    scheduler = BackgroundScheduler(timezone=UTC)
+    add_jobs(scheduler, container=container, team_id=default_team(container))
+    scheduler.start()
+    stop = threading.Event()
+    threading.Thread(
+        target=run_worker, kwargs={"container": container, "stop": stop}, name="worker", daemon=True
+    ).start()
+
+
+def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
+    """`crmcoach serve`; with_clock_and_worker adds the planner and one worker (`crmcoach run`)."""
     settings.require_slack()
     container = build_container(settings)
     ensure_schema(container.engine)
+    if with_clock_and_worker:
+        _start_clock_and_worker(container)
     try:
         app = build_app(settings, container)
     except BoltError as exc:

@@ -55,9 +55,9 @@ def all_text(message: dict[str, Any]) -> str:
         if isinstance(text, dict):
             parts.append(text.get("text", ""))
         parts.extend(field["text"] for field in block.get("fields") or [])
-        parts.extend(
-            element.get("text", "") for element in block.get("elements") or [] if isinstance(element, dict)
-        )
+        for element in block.get("elements") or []:
+            label = element.get("text", "") if isinstance(element, dict) else ""
+            parts.append(label.get("text", "") if isinstance(label, dict) else label)
     return "\n".join(parts)
 
 

@@ -4,3 +4,11 @@ COMMAND = "/crmcoach"
 
 BLOCK_STATS_ATTENTION = "stats_attention"
 BLOCK_STATS_FIELDS = "stats_fields"
+
+BLOCK_TASK_ACTIONS = "task_actions"
+ACTION_TASK_DONE = "task_done"
+ACTION_TASK_SNOOZE = "task_snooze"
+ACTION_TASK_NOT_RELEVANT = "task_not_relevant"
+TASK_ACTIONS = (ACTION_TASK_DONE, ACTION_TASK_SNOOZE, ACTION_TASK_NOT_RELEVANT)
+
+DELIVERY_EVENT_TYPE = "crmcoach_delivery"

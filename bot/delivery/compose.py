@@ -1,0 +1,188 @@
+"""What a scheduled message says: the welcome, the weekly nudge and the micro-lessons (Block Kit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.coaching.coach import number_sentences
+from bot.coaching.curriculum import Focus
+from bot.coaching.lessons import Lesson
+from bot.coaching.metrics import metric_value
+from bot.crm.base import ManagerStats
+from bot.formatting import format_int, truncate
+from bot.i18n import Language, t
+from bot.slack import ids
+from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
+
+# (metric, label key) shown in "what changed", in this order
+CHANGE_METRICS = (
+    ("open_deals", "metric_labels.open_deals"),
+    ("stale_deals", "metric_labels.stale_deals"),
+    ("deals_without_next_step", "metric_labels.deals_without_next_step"),
+    ("overdue_close_dates", "metric_labels.overdue_close_dates"),
+    ("activities_7d_manager", "metric_labels.activities_7d_manager"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInfo:
+    task_id: int
+    deadline: datetime
+
+
+def welcome_message(
+    *, language: Language, name: str, crm: str, nudge_day: str, nudge_time: str, tz: str
+) -> dict[str, Any]:
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "welcome.title", name=name), HEADER_TEXT_LIMIT)),
+        _section(t(language, "welcome.what", nudge_day=nudge_day, nudge_time=nudge_time, tz=tz)),
+        _section(t(language, "welcome.data", crm=crm)),
+        ContextBlock(elements=[MarkdownTextObject(text=t(language, "welcome.controls"))]),
+    ]
+    return to_message(blocks, t(language, "welcome.title", name=name))
+
+
+def nudge_message(
+    *,
+    language: Language,
+    stats: ManagerStats,
+    previous: ManagerStats | None,
+    focus: Focus | None,
+    lesson: Lesson | None,
+    task: TaskInfo | None,
+) -> dict[str, Any]:
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "nudge.title", crm=stats.source), HEADER_TEXT_LIMIT))
+    ]
+    blocks.append(_section(_changes(language, stats, previous)))
+    blocks.append(DividerBlock())
+    if focus is not None:
+        why = t(
+            language,
+            "nudge.why",
+            metric=t(language, f"metric_labels.{focus.metric}"),
+            value=_metric_text(focus.metric, focus.value, language),
+            comparison=t(language, f"comparisons.{focus.comparison}"),
+            threshold=_metric_text(focus.metric, focus.threshold, language),
+        )
+        blocks.append(_section(t(language, "nudge.focus_title") + "\n" + why))
+    else:
+        blocks.append(_section(t(language, "nudge.no_focus")))
+    if lesson is not None and task is not None:
+        deadline = slack_date(task.deadline, language)
+        blocks.append(_section(t(language, "nudge.task_title", deadline=deadline) + "\n" + lesson.practice))
+        blocks.append(_section(t(language, "nudge.lesson_title", title=lesson.title) + "\n" + lesson.body))
+        blocks.append(task_buttons(language, task.task_id))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=t(
+                        language,
+                        "stats.fetched",
+                        crm=stats.source,
+                        when=slack_date(stats.fetched_at, language),
+                    )
+                )
+            ]
+        )
+    )
+    return to_message(blocks, t(language, "nudge.title", crm=stats.source))
+
+
+def lesson_message(
+    *, language: Language, lesson: Lesson, stats: ManagerStats | None, task: TaskInfo
+) -> dict[str, Any]:
+    topic = t(language, f"topics.{lesson.topic}").split(":")[0]
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "lesson.title", title=lesson.title), HEADER_TEXT_LIMIT)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(text=t(language, "lesson.minutes", minutes=lesson.minutes, topic=topic))
+            ]
+        ),
+        _section(lesson.body),
+    ]
+    if stats is not None:
+        blocks.append(
+            _section(
+                t(language, "answer.numbers_title")
+                + "\n"
+                + " ".join(number_sentences(lesson, stats, language))
+            )
+        )
+    deadline = slack_date(task.deadline, language)
+    blocks.append(_section(t(language, "lesson.task_title", deadline=deadline) + "\n" + lesson.practice))
+    blocks.append(_section(t(language, "lesson.reflection_title") + "\n" + lesson.reflection))
+    blocks.append(task_buttons(language, task.task_id))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"_{lesson.id}_")]))
+    return to_message(blocks, t(language, "lesson.title", title=lesson.title))
+
+
+def task_buttons(language: Language, task_id: int) -> ActionsBlock:
+    value = str(task_id)
+    return ActionsBlock(
+        block_id=ids.BLOCK_TASK_ACTIONS,
+        elements=[
+            ButtonElement(
+                text=t(language, "buttons.done"), action_id=ids.ACTION_TASK_DONE, value=value, style="primary"
+            ),
+            ButtonElement(text=t(language, "buttons.snooze"), action_id=ids.ACTION_TASK_SNOOZE, value=value),
+            ButtonElement(
+                text=t(language, "buttons.not_relevant"), action_id=ids.ACTION_TASK_NOT_RELEVANT, value=value
+            ),
+        ],
+    )
+
+
+def default_deadline(lesson: Lesson, now: datetime) -> datetime:
+    return now + timedelta(days=lesson.check.deadline_days if lesson.check else 7)
+
+
+def _changes(language: Language, stats: ManagerStats, previous: ManagerStats | None) -> str:
+    if previous is None:
+        return t(language, "nudge.changes_title") + "\n" + t(language, "nudge.first_week")
+    lines = [t(language, "nudge.changes_title")]
+    for metric, label in CHANGE_METRICS:
+        now_value, before = metric_value(stats, metric), metric_value(previous, metric)
+        difference = now_value - before
+        if difference > 0:
+            delta = t(language, "nudge.delta_up", value=format_int(int(difference), language))
+        elif difference < 0:
+            delta = t(language, "nudge.delta_down", value=format_int(int(-difference), language))
+        else:
+            delta = t(language, "nudge.delta_same")
+        lines.append(
+            t(
+                language,
+                "nudge.change_line",
+                label=t(language, label),
+                now=format_int(int(now_value), language),
+                delta=delta,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _metric_text(metric: str, value: float, language: Language) -> str:
+    if metric.endswith("_share"):
+        number = format_int(round(value * 100), language)
+        return f"{number} %" if language == "de" else f"{number}%"
+    return format_int(round(value), language)
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT)))

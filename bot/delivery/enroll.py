@@ -1,0 +1,104 @@
+"""Enrollment: every CRM owner with direct reports, found in Slack by e-mail, gets coaching messages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.container import Container
+from bot.crm.aggregate import managers_of
+from bot.crm.base import Owner
+from bot.delivery.planner import plan_welcome
+from bot.store.delivery_models import Subscription
+from bot.store.managers import ensure_workspace, get_or_create_manager
+from bot.store.models import Manager
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollReport:
+    enrolled: int
+    already: int
+    not_in_slack: list[str]
+
+
+def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, now: datetime) -> EnrollReport:
+    """Enroll every owner with direct reports (CRMCOACH_AUTO_ENROLL); re-running changes nothing."""
+    owners = container.crm.list_owners()
+    teams = managers_of(owners)
+    enrolled, already, missing = 0, 0, []
+    for owner in (o for o in owners if o.crm_id in teams):
+        user = find_slack_user(client, owner.email)
+        if user is None:
+            missing.append(owner.email)
+            continue
+        if enroll(container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="auto"):
+            enrolled += 1
+        else:
+            already += 1
+    if missing:
+        log.info("%s manager(s) not found in Slack by e-mail: %s", len(missing), ", ".join(missing))
+    return EnrollReport(enrolled, already, missing)
+
+
+def find_slack_user(client: WebClient, email: str) -> dict[str, object] | None:
+    """The Slack user with this e-mail, with their locale (only users.info tells it); None if none."""
+    try:
+        user_id = client.users_lookupByEmail(email=email)["user"]["id"]
+        return dict(client.users_info(user=user_id, include_locale=True)["user"])
+    except SlackApiError as exc:
+        if exc.response.get("error") == "users_not_found":
+            return None
+        raise
+
+
+def enroll(
+    *,
+    container: Container,
+    team_id: str,
+    owner: Owner,
+    slack_user: dict[str, object],
+    now: datetime,
+    source: str,
+) -> bool:
+    """Link the Slack user to the owner and subscribe them; True if they were not enrolled before."""
+    with container.sessions() as session:
+        ensure_workspace(session, team_id)
+        manager = get_or_create_manager(session, team_id, str(slack_user["id"]))
+        _update_profile(manager, owner, slack_user, now)
+        is_new = session.get(Subscription, manager.id) is None
+        if is_new:
+            session.add(
+                Subscription(manager_id=manager.id, team_id=team_id, enrolled_by=source, enrolled_at=now)
+            )
+            session.flush()
+            plan_welcome(session, manager, container.settings, now)
+        session.commit()
+        return is_new
+
+
+def _update_profile(manager: Manager, owner: Owner, user: dict[str, object], now: datetime) -> None:
+    if manager.link_source != "admin":
+        manager.crm_owner_id, manager.link_source = owner.crm_id, "email"
+    profile = user.get("profile")
+    profile_name = profile.get("real_name") if isinstance(profile, dict) else None
+    manager.email = owner.email
+    manager.display_name = str(user.get("real_name") or profile_name or owner.name)
+    manager.tz = str(user.get("tz") or manager.tz or "UTC")
+    manager.slack_locale = str(user.get("locale") or manager.slack_locale or "") or None
+    manager.profile_refreshed_at = now
+
+
+def ensure_subscription(session: Session, manager: Manager) -> Subscription:
+    subscription = session.get(Subscription, manager.id)
+    if subscription is None:
+        subscription = Subscription(manager_id=manager.id, team_id=manager.team_id, enrolled_by="self")
+        session.add(subscription)
+        session.flush()
+    return subscription

@@ -1,0 +1,219 @@
+"""Turning a claimed outbox row into a message: the manager's state, numbers, lesson and practice task."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.coaching.curriculum import check_holds, next_lesson, weekly_focus
+from bot.coaching.lessons import Lesson
+from bot.coaching.metrics import metric_value
+from bot.coaching.pipeline import current_stats
+from bot.container import Container
+from bot.crm.base import CRMError, ManagerStats
+from bot.crm.codec import stats_from_json, stats_to_json
+from bot.delivery import compose as render
+from bot.delivery.outbox import Claimed
+from bot.delivery.planner import manager_zone, slots_for
+from bot.delivery.schedule import iso_week
+from bot.i18n import Language, language_for
+from bot.store.db import upsert_insert
+from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
+from bot.store.models import Manager
+from bot.timeparse import WEEKDAYS_DE, WEEKDAYS_EN
+
+RECENT_LESSONS = timedelta(days=28)
+
+
+class SkipMessage(Exception):
+    """This message must not go out (paused, unsubscribed, no longer linked); the reason is recorded."""
+
+
+class MessageComposer:
+    def __init__(self, *, container: Container, now: datetime) -> None:
+        self.container = container
+        self.now = now
+
+    def dm_channel(self, claimed: Claimed, client: WebClient) -> str:
+        """The manager's DM with the bot (conversations.open, remembered on the subscription)."""
+        with self.container.sessions() as session:
+            manager, subscription = self._load(session, claimed)
+            if subscription.dm_channel_id:
+                return subscription.dm_channel_id
+            channel = str(client.conversations_open(users=manager.slack_user_id)["channel"]["id"])
+            subscription.dm_channel_id = channel
+            session.commit()
+            return channel
+
+    def compose(self, claimed: Claimed) -> dict[str, Any]:
+        with self.container.sessions() as session:
+            manager, subscription = self._load(session, claimed)
+            self._check_still_wanted(claimed, subscription)
+            language = language_for(manager.preferred_language, manager.slack_locale)
+            if claimed.kind == "welcome":
+                return self._welcome(manager, subscription, language)
+            stats = self._stats(manager)
+            if claimed.kind == "nudge":
+                return self._nudge(session, claimed, manager, stats, language)
+            return self._lesson(session, claimed, manager, stats, language)
+
+    # --- kinds -----------------------------------------------------------------------------------
+    def _welcome(self, manager: Manager, subscription: Subscription, language: Language) -> dict[str, Any]:
+        nudge = slots_for(subscription, self.container.settings)[0]
+        day_names = WEEKDAYS_DE if language == "de" else WEEKDAYS_EN
+        return render.welcome_message(
+            language=language,
+            name=(manager.display_name or "").split(" ")[0] or "there",
+            crm=self.container.crm.display_name,
+            nudge_day=day_names[nudge.weekday].capitalize(),
+            nudge_time=nudge.at.strftime("%H:%M"),
+            tz=str(manager_zone(manager.tz, self.container.settings)),
+        )
+
+    def _nudge(
+        self,
+        session: Session,
+        claimed: Claimed,
+        manager: Manager,
+        stats: ManagerStats | None,
+        language: Language,
+    ) -> dict[str, Any]:
+        if stats is None:
+            raise SkipMessage("no CRM numbers for this manager")
+        week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.container.settings)).date())
+        previous = self._previous_snapshot(session, manager, week)
+        self._save_snapshot(session, manager, week, stats)
+        focus = weekly_focus(stats)
+        lesson = self._choose(
+            session, claimed, manager, stats, language=language, focus_metric=focus.metric if focus else None
+        )
+        task = self._task(session, claimed, manager, lesson, stats) if lesson else None
+        session.commit()
+        return render.nudge_message(
+            language=language, stats=stats, previous=previous, focus=focus, lesson=lesson, task=task
+        )
+
+    def _lesson(
+        self,
+        session: Session,
+        claimed: Claimed,
+        manager: Manager,
+        stats: ManagerStats | None,
+        language: Language,
+    ) -> dict[str, Any]:
+        lesson = self._choose(session, claimed, manager, stats, language=language, focus_metric=None)
+        if lesson is None:
+            raise SkipMessage("every lesson is completed")
+        task = self._task(session, claimed, manager, lesson, stats)
+        session.commit()
+        return render.lesson_message(language=language, lesson=lesson, stats=stats, task=task)
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _choose(
+        self,
+        session: Session,
+        claimed: Claimed,
+        manager: Manager,
+        stats: ManagerStats | None,
+        *,
+        language: Language,
+        focus_metric: str | None,
+    ) -> Lesson | None:
+        library = self.container.coach.library
+        if (chosen := claimed.payload.get("lesson_id")) is not None:  # a retry sends the same lesson
+            return library.get(str(chosen), language)
+        tasks = session.scalars(select(PracticeTask).where(PracticeTask.manager_id == manager.id)).all()
+        recent = {task.lesson_id for task in tasks if task.assigned_at > self.now - RECENT_LESSONS}
+        completed: dict[str, bool] = {}
+        for task in tasks:
+            lesson = library.get(task.lesson_id, language)
+            if task.response == "done" and lesson is not None:
+                completed[task.lesson_id] = stats is None or check_holds(lesson, stats)
+        lesson = next_lesson(
+            library.in_language(language),
+            stats,
+            completed=completed,
+            recent=recent,
+            focus_metric=focus_metric,
+        )
+        if lesson is not None:  # in this transaction: a retry after a crash sends the same lesson
+            payload = {**claimed.payload, "lesson_id": lesson.id}
+            row = update(OutboxMessage).where(OutboxMessage.id == claimed.id)
+            session.execute(row.values(payload=payload))
+        return lesson
+
+    def _task(
+        self, session: Session, claimed: Claimed, manager: Manager, lesson: Lesson, stats: ManagerStats | None
+    ) -> render.TaskInfo:
+        existing = session.scalars(select(PracticeTask).where(PracticeTask.outbox_id == claimed.id)).first()
+        if existing is None:
+            check = lesson.check
+            existing = PracticeTask(
+                team_id=manager.team_id,
+                manager_id=manager.id,
+                outbox_id=claimed.id,
+                lesson_id=lesson.id,
+                assigned_at=self.now,
+                deadline=render.default_deadline(lesson, self.now),
+                metric=check.metric if check else None,
+                comparison=check.comparison if check else None,
+                target=check.target if check else None,
+                baseline=metric_value(stats, check.metric) if check and stats else None,
+            )
+            session.add(existing)
+            session.flush()
+        return render.TaskInfo(existing.id, existing.deadline)
+
+    def _stats(self, manager: Manager) -> ManagerStats | None:
+        if manager.crm_owner_id is None:
+            return None
+        try:
+            return current_stats(
+                container=self.container,
+                team_id=manager.team_id,
+                crm_owner_id=manager.crm_owner_id,
+                now=self.now,
+            )
+        except CRMError:
+            return None
+
+    def _previous_snapshot(self, session: Session, manager: Manager, week: str) -> ManagerStats | None:
+        row = session.scalars(
+            select(StatsSnapshot)
+            .where(StatsSnapshot.manager_id == manager.id, StatsSnapshot.week < week)
+            .order_by(StatsSnapshot.week.desc())
+        ).first()
+        return stats_from_json(row.payload) if row else None
+
+    def _save_snapshot(self, session: Session, manager: Manager, week: str, stats: ManagerStats) -> None:
+        values = {
+            "team_id": manager.team_id,
+            "manager_id": manager.id,
+            "week": week,
+            "payload": stats_to_json(stats),
+            "taken_at": self.now,
+        }
+        statement = upsert_insert(session, StatsSnapshot).values(**values)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["manager_id", "week"],
+                set_={"payload": values["payload"], "taken_at": self.now},
+            )
+        )
+
+    def _check_still_wanted(self, claimed: Claimed, subscription: Subscription) -> None:
+        if not subscription.subscribed:
+            raise SkipMessage("unsubscribed")
+        if claimed.kind != "welcome" and subscription.paused_until and subscription.paused_until > self.now:
+            raise SkipMessage(f"paused until {subscription.paused_until.date().isoformat()}")
+
+    def _load(self, session: Session, claimed: Claimed) -> tuple[Manager, Subscription]:
+        manager = session.get(Manager, claimed.manager_id)
+        subscription = session.get(Subscription, claimed.manager_id)
+        if manager is None or subscription is None:
+            raise SkipMessage("the manager is no longer enrolled")
+        return manager, subscription

@@ -1,0 +1,117 @@
+"""Sending one claimed outbox row to a manager's DM, exactly once.
+
+- 429: the row waits for Retry-After; other recipients are not held up.
+- 5xx / timeouts: retried with backoff; the outcome is uncertain, so the next attempt first looks in the
+  DM for the message (its idempotency key travels in Slack message metadata).
+- user_not_found, account_inactive, channel_not_found …: permanent, the row fails and is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.container import Container
+from bot.delivery import outbox
+from bot.delivery.messages import MessageComposer, SkipMessage
+from bot.slack import ids
+
+log = logging.getLogger(__name__)
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "user_disabled",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+    }
+)
+HISTORY_LOOKBACK = 50  # messages to search for an uncertain delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # sent | recovered | skipped | failed | retry
+    detail: str = ""
+
+
+def deliver(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
+    sessions = container.sessions
+    composer = MessageComposer(container=container, now=now)
+    try:
+        channel = claimed.slack_channel or composer.dm_channel(claimed, client)
+        if claimed.suspect and (ts := _already_posted(client, channel, claimed)) is not None:
+            outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
+            return Outcome("recovered", ts)
+        message = composer.compose(claimed)
+        metadata = {
+            "event_type": ids.DELIVERY_EVENT_TYPE,
+            "event_payload": {"idempotency_key": claimed.idempotency_key, "kind": claimed.kind},
+        }
+        response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
+    except SkipMessage as skip:
+        outbox.mark_skipped(sessions, claimed, reason=str(skip))
+        return Outcome("skipped", str(skip))
+    except SlackApiError as exc:
+        return _slack_failure(claimed, exc, container=container, now=now)
+    except (TimeoutError, OSError) as exc:
+        outbox.release(sessions, claimed, retry_at=now + _backoff(claimed), error=f"uncertain: {exc}")
+        return Outcome("retry", str(exc))
+    outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
+    return Outcome("sent", str(response["ts"]))
+
+
+def _slack_failure(
+    claimed: outbox.Claimed, exc: SlackApiError, *, container: Container, now: datetime
+) -> Outcome:
+    status = exc.response.status_code
+    error = (
+        str(exc.response.get("error", "unknown_error"))
+        if isinstance(exc.response.data, dict)
+        else "http_error"
+    )
+    if status == 429:
+        wait = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
+        outbox.release(
+            container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error="ratelimited"
+        )
+        return Outcome("retry", f"rate limited for {wait} s")
+    if error in PERMANENT_ERRORS:
+        log.error(
+            "delivery %s to manager %s failed for good: %s",
+            claimed.idempotency_key,
+            claimed.manager_id,
+            error,
+        )
+        outbox.mark_failed(container.sessions, claimed, error=error)
+        return Outcome("failed", error)
+    # 5xx and unknown errors: Slack may or may not have posted it.
+    outbox.release(container.sessions, claimed, retry_at=now + _backoff(claimed), error=f"uncertain: {error}")
+    return Outcome("retry", error)
+
+
+def _already_posted(client: WebClient, channel: str, claimed: outbox.Claimed) -> str | None:
+    """The ts of a message in the DM that carries this row's idempotency key, if Slack has one."""
+    oldest = f"{claimed.created_at.timestamp() - 60:.6f}"
+    response = client.conversations_history(
+        channel=channel, oldest=oldest, limit=HISTORY_LOOKBACK, include_all_metadata=True
+    )
+    for message in response.get("messages") or []:
+        payload: dict[str, Any] = (message.get("metadata") or {}).get("event_payload") or {}
+        if payload.get("idempotency_key") == claimed.idempotency_key:
+            return str(message["ts"])
+    return None
+
+
+def _backoff(claimed: outbox.Claimed) -> timedelta:
+    return timedelta(seconds=min(3600, 15 * 2 ** max(0, claimed.attempts - 1)))

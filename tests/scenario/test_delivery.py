@@ -1,0 +1,182 @@
+"""Scheduled delivery end to end: enrollment, welcome, weekly nudges and lessons, exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.container import Container
+from bot.delivery import outbox
+from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.worker import delivery_client, tick
+from bot.standins.slack import SlackStandIn
+from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
+from bot.store.models import Manager
+from tests.conftest import NOW, replace
+from tests.helpers import all_text
+
+MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna
+MONDAY_1400_UTC = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 09:00 in New York
+
+
+@pytest.fixture
+def enrolled(container: Container, slack: SlackStandIn) -> Container:
+    report = enroll_from_crm(
+        container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW
+    )
+    assert (report.enrolled, report.not_in_slack) == (2, ["sofia.rossi@example.com"])
+    return container
+
+
+def _rows(container: Container) -> list[OutboxMessage]:
+    with Session(container.engine) as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def _keys_in_slack(slack: SlackStandIn, user: str) -> list[str]:
+    """kind:period of every message in the user's DM (the key without workspace and manager id)."""
+    keys = [m["metadata"]["event_payload"]["idempotency_key"] for m in slack.messages_in(f"D{user}")]
+    return [key.split(":", 2)[2] for key in keys]
+
+
+def _set(container: Container, user: str, **values: object) -> None:
+    with Session(container.engine) as session:
+        manager_id = session.scalar(select(Manager.id).where(Manager.slack_user_id == user))
+        session.execute(update(Subscription).where(Subscription.manager_id == manager_id).values(**values))
+        session.commit()
+
+
+def test_enrolled_managers_get_one_welcome_at_their_local_time(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    _planned, outcomes = tick(container=enrolled, now=NOW)  # 10:30 in Vienna, 04:30 in New York
+
+    assert outcomes == {"sent": 1}
+    [welcome] = slack.messages_in("DU0ANNA")
+    assert "Hallo Anna, ich bin dein CRM Coach" in all_text(welcome)  # Anna's Slack is German
+    assert "/crmcoach unsubscribe" in all_text(welcome) and "ändere dort nichts" in all_text(welcome)
+    assert slack.messages_in("DU0JAMES") == []  # too early in New York
+    tick(container=enrolled, now=NOW + timedelta(hours=4))  # 08:30 in New York
+    assert "Hi James, I'm your CRM Coach" in all_text(slack.messages_in("DU0JAMES")[0])
+    again = enroll_from_crm(
+        container=enrolled, team_id=slack.team_id, client=delivery_client(enrolled), now=NOW
+    )
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    assert again.enrolled == 0 and len(slack.messages_in("DU0ANNA")) == 1  # never twice
+
+
+def test_the_weekly_nudge_arrives_monday_nine_local_with_focus_task_and_buttons(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    tick(container=enrolled, now=NOW + timedelta(hours=5))  # welcomes out of the way
+
+    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(minutes=1))
+
+    anna = slack.messages_in("DU0ANNA")
+    assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome", "nudge:2026-W49"]
+    nudge = anna[1]
+    text = all_text(nudge)
+    assert "Deine Woche in Demo CRM" in text and "Warum dieser Impuls" in text
+    assert [e["action_id"] for e in nudge["blocks"][-2]["elements"]] == [
+        "task_done",
+        "task_snooze",
+        "task_not_relevant",
+    ]
+    assert not any("W49" in key for key in _keys_in_slack(slack, "U0JAMES"))  # his 09:00 is 14:00 UTC
+    with Session(enrolled.engine) as session:
+        anna = session.scalar(select(Manager.id).where(Manager.slack_user_id == "U0ANNA"))
+        [task] = session.scalars(select(PracticeTask).where(PracticeTask.manager_id == anna)).all()
+    assert task.response == "open" and task.deadline > MONDAY_0800_UTC
+
+
+def test_a_paused_manager_gets_nothing_until_the_pause_ends(enrolled: Container, slack: SlackStandIn) -> None:
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    _set(enrolled, "U0ANNA", paused_until=datetime(2026, 12, 5, tzinfo=UTC))
+
+    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(container=enrolled, now=MONDAY_1400_UTC)
+
+    assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome"]
+    assert "nudge:2026-W49" in _keys_in_slack(slack, "U0JAMES")
+
+
+def test_an_outage_shorter_than_a_day_is_caught_up_a_longer_one_is_not(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=20))  # back after 20 h: send it
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=30))  # back after 30 h: skip it
+
+    nudges = [key for key in _keys_in_slack(slack, "U0ANNA") if key.startswith("nudge:")]
+    assert nudges == ["nudge:2026-W49"]  # W50's fell due 30 h before the tick: skipped
+
+
+def test_the_weekly_budget_defers_instead_of_dropping(container: Container, slack: SlackStandIn) -> None:
+    settings = container.settings.model_copy(update={"crmcoach_weekly_message_budget": 2})
+    limited = replace(container, settings=settings)
+    enroll_from_crm(container=limited, team_id=slack.team_id, client=delivery_client(limited), now=NOW)
+    tick(container=limited, now=NOW + timedelta(hours=5))  # welcome: 1 of 2 this week
+
+    for day in range(7):  # Monday nudge, Tuesday and Thursday lessons of week 49
+        tick(container=limited, now=MONDAY_1400_UTC + timedelta(days=day))
+
+    kinds = [m["metadata"]["event_payload"]["kind"] for m in slack.messages_in("DU0ANNA")]
+    assert kinds == ["welcome", "nudge", "lesson"]  # week 48: welcome; week 49: nudge + one lesson
+    deferred = [r for r in _rows(limited) if r.status == "pending" and r.kind == "lesson"]
+    assert deferred and all("weekly budget" in (r.last_error or "") for r in deferred)
+
+
+def test_a_crash_after_slack_accepted_the_message_does_not_send_it_again(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    with Session(enrolled.engine) as session:
+        from bot.delivery.planner import plan_due
+
+        plan_due(session=session, settings=enrolled.settings, now=NOW)
+    [claimed] = outbox.claim(enrolled.sessions, worker="doomed", now=NOW, lease=timedelta(seconds=30))
+    client = delivery_client(enrolled)
+    channel = client.conversations_open(users="U0ANNA")["channel"]["id"]
+    metadata = {
+        "event_type": "crmcoach_delivery",
+        "event_payload": {"idempotency_key": claimed.idempotency_key},
+    }
+    client.chat_postMessage(
+        channel=channel, text="welcome", metadata=metadata
+    )  # ... and then the worker died
+
+    _planned, outcomes = tick(container=enrolled, now=NOW + timedelta(minutes=5))
+
+    assert outcomes == {"recovered": 1}
+    assert len(slack.messages_in("DU0ANNA")) == 1
+    assert [r.status for r in _rows(enrolled) if r.id == claimed.id] == ["sent"]
+
+
+def test_rate_limits_delay_only_that_recipient_and_permanent_errors_are_reported(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    slack.fail_next("chat.postMessage", status=429, retry_after=30, channel="DU0ANNA")
+    slack.deactivate_user("U0JAMES")
+
+    first = tick(container=enrolled, now=NOW + timedelta(hours=4))[1]  # both welcomes are due
+    second = tick(container=enrolled, now=NOW + timedelta(hours=4, seconds=31))[1]
+
+    assert first == {"retry": 1, "failed": 1} and second == {"sent": 1}
+    statuses = {r.manager_id: (r.status, r.last_error) for r in _rows(enrolled)}
+    assert sorted(statuses.values()) == [("failed", "user_disabled"), ("sent", None)]
+
+
+def test_a_5xx_that_still_posted_is_found_in_the_dm_not_sent_twice(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    slack.fail_next("chat.postMessage", status=500, channel="DU0ANNA", take_effect=True)
+
+    tick(container=enrolled, now=NOW)
+    _, outcomes = tick(container=enrolled, now=NOW + timedelta(minutes=1))
+
+    assert outcomes == {"recovered": 1}
+    assert len(slack.messages_in("DU0ANNA")) == 1
