@@ -131,7 +131,10 @@ class MessageComposer:
         completed: dict[str, bool] = {}
         for task in tasks:
             lesson = library.get(task.lesson_id, language)
-            if task.response == "done" and lesson is not None:
+            if task.response == "not_relevant":
+                completed[task.lesson_id] = True  # never again
+            elif task.response == "done" and lesson is not None:
+                # Completed, unless the number it was about has slipped back since.
                 completed[task.lesson_id] = stats is None or check_holds(lesson, stats)
         lesson = next_lesson(
             library.in_language(language),

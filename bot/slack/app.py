@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import commands, home, messages
+from bot.slack import actions, commands, home, messages
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -26,4 +26,5 @@ def build_app(settings: Settings, container: Container) -> App:
     commands.register(app, container)
     home.register(app, container)
     messages.register(app, container)
+    actions.register(app, container)
     return app

@@ -12,7 +12,7 @@ from slack_bolt import Ack, App
 from bot.coaching.identity import profile_language
 from bot.container import Container
 from bot.i18n import Language, t
-from bot.slack import blocks, ids, replies
+from bot.slack import blocks, ids, replies, settings_commands
 from bot.slack.responder import reply_ephemeral
 
 # Slack users expect an answer within about 3 s; a slow CRM gets a "still working" note first.
@@ -42,6 +42,19 @@ def _make_ack(container: Container) -> Callable[..., None]:
             ack(text=t(language, "stats.loading", crm=container.crm.display_name))
         elif subcommand in ASK_WORDS:
             ack(text=t(language, "ask.thinking" if question else "answer.empty_question"))
+        elif subcommand in settings_commands.QUICK:
+            ack(
+                **settings_commands.quick_reply(
+                    container,
+                    subcommand=subcommand,
+                    rest=question,
+                    team_id=body["team_id"],
+                    user_id=body["user_id"],
+                    language=language,
+                )
+            )
+        elif subcommand in settings_commands.SUBSCRIBE:
+            ack()
         else:
             ack(**_help_message(language, subcommand))
 
@@ -56,6 +69,8 @@ def _make_worker(container: Container) -> Callable[..., None]:
             _reply_in_time(
                 container, body, "stats.slow", lambda: replies.stats_message(container, team_id, user_id)
             )
+        elif subcommand in settings_commands.SUBSCRIBE:
+            reply_ephemeral(body["response_url"], replies.subscribe_message(container, team_id, user_id))
         elif subcommand in ASK_WORDS and question:
             answer = lambda: replies.answer_message(container, team_id, user_id, question)  # noqa: E731
             _reply_in_time(container, body, "ask.slow", answer)

@@ -11,7 +11,7 @@ from bot.coaching.stats import my_stats
 from bot.container import Container
 from bot.crm.base import CRMError
 from bot.i18n import Language, t
-from bot.slack import blocks, failures
+from bot.slack import blocks, failures, settings_commands
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +58,14 @@ def answer_message(container: Container, team_id: str, user_id: str, question: s
 
 def render_answer(result: AskResult) -> dict[str, Any]:
     return blocks.to_message(blocks.answer_blocks(result.answer, result.language), result.answer.text)
+
+
+def subscribe_message(container: Container, team_id: str, user_id: str) -> dict[str, Any]:
+    try:
+        return settings_commands.subscribe_reply(container, team_id=team_id, user_id=user_id)
+    except IdentityProblem as problem:
+        text = failures.identity_problem_text(problem, crm=container.crm.display_name, user_id=user_id)
+    except Exception:
+        log.exception("subscribe failed for %s/%s", team_id, user_id)
+        text = failures.generic_error_text(known_language(container, team_id, user_id) or "en")
+    return blocks.to_message(blocks.text_blocks(text), text)

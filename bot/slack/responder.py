@@ -18,7 +18,7 @@ def reply_ephemeral(response_url: str, message: dict[str, Any]) -> bool:
         url=response_url, timeout=SLACK_TIMEOUT_SECONDS, retry_handlers=slack_retry_handlers()
     )
     try:
-        response = client.send_dict({"response_type": "ephemeral", **message})
+        response = client.send_dict({"response_type": "ephemeral", **message})  # message may override
     except OSError as exc:
         log.error("response_url unreachable: %s", exc)
         return False
@@ -26,3 +26,8 @@ def reply_ephemeral(response_url: str, message: dict[str, Any]) -> bool:
         log.error("response_url refused the reply: HTTP %s %s", response.status_code, response.body[:200])
         return False
     return True
+
+
+def replace_message(response_url: str, message: dict[str, Any]) -> bool:
+    """Replace the message a button was clicked in (block_actions response_url)."""
+    return reply_ephemeral(response_url, {**message, "replace_original": True, "response_type": "in_channel"})

@@ -203,6 +203,7 @@ def test_history_errors(standin: SlackStandIn, client: WebClient) -> None:
 
     assert error_of(lambda: client.conversations_history(channel="C0GHOST")) == "channel_not_found"
     assert error_of(lambda: client.conversations_history(channel="C0PRIVATE")) == "not_in_channel"
+    assert error_of(lambda: client.conversations_history(channel="U0ANNA")) == "channel_not_found"
 
 
 def test_history_answers_a_get_with_a_query_string(standin: SlackStandIn, client: WebClient) -> None:

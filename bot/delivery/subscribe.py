@@ -1,0 +1,38 @@
+"""`/crmcoach subscribe`: a manager signs themselves up (or back up) for coaching messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.coaching.identity import resolve_manager
+from bot.container import Container
+from bot.delivery.planner import plan_welcome
+from bot.i18n import Language
+from bot.store.delivery_models import Subscription
+from bot.store.managers import find_manager
+
+
+def subscribe_self(*, container: Container, team_id: str, slack_user_id: str, now: datetime) -> Language:
+    """Link to the CRM if needed (IdentityProblem when impossible), subscribe, plan a welcome if new."""
+    identity = resolve_manager(
+        sessions=container.sessions,
+        slack=container.slack,
+        crm=container.crm,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        now=now,
+    )
+    with container.sessions() as session:
+        manager = find_manager(session, team_id, slack_user_id)
+        assert manager is not None  # resolve_manager just stored it
+        subscription = session.get(Subscription, manager.id)
+        if subscription is None:
+            session.add(
+                Subscription(manager_id=manager.id, team_id=team_id, enrolled_by="self", enrolled_at=now)
+            )
+            session.flush()
+            plan_welcome(session, manager, container.settings, now)
+        else:
+            subscription.subscribed, subscription.paused_until = True, None
+        session.commit()
+    return identity.language

@@ -1,0 +1,70 @@
+"""Buttons on practice tasks: Done, Snooze a week, Not relevant — recorded once, answered in place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
+
+from bot.coaching.tasks import Response, TaskAnswer, record_response
+from bot.container import Container
+from bot.i18n import Language, t
+from bot.slack import ids
+from bot.slack.blocks import slack_date
+from bot.slack.replies import known_language
+from bot.slack.responder import replace_message, reply_ephemeral
+
+log = logging.getLogger(__name__)
+RESPONSES: dict[str, Response] = {
+    ids.ACTION_TASK_DONE: "done",
+    ids.ACTION_TASK_SNOOZE: "snoozed",
+    ids.ACTION_TASK_NOT_RELEVANT: "not_relevant",
+}
+
+
+def register(app: App, container: Container) -> None:
+    @app.action(re.compile("^(" + "|".join(ids.TASK_ACTIONS) + ")$"))
+    def on_task_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        try:
+            answer = record_response(
+                container.sessions,
+                team_id=team_id,
+                slack_user_id=user_id,
+                task_id=int(action["value"]),
+                response=RESPONSES[action["action_id"]],
+                now=container.clock(),
+            )
+        except (KeyError, ValueError):
+            log.warning("malformed task button from %s: %s", user_id, action)
+            return
+        language = known_language(container, team_id, user_id) or "en"
+        note = _note(answer, language)
+        if answer.outcome == "recorded" and body.get("message"):
+            kept = [
+                b for b in body["message"].get("blocks", []) if b.get("block_id") != ids.BLOCK_TASK_ACTIONS
+            ]
+            context = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+            replace_message(
+                body["response_url"], {"text": body["message"].get("text", note), "blocks": [*kept, context]}
+            )
+        else:
+            reply_ephemeral(body["response_url"], {"text": note})
+
+
+def _note(answer: TaskAnswer, language: Language) -> str:
+    if answer.outcome == "not_yours":
+        return t(language, "buttons.not_yours")
+    if answer.outcome == "already":
+        return t(language, "buttons.already", response=t(language, f"buttons.response_{answer.response}"))
+    if answer.response == "snoozed" and answer.snoozed_until is not None:
+        return t(language, "buttons.recorded_snooze", date=slack_date(answer.snoozed_until, language))
+    if answer.response == "done":
+        if answer.metric:
+            return t(language, "buttons.recorded_done", metric=t(language, f"metric_labels.{answer.metric}"))
+        return t(language, "buttons.recorded_done_plain")
+    return t(language, "buttons.recorded_not_relevant")

@@ -1,0 +1,136 @@
+"""Managers steer their coaching: settings, pause, unsubscribe/subscribe, and the task buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.container import Container
+from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.worker import delivery_client, tick
+from bot.standins.requests import block_actions_body, post_signed
+from bot.standins.slack import SlackStandIn
+from bot.store.delivery_models import PracticeTask, Subscription
+from bot.web import EVENTS_PATH
+from tests.conftest import NOW, SIGNING_SECRET
+from tests.helpers import all_text, command, final_reply
+
+WEDNESDAY_0730_UTC = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)  # 08:30 in Vienna
+MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def enrolled(container: Container, slack: SlackStandIn) -> Container:
+    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
+    return container
+
+
+def _subscription(container: Container, manager_id: int = 1) -> Subscription:
+    with Session(container.engine) as session:
+        rows = session.scalars(select(Subscription)).all()
+        return next(row for row in rows if row.manager_id == min(r.manager_id for r in rows))
+
+
+def test_settings_show_and_change_the_schedule(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    shown = command(base_url, slack, "U0ANNA", "settings")
+    changed = command(base_url, slack, "U0ANNA", "settings nudge mittwoch 08:30")
+    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(container=enrolled, now=WEDNESDAY_0730_UTC)
+
+    assert "Deine CRM-Coach-Einstellungen" in all_text(shown.json()) and "Montag um 09:00" in all_text(
+        shown.json()
+    )
+    assert "Gespeichert." in all_text(changed.json()) and "Mittwoch um 08:30" in all_text(changed.json())
+    nudges = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "nudge"]
+    assert len(nudges) == 1 and nudges[0]["ts"]  # on Wednesday, not Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("settings nudge someday 9", "Nenne einen Tag und eine Uhrzeit"),
+        ("settings language klingonisch", "Wähle `de`, `en` oder `auto`"),
+        ("pause until 2020-01-01", "liegt nicht in der Zukunft"),
+        ("pause until Weihnachten", "ist kein Datum"),
+    ],
+)
+def test_bad_settings_are_explained_and_change_nothing(
+    enrolled: Container, base_url: str, slack: SlackStandIn, text: str, expected: str
+) -> None:
+    before = _subscription(enrolled)
+
+    reply = command(base_url, slack, "U0ANNA", text)
+
+    assert expected in all_text(reply.json())
+    after = _subscription(enrolled)
+    assert (after.nudge_weekday, after.paused_until) == (before.nudge_weekday, before.paused_until)
+
+
+def test_pause_and_unsubscribe_stop_messages_resume_brings_them_back(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    paused = command(base_url, slack, "U0JAMES", "pause until 2026-12-06")
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=6))
+    command(base_url, slack, "U0JAMES", "resume")
+    left = command(base_url, slack, "U0JAMES", "unsubscribe")
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=6))
+
+    assert "Paused until 2026-12-06" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
+    keys = [
+        m["metadata"]["event_payload"]["idempotency_key"].split(":", 2)[2]
+        for m in slack.messages_in("DU0JAMES")
+    ]
+    assert keys == ["welcome:welcome", "nudge:2026-W48"]  # nothing while paused (W49) or unsubscribed (W50)
+
+
+def test_a_linked_manager_can_subscribe_themselves(
+    container: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    command(base_url, slack, "U0JAMES", "subscribe")
+
+    assert "Subscribed" in all_text(final_reply(slack))
+    tick(container=container, now=NOW + timedelta(hours=4))
+    assert "Hi James, I'm your CRM Coach" in all_text(slack.messages_in("DU0JAMES")[0])
+
+
+def _click(base_url: str, slack: SlackStandIn, user: str, action: str, message: dict[str, object]) -> None:
+    value = next(e["value"] for e in message["blocks"][-2]["elements"] if e["action_id"] == action)  # type: ignore[index]
+    body = block_actions_body(
+        team_id=slack.team_id,
+        user_id=user,
+        action_id=action,
+        value=value,
+        response_url=slack.response_url(),
+        message=message,
+        channel_id="DU0ANNA",
+        block_id="task_actions",
+    )
+    assert post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET).status == 200
+
+
+def test_task_buttons_are_recorded_once_and_answered_in_place(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    tick(container=enrolled, now=MONDAY_0800_UTC)
+    nudge = slack.messages_in("DU0ANNA")[-1]
+
+    _click(base_url, slack, "U0ANNA", "task_done", nudge)
+    replaced = slack.wait_for("response_url")[0].params
+    _click(base_url, slack, "U0ANNA", "task_snooze", nudge)
+    _click(base_url, slack, "U0JAMES", "task_done", nudge)
+    replies = [call.params for call in slack.wait_for("response_url", count=3)]
+
+    assert replaced["replace_original"] is True
+    assert all(block.get("block_id") != "task_actions" for block in replaced["blocks"])
+    assert "Als erledigt vermerkt" in all_text(replaced)
+    assert "Darauf hast du schon geantwortet (erledigt)" in replies[1]["text"]
+    assert "belongs to someone else" in replies[2]["text"]
+    with Session(enrolled.engine) as session:
+        responses = [task.response for task in session.scalars(select(PracticeTask))]
+    assert "done" in responses and "snoozed" not in responses
