@@ -6,7 +6,9 @@ sends signed `/crmcoach` requests as Slack would, and prints what each manager w
 
 from __future__ import annotations
 
+import logging
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,15 @@ from rich.console import Console
 
 from bot.coaching.pipeline import refresh_all
 from bot.config import load_settings
-from bot.container import build_container
+from bot.container import Container, build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
+from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.worker import delivery_client, tick
+from bot.slack import ids
 from bot.slack.app import build_app
 from bot.standins.local_server import local_server
 from bot.standins.render import message_panel
-from bot.standins.requests import event_body, post_signed, slash_command_body
+from bot.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
 from bot.standins.slack import SlackStandIn
 from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
@@ -51,6 +56,7 @@ SCRIPT = (
 
 def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
     console = console or Console()
+    logging.getLogger("bot").setLevel(logging.WARNING)  # the demo shows what users see, not our logs
     DEMO_DIR.mkdir(exist_ok=True)
     database = DEMO_DIR / "crmcoach-demo.db"
     for leftover in DEMO_DIR.glob("crmcoach-demo.db*"):
@@ -87,6 +93,7 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
                 name="Pat Newcomer",
                 text="I'm new to the CRM. Where do I start?",
             )
+            _show_delivery(console, slack, base_url, container)
         report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
         console.print(
             f"[bold]Weekly bulk refresh:[/bold] {report.managers} managers' numbers fetched from "
@@ -97,6 +104,50 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
         shutil.rmtree(DEMO_DIR, ignore_errors=True)
     console.rule("[bold green]Demo finished")
     return 0
+
+
+def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, container: Container) -> None:
+    """Enrollment from the CRM, then next Monday as it happens: welcome, weekly nudge, a button click."""
+    today = datetime.now(UTC)
+    monday = (today + timedelta(days=7 - today.weekday())).replace(hour=7, minute=0, second=0, microsecond=0)
+    report = enroll_from_crm(
+        container=container, team_id=slack.team_id, client=delivery_client(container), now=monday
+    )
+    console.rule("[bold]Scheduled coaching")
+    console.print(
+        f"Enrolled {report.enrolled} managers from the CRM (not in Slack: "
+        f"{', '.join(report.not_in_slack) or 'nobody'})."
+    )
+    for hour in (8, 14):  # 09:00 in Vienna, 09:00 in New York
+        moment = monday.replace(hour=hour)
+        planned, outcomes = tick(container=container, now=moment)
+        console.print(
+            f"[bold]crmcoach tick --now {moment:%Y-%m-%dT%H:%MZ}[/bold]: planned {planned}, "
+            f"{dict(outcomes) or 'nothing to send'}"
+        )
+    for user_id, name in (("U0ANNA", "Anna Berger"), ("U0JAMES", "James Miller")):
+        for message in slack.messages_in(f"D{user_id}"):
+            kind = message["metadata"]["event_payload"]["kind"]
+            console.print(message_panel(message, title=f"{name}'s DM: {kind}"))
+    nudge = slack.messages_in("DU0ANNA")[-1]
+    actions = next(b for b in nudge["blocks"] if b.get("block_id") == ids.BLOCK_TASK_ACTIONS)
+    done = next(e for e in actions["elements"] if e["action_id"] == ids.ACTION_TASK_DONE)
+    body = block_actions_body(
+        team_id=slack.team_id,
+        user_id="U0ANNA",
+        action_id=ids.ACTION_TASK_DONE,
+        value=done["value"],
+        response_url=slack.response_url(),
+        message=nudge,
+        channel_id="DU0ANNA",
+        block_id=ids.BLOCK_TASK_ACTIONS,
+    )
+    before = len(slack.calls_to("response_url"))
+    post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+    replaced = slack.wait_for("response_url", count=before + 1)[-1].params
+    console.print("[bold]Anna Berger[/bold] clicks [green]Erledigt[/green] (Done) on her practice task:")
+    console.print(message_panel({"blocks": replaced["blocks"][-1:]}, title="The nudge now ends with"))
+    console.print()
 
 
 def _show_direct_message(

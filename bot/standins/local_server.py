@@ -34,6 +34,8 @@ class LocalServer:
             # closing the listening socket under a running select() is how waitress stops here
 
     def close(self) -> None:
+        # Let requests in flight finish first: closing under them breaks their wake-up pipe.
+        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         self._closing.set()
         with contextlib.suppress(OSError):
             self._server.close()

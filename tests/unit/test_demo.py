@@ -53,4 +53,8 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Your pipeline, James" in shown and "Open deals" in shown
     assert "crmcoach managers link --slack U0PAT" in shown
     assert "I don't know forecast yet" in shown
+    assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
+    assert "Hallo Anna, ich bin dein CRM Coach" in shown and "Deine Woche in Demo CRM" in shown
+    assert "Hi James, I'm your CRM Coach" in shown and "Your week in Demo CRM" in shown
+    assert "Als erledigt vermerkt" in shown  # the Done button, answered in place
     assert not (tmp_path / ".demo").exists()  # cleaned up unless --keep
