@@ -24,6 +24,12 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
     tick = commands.add_parser("tick", help="plan and send everything due at one instant, then exit")
     tick.add_argument("--now", type=_instant, help="ISO 8601 instant, e.g. 2026-11-30T08:00Z (default: now)")
     tick.set_defaults(run=_tick)
+    report = commands.add_parser("deliveries", help="what the outbox holds: pending, sent, failed")
+    report.add_argument(
+        "--status", choices=["pending", "claimed", "sent", "failed", "skipped"], default="failed"
+    )
+    report.add_argument("--limit", type=int, default=50)
+    report.set_defaults(run=_deliveries)
     enroll = managers.add_parser("enroll", help="subscribe managers to coaching messages")
     enroll.add_argument(
         "--all", action="store_true", help="every CRM owner with direct reports, found in Slack"
@@ -121,3 +127,39 @@ def _instant(text: str) -> datetime:
             f"{text!r} is not an ISO 8601 instant like 2026-11-30T08:00Z"
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from bot.cli_commands import open_container
+    from bot.store.delivery_models import OutboxMessage
+    from bot.store.models import Manager
+
+    container = open_container(args, settings)
+    with container.sessions() as session:
+        counts = dict(
+            session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+        )
+        rows = session.execute(
+            select(OutboxMessage, Manager.slack_user_id)
+            .join(Manager, Manager.id == OutboxMessage.manager_id)
+            .where(OutboxMessage.status == args.status)
+            .order_by(OutboxMessage.next_attempt_at.desc())
+            .limit(args.limit)
+        ).all()
+    print("Outbox: " + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "empty"))
+    table = Table("manager", "kind", "period", "due / last try (UTC)", "attempts", "note")
+    for message, user in rows:
+        table.add_row(
+            user,
+            message.kind,
+            message.period,
+            f"{message.next_attempt_at:%Y-%m-%d %H:%M}",
+            str(message.attempts),
+            message.last_error or "",
+        )
+    Console().print(table if rows else f"No {args.status} deliveries.")
+    return 0
