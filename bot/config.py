@@ -46,6 +46,8 @@ FIX_HINTS: dict[str, str] = {
     "CRMCOACH_HOLIDAYS": "dates like 2026-12-24,2026-12-25",
     "CRMCOACH_WEEKLY_MESSAGE_BUDGET": "at most this many coaching messages per manager and week (1 to 20)",
     "CRMCOACH_DEFAULT_TZ": "an IANA timezone such as Europe/Vienna, used when Slack does not tell",
+    "CRMCOACH_COACHES": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
+    "CRMCOACH_COACH_GROUP": "a Slack user group id (S…), e.g. of a 'crm-coaches' group",
     "OPENAI_API_KEY": "an OpenAI API key (sk-…), or leave unset and set OPENAI_BASE_URL for a local server",
     "OPENAI_BASE_URL": "an OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama",
     "CRMCOACH_LLM_TIMEOUT_SECONDS": "seconds to wait for the LLM before answering offline (e.g. 8)",
@@ -121,6 +123,10 @@ class Settings(BaseSettings):
     crmcoach_weekly_message_budget: int = Field(default=4, ge=1, le=20)
     crmcoach_default_tz: str = "UTC"
 
+    # Coaches: Slack user ids and/or a Slack user group (S…) whose members may broadcast and see progress
+    crmcoach_coaches: str = ""
+    crmcoach_coach_group: str | None = None
+
     # LLM coach (optional): OpenAI, or any OpenAI-compatible server (Ollama, vLLM) via OPENAI_BASE_URL
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
@@ -155,6 +161,14 @@ class Settings(BaseSettings):
     @classmethod
     def _weekdays(cls, value: str) -> str:
         parse_weekdays(value)
+        return value
+
+    @field_validator("crmcoach_coaches")
+    @classmethod
+    def _coach_ids(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not (part[:1] in "UW" and part[1:].isalnum() and part.isupper()):
+                raise ValueError(f"'{part}' is not a Slack user id like U012AB3CD")
         return value
 
     @field_validator("crmcoach_holidays")

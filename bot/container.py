@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.coach import Coach
+from bot.coaching.coaches import CoachDirectory
 from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.crm.base import CRMConnector
@@ -44,6 +45,7 @@ class Container:
     slack: WebClient
     crm: CRMConnector
     coach: Coach
+    coaches: CoachDirectory
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
@@ -65,6 +67,7 @@ def build_container(
         slack=slack,
         crm=build_connector(settings, engine=engine),
         coach=coach or build_coach(settings),
+        coaches=CoachDirectory(settings, slack),
     )
 
 

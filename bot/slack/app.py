@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, commands, home, messages
+from bot.slack import actions, coach_commands, commands, home, messages
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -27,4 +27,5 @@ def build_app(settings: Settings, container: Container) -> App:
     home.register(app, container)
     messages.register(app, container)
     actions.register(app, container)
+    coach_commands.register(app, container)
     return app

@@ -12,7 +12,7 @@ from slack_bolt import Ack, App
 from bot.coaching.identity import profile_language
 from bot.container import Container
 from bot.i18n import Language, t
-from bot.slack import blocks, ids, replies, settings_commands
+from bot.slack import blocks, coach_commands, ids, replies, settings_commands
 from bot.slack.responder import reply_ephemeral
 
 # Slack users expect an answer within about 3 s; a slow CRM gets a "still working" note first.
@@ -36,6 +36,8 @@ def _make_ack(container: Container) -> Callable[..., None]:
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
         subcommand, question = parse(body.get("text", ""))
         language = replies.known_language(container, body["team_id"], body["user_id"])
+        if language is None and subcommand in settings_commands.QUICK | coach_commands.COACH_COMMANDS:
+            language = "en"  # answered now; a stranger to the bot has no settings or coach data to read
         if language is None:
             ack()  # a first-time user: the lazy listener answers once it knows their language
         elif subcommand == "stats":
@@ -55,6 +57,15 @@ def _make_ack(container: Container) -> Callable[..., None]:
             )
         elif subcommand in settings_commands.SUBSCRIBE:
             ack()
+        elif subcommand in coach_commands.COACH_COMMANDS:
+            user_id = body["user_id"]
+            refusal = coach_commands.not_a_coach(container, user_id, subcommand, language)
+            if refusal is not None:
+                ack(**refusal)
+            elif subcommand == "team":
+                ack(**coach_commands.team_reply(container, body, question, language))
+            else:
+                ack(text=t(language, "broadcast.posting"))
         else:
             ack(**_help_message(language, subcommand))
 
@@ -71,6 +82,11 @@ def _make_worker(container: Container) -> Callable[..., None]:
             )
         elif subcommand in settings_commands.SUBSCRIBE:
             reply_ephemeral(body["response_url"], replies.subscribe_message(container, team_id, user_id))
+        elif subcommand == "broadcast" and container.coaches.is_coach(user_id):
+            language = replies.known_language(container, team_id, user_id) or "en"
+            reply_ephemeral(
+                body["response_url"], coach_commands.broadcast_reply(container, body, question, language)
+            )
         elif subcommand in ASK_WORDS and question:
             answer = lambda: replies.answer_message(container, team_id, user_id, question)  # noqa: E731
             _reply_in_time(container, body, "ask.slow", answer)

@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.ask import answer_direct_message
+from bot.coaching.broadcasts import record_submission
 from bot.container import Container
 from bot.slack import blocks, failures
 from bot.slack.replies import known_language, render_answer
+from bot.store.events import first_delivery
 
 log = logging.getLogger(__name__)
 ANSWER_EVENT_TYPE = "crmcoach_answer"
@@ -21,8 +23,13 @@ ANSWER_EVENT_TYPE = "crmcoach_answer"
 def register(app: App, container: Container) -> None:
     @app.event("message")
     def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return  # edits, joins and other bots' messages are not questions
+        if event.get("subtype") or event.get("bot_id"):
+            return  # edits, joins and other bots' messages are neither questions nor submissions
+        if event.get("channel_type") in ("channel", "group"):
+            _maybe_submission(container, event, body)
+            return
+        if event.get("channel_type") != "im":
+            return
         question = (event.get("text") or "").strip()
         if not question:
             return
@@ -48,3 +55,24 @@ def register(app: App, container: Container) -> None:
             client.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
         except SlackApiError as exc:
             log.error("could not answer the DM of %s: %s", user_id, exc.response.get("error"))
+
+
+def _maybe_submission(container: Container, event: dict[str, Any], body: dict[str, Any]) -> None:
+    """A reply in the thread of a broadcast exercise counts as that manager's submission."""
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if not thread_ts or thread_ts == ts or not event.get("user"):
+        return
+    if not first_delivery(
+        container.sessions, team_id=body["team_id"], event_id=body["event_id"], now=container.clock()
+    ):
+        return
+    record_submission(
+        container.sessions,
+        team_id=body["team_id"],
+        channel_id=event["channel"],
+        thread_ts=str(thread_ts),
+        user_id=event["user"],
+        ts=str(ts),
+        text=(event.get("text") or "")[:4000],
+        now=container.clock(),
+    )

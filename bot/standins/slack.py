@@ -58,6 +58,7 @@ class SlackStandIn:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id, as views.open/update left them
+    usergroups: dict[str, list[str]] = field(default_factory=dict)  # S… -> member user ids
     calls: list[Call] = field(default_factory=list)
     record_params: bool = True  # False keeps calls[] but not their params (benchmarks)
     clock: Callable[[], float] = time.monotonic  # what the rate limits count time with

@@ -242,7 +242,27 @@ def apps_connections_open(_standin: SlackStandIn, _params: Body) -> Body:
     return {"ok": True, "url": "ws://127.0.0.1:1/link/?ticket=standin&app_id=A0CRMCOACH"}
 
 
+def usergroups_users_list(standin: SlackStandIn, params: Body) -> Body:
+    members = standin.usergroups.get(str(params.get("usergroup", "")))
+    if members is None:
+        return error("no_such_subteam")
+    return {"ok": True, "users": list(members)}
+
+
+def chat_get_permalink(standin: SlackStandIn, params: Body) -> Body:
+    channel = resolve_channel(standin, str(params.get("channel", "")))
+    if channel is None:
+        return error("channel_not_found")
+    ts = str(params.get("message_ts", ""))
+    if not any(message.get("ts") == ts for message in channel.messages):
+        return error("message_not_found")
+    link = f"https://standin.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+    return {"ok": True, "channel": channel.id, "permalink": link}
+
+
 API_METHODS: dict[str, Callable[[SlackStandIn, Body], Body]] = {
+    "usergroups.users.list": usergroups_users_list,
+    "chat.getPermalink": chat_get_permalink,
     "apps.connections.open": apps_connections_open,
     "auth.test": auth_test,
     "users.info": users_info,

@@ -1,0 +1,220 @@
+"""Coaches broadcast exercises to channels; managers answer with buttons and thread replies."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.coaching.lessons import ID_PATTERN, LessonLibrary
+from bot.i18n import Language
+from bot.store.coach_models import Broadcast, BroadcastResponse
+from bot.store.db import upsert_insert
+from bot.store.managers import ensure_workspace
+
+log = logging.getLogger(__name__)
+CHANNEL_MENTION = re.compile(r"^<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>\s*(?P<rest>.*)$", re.DOTALL)
+# What the coach can fix, with the message key that says how.
+FIXABLE = {
+    "not_in_channel": "broadcast.not_in_channel",
+    "channel_not_found": "broadcast.channel_not_found",
+    "is_archived": "broadcast.is_archived",
+    "msg_too_long": "broadcast.too_long",
+    "invalid_blocks": "broadcast.too_long",
+}
+BROADCAST_EVENT_TYPE = "crmcoach_broadcast"
+
+
+class BroadcastProblem(Exception):
+    """Something the coach can fix; `key` names the message, `values` fill it."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    lesson_id: str | None
+    title: str
+    task: str
+    reflection: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    broadcast_id: int
+    channel_id: str
+    ts: str
+
+
+def parse_target(text: str) -> tuple[str, str]:
+    """'<#C123|sales> pipeline-review-stale-first' -> ('C123', 'pipeline-review-stale-first')."""
+    match = CHANNEL_MENTION.match(text.strip())
+    if match is None:
+        raise BroadcastProblem("broadcast.usage")
+    rest = match.group("rest").strip()
+    if not rest:
+        raise BroadcastProblem("broadcast.usage")
+    return match.group("id"), rest
+
+
+def exercise_from(content: str, library: LessonLibrary, language: Language) -> Exercise:
+    """A lesson when `content` is a lesson id, otherwise the coach's own text as the exercise."""
+    word = content.strip()
+    if ID_PATTERN.match(word) and "-" in word:
+        lesson = library.get(word, language)
+        if lesson is None:
+            raise BroadcastProblem("broadcast.unknown_lesson", lesson_id=word)
+        return Exercise(lesson.id, lesson.title, lesson.practice, lesson.reflection)
+    title, _, rest = word.partition("\n")
+    return Exercise(None, title[:150], rest.strip() or word, None)
+
+
+def post_broadcast(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    team_id: str,
+    coach_id: str,
+    channel_id: str,
+    exercise: Exercise,
+    language: Language,
+    message: dict[str, Any],
+    now: datetime,
+) -> Posted:
+    """Record the broadcast, post it, and remember where it landed; BroadcastProblem for fixable errors."""
+    with sessions() as session:
+        ensure_workspace(session, team_id)
+        row = Broadcast(
+            team_id=team_id,
+            coach_user_id=coach_id,
+            channel_id=channel_id,
+            lesson_id=exercise.lesson_id,
+            language=language,
+            title=exercise.title,
+            task=exercise.task,
+            reflection=exercise.reflection,
+            created_at=now,
+        )
+        session.add(row)
+        session.commit()
+        broadcast_id = row.id
+    metadata = {"event_type": BROADCAST_EVENT_TYPE, "event_payload": {"broadcast_id": broadcast_id}}
+    try:
+        response = client.chat_postMessage(
+            channel=channel_id, metadata=metadata, **_with_id(message, broadcast_id)
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        _finish(sessions, broadcast_id, status="failed", error=error)
+        if error in FIXABLE:
+            raise BroadcastProblem(FIXABLE[error], channel=f"<#{channel_id}>") from None
+        raise
+    ts = str(response["ts"])
+    _finish(sessions, broadcast_id, status="posted", message_ts=ts)
+    return Posted(broadcast_id, channel_id, ts)
+
+
+def record_response(
+    sessions: sessionmaker[Session],
+    *,
+    team_id: str,
+    broadcast_id: int,
+    user_id: str,
+    kind: Literal["done", "help"],
+    now: datetime,
+) -> tuple[bool, Broadcast | None]:
+    """(True, broadcast) the first time; (False, broadcast) when this person already answered so."""
+    with sessions() as session:
+        broadcast = session.get(Broadcast, broadcast_id)
+        if broadcast is None or broadcast.team_id != team_id:
+            return False, None
+        first = _insert_response(
+            session, broadcast, user_id=user_id, kind=kind, message_ts="", text=None, now=now
+        )
+        session.commit()
+        session.expunge(broadcast)
+        return first, broadcast
+
+
+def record_submission(
+    sessions: sessionmaker[Session],
+    *,
+    team_id: str,
+    channel_id: str,
+    thread_ts: str,
+    user_id: str,
+    ts: str,
+    text: str,
+    now: datetime,
+) -> bool:
+    """A thread reply to a broadcast is a submission; replies to anything else are ignored."""
+    with sessions() as session:
+        broadcast = session.scalars(
+            select(Broadcast).where(
+                Broadcast.team_id == team_id,
+                Broadcast.channel_id == channel_id,
+                Broadcast.message_ts == thread_ts,
+            )
+        ).first()
+        if broadcast is None:
+            return False
+        added = _insert_response(
+            session, broadcast, user_id=user_id, kind="submission", message_ts=ts, text=text, now=now
+        )
+        session.commit()
+        return added
+
+
+def _insert_response(
+    session: Session,
+    broadcast: Broadcast,
+    *,
+    user_id: str,
+    kind: str,
+    message_ts: str,
+    text: str | None,
+    now: datetime,
+) -> bool:
+    statement = upsert_insert(session, BroadcastResponse).values(
+        broadcast_id=broadcast.id,
+        team_id=broadcast.team_id,
+        user_id=user_id,
+        kind=kind,
+        message_ts=message_ts,
+        text=text,
+        created_at=now,
+    )
+    inserted = session.execute(
+        statement.on_conflict_do_nothing(
+            index_elements=["broadcast_id", "user_id", "kind", "message_ts"]
+        ).returning(BroadcastResponse.id)
+    ).scalar_one_or_none()
+    return inserted is not None
+
+
+def _with_id(message: dict[str, Any], broadcast_id: int) -> dict[str, Any]:
+    """The buttons carry the broadcast id, known only once the row exists."""
+    blocks = [dict(block) for block in message.get("blocks", [])]
+    for block in blocks:
+        if block.get("type") == "actions":
+            block["elements"] = [{**element, "value": str(broadcast_id)} for element in block["elements"]]
+    return {**message, "blocks": blocks}
+
+
+def _finish(sessions: sessionmaker[Session], broadcast_id: int, **values: Any) -> None:
+    with sessions() as session:
+        row = session.get(Broadcast, broadcast_id)
+        if row is not None:
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.commit()

@@ -1,0 +1,45 @@
+"""Who is a coach: user ids from CRMCOACH_COACHES and members of CRMCOACH_COACH_GROUP (cached)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+GROUP_CACHE_SECONDS = 600.0  # usergroups.users.list is Tier 2: ask at most every ten minutes
+
+
+class CoachDirectory:
+    def __init__(self, settings: Settings, slack: WebClient) -> None:
+        self._ids = frozenset(p.strip() for p in settings.crmcoach_coaches.split(",") if p.strip())
+        self._group = settings.crmcoach_coach_group
+        self._slack = slack
+        self._members: frozenset[str] = frozenset()
+        self._fetched_at = -GROUP_CACHE_SECONDS
+        self._lock = threading.Lock()
+
+    @property
+    def group(self) -> str | None:
+        return self._group
+
+    def is_coach(self, user_id: str) -> bool:
+        return user_id in self._ids or user_id in self.group_members()
+
+    def group_members(self) -> frozenset[str]:
+        """Members of the coach group (empty without one); a Slack failure keeps the last known list."""
+        if not self._group:
+            return frozenset()
+        with self._lock:
+            if time.monotonic() - self._fetched_at >= GROUP_CACHE_SECONDS:
+                try:
+                    users = self._slack.usergroups_users_list(usergroup=self._group)["users"]
+                    self._members, self._fetched_at = frozenset(users), time.monotonic()
+                except SlackApiError as exc:
+                    log.warning("usergroups.users.list failed: %s", exc.response.get("error"))
+            return self._members

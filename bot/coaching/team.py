@@ -1,0 +1,121 @@
+"""A coach's view of their managers: who is really practising, and is their pipeline getting cleaner."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.crm.codec import stats_from_json
+from bot.delivery.schedule import iso_week
+from bot.store.coach_models import BroadcastResponse
+from bot.store.delivery_models import PracticeTask, StatsSnapshot, Subscription
+from bot.store.models import Manager
+
+TREND_WEEKS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerProgress:
+    slack_user_id: str
+    name: str
+    lessons_completed: int
+    tasks_done: int
+    broadcasts_done: int
+    streak_weeks: int  # consecutive weeks up to now with something done
+    stale_now: int | None
+    stale_before: int | None  # TREND_WEEKS weeks earlier
+    no_step_now: int | None
+    no_step_before: int | None
+    last_interaction: datetime | None
+
+
+def team_progress(
+    sessions: sessionmaker[Session], *, team_id: str, scope: frozenset[str] | None, now: datetime
+) -> list[ManagerProgress]:
+    """Every enrolled manager of the workspace (only `scope` members when given), by name."""
+    with sessions() as session:
+        managers = [
+            m
+            for m in session.scalars(
+                select(Manager)
+                .join(Subscription, Subscription.manager_id == Manager.id)
+                .where(Manager.team_id == team_id)
+            )
+            if scope is None or m.slack_user_id in scope
+        ]
+        ids = [m.id for m in managers]
+        tasks = session.scalars(select(PracticeTask).where(PracticeTask.manager_id.in_(ids))).all()
+        answers = session.scalars(
+            select(BroadcastResponse).where(
+                BroadcastResponse.team_id == team_id, BroadcastResponse.kind == "done"
+            )
+        ).all()
+        snapshots = session.scalars(select(StatsSnapshot).where(StatsSnapshot.manager_id.in_(ids))).all()
+    done_by: dict[int, list[PracticeTask]] = defaultdict(list)
+    for task in tasks:
+        if task.response == "done":
+            done_by[task.manager_id].append(task)
+    broadcast_by: dict[str, list[BroadcastResponse]] = defaultdict(list)
+    for answer in answers:
+        broadcast_by[answer.user_id].append(answer)
+    snapshots_by: dict[int, list[StatsSnapshot]] = defaultdict(list)
+    for snapshot in snapshots:
+        snapshots_by[snapshot.manager_id].append(snapshot)
+    result = []
+    for manager in managers:
+        done, answered = done_by[manager.id], broadcast_by[manager.slack_user_id]
+        moments = [t.responded_at for t in done if t.responded_at] + [a.created_at for a in answered]
+        now_stats, before_stats = _trend(snapshots_by[manager.id])
+        result.append(
+            ManagerProgress(
+                slack_user_id=manager.slack_user_id,
+                name=manager.display_name or manager.slack_user_id,
+                lessons_completed=len({t.lesson_id for t in done}),
+                tasks_done=len(done),
+                broadcasts_done=len(answered),
+                streak_weeks=_streak(moments, now),
+                last_interaction=max(moments, default=None),
+                stale_now=now_stats[0],
+                stale_before=before_stats[0],
+                no_step_now=now_stats[1],
+                no_step_before=before_stats[1],
+            )
+        )
+    return sorted(result, key=lambda p: p.name.lower())
+
+
+def _streak(moments: list[datetime], now: datetime) -> int:
+    weeks = {iso_week(moment.date()) for moment in moments}
+    day: date = now.date()
+    if iso_week(day) not in weeks:  # this week is not over yet: count from last week
+        day -= timedelta(days=7)
+    streak = 0
+    while iso_week(day) in weeks:
+        streak += 1
+        day -= timedelta(days=7)
+    return streak
+
+
+def _trend(
+    snapshots: list[StatsSnapshot],
+) -> tuple[tuple[int | None, int | None], tuple[int | None, int | None]]:
+    ordered = sorted(snapshots, key=lambda s: s.week)
+    if not ordered:
+        return (None, None), (None, None)
+    latest = stats_from_json(ordered[-1].payload)
+    earlier = [s for s in ordered if _weeks_between(s.week, ordered[-1].week) >= TREND_WEEKS]
+    before = stats_from_json(earlier[-1].payload) if earlier else None
+    now_pair = (latest.stale_deals, latest.deals_without_next_step) if latest else (None, None)
+    before_pair = (before.stale_deals, before.deals_without_next_step) if before else (None, None)
+    return now_pair, before_pair
+
+
+def _weeks_between(first: str, last: str) -> int:
+    def monday(week: str) -> date:
+        return datetime.strptime(f"{week}-1", "%G-W%V-%u").date()
+
+    return (monday(last) - monday(first)).days // 7

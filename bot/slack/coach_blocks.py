@@ -1,0 +1,102 @@
+"""Block Kit for coaches: the broadcast exercise and the team progress view."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.coaching.broadcasts import Exercise
+from bot.coaching.team import ManagerProgress
+from bot.formatting import truncate
+from bot.i18n import Language, t
+from bot.slack import ids
+from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
+
+TEAM_PAGE_SIZE = 10
+
+
+def broadcast_message(exercise: Exercise, *, language: Language, coach_id: str) -> dict[str, Any]:
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "broadcast.header", title=exercise.title), HEADER_TEXT_LIMIT)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(t(language, "broadcast.task_title") + "\n" + exercise.task, SECTION_TEXT_LIMIT)
+            )
+        ),
+    ]
+    if exercise.reflection:
+        text = t(language, "broadcast.reflection_title") + "\n" + exercise.reflection
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))))
+    blocks.append(
+        ActionsBlock(
+            block_id=ids.BLOCK_BROADCAST_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=t(language, "broadcast.done"),
+                    action_id=ids.ACTION_BROADCAST_DONE,
+                    value="0",
+                    style="primary",
+                ),
+                ButtonElement(
+                    text=t(language, "broadcast.help"), action_id=ids.ACTION_BROADCAST_HELP, value="0"
+                ),
+            ],
+        )
+    )
+    blocks.append(
+        ContextBlock(elements=[MarkdownTextObject(text=t(language, "broadcast.footer", coach=coach_id))])
+    )
+    return to_message(blocks, t(language, "broadcast.header", title=exercise.title))
+
+
+def team_message(progress: list[ManagerProgress], *, page: int, language: Language) -> dict[str, Any]:
+    if not progress:
+        text = t(language, "team.empty")
+        return to_message([SectionBlock(text=MarkdownTextObject(text=text))], text)
+    pages = max(1, math.ceil(len(progress) / TEAM_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = progress[(page - 1) * TEAM_PAGE_SIZE : page * TEAM_PAGE_SIZE]
+    blocks: list[Block] = [HeaderBlock(text=t(language, "team.title"))]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=_line(p, language))) for p in shown]
+    footer = (
+        t(language, "team.page", page=page, pages=pages, next=page + 1)
+        if page < pages
+        else t(language, "team.last_page", page=page, pages=pages)
+    )
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return to_message(blocks, t(language, "team.title"))
+
+
+def _line(progress: ManagerProgress, language: Language) -> str:
+    return t(
+        language,
+        "team.line",
+        name=truncate(progress.name, 80),
+        lessons=progress.lessons_completed,
+        tasks=progress.tasks_done,
+        broadcasts=progress.broadcasts_done,
+        streak=progress.streak_weeks,
+        stale=_trend(progress.stale_now, progress.stale_before, language),
+        no_step=_trend(progress.no_step_now, progress.no_step_before, language),
+        last=_when(progress.last_interaction, language),
+    )
+
+
+def _trend(now: int | None, before: int | None, language: Language) -> str:
+    unknown = t(language, "team.unknown")
+    return f"{unknown if now is None else now} vs {unknown if before is None else before}"
+
+
+def _when(moment: datetime | None, language: Language) -> str:
+    return slack_date(moment, language) if moment else t(language, "team.never")

@@ -1,0 +1,145 @@
+"""`/crmcoach broadcast` and `/crmcoach team` for coaches, and the buttons on broadcast exercises."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.coaching.broadcasts import (
+    BroadcastProblem,
+    exercise_from,
+    parse_target,
+    post_broadcast,
+    record_response,
+)
+from bot.coaching.team import team_progress
+from bot.container import Container
+from bot.i18n import Language, t
+from bot.slack import blocks, coach_blocks, ids
+from bot.slack.replies import known_language
+from bot.slack.responder import reply_ephemeral
+
+log = logging.getLogger(__name__)
+COACH_COMMANDS = {"broadcast", "team"}
+
+
+def not_a_coach(
+    container: Container, user_id: str, subcommand: str, language: Language
+) -> dict[str, Any] | None:
+    """The refusal for non-coaches (naming who can grant the role), or None for a coach."""
+    if container.coaches.is_coach(user_id):
+        return None
+    group = container.coaches.group
+    hint = t(language, "coach.group_hint", group=group) if group else ""
+    text = t(language, "coach.only_coaches", what=t(language, f"coach.what_{subcommand}"), group=hint)
+    return _text(text)
+
+
+def broadcast_reply(
+    container: Container, body: dict[str, Any], rest: str, language: Language
+) -> dict[str, Any]:
+    """Post the exercise (lazy listener: talks to Slack); the coach gets a confirmation or the fix."""
+    team_id, coach_id = body["team_id"], body["user_id"]
+    try:
+        channel_id, content = parse_target(rest)
+        exercise = exercise_from(content, container.coach.library, language)
+        message = coach_blocks.broadcast_message(exercise, language=language, coach_id=coach_id)
+        posted = post_broadcast(
+            sessions=container.sessions,
+            client=container.slack,
+            team_id=team_id,
+            coach_id=coach_id,
+            channel_id=channel_id,
+            exercise=exercise,
+            language=language,
+            message=message,
+            now=container.clock(),
+        )
+        return _text(t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>"))
+    except BroadcastProblem as problem:
+        return _text(t(language, problem.key, **problem.values))
+
+
+def team_reply(container: Container, body: dict[str, Any], rest: str, language: Language) -> dict[str, Any]:
+    page = int(rest) if rest.strip().isdigit() else 1
+    scope = container.coaches.group_members() or None
+    progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=container.clock())
+    return coach_blocks.team_message(progress, page=page, language=language)
+
+
+def register(app: App, container: Container) -> None:
+    @app.action(ids.ACTION_BROADCAST_DONE)
+    def on_done(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        language = known_language(container, team_id, user_id) or "en"
+        first, _ = record_response(
+            container.sessions,
+            team_id=team_id,
+            broadcast_id=_id(action),
+            user_id=user_id,
+            kind="done",
+            now=container.clock(),
+        )
+        reply_ephemeral(
+            body["response_url"],
+            _text(t(language, "broadcast.recorded_done" if first else "broadcast.already_done")),
+        )
+
+    @app.action(ids.ACTION_BROADCAST_HELP)
+    def on_help(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        language = known_language(container, team_id, user_id) or "en"
+        first, broadcast = record_response(
+            container.sessions,
+            team_id=team_id,
+            broadcast_id=_id(action),
+            user_id=user_id,
+            kind="help",
+            now=container.clock(),
+        )
+        if first and broadcast is not None:
+            _tell_coach(
+                client,
+                broadcast.coach_user_id,
+                broadcast.language,
+                user_id=user_id,
+                title=broadcast.title,
+                channel=broadcast.channel_id,
+                ts=broadcast.message_ts or "",
+            )
+        reply_ephemeral(
+            body["response_url"],
+            _text(t(language, "broadcast.help_sent" if first else "broadcast.help_already")),
+        )
+
+
+def _tell_coach(
+    client: WebClient, coach_id: str, language: str, *, user_id: str, title: str, channel: str, ts: str
+) -> None:
+    lang: Language = "de" if language == "de" else "en"
+    try:
+        link = str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except SlackApiError:
+        link = f"<#{channel}>"
+    text = t(lang, "broadcast.help_for_coach", user=user_id, title=title, channel=channel, link=link)
+    try:
+        client.chat_postMessage(channel=coach_id, text=text)
+    except SlackApiError as exc:
+        log.error("could not tell coach %s about a help request: %s", coach_id, exc.response.get("error"))
+
+
+def _id(action: dict[str, Any]) -> int:
+    try:
+        return int(action.get("value", "0"))
+    except ValueError:
+        return 0
+
+
+def _text(text: str) -> dict[str, Any]:
+    return blocks.to_message(blocks.text_blocks(text), text)
