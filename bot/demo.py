@@ -64,6 +64,8 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
     with SlackStandIn(team_id="T0DEMO", team_name="Demo Org") as slack:
         for user_id, name, email, tz, locale, _ in SCRIPT:
             slack.add_user(user_id, name=name, email=email, tz=tz, locale=locale)
+        slack.add_user("U0CARLA", name="Carla Coach", email="carla.coach@example.org", tz="Europe/Berlin")
+        slack.add_channel("C0LEADS", "sales-leads")
         settings = load_settings(
             database_url=f"sqlite:///{database}",
             slack_bot_token=slack.bot_token,
@@ -71,6 +73,7 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
             slack_app_token=None,
             slack_api_url=slack.api_url,
             crm_connector="demo",
+            crmcoach_coaches="U0CARLA",
         )
         container = build_container(settings)
         ensure_schema(container.engine)
@@ -94,6 +97,7 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
                 text="I'm new to the CRM. Where do I start?",
             )
             _show_delivery(console, slack, base_url, container)
+            _show_coaching(console, slack, base_url)
         report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
         console.print(
             f"[bold]Weekly bulk refresh:[/bold] {report.managers} managers' numbers fetched from "
@@ -148,6 +152,44 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     console.print("[bold]Anna Berger[/bold] clicks [green]Erledigt[/green] (Done) on her practice task:")
     console.print(message_panel({"blocks": replaced["blocks"][-1:]}, title="The nudge now ends with"))
     console.print()
+
+
+def _show_coaching(console: Console, slack: SlackStandIn, base_url: str) -> None:
+    """A coach broadcasts an exercise; two managers react; the coach looks at the team."""
+    console.rule("[bold]A coach's driving lesson")
+    _show_command(
+        console,
+        slack,
+        base_url,
+        user_id="U0CARLA",
+        name="Carla Coach",
+        text="broadcast <#C0LEADS|sales-leads> pipeline-review-stale-first",
+    )
+    posted = slack.messages_in("C0LEADS")[-1]
+    console.print(message_panel(posted, title="#sales-leads"))
+    actions = next(b for b in posted["blocks"] if b["type"] == "actions")
+    for user_id, name, action in (
+        ("U0ANNA", "Anna Berger", ids.ACTION_BROADCAST_DONE),
+        ("U0JAMES", "James Miller", ids.ACTION_BROADCAST_HELP),
+    ):
+        value = next(e["value"] for e in actions["elements"] if e["action_id"] == action)
+        body = block_actions_body(
+            team_id=slack.team_id,
+            user_id=user_id,
+            action_id=action,
+            value=value,
+            response_url=slack.response_url(),
+            message=posted,
+            channel_id="C0LEADS",
+        )
+        before = len(slack.calls_to("response_url"))
+        post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+        answer = slack.wait_for("response_url", count=before + 1)[-1].params
+        label = next(e["text"]["text"] for e in actions["elements"] if e["action_id"] == action)
+        console.print(f"[bold]{name}[/bold] clicks [green]{label}[/green] → {answer['text']}")
+    for message in slack.messages_in("DU0CARLA"):
+        console.print(message_panel(message, title="Carla's DM"))
+    _show_command(console, slack, base_url, user_id="U0CARLA", name="Carla Coach", text="team")
 
 
 def _show_direct_message(

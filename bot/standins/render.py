@@ -12,11 +12,13 @@ from rich.text import Text
 
 _DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+_MENTION = re.compile(r"<([#@])([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def mrkdwn(text: str) -> Text:
     text = _DATE.sub(r"\1", text)
     text = _LINK.sub(r"\2", text)
+    text = _MENTION.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     rendered = Text()
     for token in re.split(r"(\*[^*\n]+\*|`[^`\n]+`|(?<!\w)_[^_\n]+_(?!\w))", text):

@@ -57,4 +57,6 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Hallo Anna, ich bin dein CRM Coach" in shown and "Deine Woche in Demo CRM" in shown
     assert "Hi James, I'm your CRM Coach" in shown and "Your week in Demo CRM" in shown
     assert "Als erledigt vermerkt" in shown  # the Done button, answered in place
+    assert "Exercise: Start the review with the deals nobody touched" in shown  # a coach's broadcast
+    assert "@U0JAMES asked for help" in shown and "Team progress" in shown
     assert not (tmp_path / ".demo").exists()  # cleaned up unless --keep
