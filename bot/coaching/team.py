@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -119,3 +121,50 @@ def _weeks_between(first: str, last: str) -> int:
         return datetime.strptime(f"{week}-1", "%G-W%V-%u").date()
 
     return (monday(last) - monday(first)).days // 7
+
+
+CSV_COLUMNS = (
+    "manager",
+    "slack_user_id",
+    "lessons_completed",
+    "practice_tasks_done",
+    "broadcast_exercises_done",
+    "streak_weeks",
+    "stale_deals_now",
+    "stale_deals_4_weeks_ago",
+    "no_next_step_now",
+    "no_next_step_4_weeks_ago",
+    "last_interaction_utc",
+)
+
+
+def team_csv(progress: list[ManagerProgress]) -> str:
+    """The team view as CSV, one row per manager (spreadsheet-safe: no leading formula characters)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for p in progress:
+        writer.writerow(
+            [
+                _cell(p.name),
+                p.slack_user_id,
+                p.lessons_completed,
+                p.tasks_done,
+                p.broadcasts_done,
+                p.streak_weeks,
+                _blank(p.stale_now),
+                _blank(p.stale_before),
+                _blank(p.no_step_now),
+                _blank(p.no_step_before),
+                p.last_interaction.isoformat() if p.last_interaction else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

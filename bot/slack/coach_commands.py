@@ -16,7 +16,7 @@ from bot.coaching.broadcasts import (
     post_broadcast,
     record_response,
 )
-from bot.coaching.team import team_progress
+from bot.coaching.team import team_csv, team_progress
 from bot.container import Container
 from bot.i18n import Language, t
 from bot.slack import blocks, coach_blocks, ids
@@ -69,6 +69,26 @@ def team_reply(container: Container, body: dict[str, Any], rest: str, language: 
     scope = container.coaches.group_members() or None
     progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=container.clock())
     return coach_blocks.team_message(progress, page=page, language=language)
+
+
+def export_reply(container: Container, body: dict[str, Any], language: Language) -> dict[str, Any]:
+    """Upload the team view as CSV into the coach's DM (files upload v2)."""
+    coach_id, now = body["user_id"], container.clock()
+    scope = container.coaches.group_members() or None
+    progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=now)
+    try:
+        channel = str(container.slack.conversations_open(users=coach_id)["channel"]["id"])
+        container.slack.files_upload_v2(
+            channel=channel,
+            filename=f"crm-coach-team-{now:%Y-%m-%d}.csv",
+            content=team_csv(progress),
+            title=t(language, "team.title"),
+            initial_comment=t(language, "team.export_comment", count=len(progress)),
+        )
+    except SlackApiError as exc:
+        log.error("team export for %s failed: %s", coach_id, exc.response.get("error"))
+        return _text(t(language, "team.export_failed"))
+    return _text(t(language, "team.export_sent"))
 
 
 def register(app: App, container: Container) -> None:

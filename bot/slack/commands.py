@@ -62,6 +62,8 @@ def _make_ack(container: Container) -> Callable[..., None]:
             refusal = coach_commands.not_a_coach(container, user_id, subcommand, language)
             if refusal is not None:
                 ack(**refusal)
+            elif subcommand == "team" and question.lower() == "export":
+                ack(text=t(language, "team.export_preparing"))
             elif subcommand == "team":
                 ack(**coach_commands.team_reply(container, body, question, language))
             else:
@@ -82,6 +84,9 @@ def _make_worker(container: Container) -> Callable[..., None]:
             )
         elif subcommand in settings_commands.SUBSCRIBE:
             reply_ephemeral(body["response_url"], replies.subscribe_message(container, team_id, user_id))
+        elif subcommand == "team" and question.lower() == "export" and container.coaches.is_coach(user_id):
+            language = replies.known_language(container, team_id, user_id) or "en"
+            reply_ephemeral(body["response_url"], coach_commands.export_reply(container, body, language))
         elif subcommand == "broadcast" and container.coaches.is_coach(user_id):
             language = replies.known_language(container, team_id, user_id) or "en"
             reply_ephemeral(

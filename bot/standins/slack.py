@@ -59,6 +59,7 @@ class SlackStandIn:
     channels: dict[str, Channel] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id, as views.open/update left them
     usergroups: dict[str, list[str]] = field(default_factory=dict)  # S… -> member user ids
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # F… -> filename, content, shared
     calls: list[Call] = field(default_factory=list)
     record_params: bool = True  # False keeps calls[] but not their params (benchmarks)
     clock: Callable[[], float] = time.monotonic  # what the rate limits count time with
@@ -174,6 +175,14 @@ class SlackStandIn:
     @staticmethod
     def dm_channel_id(user_id: str) -> str:
         return f"D{user_id}"
+
+    def receive_upload(self, file_id: str, data: bytes) -> bool:
+        with self._lock:
+            upload = self.uploads.get(file_id)
+            if upload is None:
+                return False
+            upload["content"] = data
+            return True
 
     def dm(self, user_id: str) -> Channel:
         """The DM channel with a user, created on first use (the caller holds the lock or owns the state)."""

@@ -106,8 +106,16 @@ def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             self._dispatch(dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True)))
 
         def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-            self._dispatch(_parse_body(raw, self.headers.get("Content-Type") or ""))
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            path = urlsplit(self.path).path
+            if path.startswith("/upload/"):  # files upload v2, step 2: the bytes, to the issued URL
+                ok = standin.receive_upload(path[len("/upload/") :], data)
+                self.send_response(200 if ok else 404)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(f"OK - {len(data)}".encode() if ok else b"not found")
+                return
+            self._dispatch(_parse_body(data.decode("utf-8"), self.headers.get("Content-Type") or ""))
 
         def _dispatch(self, params: dict[str, Any]) -> None:
             path = urlsplit(self.path).path

@@ -260,7 +260,53 @@ def chat_get_permalink(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "channel": channel.id, "permalink": link}
 
 
+def files_get_upload_url_external(standin: SlackStandIn, params: Body) -> Body:
+    if not params.get("filename") or not str(params.get("length", "")).isdigit():
+        return error("invalid_arguments")
+    file_id = f"F{len(standin.uploads) + 1:08d}"
+    standin.uploads[file_id] = {
+        "filename": params["filename"],
+        "length": int(params["length"]),
+        "content": None,
+    }
+    return {"ok": True, "upload_url": f"{standin.origin}/upload/{file_id}", "file_id": file_id}
+
+
+def files_complete_upload_external(standin: SlackStandIn, params: Body) -> Body:
+    files = _json_field(params.get("files"))
+    if not isinstance(files, list) or not files:
+        return error("invalid_arguments")
+    for item in files:
+        upload = standin.uploads.get(str(item.get("id")))
+        if upload is None or upload["content"] is None:
+            return error("file_not_found")
+    channel_id = params.get("channel_id")
+    shared = [
+        {"id": item["id"], "title": item.get("title"), "name": standin.uploads[item["id"]]["filename"]}
+        for item in files
+    ]
+    if channel_id:
+        channel = resolve_channel(standin, str(channel_id), by_user=True)
+        if channel is None:
+            return error("channel_not_found")
+        channel.append(
+            {
+                "type": "message",
+                "subtype": "file_share",
+                "ts": standin._next_ts(),
+                "user": BOT_USER_ID,
+                "text": params.get("initial_comment") or "",
+                "files": shared,
+            }
+        )
+    for item in files:
+        standin.uploads[item["id"]]["shared_to"] = channel_id
+    return {"ok": True, "files": shared}
+
+
 API_METHODS: dict[str, Callable[[SlackStandIn, Body], Body]] = {
+    "files.getUploadURLExternal": files_get_upload_url_external,
+    "files.completeUploadExternal": files_complete_upload_external,
     "usergroups.users.list": usergroups_users_list,
     "chat.getPermalink": chat_get_permalink,
     "apps.connections.open": apps_connections_open,

@@ -175,3 +175,27 @@ def test_the_team_view_shows_each_enrolled_manager_to_coaches_only(
     assert "exercises 1" in view.split("*James Miller*")[0]  # Anna's line
     assert "Page 1 of 1" in view
     assert "Nur Coaches können den Fortschritt des Teams sehen" in refused
+
+
+def test_team_export_uploads_a_csv_to_the_coachs_dm(
+    coach_url: str, slack: SlackStandIn, container: Container
+) -> None:
+    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+
+    command(coach_url, slack, "U0COACH", "team export")
+
+    assert "sent the CSV to our direct messages" in all_text(final_reply(slack))
+    [shared] = slack.messages_in("DU0COACH")
+    [upload] = slack.uploads.values()
+    assert shared["files"][0]["name"].startswith("crm-coach-team-") and upload["shared_to"] == "DU0COACH"
+    lines = upload["content"].decode().splitlines()
+    assert lines[0].startswith("manager,slack_user_id,lessons_completed")
+    assert any(line.startswith("Anna Berger,U0ANNA,0,0,0,0,") for line in lines)
+
+
+def test_a_failed_export_is_explained(coach_url: str, slack: SlackStandIn) -> None:
+    slack.fail_next("files.completeUploadExternal", error="internal_error")
+
+    command(coach_url, slack, "U0COACH", "team export")
+
+    assert "couldn't upload the CSV" in all_text(final_reply(slack))
