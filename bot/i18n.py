@@ -42,3 +42,16 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
         else:
             flat[key] = str(value).strip("\n")
     return flat
+
+
+WEEKDAY_NAMES: dict[Language, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+}
+
+
+def weekdays_text(days: tuple[int, ...] | list[int], language: Language) -> str:
+    """(1, 3) -> 'Tuesday and Thursday' / 'Dienstag und Donnerstag'."""
+    names = [WEEKDAY_NAMES[language][day] for day in days]
+    joiner = " und " if language == "de" else " and "
+    return joiner.join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.delivery.planner import manager_zone, rules_for, slots_for
+from bot.delivery.schedule import local_to_utc
 from bot.i18n import Language, language_for
 from bot.store.delivery_models import Subscription
 from bot.store.managers import find_manager
@@ -76,31 +77,47 @@ def change(
             subscription.quiet_hours = _quiet(values)
         else:
             raise SettingError("settings.unknown")
+        _check_deliverable(subscription, settings)
         session.commit()
         return _view(session, settings, team_id, user_id)
 
 
-def pause(sessions: sessionmaker[Session], *, team_id: str, user_id: str, until: str, now: datetime) -> date:
-    """Pause until (and including) a date; returns it. SettingError for a date that is not in the future."""
+def pause(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    team_id: str,
+    user_id: str,
+    until: str,
+    now: datetime,
+) -> date:
+    """Pause until (and including) a date in the manager's own timezone; returns the date."""
+    words = until.strip().split()
     try:
-        day = date.fromisoformat(until.strip().removeprefix("until").strip())
-    except ValueError:
+        day = date.fromisoformat(
+            words[-1] if words and words[0].lower() in ("until", "bis") else until.strip()
+        )
+    except (ValueError, IndexError):
         raise SettingError("settings.bad_date", value=until) from None
-    if day <= now.date():
-        raise SettingError("settings.past_date", value=day.isoformat())
     with sessions() as session:
-        _, subscription = _enrolled(session, team_id, user_id)
-        subscription.paused_until = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+        manager, subscription = _enrolled(session, team_id, user_id)
+        tz = manager_zone(manager.tz, settings)
+        if day <= now.astimezone(tz).date():
+            raise SettingError("settings.past_date", value=day.isoformat())
+        subscription.paused_until = local_to_utc(day + timedelta(days=1), time(0), tz)  # the end of that day
         session.commit()
     return day
 
 
-def set_subscribed(sessions: sessionmaker[Session], *, team_id: str, user_id: str, subscribed: bool) -> None:
+def set_subscribed(
+    sessions: sessionmaker[Session], *, team_id: str, user_id: str, subscribed: bool, now: datetime
+) -> None:
     """unsubscribe / resume (subscribe for someone never enrolled goes through enrollment)."""
     with sessions() as session:
         _, subscription = _enrolled(session, team_id, user_id)
         subscription.subscribed = subscribed
         subscription.paused_until = None
+        subscription.active_since = now  # what fell due while away is not sent now
         session.commit()
 
 
@@ -137,6 +154,23 @@ def _days_and_time(values: list[str]) -> tuple[tuple[int, ...], str]:
         return parse_weekdays(values[0]), parse_clock(values[1]).strftime("%H:%M")
     except ValueError:
         raise SettingError("settings.bad_schedule") from None
+
+
+def _check_deliverable(subscription: Subscription, settings: Settings) -> None:
+    """Refuse times that could never be kept: outside the delivery window or inside quiet hours."""
+    rules = rules_for(subscription, settings)
+    start, end = rules.window
+    window = f"{start:%H:%M}-{end:%H:%M}"
+    for slot in slots_for(subscription, settings):
+        if not start <= slot.at < end:
+            raise SettingError("settings.outside_window", time=f"{slot.at:%H:%M}", window=window)
+        if rules.quiet is not None and _within(slot.at, rules.quiet):
+            raise SettingError("settings.in_quiet_hours", time=f"{slot.at:%H:%M}")
+
+
+def _within(moment: time, span: tuple[time, time]) -> bool:
+    first, last = span
+    return first <= moment < last if first < last else (moment >= first or moment < last)
 
 
 def _quiet(values: list[str]) -> str | None:

@@ -44,11 +44,20 @@ class TaskInfo:
 
 
 def welcome_message(
-    *, language: Language, name: str, crm: str, nudge_day: str, nudge_time: str, tz: str
+    *, language: Language, name: str, crm: str, nudge_day: str, nudge_time: str, lesson_days: str, tz: str
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "welcome.title", name=name), HEADER_TEXT_LIMIT)),
-        _section(t(language, "welcome.what", nudge_day=nudge_day, nudge_time=nudge_time, tz=tz)),
+        _section(
+            t(
+                language,
+                "welcome.what",
+                nudge_day=nudge_day,
+                nudge_time=nudge_time,
+                lesson_days=lesson_days,
+                tz=tz,
+            )
+        ),
         _section(t(language, "welcome.data", crm=crm)),
         ContextBlock(elements=[MarkdownTextObject(text=t(language, "welcome.controls"))]),
     ]

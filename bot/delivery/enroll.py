@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
 from bot.container import Container
 from bot.crm.aggregate import managers_of
 from bot.crm.base import Owner
@@ -72,15 +73,23 @@ def enroll(
         ensure_workspace(session, team_id)
         manager = get_or_create_manager(session, team_id, str(slack_user["id"]))
         _update_profile(manager, owner, slack_user, now)
-        is_new = session.get(Subscription, manager.id) is None
-        if is_new:
-            session.add(
-                Subscription(manager_id=manager.id, team_id=team_id, enrolled_by=source, enrolled_at=now)
-            )
-            session.flush()
-            plan_welcome(session, manager, container.settings, now)
+        is_new = start_subscription(session, manager, container.settings, now=now, source=source)
         session.commit()
         return is_new
+
+
+def start_subscription(
+    session: Session, manager: Manager, settings: Settings, *, now: datetime, source: str
+) -> bool:
+    """Subscribe a manager and plan their welcome; False (and nothing changes) if already subscribed."""
+    if session.get(Subscription, manager.id) is not None:
+        return False
+    session.add(
+        Subscription(manager_id=manager.id, team_id=manager.team_id, enrolled_by=source, enrolled_at=now)
+    )
+    session.flush()
+    plan_welcome(session, manager, settings, now)
+    return True
 
 
 def _update_profile(manager: Manager, owner: Owner, user: dict[str, object], now: datetime) -> None:
@@ -93,12 +102,3 @@ def _update_profile(manager: Manager, owner: Owner, user: dict[str, object], now
     manager.tz = str(user.get("tz") or manager.tz or "UTC")
     manager.slack_locale = str(user.get("locale") or manager.slack_locale or "") or None
     manager.profile_refreshed_at = now
-
-
-def ensure_subscription(session: Session, manager: Manager) -> Subscription:
-    subscription = session.get(Subscription, manager.id)
-    if subscription is None:
-        subscription = Subscription(manager_id=manager.id, team_id=manager.team_id, enrolled_by="self")
-        session.add(subscription)
-        session.flush()
-    return subscription

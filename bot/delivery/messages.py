@@ -20,11 +20,10 @@ from bot.delivery import compose as render
 from bot.delivery.outbox import Claimed
 from bot.delivery.planner import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
-from bot.i18n import Language, language_for
+from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
 from bot.store.models import Manager
-from bot.timeparse import WEEKDAYS_DE, WEEKDAYS_EN
 
 RECENT_LESSONS = timedelta(days=28)
 
@@ -63,14 +62,14 @@ class MessageComposer:
 
     # --- kinds -----------------------------------------------------------------------------------
     def _welcome(self, manager: Manager, subscription: Subscription, language: Language) -> dict[str, Any]:
-        nudge = slots_for(subscription, self.container.settings)[0]
-        day_names = WEEKDAYS_DE if language == "de" else WEEKDAYS_EN
+        nudge, *lessons = slots_for(subscription, self.container.settings)
         return render.welcome_message(
             language=language,
-            name=(manager.display_name or "").split(" ")[0] or "there",
+            name=(manager.display_name or manager.email or "").split(" ")[0].split("@")[0],
             crm=self.container.crm.display_name,
-            nudge_day=day_names[nudge.weekday].capitalize(),
+            nudge_day=WEEKDAY_NAMES[language][nudge.weekday],
             nudge_time=nudge.at.strftime("%H:%M"),
+            lesson_days=weekdays_text([slot.weekday for slot in lessons], language),
             tz=str(manager_zone(manager.tz, self.container.settings)),
         )
 

@@ -8,13 +8,14 @@ and an outage longer than a day does not flood managers with stale messages.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.coaching.broadcast_schedule import planned_broadcasts
 from bot.config import Settings
 from bot.delivery.schedule import Due, Rules, Slot, due_between, first_allowed, iso_week
 from bot.store.db import upsert_insert
@@ -24,6 +25,7 @@ from bot.timeparse import parse_clock, parse_dates, parse_range, parse_weekdays
 
 log = logging.getLogger(__name__)
 CATCH_UP = timedelta(hours=24)
+LATE_AFTER = timedelta(minutes=5)  # a tick a few minutes late is on time; later than that, re-check the rules
 # When the weekly budget is full, what gives way first (welcome messages always go).
 PRIORITY = {"welcome": 0, "nudge": 1, "lesson": 2, "broadcast": 3}
 
@@ -46,11 +48,22 @@ def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanRepo
     for manager, subscription in session.execute(query):
         tz = manager_zone(manager.tz, settings)
         slots, rules = slots_for(subscription, settings), rules_for(subscription, settings)
-        # Nothing from before they enrolled: a new manager starts with the welcome, not a backlog.
-        since = max(now - CATCH_UP, subscription.enrolled_at)
-        rows += [_row(manager, due) for due in due_between(slots, tz, rules, since, now)]
-    planned = _insert(session, rows)
-    deferred = enforce_budget(session, settings, {(r["manager_id"], r["week"]) for r in rows}, now)
+        # Nothing from before they enrolled, resumed or their pause ended: no backlog arrives at once.
+        starts = [
+            now - CATCH_UP,
+            subscription.enrolled_at,
+            subscription.active_since,
+            subscription.paused_until,
+        ]
+        since = max(moment for moment in starts if moment is not None)
+        for due in due_between(slots, tz, rules, since, now):
+            # Caught up late (an outage): still only inside the window, outside quiet hours.
+            late = first_allowed(now, tz, rules) if due.due_at < now - LATE_AFTER else due.due_at
+            if late is not None:
+                rows.append(_row(manager, replace(due, due_at=late)))
+    weeks = {(r["manager_id"], r["week"]) for r in rows}
+    planned = _insert(session, rows + planned_broadcasts(session, now))  # channel posts: no personal budget
+    deferred = enforce_budget(session, settings, weeks, now)
     session.commit()
     if planned or deferred:
         log.info("planned %s message(s), deferred %s for the weekly budget", planned, deferred)
@@ -106,6 +119,7 @@ def enforce_budget(
                 OutboxMessage.manager_id == manager_id,
                 OutboxMessage.week == week,
                 OutboxMessage.status.in_(["pending", "claimed", "sent"]),
+                OutboxMessage.kind != "broadcast",
             )
         ).all()
         if len(counted) <= budget:

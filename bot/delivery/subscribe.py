@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.coaching.identity import resolve_manager
 from bot.container import Container
-from bot.delivery.planner import plan_welcome
+from bot.delivery.enroll import start_subscription
 from bot.i18n import Language
 from bot.store.delivery_models import Subscription
 from bot.store.managers import find_manager
@@ -27,12 +27,8 @@ def subscribe_self(*, container: Container, team_id: str, slack_user_id: str, no
         assert manager is not None  # resolve_manager just stored it
         subscription = session.get(Subscription, manager.id)
         if subscription is None:
-            session.add(
-                Subscription(manager_id=manager.id, team_id=team_id, enrolled_by="self", enrolled_at=now)
-            )
-            session.flush()
-            plan_welcome(session, manager, container.settings, now)
+            start_subscription(session, manager, container.settings, now=now, source="self")
         else:
-            subscription.subscribed, subscription.paused_until = True, None
+            subscription.subscribed, subscription.paused_until, subscription.active_since = True, None, now
         session.commit()
     return identity.language

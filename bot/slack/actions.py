@@ -44,7 +44,7 @@ def register(app: App, container: Container) -> None:
             return
         language = known_language(container, team_id, user_id) or "en"
         note = _note(answer, language)
-        if answer.outcome == "recorded" and body.get("message"):
+        if answer.outcome == "recorded" and answer.response != "snoozed" and body.get("message"):
             kept = [
                 b for b in body["message"].get("blocks", []) if b.get("block_id") != ids.BLOCK_TASK_ACTIONS
             ]
@@ -64,7 +64,5 @@ def _note(answer: TaskAnswer, language: Language) -> str:
     if answer.response == "snoozed" and answer.snoozed_until is not None:
         return t(language, "buttons.recorded_snooze", date=slack_date(answer.snoozed_until, language))
     if answer.response == "done":
-        if answer.metric:
-            return t(language, "buttons.recorded_done", metric=t(language, f"metric_labels.{answer.metric}"))
-        return t(language, "buttons.recorded_done_plain")
+        return t(language, "buttons.recorded_done")
     return t(language, "buttons.recorded_not_relevant")

@@ -95,7 +95,10 @@ def _make_worker(container: Container) -> Callable[..., None]:
         elif subcommand in ASK_WORDS and question:
             answer = lambda: replies.answer_message(container, team_id, user_id, question)  # noqa: E731
             _reply_in_time(container, body, "ask.slow", answer)
-        elif replies.known_language(container, team_id, user_id) is None:
+        elif (
+            subcommand not in settings_commands.QUICK | coach_commands.COACH_COMMANDS  # answered with the ack
+            and replies.known_language(container, team_id, user_id) is None
+        ):
             language = profile_language(
                 sessions=container.sessions,
                 slack=container.slack,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.coaching import preferences
 from bot.coaching.preferences import Preferences, SettingError
 from bot.container import Container
 from bot.delivery.subscribe import subscribe_self
-from bot.i18n import Language, t
+from bot.i18n import WEEKDAY_NAMES, Language, t, weekdays_text
 from bot.slack import blocks
-from bot.timeparse import WEEKDAYS_DE, WEEKDAYS_EN
 
 QUICK = {"settings", "einstellungen", "pause", "resume", "unsubscribe", "abmelden"}
 SUBSCRIBE = {"subscribe", "anmelden"}
@@ -33,10 +33,10 @@ def quick_reply(
             )
             return _settings(view, saved=True)
         if subcommand == "pause":
-            day = preferences.pause(sessions, team_id=team_id, user_id=user_id, until=rest, now=now)
+            day = preferences.pause(sessions, settings, team_id=team_id, user_id=user_id, until=rest, now=now)
             return _text(t(language, "settings.paused", date=day.isoformat()))
         subscribed = subcommand == "resume"
-        preferences.set_subscribed(sessions, team_id=team_id, user_id=user_id, subscribed=subscribed)
+        preferences.set_subscribed(sessions, team_id=team_id, user_id=user_id, subscribed=subscribed, now=now)
         return _text(t(language, "settings.resumed" if subscribed else "settings.unsubscribed"))
     except SettingError as error:
         return _text(t(language, error.key, **error.values))
@@ -51,14 +51,14 @@ def subscribe_reply(container: Container, *, team_id: str, user_id: str) -> dict
 
 def _settings(view: Preferences, *, saved: bool = False) -> dict[str, Any]:
     language = view.language
-    names = WEEKDAYS_DE if language == "de" else WEEKDAYS_EN
+    names = WEEKDAY_NAMES[language]
     if not view.subscribed:
         status = t(language, "settings.status_unsubscribed")
     elif view.paused_until is not None:
         status = t(
             language,
             "settings.status_paused",
-            date=(view.paused_until.date() - timedelta(days=1)).isoformat(),
+            date=(view.paused_until.astimezone(ZoneInfo(view.tz)) - timedelta(minutes=1)).date().isoformat(),
         )
     else:
         status = t(language, "settings.status_active")
@@ -66,9 +66,9 @@ def _settings(view: Preferences, *, saved: bool = False) -> dict[str, Any]:
     summary = t(
         language,
         "settings.summary",
-        nudge_day=names[view.nudge_weekday].capitalize(),
+        nudge_day=names[view.nudge_weekday],
         nudge_time=f"{view.nudge_time:%H:%M}",
-        lesson_days=", ".join(names[d].capitalize() for d in view.lesson_weekdays),
+        lesson_days=weekdays_text(view.lesson_weekdays, language),
         lesson_time=f"{view.lesson_time:%H:%M}",
         quiet=f"{view.quiet[0]:%H:%M}–{view.quiet[1]:%H:%M}"
         if view.quiet

@@ -44,3 +44,24 @@ class BroadcastResponse(Base):
     message_ts: Mapped[str] = mapped_column(String(32), default="")  # the reply's ts for submissions
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScheduledBroadcast(Base):
+    """A broadcast the coach scheduled: once at a date and time, or weekly, in the coach's timezone."""
+
+    __tablename__ = "scheduled_broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    coach_user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    lesson_id: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    tz: Mapped[str] = mapped_column(String(64))
+    repeat: Mapped[str] = mapped_column(String(8))  # once | weekly
+    on_date: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD for once
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday, for weekly
+    at: Mapped[str] = mapped_column(String(5))  # HH:MM local
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -27,6 +27,8 @@ class Subscription(Base):
     quiet_hours: Mapped[str | None] = mapped_column(String(11))  # "12:00-13:00"
     enrolled_by: Mapped[str] = mapped_column(String(16), default="auto")  # auto | admin | self
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Nothing is planned from before this moment: set on enrolment, resume and re-subscription.
+    active_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
 
 

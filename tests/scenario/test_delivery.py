@@ -109,7 +109,9 @@ def test_an_outage_shorter_than_a_day_is_caught_up_a_longer_one_is_not(
 ) -> None:
     tick(container=enrolled, now=NOW + timedelta(hours=5))
 
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=20))  # back after 20 h: send it
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=20))  # back at 05:00 in Vienna: not now
+    assert [key for key in _keys_in_slack(slack, "U0ANNA") if key.startswith("nudge:")] == []
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=23))  # 08:00 in Vienna: caught up
     tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=30))  # back after 30 h: skip it
 
     nudges = [key for key in _keys_in_slack(slack, "U0ANNA") if key.startswith("nudge:")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -134,3 +135,93 @@ def test_task_buttons_are_recorded_once_and_answered_in_place(
     with Session(enrolled.engine) as session:
         responses = [task.response for task in session.scalars(select(PracticeTask))]
     assert "done" in responses and "snoozed" not in responses
+
+
+def test_a_time_outside_the_window_or_in_quiet_hours_is_refused(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    late = command(base_url, slack, "U0JAMES", "settings nudge monday 20:00")
+    command(base_url, slack, "U0JAMES", "settings quiet 09:00-10:00")
+
+    assert "20:00 is outside the delivery window (08:00-18:00)" in all_text(late.json())
+    assert _subscription(enrolled).nudge_time is None  # unchanged: still the workspace default
+    with Session(enrolled.engine) as session:
+        james = session.scalars(select(Subscription)).all()
+    assert all(s.quiet_hours is None for s in james)  # 09:00-10:00 would swallow the Monday 09:00 nudge
+
+
+def test_a_stranger_gets_exactly_one_answer_to_a_settings_command(base_url: str, slack: SlackStandIn) -> None:
+    ack = command(base_url, slack, "U0PAT", "unsubscribe")
+    time.sleep(0.3)  # a second, contradicting answer would have been posted by now
+
+    assert "not receiving coaching messages yet" in all_text(ack.json())
+    assert slack.calls_to("response_url") == []
+
+
+def test_snooze_keeps_the_buttons_so_done_still_works(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    tick(container=enrolled, now=MONDAY_0800_UTC)
+    nudge = slack.messages_in("DU0ANNA")[-1]
+
+    _click(base_url, slack, "U0ANNA", "task_snooze", nudge)
+    snoozed = slack.wait_for("response_url")[0].params
+    _click(base_url, slack, "U0ANNA", "task_done", nudge)
+    done = slack.wait_for("response_url", count=2)[1].params
+
+    assert "replace_original" not in snoozed and "Die Buttons bleiben" in snoozed["text"]
+    assert done["replace_original"] is True
+    with Session(enrolled.engine) as session:
+        anna = session.scalars(select(PracticeTask)).all()
+    assert [task.response for task in anna if task.response != "open"] == ["done"]
+
+
+def test_resuming_in_the_evening_does_not_send_the_mornings_nudge(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    from bot.coaching.preferences import set_subscribed
+
+    _pause_directly(enrolled, "U0ANNA", datetime(2026, 12, 5, tzinfo=UTC))
+    evening = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 19:00 in Vienna, after the 09:00 nudge
+    set_subscribed(enrolled.sessions, team_id=slack.team_id, user_id="U0ANNA", subscribed=True, now=evening)
+
+    tick(container=enrolled, now=evening + timedelta(minutes=1))
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7))
+
+    keys = [
+        m["metadata"]["event_payload"]["idempotency_key"].split(":", 2)[2]
+        for m in slack.messages_in("DU0ANNA")
+    ]
+    assert keys == ["welcome:welcome", "nudge:2026-W50"]
+
+
+def test_a_pause_ends_at_midnight_in_the_managers_own_timezone(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    from bot.coaching.preferences import pause
+
+    pause(
+        enrolled.sessions,
+        enrolled.settings,
+        team_id=slack.team_id,
+        user_id="U0JAMES",
+        until="bis 2026-12-24",
+        now=NOW,
+    )
+
+    with Session(enrolled.engine) as session:
+        ends = {s.manager_id: s.paused_until for s in session.scalars(select(Subscription))}
+    assert datetime(2026, 12, 25, 5, 0, tzinfo=UTC) in ends.values()  # 00:00 on Dec 25 in New York
+
+
+def _pause_directly(container: Container, user: str, until: datetime) -> None:
+    from sqlalchemy import update
+
+    from bot.store.models import Manager
+
+    with Session(container.engine) as session:
+        manager_id = session.scalar(select(Manager.id).where(Manager.slack_user_id == user))
+        session.execute(
+            update(Subscription).where(Subscription.manager_id == manager_id).values(paused_until=until)
+        )
+        session.commit()
