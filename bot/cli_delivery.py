@@ -91,13 +91,12 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.cli_commands import default_team, open_container
     from bot.delivery.enroll import enroll, enroll_from_crm, find_slack_user
-    from bot.delivery.worker import delivery_client
 
     if not args.all and not args.crm_email:
         raise UserError("say whom to enroll: --all, or --crm-email person@company.com")
     settings.require_slack()
     container = open_container(args, settings)
-    team_id, client, now = args.team or default_team(container), delivery_client(container), datetime.now(UTC)
+    team_id, client, now = args.team or default_team(container), container.slack, datetime.now(UTC)
     if args.all:
         report = enroll_from_crm(container=container, team_id=team_id, client=client, now=now)
         print(f"Enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")

@@ -17,7 +17,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
-from bot.delivery.worker import delivery_client
 
 log = logging.getLogger(__name__)
 PLAN_JOB_ID = "plan-deliveries"
@@ -63,7 +62,7 @@ def plan_once(*, container: Container) -> None:
 def enroll_once(*, container: Container, team_id: str) -> None:
     try:
         report = enroll_from_crm(
-            container=container, team_id=team_id, client=delivery_client(container), now=container.clock()
+            container=container, team_id=team_id, client=container.slack, now=container.clock()
         )
         log.info(
             "enrollment: %s new, %s already, %s not in Slack",

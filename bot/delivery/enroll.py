@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
@@ -20,6 +21,7 @@ from bot.store.managers import ensure_workspace, get_or_create_manager
 from bot.store.models import Manager
 
 log = logging.getLogger(__name__)
+PROFILE_REFRESH = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +32,26 @@ class EnrollReport:
 
 
 def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, now: datetime) -> EnrollReport:
-    """Enroll every owner with direct reports (CRMCOACH_AUTO_ENROLL); re-running changes nothing."""
+    """Enroll every owner with direct reports (CRMCOACH_AUTO_ENROLL); re-running changes nothing.
+
+    Profiles of enrolled managers are refreshed weekly, not daily (users.lookupByEmail is Tier 3), and a
+    Slack error for one owner is logged and skipped rather than ending the run.
+    """
     owners = container.crm.list_owners()
     teams = managers_of(owners)
+    fresh = _recently_refreshed(container, team_id, now)
     enrolled, already, missing = 0, 0, []
     for owner in (o for o in owners if o.crm_id in teams):
-        user = find_slack_user(client, owner.email)
+        if owner.crm_id in fresh:
+            already += 1
+            continue
+        try:
+            user = find_slack_user(client, owner.email)
+        except SlackApiError as exc:
+            log.warning(
+                "enrolling %s: Slack said %s; trying again next run", owner.email, exc.response.get("error")
+            )
+            continue
         if user is None:
             missing.append(owner.email)
             continue
@@ -46,6 +62,17 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
     if missing:
         log.info("%s manager(s) not found in Slack by e-mail: %s", len(missing), ", ".join(missing))
     return EnrollReport(enrolled, already, missing)
+
+
+def _recently_refreshed(container: Container, team_id: str, now: datetime) -> set[str]:
+    """CRM owner ids of enrolled managers whose Slack profile was read within PROFILE_REFRESH."""
+    with container.sessions() as session:
+        rows = session.execute(
+            select(Manager.crm_owner_id, Manager.profile_refreshed_at)
+            .join(Subscription, Subscription.manager_id == Manager.id)
+            .where(Manager.team_id == team_id, Manager.crm_owner_id.is_not(None))
+        ).all()
+    return {str(owner) for owner, refreshed in rows if refreshed and now - refreshed < PROFILE_REFRESH}
 
 
 def find_slack_user(client: WebClient, email: str) -> dict[str, object] | None:

@@ -182,3 +182,16 @@ def test_a_5xx_that_still_posted_is_found_in_the_dm_not_sent_twice(
 
     assert outcomes == {"recovered": 1}
     assert len(slack.messages_in("DU0ANNA")) == 1
+
+
+def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
+    container: Container, slack: SlackStandIn
+) -> None:
+    slack.fail_next("users.lookupByEmail", status=429, retry_after=1)
+    slack.fail_next("users.info", error="fatal_error", user="U0JAMES")
+
+    report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+    again = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+
+    assert (report.enrolled, again.enrolled) == (1, 1)  # Anna at once; James once Slack answers for him
+    assert again.already == 1 and len(slack.calls_to("users.lookupByEmail")) < 10  # Anna not asked again
