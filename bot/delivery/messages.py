@@ -28,6 +28,10 @@ from bot.store.models import Manager
 RECENT_LESSONS = timedelta(days=28)
 
 
+class RetryLater(Exception):
+    """Not now (the CRM is down): the message goes out on a later attempt, with today's numbers."""
+
+
 class SkipMessage(Exception):
     """This message must not go out (paused, unsubscribed, no longer linked); the reason is recorded."""
 
@@ -43,10 +47,14 @@ class MessageComposer:
             manager, subscription = self._load(session, claimed)
             if subscription.dm_channel_id:
                 return subscription.dm_channel_id
-            channel = str(client.conversations_open(users=manager.slack_user_id)["channel"]["id"])
+            user_id = manager.slack_user_id
+        # No transaction stays open while Slack answers.
+        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+        with self.container.sessions() as session:
+            _, subscription = self._load(session, claimed)
             subscription.dm_channel_id = channel
             session.commit()
-            return channel
+        return channel
 
     def compose(self, claimed: Claimed) -> dict[str, Any]:
         with self.container.sessions() as session:
@@ -55,7 +63,10 @@ class MessageComposer:
             language = language_for(manager.preferred_language, manager.slack_locale)
             if claimed.kind == "welcome":
                 return self._welcome(manager, subscription, language)
-            stats = self._stats(manager)
+            team_id, owner_id = manager.team_id, manager.crm_owner_id
+        stats = self._stats(team_id, owner_id)  # the CRM may be slow: outside any transaction
+        with self.container.sessions() as session:
+            manager, _ = self._load(session, claimed)
             if claimed.kind == "nudge":
                 return self._nudge(session, claimed, manager, stats, language)
             return self._lesson(session, claimed, manager, stats, language)
@@ -170,18 +181,15 @@ class MessageComposer:
             session.flush()
         return render.TaskInfo(existing.id, existing.deadline)
 
-    def _stats(self, manager: Manager) -> ManagerStats | None:
-        if manager.crm_owner_id is None:
+    def _stats(self, team_id: str, crm_owner_id: str | None) -> ManagerStats | None:
+        if crm_owner_id is None:
             return None
         try:
             return current_stats(
-                container=self.container,
-                team_id=manager.team_id,
-                crm_owner_id=manager.crm_owner_id,
-                now=self.now,
+                container=self.container, team_id=team_id, crm_owner_id=crm_owner_id, now=self.now
             )
-        except CRMError:
-            return None
+        except CRMError as error:
+            raise RetryLater(f"CRM: {error.user_message}") from error
 
     def _previous_snapshot(self, session: Session, manager: Manager, week: str) -> ManagerStats | None:
         row = session.scalars(

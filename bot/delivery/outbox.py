@@ -52,6 +52,19 @@ def claim(
             candidates = candidates.with_for_update(skip_locked=True)
         claimed: list[Claimed] = []
         for row_id, status, attempts, last_error in session.execute(candidates).all():
+            if status == "claimed" and attempts >= MAX_ATTEMPTS:
+                # Its worker keeps dying on it (leases expire unfinished): stop, and say so.
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id, OutboxMessage.attempts == attempts)
+                    .values(
+                        status="failed",
+                        lease_until=None,
+                        claimed_by=None,
+                        last_error=f"gave up after {attempts} attempts whose leases expired",
+                    )
+                )
+                continue
             won = session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id, OutboxMessage.attempts == attempts, ready)
@@ -99,6 +112,39 @@ def release(
     )
 
 
+def postpone(sessions: sessionmaker[Session], claimed: Claimed, *, retry_at: datetime, error: str) -> None:
+    """Give the row back after a 429 without using up one of its MAX_ATTEMPTS: a rate limit says nothing
+    about the message, and a long storm of them must not fail it. Setting `attempts` back still fences
+    off this claim: a claim always moves `attempts` past it before a new owner's result counts."""
+    _finish(
+        sessions,
+        claimed,
+        status="pending",
+        next_attempt_at=retry_at,
+        last_error=error,
+        attempts=claimed.attempts - 1,
+    )
+
+
+def renew(
+    sessions: sessionmaker[Session], claimed: Claimed, *, now: datetime, lease: timedelta = LEASE
+) -> bool:
+    """Extend the lease right before posting; False when it ran out and another worker took the row over
+    (then that worker delivers it, and posting too would send it twice)."""
+    with sessions() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == claimed.id,
+                OutboxMessage.attempts == claimed.attempts,
+                OutboxMessage.status == "claimed",
+            )
+            .values(lease_until=now + lease)
+        )
+        session.commit()
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def _finish(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) -> None:
     with sessions() as session:
         session.execute(
@@ -111,7 +157,15 @@ def _finish(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) ->
 
 def _snapshot(row: OutboxMessage, *, suspect: bool) -> Claimed:
     return Claimed(
-        id=row.id, team_id=row.team_id, manager_id=row.manager_id, kind=row.kind, period=row.period,
-        idempotency_key=row.idempotency_key, attempts=row.attempts, suspect=suspect,
-        slack_channel=row.slack_channel, payload=dict(row.payload or {}), created_at=row.created_at,
-    )  # fmt: skip
+        id=row.id,
+        team_id=row.team_id,
+        manager_id=row.manager_id,
+        kind=row.kind,
+        period=row.period,
+        idempotency_key=row.idempotency_key,
+        attempts=row.attempts,
+        suspect=suspect,
+        slack_channel=row.slack_channel,
+        payload=dict(row.payload or {}),
+        created_at=row.created_at,
+    )

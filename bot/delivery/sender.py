@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.container import Container
 from bot.delivery import outbox
-from bot.delivery.messages import MessageComposer, SkipMessage
+from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.slack import ids
 
 log = logging.getLogger(__name__)
@@ -36,39 +36,60 @@ PERMANENT_ERRORS = frozenset(
         "no_text",
     }
 )
-HISTORY_LOOKBACK = 50  # messages to search for an uncertain delivery
+# Slack allows 15 messages per conversations.history call for newer non-Marketplace apps.
+HISTORY_LOOKBACK = 15
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # sent | recovered | skipped | failed | retry
+    status: str  # sent | recovered | skipped | failed | retry | superseded
     detail: str = ""
 
 
 def deliver(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
+    try:
+        return _send(claimed, container=container, client=client, now=now)
+    except Exception as exc:  # every failure ends in a recorded outcome, never in a dead worker
+        return _failure(claimed, exc, container=container, now=now)
+
+
+def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
     sessions = container.sessions
     composer = MessageComposer(container=container, now=now)
-    try:
-        channel = claimed.slack_channel or composer.dm_channel(claimed, client)
-        if claimed.suspect and (ts := _already_posted(client, channel, claimed)) is not None:
-            outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
-            return Outcome("recovered", ts)
-        message = composer.compose(claimed)
-        metadata = {
-            "event_type": ids.DELIVERY_EVENT_TYPE,
-            "event_payload": {"idempotency_key": claimed.idempotency_key, "kind": claimed.kind},
-        }
-        response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
-    except SkipMessage as skip:
-        outbox.mark_skipped(sessions, claimed, reason=str(skip))
-        return Outcome("skipped", str(skip))
-    except SlackApiError as exc:
-        return _slack_failure(claimed, exc, container=container, now=now)
-    except (TimeoutError, OSError) as exc:
-        outbox.release(sessions, claimed, retry_at=now + _backoff(claimed), error=f"uncertain: {exc}")
-        return Outcome("retry", str(exc))
+    channel = claimed.slack_channel or composer.dm_channel(claimed, client)
+    if claimed.suspect and (ts := _already_posted(client, channel, claimed)) is not None:
+        outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
+        return Outcome("recovered", ts)
+    message = composer.compose(claimed)
+    if not outbox.renew(sessions, claimed, now=now):
+        # Composing outlasted the lease (a slow CRM) and another worker owns the row now: it delivers.
+        return Outcome("superseded", "the lease ran out and another worker took the message over")
+    metadata = {
+        "event_type": ids.DELIVERY_EVENT_TYPE,
+        "event_payload": {"idempotency_key": claimed.idempotency_key, "kind": claimed.kind},
+    }
+    response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
     outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
     return Outcome("sent", str(response["ts"]))
+
+
+def _failure(claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime) -> Outcome:
+    sessions = container.sessions
+    if isinstance(exc, SkipMessage):
+        outbox.mark_skipped(sessions, claimed, reason=str(exc))
+        return Outcome("skipped", str(exc))
+    if isinstance(exc, SlackApiError):
+        return _slack_failure(claimed, exc, container=container, now=now)
+    if isinstance(exc, RetryLater):  # nothing was posted: not uncertain
+        error = f"waiting: {exc}"
+    elif isinstance(exc, TimeoutError | OSError):
+        error = f"uncertain: {exc}"
+    else:
+        # A bug or a database hiccup: retry later, as uncertain since it may have struck after the post.
+        log.exception("delivering %s failed unexpectedly", claimed.idempotency_key, exc_info=exc)
+        error = f"uncertain: {type(exc).__name__}"
+    outbox.release(sessions, claimed, retry_at=now + _backoff(claimed), error=error)
+    return Outcome("retry", error)
 
 
 def _slack_failure(
@@ -82,9 +103,10 @@ def _slack_failure(
     )
     if status == 429:
         wait = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
-        outbox.release(
-            container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error="ratelimited"
-        )
+        # Turned away before it did anything; but a message already suspect (an earlier 5xx, an expired
+        # lease) stays suspect, or the next attempt would post without looking in the DM first.
+        error = "uncertain: ratelimited" if claimed.suspect else "ratelimited"
+        outbox.postpone(container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error=error)
         return Outcome("retry", f"rate limited for {wait} s")
     if error in PERMANENT_ERRORS:
         log.error(

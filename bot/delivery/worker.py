@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.container import SLACK_TIMEOUT_SECONDS, Container
 from bot.delivery import outbox
@@ -25,11 +24,13 @@ IDLE_SECONDS = 2.0
 
 def delivery_client(container: Container) -> WebClient:
     """A client that surfaces 429s instead of sleeping on them: the outbox reschedules that one row."""
+    # No retry handlers at all: a connection reset may come after Slack posted; the outbox then checks
+    # the DM's history before trying again, which a silent retry here would skip.
     return WebClient(
         token=container.slack.token,
         base_url=container.slack.base_url,
         timeout=SLACK_TIMEOUT_SECONDS,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        retry_handlers=[],
     )
 
 
@@ -38,17 +39,23 @@ def worker_name() -> str:
 
 
 def drain(
-    *, container: Container, client: WebClient, now: Callable[[], datetime], worker: str | None = None
+    *,
+    container: Container,
+    client: WebClient,
+    now: Callable[[], datetime],
+    worker: str | None = None,
+    stop: threading.Event | None = None,
 ) -> Counter[str]:
-    """Send every row that is ready now, batch by batch, until none is left; outcome counts."""
+    """Send every row that is ready now, batch by batch, until none is left (or `stop` is set)."""
     worker = worker or worker_name()
     outcomes: Counter[str] = Counter()
-    while True:
+    while stop is None or not stop.is_set():
         batch = outbox.claim(container.sessions, worker=worker, now=now(), limit=BATCH)
         if not batch:
-            return outcomes
+            break
         for claimed in batch:
             outcomes[deliver(claimed, container=container, client=client, now=now()).status] += 1
+    return outcomes
 
 
 def run_worker(*, container: Container, stop: threading.Event, client: WebClient | None = None) -> None:
@@ -57,7 +64,12 @@ def run_worker(*, container: Container, stop: threading.Event, client: WebClient
     name = worker_name()
     log.info("worker %s started", name)
     while not stop.is_set():
-        outcomes = drain(container=container, client=client, now=container.clock, worker=name)
+        try:
+            outcomes = drain(container=container, client=client, now=container.clock, worker=name, stop=stop)
+        except Exception:
+            # e.g. the database is briefly unreachable: keep the worker alive and try again shortly
+            log.exception("worker %s: claiming failed", name)
+            outcomes = Counter()
         if outcomes:
             log.info("worker %s: %s", name, dict(outcomes))
         stop.wait(IDLE_SECONDS)

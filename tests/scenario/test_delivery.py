@@ -195,3 +195,53 @@ def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
 
     assert (report.enrolled, again.enrolled) == (1, 1)  # Anna at once; James once Slack answers for him
     assert again.already == 1 and len(slack.calls_to("users.lookupByEmail")) < 10  # Anna not asked again
+
+
+def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    from tests.fakes.crm import CountingConnector
+
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    crm = CountingConnector(enrolled.crm)
+    down = replace(enrolled, crm=crm)
+    crm.down = True
+
+    _, first = tick(container=down, now=MONDAY_0800_UTC)
+    crm.down = False
+    _, later = tick(container=down, now=MONDAY_0800_UTC + timedelta(hours=1))
+
+    assert first == {"retry": 1} and later == {"sent": 1}
+    assert "nudge:2026-W49" in _keys_in_slack(slack, "U0ANNA")
+
+
+def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
+    enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.fakes.crm import ExplodingConnector
+
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    broken = replace(enrolled, crm=ExplodingConnector(enrolled.crm))
+
+    _, outcomes = tick(container=broken, now=MONDAY_1400_UTC)  # both nudges are due by now
+
+    assert outcomes == {"retry": 2}
+    assert any("failed unexpectedly" in record.getMessage() for record in caplog.records)
+    assert all(r.status in ("sent", "pending") for r in _rows(enrolled))
+
+
+def test_a_row_whose_worker_keeps_dying_is_failed_not_retried_forever(
+    container: Container, slack: SlackStandIn
+) -> None:
+    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    moment = NOW + timedelta(hours=5)  # both welcomes are due
+    [first, *_] = outbox.claim(container.sessions, worker="doomed", now=moment, lease=timedelta(seconds=1))
+    for _ in range(outbox.MAX_ATTEMPTS - 1):  # each claim's lease runs out without a result
+        moment += timedelta(seconds=2)
+        outbox.claim(container.sessions, worker="doomed", now=moment, lease=timedelta(seconds=1))
+
+    leftovers = outbox.claim(container.sessions, worker="next", now=moment + timedelta(seconds=2))
+
+    assert first.id not in {c.id for c in leftovers}
+    row = next(r for r in _rows(container) if r.id == first.id)
+    assert row.status == "failed" and "leases expired" in (row.last_error or "")
