@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.lessons import ID_PATTERN, LessonLibrary
 from bot.i18n import Language
-from bot.store.coach_models import Broadcast, BroadcastResponse
+from bot.store.coach_models import Broadcast, BroadcastResponse, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.managers import ensure_workspace
 
@@ -79,6 +79,21 @@ def exercise_from(content: str, library: LessonLibrary, language: Language) -> E
     return Exercise(None, title[:150], rest.strip() or word, None)
 
 
+def exercise_for_schedule(
+    schedule: ScheduledBroadcast, library: LessonLibrary, language: Language
+) -> Exercise:
+    """The exercise a schedule posts: its lesson in the coach's language, or the coach's own text."""
+    if schedule.lesson_id:
+        lesson = library.get(schedule.lesson_id, language)
+        if lesson is not None:
+            return Exercise(lesson.id, lesson.title, lesson.practice, lesson.reflection)
+    return exercise_from(schedule.text or schedule.lesson_id or "", library, language)
+
+
+def mark_posted(sessions: sessionmaker[Session], broadcast_id: int, *, ts: str) -> None:
+    _finish(sessions, broadcast_id, status="posted", message_ts=ts)
+
+
 def post_broadcast(
     *,
     sessions: sessionmaker[Session],
@@ -111,7 +126,7 @@ def post_broadcast(
     metadata = {"event_type": BROADCAST_EVENT_TYPE, "event_payload": {"broadcast_id": broadcast_id}}
     try:
         response = client.chat_postMessage(
-            channel=channel_id, metadata=metadata, **_with_id(message, broadcast_id)
+            channel=channel_id, metadata=metadata, **with_broadcast_id(message, broadcast_id)
         )
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
@@ -202,7 +217,7 @@ def _insert_response(
     return inserted is not None
 
 
-def _with_id(message: dict[str, Any], broadcast_id: int) -> dict[str, Any]:
+def with_broadcast_id(message: dict[str, Any], broadcast_id: int) -> dict[str, Any]:
     """The buttons carry the broadcast id, known only once the row exists."""
     blocks = [dict(block) for block in message.get("blocks", [])]
     for block in blocks:

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.coaching.broadcasts import exercise_for_schedule, with_broadcast_id
 from bot.coaching.curriculum import check_holds, next_lesson, weekly_focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import metric_value
@@ -21,6 +22,8 @@ from bot.delivery.outbox import Claimed
 from bot.delivery.planner import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
+from bot.slack.coach_blocks import broadcast_message
+from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
 from bot.store.models import Manager
@@ -40,6 +43,7 @@ class MessageComposer:
     def __init__(self, *, container: Container, now: datetime) -> None:
         self.container = container
         self.now = now
+        self.broadcast_id: int | None = None  # set when composing a broadcast
 
     def dm_channel(self, claimed: Claimed, client: WebClient) -> str:
         """The manager's DM with the bot (conversations.open, remembered on the subscription)."""
@@ -57,6 +61,8 @@ class MessageComposer:
         return channel
 
     def compose(self, claimed: Claimed) -> dict[str, Any]:
+        if claimed.kind == "broadcast":
+            return self._broadcast(claimed)
         with self.container.sessions() as session:
             manager, subscription = self._load(session, claimed)
             self._check_still_wanted(claimed, subscription)
@@ -72,6 +78,39 @@ class MessageComposer:
             return self._lesson(session, claimed, manager, stats, language)
 
     # --- kinds -----------------------------------------------------------------------------------
+    def _broadcast(self, claimed: Claimed) -> dict[str, Any]:
+        """A coach's scheduled exercise: the same Broadcast row on every attempt, so buttons stay valid."""
+        with self.container.sessions() as session:
+            schedule = session.get(ScheduledBroadcast, int(claimed.payload.get("schedule_id", 0)))
+            if schedule is None or not schedule.active:
+                raise SkipMessage("the coach cancelled this broadcast")
+            language: Language = "de" if schedule.language == "de" else "en"
+            exercise = exercise_for_schedule(schedule, self.container.coach.library, language)
+            broadcast_id = claimed.payload.get("broadcast_id")
+            if broadcast_id is None:
+                row = Broadcast(
+                    team_id=schedule.team_id,
+                    coach_user_id=schedule.coach_user_id,
+                    channel_id=schedule.channel_id,
+                    lesson_id=exercise.lesson_id,
+                    language=language,
+                    title=exercise.title,
+                    task=exercise.task,
+                    reflection=exercise.reflection,
+                    created_at=self.now,
+                )
+                session.add(row)
+                session.flush()
+                broadcast_id = row.id
+                payload = {**claimed.payload, "broadcast_id": broadcast_id}
+                session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(payload=payload)
+                )
+            session.commit()
+            self.broadcast_id = int(broadcast_id)
+            message = broadcast_message(exercise, language=language, coach_id=schedule.coach_user_id)
+            return with_broadcast_id(message, self.broadcast_id)
+
     def _welcome(self, manager: Manager, subscription: Subscription, language: Language) -> dict[str, Any]:
         nudge, *lessons = slots_for(subscription, self.container.settings)
         return render.welcome_message(

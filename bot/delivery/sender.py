@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.coaching.broadcasts import mark_posted
 from bot.container import Container
 from bot.delivery import outbox
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
@@ -59,6 +60,7 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     channel = claimed.slack_channel or composer.dm_channel(claimed, client)
     if claimed.suspect and (ts := _already_posted(client, channel, claimed)) is not None:
         outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
+        _after_post(container, claimed.payload.get("broadcast_id"), ts)
         return Outcome("recovered", ts)
     message = composer.compose(claimed)
     if not outbox.renew(sessions, claimed, now=now):
@@ -70,7 +72,14 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     }
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
     outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
+    _after_post(container, composer.broadcast_id, str(response["ts"]))
     return Outcome("sent", str(response["ts"]))
+
+
+def _after_post(container: Container, broadcast_id: object, ts: str) -> None:
+    """A posted broadcast remembers its ts: thread replies to it are submissions."""
+    if broadcast_id is not None:
+        mark_posted(container.sessions, int(str(broadcast_id)), ts=ts)
 
 
 def _failure(claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime) -> Outcome:
@@ -115,6 +124,8 @@ def _slack_failure(
             claimed.manager_id,
             error,
         )
+        if claimed.kind == "broadcast":
+            _tell_coach(container, claimed, error)
         outbox.mark_failed(container.sessions, claimed, error=error)
         return Outcome("failed", error)
     # 5xx and unknown errors: Slack may or may not have posted it.
@@ -137,3 +148,23 @@ def _already_posted(client: WebClient, channel: str, claimed: outbox.Claimed) ->
 
 def _backoff(claimed: outbox.Claimed) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** max(0, claimed.attempts - 1)))
+
+
+def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> None:
+    """A scheduled broadcast that cannot be posted: the coach learns why and what to do."""
+    from bot.coaching.broadcasts import FIXABLE
+    from bot.i18n import t
+    from bot.slack.replies import known_language
+    from bot.store.models import Manager
+
+    with container.sessions() as session:
+        coach = session.get(Manager, claimed.manager_id)
+        coach_id = coach.slack_user_id if coach else None
+    if coach_id is None:
+        return
+    language = known_language(container, claimed.team_id, coach_id) or "en"
+    text = t(language, FIXABLE.get(error, "broadcast.failed"), channel=f"<#{claimed.slack_channel}>")
+    try:
+        container.slack.chat_postMessage(channel=coach_id, text=text)
+    except SlackApiError as exc:
+        log.error("could not tell coach %s that a broadcast failed: %s", coach_id, exc.response.get("error"))

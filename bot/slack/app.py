@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, coach_commands, commands, home, messages
+from bot.slack import actions, coach_commands, commands, composer, home, messages
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -28,4 +28,5 @@ def build_app(settings: Settings, container: Container) -> App:
     messages.register(app, container)
     actions.register(app, container)
     coach_commands.register(app, container)
+    composer.register(app, container)
     return app

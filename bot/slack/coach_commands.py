@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
 from bot.coaching.broadcasts import (
     BroadcastProblem,
     exercise_from,
@@ -20,11 +21,13 @@ from bot.coaching.team import team_csv, team_progress
 from bot.container import Container
 from bot.i18n import Language, t
 from bot.slack import blocks, coach_blocks, ids
+from bot.slack.blocks import slack_date
+from bot.slack.composer import open_composer
 from bot.slack.replies import known_language
 from bot.slack.responder import reply_ephemeral
 
 log = logging.getLogger(__name__)
-COACH_COMMANDS = {"broadcast", "team"}
+COACH_COMMANDS = {"broadcast", "broadcasts", "team"}
 
 
 def not_a_coach(
@@ -35,7 +38,8 @@ def not_a_coach(
         return None
     group = container.coaches.group
     hint = t(language, "coach.group_hint", group=group) if group else ""
-    text = t(language, "coach.only_coaches", what=t(language, f"coach.what_{subcommand}"), group=hint)
+    what = t(language, "coach.what_team" if subcommand == "team" else "coach.what_broadcast")
+    text = t(language, "coach.only_coaches", what=what, group=hint)
     return _text(text)
 
 
@@ -89,6 +93,68 @@ def export_reply(container: Container, body: dict[str, Any], language: Language)
         log.error("team export for %s failed: %s", coach_id, exc.response.get("error"))
         return _text(t(language, "team.export_failed"))
     return _text(t(language, "team.export_sent"))
+
+
+def acknowledge(
+    ack: Ack, container: Container, body: dict[str, Any], *, subcommand: str, rest: str, language: Language
+) -> None:
+    """The ack for coach commands: a refusal, an answer from the database, or the composer."""
+    refusal = not_a_coach(container, body["user_id"], subcommand, language)
+    if refusal is not None:
+        ack(**refusal)
+    elif subcommand == "team" and rest.lower() == "export":
+        ack(text=t(language, "team.export_preparing"))
+    elif subcommand == "team":
+        ack(**team_reply(container, body, rest, language))
+    elif subcommand == "broadcasts":
+        ack(**schedules_reply(container, body, rest, language))
+    elif not rest:
+        ack()  # the composer must open within the trigger's 3 seconds
+        open_composer_for(container, body, language)
+    else:
+        ack(text=t(language, "broadcast.posting"))
+
+
+def open_composer_for(container: Container, body: dict[str, Any], language: Language) -> None:
+    try:
+        open_composer(container.slack, trigger_id=body["trigger_id"], language=language)
+    except SlackApiError as exc:
+        log.error("views.open failed for %s: %s", body.get("user_id"), exc.response.get("error"))
+
+
+def schedules_reply(
+    container: Container, body: dict[str, Any], rest: str, language: Language
+) -> dict[str, Any]:
+    """`/crmcoach broadcasts` lists the coach's schedules; `broadcasts cancel 3` stops one."""
+    team_id, coach_id, now = body["team_id"], body["user_id"], container.clock()
+    words = rest.split()
+    if len(words) == 2 and words[0].lower() in ("cancel", "stornieren") and words[1].lstrip("#").isdigit():
+        number = int(words[1].lstrip("#"))
+        done = cancel_schedule(
+            container.sessions, team_id=team_id, coach_user_id=coach_id, schedule_id=number
+        )
+        return _text(t(language, "composer.cancelled" if done else "composer.not_yours", id=number))
+    schedules = active_schedules(container.sessions, team_id=team_id, coach_user_id=coach_id, now=now)
+    if not schedules:
+        return _text(t(language, "composer.none"))
+    library = container.coach.library
+    lines = [t(language, "composer.list_title")]
+    for schedule, run in schedules:
+        lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+        title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
+        lines.append(
+            t(
+                language,
+                "composer.list_line",
+                id=schedule.id,
+                channel=f"<#{schedule.channel_id}>",
+                title=title,
+                repeat=t(language, f"composer.repeat_{schedule.repeat}"),
+                when=slack_date(run, language),
+            )
+        )
+    lines.append(t(language, "composer.list_hint"))
+    return _text("\n".join(lines))
 
 
 def register(app: App, container: Container) -> None:

@@ -58,16 +58,9 @@ def _make_ack(container: Container) -> Callable[..., None]:
         elif subcommand in settings_commands.SUBSCRIBE:
             ack()
         elif subcommand in coach_commands.COACH_COMMANDS:
-            user_id = body["user_id"]
-            refusal = coach_commands.not_a_coach(container, user_id, subcommand, language)
-            if refusal is not None:
-                ack(**refusal)
-            elif subcommand == "team" and question.lower() == "export":
-                ack(text=t(language, "team.export_preparing"))
-            elif subcommand == "team":
-                ack(**coach_commands.team_reply(container, body, question, language))
-            else:
-                ack(text=t(language, "broadcast.posting"))
+            coach_commands.acknowledge(
+                ack, container, body, subcommand=subcommand, rest=question, language=language
+            )
         else:
             ack(**_help_message(language, subcommand))
 
@@ -87,7 +80,7 @@ def _make_worker(container: Container) -> Callable[..., None]:
         elif subcommand == "team" and question.lower() == "export" and container.coaches.is_coach(user_id):
             language = replies.known_language(container, team_id, user_id) or "en"
             reply_ephemeral(body["response_url"], coach_commands.export_reply(container, body, language))
-        elif subcommand == "broadcast" and container.coaches.is_coach(user_id):
+        elif subcommand == "broadcast" and question and container.coaches.is_coach(user_id):
             language = replies.known_language(container, team_id, user_id) or "en"
             reply_ephemeral(
                 body["response_url"], coach_commands.broadcast_reply(container, body, question, language)

@@ -141,3 +141,43 @@ def block_actions_body(
         ],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def interaction_body(payload: dict[str, Any]) -> str:
+    """Any interactive payload (view_submission, block_suggestion …), form-encoded as Slack posts it."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission_payload(
+    *, team_id: str, user_id: str, callback_id: str, values: dict[str, Any], private_metadata: str = ""
+) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "standin"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0CRMCOACH",
+        "token": "deprecated",
+        "trigger_id": "1337.42.abcd",
+        "response_urls": [],
+        "view": {
+            "id": "V0COMPOSER",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": values},
+        },
+    }
+
+
+def block_suggestion_payload(*, team_id: str, user_id: str, action_id: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "block_suggestion",
+        "team": {"id": team_id, "domain": "standin"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0CRMCOACH",
+        "token": "deprecated",
+        "action_id": action_id,
+        "block_id": action_id,
+        "value": value,
+        "view": {"id": "V0COMPOSER", "type": "modal", "callback_id": "broadcast_composer"},
+    }
