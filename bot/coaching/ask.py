@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.coaching.coach import CoachAnswer
-from bot.coaching.identity import IdentityProblem, profile_language, resolve_manager
+from bot.coaching.identity import IdentityProblem, identify, profile_language
 from bot.coaching.pipeline import current_stats
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
@@ -42,14 +42,7 @@ def ask_coach(
     """Answer from the lessons; the asker's numbers are used when they are linked and the CRM answers."""
     stats: ManagerStats | None = None
     try:
-        identity = resolve_manager(
-            sessions=container.sessions,
-            slack=container.slack,
-            crm=container.crm,
-            team_id=team_id,
-            slack_user_id=slack_user_id,
-            now=now,
-        )
+        identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
         language = identity.language
         stats = current_stats(
             container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,6 +16,9 @@ from bot.crm.base import CRMConnector
 from bot.i18n import Language, language_for
 from bot.store.managers import ensure_workspace, find_manager, get_or_create_manager
 from bot.store.models import Manager
+
+if TYPE_CHECKING:
+    from bot.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -164,4 +167,16 @@ def _identity(manager: Manager) -> ManagerIdentity:
         display_name=manager.display_name,
         tz=manager.tz,
         language=language_for(manager.preferred_language, manager.slack_locale),
+    )
+
+
+def identify(container: Container, *, team_id: str, slack_user_id: str, now: datetime) -> ManagerIdentity:
+    """resolve_manager with the app's own database, Slack client and CRM."""
+    return resolve_manager(
+        sessions=container.sessions,
+        slack=container.slack,
+        crm=container.crm,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        now=now,
     )

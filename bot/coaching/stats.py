@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.coaching.identity import ManagerIdentity, resolve_manager
+from bot.coaching.identity import ManagerIdentity, identify
 from bot.coaching.pipeline import current_stats
 from bot.container import Container
 from bot.crm.base import ManagerStats
@@ -19,13 +19,6 @@ class StatsReport:
 
 def my_stats(*, container: Container, team_id: str, slack_user_id: str, now: datetime) -> StatsReport:
     """Raises IdentityProblem when the user is not linked to the CRM, CRMError when the CRM fails."""
-    identity = resolve_manager(
-        sessions=container.sessions,
-        slack=container.slack,
-        crm=container.crm,
-        team_id=team_id,
-        slack_user_id=slack_user_id,
-        now=now,
-    )
+    identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
     stats = current_stats(container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now)
     return StatsReport(identity=identity, stats=stats)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.coaching.identity import resolve_manager
+from bot.coaching.identity import identify
 from bot.container import Container
 from bot.delivery.enroll import start_subscription
 from bot.i18n import Language
@@ -14,17 +14,10 @@ from bot.store.managers import find_manager
 
 def subscribe_self(*, container: Container, team_id: str, slack_user_id: str, now: datetime) -> Language:
     """Link to the CRM if needed (IdentityProblem when impossible), subscribe, plan a welcome if new."""
-    identity = resolve_manager(
-        sessions=container.sessions,
-        slack=container.slack,
-        crm=container.crm,
-        team_id=team_id,
-        slack_user_id=slack_user_id,
-        now=now,
-    )
+    identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
     with container.sessions() as session:
         manager = find_manager(session, team_id, slack_user_id)
-        assert manager is not None  # resolve_manager just stored it
+        assert manager is not None  # identify() has just stored it
         subscription = session.get(Subscription, manager.id)
         if subscription is None:
             start_subscription(session, manager, container.settings, now=now, source="self")
