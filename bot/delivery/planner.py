@@ -130,6 +130,12 @@ def enforce_budget(
             reverse=True,
         )
         for message in movable[: len(counted) - budget]:
+            if message.kind == "lesson" and (message.last_error or "").startswith("deferred"):
+                # A lesson already pushed once would only pile up behind next week's: record why it goes.
+                message.status = "skipped"
+                message.last_error = f"skipped: weekly budget of {budget} messages full two weeks in a row"
+                log.info("lesson %s skipped: budget full two weeks in a row", message.idempotency_key)
+                continue
             message.week = _next_week(str(week))
             message.next_attempt_at = max(message.next_attempt_at, now) + timedelta(days=7)
             message.last_error = f"deferred: weekly budget of {budget} messages reached"

@@ -245,3 +245,26 @@ def test_a_row_whose_worker_keeps_dying_is_failed_not_retried_forever(
     assert first.id not in {c.id for c in leftovers}
     row = next(r for r in _rows(container) if r.id == first.id)
     assert row.status == "failed" and "leases expired" in (row.last_error or "")
+
+
+def test_lessons_over_budget_do_not_pile_up_week_after_week(
+    container: Container, slack: SlackStandIn
+) -> None:
+    settings = container.settings.model_copy(
+        update={"crmcoach_weekly_message_budget": 4, "crmcoach_lesson_days": "0,1,2,3,4"}
+    )
+    busy = replace(container, settings=settings)
+    enroll_from_crm(container=busy, team_id=slack.team_id, client=delivery_client(busy), now=NOW)
+
+    for hour in range(0, 24 * 21, 6):  # three weeks, a tick every six hours
+        tick(container=busy, now=NOW + timedelta(hours=hour))
+
+    sent_per_week: dict[str, int] = {}
+    for row in _rows(busy):
+        if row.status == "sent" and row.manager_id == min(r.manager_id for r in _rows(busy)):
+            sent_per_week[row.week] = sent_per_week.get(row.week, 0) + 1
+    assert max(sent_per_week.values()) <= 4
+    waiting = [r for r in _rows(busy) if r.status == "pending" and r.kind == "lesson"]
+    skipped = [r for r in _rows(busy) if r.status == "skipped"]
+    assert len(waiting) <= 2 * 2  # one week's overflow per manager, never a growing backlog
+    assert skipped and all("two weeks in a row" in (r.last_error or "") for r in skipped)
