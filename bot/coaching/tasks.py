@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.metrics import holds, metric_value
+from bot.crm.base import ManagerStats
 from bot.store.delivery_models import PracticeTask
 from bot.store.managers import find_manager
 
@@ -47,3 +50,36 @@ def record_response(
             task.deadline = max(task.deadline, now) + SNOOZE
         session.commit()
         return TaskAnswer("recorded", response, task.metric, task.snoozed_until)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCheck:
+    lesson_id: str
+    metric: str
+    comparison: str
+    target: float
+    value: float
+    reached: bool
+
+
+def check_due_tasks(
+    session: Session, *, manager_id: int, stats: ManagerStats, now: datetime
+) -> list[TaskCheck]:
+    """Past their deadline, practice tasks with a CRM goal are checked against today's numbers (once)."""
+    due = session.scalars(
+        select(PracticeTask).where(
+            PracticeTask.manager_id == manager_id,
+            PracticeTask.metric.is_not(None),
+            PracticeTask.result.is_(None),
+            PracticeTask.deadline <= now,
+            PracticeTask.response != "not_relevant",
+        )
+    ).all()
+    checks = []
+    for task in due:
+        assert task.metric is not None and task.comparison is not None and task.target is not None
+        value = metric_value(stats, task.metric)
+        reached = holds(value, task.comparison, task.target)
+        task.result, task.result_value, task.checked_at = ("reached" if reached else "missed"), value, now
+        checks.append(TaskCheck(task.lesson_id, task.metric, task.comparison, task.target, value, reached))
+    return checks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from bot.coaching.coach import number_sentences
 from bot.coaching.curriculum import Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import metric_value
+from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, truncate
 from bot.i18n import Language, t
@@ -72,11 +74,27 @@ def nudge_message(
     focus: Focus | None,
     lesson: Lesson | None,
     task: TaskInfo | None,
+    checks: Sequence[tuple[str, TaskCheck]] = (),
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "nudge.title", crm=stats.source), HEADER_TEXT_LIMIT))
     ]
     blocks.append(_section(_changes(language, stats, previous)))
+    if checks:
+        lines = [t(language, "nudge.results_title")]
+        for title, check in checks:
+            lines.append(
+                t(
+                    language,
+                    "nudge.result_reached" if check.reached else "nudge.result_missed",
+                    title=title,
+                    metric=t(language, f"metric_labels.{check.metric}"),
+                    value=_metric_text(check.metric, check.value, language),
+                    comparison=t(language, f"comparisons.{check.comparison}"),
+                    target=_metric_text(check.metric, check.target, language),
+                )
+            )
+        blocks.append(_section("\n".join(lines)))
     blocks.append(DividerBlock())
     if focus is not None:
         why = t(

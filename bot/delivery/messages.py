@@ -14,6 +14,7 @@ from bot.coaching.curriculum import check_holds, next_lesson, weekly_focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import metric_value
 from bot.coaching.pipeline import current_stats
+from bot.coaching.tasks import check_due_tasks
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
@@ -136,6 +137,15 @@ class MessageComposer:
         week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.container.settings)).date())
         previous = self._previous_snapshot(session, manager, week)
         self._save_snapshot(session, manager, week, stats)
+        checks = check_due_tasks(session, manager_id=manager.id, stats=stats, now=self.now)
+        titles = {
+            c.lesson_id: (
+                lesson.title
+                if (lesson := self.container.coach.library.get(c.lesson_id, language))
+                else c.lesson_id
+            )
+            for c in checks
+        }
         focus = weekly_focus(stats)
         lesson = self._choose(
             session, claimed, manager, stats, language=language, focus_metric=focus.metric if focus else None
@@ -143,7 +153,13 @@ class MessageComposer:
         task = self._task(session, claimed, manager, lesson, stats) if lesson else None
         session.commit()
         return render.nudge_message(
-            language=language, stats=stats, previous=previous, focus=focus, lesson=lesson, task=task
+            language=language,
+            stats=stats,
+            previous=previous,
+            focus=focus,
+            lesson=lesson,
+            task=task,
+            checks=[(titles[c.lesson_id], c) for c in checks],
         )
 
     def _lesson(

@@ -85,6 +85,10 @@ class PracticeTask(Base):
     response: Mapped[str] = mapped_column(String(16), default="open")
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After the deadline, the CRM says whether the goal was reached: reached | missed
+    result: Mapped[str | None] = mapped_column(String(8))
+    result_value: Mapped[float | None] = mapped_column()
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StatsSnapshot(Base):

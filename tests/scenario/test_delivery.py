@@ -268,3 +268,28 @@ def test_lessons_over_budget_do_not_pile_up_week_after_week(
     skipped = [r for r in _rows(busy) if r.status == "skipped"]
     assert len(waiting) <= 2 * 2  # one week's overflow per manager, never a growing backlog
     assert skipped and all("two weeks in a row" in (r.last_error or "") for r in skipped)
+
+
+def test_practice_tasks_are_checked_in_the_crm_after_their_deadline(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(container=enrolled, now=MONDAY_0800_UTC)  # W49 nudge: a practice task with a CRM goal
+    with Session(enrolled.engine) as session:
+        session.execute(update(PracticeTask).values(deadline=MONDAY_0800_UTC + timedelta(days=6)))
+        session.commit()
+
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7))  # W50 nudge
+    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=14))  # W51 nudge
+
+    nudges = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "nudge"]
+    texts = [all_text(m) for m in nudges]
+    assert "im CRM nachgeschaut" not in texts[0]
+    assert "im CRM nachgeschaut" in texts[1] and ("erreicht" in texts[1])
+    with Session(enrolled.engine) as session:
+        anna = session.scalar(select(Manager.id).where(Manager.slack_user_id == "U0ANNA"))
+        [first] = session.scalars(
+            select(PracticeTask).where(PracticeTask.manager_id == anna).order_by(PracticeTask.id)
+        ).all()[:1]
+    assert first.result in ("reached", "missed") and first.result_value is not None
+    assert first.checked_at == MONDAY_0800_UTC + timedelta(days=7)  # checked once, at the W50 nudge
