@@ -30,6 +30,7 @@ class Claimed:
     period: str
     idempotency_key: str
     attempts: int
+    claim_seq: int
     suspect: bool  # a previous claim expired: the message may already be in Slack
     slack_channel: str | None
     payload: dict[str, Any]
@@ -45,18 +46,24 @@ def claim(
         (OutboxMessage.status == "claimed") & (OutboxMessage.lease_until < now),
     )
     with sessions() as session:
-        columns = (OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error)
+        columns = (
+            OutboxMessage.id,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.claim_seq,
+            OutboxMessage.last_error,
+        )
         candidates = select(*columns).where(ready)
         candidates = candidates.order_by(OutboxMessage.next_attempt_at).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         claimed: list[Claimed] = []
-        for row_id, status, attempts, last_error in session.execute(candidates).all():
+        for row_id, status, attempts, seq, last_error in session.execute(candidates).all():
             if status == "claimed" and attempts >= MAX_ATTEMPTS:
                 # Its worker keeps dying on it (leases expire unfinished): stop, and say so.
                 session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id, OutboxMessage.attempts == attempts)
+                    .where(OutboxMessage.id == row_id, OutboxMessage.claim_seq == seq)
                     .values(
                         status="failed",
                         lease_until=None,
@@ -67,8 +74,14 @@ def claim(
                 continue
             won = session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.attempts == attempts, ready)
-                .values(status="claimed", claimed_by=worker, lease_until=now + lease, attempts=attempts + 1)
+                .where(OutboxMessage.id == row_id, OutboxMessage.claim_seq == seq, ready)
+                .values(
+                    status="claimed",
+                    claimed_by=worker,
+                    lease_until=now + lease,
+                    attempts=attempts + 1,
+                    claim_seq=seq + 1,
+                )
                 .returning(OutboxMessage)
             ).scalar_one_or_none()
             if won is not None:
@@ -114,8 +127,8 @@ def release(
 
 def postpone(sessions: sessionmaker[Session], claimed: Claimed, *, retry_at: datetime, error: str) -> None:
     """Give the row back after a 429 without using up one of its MAX_ATTEMPTS: a rate limit says nothing
-    about the message, and a long storm of them must not fail it. Setting `attempts` back still fences
-    off this claim: a claim always moves `attempts` past it before a new owner's result counts."""
+    about the message, and a long storm of them must not fail it. Results are fenced by claim_seq, which
+    never goes back, so lowering `attempts` cannot let a stale worker's result count."""
     _finish(
         sessions,
         claimed,
@@ -136,7 +149,7 @@ def renew(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == claimed.id,
-                OutboxMessage.attempts == claimed.attempts,
+                OutboxMessage.claim_seq == claimed.claim_seq,
                 OutboxMessage.status == "claimed",
             )
             .values(lease_until=now + lease)
@@ -149,7 +162,7 @@ def _finish(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) ->
     with sessions() as session:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == claimed.id, OutboxMessage.attempts == claimed.attempts)
+            .where(OutboxMessage.id == claimed.id, OutboxMessage.claim_seq == claimed.claim_seq)
             .values(lease_until=None, claimed_by=None, **values)
         )
         session.commit()
@@ -164,6 +177,7 @@ def _snapshot(row: OutboxMessage, *, suspect: bool) -> Claimed:
         period=row.period,
         idempotency_key=row.idempotency_key,
         attempts=row.attempts,
+        claim_seq=row.claim_seq,
         suspect=suspect,
         slack_channel=row.slack_channel,
         payload=dict(row.payload or {}),

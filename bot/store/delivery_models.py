@@ -54,6 +54,8 @@ class OutboxMessage(Base):
     # pending | claimed | sent | failed | skipped
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Raised by every claim and never lowered: a worker's result only counts while it is the latest claim.
+    claim_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -293,3 +293,21 @@ def test_practice_tasks_are_checked_in_the_crm_after_their_deadline(
         ).all()[:1]
     assert first.result in ("reached", "missed") and first.result_value is not None
     assert first.checked_at == MONDAY_0800_UTC + timedelta(days=7)  # checked once, at the W50 nudge
+
+
+def test_a_stale_workers_late_result_never_counts_even_after_a_429(
+    container: Container, slack: SlackStandIn
+) -> None:
+    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    moment = NOW + timedelta(hours=5)
+    [first, *_] = outbox.claim(container.sessions, worker="slow", now=moment, lease=timedelta(seconds=1))
+    taken = outbox.claim(container.sessions, worker="next", now=moment + timedelta(seconds=2))
+    second = next(c for c in taken if c.id == first.id)
+    outbox.postpone(container.sessions, second, retry_at=moment + timedelta(seconds=30), error="ratelimited")
+
+    outbox.mark_sent(
+        container.sessions, first, channel="DU0ANNA", ts="1.2", now=moment
+    )  # the slow one wakes up
+
+    row = next(r for r in _rows(container) if r.id == first.id)
+    assert (row.status, row.slack_ts) == ("pending", None)
