@@ -61,8 +61,12 @@ def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanRepo
             late = first_allowed(now, tz, rules) if due.due_at < now - LATE_AFTER else due.due_at
             if late is not None:
                 rows.append(_row(manager, replace(due, due_at=late)))
-    weeks = {(r["manager_id"], r["week"]) for r in rows}
-    planned = _insert(session, rows + planned_broadcasts(session, now))  # channel posts: no personal budget
+    new_keys = _insert(session, rows)
+    planned = len(new_keys) + len(
+        _insert(session, planned_broadcasts(session, now))
+    )  # channel posts: no budget
+    # Only weeks that just received a message can have gone over budget: most ticks check none.
+    weeks = {(r["manager_id"], r["week"]) for r in rows if r["idempotency_key"] in new_keys}
     deferred = enforce_budget(session, settings, weeks, now)
     session.commit()
     if planned or deferred:
@@ -77,7 +81,7 @@ def plan_welcome(session: Session, manager: Manager, settings: Settings, now: da
     due_at = first_allowed(now, tz, rules_for(subscription, settings)) or now
     slot = Slot("welcome", due_at.astimezone(tz).weekday(), due_at.astimezone(tz).time())
     due = Due(slot, "welcome", iso_week(due_at.astimezone(tz).date()), now, due_at)
-    return _insert(session, [_row(manager, due)]) == 1
+    return bool(_insert(session, [_row(manager, due)]))
 
 
 def slots_for(subscription: Subscription | None, settings: Settings) -> list[Slot]:
@@ -145,16 +149,19 @@ def enforce_budget(
     return deferred
 
 
-def _insert(session: Session, rows: list[dict[str, object]]) -> int:
+def _insert(session: Session, rows: list[dict[str, object]]) -> set[str]:
+    """Insert what is not planned yet; returns the idempotency keys that were new."""
     if not rows:
-        return 0
+        return set()
     statement = upsert_insert(session, OutboxMessage).on_conflict_do_nothing(
         index_elements=["idempotency_key"]
     )
-    inserted = 0
+    inserted: set[str] = set()
     for start in range(0, len(rows), 500):
-        result = session.execute(statement.returning(OutboxMessage.id), rows[start : start + 500])
-        inserted += len(result.all())
+        result = session.execute(
+            statement.returning(OutboxMessage.idempotency_key), rows[start : start + 500]
+        )
+        inserted.update(str(key) for key in result.scalars())
     return inserted
 
 
