@@ -15,7 +15,7 @@ from bot.store.delivery_models import OutboxMessage
 from bot.store.managers import get_or_create_manager
 from bot.timeparse import parse_clock
 
-ANY_TIME = Rules(window=(time(0), time(23, 59)), skip_weekends=False)  # the coach chose the moment
+ANY_TIME = Rules(window=(time(0), time.max), skip_weekends=False)  # the coach chose the moment
 CATCH_UP = timedelta(hours=24)
 
 

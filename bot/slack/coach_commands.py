@@ -66,11 +66,14 @@ def broadcast_reply(
         return _text(t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>"))
     except BroadcastProblem as problem:
         return _text(t(language, problem.key, **problem.values))
+    except SlackApiError as exc:
+        log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
+        return _text(t(language, "errors.generic"))
 
 
 def team_reply(container: Container, body: dict[str, Any], rest: str, language: Language) -> dict[str, Any]:
     page = int(rest) if rest.strip().isdigit() else 1
-    scope = container.coaches.group_members() or None
+    scope = None  # every enrolled manager of this workspace (teams are scoped by team_id)
     progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=container.clock())
     return coach_blocks.team_message(progress, page=page, language=language)
 
@@ -78,7 +81,7 @@ def team_reply(container: Container, body: dict[str, Any], rest: str, language: 
 def export_reply(container: Container, body: dict[str, Any], language: Language) -> dict[str, Any]:
     """Upload the team view as CSV into the coach's DM (files upload v2)."""
     coach_id, now = body["user_id"], container.clock()
-    scope = container.coaches.group_members() or None
+    scope = None  # every enrolled manager of this workspace (teams are scoped by team_id)
     progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=now)
     try:
         channel = str(container.slack.conversations_open(users=coach_id)["channel"]["id"])
@@ -163,7 +166,7 @@ def register(app: App, container: Container) -> None:
         ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         language = known_language(container, team_id, user_id) or "en"
-        first, _ = record_response(
+        first, broadcast = record_response(
             container.sessions,
             team_id=team_id,
             broadcast_id=_id(action),
@@ -171,10 +174,12 @@ def register(app: App, container: Container) -> None:
             kind="done",
             now=container.clock(),
         )
-        reply_ephemeral(
-            body["response_url"],
-            _text(t(language, "broadcast.recorded_done" if first else "broadcast.already_done")),
+        key = (
+            "broadcast.gone"
+            if broadcast is None
+            else ("broadcast.recorded_done" if first else "broadcast.already_done")
         )
+        reply_ephemeral(body["response_url"], _text(t(language, key)))
 
     @app.action(ids.ACTION_BROADCAST_HELP)
     def on_help(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -190,19 +195,22 @@ def register(app: App, container: Container) -> None:
             now=container.clock(),
         )
         if first and broadcast is not None:
+            coach_language = known_language(container, team_id, broadcast.coach_user_id) or broadcast.language
             _tell_coach(
                 client,
                 broadcast.coach_user_id,
-                broadcast.language,
+                coach_language,
                 user_id=user_id,
                 title=broadcast.title,
                 channel=broadcast.channel_id,
                 ts=broadcast.message_ts or "",
             )
-        reply_ephemeral(
-            body["response_url"],
-            _text(t(language, "broadcast.help_sent" if first else "broadcast.help_already")),
+        key = (
+            "broadcast.gone"
+            if broadcast is None
+            else ("broadcast.help_sent" if first else "broadcast.help_already")
         )
+        reply_ephemeral(body["response_url"], _text(t(language, key)))
 
 
 def _tell_coach(

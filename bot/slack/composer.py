@@ -35,6 +35,7 @@ from bot.slack.blocks import slack_date
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
+EARLIEST_ZONE = ZoneInfo("Etc/GMT+12")  # UTC-12: the last place where a date is still today
 MAX_OPTIONS = 100
 
 
@@ -181,12 +182,16 @@ def register(app: App, container: Container) -> None:
             ack()
             return
         language: Language = "de" if view.get("private_metadata") == "de" else "en"
-        tz = _coach_zone(client, coach_id)
-        parsed = parse_submission(view["state"]["values"], language, container.clock().astimezone(tz))
+        # Validate with what we know locally (no Slack call before the ack); "in the future" is
+        # checked against the earliest timezone on Earth, so no valid choice is refused.
+        parsed = parse_submission(
+            view["state"]["values"], language, container.clock().astimezone(EARLIEST_ZONE)
+        )
         if isinstance(parsed, dict):
             ack(response_action="errors", errors=parsed)
             return
         ack()  # the modal closes; the outcome arrives as a DM
+        tz = _coach_zone(client, coach_id)
         outcome = _carry_out(
             container, client, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
         )
@@ -225,8 +230,17 @@ def _carry_out(
             )
         except BroadcastProblem as problem:
             return t(language, problem.key, **problem.values)
+        except SlackApiError as exc:
+            log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
+            return t(language, "errors.generic")
         return t(language, "broadcast.posted", channel=f"<#{composed.channel_id}>")
     assert composed.at is not None
+    if (
+        composed.when == "once"
+        and composed.on_date
+        and local_to_utc(composed.on_date, composed.at, tz) <= container.clock()
+    ):
+        return t(language, "composer.need_future")  # in the coach's own timezone, that moment has passed
     request = ScheduleRequest(
         team_id=team_id,
         coach_user_id=coach_id,

@@ -14,16 +14,17 @@ from bot.coaching.broadcasts import record_submission
 from bot.container import Container
 from bot.slack import blocks, failures
 from bot.slack.replies import known_language, render_answer
-from bot.store.events import first_delivery
 
 log = logging.getLogger(__name__)
 ANSWER_EVENT_TYPE = "crmcoach_answer"
+# Plain messages, thread replies also sent to the channel, and messages with a file (a screenshot).
+ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
 def register(app: App, container: Container) -> None:
     @app.event("message")
     def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("subtype") or event.get("bot_id"):
+        if event.get("subtype") not in ANSWERABLE_SUBTYPES or event.get("bot_id"):
             return  # edits, joins and other bots' messages are neither questions nor submissions
         if event.get("channel_type") in ("channel", "group"):
             _maybe_submission(container, event, body)
@@ -62,10 +63,7 @@ def _maybe_submission(container: Container, event: dict[str, Any], body: dict[st
     thread_ts, ts = event.get("thread_ts"), event.get("ts")
     if not thread_ts or thread_ts == ts or not event.get("user"):
         return
-    if not first_delivery(
-        container.sessions, team_id=body["team_id"], event_id=body["event_id"], now=container.clock()
-    ):
-        return
+    # Slack's retries are harmless here: (broadcast, user, reply ts) is unique in the database.
     record_submission(
         container.sessions,
         team_id=body["team_id"],

@@ -88,7 +88,7 @@ def test_a_direct_message_is_answered_once_even_when_slack_retries(
 
 
 def test_edits_and_channel_messages_are_not_questions(base_url: str, slack: SlackStandIn) -> None:
-    event = {
+    channel = {
         "type": "message",
         "channel_type": "channel",
         "channel": "C1",
@@ -97,12 +97,22 @@ def test_edits_and_channel_messages_are_not_questions(base_url: str, slack: Slac
         "ts": "1.2",
         "event_ts": "1.2",
     }
-    post_signed(
-        base_url + EVENTS_PATH,
-        event_body(team_id=slack.team_id, event=event, event_id="Ev2"),
-        secret=SIGNING_SECRET,
-        content_type="application/json",
-    )
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel_type": "im",
+        "channel": "DU0JAMES",
+        "message": {"type": "message", "user": "U0JAMES", "text": "how do I log calls?", "ts": "1.1"},
+        "ts": "1.3",
+        "event_ts": "1.3",
+    }
+    for event, event_id in ((channel, "Ev2"), (edit, "Ev3")):
+        post_signed(
+            base_url + EVENTS_PATH,
+            event_body(team_id=slack.team_id, event=event, event_id=event_id),
+            secret=SIGNING_SECRET,
+            content_type="application/json",
+        )
     time.sleep(0.3)
 
     assert slack.calls_to("chat.postMessage") == []

@@ -141,17 +141,19 @@ def test_a_weekly_schedule_posts_once_at_the_coachs_local_time_and_can_be_cancel
     scheduled = slack.wait_for("chat.postMessage")[-1].params["text"]
 
     tick(container=coached, now=MONDAY_0800_UTC - timedelta(minutes=1))
+    assert slack.messages_in("C0SALES") == []  # 08:59 in Berlin: not yet
     tick(container=coached, now=MONDAY_0800_UTC)
     tick(container=coached, now=MONDAY_0800_UTC + timedelta(minutes=5))  # a restart re-plans: no duplicate
     listed = all_text(command(url, slack, "U0COACH", "broadcasts").json())
-    cancelled = all_text(command(url, slack, "U0COACH", "broadcasts cancel 1").json())
+    number = scheduled.split("Scheduled as #")[1].split(" ")[0]
+    cancelled = all_text(command(url, slack, "U0COACH", f"broadcasts cancel {number}").json())
     tick(container=coached, now=MONDAY_0800_UTC + timedelta(days=7))
 
-    assert "Scheduled as #1 for <#C0SALES>" in scheduled
+    assert f"Scheduled as #{number} for <#C0SALES>" in scheduled
     [posted] = slack.messages_in("C0SALES")
     assert "Exercise: Start the review with the deals nobody touched" in all_text(posted)
-    assert "#1 · <#C0SALES> · Start the review with the deals nobody touched · weekly" in listed
-    assert "Cancelled #1" in cancelled
+    assert f"#{number} · <#C0SALES> · Start the review with the deals nobody touched · weekly" in listed
+    assert f"Cancelled #{number}" in cancelled
 
 
 def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
@@ -159,6 +161,7 @@ def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
 ) -> None:
     slack.add_channel("C0SALES", "sales-leads", bot_is_member=False)
     _submit(url, slack, _values(text="Log every call today", when="once", on_date="2026-11-30", at="09:00"))
+    assert "Scheduled as #" in slack.wait_for("chat.postMessage")[-1].params["text"]  # done after the ack
 
     _, outcomes = tick(container=coached, now=MONDAY_0800_UTC)
 

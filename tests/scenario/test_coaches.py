@@ -199,3 +199,49 @@ def test_a_failed_export_is_explained(coach_url: str, slack: SlackStandIn) -> No
     command(coach_url, slack, "U0COACH", "team export")
 
     assert "couldn't upload the CSV" in all_text(final_reply(slack))
+
+
+def test_a_reply_also_sent_to_the_channel_is_a_submission_too(
+    coach_url: str, slack: SlackStandIn, container: Container
+) -> None:
+    _broadcast(coach_url, slack, "<#C0SALES|sales-leads> pipeline-review-stale-first")
+    posted_ts = slack.messages_in("C0SALES")[0]["ts"]
+    event = {
+        "type": "message",
+        "subtype": "thread_broadcast",
+        "channel_type": "channel",
+        "channel": "C0SALES",
+        "user": "U0JAMES",
+        "text": "Done, see the thread",
+        "ts": "1800000000.000400",
+        "thread_ts": posted_ts,
+    }
+
+    post_signed(
+        coach_url + EVENTS_PATH,
+        event_body(team_id=slack.team_id, event=event, event_id="Ev20"),
+        secret=SIGNING_SECRET,
+        content_type="application/json",
+    )
+    time.sleep(0.3)
+
+    with Session(container.engine) as session:
+        rows = session.scalars(select(BroadcastResponse)).all()
+    assert [(r.user_id, r.kind) for r in rows] == [("U0JAMES", "submission")]
+
+
+def test_a_click_on_an_exercise_that_no_longer_exists_says_so(coach_url: str, slack: SlackStandIn) -> None:
+    message = {"ts": "1.0", "text": "old", "blocks": []}
+    body = block_actions_body(
+        team_id=slack.team_id,
+        user_id="U0ANNA",
+        action_id="broadcast_done",
+        value="999",
+        response_url=slack.response_url(),
+        message=message,
+        channel_id="C0SALES",
+    )
+
+    post_signed(coach_url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+
+    assert "no longer available" in all_text(slack.wait_for("response_url")[0].params)

@@ -30,10 +30,12 @@ def enrolled(container: Container, slack: SlackStandIn) -> Container:
     return container
 
 
-def _subscription(container: Container, manager_id: int = 1) -> Subscription:
+def _subscription(container: Container, user: str) -> Subscription:
+    from bot.store.models import Manager
+
     with Session(container.engine) as session:
-        rows = session.scalars(select(Subscription)).all()
-        return next(row for row in rows if row.manager_id == min(r.manager_id for r in rows))
+        manager_id = session.scalar(select(Manager.id).where(Manager.slack_user_id == user))
+        return session.scalars(select(Subscription).where(Subscription.manager_id == manager_id)).one()
 
 
 def test_settings_show_and_change_the_schedule(
@@ -64,12 +66,12 @@ def test_settings_show_and_change_the_schedule(
 def test_bad_settings_are_explained_and_change_nothing(
     enrolled: Container, base_url: str, slack: SlackStandIn, text: str, expected: str
 ) -> None:
-    before = _subscription(enrolled)
+    before = _subscription(enrolled, "U0ANNA")
 
     reply = command(base_url, slack, "U0ANNA", text)
 
     assert expected in all_text(reply.json())
-    after = _subscription(enrolled)
+    after = _subscription(enrolled, "U0ANNA")
     assert (after.nudge_weekday, after.paused_until) == (before.nudge_weekday, before.paused_until)
 
 
@@ -144,7 +146,7 @@ def test_a_time_outside_the_window_or_in_quiet_hours_is_refused(
     command(base_url, slack, "U0JAMES", "settings quiet 09:00-10:00")
 
     assert "20:00 is outside the delivery window (08:00-18:00)" in all_text(late.json())
-    assert _subscription(enrolled).nudge_time is None  # unchanged: still the workspace default
+    assert _subscription(enrolled, "U0JAMES").nudge_time is None  # unchanged: still the workspace default
     with Session(enrolled.engine) as session:
         james = session.scalars(select(Subscription)).all()
     assert all(s.quiet_hours is None for s in james)  # 09:00-10:00 would swallow the Monday 09:00 nudge
