@@ -155,6 +155,7 @@ def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> No
     from bot.coaching.broadcasts import FIXABLE
     from bot.i18n import t
     from bot.slack.replies import known_language
+    from bot.slack.responder import notify_user
     from bot.store.models import Manager
 
     with container.sessions() as session:
@@ -164,7 +165,4 @@ def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> No
         return
     language = known_language(container, claimed.team_id, coach_id) or "en"
     text = t(language, FIXABLE.get(error, "broadcast.failed"), channel=f"<#{claimed.slack_channel}>")
-    try:
-        container.slack.chat_postMessage(channel=coach_id, text=text)
-    except SlackApiError as exc:
-        log.error("could not tell coach %s that a broadcast failed: %s", coach_id, exc.response.get("error"))
+    notify_user(container.slack, coach_id, text)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from typing import Any, Literal
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -12,9 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
 from bot.coaching.broadcasts import (
     BroadcastProblem,
-    exercise_from,
     parse_target,
-    post_broadcast,
     record_response,
 )
 from bot.coaching.team import team_csv, team_progress
@@ -22,9 +21,10 @@ from bot.container import Container
 from bot.i18n import Language, t
 from bot.slack import blocks, coach_blocks, ids
 from bot.slack.blocks import slack_date
-from bot.slack.composer import open_composer
+from bot.slack.composer import open_composer, post_now
 from bot.slack.replies import known_language
-from bot.slack.responder import reply_ephemeral
+from bot.slack.responder import notify_user, reply_ephemeral
+from bot.store.coach_models import Broadcast
 
 log = logging.getLogger(__name__)
 COACH_COMMANDS = {"broadcast", "broadcasts", "team"}
@@ -46,29 +46,23 @@ def not_a_coach(
 def broadcast_reply(
     container: Container, body: dict[str, Any], rest: str, language: Language
 ) -> dict[str, Any]:
-    """Post the exercise (lazy listener: talks to Slack); the coach gets a confirmation or the fix."""
-    team_id, coach_id = body["team_id"], body["user_id"]
+    """`/crmcoach broadcast #channel …` (lazy listener): the coach gets a confirmation or the fix."""
     try:
         channel_id, content = parse_target(rest)
-        exercise = exercise_from(content, container.coach.library, language)
-        message = coach_blocks.broadcast_message(exercise, language=language, coach_id=coach_id)
-        posted = post_broadcast(
-            sessions=container.sessions,
-            client=container.slack,
-            team_id=team_id,
-            coach_id=coach_id,
-            channel_id=channel_id,
-            exercise=exercise,
-            language=language,
-            message=message,
-            now=container.clock(),
-        )
-        return _text(t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>"))
     except BroadcastProblem as problem:
         return _text(t(language, problem.key, **problem.values))
-    except SlackApiError as exc:
-        log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
-        return _text(t(language, "errors.generic"))
+    return _text(
+        post_now(
+            container,
+            container.slack,
+            team_id=body["team_id"],
+            coach_id=body["user_id"],
+            channel_id=channel_id,
+            content=content,
+            lesson_language=language,
+            language=language,
+        )
+    )
 
 
 def team_reply(container: Container, body: dict[str, Any], rest: str, language: Language) -> dict[str, Any]:
@@ -160,72 +154,59 @@ def schedules_reply(
     return _text("\n".join(lines))
 
 
+# action id -> (recorded kind, reply the first time, reply when already answered)
+BUTTONS: dict[str, tuple[Literal["done", "help"], str, str]] = {
+    ids.ACTION_BROADCAST_DONE: ("done", "broadcast.recorded_done", "broadcast.already_done"),
+    ids.ACTION_BROADCAST_HELP: ("help", "broadcast.help_sent", "broadcast.help_already"),
+}
+
+
 def register(app: App, container: Container) -> None:
-    @app.action(ids.ACTION_BROADCAST_DONE)
-    def on_done(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
+    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
-        language = known_language(container, team_id, user_id) or "en"
+        kind, first_key, again_key = BUTTONS[action["action_id"]]
         first, broadcast = record_response(
             container.sessions,
             team_id=team_id,
             broadcast_id=_id(action),
             user_id=user_id,
-            kind="done",
+            kind=kind,
             now=container.clock(),
         )
-        key = (
-            "broadcast.gone"
-            if broadcast is None
-            else ("broadcast.recorded_done" if first else "broadcast.already_done")
-        )
-        reply_ephemeral(body["response_url"], _text(t(language, key)))
-
-    @app.action(ids.ACTION_BROADCAST_HELP)
-    def on_help(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        if first and broadcast is not None and kind == "help":
+            _ask_coach_for_help(container, client, broadcast, user_id=user_id)
+        key = "broadcast.gone" if broadcast is None else (first_key if first else again_key)
         language = known_language(container, team_id, user_id) or "en"
-        first, broadcast = record_response(
-            container.sessions,
-            team_id=team_id,
-            broadcast_id=_id(action),
-            user_id=user_id,
-            kind="help",
-            now=container.clock(),
-        )
-        if first and broadcast is not None:
-            coach_language = known_language(container, team_id, broadcast.coach_user_id) or broadcast.language
-            _tell_coach(
-                client,
-                broadcast.coach_user_id,
-                coach_language,
-                user_id=user_id,
-                title=broadcast.title,
-                channel=broadcast.channel_id,
-                ts=broadcast.message_ts or "",
-            )
-        key = (
-            "broadcast.gone"
-            if broadcast is None
-            else ("broadcast.help_sent" if first else "broadcast.help_already")
-        )
         reply_ephemeral(body["response_url"], _text(t(language, key)))
 
 
-def _tell_coach(
-    client: WebClient, coach_id: str, language: str, *, user_id: str, title: str, channel: str, ts: str
+def _ask_coach_for_help(
+    container: Container, client: WebClient, broadcast: Broadcast, *, user_id: str
 ) -> None:
-    lang: Language = "de" if language == "de" else "en"
+    coach_id, channel = broadcast.coach_user_id, broadcast.channel_id
+    language = known_language(container, broadcast.team_id, coach_id) or (
+        "de" if broadcast.language == "de" else "en"
+    )
     try:
-        link = str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+        link = str(
+            client.chat_getPermalink(channel=channel, message_ts=broadcast.message_ts or "")["permalink"]
+        )
     except SlackApiError:
         link = f"<#{channel}>"
-    text = t(lang, "broadcast.help_for_coach", user=user_id, title=title, channel=channel, link=link)
-    try:
-        client.chat_postMessage(channel=coach_id, text=text)
-    except SlackApiError as exc:
-        log.error("could not tell coach %s about a help request: %s", coach_id, exc.response.get("error"))
+    notify_user(
+        client,
+        coach_id,
+        t(
+            language,
+            "broadcast.help_for_coach",
+            user=user_id,
+            title=broadcast.title,
+            channel=channel,
+            link=link,
+        ),
+    )
 
 
 def _id(action: dict[str, Any]) -> int:

@@ -32,6 +32,7 @@ from bot.delivery.schedule import local_to_utc
 from bot.i18n import LANGUAGES, WEEKDAY_NAMES, Language, t
 from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
+from bot.slack.responder import notify_user
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
@@ -195,7 +196,41 @@ def register(app: App, container: Container) -> None:
         outcome = _carry_out(
             container, client, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
         )
-        _tell(client, coach_id, outcome)
+        notify_user(client, coach_id, outcome)
+
+
+def post_now(
+    container: Container,
+    client: WebClient,
+    *,
+    team_id: str,
+    coach_id: str,
+    channel_id: str,
+    content: str,
+    lesson_language: Language,
+    language: Language,
+) -> str:
+    """Post an exercise right away (slash command and composer); returns what to tell the coach."""
+    try:
+        exercise = exercise_from(content, container.coach.library, lesson_language)
+        message = coach_blocks.broadcast_message(exercise, language=lesson_language, coach_id=coach_id)
+        posted = post_broadcast(
+            sessions=container.sessions,
+            client=client,
+            team_id=team_id,
+            coach_id=coach_id,
+            channel_id=channel_id,
+            exercise=exercise,
+            language=lesson_language,
+            message=message,
+            now=container.clock(),
+        )
+    except BroadcastProblem as problem:
+        return t(language, problem.key, **problem.values)
+    except SlackApiError as exc:
+        log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
+        return t(language, "errors.generic")
+    return t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>")
 
 
 def _carry_out(
@@ -210,30 +245,21 @@ def _carry_out(
 ) -> str:
     lesson_language = composed.lesson_language or language
     content = composed.lesson_id or composed.text or ""
+    if composed.when == "now":
+        return post_now(
+            container,
+            client,
+            team_id=team_id,
+            coach_id=coach_id,
+            channel_id=composed.channel_id,
+            content=content,
+            lesson_language=lesson_language,
+            language=language,
+        )
     try:
         exercise = exercise_from(content, container.coach.library, lesson_language)
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
-    if composed.when == "now":
-        message = coach_blocks.broadcast_message(exercise, language=lesson_language, coach_id=coach_id)
-        try:
-            post_broadcast(
-                sessions=container.sessions,
-                client=client,
-                team_id=team_id,
-                coach_id=coach_id,
-                channel_id=composed.channel_id,
-                exercise=exercise,
-                language=lesson_language,
-                message=message,
-                now=container.clock(),
-            )
-        except BroadcastProblem as problem:
-            return t(language, problem.key, **problem.values)
-        except SlackApiError as exc:
-            log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
-            return t(language, "errors.generic")
-        return t(language, "broadcast.posted", channel=f"<#{composed.channel_id}>")
     assert composed.at is not None
     if (
         composed.when == "once"
@@ -283,10 +309,3 @@ def _coach_zone(client: WebClient, coach_id: str) -> ZoneInfo:
         return ZoneInfo(str(client.users_info(user=coach_id)["user"].get("tz") or "UTC"))
     except (SlackApiError, KeyError, ValueError):
         return ZoneInfo("UTC")
-
-
-def _tell(client: WebClient, coach_id: str, text: str) -> None:
-    try:
-        client.chat_postMessage(channel=coach_id, text=text)
-    except SlackApiError as exc:
-        log.error("could not tell coach %s about their broadcast: %s", coach_id, exc.response.get("error"))
