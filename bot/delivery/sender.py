@@ -153,8 +153,8 @@ def _backoff(claimed: outbox.Claimed) -> timedelta:
 def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> None:
     """A scheduled broadcast that cannot be posted: the coach learns why and what to do."""
     from bot.coaching.broadcasts import FIXABLE
+    from bot.coaching.identity import stored_language
     from bot.i18n import t
-    from bot.slack.replies import known_language
     from bot.slack.responder import notify_user
     from bot.store.models import Manager
 
@@ -163,6 +163,6 @@ def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> No
         coach_id = coach.slack_user_id if coach else None
     if coach_id is None:
         return
-    language = known_language(container, claimed.team_id, coach_id) or "en"
+    language = stored_language(container.sessions, team_id=claimed.team_id, slack_user_id=coach_id) or "en"
     text = t(language, FIXABLE.get(error, "broadcast.failed"), channel=f"<#{claimed.slack_channel}>")
     notify_user(container.slack, coach_id, text)
