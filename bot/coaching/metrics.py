@@ -38,6 +38,29 @@ METRICS: dict[str, tuple[str, Callable[[ManagerStats], float]]] = {
         "share of open deals with a passed close date",
         lambda s: _share(s.overdue_close_dates, s.open_deals),
     ),
+    "own_open_deals": ("open deals the manager owns personally", lambda s: s.own_open_deals),
+    "own_open_value": ("value of the manager's own open deals", lambda s: float(s.own_open_value)),
+    "own_stale_deals": ("the manager's own stale open deals", lambda s: s.own_stale_deals),
+    "own_stale_share": (
+        "share of the manager's own open deals that are stale",
+        lambda s: _share(s.own_stale_deals, s.own_open_deals),
+    ),
+    "own_deals_without_next_step": (
+        "the manager's own open deals without a next step",
+        lambda s: s.own_deals_without_next_step,
+    ),
+    "own_no_next_step_share": (
+        "share of the manager's own open deals without a next step",
+        lambda s: _share(s.own_deals_without_next_step, s.own_open_deals),
+    ),
+    "own_overdue_close_dates": (
+        "the manager's own open deals whose close date has passed",
+        lambda s: s.own_overdue_close_dates,
+    ),
+    "own_overdue_share": (
+        "share of the manager's own open deals with a passed close date",
+        lambda s: _share(s.own_overdue_close_dates, s.own_open_deals),
+    ),
     "activities_7d_manager": ("activities the manager logged in 7 days", lambda s: s.activities_7d_manager),
     "activities_7d_team": ("activities the team logged in 7 days", lambda s: s.activities_7d_team),
     "team_size": ("direct reports in the CRM", lambda s: s.team_size),
@@ -51,6 +74,9 @@ SAME_AS = {
     "stale_deals": "stale_share",
     "deals_without_next_step": "no_next_step_share",
     "overdue_close_dates": "overdue_share",
+    "own_stale_deals": "own_stale_share",
+    "own_deals_without_next_step": "own_no_next_step_share",
+    "own_overdue_close_dates": "own_overdue_share",
 }
 
 

@@ -75,7 +75,11 @@ class AttentionDeal:
 
 @dataclass(frozen=True, slots=True)
 class ManagerStats:
-    """Pipeline numbers for a manager and their direct reports, as of `fetched_at`."""
+    """Pipeline numbers for a manager and their direct reports, as of `fetched_at`.
+
+    The unprefixed deal numbers are the team's (the manager's own deals included); `own_*` are the
+    manager's own deals only, so a role-model lesson can show what the manager did personally.
+    """
 
     owner: Owner
     team_size: int  # direct reports, the manager not included
@@ -89,6 +93,11 @@ class ManagerStats:
     activities_7d_team: int
     won_90d: int
     lost_90d: int
+    own_open_deals: int
+    own_open_value: Decimal
+    own_stale_deals: int
+    own_deals_without_next_step: int
+    own_overdue_close_dates: int
     stale_days: int
     fetched_at: datetime
     source: str  # human name of the CRM, e.g. "Demo CRM"

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 
-CODEC_VERSION = 1
+CODEC_VERSION = 2  # 2: own_* numbers
 
 
 def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
@@ -31,6 +31,11 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "activities_7d_team": stats.activities_7d_team,
         "won_90d": stats.won_90d,
         "lost_90d": stats.lost_90d,
+        "own_open_deals": stats.own_open_deals,
+        "own_open_value": str(stats.own_open_value),
+        "own_stale_deals": stats.own_stale_deals,
+        "own_deals_without_next_step": stats.own_deals_without_next_step,
+        "own_overdue_close_dates": stats.own_overdue_close_dates,
         "stale_days": stats.stale_days,
         "fetched_at": stats.fetched_at.isoformat(),
         "source": stats.source,
@@ -64,6 +69,11 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         activities_7d_team=data["activities_7d_team"],
         won_90d=data["won_90d"],
         lost_90d=data["lost_90d"],
+        own_open_deals=data["own_open_deals"],
+        own_open_value=Decimal(data["own_open_value"]),
+        own_stale_deals=data["own_stale_deals"],
+        own_deals_without_next_step=data["own_deals_without_next_step"],
+        own_overdue_close_dates=data["own_overdue_close_dates"],
         stale_days=data["stale_days"],
         fetched_at=datetime.fromisoformat(data["fetched_at"]),
         source=data["source"],

@@ -73,6 +73,19 @@ def test_each_managers_stats_match_the_reference(connector: CRMConnector, world:
             want.activities_team,
         ), manager_id
         assert (stats.won_90d, stats.lost_90d) == (want.won_90d, want.lost_90d), manager_id
+        assert (
+            stats.own_open_deals,
+            stats.own_open_value,
+            stats.own_stale_deals,
+            stats.own_deals_without_next_step,
+            stats.own_overdue_close_dates,
+        ) == (
+            want.own_open_deals,
+            want.own_open_value,
+            want.own_stale,
+            want.own_no_next_step,
+            want.own_overdue,
+        ), manager_id
         assert stats.fetched_at == world.now
 
 

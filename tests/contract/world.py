@@ -94,6 +94,11 @@ class Expected:
     activities_team: int
     won_90d: int
     lost_90d: int
+    own_open_deals: int
+    own_open_value: Decimal
+    own_stale: int
+    own_no_next_step: int
+    own_overdue: int
 
 
 def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
@@ -107,6 +112,7 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         a for a in world.activities if a.owner_id in scope and now - timedelta(days=7) <= a.occurred_at <= now
     ]
     closed = [d for d in mine if d.closed_at is not None and d.closed_at >= now - timedelta(days=90)]
+    own = [d for d in open_deals if d.owner_id == manager_id]
     return Expected(
         team_size=len(reports),
         open_deals=len(open_deals),
@@ -120,6 +126,13 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         activities_team=sum(1 for a in recent if a.owner_id != manager_id),
         won_90d=sum(1 for d in closed if d.status == "won"),
         lost_90d=sum(1 for d in closed if d.status == "lost"),
+        own_open_deals=len(own),
+        own_open_value=sum((d.amount for d in own), Decimal(0)),
+        own_stale=sum(
+            1 for d in own if (d.last_activity_at or d.created_at) < now - timedelta(days=stale_days)
+        ),
+        own_no_next_step=sum(1 for d in own if not (d.next_step or "").strip()),
+        own_overdue=sum(1 for d in own if d.close_date is not None and d.close_date < now.date()),
     )
 
 
