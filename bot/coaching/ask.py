@@ -59,4 +59,4 @@ def ask_coach(
             now=now,
         )
     answer = container.coach.answer(question, language=language, stats=stats)
-    return AskResult(answer=answer, language=language, with_numbers=stats is not None)
+    return AskResult(answer=answer, language=answer.language, with_numbers=stats is not None)

@@ -6,13 +6,15 @@ failure there falls back to the offline answer, never to an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal, Protocol
 
+from bot.coaching.language import answer_language, warm_up
 from bot.coaching.lessons import Check, Lesson, LessonLibrary
 from bot.coaching.metrics import SAME_AS
 from bot.coaching.retrieval import Hit, LessonIndex
+from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money
 from bot.i18n import LANGUAGES, Language, t
@@ -28,6 +30,7 @@ class CoachAnswer:
     text: str  # Slack mrkdwn
     lessons: tuple[Lesson, ...]  # best first
     source: Source
+    language: Language  # the question's language when it is clear, else the asker's profile language
 
 
 class AnswerWriter(Protocol):
@@ -39,23 +42,34 @@ class AnswerWriter(Protocol):
 
 
 class Coach:
-    def __init__(self, *, library: LessonLibrary, writer: AnswerWriter | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        library: LessonLibrary,
+        writer: AnswerWriter | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.library = library
         self.writer = writer
+        vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
         self._indexes = {
-            language: LessonIndex(library.in_language(language), language) for language in LANGUAGES
+            language: LessonIndex(library.in_language(language), language, vocabulary=vocabulary)
+            for language in LANGUAGES
         }
+        warm_up()
 
     def answer(
         self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
     ) -> CoachAnswer:
+        """`language` is the profile language; a question clearly in the other one is answered in it."""
+        language = answer_language(question, profile=language)
         hits = self._indexes[language].search(question, k=RETRIEVED_LESSONS, stats=stats)
         if not hits:
             raise LookupError(f"no {language} lessons are installed")
         if self.writer is not None and not offline:
             written = self.writer.write(question=question, language=language, stats=stats, hits=hits)
             if written is not None:
-                return written
+                return replace(written, language=language)
         return offline_answer(language=language, stats=stats, hits=hits)
 
 
@@ -78,7 +92,7 @@ def offline_answer(*, language: Language, stats: ManagerStats | None, hits: list
     parts.append(t(language, "answer.practice_title") + "\n" + practice)
     used = tuple(hit.lesson for hit in hits if hit.score > 0) or (best,)
     parts.append("_" + t(language, "answer.lessons_used", ids=", ".join(lesson.id for lesson in used)) + "_")
-    return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline")
+    return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline", language=language)
 
 
 def check_sentence(check: Check, language: Language) -> str:

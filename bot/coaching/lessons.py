@@ -39,7 +39,7 @@ MAX_BODY_WORDS = 120
 MIN_LESSONS_PER_LANGUAGE = 36
 MIN_LESSONS_PER_TOPIC = 3
 REQUIRED = ("id", "topic", "level", "title", "minutes", "practice", "reflection")
-OPTIONAL = ("check", "triggers")
+OPTIONAL = ("check", "triggers", "asked_as")
 LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "check", "triggers")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
@@ -78,6 +78,7 @@ class Lesson:
     check: Check | None
     triggers: tuple[Condition, ...]
     path: Path
+    asked_as: tuple[str, ...] = ()  # example questions in the lesson's language; they count in retrieval
 
 
 class LessonError(ValueError):
@@ -153,6 +154,7 @@ def parse_lesson(path: Path, language: Language) -> Lesson:
         check=_check(data.get("check")),
         triggers=_conditions(data.get("triggers")),
         path=path,
+        asked_as=tuple(question.strip() for question in data.get("asked_as") or ()),
     )
 
 
@@ -186,6 +188,33 @@ def _field_problems(path: Path, header: str, data: dict[str, Any], body: str) ->
         )
     problems += _check_problems(at("check"), data.get("check"))
     problems += _trigger_problems(at("triggers"), data.get("triggers"))
+    problems += asked_as_problems(at("asked_as"), data)
+    return problems
+
+
+MIN_ASKED_AS, MAX_ASKED_AS = 2, 4
+
+
+def asked_as_problems(where: str, data: dict[str, Any]) -> list[str]:
+    """`asked_as`: the last key, a list of 2–4 different questions, none just the title again."""
+    if "asked_as" not in data:
+        return []
+    questions = data["asked_as"]
+    if not isinstance(questions, list) or not MIN_ASKED_AS <= len(questions) <= MAX_ASKED_AS:
+        return [f"{where}: asked_as must be a list of {MIN_ASKED_AS} to {MAX_ASKED_AS} questions"]
+    problems = []
+    if list(data)[-1] != "asked_as":
+        problems.append(f"{where}: asked_as must be the last key of the front matter")
+    title = str(data.get("title", "")).strip().casefold()
+    for question in questions:
+        if not isinstance(question, str) or not question.strip():
+            problems.append(f"{where}: each asked_as entry must be a non-empty question (quote it)")
+        elif question.strip().casefold() == title:
+            problems.append(
+                f"{where}: asked_as '{question.strip()}' repeats the title; ask it as a manager would"
+            )
+    if len({str(q).strip().casefold() for q in questions}) < len(questions):
+        problems.append(f"{where}: asked_as lists the same question twice")
     return problems
 
 

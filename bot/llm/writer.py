@@ -172,7 +172,7 @@ class LLMAnswerWriter:
         text = truncate(names.restore(to_mrkdwn(CITATION.sub("", reply.text))), MAX_ANSWER_CHARS)
         footer = "_" + t(language, "answer.lessons_used", ids=", ".join(x.id for x in used)) + "_"
         log.info("LLM answer in %.1f s citing %s", _since(started), ", ".join(x.id for x in used))
-        return CoachAnswer(text=f"{text}\n\n{footer}", lessons=used, source="llm")
+        return CoachAnswer(text=f"{text}\n\n{footer}", lessons=used, source="llm", language=language)
 
 
 def build_prompt(
