@@ -18,7 +18,7 @@ from bot.coaching.lessons import LESSONS_DIR, TOPICS
 from bot.i18n import LANGUAGES, Language
 
 VOCABULARY_FILE = LESSONS_DIR / "vocabulary.yaml"
-SECTIONS = ("concepts", "topics", "words")
+SECTIONS = ("concepts", "topics", "words", "keep")
 CONCEPT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -38,11 +38,13 @@ class Vocabulary:
     topic_terms: dict[str, dict[Language, tuple[str, ...]]]
     # language -> extra words the German compound splitter may use as parts (beside the lessons' words)
     words: dict[Language, tuple[str, ...]]
+    # language -> stop words that carry meaning here ("own" deals, "no" next step, "selbst") and are kept
+    keep: dict[Language, tuple[str, ...]]
 
     @classmethod
     def load(cls, path: Path = VOCABULARY_FILE) -> Vocabulary:
         if not path.exists():
-            return cls(concepts={}, topic_terms={}, words={})
+            return cls(concepts={}, topic_terms={}, words={}, keep={})
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
@@ -57,9 +59,10 @@ class Vocabulary:
         concepts = _concepts(path, data.get("concepts") or {}, problems)
         topic_terms = _topic_terms(path, data.get("topics") or {}, problems)
         words = _by_language(f"{path}: words", data.get("words") or {}, problems)
+        keep = _by_language(f"{path}: keep", data.get("keep") or {}, problems)
         if problems:
             raise VocabularyError(problems)
-        return cls(concepts=concepts, topic_terms=topic_terms, words=words)
+        return cls(concepts=concepts, topic_terms=topic_terms, words=words, keep=keep)
 
     def terms_for_topic(self, topic: str, language: Language) -> tuple[str, ...]:
         return self.topic_terms.get(topic, {}).get(language, ())
@@ -106,8 +109,11 @@ def _by_language(where: str, raw: Any, problems: list[str]) -> dict[Language, tu
             continue
         wrong = [term for term in terms if not isinstance(term, str) or not term.strip()]
         if wrong:
-            # YAML reads 1:1 as the number 61: such terms need quotes.
-            problems.append(f"{where}: {language} terms must be non-empty text (quote {wrong!r})")
+            # YAML reads 1:1 as the number 61 and no/off as false: such terms need quotes.
+            problems.append(
+                f"{where}: {language} terms must be non-empty text; quote terms like \"1:1\" or \"no\""
+                f" (read as {wrong!r})"
+            )
             continue
         result[language] = tuple(term.strip() for term in terms)
     return result
