@@ -22,10 +22,11 @@ FUNCTION_WORDS: dict[Language, frozenset[str]] = {
     "en": frozenset(STOPWORDS_EN_PLUS) - frozenset(STOPWORDS_GERMAN),
     "de": frozenset(STOPWORDS_GERMAN) - frozenset(STOPWORDS_EN_PLUS),
 }
-# The detector's confidence (0.5 = a coin toss between the two) from which a question counts as clear.
-CLEAR_CONFIDENCE = 0.8
-# How much one function word of a language counts, in the same units as the detector's confidence.
-FUNCTION_WORD_WEIGHT = 0.15
+# The detector's confidence (0.5 = a coin toss between the two) from which it decides alone.
+CLEAR_CONFIDENCE = 0.9
+# Words of only one of the two languages outweigh the detector unless it is nearly certain otherwise:
+# "Pipeline Review wie?" is German although two of its three words are English loanwords.
+OVERRULE_CONFIDENCE = 0.97
 
 
 @cache
@@ -43,16 +44,15 @@ def detect_language(text: str) -> Language | None:
     found = words(text)
     if not any(word.isalpha() for word in found):
         return None
-    values = {LINGUA[v.language]: v.value for v in _detector().compute_language_confidence_values(text)}
-    german = values.get("de", 0.0) - 0.5
-    german += FUNCTION_WORD_WEIGHT * sum(
-        (word in FUNCTION_WORDS["de"]) - (word in FUNCTION_WORDS["en"]) for word in found
-    )
-    if german >= CLEAR_CONFIDENCE - 0.5:
+    confidence = {LINGUA[v.language]: v.value for v in _detector().compute_language_confidence_values(text)}
+    german = sum(word in FUNCTION_WORDS["de"] for word in found)
+    english = sum(word in FUNCTION_WORDS["en"] for word in found)
+    if german and not english and confidence.get("en", 0.0) < OVERRULE_CONFIDENCE:
         return "de"
-    if german <= 0.5 - CLEAR_CONFIDENCE:
+    if english and not german and confidence.get("de", 0.0) < OVERRULE_CONFIDENCE:
         return "en"
-    return None
+    best = max(confidence, key=lambda language: confidence[language], default=None)
+    return best if best is not None and confidence[best] >= CLEAR_CONFIDENCE else None
 
 
 def answer_language(question: str, *, profile: Language) -> Language:

@@ -111,7 +111,7 @@ def _by_language(where: str, raw: Any, problems: list[str]) -> dict[Language, tu
         if wrong:
             # YAML reads 1:1 as the number 61 and no/off as false: such terms need quotes.
             problems.append(
-                f"{where}: {language} terms must be non-empty text; quote terms like \"1:1\" or \"no\""
+                f'{where}: {language} terms must be non-empty text; quote terms like "1:1" or "no"'
                 f" (read as {wrong!r})"
             )
             continue
