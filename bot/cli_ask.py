@@ -13,9 +13,16 @@ def register(commands: Any) -> None:
     ask = commands.add_parser("ask", help="ask the coach a question (optionally with a CRM user's numbers)")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--user", metavar="EMAIL", help="answer with this CRM user's own numbers")
-    ask.add_argument("--locale", choices=["en", "de"], default="en", help="answer language (default en)")
+    ask.add_argument(
+        "--locale",
+        choices=["en", "de"],
+        default="en",
+        help="the asker's profile language (default en); a question clearly in another is answered in it",
+    )
     ask.add_argument("--offline", action="store_true", help="never use the LLM, even when one is configured")
-    ask.add_argument("--json", action="store_true", help='print {"answer", "lessons", "source"} as JSON')
+    ask.add_argument(
+        "--json", action="store_true", help='print {"answer", "lessons", "source", "language"} as JSON'
+    )
     ask.set_defaults(run=_ask)
 
 
@@ -41,7 +48,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         lessons = [{"id": lesson.id, "topic": lesson.topic} for lesson in answer.lessons]
         print(
             json.dumps(
-                {"answer": answer.text, "lessons": lessons, "source": answer.source}, ensure_ascii=False
+                {
+                    "answer": answer.text,
+                    "lessons": lessons,
+                    "source": answer.source,
+                    "language": answer.language,
+                },
+                ensure_ascii=False,
             )
         )
     else:
