@@ -46,7 +46,9 @@ class Analyzer:
     def __init__(self, language: Language, *, vocabulary: Vocabulary, lexicon_texts: Iterable[str]) -> None:
         self.language = language
         self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
-        self._stopwords = STOPWORDS[language] - {word.lower() for word in vocabulary.keep.get(language, ())}
+        keep = {word.lower() for word in vocabulary.keep.get(language, ())}
+        drop = {word.lower() for word in vocabulary.drop.get(language, ())}
+        self._stopwords = (STOPWORDS[language] - keep) | drop
         self._concepts: dict[tuple[str, ...], str] = {}
         for name, terms in vocabulary.concepts.items():
             for term in terms:

@@ -17,9 +17,10 @@ from bot.i18n import Language, t
 
 # A lesson that addresses one of the asker's current gaps ranks a little higher among similar matches.
 GAP_BOOST = 1.25
-# Lesson texts share much vocabulary ("next step" is everywhere); matching the question against short
-# topic descriptions as well says which topic it is about. Scores are normalised to 0..1 and added.
-TOPIC_WEIGHT = 1.0
+# Lesson texts share much vocabulary ("next step" is everywhere); matching the question against each
+# topic as a whole (its description, extra words from the vocabulary, its lessons' titles and example
+# questions) as well says which topic it is about. Scores are normalised to 0..1 and added.
+TOPIC_WEIGHT = 1.5
 # The questions a lesson says it answers (`asked_as`) are worded like the questions managers type.
 ASKED_AS_WEIGHT = 1.0
 
@@ -94,8 +95,14 @@ class LessonIndex:
         return " ".join((lesson.title, lesson.title, lesson.practice, lesson.reflection, lesson.body))
 
     def _topic_text(self, topic: str, vocabulary: Vocabulary) -> str:
+        mine = [lesson for lesson in self.lessons if lesson.topic == topic]
         return " ".join(
-            (t(self.language, f"topics.{topic}"), *vocabulary.terms_for_topic(topic, self.language))
+            (
+                t(self.language, f"topics.{topic}"),
+                *vocabulary.terms_for_topic(topic, self.language),
+                *(lesson.title for lesson in mine),
+                *(question for lesson in mine for question in lesson.asked_as),
+            )
         )
 
 

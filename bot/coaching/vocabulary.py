@@ -18,7 +18,7 @@ from bot.coaching.lessons import LESSONS_DIR, TOPICS
 from bot.i18n import LANGUAGES, Language
 
 VOCABULARY_FILE = LESSONS_DIR / "vocabulary.yaml"
-SECTIONS = ("concepts", "topics", "words", "keep")
+SECTIONS = ("concepts", "topics", "words", "keep", "drop")
 CONCEPT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -40,11 +40,13 @@ class Vocabulary:
     words: dict[Language, tuple[str, ...]]
     # language -> stop words that carry meaning here ("own" deals, "no" next step, "selbst") and are kept
     keep: dict[Language, tuple[str, ...]]
+    # language -> words that only mean something inside a concept ("next" step, not "next" month): dropped
+    drop: dict[Language, tuple[str, ...]]
 
     @classmethod
     def load(cls, path: Path = VOCABULARY_FILE) -> Vocabulary:
         if not path.exists():
-            return cls(concepts={}, topic_terms={}, words={}, keep={})
+            return cls(concepts={}, topic_terms={}, words={}, keep={}, drop={})
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
@@ -60,9 +62,10 @@ class Vocabulary:
         topic_terms = _topic_terms(path, data.get("topics") or {}, problems)
         words = _by_language(f"{path}: words", data.get("words") or {}, problems)
         keep = _by_language(f"{path}: keep", data.get("keep") or {}, problems)
+        drop = _by_language(f"{path}: drop", data.get("drop") or {}, problems)
         if problems:
             raise VocabularyError(problems)
-        return cls(concepts=concepts, topic_terms=topic_terms, words=words, keep=keep)
+        return cls(concepts=concepts, topic_terms=topic_terms, words=words, keep=keep, drop=drop)
 
     def terms_for_topic(self, topic: str, language: Language) -> tuple[str, ...]:
         return self.topic_terms.get(topic, {}).get(language, ())

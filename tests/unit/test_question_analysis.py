@@ -17,6 +17,7 @@ VOCABULARY = Vocabulary(
     topic_terms={},
     words={"de": ("Genauigkeit",)},
     keep={"en": ("own",)},
+    drop={"en": ("next",)},
 )
 LESSON_TEXT = {
     "de": "Deine Prognose kommt aus dem CRM. Pflege das Abschlussdatum und die Felder im Einzelgespräch.",
