@@ -19,8 +19,8 @@ from bot.paths import PROJECT_ROOT
 
 EVAL_SET = PROJECT_ROOT / "benchmarks" / "coaching_eval" / "questions.yaml"
 # Floors a little under what retrieval reaches on the dev half, so a regression fails (figures: report).
-DEV_TOP1_FLOOR = 0.75
-DEV_TOP3_FLOOR = 0.85
+DEV_TOP1_FLOOR = 0.8
+DEV_TOP3_FLOOR = 0.9
 
 # (language, question, expected topic). Written from how managers ask, not from lesson wording.
 LABELLED: list[tuple[Language, str, str]] = [
