@@ -15,8 +15,9 @@ from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
 from bot.i18n import Language, t
 
-# A lesson that addresses one of the asker's current gaps ranks a little higher among similar matches.
-GAP_BOOST = 1.25
+# A lesson that addresses one of the asker's current gaps ranks a little higher among similar matches
+# (the score adds three normalised parts, so a small factor is already a clear push).
+GAP_BOOST = 1.1
 # Lesson texts share much vocabulary ("next step" is everywhere); matching the question against each
 # topic as a whole (its description, extra words from the vocabulary, its lessons' titles and example
 # questions) as well says which topic it is about. Scores are normalised to 0..1 and added.
