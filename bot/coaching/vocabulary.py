@@ -71,6 +71,15 @@ class Vocabulary:
         return self.topic_terms.get(topic, {}).get(language, ())
 
 
+def vocabulary_problems(path: Path = VOCABULARY_FILE) -> list[str]:
+    """What `crmcoach lessons check` reports about the vocabulary file (nothing when it is valid)."""
+    try:
+        Vocabulary.load(path)
+    except VocabularyError as error:
+        return error.problems
+    return []
+
+
 def _concepts(path: Path, raw: Any, problems: list[str]) -> dict[str, tuple[str, ...]]:
     if not isinstance(raw, dict):
         problems.append(f"{path}: concepts must map a name to its terms per language")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.coaching.analysis import Analyzer
+from bot.coaching.lessons import LESSONS_DIR
 from bot.coaching.vocabulary import Vocabulary, VocabularyError
 
 VOCABULARY = Vocabulary(
@@ -109,3 +111,18 @@ def test_a_broken_vocabulary_file_says_what_to_fix(tmp_path: Path, text: str, me
         Vocabulary.load(path)
 
     assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_lessons_check_reports_a_broken_vocabulary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for language in ("en", "de"):
+        (tmp_path / language).mkdir()
+        for source in sorted((LESSONS_DIR / language).glob("*.md")):
+            (tmp_path / language / source.name).write_text(source.read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "vocabulary.yaml").write_text("keep:\n  en: [no]\n", encoding="utf-8")
+
+    code = main(["lessons", "check", "--dir", str(tmp_path)])
+
+    assert code == 1
+    assert 'quote terms like "1:1" or "no"' in capsys.readouterr().err
