@@ -7,19 +7,16 @@ failure there falls back to the offline answer, never to an error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal, Protocol
 
-from bot.coaching.lessons import Check, Lesson, LessonLibrary
-from bot.coaching.metrics import SAME_AS
+from bot.coaching.goals import GoalPlan
+from bot.coaching.lessons import Lesson, LessonLibrary
+from bot.coaching.numbers import NumberFact, fact_sentences, goal_sentence, lesson_goal, number_facts
 from bot.coaching.retrieval import Hit, LessonIndex
 from bot.crm.base import ManagerStats
-from bot.formatting import format_int, format_money
 from bot.i18n import LANGUAGES, Language, t
 
 Source = Literal["offline", "llm"]
-DEFAULT_METRICS = ("open_deals", "stale_share")
-MAX_NUMBER_SENTENCES = 2
 RETRIEVED_LESSONS = 3
 
 
@@ -28,6 +25,8 @@ class CoachAnswer:
     text: str  # Slack mrkdwn
     lessons: tuple[Lesson, ...]  # best first
     source: Source
+    numbers: tuple[NumberFact, ...] = ()  # first: the metric the question names, else the lesson's
+    goal: GoalPlan | None = None  # the practice goal the answer sets, on the lesson's metric
 
 
 class AnswerWriter(Protocol):
@@ -66,67 +65,19 @@ def offline_answer(*, language: Language, stats: ManagerStats | None, hits: list
     if hits[0].score <= 0:
         parts.append(t(language, "answer.nothing_found"))
     parts += [f"*{best.title}*", best.body]
+    facts: tuple[NumberFact, ...] = ()
     if stats is not None:
+        facts = number_facts([best.metric], stats)
         parts.append(
-            t(language, "answer.numbers_title") + "\n" + " ".join(number_sentences(best, stats, language))
+            t(language, "answer.numbers_title") + "\n" + " ".join(fact_sentences(facts, stats, language))
         )
     else:
         parts.append(t(language, "answer.no_numbers"))
     practice = best.practice
-    if best.check is not None:
-        practice += " " + check_sentence(best.check, language)
+    goal = lesson_goal(best, stats)
+    if goal is not None and stats is not None:
+        practice += " " + goal_sentence(goal, language, stale_days=stats.stale_days)
     parts.append(t(language, "answer.practice_title") + "\n" + practice)
     used = tuple(hit.lesson for hit in hits if hit.score > 0) or (best,)
     parts.append("_" + t(language, "answer.lessons_used", ids=", ".join(lesson.id for lesson in used)) + "_")
-    return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline")
-
-
-def check_sentence(check: Check, language: Language) -> str:
-    """'Goal within 7 days: share of deals without a next step at most 10%.'"""
-    if check.metric.endswith("_share"):
-        target = format_int(Decimal(str(check.target * 100)), language) + (" %" if language == "de" else "%")
-    else:
-        target = format_int(Decimal(str(check.target)), language)
-    return t(
-        language,
-        "answer.check_note",
-        days=check.deadline_days,
-        metric=t(language, f"metric_labels.{check.metric}"),
-        comparison=t(language, f"comparisons.{check.comparison}"),
-        target=target,
-    )
-
-
-def number_sentences(lesson: Lesson, stats: ManagerStats, language: Language) -> list[str]:
-    """One or two sentences with the asker's numbers for the metrics this lesson is about."""
-    metrics = [c.metric for c in lesson.triggers] + ([lesson.check.metric] if lesson.check else [])
-    preferred = [SAME_AS.get(metric, metric) for metric in metrics or DEFAULT_METRICS]
-    chosen = list(dict.fromkeys(preferred))[:MAX_NUMBER_SENTENCES]
-    values = stats_values(stats, language)
-    return [t(language, f"metric_sentences.{metric}", **values) for metric in chosen]
-
-
-def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
-    def n(value: int) -> str:
-        return format_int(value, language)
-
-    def pct(part: int) -> str:
-        share = format_int(Decimal(100 * part) / stats.open_deals, language) if stats.open_deals else "0"
-        return f"{share} %" if language == "de" else f"{share}%"
-
-    return {
-        "open": n(stats.open_deals),
-        "value": format_money(stats.open_value, stats.currency, language),
-        "stale": n(stats.stale_deals),
-        "no_step": n(stats.deals_without_next_step),
-        "overdue": n(stats.overdue_close_dates),
-        "mine": n(stats.activities_7d_manager),
-        "team": n(stats.activities_7d_team),
-        "won": n(stats.won_90d),
-        "lost": n(stats.lost_90d),
-        "team_size": n(stats.team_size),
-        "days": n(stats.stale_days),
-        "stale_pct": pct(stats.stale_deals),
-        "no_step_pct": pct(stats.deals_without_next_step),
-        "overdue_pct": pct(stats.overdue_close_dates),
-    }
+    return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline", numbers=facts, goal=goal)

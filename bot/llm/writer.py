@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from string import Template
 
-from bot.coaching.coach import CoachAnswer, stats_values
+from bot.coaching.coach import CoachAnswer
 from bot.coaching.lessons import Lesson
+from bot.coaching.numbers import metric_sentence
 from bot.coaching.retrieval import Hit
 from bot.crm.base import ManagerStats
 from bot.formatting import format_money, truncate
@@ -226,8 +227,7 @@ def _user_values(
     if stats is None:
         none = t(language, "answer.no_numbers")
         return {"crm": "–", "as_of": "–", "numbers": none, "attention": "–", "question": fenced}
-    values = stats_values(stats, language)
-    numbers = "\n".join(t(language, f"metric_sentences.{metric}", **values) for metric in NUMBER_METRICS)
+    numbers = "\n".join(metric_sentence(metric, stats, language) for metric in NUMBER_METRICS)
     attention = [
         t(
             language,
