@@ -58,7 +58,7 @@ KEY_ORDER = (
     "triggers",
 )
 REQUIRED = ("id", "topic", "level", "title", "minutes", "practice", "metric", "reflection")
-OPTIONAL = ("goal", "reflective", "triggers")
+OPTIONAL = ("goal", "reflective", "triggers", "asked_as")  # asked_as: read by branch retrieval
 LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "metric", "goal", "reflective", "triggers")
 NUMBER_WORDS_FILE = LESSONS_DIR / "number_words.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
