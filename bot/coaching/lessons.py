@@ -39,7 +39,7 @@ TOPICS = (
     "getting-started",
 )
 MAX_BODY_WORDS = 120
-MIN_LESSONS_PER_LANGUAGE = 36
+MIN_LESSONS_PER_LANGUAGE = 60
 MIN_LESSONS_PER_TOPIC = 3
 # At most this share of a language's lessons may be reflective (a reflection question, no CRM goal).
 MAX_REFLECTIVE_SHARE = 0.2
