@@ -19,10 +19,10 @@ from string import Template
 
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import metric_sentence
+from bot.coaching.numbers import Grounding, fact_sentences, goal_sentence, ground
 from bot.coaching.retrieval import Hit
 from bot.crm.base import ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t
 from bot.llm.client import ChatMessage, LLMClient, LLMError
 from bot.paths import PROMPTS_DIR
@@ -42,15 +42,6 @@ CHARS_PER_TOKEN = 3
 MESSAGE_OVERHEAD_TOKENS = 8
 MIN_BODY_WORDS = 15
 LEAK_WORDS = 10  # this many consecutive words of the system prompt in an answer count as a leak
-NUMBER_METRICS = (
-    "open_deals",
-    "stale_share",
-    "no_next_step_share",
-    "overdue_share",
-    "activities_7d_manager",
-    "won_90d",
-    "team_size",
-)
 LABELS: dict[Language, tuple[str, str, str]] = {  # deal, rep, the asker
     "en": ("Deal", "Rep", "you"),
     "de": ("Deal", "Mitarbeiter:in", "du"),
@@ -135,10 +126,17 @@ class LLMAnswerWriter:
         self.send_names = send_names
 
     def write(
-        self, *, question: str, language: Language, stats: ManagerStats | None, hits: list[Hit]
+        self,
+        *,
+        question: str,
+        language: Language,
+        stats: ManagerStats | None,
+        hits: list[Hit],
+        grounding: Grounding | None = None,
     ) -> CoachAnswer | None:
         if not hits:
             return None
+        grounding = grounding or ground(hits[0].lesson, stats)
         names = Pseudonyms(stats, language, send_names=self.send_names)
         built = build_prompt(
             question=question,
@@ -147,6 +145,7 @@ class LLMAnswerWriter:
             hits=hits,
             names=names,
             max_prompt_tokens=self.max_prompt_tokens,
+            grounding=grounding,
         )
         if built is None:
             log.warning("LLM answer skipped: no prompt fits in %d tokens", self.max_prompt_tokens)
@@ -170,10 +169,17 @@ class LLMAnswerWriter:
                 "LLM answer not used (cites none of the %d lessons sent); answering offline", len(lessons)
             )
             return None
-        text = truncate(names.restore(to_mrkdwn(CITATION.sub("", reply.text))), MAX_ANSWER_CHARS)
+        text = names.restore(to_mrkdwn(CITATION.sub("", reply.text)))
+        text = truncate(text + _missing_grounding(text, grounding, stats, language), MAX_ANSWER_CHARS)
         footer = "_" + t(language, "answer.lessons_used", ids=", ".join(x.id for x in used)) + "_"
         log.info("LLM answer in %.1f s citing %s", _since(started), ", ".join(x.id for x in used))
-        return CoachAnswer(text=f"{text}\n\n{footer}", lessons=used, source="llm")
+        return CoachAnswer(
+            text=f"{text}\n\n{footer}",
+            lessons=used,
+            source="llm",
+            numbers=grounding.numbers,
+            goal=grounding.goal,
+        )
 
 
 def build_prompt(
@@ -184,10 +190,11 @@ def build_prompt(
     hits: list[Hit],
     names: Pseudonyms,
     max_prompt_tokens: int,
+    grounding: Grounding | None = None,
 ) -> tuple[list[ChatMessage], list[Lesson]] | None:
     """The messages within the token budget and the lessons in them; None if not even one lesson fits."""
     lessons = [hit.lesson for hit in hits]
-    fixed = _user_values(question, language, stats, names)
+    fixed = _user_values(question, language, stats, names, grounding or ground(lessons[0], stats))
 
     def render(chosen: list[Lesson], body_words: int | None = None) -> list[ChatMessage]:
         parts = templates(language)
@@ -220,14 +227,20 @@ def build_prompt(
 
 
 def _user_values(
-    question: str, language: Language, stats: ManagerStats | None, names: Pseudonyms
+    question: str, language: Language, stats: ManagerStats | None, names: Pseudonyms, grounding: Grounding
 ) -> dict[str, str]:
     # The fence cannot be closed from inside: tags like </question> are removed from the question.
     fenced = names.hide(FENCE.sub("", truncate(question.strip(), MAX_QUESTION_CHARS)))
     if stats is None:
         none = t(language, "answer.no_numbers")
-        return {"crm": "–", "as_of": "–", "numbers": none, "attention": "–", "question": fenced}
-    numbers = "\n".join(metric_sentence(metric, stats, language) for metric in NUMBER_METRICS)
+        return {"crm": "–", "as_of": "–", "numbers": none, "goal": none, "attention": "–", "question": fenced}
+    # Exactly the number and goal the offline answer states: both surfaces say the same.
+    numbers = "\n".join(fact_sentences(grounding.numbers, stats, language))
+    goal = (
+        goal_sentence(grounding.goal, language, stale_days=stats.stale_days)
+        if grounding.goal
+        else t(language, "answer.no_goal")
+    )
     attention = [
         t(
             language,
@@ -243,9 +256,29 @@ def _user_values(
         "crm": stats.source,
         "as_of": stats.fetched_at.date().isoformat(),
         "numbers": numbers,
+        "goal": goal,
         "attention": "\n".join(attention) or t(language, "stats.no_attention"),
         "question": fenced,
     }
+
+
+def _missing_grounding(
+    text: str, grounding: Grounding, stats: ManagerStats | None, language: Language
+) -> str:
+    """The number and goal sentences a reply left out, so no LLM answer states less than offline."""
+    if stats is None:
+        return ""
+    missing = []
+    if grounding.numbers and not _says(text, grounding.numbers[0].value, language):
+        missing += fact_sentences(grounding.numbers[:1], stats, language)
+    goal = grounding.goal
+    if goal and not (_says(text, goal.start, language) and _says(text, goal.target, language)):
+        missing.append(goal_sentence(goal, language, stale_days=stats.stale_days))
+    return "".join("\n\n" + sentence for sentence in missing)
+
+
+def _says(text: str, value: float, language: Language) -> bool:
+    return re.search(rf"(?<![\d.,]){re.escape(format_int(round(value), language))}(?![\d])", text) is not None
 
 
 def _lesson_block(lesson: Lesson, template: Template, body_words: int | None) -> str:
