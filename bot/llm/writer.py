@@ -13,6 +13,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from string import Template
@@ -35,7 +36,10 @@ CANARY = f"CC-{secrets.token_hex(8)}"
 ANSWER_MAX_TOKENS = 600
 MAX_ANSWER_CHARS = 2800  # Slack section text takes 3,000; the lessons line follows
 MAX_QUESTION_CHARS = 600
-MAX_ATTENTION_DEALS = 5
+MAX_ATTENTION_DEALS = 3
+# The prompt keeps two lessons as long as a shortened body of the second still fits (issue 9: at least
+# two lessons with the numbers and the goal in 1,500 tokens, in German too).
+MIN_LESSONS = 2
 # No tokenizer without downloads: 3 characters per token overestimates English and German prose
 # (real tokenizers average about 4), plus a few tokens of framing per message.
 CHARS_PER_TOKEN = 3
@@ -61,6 +65,7 @@ class Templates:
     system: Template
     user: Template
     lesson: Template
+    brief: Template  # lessons after the first: the practice and goal come from the first one
 
 
 @cache
@@ -68,7 +73,7 @@ def templates(language: Language) -> Templates:
     def read(name: str) -> Template:
         return Template((COACH_PROMPTS_DIR / f"{name}.{language}.md").read_text(encoding="utf-8").strip())
 
-    return Templates(read("system"), read("user"), read("lesson"))
+    return Templates(read("system"), read("user"), read("lesson"), read("lesson_brief"))
 
 
 class Pseudonyms:
@@ -197,8 +202,16 @@ def build_prompt(
     fixed = _user_values(question, language, stats, names, grounding or ground(lessons[0], stats))
 
     def render(chosen: list[Lesson], body_words: int | None = None) -> list[ChatMessage]:
+        """body_words shortens the last lesson's body."""
         parts = templates(language)
-        blocks = "\n\n".join(_lesson_block(x, parts.lesson, body_words) for x in chosen)
+        blocks = "\n\n".join(
+            _lesson_block(
+                lesson,
+                parts.lesson if index == 0 else parts.brief,
+                body_words if index == len(chosen) - 1 else None,
+            )
+            for index, lesson in enumerate(chosen)
+        )
         return [
             ChatMessage("system", parts.system.substitute(canary=CANARY)),
             ChatMessage("user", parts.user.substitute(fixed, lessons=blocks)),
@@ -208,22 +221,26 @@ def build_prompt(
         messages = render(lessons)
         if estimate_tokens(messages) <= max_prompt_tokens:
             return messages, lessons
-        if len(lessons) == 1:
-            break
+        if len(lessons) <= MIN_LESSONS and (shortened := _shortened(render, lessons, max_prompt_tokens)):
+            return shortened, lessons
         lessons = lessons[:-1]  # the weakest match goes first
-    if not lessons:
-        return None
-    # One lesson left and still too long: keep as many words of its body as fit.
-    low, high = MIN_BODY_WORDS, len(lessons[0].body.split()) - 1
+    return None
+
+
+def _shortened(
+    render: Callable[[list[Lesson], int | None], list[ChatMessage]], lessons: list[Lesson], budget: int
+) -> list[ChatMessage] | None:
+    """The prompt with as many words of the last lesson's body as fit, or None if too few do."""
+    low, high = MIN_BODY_WORDS, len(lessons[-1].body.split()) - 1
     best: list[ChatMessage] | None = None
     while low <= high:
         middle = (low + high) // 2
         candidate = render(lessons, middle)
-        if estimate_tokens(candidate) <= max_prompt_tokens:
+        if estimate_tokens(candidate) <= budget:
             best, low = candidate, middle + 1
         else:
             high = middle - 1
-    return (best, lessons) if best is not None else None
+    return best
 
 
 def _user_values(
