@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from bot.coaching.asked import asked_metric, same_family, same_scope
 from bot.coaching.goals import GoalPlan
 from bot.coaching.lessons import Lesson, LessonLibrary
-from bot.coaching.numbers import NumberFact, fact_sentences, goal_sentence, lesson_goal, number_facts
+from bot.coaching.numbers import Grounding, NumberFact, fact_sentences, goal_sentence, ground, offerable
 from bot.coaching.retrieval import Hit, LessonIndex
 from bot.crm.base import ManagerStats
 from bot.i18n import LANGUAGES, Language, t
@@ -30,10 +31,17 @@ class CoachAnswer:
 
 
 class AnswerWriter(Protocol):
-    """Something that can phrase an answer from the retrieved lessons (the LLM); None means 'fall back'."""
+    """Something that can phrase an answer from the retrieved lessons (the LLM); None means 'fall back'.
+    `grounding` is the number and goal the answer must state (those of the offline answer)."""
 
     def write(
-        self, *, question: str, language: Language, stats: ManagerStats | None, hits: list[Hit]
+        self,
+        *,
+        question: str,
+        language: Language,
+        stats: ManagerStats | None,
+        hits: list[Hit],
+        grounding: Grounding | None = None,
     ) -> CoachAnswer | None: ...
 
 
@@ -48,33 +56,56 @@ class Coach:
     def answer(
         self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
     ) -> CoachAnswer:
-        hits = self._indexes[language].search(question, k=RETRIEVED_LESSONS, stats=stats)
-        if not hits:
+        index = self._indexes[language]
+        ranked = index.search(question, k=len(index.lessons), stats=stats)
+        if not ranked:
             raise LookupError(f"no {language} lessons are installed")
+        asked = asked_metric(question, language)
+        hits = focus_hits(ranked, asked=asked, stats=stats)
+        grounding = ground(hits[0].lesson, stats, asked=asked)
         if self.writer is not None and not offline:
-            written = self.writer.write(question=question, language=language, stats=stats, hits=hits)
+            written = self.writer.write(
+                question=question, language=language, stats=stats, hits=hits, grounding=grounding
+            )
             if written is not None:
                 return written
-        return offline_answer(language=language, stats=stats, hits=hits)
+        return offline_answer(language=language, stats=stats, hits=hits, grounding=grounding)
 
 
-def offline_answer(*, language: Language, stats: ManagerStats | None, hits: list[Hit]) -> CoachAnswer:
+def focus_hits(
+    ranked: list[Hit], *, asked: str | None, stats: ManagerStats | None, k: int = RETRIEVED_LESSONS
+) -> list[Hit]:
+    """The retrieved lessons to answer from, best first. Lessons whose goal the asker has already met
+    are not offered; when the question names a metric, the best lesson whose task moves that metric
+    (own or team as asked, else either) leads, so the goal is on the number the manager asked about."""
+    offered = [hit for hit in ranked if offerable(hit.lesson, stats)] or ranked
+    lead = offered[0]
+    if asked is not None:
+        matching = [hit for hit in offered if hit.score > 0 and same_family(hit.lesson.metric, asked)]
+        scoped = [hit for hit in matching if same_scope(hit.lesson.metric, asked)]
+        lead = next(iter(scoped or matching), lead)
+    return [lead, *[hit for hit in offered if hit is not lead][: k - 1]]
+
+
+def offline_answer(
+    *, language: Language, stats: ManagerStats | None, hits: list[Hit], grounding: Grounding | None = None
+) -> CoachAnswer:
     """The best lesson's advice, made concrete with the asker's own numbers and practice task."""
     best = hits[0].lesson
+    grounding = grounding or ground(best, stats)
     parts: list[str] = []
     if hits[0].score <= 0:
         parts.append(t(language, "answer.nothing_found"))
     parts += [f"*{best.title}*", best.body]
-    facts: tuple[NumberFact, ...] = ()
+    facts: tuple[NumberFact, ...] = grounding.numbers
     if stats is not None:
-        facts = number_facts([best.metric], stats)
         parts.append(
             t(language, "answer.numbers_title") + "\n" + " ".join(fact_sentences(facts, stats, language))
         )
     else:
         parts.append(t(language, "answer.no_numbers"))
     practice = best.practice
-    goal = lesson_goal(best, stats)
+    goal = grounding.goal
     if goal is not None and stats is not None:
         practice += " " + goal_sentence(goal, language, stale_days=stats.stale_days)
     parts.append(t(language, "answer.practice_title") + "\n" + practice)

@@ -35,6 +35,22 @@ COUNTED_BY = {"open_value": "open_deals", "own_open_value": "own_open_deals"}
 
 
 @dataclass(frozen=True, slots=True)
+class Grounding:
+    """What an answer states about the asker's numbers: the same for the offline answer and the LLM."""
+
+    numbers: tuple[NumberFact, ...]  # first: the metric the question names, else the lesson's
+    goal: GoalPlan | None  # the lesson's goal for the asker's starting number
+
+
+def ground(lesson: Lesson, stats: ManagerStats | None, *, asked: str | None = None) -> Grounding:
+    if stats is None:
+        return Grounding((), None)
+    return Grounding(
+        number_facts(([asked] if asked else []) + [lesson.metric], stats), lesson_goal(lesson, stats)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class NumberFact:
     """One number the answer states: the metric, its value and, for 'x of y' statements, y."""
 
