@@ -57,9 +57,12 @@ def do_the_task(session: Session, lesson: Lesson, manager_id: str) -> None:
         for deal in session.scalars(open_deals.where(DemoDeal.close_date < NOW.date())).all()[:times]:
             deal.close_date = NOW.date() + timedelta(days=30)
     elif name == "open_deals":
+        # The demo seed writes explicit ids, so PostgreSQL's id sequence has not moved: continue after them.
+        first_id = (session.scalar(select(func.max(DemoDeal.id))) or 0) + 1
         for number in range(times):
             session.add(
                 DemoDeal(
+                    id=first_id + number,
                     owner_id=manager_id,
                     name=f"Entered {number}",
                     company="Example AG",
