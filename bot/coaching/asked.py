@@ -13,6 +13,7 @@ from bot.i18n import Language
 from bot.paths import PROMPTS_DIR
 
 TERMS_FILE = PROMPTS_DIR / "coach" / "metric_terms.toml"
+COMPOUNDING: frozenset[Language] = frozenset({"de"})  # languages that glue nouns into one word
 # family -> (team metric, own metric)
 FAMILY_METRICS: dict[str, tuple[str, str]] = {
     "no_next_step": ("deals_without_next_step", "own_deals_without_next_step"),
@@ -44,8 +45,10 @@ def asked_metric(question: str, language: Language) -> str | None:
     spaced = " " + " ".join(question.split()) + " "
     text = spaced.lower()
     terms = _terms()
+    inside = language in COMPOUNDING
     family = next(
-        (name for name, words in terms["families"].items() if _mentions(text, words[language])), None
+        (name for name, words in terms["families"].items() if _mentions(text, words[language], inside)),
+        None,
     )
     if family is None:
         return None
@@ -71,8 +74,13 @@ def same_scope(metric: str, asked: str) -> bool:
     return scope_of(metric)[1] == scope_of(asked)[1]
 
 
-def _mentions(text: str, words: list[str]) -> bool:
-    return any(re.search(r"(?<!\w)" + re.escape(word), text) for word in words)
+def _mentions(text: str, words: list[str], inside_words: bool = False) -> bool:
+    """Whether a word starts with one of `words`; with inside_words, a one-word term may also end a
+    compound („Kundenaktivitäten“ names „aktivitäten“)."""
+    return any(
+        (inside_words and " " not in word and word in text) or re.search(r"(?<!\w)" + re.escape(word), text)
+        for word in words
+    )
 
 
 @cache
