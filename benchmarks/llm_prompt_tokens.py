@@ -6,7 +6,8 @@ Loads prompts/lessons (LessonLibrary.load()), retrieves lessons for sample quest
 the way the Coach does (the asked metric's lesson first, with the asker's number and goal in the prompt),
 builds the prompt the LLM would receive (no request is sent) and prints the estimated tokens, the budget
 and their ratio, plus how many retrieved lessons had to be dropped or shortened, and the fewest lessons
-that fit per language (issue 9: at least two in German with numbers). Prints numbers only; it passes or fails nothing.
+that fit per language (issue 9: at least two in German with numbers). Prints numbers only; it passes or
+fails nothing.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ QUESTIONS: dict[Language, tuple[str, ...]] = {
         "Die Hälfte unserer Deals hat keinen nächsten Schritt. Was tue ich in den Einzelgesprächen?",
         "Wie wird unsere Prognose genauer?",
         "Welches Dashboard sollte ich mir jeden Montag ansehen?",
-        "5 meiner eigenen Opportunities sind überfällig – wie räume ich die auf, bevor ich es vom Team verlange?",
+        "5 meiner eigenen Opportunities sind überfällig – wie räume ich sie auf, bevor ich es vom Team will?",
         "Bei vielen Deals fehlt die Wiedervorlage, und eingeschlafene Deals haben wir auch. Wo fange ich an?",
     ),
 }

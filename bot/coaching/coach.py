@@ -77,13 +77,15 @@ def focus_hits(
 ) -> list[Hit]:
     """The retrieved lessons to answer from, best first. Lessons whose goal the asker has already met
     are not offered; when the question names a metric, the best lesson whose task moves that metric
-    (own or team as asked, else either) leads, so the goal is on the number the manager asked about."""
+    leads (one with a goal before a reflective one, own or team as asked before the other), so the
+    goal is on the number the manager asked about."""
     offered = [hit for hit in ranked if offerable(hit.lesson, stats)] or ranked
     lead = offered[0]
     if asked is not None:
-        matching = [hit for hit in offered if hit.score > 0 and same_family(hit.lesson.metric, asked)]
-        scoped = [hit for hit in matching if same_scope(hit.lesson.metric, asked)]
-        lead = next(iter(scoped or matching), lead)
+        matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
+        # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
+        matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
+        lead = next(iter(matching), lead)
     return [lead, *[hit for hit in offered if hit is not lead][: k - 1]]
 
 
@@ -94,7 +96,7 @@ def offline_answer(
     best = hits[0].lesson
     grounding = grounding or ground(best, stats)
     parts: list[str] = []
-    if hits[0].score <= 0:
+    if all(hit.score <= 0 for hit in hits):
         parts.append(t(language, "answer.nothing_found"))
     parts += [f"*{best.title}*", best.body]
     facts: tuple[NumberFact, ...] = grounding.numbers
@@ -109,6 +111,6 @@ def offline_answer(
     if goal is not None and stats is not None:
         practice += " " + goal_sentence(goal, language, stale_days=stats.stale_days)
     parts.append(t(language, "answer.practice_title") + "\n" + practice)
-    used = tuple(hit.lesson for hit in hits if hit.score > 0) or (best,)
+    used = (best, *(hit.lesson for hit in hits[1:] if hit.score > 0))
     parts.append("_" + t(language, "answer.lessons_used", ids=", ".join(lesson.id for lesson in used)) + "_")
     return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline", numbers=facts, goal=goal)

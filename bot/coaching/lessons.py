@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.coaching.goals import GOAL_METRICS, Goal, goal_problems
+from bot.coaching.goals import GOAL_METRICS, REFLECTIVE_METRICS, Goal, goal_problems
 from bot.coaching.metrics import COMPARISONS, METRICS
 from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
@@ -213,9 +213,10 @@ def _goal_field_problems(path: Path, header: str, data: dict[str, Any], language
     metric, goal, reflective = data.get("metric"), data.get("goal"), data.get("reflective", False)
     if metric is None:
         return []
-    if metric not in GOAL_METRICS:
+    allowed = REFLECTIVE_METRICS if reflective is True else GOAL_METRICS
+    if metric not in allowed:
         where = f"{path}:{_line_of(header, 'metric')}"
-        known = ", ".join(GOAL_METRICS)
+        known = ", ".join(allowed)
         return [f"{where}: metric '{metric}' is not a count metric the CRM can check; use one of: {known}"]
     if reflective not in (True, False):
         return [f"{path}:{_line_of(header, 'reflective')}: reflective must be true (or left out)"]
