@@ -57,9 +57,11 @@ def do_the_task(session: Session, lesson: Lesson, manager_id: str) -> None:
         for deal in session.scalars(open_deals.where(DemoDeal.close_date < NOW.date())).all()[:times]:
             deal.close_date = NOW.date() + timedelta(days=30)
     elif name == "open_deals":
+        first_id = (session.scalar(select(func.max(DemoDeal.id))) or 0) + 1  # the seed sets ids itself
         for number in range(times):
             session.add(
                 DemoDeal(
+                    id=first_id + number,
                     owner_id=manager_id,
                     name=f"Entered {number}",
                     company="Example AG",
