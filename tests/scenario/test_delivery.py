@@ -229,7 +229,8 @@ def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
     assert any("failed unexpectedly" in record.getMessage() for record in caplog.records)
     # Week 48's lessons were never ticked for: recorded as missed, not sent late.
     assert all(
-        r.status in ("sent", "pending") or r.last_error == "missed: more than 24 h late" for r in _rows(enrolled)
+        r.status in ("sent", "pending") or r.last_error == "missed: more than 24 h late"
+        for r in _rows(enrolled)
     )
 
 
