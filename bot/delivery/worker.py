@@ -83,19 +83,25 @@ def run_worker(*, container: Container, stop: threading.Event, client: WebClient
     name = worker_name()
     log.info("worker %s started", name)
     while not stop.is_set():
-        wait = IDLE_SECONDS
-        try:
-            outcomes = drain(container=container, client=client, now=container.clock, worker=name, stop=stop)
-        except Exception as exc:
-            outcomes = Counter()
-            if is_database_outage(exc):
-                # The database is down or restarting: say so once, back off until it answers again.
-                wait = DATABASE.down(exc).total_seconds()
-            else:  # a bug: its traceback, and the worker stays alive for the other messages
-                log.exception("worker %s: claiming failed", name)
-        if outcomes:
-            log.info("worker %s: %s", name, dict(outcomes))
-        stop.wait(wait)
+        stop.wait(work_once(container=container, client=client, worker=name, stop=stop))
+
+
+def work_once(
+    *, container: Container, client: WebClient, worker: str, stop: threading.Event | None = None
+) -> float:
+    """One round of a worker: send what is ready; returns how many seconds to wait before the next."""
+    try:
+        outcomes = drain(container=container, client=client, now=container.clock, worker=worker, stop=stop)
+    except Exception as exc:
+        if is_database_outage(exc):
+            # The database is down or restarting: say so once, back off until it answers again.
+            return DATABASE.down(exc).total_seconds()
+        # A bug: its traceback, and the worker stays alive for the other messages.
+        log.exception("worker %s: claiming failed", worker)
+        return IDLE_SECONDS
+    if outcomes:
+        log.info("worker %s: %s", worker, dict(outcomes))
+    return IDLE_SECONDS
 
 
 def tick(*, container: Container, now: datetime, client: WebClient | None = None) -> tuple[int, Counter[str]]:

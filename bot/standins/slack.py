@@ -4,7 +4,7 @@ It answers like Slack documents: HTTP 200 with {"ok": false, "error": ...} for A
 HTTP 429 with Retry-After when rate limited, invalid_blocks for messages Slack would reject,
 and a response_url that takes at most 5 posts. Every call is recorded for assertions.
 
-The workspace: users (add_user, deactivate_user), channels (add_channel; a DM is "D" + the user id),
+The workspace: users (add_user, deactivate_user, reactivate_user), channels (add_channel; a DM is "D" + the user id),
 the messages posted to each (messages_in) and the views opened (views). The methods themselves live
 in bot/standins/slack_methods.py. Scripting: fail_next, fail_randomly and limit_rate.
 """
@@ -154,6 +154,12 @@ class SlackStandIn:
         with self._lock:
             self.users[user_id]["deleted"] = True
             self._deactivated[user_id] = Deactivation(open_error, post_error)
+
+    def reactivate_user(self, user_id: str) -> None:
+        """Undo deactivate_user: users.info shows "deleted": false and their DM works again."""
+        with self._lock:
+            self.users[user_id]["deleted"] = False
+            self._deactivated.pop(user_id, None)
 
     def add_channel(
         self,
