@@ -121,3 +121,14 @@ def test_a_malformed_instant_is_refused(capsys: pytest.CaptureFixture[str]) -> N
 def test_enroll_needs_to_know_whom(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["managers", "enroll"]) == 2
     assert "--all, or --crm-email" in capsys.readouterr().err
+
+
+def test_serve_with_slack_unreachable_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{_free_port()}/api/")  # nobody listens there
+
+    assert main(["serve"]) == 2
+
+    err = capsys.readouterr().err
+    assert "SLACK_API_URL: Slack is not reachable" in err and "Traceback" not in err
