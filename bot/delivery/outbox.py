@@ -185,6 +185,18 @@ def requeue(sessions: sessionmaker[Session], *, status: str, since: datetime | N
     return requeued
 
 
+def remember(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) -> None:
+    """Keep progress in the row's payload across attempts (where a paginated DM check stopped)."""
+    payload = {key: value for key, value in {**claimed.payload, **values}.items() if value is not None}
+    with sessions() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claimed.id, OutboxMessage.claim_seq == claimed.claim_seq)
+            .values(payload=payload)
+        )
+        session.commit()
+
+
 def renew(
     sessions: sessionmaker[Session], claimed: Claimed, *, now: datetime, lease: timedelta = LEASE
 ) -> bool:

@@ -49,6 +49,7 @@ PERMANENT_ERRORS = UNREACHABLE_ERRORS | frozenset(
     {"not_in_channel", "invalid_blocks", "msg_too_long", "no_text", "invalid_metadata_format"}
 )
 HISTORY_PAGE = 200  # Slack's advice for conversations.history; apps with lower limits get fewer per page
+HISTORY_CURSOR = "history_cursor"  # payload key: where an interrupted DM check goes on
 BACKOFF_FIRST = timedelta(seconds=15)
 BACKOFF_CAP = timedelta(minutes=10)  # after an outage the message goes out within minutes of recovery
 WAITING_FOR_RULES = "waiting: outside the delivery window, quiet hours or working days (manager's time)"
@@ -78,7 +79,7 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     channel = claimed.slack_channel
     if claimed.suspect:
         channel = channel or composer.dm_channel(claimed, client)
-        if (ts := _already_posted(client, channel, claimed)) is not None:
+        if (ts := _already_posted(client, channel, claimed, container=container)) is not None:
             outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
             _after_post(container, claimed.payload.get("broadcast_id"), ts)
             return Outcome("recovered", ts)
@@ -207,22 +208,32 @@ def _give_up(claimed: outbox.Claimed, error: str, *, container: Container, now: 
     return Outcome("failed", error)
 
 
-def _already_posted(client: WebClient, channel: str, claimed: outbox.Claimed) -> str | None:
+def _already_posted(
+    client: WebClient, channel: str, claimed: outbox.Claimed, *, container: Container
+) -> str | None:
     """The ts of a message in the DM that carries this row's idempotency key, if Slack has one. Reads
     the whole history back to the row's first attempt, page by page (the bot answers questions in the
-    same DM, so any fixed number of newest messages can miss it)."""
+    same DM, so any fixed number of newest messages can miss it). Where a rate limit cut the reading
+    short is kept in the row, so the next attempt goes on from there instead of starting over."""
     oldest = f"{claimed.first_attempt_at.timestamp() - 60:.6f}"  # a minute for clocks that disagree
-    cursor: str | None = None
+    cursor: str | None = claimed.payload.get(HISTORY_CURSOR)
     while True:
-        response = client.conversations_history(
-            channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
-        )
+        try:
+            response = client.conversations_history(
+                channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+            )
+        except SlackApiError:
+            if cursor != claimed.payload.get(HISTORY_CURSOR):
+                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: cursor})
+            raise
         for message in response.get("messages") or []:
             payload: dict[str, Any] = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("idempotency_key") == claimed.idempotency_key:
                 return str(message["ts"])
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not response.get("has_more") or not cursor:
+            if HISTORY_CURSOR in claimed.payload:  # read to the end: a later check starts afresh
+                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: None})
             return None
 
 

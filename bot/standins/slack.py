@@ -64,6 +64,7 @@ class SlackStandIn:
     record_params: bool = True  # False keeps calls[] but not their params (benchmarks)
     clock: Callable[[], float] = time.monotonic  # what the rate limits count time with
     wall_clock: Callable[[], float] = time.time  # what message ts are made from (never going backwards)
+    history_page_cap: int = 999  # conversations.history: 15 for newer non-Marketplace apps
     _emails: dict[str, str] = field(default_factory=dict)
     _deactivated: dict[str, Deactivation] = field(default_factory=dict)
     _used_triggers: set[str] = field(default_factory=set)

@@ -327,3 +327,30 @@ def test_nothing_is_sent_twice_while_rows_wait_for_the_rules(
     keys = [(user, key) for user in ("U0ANNA", "U0JAMES") for key, _ in world.posts(user)]
     assert len(keys) == len(set(keys)) == sent
     assert all(_inside(at) for user in ("U0ANNA", "U0JAMES") for _, at in world.posts(user))
+
+
+def test_a_history_check_cut_short_by_rate_limits_goes_on_where_it_stopped(
+    container: Container, slack: SlackStandIn
+) -> None:
+    """A newer non-Marketplace app reads 15 messages per call and may call once a minute: the check
+    for one message behind 40 answers takes three calls, over three attempts."""
+    world = _world(container, slack)
+    slack.history_page_cap = 15
+    slack.clock = world.clock.seconds  # the rate limit counts fake seconds too
+    start = MONDAY.replace(hour=8)
+    world.clock.now = start
+    slack.fail_next("chat.postMessage", status=500, channel="DU0ANNA", take_effect=True)
+    world.run_until(start)
+    client = delivery_client(world.container)
+    for number in range(40):
+        world.clock.now += timedelta(seconds=1)
+        client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}")
+    slack.limit_rate("conversations.history", workspace_per_minute=1)
+    world.run_until(start + timedelta(hours=1))
+
+    assert [key for key, _ in world.posts("U0ANNA", "nudge")] == ["nudge:2026-W49"]
+    assert world.row("U0ANNA", "nudge:2026-W49").status == "sent"
+    answered = [c for c in slack.calls_to("conversations.history") if c.status == 200]
+    limited = [c for c in slack.calls_to("conversations.history") if c.status == 429]
+    assert len(answered) == 3 and limited  # three pages, never the same page twice
+    assert len({c.params.get("cursor") for c in answered}) == 3
