@@ -17,9 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.container import Container
 from bot.crm.base import CRMUnavailableError, Owner
+from bot.delivery import outbox
 from bot.delivery.availability import CRM, DATABASE
 from bot.delivery.clock import ENROLL_RETRY_JOB_ID, enroll_once
 from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.planner import plan_due
+from bot.delivery.sender import deliver
 from bot.delivery.worker import delivery_client, run_tick, tick, work_once
 from bot.standins.requests import event_body, post_signed
 from bot.standins.slack import SlackStandIn
@@ -217,16 +220,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_worker_with_the_database_down_logs_one_line_then_one_when_it_is_back(
-    container: Container, caplog: pytest.LogCaptureFixture
-) -> None:
-    DATABASE.up()
+def _dead_database(container: Container) -> Container:
+    """The same container, with a database that does not answer (same dialect)."""
     if container.engine.dialect.name == "postgresql":
         url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/gone?connect_timeout=2"
     else:
         url = "sqlite:////nonexistent-directory/crmcoach.db"
     dead = create_engine(url)
-    down = replace(container, engine=dead, sessions=sessionmaker(bind=dead, expire_on_commit=False))
+    return replace(container, engine=dead, sessions=sessionmaker(bind=dead, expire_on_commit=False))
+
+
+def test_a_worker_with_the_database_down_logs_one_line_then_one_when_it_is_back(
+    container: Container, caplog: pytest.LogCaptureFixture
+) -> None:
+    DATABASE.up()
+    down = _dead_database(container)
     client = delivery_client(container)
     caplog.set_level(logging.INFO)
 
@@ -242,6 +250,27 @@ def test_a_worker_with_the_database_down_logs_one_line_then_one_when_it_is_back(
         and lines[1] == "database available again"
     )
     assert not any(r.exc_info for r in caplog.records)
+
+
+def test_the_database_lost_in_the_middle_of_a_delivery_is_a_warning_not_a_traceback(
+    enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    DATABASE.up()
+    moment = NOW + timedelta(hours=5)
+    with enrolled.sessions() as session:
+        plan_due(session=session, settings=enrolled.settings, now=moment)
+    [first, *_] = outbox.claim(enrolled.sessions, worker="w", now=moment)
+    down = _dead_database(enrolled)  # the connection is terminated after the claim
+
+    outcome = deliver(first, container=down, client=delivery_client(enrolled), now=moment)
+
+    assert outcome.status == "retry" and slack.calls_to("chat.postMessage") == []
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot.")] == ["WARNING"]
+    assert not any(r.exc_info for r in caplog.records)
+    later = moment + outbox.LEASE + timedelta(seconds=1)  # back: the row is taken up again and sent once
+    tick(container=enrolled, now=later)
+    assert [r.status for r in _rows_of(enrolled, "U0ANNA")] == ["sent"]
+    assert len(slack.messages_in("DU0ANNA")) == 1
 
 
 class _CrmDown(GatedConnector):
