@@ -87,7 +87,13 @@ def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanRepo
     planned_broadcast_count = len(_insert(session, broadcasts))  # channel posts: no budget
     missed = [r for r in rows if r["idempotency_key"] in new_keys and r["status"] == "skipped"]
     for row in missed:
-        log.warning("%s not sent: %s", row["idempotency_key"], row["last_error"])
+        log.info("%s not sent: %s", row["idempotency_key"], row["last_error"])
+    if missed:
+        log.warning(
+            "%s message(s) fell due too long ago to send; recorded as skipped "
+            "(crmcoach deliveries --status skipped)",
+            len(missed),
+        )
     planned = len(new_keys) - len(missed) + planned_broadcast_count
     # Only weeks that just received a message can have gone over budget: most ticks check none.
     weeks = {

@@ -84,7 +84,9 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
             _after_post(container, claimed.payload.get("broadcast_id"), ts)
             return Outcome("recovered", ts)
     if decision.send_at is None:
-        log.warning("%s not sent: %s", claimed.idempotency_key, decision.reason)
+        # Missing a message is news; not sending to someone who paused or left is not.
+        level = logging.WARNING if decision.reason.startswith("missed") else logging.INFO
+        log.log(level, "%s not sent: %s", claimed.idempotency_key, decision.reason)
         outbox.mark_skipped(sessions, claimed, reason=decision.reason)
         return Outcome("skipped", decision.reason)
     if decision.send_at > now:
