@@ -125,12 +125,13 @@ def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _managers_list(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store.managers import list_managers
+    from bot.store.managers import list_managers, unreachable_reasons
 
     container = open_container(args, settings)
     with container.sessions() as session:
         managers = list_managers(session, args.team)
-    table = Table("team", "slack user", "name", "e-mail", "CRM owner", "linked by", "tz")
+        unreachable = unreachable_reasons(session, args.team)
+    table = Table("team", "slack user", "name", "e-mail", "CRM owner", "linked by", "tz", "Slack")
     for m in managers:
         table.add_row(
             m.team_id,
@@ -140,6 +141,7 @@ def _managers_list(args: argparse.Namespace, settings: Settings) -> int:
             m.crm_owner_id or "– not linked –",
             m.link_source or "",
             m.tz,
+            f"unreachable: {unreachable[m.id]}" if m.id in unreachable else "ok",
         )
     Console().print(table if managers else "No managers yet: they appear when they first use /crmcoach.")
     return 0

@@ -1,4 +1,5 @@
-"""`crmcoach clock | worker | run | tick` and `managers enroll`: the delivery processes."""
+"""`crmcoach clock | worker | run | tick`, `deliveries [requeue]` and `managers enroll`: the delivery
+processes and the outbox's admin commands."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings
+
+STATUSES = ["pending", "claimed", "sent", "failed", "skipped"]
 
 
 def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
@@ -23,13 +26,24 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
     )
     tick = commands.add_parser("tick", help="plan and send everything due at one instant, then exit")
     tick.add_argument("--now", type=_instant, help="ISO 8601 instant, e.g. 2026-11-30T08:00Z (default: now)")
-    tick.set_defaults(run=_tick)
-    report = commands.add_parser("deliveries", help="what the outbox holds: pending, sent, failed")
-    report.add_argument(
-        "--status", choices=["pending", "claimed", "sent", "failed", "skipped"], default="failed"
+    tick.add_argument(
+        "--max-seconds",
+        type=_seconds,
+        default=300.0,
+        help="keep sending what is due (waiting out rate limits) for at most this long (default: 300)",
     )
+    tick.set_defaults(run=_tick)
+    report = commands.add_parser(
+        "deliveries", help="what the outbox holds: counts by status with the commonest reasons"
+    )
+    report.add_argument("--status", choices=STATUSES, help="also list the messages with this status")
     report.add_argument("--limit", type=int, default=50)
     report.set_defaults(run=_deliveries)
+    actions = report.add_subparsers(dest="action", metavar="ACTION")
+    requeue = actions.add_parser("requeue", help="plan failed messages again (still within their rules)")
+    requeue.add_argument("--status", choices=["failed", "skipped"], default="failed")
+    requeue.add_argument("--since", type=_instant, help="only messages due at or after this ISO 8601 instant")
+    requeue.set_defaults(run=_requeue)
     enroll = managers.add_parser("enroll", help="subscribe managers to coaching messages")
     enroll.add_argument(
         "--all", action="store_true", help="every CRM owner with direct reports, found in Slack"
@@ -75,33 +89,55 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import open_container
-    from bot.delivery.worker import tick
+    from bot.delivery.worker import run_tick
 
     settings.require_slack()
     container = open_container(args, settings)
-    planned, outcomes = tick(container=container, now=args.now or datetime.now(UTC))
+    report = run_tick(container=container, now=args.now or datetime.now(UTC), max_seconds=args.max_seconds)
+    outcomes = report.outcomes
     summary = (
         ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items())) or "nothing to send"
     )
-    print(f"Planned {planned} message(s); {summary}.")
+    left = f" {report.left} still due: the next tick or a worker sends them." if report.left else ""
+    print(f"Planned {report.planned} message(s); {summary}.{left}")
     return 1 if outcomes.get("failed") else 0
 
 
 def _enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_sdk.errors import SlackApiError
+
     from bot.cli import UserError
     from bot.cli_commands import default_team, open_container
-    from bot.delivery.enroll import enroll, enroll_from_crm, find_slack_user
+    from bot.crm.base import CRMError
 
     if not args.all and not args.crm_email:
         raise UserError("say whom to enroll: --all, or --crm-email person@company.com")
     settings.require_slack()
     container = open_container(args, settings)
-    team_id, client, now = args.team or default_team(container), container.slack, datetime.now(UTC)
+    try:
+        return _enroll_in(args, container, team_id=args.team or default_team(container))
+    except CRMError as exc:
+        raise UserError(
+            f"{container.crm.display_name} is not available ({exc.user_message}); nobody was enrolled. "
+            "Try again later, or run `crmcoach crm check`."
+        ) from None
+    except (SlackApiError, OSError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+        raise UserError(f"Slack is not available ({reason}); try again later.") from None
+
+
+def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int:
+    from bot.cli import UserError
+    from bot.delivery.enroll import enroll, enroll_from_crm, find_slack_user
+
+    client, now = container.slack, datetime.now(UTC)
     if args.all:
         report = enroll_from_crm(container=container, team_id=team_id, client=client, now=now)
         print(f"Enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")
         for email in report.not_in_slack:
             print(f"  not found in Slack: {email}")
+        for email in report.deactivated:
+            print(f"  deactivated in Slack, not enrolled: {email}")
         return 0
     owner = container.crm.find_owner_by_email(args.crm_email)
     if owner is None:
@@ -109,6 +145,8 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     user = find_slack_user(client, owner.email)
     if user is None:
         raise UserError(f"Slack has no user with the e-mail {owner.email}; they need a Slack account first.")
+    if user.get("deleted"):
+        raise UserError(f"{owner.email} is deactivated in Slack; they cannot get messages.")
     fresh = enroll(
         container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="admin"
     )
@@ -128,6 +166,16 @@ def _instant(text: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("cannot be negative")
+    return value
+
+
 def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -139,17 +187,23 @@ def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
 
     container = open_container(args, settings)
     with container.sessions() as session:
-        counts = dict(
-            session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-        )
-        rows = session.execute(
-            select(OutboxMessage, Manager.slack_user_id)
-            .join(Manager, Manager.id == OutboxMessage.manager_id)
-            .where(OutboxMessage.status == args.status)
-            .order_by(OutboxMessage.next_attempt_at.desc())
-            .limit(args.limit)
+        reasons = session.execute(
+            select(OutboxMessage.status, OutboxMessage.last_error, func.count()).group_by(
+                OutboxMessage.status, OutboxMessage.last_error
+            )
         ).all()
-    print("Outbox: " + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "empty"))
+        rows: Any = []
+        if args.status:
+            rows = session.execute(
+                select(OutboxMessage, Manager.slack_user_id)
+                .join(Manager, Manager.id == OutboxMessage.manager_id)
+                .where(OutboxMessage.status == args.status)
+                .order_by(OutboxMessage.next_attempt_at.desc())
+                .limit(args.limit)
+            ).all()
+    _print_summary(reasons)
+    if not args.status:
+        return 0
     table = Table("manager", "kind", "period", "due / last try (UTC)", "attempts", "note")
     for message, user in rows:
         table.add_row(
@@ -161,4 +215,32 @@ def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
             message.last_error or "",
         )
     Console().print(table if rows else f"No {args.status} deliveries.")
+    return 0
+
+
+def _print_summary(reasons: Any) -> None:
+    """Counts by status, each with its three commonest reasons."""
+    by_status: dict[str, dict[str, int]] = {}
+    for status, reason, count in reasons:
+        by_status.setdefault(status, {})
+        by_status[status][reason or ""] = by_status[status].get(reason or "", 0) + count
+    counts = {status: sum(found.values()) for status, found in by_status.items()}
+    print("Outbox: " + (", ".join(f"{counts[s]} {s}" for s in STATUSES if s in counts) or "empty"))
+    for status in (s for s in STATUSES if s in by_status):
+        common = sorted(((n, r) for r, n in by_status[status].items() if r), reverse=True)[:3]
+        for count, reason in common:
+            print(f"  {status}: {count} × {reason}")
+
+
+def _requeue(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_commands import open_container
+    from bot.delivery.outbox import requeue
+
+    container = open_container(args, settings)
+    count = requeue(container.sessions, status=args.status, since=args.since, now=datetime.now(UTC))
+    since = f" due since {args.since:%Y-%m-%d %H:%M} UTC" if args.since else ""
+    print(
+        f"Requeued {count} {args.status} message(s){since}. Workers send them at the next moment "
+        "each manager's rules allow, within a day; a message already in Slack is not sent again."
+    )
     return 0

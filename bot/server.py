@@ -48,6 +48,11 @@ def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
         app = build_app(settings, container)
     except BoltError as exc:
         raise ConfigError({"SLACK_BOT_TOKEN": f"Slack did not accept it ({exc})"}) from None
+    except OSError as exc:  # Slack unreachable (network, DNS, a wrong URL): one line, not a traceback
+        reason = getattr(exc, "reason", exc)
+        raise ConfigError(
+            {"SLACK_API_URL": f"Slack is not reachable ({reason}); start again once it is"}
+        ) from None
     if settings.slack_app_token is not None:
         log.info("starting in Socket Mode")
         handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())

@@ -3,25 +3,32 @@
 Exactly one clock may run (an APScheduler job store must not be shared). Its jobs are idempotent: the
 planner looks back 24 hours and keys every message, so coalescing missed ticks into one run loses
 nothing, and a long misfire grace lets a late tick still run instead of being dropped silently.
+Expected outages (the database, the CRM) are logged once per state change; a failed enrollment run is
+tried again within the hour instead of the next day.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.container import Container
+from bot.crm.base import CRMError
+from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 
 log = logging.getLogger(__name__)
 PLAN_JOB_ID = "plan-deliveries"
 ENROLL_JOB_ID = "enroll-managers"
+ENROLL_RETRY_JOB_ID = "enroll-managers-retry"
 MISFIRE_GRACE_SECONDS = 15 * 60
+ENROLL_RETRY = timedelta(minutes=15)  # a failed enrollment run is tried again this soon
 
 
 def add_jobs(scheduler: BaseScheduler, *, container: Container, team_id: str | None) -> None:
@@ -40,7 +47,7 @@ def add_jobs(scheduler: BaseScheduler, *, container: Container, team_id: str | N
         scheduler.add_job(
             enroll_once,
             CronTrigger(hour=5, minute=30, timezone=UTC),
-            kwargs={"container": container, "team_id": team_id},
+            kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
             id=ENROLL_JOB_ID,
             replace_existing=True,
             coalesce=True,
@@ -54,21 +61,52 @@ def plan_once(*, container: Container) -> None:
     try:
         with container.sessions() as session:
             plan_due(session=session, settings=container.settings, now=container.clock())
-    except Exception:
-        # The scheduler would only log this too; saying which job failed helps, and the next tick retries.
+    except Exception as exc:
+        if is_database_outage(exc):
+            DATABASE.down(exc)  # logged once; the next tick (a minute later) tries again
+            return
+        # A bug: the scheduler would only log this too; saying which job failed helps.
         log.exception("planning deliveries failed; the next tick tries again")
+        return
+    DATABASE.up()
 
 
-def enroll_once(*, container: Container, team_id: str) -> None:
+def enroll_once(*, container: Container, team_id: str, scheduler: BaseScheduler | None = None) -> bool:
+    """One enrollment run; when the CRM, Slack or the database is unavailable, another run is scheduled
+    within the hour (ENROLL_RETRY). True when the run went through."""
     try:
         report = enroll_from_crm(
             container=container, team_id=team_id, client=container.slack, now=container.clock()
         )
-        log.info(
-            "enrollment: %s new, %s already, %s not in Slack",
-            report.enrolled,
-            report.already,
-            len(report.not_in_slack),
+    except CRMError as exc:
+        CRM.down(exc.user_message)
+        return _retry_enrollment(scheduler, container=container, team_id=team_id)
+    except Exception as exc:
+        if is_database_outage(exc):
+            DATABASE.down(exc)
+        else:
+            log.exception("enrolling managers from the CRM failed")
+        return _retry_enrollment(scheduler, container=container, team_id=team_id)
+    CRM.up()
+    log.info(
+        "enrollment: %s new, %s already, %s not in Slack",
+        report.enrolled,
+        report.already,
+        len(report.not_in_slack),
+    )
+    return True
+
+
+def _retry_enrollment(scheduler: BaseScheduler | None, *, container: Container, team_id: str) -> bool:
+    if scheduler is not None:
+        at = datetime.now(UTC) + ENROLL_RETRY
+        log.info("enrollment tries again at %s", f"{at:%H:%M} UTC")
+        scheduler.add_job(
+            enroll_once,
+            DateTrigger(at),
+            kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
+            id=ENROLL_RETRY_JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
-    except Exception:
-        log.exception("enrolling managers from the CRM failed; it runs again tomorrow")
+    return False

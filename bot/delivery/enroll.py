@@ -1,9 +1,13 @@
-"""Enrollment: every CRM owner with direct reports, found in Slack by e-mail, gets coaching messages."""
+"""Enrollment: every CRM owner with direct reports, found in Slack by e-mail, gets coaching messages.
+
+People Slack reports as deleted (deactivated) are not enrolled; an enrolled manager who is deactivated
+is marked unreachable (nothing new is planned) and comes back when Slack finds them active again.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -17,11 +21,18 @@ from bot.crm.aggregate import managers_of
 from bot.crm.base import Owner
 from bot.delivery.planner import plan_welcome
 from bot.store.delivery_models import Subscription
-from bot.store.managers import ensure_workspace, get_or_create_manager
+from bot.store.managers import (
+    ensure_workspace,
+    find_manager,
+    get_or_create_manager,
+    mark_reachable,
+    mark_unreachable,
+)
 from bot.store.models import Manager
 
 log = logging.getLogger(__name__)
 PROFILE_REFRESH = timedelta(days=7)
+DEACTIVATED = "deactivated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +40,7 @@ class EnrollReport:
     enrolled: int
     already: int
     not_in_slack: list[str]
+    deactivated: list[str] = field(default_factory=list)  # e-mails of people Slack reports as deleted
 
 
 def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, now: datetime) -> EnrollReport:
@@ -40,7 +52,7 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
     owners = container.crm.list_owners()
     teams = managers_of(owners)
     fresh = _recently_refreshed(container, team_id, now)
-    enrolled, already, missing = 0, 0, []
+    enrolled, already, missing, deactivated = 0, 0, [], []
     for owner in (o for o in owners if o.crm_id in teams):
         if owner.crm_id in fresh:
             already += 1
@@ -55,13 +67,21 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
         if user is None:
             missing.append(owner.email)
             continue
+        if user.get("deleted"):
+            deactivated.append(owner.email)
+            note_slack_user(container=container, team_id=team_id, user=user, now=now)
+            continue
         if enroll(container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="auto"):
             enrolled += 1
         else:
             already += 1
     if missing:
         log.info("%s manager(s) not found in Slack by e-mail: %s", len(missing), ", ".join(missing))
-    return EnrollReport(enrolled, already, missing)
+    if deactivated:
+        log.info(
+            "%s manager(s) deactivated in Slack, not enrolled: %s", len(deactivated), ", ".join(deactivated)
+        )
+    return EnrollReport(enrolled, already, missing, deactivated)
 
 
 def _recently_refreshed(container: Container, team_id: str, now: datetime) -> set[str]:
@@ -71,6 +91,8 @@ def _recently_refreshed(container: Container, team_id: str, now: datetime) -> se
             select(Manager.crm_owner_id, Manager.profile_refreshed_at)
             .join(Subscription, Subscription.manager_id == Manager.id)
             .where(Manager.team_id == team_id, Manager.crm_owner_id.is_not(None))
+            # The unreachable are asked every run: they come back as soon as Slack finds them again.
+            .where(Subscription.unreachable_reason.is_(None))
         ).all()
     return {str(owner) for owner, refreshed in rows if refreshed and now - refreshed < PROFILE_REFRESH}
 
@@ -100,6 +122,7 @@ def enroll(
         ensure_workspace(session, team_id)
         manager = get_or_create_manager(session, team_id, str(slack_user["id"]))
         _update_profile(manager, owner, slack_user, now)
+        mark_reachable(session, manager.id, now=now)  # Slack found them, active
         is_new = start_subscription(session, manager, container.settings, now=now, source=source)
         session.commit()
         return is_new
@@ -129,3 +152,25 @@ def _update_profile(manager: Manager, owner: Owner, user: dict[str, object], now
     manager.tz = str(user.get("tz") or manager.tz or "UTC")
     manager.slack_locale = str(user.get("locale") or manager.slack_locale or "") or None
     manager.profile_refreshed_at = now
+
+
+def note_slack_user(
+    *, container: Container, team_id: str, user: dict[str, object], now: datetime
+) -> str | None:
+    """What Slack says about a person (users.info, a `user_change` event): deleted marks an enrolled
+    manager unreachable, active again makes them reachable. Returns "unreachable", "reachable" or None
+    (no change, or not an enrolled manager)."""
+    with container.sessions() as session:
+        manager = find_manager(session, team_id, str(user.get("id") or ""))
+        if manager is None:
+            return None
+        if user.get("deleted"):
+            changed = mark_unreachable(session, manager.id, reason=DEACTIVATED, now=now)
+        else:
+            changed = mark_reachable(session, manager.id, now=now)
+        session.commit()
+    if not changed:
+        return None
+    state = "unreachable" if user.get("deleted") else "reachable"
+    log.info("Slack user %s in %s is %s now", user.get("id"), team_id, state)
+    return state

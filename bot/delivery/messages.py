@@ -20,7 +20,7 @@ from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.delivery import compose as render
 from bot.delivery.outbox import Claimed
-from bot.delivery.planner import manager_zone, slots_for
+from bot.delivery.rules import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.slack.coach_blocks import broadcast_message
@@ -65,8 +65,8 @@ class MessageComposer:
         if claimed.kind == "broadcast":
             return self._broadcast(claimed)
         with self.container.sessions() as session:
+            # Subscribed, not paused, reachable: the sender checked bot/delivery/rules.py just before.
             manager, subscription = self._load(session, claimed)
-            self._check_still_wanted(claimed, subscription)
             language = language_for(manager.preferred_language, manager.slack_locale)
             if claimed.kind == "welcome":
                 return self._welcome(manager, subscription, language)
@@ -271,12 +271,6 @@ class MessageComposer:
                 set_={"payload": values["payload"], "taken_at": self.now},
             )
         )
-
-    def _check_still_wanted(self, claimed: Claimed, subscription: Subscription) -> None:
-        if not subscription.subscribed:
-            raise SkipMessage("unsubscribed")
-        if claimed.kind != "welcome" and subscription.paused_until and subscription.paused_until > self.now:
-            raise SkipMessage(f"paused until {subscription.paused_until.date().isoformat()}")
 
     def _load(self, session: Session, claimed: Claimed) -> tuple[Manager, Subscription]:
         manager = session.get(Manager, claimed.manager_id)

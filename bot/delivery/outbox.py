@@ -4,6 +4,9 @@ Any number of workers may run. A claim is a compare-and-set UPDATE … RETURNING
 never both own a row; on Postgres the candidate SELECT also uses FOR UPDATE SKIP LOCKED so workers
 do not queue behind each other. A lease that expires without a recorded result marks the row
 `suspect`: the next owner first looks in the DM for the message before sending it again.
+
+Retries are bounded by time, not by count: a row is retried until its catch-up deadline (`deadline_at`),
+so an outage costs time, not messages. Only a row whose workers keep dying on it is failed by count.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.rules import CATCH_UP
 from bot.store.delivery_models import OutboxMessage
 
 LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 8
+# Claims that ended with the worker gone (killed, out of memory) before any result: a row that does
+# this again and again is probably what kills them.
+MAX_EXPIRED_LEASES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +36,14 @@ class Claimed:
     period: str
     idempotency_key: str
     attempts: int
+    expired_leases: int
     claim_seq: int
     suspect: bool  # a previous claim expired: the message may already be in Slack
     slack_channel: str | None
     payload: dict[str, Any]
     created_at: datetime
+    deadline_at: datetime | None  # past it the message is not sent late (None: no limit)
+    first_attempt_at: datetime  # nothing of this row can be in Slack from before it
 
 
 def claim(
@@ -50,6 +59,7 @@ def claim(
             OutboxMessage.id,
             OutboxMessage.status,
             OutboxMessage.attempts,
+            OutboxMessage.expired_leases,
             OutboxMessage.claim_seq,
             OutboxMessage.last_error,
         )
@@ -58,8 +68,9 @@ def claim(
         if session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         claimed: list[Claimed] = []
-        for row_id, status, attempts, seq, last_error in session.execute(candidates).all():
-            if status == "claimed" and attempts >= MAX_ATTEMPTS:
+        for row_id, status, attempts, expired_before, seq, last_error in session.execute(candidates).all():
+            expired = expired_before + (status == "claimed")
+            if expired >= MAX_EXPIRED_LEASES:
                 # Its worker keeps dying on it (leases expire unfinished): stop, and say so.
                 session.execute(
                     update(OutboxMessage)
@@ -68,7 +79,8 @@ def claim(
                         status="failed",
                         lease_until=None,
                         claimed_by=None,
-                        last_error=f"gave up after {attempts} attempts whose leases expired",
+                        expired_leases=expired,
+                        last_error=f"gave up after {expired} attempts whose leases expired",
                     )
                 )
                 continue
@@ -80,14 +92,16 @@ def claim(
                     claimed_by=worker,
                     lease_until=now + lease,
                     attempts=attempts + 1,
+                    expired_leases=expired,
                     claim_seq=seq + 1,
+                    first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, now),
                 )
                 .returning(OutboxMessage)
             ).scalar_one_or_none()
             if won is not None:
                 # An expired lease or an uncertain failure: Slack may already have the message.
                 suspect = status == "claimed" or (last_error or "").startswith("uncertain")
-                claimed.append(_snapshot(won, suspect=suspect))
+                claimed.append(_snapshot(won, suspect=suspect, now=now))
         session.commit()
         return claimed
 
@@ -112,23 +126,28 @@ def release(
     sessions: sessionmaker[Session],
     claimed: Claimed,
     *,
+    now: datetime,
     retry_at: datetime,
     error: str,
-    channel: str | None = None,
-) -> None:
-    """Give the row back for a later attempt (rate limited, Slack hiccup); fail it after MAX_ATTEMPTS."""
-    if claimed.attempts >= MAX_ATTEMPTS:
-        mark_failed(sessions, claimed, error=f"gave up after {claimed.attempts} attempts: {error}")
-        return
-    _finish(
-        sessions, claimed, status="pending", next_attempt_at=retry_at, last_error=error, slack_channel=channel
-    )
+) -> bool:
+    """Give the row back for a later attempt (Slack or the CRM unavailable), at the latest at its
+    deadline; False (and the row failed) when the deadline has passed: retrying longer is too late."""
+    deadline = claimed.deadline_at
+    if deadline is not None and now >= deadline:
+        mark_failed(sessions, claimed, error=f"gave up at its catch-up deadline: {error}")
+        return False
+    if deadline is not None:
+        retry_at = min(retry_at, deadline)
+    _finish(sessions, claimed, status="pending", next_attempt_at=retry_at, last_error=error)
+    return True
 
 
 def postpone(sessions: sessionmaker[Session], claimed: Claimed, *, retry_at: datetime, error: str) -> None:
-    """Give the row back after a 429 without using up one of its MAX_ATTEMPTS: a rate limit says nothing
-    about the message, and a long storm of them must not fail it. Results are fenced by claim_seq, which
-    never goes back, so lowering `attempts` cannot let a stale worker's result count."""
+    """Give the row back without counting an attempt: after a 429 (a rate limit says nothing about the
+    message) or when the rules say "not now". Results are fenced by claim_seq, which never goes back, so
+    lowering `attempts` cannot let a stale worker's result count. A suspect row stays suspect."""
+    if claimed.suspect and not error.startswith("uncertain"):
+        error = f"uncertain: {error}"
     _finish(
         sessions,
         claimed,
@@ -137,6 +156,45 @@ def postpone(sessions: sessionmaker[Session], claimed: Claimed, *, retry_at: dat
         last_error=error,
         attempts=claimed.attempts - 1,
     )
+
+
+def requeue(sessions: sessionmaker[Session], *, status: str, since: datetime | None, now: datetime) -> int:
+    """Plan `status` rows (due since `since`) again from now, with a fresh day of catch-up. They are
+    marked uncertain: one may have reached Slack before it failed, so the DM is checked first."""
+    values = {
+        "status": "pending",
+        "next_attempt_at": now,
+        "attempts": 0,
+        "expired_leases": 0,
+        "last_error": "uncertain: requeued",
+        "lease_until": None,
+        "claimed_by": None,
+    }
+    requeued = 0
+    with sessions() as session:
+        query = update(OutboxMessage).where(OutboxMessage.status == status)
+        if since is not None:
+            query = query.where(OutboxMessage.scheduled_at >= since)
+        # A welcome has no deadline and keeps none; every other row gets a day from now.
+        for has_deadline, deadline in ((True, now + CATCH_UP), (False, None)):
+            column = OutboxMessage.deadline_at
+            limited = query.where(column.is_not(None) if has_deadline else column.is_(None))
+            result = session.execute(limited.values(deadline_at=deadline, **values))
+            requeued += int(result.rowcount)  # type: ignore[attr-defined]
+        session.commit()
+    return requeued
+
+
+def remember(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) -> None:
+    """Keep progress in the row's payload across attempts (where a paginated DM check stopped)."""
+    payload = {key: value for key, value in {**claimed.payload, **values}.items() if value is not None}
+    with sessions() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claimed.id, OutboxMessage.claim_seq == claimed.claim_seq)
+            .values(payload=payload)
+        )
+        session.commit()
 
 
 def renew(
@@ -168,7 +226,7 @@ def _finish(sessions: sessionmaker[Session], claimed: Claimed, **values: Any) ->
         session.commit()
 
 
-def _snapshot(row: OutboxMessage, *, suspect: bool) -> Claimed:
+def _snapshot(row: OutboxMessage, *, suspect: bool, now: datetime) -> Claimed:
     return Claimed(
         id=row.id,
         team_id=row.team_id,
@@ -177,9 +235,12 @@ def _snapshot(row: OutboxMessage, *, suspect: bool) -> Claimed:
         period=row.period,
         idempotency_key=row.idempotency_key,
         attempts=row.attempts,
+        expired_leases=row.expired_leases,
         claim_seq=row.claim_seq,
         suspect=suspect,
         slack_channel=row.slack_channel,
         payload=dict(row.payload or {}),
         created_at=row.created_at,
+        deadline_at=row.deadline_at,
+        first_attempt_at=row.first_attempt_at or now,
     )

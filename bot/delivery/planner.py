@@ -1,31 +1,42 @@
 """The planner: which coaching messages fell due, written into the outbox exactly once.
 
-Stateless and idempotent: every tick looks back CATCH_UP (24 h) and inserts what is due, keyed by
+Stateless and idempotent: every tick inserts what fell due in the last CATCH_UP (24 h), keyed by
 workspace:manager:kind:period, so a missed tick, a restart or a second run never plans anything twice,
-and an outage longer than a day does not flood managers with stale messages.
+and an outage longer than a day does not flood managers with stale messages (what it missed is recorded
+as skipped). When a message may go out is decided by bot/delivery/rules.py, as in the sender.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcast_schedule import planned_broadcasts
 from bot.config import Settings
-from bot.delivery.schedule import Due, Rules, Slot, due_between, first_allowed, iso_week
+from bot.delivery.rules import (
+    CATCH_UP,
+    deadline_for,
+    manager_zone,
+    rules_for,
+    slots_for,
+    verdict,
+)
+from bot.delivery.schedule import Due, Slot, due_between, first_allowed, iso_week
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
-from bot.timeparse import parse_clock, parse_dates, parse_range, parse_weekdays
+
+# Kept importable from here for callers outside delivery (bot/coaching/preferences.py).
+__all__ = ["CATCH_UP", "PlanReport", "manager_zone", "plan_due", "plan_welcome", "rules_for", "slots_for"]
 
 log = logging.getLogger(__name__)
-CATCH_UP = timedelta(hours=24)
-LATE_AFTER = timedelta(minutes=5)  # a tick a few minutes late is on time; later than that, re-check the rules
+# How far back a late tick looks for slots it missed: those beyond the catch-up limit are recorded as
+# skipped (with the reason), so a long outage leaves a trace instead of silently nothing.
+MISSED_LOOKBACK = timedelta(days=7)
 # When the weekly budget is full, what gives way first (welcome messages always go).
 PRIORITY = {"welcome": 0, "nudge": 1, "lesson": 2, "broadcast": 3}
 
@@ -34,44 +45,67 @@ PRIORITY = {"welcome": 0, "nudge": 1, "lesson": 2, "broadcast": 3}
 class PlanReport:
     planned: int
     deferred: int
+    missed: int = 0  # slots found more than 24 h late: recorded as skipped
 
 
 def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanReport:
-    """Insert every message due in (now - 24 h, now] for subscribed, unpaused managers."""
+    """Insert every message due in (now - 24 h, now] for subscribed, unpaused, reachable managers, at
+    the first moment the rules allow; slots that fell due earlier (a tick more than a day late) become
+    `skipped` rows that say so."""
     rows: list[dict[str, object]] = []
     query = (
         select(Manager, Subscription)
         .join(Subscription, Subscription.manager_id == Manager.id)
         .where(Subscription.subscribed.is_(True), Manager.crm_owner_id.is_not(None))
+        .where(Subscription.unreachable_reason.is_(None))
         .where((Subscription.paused_until.is_(None)) | (Subscription.paused_until <= now))
     )
     for manager, subscription in session.execute(query):
         tz = manager_zone(manager.tz, settings)
         slots, rules = slots_for(subscription, settings), rules_for(subscription, settings)
         # Nothing from before they enrolled, resumed or their pause ended: no backlog arrives at once.
-        starts = [
-            now - CATCH_UP,
-            subscription.enrolled_at,
-            subscription.active_since,
-            subscription.paused_until,
-        ]
-        since = max(moment for moment in starts if moment is not None)
+        starts = [subscription.enrolled_at, subscription.active_since, subscription.paused_until]
+        since = max(moment for moment in [now - MISSED_LOOKBACK, *starts] if moment is not None)
         for due in due_between(slots, tz, rules, since, now):
-            # Caught up late (an outage): still only inside the window, outside quiet hours.
-            late = first_allowed(now, tz, rules) if due.due_at < now - LATE_AFTER else due.due_at
-            if late is not None:
-                rows.append(_row(manager, replace(due, due_at=late)))
+            deadline = deadline_for(due.slot.kind, due.due_at)
+            decision = verdict(
+                subscription=subscription,
+                tz=tz,
+                settings=settings,
+                kind=due.slot.kind,
+                now=now,
+                deadline=deadline,
+            )
+            # On time: keep its own moment; late (an outage): the next moment the rules allow.
+            send_at = due.due_at if decision.allows_now(now) else decision.send_at
+            rows.append(_row(manager, due, send_at=send_at, deadline=deadline, reason=decision.reason))
     new_keys = _insert(session, rows)
-    planned = len(new_keys) + len(
-        _insert(session, planned_broadcasts(session, now))
-    )  # channel posts: no budget
+    broadcasts = [
+        {**row, "deadline_at": row["next_attempt_at"] + CATCH_UP}  # type: ignore[operator]
+        for row in planned_broadcasts(session, now)
+    ]
+    planned_broadcast_count = len(_insert(session, broadcasts))  # channel posts: no budget
+    missed = [r for r in rows if r["idempotency_key"] in new_keys and r["status"] == "skipped"]
+    for row in missed:
+        log.info("%s not sent: %s", row["idempotency_key"], row["last_error"])
+    if missed:
+        log.warning(
+            "%s message(s) fell due too long ago to send; recorded as skipped "
+            "(crmcoach deliveries --status skipped)",
+            len(missed),
+        )
+    planned = len(new_keys) - len(missed) + planned_broadcast_count
     # Only weeks that just received a message can have gone over budget: most ticks check none.
-    weeks = {(r["manager_id"], r["week"]) for r in rows if r["idempotency_key"] in new_keys}
+    weeks = {
+        (r["manager_id"], r["week"])
+        for r in rows
+        if r["idempotency_key"] in new_keys and r["status"] == "pending"
+    }
     deferred = enforce_budget(session, settings, weeks, now)
     session.commit()
     if planned or deferred:
         log.info("planned %s message(s), deferred %s for the weekly budget", planned, deferred)
-    return PlanReport(planned, deferred)
+    return PlanReport(planned, deferred, len(missed))
 
 
 def plan_welcome(session: Session, manager: Manager, settings: Settings, now: datetime) -> bool:
@@ -81,34 +115,7 @@ def plan_welcome(session: Session, manager: Manager, settings: Settings, now: da
     due_at = first_allowed(now, tz, rules_for(subscription, settings)) or now
     slot = Slot("welcome", due_at.astimezone(tz).weekday(), due_at.astimezone(tz).time())
     due = Due(slot, "welcome", iso_week(due_at.astimezone(tz).date()), now, due_at)
-    return bool(_insert(session, [_row(manager, due)]))
-
-
-def slots_for(subscription: Subscription | None, settings: Settings) -> list[Slot]:
-    nudge_day = int(_override(subscription, "nudge_weekday", settings.crmcoach_nudge_day))
-    nudge_at = parse_clock(str(_override(subscription, "nudge_time", settings.crmcoach_nudge_time)))
-    lesson_days = parse_weekdays(
-        str(_override(subscription, "lesson_weekdays", settings.crmcoach_lesson_days))
-    )
-    lesson_at = parse_clock(str(_override(subscription, "lesson_time", settings.crmcoach_lesson_time)))
-    return [Slot("nudge", nudge_day, nudge_at), *(Slot("lesson", day, lesson_at) for day in lesson_days)]
-
-
-def rules_for(subscription: Subscription | None, settings: Settings) -> Rules:
-    quiet = _override(subscription, "quiet_hours", settings.crmcoach_quiet_hours or "")
-    return Rules(
-        window=parse_range(settings.crmcoach_delivery_window),
-        quiet=parse_range(str(quiet)) if quiet else None,
-        holidays=parse_dates(settings.crmcoach_holidays),
-    )
-
-
-def manager_zone(name: str | None, settings: Settings) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or settings.crmcoach_default_tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("unknown timezone %r; using %s", name, settings.crmcoach_default_tz)
-        return ZoneInfo(settings.crmcoach_default_tz)
+    return bool(_insert(session, [_row(manager, due, send_at=due_at, deadline=None, reason="")]))
 
 
 def enforce_budget(
@@ -142,6 +149,8 @@ def enforce_budget(
                 continue
             message.week = _next_week(str(week))
             message.next_attempt_at = max(message.next_attempt_at, now) + timedelta(days=7)
+            if message.deadline_at is not None:  # a week later, with the same day of catch-up
+                message.deadline_at = message.next_attempt_at + CATCH_UP
             message.last_error = f"deferred: weekly budget of {budget} messages reached"
             deferred += 1
     if deferred:
@@ -165,7 +174,10 @@ def _insert(session: Session, rows: list[dict[str, object]]) -> set[str]:
     return inserted
 
 
-def _row(manager: Manager, due: Due) -> dict[str, object]:
+def _row(
+    manager: Manager, due: Due, *, send_at: datetime | None, deadline: datetime | None, reason: str
+) -> dict[str, object]:
+    """An outbox row: pending at `send_at`, or (no allowed moment left) skipped for `reason`."""
     return {
         "team_id": manager.team_id,
         "manager_id": manager.id,
@@ -174,8 +186,10 @@ def _row(manager: Manager, due: Due) -> dict[str, object]:
         "week": due.week,
         "idempotency_key": f"{manager.team_id}:{manager.id}:{due.slot.kind}:{due.period}",
         "scheduled_at": due.scheduled_at,
-        "next_attempt_at": due.due_at,
-        "status": "pending",
+        "next_attempt_at": send_at or due.due_at,
+        "deadline_at": deadline,
+        "status": "pending" if send_at is not None else "skipped",
+        "last_error": None if send_at is not None else reason,
         "attempts": 0,
         "payload": {},
     }
@@ -185,9 +199,3 @@ def _next_week(week: str) -> str:
     year, number = week.split("-W")
     monday = datetime.strptime(f"{year}-W{int(number):02d}-1", "%G-W%V-%u").date()
     return iso_week(monday + timedelta(days=7))
-
-
-def _override(subscription: Subscription | None, attribute: str, fallback: str | int) -> str | int:
-    """The manager's own setting, or the workspace default when they have none."""
-    value = getattr(subscription, attribute, None) if subscription is not None else None
-    return fallback if value is None or value == "" else value

@@ -1,9 +1,14 @@
-"""Sending one claimed outbox row to a manager's DM, exactly once.
+"""Sending one claimed outbox row to a manager's DM, exactly once, and only when the rules allow.
 
+- The rules (bot/delivery/rules.py) are checked again at the moment of posting: a row that may not go
+  out now waits for the next allowed moment inside its catch-up deadline, or is skipped with the reason.
 - 429: the row waits for Retry-After; other recipients are not held up.
-- 5xx / timeouts: retried with backoff; the outcome is uncertain, so the next attempt first looks in the
-  DM for the message (its idempotency key travels in Slack message metadata).
-- user_not_found, account_inactive, channel_not_found …: permanent, the row fails and is reported.
+- Unavailability (5xx, timeouts, connection errors, the CRM down): retried with capped backoff until the
+  row's deadline. A 5xx or timeout leaves the outcome uncertain, so the next attempt first reads the DM
+  back to the row's first attempt for the message (its idempotency key travels in message metadata).
+- Slack cannot reach the person (user_not_found, deactivated, archived DM): the row fails and the manager
+  is marked unreachable, so nothing new is planned for them. Other errors retrying cannot fix
+  (invalid_blocks, …) fail the row at once. Every give-up is logged in one line with its reason.
 """
 
 from __future__ import annotations
@@ -19,31 +24,40 @@ from slack_sdk.errors import SlackApiError
 from bot.coaching.broadcasts import mark_posted
 from bot.container import Container
 from bot.delivery import outbox
+from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
+from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
 from bot.slack import ids
+from bot.store.delivery_models import Subscription
+from bot.store.managers import mark_unreachable
+from bot.store.models import Manager
 
 log = logging.getLogger(__name__)
-PERMANENT_ERRORS = frozenset(
+# Slack cannot reach the person behind a DM: stop planning for them until Slack finds them again.
+UNREACHABLE_ERRORS = frozenset(
     {
         "user_not_found",
         "account_inactive",
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
-        "cannot_dm_bot",
         "user_disabled",
-        "invalid_blocks",
-        "msg_too_long",
-        "no_text",
+        "is_archived",
+        "channel_not_found",
+        "cannot_dm_bot",
     }
 )
-# Slack allows 15 messages per conversations.history call for newer non-Marketplace apps.
-HISTORY_LOOKBACK = 15
+# Errors that say the message itself, or where it goes, is wrong: retrying cannot fix them.
+PERMANENT_ERRORS = UNREACHABLE_ERRORS | frozenset(
+    {"not_in_channel", "invalid_blocks", "msg_too_long", "no_text", "invalid_metadata_format"}
+)
+HISTORY_PAGE = 200  # Slack's advice for conversations.history; apps with lower limits get fewer per page
+HISTORY_CURSOR = "history_cursor"  # payload key: where an interrupted DM check goes on
+BACKOFF_FIRST = timedelta(seconds=15)
+BACKOFF_CAP = timedelta(minutes=10)  # after an outage the message goes out within minutes of recovery
+WAITING_FOR_RULES = "waiting: outside the delivery window, quiet hours or working days (manager's time)"
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # sent | recovered | skipped | failed | retry | superseded
+    status: str  # sent | recovered | skipped | failed | retry | waiting | superseded
     detail: str = ""
 
 
@@ -51,18 +65,37 @@ def deliver(claimed: outbox.Claimed, *, container: Container, client: WebClient,
     try:
         return _send(claimed, container=container, client=client, now=now)
     except Exception as exc:  # every failure ends in a recorded outcome, never in a dead worker
+        if is_database_outage(exc):
+            # The lease runs out and the row is taken up again (as uncertain) once the database is back.
+            DATABASE.down(exc)
+            return Outcome("retry", "database unavailable")
         return _failure(claimed, exc, container=container, now=now)
 
 
 def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
     sessions = container.sessions
+    decision = _decide(container, claimed, now)
     composer = MessageComposer(container=container, now=now)
-    channel = claimed.slack_channel or composer.dm_channel(claimed, client)
-    if claimed.suspect and (ts := _already_posted(client, channel, claimed)) is not None:
-        outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
-        _after_post(container, claimed.payload.get("broadcast_id"), ts)
-        return Outcome("recovered", ts)
+    channel = claimed.slack_channel
+    if claimed.suspect:
+        channel = channel or composer.dm_channel(claimed, client)
+        if (ts := _already_posted(client, channel, claimed, container=container)) is not None:
+            outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
+            _after_post(container, claimed.payload.get("broadcast_id"), ts)
+            return Outcome("recovered", ts)
+    if decision.send_at is None:
+        # Missing a message is news; not sending to someone who paused or left is not.
+        level = logging.WARNING if decision.reason.startswith("missed") else logging.INFO
+        log.log(level, "%s not sent: %s", claimed.idempotency_key, decision.reason)
+        outbox.mark_skipped(sessions, claimed, reason=decision.reason)
+        return Outcome("skipped", decision.reason)
+    if decision.send_at > now:
+        outbox.postpone(sessions, claimed, retry_at=decision.send_at, error=WAITING_FOR_RULES)
+        return Outcome("waiting", f"until {decision.send_at.isoformat()}")
+    channel = channel or composer.dm_channel(claimed, client)
     message = composer.compose(claimed)
+    if claimed.kind in ("nudge", "lesson"):
+        CRM.up()  # composing read the CRM
     if not outbox.renew(sessions, claimed, now=now):
         # Composing outlasted the lease (a slow CRM) and another worker owns the row now: it delivers.
         return Outcome("superseded", "the lease ran out and another worker took the message over")
@@ -76,6 +109,25 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     return Outcome("sent", str(response["ts"]))
 
 
+def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Verdict:
+    """The rules, as of now: the manager's current timezone, settings, pause and subscription."""
+    if claimed.kind not in MANAGER_KINDS:  # a coach's broadcast keeps the coach's schedule
+        late = claimed.deadline_at is not None and now > claimed.deadline_at
+        return Verdict(None, MISSED_REASON) if late else Verdict(now)
+    with container.sessions() as session:
+        manager = session.get(Manager, claimed.manager_id)
+        subscription = session.get(Subscription, claimed.manager_id)
+        tz = manager_zone(manager.tz if manager else None, container.settings)
+        return verdict(
+            subscription=subscription if manager is not None else None,
+            tz=tz,
+            settings=container.settings,
+            kind=claimed.kind,
+            now=now,
+            deadline=claimed.deadline_at,
+        )
+
+
 def _after_post(container: Container, broadcast_id: object, ts: str) -> None:
     """A posted broadcast remembers its ts: thread replies to it are submissions."""
     if broadcast_id is not None:
@@ -85,20 +137,33 @@ def _after_post(container: Container, broadcast_id: object, ts: str) -> None:
 def _failure(claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime) -> Outcome:
     sessions = container.sessions
     if isinstance(exc, SkipMessage):
+        log.warning("%s not sent: %s", claimed.idempotency_key, exc)
         outbox.mark_skipped(sessions, claimed, reason=str(exc))
         return Outcome("skipped", str(exc))
     if isinstance(exc, SlackApiError):
         return _slack_failure(claimed, exc, container=container, now=now)
     if isinstance(exc, RetryLater):  # nothing was posted: not uncertain
+        CRM.down(exc)
         error = f"waiting: {exc}"
     elif isinstance(exc, TimeoutError | OSError):
         error = f"uncertain: {exc}"
     else:
-        # A bug or a database hiccup: retry later, as uncertain since it may have struck after the post.
+        # A bug: retry later, as uncertain since it may have struck after the post.
         log.exception("delivering %s failed unexpectedly", claimed.idempotency_key, exc_info=exc)
         error = f"uncertain: {type(exc).__name__}"
-    outbox.release(sessions, claimed, retry_at=now + _backoff(claimed), error=error)
-    return Outcome("retry", error)
+    return _retry(claimed, container=container, now=now, error=error)
+
+
+def _retry(claimed: outbox.Claimed, *, container: Container, now: datetime, error: str) -> Outcome:
+    if outbox.release(container.sessions, claimed, now=now, retry_at=now + _backoff(claimed), error=error):
+        return Outcome("retry", error)
+    log.warning(
+        "%s not sent: gave up at its catch-up deadline after %s attempt(s): %s",
+        claimed.idempotency_key,
+        claimed.attempts,
+        error,
+    )
+    return Outcome("failed", error)
 
 
 def _slack_failure(
@@ -112,42 +177,71 @@ def _slack_failure(
     )
     if status == 429:
         wait = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
-        # Turned away before it did anything; but a message already suspect (an earlier 5xx, an expired
-        # lease) stays suspect, or the next attempt would post without looking in the DM first.
-        error = "uncertain: ratelimited" if claimed.suspect else "ratelimited"
-        outbox.postpone(container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error=error)
+        # Turned away before it did anything; postpone() keeps a suspect message suspect, or the next
+        # attempt would post without looking in the DM first.
+        outbox.postpone(
+            container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error="ratelimited"
+        )
         return Outcome("retry", f"rate limited for {wait} s")
     if error in PERMANENT_ERRORS:
-        log.error(
-            "delivery %s to manager %s failed for good: %s",
+        return _give_up(claimed, error, container=container, now=now)
+    # 5xx and unknown errors: Slack may or may not have posted it.
+    return _retry(claimed, container=container, now=now, error=f"uncertain: {error}")
+
+
+def _give_up(claimed: outbox.Claimed, error: str, *, container: Container, now: datetime) -> Outcome:
+    if claimed.kind == "broadcast":
+        log.warning("broadcast %s not posted: %s", claimed.idempotency_key, error)
+        _tell_coach(container, claimed, error)
+    elif error in UNREACHABLE_ERRORS:
+        with container.sessions() as session:
+            news = mark_unreachable(session, claimed.manager_id, reason=error, now=now)
+            session.commit()
+        log.warning(
+            "%s not sent: Slack cannot reach manager %s (%s)%s",
             claimed.idempotency_key,
             claimed.manager_id,
             error,
+            "; nothing more is planned for them until Slack finds them again" if news else "",
         )
-        if claimed.kind == "broadcast":
-            _tell_coach(container, claimed, error)
-        outbox.mark_failed(container.sessions, claimed, error=error)
-        return Outcome("failed", error)
-    # 5xx and unknown errors: Slack may or may not have posted it.
-    outbox.release(container.sessions, claimed, retry_at=now + _backoff(claimed), error=f"uncertain: {error}")
-    return Outcome("retry", error)
+    else:
+        log.error("%s not sent: Slack rejected it (%s)", claimed.idempotency_key, error)
+    outbox.mark_failed(container.sessions, claimed, error=error)
+    return Outcome("failed", error)
 
 
-def _already_posted(client: WebClient, channel: str, claimed: outbox.Claimed) -> str | None:
-    """The ts of a message in the DM that carries this row's idempotency key, if Slack has one."""
-    oldest = f"{claimed.created_at.timestamp() - 60:.6f}"
-    response = client.conversations_history(
-        channel=channel, oldest=oldest, limit=HISTORY_LOOKBACK, include_all_metadata=True
-    )
-    for message in response.get("messages") or []:
-        payload: dict[str, Any] = (message.get("metadata") or {}).get("event_payload") or {}
-        if payload.get("idempotency_key") == claimed.idempotency_key:
-            return str(message["ts"])
-    return None
+def _already_posted(
+    client: WebClient, channel: str, claimed: outbox.Claimed, *, container: Container
+) -> str | None:
+    """The ts of a message in the DM that carries this row's idempotency key, if Slack has one. Reads
+    the whole history back to the row's first attempt, page by page (the bot answers questions in the
+    same DM, so any fixed number of newest messages can miss it). Where a rate limit cut the reading
+    short is kept in the row, so the next attempt goes on from there instead of starting over."""
+    oldest = f"{claimed.first_attempt_at.timestamp() - 60:.6f}"  # a minute for clocks that disagree
+    cursor: str | None = claimed.payload.get(HISTORY_CURSOR)
+    while True:
+        try:
+            response = client.conversations_history(
+                channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+            )
+        except SlackApiError:
+            if cursor != claimed.payload.get(HISTORY_CURSOR):
+                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: cursor})
+            raise
+        for message in response.get("messages") or []:
+            payload: dict[str, Any] = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("idempotency_key") == claimed.idempotency_key:
+                return str(message["ts"])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not response.get("has_more") or not cursor:
+            if HISTORY_CURSOR in claimed.payload:  # read to the end: a later check starts afresh
+                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: None})
+            return None
 
 
 def _backoff(claimed: outbox.Claimed) -> timedelta:
-    return timedelta(seconds=min(3600, 15 * 2 ** max(0, claimed.attempts - 1)))
+    doublings: int = min(max(0, claimed.attempts - 1), 16)
+    return min(BACKOFF_CAP, BACKOFF_FIRST * (1 << doublings))
 
 
 def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> None:

@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, coach_commands, commands, composer, home, messages
+from bot.slack import actions, coach_commands, commands, composer, home, messages, user_events
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -29,4 +29,5 @@ def build_app(settings: Settings, container: Container) -> App:
     actions.register(app, container)
     coach_commands.register(app, container)
     composer.register(app, container)
+    user_events.register(app, container)
     return app

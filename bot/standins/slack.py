@@ -4,9 +4,9 @@ It answers like Slack documents: HTTP 200 with {"ok": false, "error": ...} for A
 HTTP 429 with Retry-After when rate limited, invalid_blocks for messages Slack would reject,
 and a response_url that takes at most 5 posts. Every call is recorded for assertions.
 
-The workspace: users (add_user, deactivate_user), channels (add_channel; a DM is "D" + the user id),
-the messages posted to each (messages_in) and the views opened (views). The methods themselves live
-in bot/standins/slack_methods.py. Scripting: fail_next, fail_randomly and limit_rate.
+The workspace: users (add_user, deactivate_user, reactivate_user), channels (add_channel; a DM is
+"D" + the user id), the messages posted to each (messages_in) and the views opened (views). The methods
+themselves live in bot/standins/slack_methods.py. Scripting: fail_next, fail_randomly and limit_rate.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class SlackStandIn:
     record_params: bool = True  # False keeps calls[] but not their params (benchmarks)
     clock: Callable[[], float] = time.monotonic  # what the rate limits count time with
     wall_clock: Callable[[], float] = time.time  # what message ts are made from (never going backwards)
+    history_page_cap: int = 999  # conversations.history: 15 for newer non-Marketplace apps
     _emails: dict[str, str] = field(default_factory=dict)
     _deactivated: dict[str, Deactivation] = field(default_factory=dict)
     _used_triggers: set[str] = field(default_factory=set)
@@ -154,6 +155,12 @@ class SlackStandIn:
         with self._lock:
             self.users[user_id]["deleted"] = True
             self._deactivated[user_id] = Deactivation(open_error, post_error)
+
+    def reactivate_user(self, user_id: str) -> None:
+        """Undo deactivate_user: users.info shows "deleted": false and their DM works again."""
+        with self._lock:
+            self.users[user_id]["deleted"] = False
+            self._deactivated.pop(user_id, None)
 
     def add_channel(
         self,

@@ -166,7 +166,8 @@ def conversations_history(standin: SlackStandIn, params: Body) -> Body:
         limit = int(params.get("limit") or HISTORY_DEFAULT_LIMIT)
     except (TypeError, ValueError):
         return error("invalid_limit")
-    limit = min(max(limit, 1), HISTORY_MAX_LIMIT)
+    # Non-Marketplace apps created since May 2025 get at most 15 per page (history_page_cap=15).
+    limit = min(max(limit, 1), HISTORY_MAX_LIMIT, standin.history_page_cap)
     start = max(low, high - limit)
     with_metadata = truthy(params.get("include_all_metadata"))
     messages = [

@@ -30,6 +30,10 @@ class Subscription(Base):
     # Nothing is planned from before this moment: set on enrolment, resume and re-subscription.
     active_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Slack cannot reach them (user_not_found, deactivated, DM archived): nothing new is planned
+    # until Slack finds them again. None while reachable.
+    unreachable_reason: Mapped[str | None] = mapped_column(String(40))
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(Base):
@@ -51,11 +55,17 @@ class OutboxMessage(Base):
     idempotency_key: Mapped[str] = mapped_column(String(160))
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the schedule said
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it may be sent (after deferrals)
+    # The catch-up limit: past it the message is skipped, not sent late. None: no limit (welcome).
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The duplicate check reads the DM back to here: nothing of this row can be in Slack before it.
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # pending | claimed | sent | failed | skipped
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Raised by every claim and never lowered: a worker's result only counts while it is the latest claim.
     claim_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Claims whose worker died without a result: a row that keeps killing workers is failed.
+    expired_leases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.delivery_models import Subscription
 from bot.store.models import Manager, Workspace
 
 
@@ -44,3 +47,35 @@ def list_managers(session: Session, team_id: str | None = None) -> list[Manager]
 
 def list_workspaces(session: Session) -> list[Workspace]:
     return list(session.scalars(select(Workspace).order_by(Workspace.team_id)))
+
+
+def mark_unreachable(session: Session, manager_id: int, *, reason: str, now: datetime) -> bool:
+    """Slack cannot reach this manager (deleted, deactivated, DM gone): plan nothing new for them.
+    True when this is news (they were reachable until now)."""
+    subscription = session.get(Subscription, manager_id)
+    if subscription is None or subscription.unreachable_reason == reason:
+        return False
+    was_reachable = subscription.unreachable_reason is None
+    subscription.unreachable_reason, subscription.unreachable_since = reason, now
+    subscription.dm_channel_id = None  # a new DM is opened when they come back
+    return was_reachable
+
+
+def mark_reachable(session: Session, manager_id: int, *, now: datetime) -> bool:
+    """Slack found them again: their schedule resumes from now. True when they were unreachable."""
+    subscription = session.get(Subscription, manager_id)
+    if subscription is None or subscription.unreachable_reason is None:
+        return False
+    subscription.unreachable_reason, subscription.unreachable_since = None, None
+    subscription.active_since = now  # what fell due while unreachable does not arrive all at once
+    return True
+
+
+def unreachable_reasons(session: Session, team_id: str | None = None) -> dict[int, str]:
+    """manager id -> why Slack cannot reach them, for every unreachable manager."""
+    query = select(Subscription.manager_id, Subscription.unreachable_reason).where(
+        Subscription.unreachable_reason.is_not(None)
+    )
+    if team_id:
+        query = query.where(Subscription.team_id == team_id)
+    return {int(manager_id): str(reason) for manager_id, reason in session.execute(query)}

@@ -149,7 +149,7 @@ def test_a_429_storm_with_five_percent_5xx_loses_nothing_and_duplicates_nothing(
     container: Container, slack: SlackStandIn, take_effect: bool
 ) -> None:
     clock = _Clock(MONDAY_0800_UTC)
-    slack.clock = clock.seconds  # Slack's rate limits count our fake seconds
+    slack.clock = slack.wall_clock = clock.seconds  # Slack's rate limits and message ts use our fake time
     keys = _populate(container, slack, 150, welcome_at=MONDAY_0800_UTC - timedelta(minutes=5))
     with container.sessions() as session:  # and every manager's weekly nudge, due at the same instant
         assert plan_due(session=session, settings=container.settings, now=MONDAY_0800_UTC).planned == 150

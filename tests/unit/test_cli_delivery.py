@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,24 +21,93 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeded: Engine, slack:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("SLACK_API_URL", slack.api_url)
     monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")  # tables as wide as a terminal would show them
     monkeypatch.chdir(tmp_path)
 
 
+def _a_working_afternoon() -> str:
+    """A Monday 15:00 UTC at least two days ahead: inside the window in Vienna (16:00) and New York
+    (10:00), so the welcomes planned at enrollment (now, for real) are due and may go out."""
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    monday = day + timedelta(days=(7 - day.weekday()) % 7)
+    return f"{monday.isoformat()}T15:00Z"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_enroll_tick_and_report(slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
-    slack.deactivate_user("U0JAMES")
+    slack.add_user("U0GONE", name="Gone Person", email="sofia.rossi@example.com")
+    slack.deactivate_user("U0GONE")  # Sofia's Slack account was deactivated: she is not enrolled
 
     assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0
-    later = (datetime.now(UTC) + timedelta(days=4)).strftime(
-        "%Y-%m-%dT%H:%MZ"
-    )  # the welcomes are due by then
-    assert main(["tick", "--now", later]) == 1  # James's deliveries failed for good
+    slack.deactivate_user("U0JAMES")  # James leaves after he was enrolled
+    later = _a_working_afternoon()
+    assert main(["tick", "--now", later, "--max-seconds", "0"]) == 1  # James's welcome failed for good
     assert main(["deliveries", "--status", "failed"]) == 0
+    out = capsys.readouterr().out
+    assert main(["managers", "list", "--team", "T0TEST"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+
+    assert "Enrolled 2 new manager(s); 0 already enrolled." in out
+    assert "deactivated in Slack, not enrolled: sofia.rossi@example.com" in out
+    assert "failed" in out.split("Planned")[1].splitlines()[0]
+    assert "Outbox: " in out and "failed: 1 × user_disabled" in out
+    failed_table = out.split("Outbox: ")[1]
+    assert "U0JAMES" in failed_table and "U0ANNA" not in failed_table
+    assert "unreachable: user_disabled" in next(line for line in listing if "U0JAMES" in line)
+    assert "unreachable" not in next(line for line in listing if "U0ANNA" in line)
+
+
+def test_deliveries_counts_every_status_with_its_commonest_reasons(
+    slack: SlackStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0
+    capsys.readouterr()
+
+    assert main(["deliveries"]) == 0
 
     out = capsys.readouterr().out
-    assert "Enrolled 2 new manager(s); 0 already enrolled." in out
-    assert "not found in Slack: sofia.rossi@example.com" in out
-    assert "failed" in out.split("Planned")[1].splitlines()[0]
-    assert "Outbox: " in out and "U0JAMES" in out and "user_disabled" in out and "U0ANNA" not in out
+    assert out.splitlines()[0] == "Outbox: 2 pending"  # the two welcomes, not yet due
+    assert "No " not in out  # without --status: the summary only
+
+
+def test_requeue_plans_failed_messages_again_and_they_go_out_once(
+    slack: SlackStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0
+    later = _a_working_afternoon()
+    # Slack rejects the welcome's blocks once (say, before a fix was deployed): it fails at once.
+    slack.fail_next("chat.postMessage", error="invalid_blocks", channel="DU0ANNA")
+    main(["tick", "--now", later, "--max-seconds", "0"])
+    assert main(["deliveries", "--status", "failed"]) == 0
+    assert "invalid_blocks" in capsys.readouterr().out
+
+    assert main(["deliveries", "requeue", "--since", "2020-01-01T00:00Z"]) == 0
+    assert "Requeued 1 failed message(s) due since 2020-01-01 00:00 UTC" in capsys.readouterr().out
+    main(["tick", "--now", later, "--max-seconds", "0"])
+    main(["deliveries", "requeue"])  # nothing failed any more: nothing requeued
+
+    assert "Requeued 0 failed message(s)." in capsys.readouterr().out
+    kinds = [m["metadata"]["event_payload"]["kind"] for m in slack.messages_in("DU0ANNA")]
+    assert sorted(kinds) == ["nudge", "welcome"]  # the requeued welcome went out, and only once
+
+
+def test_enroll_with_the_crm_unreachable_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRM_CONNECTOR", "hubspot")
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-test")
+    monkeypatch.setenv("HUBSPOT_API_URL", f"http://127.0.0.1:{_free_port()}")  # nobody listens there
+
+    assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 2
+
+    err = capsys.readouterr().err
+    assert "is not available" in err and "nobody was enrolled" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_malformed_instant_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,3 +121,14 @@ def test_a_malformed_instant_is_refused(capsys: pytest.CaptureFixture[str]) -> N
 def test_enroll_needs_to_know_whom(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["managers", "enroll"]) == 2
     assert "--all, or --crm-email" in capsys.readouterr().err
+
+
+def test_serve_with_slack_unreachable_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{_free_port()}/api/")  # nobody listens there
+
+    assert main(["serve"]) == 2
+
+    err = capsys.readouterr().err
+    assert "SLACK_API_URL: Slack is not reachable" in err and "Traceback" not in err

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
+from bot.delivery.rules import CATCH_UP, MISSED_REASON, NO_ROOM_REASON, Verdict, verdict
 from bot.delivery.schedule import Rules, Slot, due_between, first_allowed, local_to_utc
+from bot.store.delivery_models import Subscription
 
 VIENNA = ZoneInfo("Europe/Vienna")
 NEW_YORK = ZoneInfo("America/New_York")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 NUDGE = Slot("nudge", 0, time(9))
 
 
@@ -90,3 +94,72 @@ def test_a_slot_that_can_never_be_placed_is_not_planned() -> None:
     every_day_off = Rules(holidays=frozenset(date(2026, 11, 1) + timedelta(days=n) for n in range(60)))
 
     assert list(due_between([NUDGE], VIENNA, every_day_off, utc(2026, 11, 1), utc(2026, 12, 1))) == []
+
+
+# --- the rules the planner and the sender share (bot/delivery/rules.py) -------------------------------
+def _settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def _verdict(
+    now: datetime, *, deadline: datetime | None, tz: ZoneInfo = VIENNA, **subscription: object
+) -> Verdict:
+    values: dict[str, object] = {"subscribed": True, **subscription}
+    return verdict(
+        subscription=Subscription(**values),
+        tz=tz,
+        settings=_settings(crmcoach_holidays="2026-12-08"),
+        kind="lesson",
+        now=now,
+        deadline=deadline,
+    )
+
+
+def test_inside_the_window_a_message_may_go_now() -> None:
+    now = utc(2026, 12, 1, 9)  # Tuesday 10:00 in Vienna
+
+    assert _verdict(now, deadline=now + CATCH_UP) == Verdict(now)
+
+
+def test_after_the_window_it_waits_for_the_next_morning_within_the_deadline() -> None:
+    due = utc(2026, 12, 1, 9)
+
+    assert _verdict(utc(2026, 12, 1, 17, 30), deadline=due + CATCH_UP).send_at == utc(2026, 12, 2, 7)
+
+
+def test_quiet_hours_postpone_to_their_end() -> None:
+    now = utc(2026, 12, 1, 11, 15)  # 12:15 in Vienna
+
+    decision = _verdict(now, deadline=now + CATCH_UP, quiet_hours="12:00-13:00")
+
+    assert decision.send_at == utc(2026, 12, 1, 12)
+
+
+def test_no_allowed_moment_before_the_deadline_skips_with_the_reason() -> None:
+    friday_evening = utc(2026, 12, 4, 17, 30)  # 18:30 in Vienna; the weekend follows
+
+    decision = _verdict(friday_evening, deadline=utc(2026, 12, 5, 9))
+
+    assert decision == Verdict(None, NO_ROOM_REASON)
+
+
+def test_a_holiday_is_not_a_working_day() -> None:
+    monday_evening = utc(2026, 12, 7, 17, 30)  # Tuesday 8 December is a holiday
+
+    assert _verdict(monday_evening, deadline=None).send_at == utc(2026, 12, 9, 7)
+
+
+def test_past_the_deadline_it_is_missed_and_the_timezone_is_the_current_one() -> None:
+    now = utc(2026, 12, 1, 16)  # 08:00 in Los Angeles, 17:00 in Vienna
+
+    assert _verdict(now, deadline=now - timedelta(minutes=1)) == Verdict(None, MISSED_REASON)
+    assert _verdict(utc(2026, 12, 1, 8), deadline=now, tz=LOS_ANGELES).send_at == now
+
+
+def test_unsubscribed_paused_and_unreachable_managers_get_nothing() -> None:
+    now = utc(2026, 12, 1, 9)
+
+    assert _verdict(now, deadline=None, subscribed=False).reason == "unsubscribed"
+    assert _verdict(now, deadline=None, paused_until=utc(2026, 12, 24)).reason == "paused until 2026-12-24"
+    unreachable = _verdict(now, deadline=None, unreachable_reason="deactivated")
+    assert unreachable == Verdict(None, "unreachable in Slack (deactivated)")
