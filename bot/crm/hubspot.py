@@ -33,6 +33,8 @@ from bot.crm.hubspot_records import (
     ACTIVITY_OBJECTS,
     ACTIVITY_PROPERTIES,
     DEAL_PROPERTIES,
+    TASK_DONE,
+    TASK_PROPERTIES,
     activity_from_hubspot,
     deal_from_hubspot,
     owners_from_hubspot,
@@ -119,12 +121,14 @@ class HubSpotConnector(SnapshotConnector):
         return deals
 
     def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
-        recent = {"propertyName": "hs_timestamp", "operator": "GTE", "value": _epoch_ms(since)}
         activities: list[ActivityRecord] = []
         for object_type, kind in ACTIVITY_OBJECTS:
+            groups, properties = _activity_filters(kind, since)
             for owner_filter in _owner_filters(owner_ids):
                 rows = self._search_all(
-                    object_type, [{"filters": [recent, *owner_filter]}], ACTIVITY_PROPERTIES
+                    object_type,
+                    [{"filters": [*group, *owner_filter]} for group in groups],
+                    properties,
                 )
                 activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
         return activities
@@ -189,6 +193,21 @@ def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnec
         stale_days=settings.crmcoach_stale_days,
         roster=roster,
     )
+
+
+def _activity_filters(kind: str, since: datetime) -> tuple[list[list[JSONObject]], Sequence[str]]:
+    """Filter groups (ORed) for engagements of this kind done since `since`, and the properties to read.
+
+    Tasks: completed ones only, by completion date, or by due date where HubSpot has no completion date.
+    """
+    after = _epoch_ms(since)
+    if kind != "task":
+        return [[{"propertyName": "hs_timestamp", "operator": "GTE", "value": after}]], ACTIVITY_PROPERTIES
+    done = {"propertyName": "hs_task_status", "operator": "EQ", "value": TASK_DONE}
+    completed = {"propertyName": "hs_task_completion_date", "operator": "GTE", "value": after}
+    undated = {"propertyName": "hs_task_completion_date", "operator": "NOT_HAS_PROPERTY"}
+    due = {"propertyName": "hs_timestamp", "operator": "GTE", "value": after}
+    return [[done, completed], [done, undated, due]], TASK_PROPERTIES
 
 
 def _owner_filters(owner_ids: Sequence[str] | None) -> Iterator[list[JSONObject]]:

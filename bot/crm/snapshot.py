@@ -54,6 +54,8 @@ class SnapshotConnector(ABC):
 
     def find_owner_by_email(self, email: str) -> Owner | None:
         wanted = email.strip().lower()
+        if not wanted:
+            return None  # owners without an e-mail address carry "", which must never match
         return next((owner for owner in self.list_owners() if owner.email.lower() == wanted), None)
 
     def get_owner(self, crm_id: str) -> Owner:

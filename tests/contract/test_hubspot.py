@@ -155,6 +155,29 @@ def test_activities_keep_their_kind(standin: HubSpotStandIn, world: World) -> No
     assert {a.kind for a in activities} == {"call", "meeting", "email", "task"}
 
 
+def test_only_completed_tasks_are_activities_counted_when_completed() -> None:
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    with HubSpotStandIn() as standin:
+        standin.add_owner("1", email="rep@x.com", first_name="Rex", last_name="Rep")
+
+        def task(task_id: str, *, status: str, due: str, completed: str | None) -> None:
+            properties = {"hs_timestamp": due, "hubspot_owner_id": "1", "hs_task_status": status}
+            standin.add_object("tasks", task_id, {**properties, "hs_task_completion_date": completed})
+
+        task("1", status="NOT_STARTED", due="2026-11-20T09:00:00.000Z", completed=None)  # open, overdue
+        task("2", status="IN_PROGRESS", due="2026-11-22T09:00:00.000Z", completed=None)
+        task("3", status="COMPLETED", due="2026-10-01T09:00:00.000Z", completed="2026-11-21T10:00:00.000Z")
+        task("4", status="COMPLETED", due="2026-11-22T09:00:00.000Z", completed="2026-11-01T10:00:00.000Z")
+        task("5", status="COMPLETED", due="2026-11-19T09:00:00.000Z", completed=None)
+
+        activities = connect(standin).fetch_activities(owner_ids=None, since=now - timedelta(days=7))
+
+    assert sorted((a.activity_id, a.occurred_at) for a in activities) == [
+        ("3", datetime(2026, 11, 21, 10, 0, tzinfo=UTC)),  # done late, counted when done
+        ("5", datetime(2026, 11, 19, 9, 0, tzinfo=UTC)),  # done, no completion date: its due date
+    ]
+
+
 # --- what HubSpot's records look like ---------------------------------------------------------
 def test_deal_properties_are_parsed_robustly() -> None:
     base = {"dealname": "Acme", "createdate": "2026-10-01T08:15:00.000Z", "hubspot_owner_id": "7"}
@@ -235,11 +258,18 @@ def test_managers_come_from_team_leads_and_unclear_teams_have_none() -> None:
         standin.add_owner(
             "5", email="c@x.com", first_name="Cy", last_name="C", teams=[{**south, "primary": True}]
         )
-        standin.add_owner("6", email="", first_name="Queue", last_name="", teams=[])
+        standin.add_owner("6", email="", first_name="Queue", last_name="", teams=[], kind="QUEUE")
         standin.add_owner("7", email="gone@x.com", first_name="Gone", last_name="", archived=True)
-        owners = {o.crm_id: o for o in connect(standin).list_owners()}
+        # An active person without an e-mail address owns deals and belongs to a team like anyone else.
+        standin.add_owner("8", email=None, first_name="Nia", last_name="", teams=[{**north, "primary": True}])
+        standin.add_owner("9", email=None, first_name=None, last_name=None, teams=[])
+        connector = connect(standin)
+        owners = {o.crm_id: o for o in connector.list_owners()}
+        assert connector.find_owner_by_email("  ") is None  # "" is no one's address
 
-    assert set(owners) == {"1", "2", "3", "4", "5"}
+    assert set(owners) == {"1", "2", "3", "4", "5", "8", "9"}
+    assert (owners["8"].email, owners["8"].name, owners["8"].manager_crm_id) == ("", "Nia", "1")
+    assert owners["9"].name == "Owner 9"
     assert owners["2"].manager_crm_id == "1"
     assert owners["1"].manager_crm_id is None
     assert owners["5"].manager_crm_id is None  # two additional members: the lead is unclear

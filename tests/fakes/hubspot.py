@@ -38,7 +38,14 @@ SCOPE_BY_OBJECT = {
     "emails": "crm.objects.contacts.read",
     "tasks": "crm.objects.contacts.read",
 }
-DATE_PROPERTIES = {"createdate", "closedate", "notes_last_updated", "hs_timestamp", "hs_lastmodifieddate"}
+DATE_PROPERTIES = {
+    "createdate",
+    "closedate",
+    "notes_last_updated",
+    "hs_timestamp",
+    "hs_lastmodifieddate",
+    "hs_task_completion_date",
+}
 NUMBER_PROPERTIES = {"amount", "hs_object_id"}
 ALWAYS_RETURNED = ("hs_object_id", "createdate", "hs_lastmodifieddate")
 
@@ -100,7 +107,9 @@ class HubSpotStandIn:
             if leads_as_additional_members and owner.crm_id in team_of_lead:
                 teams.append({**team_of_lead[owner.crm_id], "primary": False})
             first, _, last = owner.name.partition(" ")
-            standin.add_owner(owner.crm_id, email=owner.email, first_name=first, last_name=last, teams=teams)
+            standin.add_owner(
+                owner.crm_id, email=owner.email or None, first_name=first, last_name=last, teams=teams
+            )
         for deal in world.deals:
             closed = deal.status != "open"
             closedate = deal.closed_at if closed else _midnight(deal.close_date)
@@ -125,34 +134,36 @@ class HubSpotStandIn:
                 },
             )
         # HubSpot numbers records itself (and the world's activity ids are not unique).
-        for number, activity in enumerate(world.activities, start=1):
-            standin.add_object(
-                ACTIVITY_OBJECT_BY_KIND[activity.kind],
-                str(number),
-                {
-                    "hs_timestamp": _iso(activity.occurred_at),
-                    "hubspot_owner_id": activity.owner_id,
-                    "createdate": _iso(activity.occurred_at),
-                    "hs_lastmodifieddate": _iso(activity.occurred_at),
-                },
-            )
+        done = [(activity, True) for activity in world.activities]
+        for number, (activity, completed) in enumerate([*done, *((t, False) for t in world.open_tasks)], 1):
+            properties = {
+                "hs_timestamp": _iso(activity.occurred_at),
+                "hubspot_owner_id": activity.owner_id,
+                "createdate": _iso(activity.occurred_at),
+                "hs_lastmodifieddate": _iso(activity.occurred_at),
+            }
+            if activity.kind == "task":  # for a task, hs_timestamp is its due date
+                properties["hs_task_status"] = "COMPLETED" if completed else "NOT_STARTED"
+                properties["hs_task_completion_date"] = _iso(activity.occurred_at) if completed else None
+            standin.add_object(ACTIVITY_OBJECT_BY_KIND[activity.kind], str(number), properties)
         return standin
 
     def add_owner(
         self,
         owner_id: str,
         *,
-        email: str,
-        first_name: str,
-        last_name: str,
+        email: str | None,
+        first_name: str | None,
+        last_name: str | None,
         teams: list[dict[str, Any]] | None = None,
         archived: bool = False,
+        kind: str = "PERSON",
     ) -> None:
         self.owners.append(
             {
                 "id": owner_id,
                 "email": email,
-                "type": "PERSON",
+                "type": kind,
                 "firstName": first_name,
                 "lastName": last_name,
                 "userId": 9_000_000 + len(self.owners) + 1,
@@ -324,7 +335,7 @@ class HubSpotStandIn:
         archived = query.get("archived", "false").lower() == "true"
         matching = [o for o in self.owners if o["archived"] == archived]
         if "email" in query:
-            matching = [o for o in matching if o["email"].lower() == query["email"].lower()]
+            matching = [o for o in matching if (o["email"] or "").lower() == query["email"].lower()]
         limit = min(int(query.get("limit", "100")), MAX_OWNERS_PAGE)
         offset = int(query.get("after", "0"))
         answer: dict[str, Any] = {"results": matching[offset : offset + limit]}

@@ -212,6 +212,15 @@ class SalesforceStandIn:
                     created=activity.occurred_at,
                     subtype=TASK_SUBTYPES.get(activity.kind, "Task"),
                 )
+        for task in world.open_tasks:  # open and overdue: not an activity
+            self.add_task(
+                task.activity_id,
+                owner_id=task.owner_id,
+                deal_id=task.deal_id,
+                day=task.occurred_at.date(),
+                created=task.occurred_at,
+                closed=False,
+            )
 
     def add_user(
         self, user_id: str, *, email: str, name: str, manager_id: str | None = None, active: bool = True
