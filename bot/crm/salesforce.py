@@ -18,6 +18,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -33,7 +34,15 @@ from simple_salesforce.login import SalesforceLogin
 
 from bot.config import ConfigError, Settings
 from bot.crm.aggregate import DEFAULT_CURRENCY
-from bot.crm.base import ActivityRecord, DealRecord, Owner
+from bot.crm.base import (
+    ActivityRecord,
+    CRMAuthError,
+    CRMError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+    DealRecord,
+    Owner,
+)
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.salesforce_errors import (
@@ -63,6 +72,7 @@ from bot.crm.salesforce_records import (
 from bot.crm.snapshot import SnapshotConnector
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Salesforce documents no per-second rate, only the rolling 24-hour allocation (guarded through
 # Sforce-Limit-Info, see SalesforceSession) and 25 concurrent long-running requests. This steady pace
@@ -191,7 +201,22 @@ class SalesforceConnector(SnapshotConnector):
         return records
 
     def _fetch_org_currency(self) -> str:
-        records = self._query(soql("DefaultCurrencyIsoCode", "Organization"))
+        """The org's currency; DEFAULT_CURRENCY when the user may not read the Organization.
+
+        An optional lookup: amounts and counts do not depend on it, so a refusal must not stop a refresh.
+        Sign-in, rate-limit and outage errors still do, as they would stop the next query anyway.
+        """
+        try:
+            records = self._query(soql("DefaultCurrencyIsoCode", "Organization"))
+        except (CRMAuthError, CRMRateLimitedError, CRMUnavailableError):
+            raise
+        except CRMError as error:
+            log.warning(
+                "Salesforce did not let CRM Coach read the organisation's currency; using %s: %s",
+                DEFAULT_CURRENCY,
+                error,
+            )
+            return DEFAULT_CURRENCY
         code = records[0].get("DefaultCurrencyIsoCode") if records else None
         return str(code) if code else DEFAULT_CURRENCY
 

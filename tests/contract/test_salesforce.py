@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.crm.aggregate import CLOSED_WINDOW
+from bot.crm.aggregate import CLOSED_WINDOW, DEFAULT_CURRENCY
 from bot.crm.base import (
     CRMAuthError,
     CRMError,
@@ -24,7 +24,7 @@ from bot.crm.base import (
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.salesforce import SalesforceConnector, build_salesforce
 from bot.crm.salesforce_http import ApiUsage
-from tests.contract.world import World, build_world
+from tests.contract.world import World, build_world, expected
 from tests.fakes.salesforce import SalesforceStandIn
 
 Make = Callable[..., SalesforceConnector]
@@ -176,6 +176,20 @@ def test_single_currency_org_takes_its_currency_from_the_organization(
     assert sum("FROM Organization" in q for q in standin.soql_sent()) == 1
     assert len(standin.requests) - asked == 1  # learnt once: no second try with CurrencyIsoCode
     assert "CurrencyIsoCode" not in standin.soql_sent()[-1]
+
+
+def test_a_refused_currency_lookup_falls_back_to_the_default_currency(
+    standin: SalesforceStandIn, make: Make, world: World
+) -> None:
+    # A user without "View Setup and Configuration" cannot query Organization: INVALID_TYPE.
+    standin.multi_currency, standin.hidden_objects = False, {"Organization"}
+
+    stats = make().all_manager_stats(now=world.now)
+
+    assert set(stats) == set(world.managers())
+    assert {s.currency for s in stats.values()} == {DEFAULT_CURRENCY}
+    for manager in world.managers():
+        assert stats[manager].open_value == expected(world, manager).open_value
 
 
 def test_multi_currency_org_reads_each_deals_currency(
