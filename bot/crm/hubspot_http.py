@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -84,12 +85,8 @@ class HubSpotHTTP:
     ) -> JSONObject:
         problem = ""
         for attempt in range(1, self._attempts + 1):
-            self.general_limiter.acquire()
-            if search:
-                self.search_limiter.acquire()
-            self._on_send()
             try:
-                response = self._client.request(method, path, params=params, json=body)
+                response = self._send(method, path, params=params, body=body, search=search)
             except httpx.TimeoutException:
                 problem = f"{method} {path}: no answer within {self._timeout_seconds:g} s"
             except httpx.TransportError as exc:
@@ -107,6 +104,17 @@ class HubSpotHTTP:
         raise CRMUnavailableError(
             "HubSpot is not answering right now; try again in a few minutes.", detail=problem
         )
+
+    def _send(
+        self, method: str, path: str, *, params: dict[str, str] | None, body: JSONObject | None, search: bool
+    ) -> httpx.Response:
+        """One attempt, holding a slot of each limiter that applies until the answer is in."""
+        with ExitStack() as slots:
+            slots.enter_context(self.general_limiter.held())
+            if search:
+                slots.enter_context(self.search_limiter.held())
+            self._on_send()
+            return self._client.request(method, path, params=params, json=body)
 
     def _wait_out_rate_limit(self, response: httpx.Response, path: str, *, last_attempt: bool) -> None:
         error = _error_body(response)

@@ -81,6 +81,11 @@ class HubSpotStandIn:
     objects: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     granted_scopes: set[str] = field(default_factory=lambda: set(ALL_SCOPES))
     search_result_cap: int = 10_000
+    # HubSpot's limits, enforced with 429s when set: searches per second, requests per rolling 10 s.
+    searches_per_second: int | None = None
+    requests_per_10s: int | None = None
+    _search_times: list[float] = field(default_factory=list)
+    _request_times: list[float] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     _scripts: list[_Script] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -231,15 +236,7 @@ class HubSpotStandIn:
     def rate_limit_next(
         self, *, policy: str = "TEN_SECONDLY_ROLLING", retry_after: float | None = 1, times: int = 1
     ) -> None:
-        body = {
-            "status": "error",
-            "message": f"You have reached your {policy.lower()} limit.",
-            "errorType": "RATE_LIMIT",
-            "correlationId": str(uuid.uuid4()),
-            "policyName": policy,
-            "requestId": str(uuid.uuid4()),
-        }
-        self.fail_next(status=429, body=body, retry_after=retry_after, times=times)
+        self.fail_next(status=429, body=_rate_limit_body(policy), retry_after=retry_after, times=times)
 
     def hang_next(self, seconds: float, *, times: int = 1, path: str | None = None) -> None:
         """The next requests get no answer for `seconds` (then a normal one)."""
@@ -250,6 +247,27 @@ class HubSpotStandIn:
         """The next requests get HTTP 200 with a body that is not JSON."""
         with self._lock:
             self._scripts.append(_Script(path, times, malformed=True))
+
+    def rate_limited(self) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if r.status == 429]
+
+    def _over_limit(self, method: str, path: str) -> str | None:
+        """The policy this request breaks, counted when HubSpot processes it (after any delay)."""
+        now = time.monotonic()
+        search = method == "POST" and path.endswith("/search")
+        with self._lock:
+            self._request_times = [t for t in self._request_times if now - t < 10.0]
+            self._search_times = [t for t in self._search_times if now - t < 1.0]
+            self._request_times.append(now)
+            if search:
+                self._search_times.append(now)
+            if self.requests_per_10s is not None and len(self._request_times) > self.requests_per_10s:
+                return "TEN_SECONDLY_ROLLING"
+            per_second = self.searches_per_second
+            if search and per_second is not None and len(self._search_times) > per_second:
+                return "SECONDLY"
+        return None
 
     def searches(self, object_type: str | None = None) -> list[Request]:
         prefix = f"/crm/v3/objects/{object_type}/search" if object_type else "/crm/v3/objects/"
@@ -278,6 +296,8 @@ class HubSpotStandIn:
         if script is not None and script.hang_seconds:
             self._stopping.wait(script.hang_seconds)
             script = None
+        if script is None and (limited := self._over_limit(method, path)) is not None:
+            script = _Script(None, 0, status=429, body=_rate_limit_body(limited), retry_after=1)
         if script is not None and script.malformed:
             status, payload = 200, b'{"results": [ {"id": "1", "properties": '
         elif script is not None:
@@ -386,6 +406,17 @@ def _search_problem(body: Any, result_cap: int) -> str | None:
     if int(body.get("after") or 0) >= result_cap:
         return f"Search results are limited to {result_cap} per query"
     return None
+
+
+def _rate_limit_body(policy: str) -> dict[str, Any]:
+    return {
+        "status": "error",
+        "message": f"You have reached your {policy.lower()} limit.",
+        "errorType": "RATE_LIMIT",
+        "correlationId": str(uuid.uuid4()),
+        "policyName": policy,
+        "requestId": str(uuid.uuid4()),
+    }
 
 
 def _error(category: str, message: str) -> dict[str, Any]:

@@ -48,3 +48,19 @@ def test_retry_after_holds_every_caller_back() -> None:
 def test_nonsense_limits_are_refused() -> None:
     with pytest.raises(ValueError, match="limit"):
         SlidingWindowLimiter(0, 1.0)
+
+
+def test_a_held_slot_counts_from_when_its_request_finished() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(2, 1.0, clock=clock, sleep=clock.sleep)
+    with limiter.held():
+        clock.now += 0.4  # a slow answer: the server may have seen the request as late as 0.4 s
+    with limiter.held():
+        pass
+
+    with limiter.held() as waited:
+        pass
+
+    # a window after the slow request *finished*, not after it was sent
+    assert waited == pytest.approx(1.4 - 0.4)
+    assert clock.now == pytest.approx(1.4)
