@@ -45,7 +45,7 @@ from bot.crm.snapshot import SnapshotConnector
 
 DEFAULT_API_URL = "https://api.hubapi.com"
 SEARCH_PAGE_SIZE = 200  # the most HubSpot's search endpoints return per page
-OWNERS_PAGE_SIZE = 100
+OWNERS_PAGE_SIZE = 500  # the most GET /crm/v3/owners returns per page
 SEARCH_RESULT_CAP = 10_000  # HubSpot answers 400 when paging past this many results of one query
 OWNER_IDS_PER_FILTER = 100  # values in one IN filter; larger owner lists are split into several queries
 SORT_BY_ID = {"propertyName": "hs_object_id", "direction": "ASCENDING"}

@@ -84,6 +84,17 @@ def test_owners_are_paged_and_every_request_carries_the_token(standin: HubSpotSt
     assert all(r.headers["authorization"] == f"Bearer {standin.access_token}" for r in standin.requests)
 
 
+def test_owners_are_read_500_per_page_by_default() -> None:
+    with HubSpotStandIn() as standin:
+        for number in range(1, 702):
+            standin.add_owner(str(number), email=f"o{number}@x.com", first_name="O", last_name=str(number))
+
+        owners = connect(standin).list_owners()
+
+        assert len(owners) == 701
+        assert [r.query["limit"] for r in standin.requests] == ["500", "500"]
+
+
 def test_deal_search_follows_paging_to_the_end(standin: HubSpotStandIn, world: World) -> None:
     connector = connect(standin, page_size=20)
 
