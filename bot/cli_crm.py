@@ -15,6 +15,7 @@ from bot.crm.aggregate import managers_of
 from bot.crm.base import CRMError
 
 MAX_ERRORS_SHOWN = 50
+ROSTER_HINT = "Set CRMCOACH_ROSTER_CSV (email,manager_email) to define the teams."
 
 
 def register(commands: Any, *, team_id_type: Any) -> None:
@@ -57,9 +58,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         label = f"{manager.name} <{manager.email}>" if manager else f"{manager_id} (not an active owner)"
         console.print(f"  • {label}: {len(reports)} direct reports")
     if not teams:
-        console.print(
-            "[yellow]No teams found.[/yellow] Set CRMCOACH_ROSTER_CSV (email,manager_email) to define them."
-        )
+        console.print(f"[yellow]No teams found.[/yellow] {ROSTER_HINT}")
         return 1
     sample = next(iter(sorted(teams)))
     try:
@@ -81,6 +80,11 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     container = open_container(args, settings)
     team_id = args.team or default_team(container)
     try:
+        # Owners first (cached by the connector, so no extra request): without a team there is
+        # nothing to refresh, and reading every deal would only spend the CRM's request budget.
+        if not managers_of(container.crm.list_owners()):
+            print(f"crmcoach: {container.crm.display_name}: no owner has direct reports. {ROSTER_HINT}")
+            return 1
         report = refresh_all(container=container, team_id=team_id, now=datetime.now(UTC))
     except CRMError as error:
         print(f"crmcoach: {container.crm.display_name}: {error.user_message}")

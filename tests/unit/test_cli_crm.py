@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.store.models import CachedStats
+from bot.store.models import CachedStats, DemoOwner
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +34,22 @@ def test_refresh_caches_every_manager(seeded: Engine, capsys: pytest.CaptureFixt
     assert "Refreshed 3 managers in" in capsys.readouterr().out
     with Session(seeded) as session:
         assert len(list(session.scalars(select(CachedStats)))) == 3
+
+
+def test_refresh_without_any_team_fails_with_the_roster_hint(
+    seeded: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Session(seeded) as session:
+        session.execute(update(DemoOwner).values(manager_id=None))
+        session.commit()
+
+    assert main(["crm", "refresh", "--team", "T0TEST"]) == 1
+
+    out = capsys.readouterr().out
+    assert "no owner has direct reports" in out and "CRMCOACH_ROSTER_CSV" in out
+    assert "Refreshed" not in out
+    with Session(seeded) as session:
+        assert list(session.scalars(select(CachedStats))) == []
 
 
 def test_an_unusable_roster_is_a_configuration_error(
