@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -259,10 +260,11 @@ def test_the_limiter_keeps_to_its_pace_on_a_fake_clock(
     stamps: list[float] = []
 
     class RecordingLimiter(SlidingWindowLimiter):
-        def acquire(self) -> float:
-            waited = super().acquire()
-            stamps.append(clock.now)
-            return waited
+        @contextmanager
+        def held(self) -> Iterator[float]:
+            with super().held() as waited:
+                stamps.append(clock.now)
+                yield waited
 
     connector = make(limiter=RecordingLimiter(3, 1.0, clock=clock, sleep=clock.sleep))
     connector.all_manager_stats(now=world.now)
