@@ -26,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.config import ConfigError, Settings
 from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, Owner
 from bot.crm.hubspot_http import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, HubSpotHTTP, JSONObject
 from bot.crm.hubspot_records import (
@@ -179,20 +178,6 @@ class HubSpotConnector(SnapshotConnector):
                 return rows, True
             if len(rows) >= self._search_result_cap:
                 return rows, False
-
-
-def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnector:
-    """The connector configured by HUBSPOT_* settings; raises ConfigError without an access token."""
-    if settings.hubspot_access_token is None:
-        raise ConfigError({"HUBSPOT_ACCESS_TOKEN": "missing (CRM_CONNECTOR=hubspot)"})
-    return HubSpotConnector(
-        access_token=settings.hubspot_access_token.get_secret_value(),
-        api_url=settings.hubspot_api_url,
-        timeout_seconds=settings.crm_timeout_seconds,
-        requests_per_10s=settings.hubspot_requests_per_10s,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-    )
 
 
 def _activity_filters(kind: str, since: datetime) -> tuple[list[list[JSONObject]], Sequence[str]]:

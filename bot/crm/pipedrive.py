@@ -42,7 +42,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import InvalidOperation
 from typing import Any
 
-from bot.config import ConfigError, Settings
 from bot.crm.aggregate import ACTIVITY_WINDOW, CLOSED_WINDOW
 from bot.crm.base import (
     ActivityRecord,
@@ -272,17 +271,3 @@ class PipedriveConnector(SnapshotConnector):
 
     def _list(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
         return self.client.paginate(path, params, page_size=self.page_size)
-
-
-def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveConnector:
-    """The connector from PIPEDRIVE_API_TOKEN, PIPEDRIVE_API_URL, CRM_TIMEOUT_SECONDS, stale days."""
-    if settings.pipedrive_api_token is None:
-        raise ConfigError({"PIPEDRIVE_API_TOKEN": "missing (CRM_CONNECTOR=pipedrive)"})
-    return PipedriveConnector(
-        base_url=settings.pipedrive_api_url,
-        api_token=settings.pipedrive_api_token.get_secret_value(),
-        timeout_seconds=settings.crm_timeout_seconds,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-        requests_per_window=settings.pipedrive_requests_per_2s,
-    )

@@ -25,14 +25,13 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import requests
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 from simple_salesforce.login import SalesforceLogin
 
-from bot.config import ConfigError, Settings
 from bot.crm.aggregate import DEFAULT_CURRENCY
 from bot.crm.base import (
     ActivityRecord,
@@ -308,31 +307,6 @@ class SalesforceConnector(SnapshotConnector):
     def _count_request(self) -> None:
         with self._count_lock:
             self.requests_made += 1
-
-
-def build_salesforce(settings: Settings, *, roster: Roster | None) -> SalesforceConnector:
-    """The connector the settings describe: an access token if one is set, otherwise a password sign-in."""
-    settings.require_crm()
-    access_token = settings.salesforce_access_token
-    password = settings.salesforce_password
-    token = settings.salesforce_security_token
-    instance_url = settings.salesforce_instance_url
-    if access_token is not None and instance_url and urlparse(instance_url).scheme != "https":
-        raise ConfigError(
-            {"SALESFORCE_INSTANCE_URL": "must start with https:// (Salesforce serves HTTPS only)"}
-        )
-    return SalesforceConnector(
-        instance_url=instance_url,
-        access_token=access_token.get_secret_value() if access_token is not None else None,
-        username=settings.salesforce_username,
-        password=password.get_secret_value() if password is not None else None,
-        security_token=token.get_secret_value() if token is not None else None,
-        domain=settings.salesforce_domain,
-        api_version=settings.salesforce_api_version,
-        timeout=settings.crm_timeout_seconds,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-    )
 
 
 def _composite(client: Salesforce, *, body: dict[str, Any]) -> Any:

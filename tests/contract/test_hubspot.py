@@ -19,8 +19,9 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
 )
-from bot.crm.hubspot import HubSpotConnector, build_hubspot
+from bot.crm.hubspot import HubSpotConnector
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.registry import build_hubspot
 from bot.crm.roster import Roster
 from tests.contract.world import World, build_world
 from tests.fakes.hubspot import ALL_SCOPES, HubSpotStandIn

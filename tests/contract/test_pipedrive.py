@@ -22,9 +22,10 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
 )
-from bot.crm.pipedrive import PipedriveConnector, build_pipedrive
+from bot.crm.pipedrive import PipedriveConnector
 from bot.crm.pipedrive_client import normalise_base_url
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.registry import build_pipedrive
 from tests.contract.world import World, build_world, expected
 from tests.fakes.pipedrive import PipedriveStandIn, rfc3339
 

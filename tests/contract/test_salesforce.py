@@ -23,7 +23,8 @@ from bot.crm.base import (
     CRMUnavailableError,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
-from bot.crm.salesforce import SalesforceConnector, build_salesforce
+from bot.crm.registry import build_salesforce
+from bot.crm.salesforce import SalesforceConnector
 from bot.crm.salesforce_http import ApiUsage
 from tests.contract.world import World, build_world, expected
 from tests.fakes.salesforce import SalesforceStandIn
