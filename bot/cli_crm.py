@@ -13,6 +13,7 @@ from rich.console import Console
 from bot.config import Settings
 from bot.crm.aggregate import managers_of
 from bot.crm.base import CRMError
+from bot.crm.mirror import RefreshInfo
 
 MAX_ERRORS_SHOWN = 50
 ROSTER_HINT = "Set CRMCOACH_ROSTER_CSV (email,manager_email) to define the teams."
@@ -96,6 +97,13 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     )
     requests = f" with {report.requests} API requests{per_manager}" if report.requests is not None else ""
     print(f"Refreshed {report.managers} managers in {report.seconds:.1f} s{requests}.")
+    read = getattr(container.crm, "last_refresh", None)
+    if isinstance(read, RefreshInfo):
+        print(
+            f"Full read: {read.records} deals and activities."
+            if read.kind == "full"
+            else f"Incremental read: {read.records} deals and activities changed since the last refresh."
+        )
     return 0
 
 

@@ -38,6 +38,7 @@ from bot.crm.hubspot_records import (
     deal_from_hubspot,
     owners_from_hubspot,
 )
+from bot.crm.mirror import MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.snapshot import SnapshotConnector
@@ -62,6 +63,7 @@ class HubSpotConnector(SnapshotConnector):
         requests_per_10s: int = 100,
         stale_days: int = 14,
         roster: Roster | None = None,
+        mirror_store: MirrorStore | None = None,
         page_size: int = SEARCH_PAGE_SIZE,
         owners_page_size: int = OWNERS_PAGE_SIZE,
         search_result_cap: int = SEARCH_RESULT_CAP,
@@ -70,7 +72,7 @@ class HubSpotConnector(SnapshotConnector):
         general_limiter: SlidingWindowLimiter | None = None,
         search_limiter: SlidingWindowLimiter | None = None,
     ) -> None:
-        super().__init__(stale_days=stale_days, roster=roster)
+        super().__init__(stale_days=stale_days, roster=roster, mirror_store=mirror_store)
         self._page_size = max(1, min(page_size, SEARCH_PAGE_SIZE))
         self._owners_page_size = owners_page_size
         self._search_result_cap = search_result_cap

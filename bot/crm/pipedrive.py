@@ -52,6 +52,7 @@ from bot.crm.base import (
     DealStatus,
     Owner,
 )
+from bot.crm.mirror import MirrorStore
 from bot.crm.pipedrive_client import (
     BURST_WINDOW_SECONDS,
     DEFAULT_REQUESTS_PER_WINDOW,
@@ -89,6 +90,7 @@ class PipedriveConnector(SnapshotConnector):
         timeout_seconds: float = 10.0,
         stale_days: int = 14,
         roster: Roster | None = None,
+        mirror_store: MirrorStore | None = None,
         requests_per_window: int = DEFAULT_REQUESTS_PER_WINDOW,
         limiter: SlidingWindowLimiter | None = None,
         page_size: int = MAX_PAGE_SIZE,
@@ -96,7 +98,7 @@ class PipedriveConnector(SnapshotConnector):
         max_retry_after: float = 60.0,
         retry_backoff: float = 0.5,
     ) -> None:
-        super().__init__(stale_days=stale_days, roster=roster)
+        super().__init__(stale_days=stale_days, roster=roster, mirror_store=mirror_store)
         self.page_size = page_size
         self.client = PipedriveClient(
             base_url=base_url,

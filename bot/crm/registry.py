@@ -6,6 +6,7 @@ the vendor modules are imported only when chosen, so a demo install never loads 
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -14,7 +15,9 @@ from sqlalchemy import Engine
 from bot.config import ConfigError, Settings
 from bot.crm.base import CRMConnector
 from bot.crm.demo import DemoConnector
+from bot.crm.mirror import MirrorStore
 from bot.crm.roster import Roster, RosterError
+from bot.store.crm_mirror import SqlMirrorStore
 
 if TYPE_CHECKING:
     from bot.crm.hubspot import HubSpotConnector
@@ -34,14 +37,16 @@ def build_connector(settings: Settings, *, engine: Engine) -> CRMConnector:
                 engine, stale_days=settings.crmcoach_stale_days, display_name="your CRM (CSV)"
             )
         case "hubspot":
-            return build_hubspot(settings, roster=roster)
+            return build_hubspot(settings, roster=roster, mirror_store=_mirror(engine, settings))
         case "salesforce":
-            return build_salesforce(settings, roster=roster)
+            return build_salesforce(settings, roster=roster, mirror_store=_mirror(engine, settings))
         case "pipedrive":
-            return build_pipedrive(settings, roster=roster)
+            return build_pipedrive(settings, roster=roster, mirror_store=_mirror(engine, settings))
 
 
-def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnector:
+def build_hubspot(
+    settings: Settings, *, roster: Roster | None, mirror_store: MirrorStore | None = None
+) -> HubSpotConnector:
     """The connector configured by HUBSPOT_* settings; raises ConfigError without an access token."""
     from bot.crm.hubspot import HubSpotConnector
 
@@ -54,10 +59,13 @@ def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnec
         requests_per_10s=settings.hubspot_requests_per_10s,
         stale_days=settings.crmcoach_stale_days,
         roster=roster,
+        mirror_store=mirror_store,
     )
 
 
-def build_salesforce(settings: Settings, *, roster: Roster | None) -> SalesforceConnector:
+def build_salesforce(
+    settings: Settings, *, roster: Roster | None, mirror_store: MirrorStore | None = None
+) -> SalesforceConnector:
     """The connector the settings describe: an access token if one is set, otherwise a password sign-in."""
     from bot.crm.salesforce import SalesforceConnector
 
@@ -81,10 +89,13 @@ def build_salesforce(settings: Settings, *, roster: Roster | None) -> Salesforce
         timeout=settings.crm_timeout_seconds,
         stale_days=settings.crmcoach_stale_days,
         roster=roster,
+        mirror_store=mirror_store,
     )
 
 
-def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveConnector:
+def build_pipedrive(
+    settings: Settings, *, roster: Roster | None, mirror_store: MirrorStore | None = None
+) -> PipedriveConnector:
     """The connector from PIPEDRIVE_API_TOKEN, PIPEDRIVE_API_URL, CRM_TIMEOUT_SECONDS, stale days."""
     from bot.crm.pipedrive import PipedriveConnector
 
@@ -97,7 +108,23 @@ def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveCo
         stale_days=settings.crmcoach_stale_days,
         roster=roster,
         requests_per_window=settings.pipedrive_requests_per_2s,
+        mirror_store=mirror_store,
     )
+
+
+def _mirror(engine: Engine, settings: Settings) -> SqlMirrorStore:
+    """Where incremental refreshes keep the last read: one per CRM account (URL and credential)."""
+    account = {
+        "hubspot": (settings.hubspot_api_url, settings.hubspot_access_token),
+        "salesforce": (
+            settings.salesforce_instance_url or settings.salesforce_username or "",
+            settings.salesforce_access_token or settings.salesforce_password,
+        ),
+        "pipedrive": (settings.pipedrive_api_url, settings.pipedrive_api_token),
+    }[settings.crm_connector]
+    url, secret = account
+    fingerprint = hashlib.sha256(secret.get_secret_value().encode()).hexdigest()[:16] if secret else ""
+    return SqlMirrorStore(engine, source=f"{settings.crm_connector}:{url}:{fingerprint}")
 
 
 def _roster(settings: Settings) -> Roster | None:
