@@ -37,14 +37,16 @@ from bot.crm.hubspot_records import (
     activity_from_hubspot,
     deal_from_hubspot,
     owners_from_hubspot,
+    parse_datetime,
 )
-from bot.crm.mirror import MirrorStore
+from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.snapshot import SnapshotConnector
 
 DEFAULT_API_URL = "https://api.hubapi.com"
 SEARCH_PAGE_SIZE = 200  # the most HubSpot's search endpoints return per page
+LIST_PAGE_SIZE = 100  # the most GET /crm/v3/objects/{type} returns per page
 OWNERS_PAGE_SIZE = 500  # the most GET /crm/v3/owners returns per page
 SEARCH_RESULT_CAP = 10_000  # HubSpot answers 400 when paging past this many results of one query
 OWNER_IDS_PER_FILTER = 100  # values in one IN filter; larger owner lists are split into several queries
@@ -133,6 +135,49 @@ class HubSpotConnector(SnapshotConnector):
                 )
                 activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
         return activities
+
+    def fetch_changes(self, *, since: datetime) -> Changes:
+        """Deals and engagements modified since `since` (hs_lastmodifieddate), and those archived since.
+
+        Archived records leave search results; the object list with archived=true names them (HubSpot
+        keeps them 90 days, far longer than the week between full reads). A task not completed (any
+        more) leaves the counts.
+        """
+        modified = [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": _epoch_ms(since)}]
+        deals = self._search_all("deals", [{"filters": modified}], DEAL_PROPERTIES)
+        activities: list[ActivityRecord] = []
+        dropped: set[str] = set()
+        for object_type, kind in ACTIVITY_OBJECTS:
+            properties = TASK_PROPERTIES if kind == "task" else ACTIVITY_PROPERTIES
+            for row in self._search_all(object_type, [{"filters": modified}], properties):
+                activity = activity_from_hubspot(row, kind)
+                if activity is None:
+                    dropped.add(str(row.get("id")))
+                else:
+                    activities.append(activity)
+            dropped.update(self._archived_since(object_type, since))
+        return Changes(
+            deals=tuple(deal_from_hubspot(row) for row in deals),
+            activities=tuple(activities),
+            removed_deal_ids=frozenset(self._archived_since("deals", since)),
+            removed_activity_ids=frozenset(dropped),
+        )
+
+    def _archived_since(self, object_type: str, since: datetime) -> set[str]:
+        ids: set[str] = set()
+        after: str | None = None
+        while True:
+            params = {"archived": "true", "limit": str(LIST_PAGE_SIZE)}
+            if after is not None:
+                params["after"] = after
+            page = self.http.get(f"/crm/v3/objects/{object_type}", params)
+            for row in _results(page):
+                archived_at = parse_datetime(row.get("archivedAt"))
+                if archived_at is None or archived_at >= since:
+                    ids.add(str(row.get("id")))
+            after = _next_after(page)
+            if after is None:
+                return ids
 
     # --- search paging -----------------------------------------------------------------------
     def _search_all(

@@ -190,6 +190,49 @@ def test_only_completed_tasks_are_activities_counted_when_completed() -> None:
     ]
 
 
+def test_an_incremental_refresh_after_changes_matches_a_full_read(
+    standin: HubSpotStandIn, world: World
+) -> None:
+    connector = connect(standin)
+    connector.all_manager_stats(now=world.now)
+    assert connector.last_refresh is not None and connector.last_refresh.kind == "full"
+    edited, later = world.now + timedelta(hours=1), world.now + timedelta(hours=3)
+    deals = standin.objects["deals"]
+    still_open = [i for i, d in deals.items() if d["properties"]["hs_is_closed"] == "false"]
+    reps = [o.crm_id for o in world.owners if o.manager_crm_id]
+    standin.change("deals", still_open[0], at=edited, hs_is_closed="true", hs_is_closed_won="true")
+    standin.change("deals", still_open[1], at=edited, hubspot_owner_id=reps[-1], amount="1234.5")
+    standin.change("deals", still_open[2], at=edited, hs_next_step=None, closedate="2026-11-02")
+    standin.archive("deals", still_open[3], at=edited)
+    standin.add_object("deals", "99999", {**deals[still_open[4]]["properties"], "hubspot_owner_id": reps[0]})
+    standin.change("deals", "99999", at=edited)
+    tasks = standin.objects["tasks"]
+    done = [i for i, t in tasks.items() if t["properties"]["hs_task_status"] == "COMPLETED"]
+    not_done = next(i for i, t in tasks.items() if t["properties"]["hs_task_status"] != "COMPLETED")
+    recent_done = [i for i in done if tasks[i]["properties"]["hs_timestamp"] >= "2026-11-17"]
+    standin.archive("tasks", recent_done[0], at=edited)
+    standin.change("tasks", recent_done[1], at=edited, hs_task_status="NOT_STARTED")  # reopened
+    standin.change(  # the overdue task, done at last
+        "tasks",
+        not_done,
+        at=edited,
+        hs_task_status="COMPLETED",
+        hs_task_completion_date="2026-11-23T10:00:00Z",
+    )
+    standin.archive("meetings", next(iter(standin.objects["meetings"])), at=edited)
+    sent = len(standin.requests)
+
+    incremental = connector.all_manager_stats(now=later)
+
+    assert connector.last_refresh is not None
+    assert (connector.last_refresh.kind, connector.last_refresh.records) == ("incremental", 9)
+    # one search per object type and one archived list each: deals, calls, meetings, e-mails, tasks
+    assert len(standin.requests) - sent == 10
+    assert incremental == connect(standin).all_manager_stats(now=later)
+    connector.all_manager_stats(now=world.now + timedelta(days=8))
+    assert connector.last_refresh.kind == "full"  # a full read at least weekly
+
+
 # --- what HubSpot's records look like ---------------------------------------------------------
 def test_deal_properties_are_parsed_robustly() -> None:
     base = {"dealname": "Acme", "createdate": "2026-10-01T08:15:00.000Z", "hubspot_owner_id": "7"}

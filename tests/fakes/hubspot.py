@@ -26,6 +26,7 @@ from tests.contract.world import World
 TOKEN = "pat-na1-standin-token"  # the stand-in's own fake token
 MAX_SEARCH_PAGE = 200
 MAX_OWNERS_PAGE = 500
+MAX_LIST_PAGE = 100
 LEADERSHIP_TEAM = {"id": "1", "name": "Sales leadership"}
 ACTIVITY_OBJECT_BY_KIND = {"call": "calls", "meeting": "meetings", "email": "emails", "task": "tasks"}
 ALL_SCOPES = frozenset(
@@ -189,6 +190,17 @@ class HubSpotStandIn:
             "archived": False,
         }
 
+    def change(self, object_type: str, object_id: str, *, at: datetime, **properties: Any) -> None:
+        """Edit a record as a user would: properties change, hs_lastmodifieddate becomes `at`."""
+        record = self.objects[object_type][object_id]
+        record["properties"].update(properties, hs_lastmodifieddate=_iso(at))
+        record["updatedAt"] = _iso(at)
+
+    def archive(self, object_type: str, object_id: str, *, at: datetime) -> None:
+        """Delete a record: search no longer finds it; the list with archived=true shows it for 90 days."""
+        record = self.objects[object_type][object_id]
+        record.update(archived=True, archivedAt=_iso(at), updatedAt=_iso(at))
+
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> HubSpotStandIn:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -323,6 +335,8 @@ class HubSpotStandIn:
         if method == "GET" and path == "/crm/v3/owners":
             return self._owners(query)
         parts = path.strip("/").split("/")
+        if method == "GET" and len(parts) == 4 and parts[:3] == ["crm", "v3", "objects"]:
+            return self._list(parts[3], query)
         if (
             method == "POST"
             and len(parts) == 5
@@ -364,6 +378,31 @@ class HubSpotStandIn:
             answer["paging"] = {"next": {"after": after, "link": f"?after={after}"}}
         return 200, answer
 
+    def _list(self, object_type: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """GET /crm/v3/objects/{type}: records by id, `limit` (max 100) and `after`; archived or not."""
+        if object_type not in SCOPE_BY_OBJECT:
+            return 404, _error("OBJECT_NOT_FOUND", f"Unable to infer object type from: {object_type}")
+        if (denied := self._missing_scope(SCOPE_BY_OBJECT[object_type])) is not None:
+            return denied
+        archived = query.get("archived", "false").lower() == "true"
+        matching = sorted(
+            (r for r in self.objects.get(object_type, {}).values() if r["archived"] == archived),
+            key=lambda r: int(r["id"]) if str(r["id"]).isdigit() else 0,
+        )
+        limit = min(int(query.get("limit", "10")), MAX_LIST_PAGE)
+        offset = int(query.get("after", "0"))
+        wanted = [p for p in query.get("properties", "").split(",") if p]
+        answer: dict[str, Any] = {
+            "results": [
+                {**r, "properties": {n: r["properties"].get(n) for n in [*ALWAYS_RETURNED, *wanted]}}
+                for r in matching[offset : offset + limit]
+            ]
+        }
+        if offset + limit < len(matching):
+            after = str(offset + limit)
+            answer["paging"] = {"next": {"after": after, "link": f"?after={after}"}}
+        return 200, answer
+
     def _search(self, object_type: str, body: Any) -> tuple[int, dict[str, Any]]:
         if object_type not in SCOPE_BY_OBJECT:
             return 404, _error("OBJECT_NOT_FOUND", f"Unable to infer object type from: {object_type}")
@@ -372,7 +411,7 @@ class HubSpotStandIn:
         if (problem := _search_problem(body, self.search_result_cap)) is not None:
             return 400, _error("VALIDATION_ERROR", problem)
         limit, groups = int(body.get("limit", 10)), body.get("filterGroups") or []
-        records = self.objects.get(object_type, {}).values()
+        records = [r for r in self.objects.get(object_type, {}).values() if not r["archived"]]
         matching = [
             r for r in records if not groups or any(_group_matches(g, r["properties"]) for g in groups)
         ]
