@@ -80,8 +80,9 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 
     container = open_container(args, settings)
     team_id = args.team or default_team(container)
+    sent_before = getattr(container.crm, "requests_made", None)
     try:
-        # Owners first (cached by the connector, so no extra request): without a team there is
+        # Owners first (the connector caches them for the refresh): without a team there is
         # nothing to refresh, and reading every deal would only spend the CRM's request budget.
         if not managers_of(container.crm.list_owners()):
             print(f"crmcoach: {container.crm.display_name}: no owner has direct reports. {ROSTER_HINT}")
@@ -90,12 +91,14 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     except CRMError as error:
         print(f"crmcoach: {container.crm.display_name}: {error.user_message}")
         return 1
-    per_manager = (
-        f" ({report.requests / report.managers:.2f} per manager)"
-        if report.requests and report.managers
-        else ""
+    sent_after = getattr(container.crm, "requests_made", None)
+    sent = (
+        sent_after - sent_before
+        if isinstance(sent_before, int) and isinstance(sent_after, int)
+        else report.requests
     )
-    requests = f" with {report.requests} API requests{per_manager}" if report.requests is not None else ""
+    per_manager = f" ({sent / report.managers:.2f} per manager)" if sent and report.managers else ""
+    requests = f" with {sent} API requests{per_manager}" if sent is not None else ""
     print(f"Refreshed {report.managers} managers in {report.seconds:.1f} s{requests}.")
     read = getattr(container.crm, "last_refresh", None)
     if isinstance(read, RefreshInfo):
