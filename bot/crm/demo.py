@@ -143,14 +143,30 @@ class DemoConnector:
         score = sum(flag_values, literal(0))
         labelled = (value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True))
         columns = (DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoOwner.name.label("owner_name"), *labelled)
-        base = select(*columns).join(DemoOwner, DemoOwner.id == DemoDeal.owner_id)
-        base = _scoped(base.where(DemoDeal.status == "open", score > 0), DemoDeal.owner_id, scope)
-        # A deal counts for its owner (when they manage) and for its owner's manager.
-        as_owner = base.add_columns(DemoDeal.owner_id.label("manager_id"), score.label("score"))
-        as_report = base.add_columns(DemoOwner.manager_id.label("manager_id"), score.label("score")).where(
+        # A deal counts for its owner's manager, and for its owner when they manage: team membership
+        # as rows, so that only managers' teams are ranked (not every rep's own deals as well).
+        reports = select(DemoOwner.id.label("member_id"), DemoOwner.manager_id.label("team_of")).where(
             DemoOwner.manager_id.is_not(None)
         )
-        ranked = union_all(as_owner, as_report).subquery()
+        leads = (
+            select(DemoOwner.manager_id.label("member_id"), DemoOwner.manager_id.label("team_of"))
+            .where(DemoOwner.manager_id.is_not(None))
+            .distinct()
+            if scope is None
+            else select(DemoOwner.id.label("member_id"), DemoOwner.id.label("team_of")).where(
+                DemoOwner.id.in_(managers)  # asked for by id: their own deals count, team or not
+            )
+        )
+        members = union_all(reports, leads).subquery()
+        base = (
+            select(*columns, members.c.team_of.label("manager_id"), score.label("score"))
+            .join(DemoOwner, DemoOwner.id == DemoDeal.owner_id)
+            .join(members, members.c.member_id == DemoDeal.owner_id)
+            .where(DemoDeal.status == "open", score > 0)
+        )
+        if scope is not None:
+            base = base.where(members.c.team_of.in_(managers))
+        ranked = base.subquery()
         rank = (
             func.row_number()
             .over(
