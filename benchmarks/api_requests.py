@@ -104,17 +104,31 @@ def minimum_pages(name: str, world: World) -> int:
         return max(1, math.ceil(count / size))
 
     kinds = Counter(a.kind for a in recent)
+    if name == "pipedrive":  # users, teams; open and closed deals apart; activities, done and planned
+        open_deals = [d for d in deals if d.status == "open"]
+        # next steps are planned activities; stale verdicts need the done ones of the stale window
+        planned = sum(1 for d in open_deals if (d.next_step or "").strip()) + len(world.open_tasks)
+        done = sum(1 for a in world.activities if a.occurred_at >= world.now - timedelta(days=14))
+        return (
+            2
+            + pages(len(open_deals), 500)
+            + pages(len(deals) - len(open_deals), 500)
+            + pages(done, 500)
+            + pages(planned, 500)
+        )
     if name == "hubspot":  # owners 500 a page; one search per engagement type, 200 a page
         return (
             pages(len(world.owners), 500)
             + pages(len(deals), 200)
             + sum(pages(n, 200) for n in kinds.values())
         )
-    if name == "salesforce":  # users, deals, then tasks and events together in composite calls
-        tasks = sum(n for kind, n in kinds.items() if kind != "meeting")
-        return 1 + pages(len(deals), 2000) + max(pages(tasks, 2000), pages(kinds["meeting"], 2000))
-    # pipedrive: users and teams, deals and done activities 500 a page
-    return 2 + pages(len(deals), 500) + pages(len(recent), 500)
+    # salesforce: users, deals, then tasks and events together in composite calls; 2,000 a batch
+    tasks = sum(n for kind, n in kinds.items() if kind != "meeting")
+    return (
+        pages(len(world.owners), 2000)
+        + pages(len(deals), 2000)
+        + max(pages(tasks, 2000), pages(kinds["meeting"], 2000))
+    )
 
 
 def main() -> None:
