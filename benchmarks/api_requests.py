@@ -59,7 +59,8 @@ def hubspot(world: World) -> Iterator[Run]:
 
 @contextmanager
 def pipedrive(world: World) -> Iterator[Run]:
-    with PipedriveStandIn.from_world(world) as standin:
+    # The smallest documented burst budget (20 per 2 s), enforced by the stand-in.
+    with PipedriveStandIn.from_world(world, burst_limit=20) as standin:
         connector = PipedriveConnector(base_url=standin.base_url, api_token=standin.api_token)
         yield Run(
             connector,

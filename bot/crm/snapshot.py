@@ -1,4 +1,8 @@
-"""Shared behaviour of the API connectors: they fetch raw records, this turns them into stats."""
+"""Shared behaviour of the API connectors: they fetch raw records, this turns them into stats.
+
+Bulk runs (all_manager_stats) keep what they read in a Mirror (bot/crm/mirror.py): a connector that
+implements fetch_changes then reads only what changed since, with a full read at least weekly.
+"""
 
 from __future__ import annotations
 
