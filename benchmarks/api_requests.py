@@ -33,7 +33,7 @@ from bot.crm.pipedrive import PipedriveConnector
 from bot.crm.salesforce import SalesforceConnector
 from tests.contract.world import World, build_world
 from tests.fakes.hubspot import HubSpotStandIn
-from tests.fakes.pipedrive import PipedriveStandIn
+from tests.fakes.pipedrive import PipedriveStandIn, rfc3339
 from tests.fakes.salesforce import SalesforceStandIn
 
 
@@ -64,7 +64,7 @@ def pipedrive(world: World) -> Iterator[Run]:
         connector = PipedriveConnector(base_url=standin.base_url, api_token=standin.api_token)
         yield Run(
             connector,
-            lambda deal_id, at: None,  # no incremental reads for Pipedrive yet: nothing to script
+            lambda deal_id, at: standin.deals[int(deal_id)].update(value=4321, update_time=rfc3339(at)),
             lambda: sum(1 for r in standin.requests if r.status == 429),
         )
         connector.close()

@@ -136,7 +136,7 @@ class HubSpotConnector(SnapshotConnector):
                 activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
         return activities
 
-    def fetch_changes(self, *, since: datetime) -> Changes:
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes:
         """Deals and engagements modified since `since` (hs_lastmodifieddate), and those archived since.
 
         Archived records leave search results; the object list with archived=true names them (HubSpot

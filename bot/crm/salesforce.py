@@ -187,7 +187,7 @@ class SalesforceConnector(SnapshotConnector):
         activities = parsed(results["tasks"], task_from) + parsed(results["events"], event_from)
         return owned_by(activities, owner_ids)
 
-    def fetch_changes(self, *, since: datetime) -> Changes | None:
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes | None:
         """Opportunities, tasks and events modified since `since` (SystemModstamp), in one composite call
         (in a new process, the deal query goes first, alone, to learn whether the org has currencies).
 

@@ -83,8 +83,9 @@ class SnapshotConnector(ABC):
     def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
         return self._stats(self._bulk_snapshot(now), now=now, manager_ids=None)
 
-    def fetch_changes(self, *, since: datetime) -> Changes | None:
-        """Every deal and activity changed since `since`, deletions included; None: not supported."""
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes | None:
+        """Every deal and activity changed since `since`, deletions included, as they count at `now`;
+        None: not supported."""
         return None
 
     def _bulk_snapshot(self, now: datetime) -> CRMSnapshot:
@@ -95,7 +96,7 @@ class SnapshotConnector(ABC):
         mirror = self._mirror
         changes = None
         if mirror is not None and not mirror.due_for_full_read(now):
-            changes = self.fetch_changes(since=mirror.changed_since())
+            changes = self.fetch_changes(since=mirror.changed_since(), now=now)
         if mirror is None or changes is None:
             snapshot = self.snapshot(now=now)
             self._mirror = Mirror.from_snapshot(snapshot)
