@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.standins.requests import get
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import get
+from bot.demo.standins.slack import SlackStandIn
 
 
 def _free_port() -> int:

@@ -10,8 +10,8 @@ import pytest
 from bot.coaching.identity import link_manager
 from bot.container import Container
 from bot.crm.demo import DemoConnector
+from bot.demo.standins.slack import SlackStandIn
 from bot.formatting import format_int, format_money
-from bot.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from tests.conftest import NOW, ServerFactory, replace
 from tests.fakes.crm import ExplodingConnector, GatedConnector
