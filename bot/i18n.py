@@ -33,6 +33,14 @@ def t(language: Language, key: str, **values: object) -> str:
     return catalog(language)[key].format(**values)
 
 
+@cache
+def command_words(name: str) -> frozenset[str]:
+    """Every word (any language) that names the subcommand `name`: `commands.<name>` in the catalogues."""
+    return frozenset(
+        word.lower() for language in LANGUAGES for word in t(language, f"commands.{name}").split()
+    )
+
+
 def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for name, value in tree.items():

@@ -8,7 +8,17 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, coach_commands, commands, composer, home, messages
+from bot.slack import (
+    actions,
+    broadcast_buttons,
+    caller,
+    commands,
+    composer,
+    errors,
+    home,
+    messages,
+)
+from bot.slack.background import Background
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -23,10 +33,13 @@ def build_app(settings: Settings, container: Container) -> App:
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    commands.register(app, container)
+    background = Background()  # CRM and LLM work, off the pool Bolt runs the acks on
+    caller.register(app, container)
+    errors.register(app, container)
+    commands.register(app, container, background)
     home.register(app, container)
-    messages.register(app, container)
+    messages.register(app, container, background)
     actions.register(app, container)
-    coach_commands.register(app, container)
+    broadcast_buttons.register(app, container)
     composer.register(app, container)
     return app

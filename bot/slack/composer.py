@@ -29,10 +29,11 @@ from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, ne
 from bot.coaching.broadcasts import BroadcastProblem, exercise_from, post_broadcast
 from bot.container import Container
 from bot.delivery.schedule import local_to_utc
-from bot.i18n import LANGUAGES, WEEKDAY_NAMES, Language, t
+from bot.i18n import LANGUAGES, WEEKDAY_NAMES, Language, language_for, t
 from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
 from bot.slack.responder import notify_user
+from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
@@ -182,7 +183,7 @@ def register(app: App, container: Container) -> None:
         if not container.coaches.is_coach(coach_id):
             ack()
             return
-        language: Language = "de" if view.get("private_metadata") == "de" else "en"
+        language = language_for(view.get("private_metadata"), None)
         # Validate with what we know locally (no Slack call before the ack); "in the future" is
         # checked against the earliest timezone on Earth, so no valid choice is refused.
         parsed = parse_submission(
@@ -296,8 +297,6 @@ def _carry_out(
 
 
 def _first_weekly(request: ScheduleRequest, container: Container) -> datetime:
-    from bot.store.coach_models import ScheduledBroadcast
-
     probe = ScheduledBroadcast(
         tz=request.tz, repeat="weekly", weekday=request.weekday, at=request.at.strftime("%H:%M"), on_date=None
     )

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import catalog, language_for
+from bot.i18n import catalog, command_words, language_for
 
 
 def _placeholders(text: str) -> set[str]:
@@ -28,7 +28,10 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
             "team.unknown",
             "composer.channel",
         }
-        assert english[key] != german[key] or key in language_neutral, f"{key} is not translated"
+        is_command_word = key.startswith("commands.")  # `stats` is `stats` in German too
+        assert english[key] != german[key] or key in language_neutral or is_command_word, (
+            f"{key} untranslated"
+        )
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,18 @@ def test_language_follows_choice_then_slack_locale(
     preferred: str | None, slack_locale: str | None, expected: str
 ) -> None:
     assert language_for(preferred, slack_locale) == expected
+
+
+def test_command_words_come_from_both_catalogues() -> None:
+    assert command_words("help") == {"help", "?", "hilfe"}
+    assert command_words("ask") == {"ask", "frage", "frag"}
+    assert command_words("stats") == {"stats"}
+
+
+def test_no_word_names_two_subcommands() -> None:
+    names = [key.removeprefix("commands.") for key in catalog("en") if key.startswith("commands.")]
+    subcommands = [name for name in names if name not in ("cancel", "export")]  # words after a subcommand
+    seen: dict[str, str] = {}
+    for name in subcommands:
+        for word in command_words(name):
+            assert seen.setdefault(word, name) == name, f"{word!r} names {seen[word]} and {name}"
