@@ -29,7 +29,7 @@ from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, ne
 from bot.coaching.broadcasts import BroadcastProblem, exercise_from, post_broadcast
 from bot.container import Container
 from bot.delivery.schedule import local_to_utc
-from bot.i18n import LANGUAGES, WEEKDAY_NAMES, Language, language_for, t
+from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
 from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
 from bot.slack.responder import notify_user
@@ -102,7 +102,7 @@ def open_composer(client: WebClient, *, trigger_id: str, language: Language) -> 
             optional=True,
             element=StaticSelectElement(
                 action_id="weekday",
-                options=[Option(value=str(n), label=name) for n, name in enumerate(WEEKDAY_NAMES[language])],
+                options=[Option(value=str(n), label=weekday_name(n, language)) for n in range(7)],
             ),
         ),
     ]
@@ -163,7 +163,7 @@ def parse_submission(
     return Composed(
         channel_id=str(picked("channel", "selected_conversation")),
         lesson_id=lesson_id or None,
-        lesson_language="de" if lesson_language == "de" else ("en" if lesson_id else None),
+        lesson_language=language_for(lesson_language, None) if lesson_id else None,
         text=text,
         when=when,
         on_date=on_date,

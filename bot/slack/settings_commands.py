@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.coaching import preferences
 from bot.coaching.preferences import Preferences, SettingError
 from bot.delivery.subscribe import subscribe_self
-from bot.i18n import WEEKDAY_NAMES, Language, t, weekdays_text
+from bot.formatting import format_date
+from bot.i18n import Language, language_name, t, weekday_name, weekdays_text
 from bot.slack.background import Message, text_message
 from bot.slack.router import Command, Handler, Route
 
@@ -58,7 +59,7 @@ def _pause(command: Command) -> Message:
         until=command.rest,
         now=container.clock(),
     )
-    return text_message(t(command.language, "settings.paused", date=day.isoformat()))
+    return text_message(t(command.language, "settings.paused", date=format_date(day, command.language)))
 
 
 def _subscription(subscribed: bool, reply_key: str) -> Handler:
@@ -103,21 +104,19 @@ def _settings_message(view: Preferences, *, saved: bool = False) -> Message:
         status = t(language, "settings.status_unsubscribed")
     elif view.paused_until is not None:
         last_day = (view.paused_until.astimezone(ZoneInfo(view.tz)) - timedelta(minutes=1)).date()
-        status = t(language, "settings.status_paused", date=last_day.isoformat())
+        status = t(language, "settings.status_paused", date=format_date(last_day, language))
     else:
         status = t(language, "settings.status_active")
-    language_name = "Deutsch" if language == "de" else "English"
+    name = language_name(language)
     summary = t(
         language,
         "settings.summary",
-        nudge_day=WEEKDAY_NAMES[language][view.nudge_weekday],
+        nudge_day=weekday_name(view.nudge_weekday, language),
         nudge_time=f"{view.nudge_time:%H:%M}",
         lesson_days=weekdays_text(view.lesson_weekdays, language),
         lesson_time=f"{view.lesson_time:%H:%M}",
         quiet=_quiet_text(view, language),
-        lang_name=language_name
-        if view.chosen_language
-        else t(language, "settings.language_auto", lang_name=language_name),
+        lang_name=name if view.chosen_language else t(language, "settings.language_auto", lang_name=name),
         tz=view.tz,
         status=status,
     )

@@ -84,7 +84,7 @@ def test_pause_and_unsubscribe_stop_messages_resume_brings_them_back(
     left = command(base_url, slack, "U0JAMES", "unsubscribe")
     tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=6))
 
-    assert "Paused until 2026-12-06" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
+    assert "Paused until Dec 6, 2026" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
     keys = [
         m["metadata"]["event_payload"]["idempotency_key"].split(":", 2)[2]
         for m in slack.messages_in("DU0JAMES")

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import string
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from bot.i18n import catalog, command_words, language_for
+from bot.formatting import format_date, format_int, format_percent
+from bot.i18n import (
+    Language,
+    catalog,
+    command_words,
+    language_for,
+    language_name,
+    weekday_name,
+    weekdays_text,
+)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -64,3 +75,24 @@ def test_no_word_names_two_subcommands() -> None:
     for name in subcommands:
         for word in command_words(name):
             assert seen.setdefault(word, name) == name, f"{word!r} names {seen[word]} and {name}"
+
+
+EXPECTED_FORMATS = {
+    "en": ("1,234,568", "31%", "Dec 24, 2026", "Tuesday and Thursday", "Monday, Wednesday, and Friday"),
+    "de": ("1.234.568", "31\xa0%", "24.12.2026", "Dienstag und Donnerstag", "Montag, Mittwoch und Freitag"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_numbers_dates_and_weekdays_follow_the_language(language: Language) -> None:
+    number, percent, day, two_days, three_days = EXPECTED_FORMATS[language]
+    assert format_int(Decimal("1234567.5"), language) == number
+    assert format_percent(0.305, language) == percent
+    assert format_date(date(2026, 12, 24), language) == day
+    assert weekdays_text((1, 3), language) == two_days
+    assert weekdays_text([0, 2, 4], language) == three_days
+
+
+def test_weekday_and_language_names() -> None:
+    assert (weekday_name(0, "en"), weekday_name(6, "de")) == ("Monday", "Sonntag")
+    assert (language_name("en"), language_name("de")) == ("English", "Deutsch")
