@@ -7,6 +7,7 @@ import threading
 from datetime import UTC
 
 import waitress
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
@@ -14,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, Settings
 from bot.container import Container, build_container
 from bot.slack.app import build_app
+from bot.slack.lazy import WorkerProcesses
 from bot.store.migrations import ensure_schema
 from bot.web import build_wsgi
 
@@ -44,10 +46,19 @@ def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
     ensure_schema(container.engine)
     if with_clock_and_worker:
         _start_clock_and_worker(container)
+    later = WorkerProcesses(settings)  # CRM and LLM work stays out of the process that acks
     try:
-        app = build_app(settings, container)
+        app = build_app(settings, container, later=later)
     except BoltError as exc:
+        later.shutdown()
         raise ConfigError({"SLACK_BOT_TOKEN": f"Slack did not accept it ({exc})"}) from None
+    try:
+        _serve_app(settings, container, app)
+    finally:
+        later.shutdown()
+
+
+def _serve_app(settings: Settings, container: Container, app: App) -> None:
     if settings.slack_app_token is not None:
         log.info("starting in Socket Mode")
         handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())

@@ -18,11 +18,15 @@ from bot.slack import (
     home,
     messages,
 )
-from bot.slack.background import Background
+from bot.slack.lazy import InProcess
+from bot.slack.router import LazyWork
 
 
-def build_app(settings: Settings, container: Container) -> App:
-    """Raises ConfigError for missing Slack settings, BoltError when Slack rejects the token."""
+def build_app(settings: Settings, container: Container, *, later: LazyWork | None = None) -> App:
+    """Raises ConfigError for missing Slack settings, BoltError when Slack rejects the token.
+
+    `later` runs the work after each ack (CRM, LLM); by default on threads of this process.
+    """
     settings.require_slack()
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
@@ -33,12 +37,12 @@ def build_app(settings: Settings, container: Container) -> App:
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    background = Background()  # CRM and LLM work, off the pool Bolt runs the acks on
+    later = later or InProcess(container)
     caller.register(app, container)
     errors.register(app, container)
-    commands.register(app, container, background)
+    commands.register(app, container, later)
     home.register(app, container)
-    messages.register(app, container, background)
+    messages.register(app, container, later)
     actions.register(app, container)
     broadcast_buttons.register(app, container)
     composer.register(app, container)

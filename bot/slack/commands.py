@@ -10,11 +10,11 @@ from slack_bolt import Ack, App, BoltContext
 from bot.container import Container
 from bot.i18n import t
 from bot.slack import blocks, coach_commands, ids, replies, settings_commands
-from bot.slack.background import Background, Message, text_message
+from bot.slack.background import Message, text_message
 from bot.slack.caller import caller_of
-from bot.slack.router import Command, Route, Router, parse
+from bot.slack.router import Command, LazyWork, Route, Router, parse
 
-__all__ = ["ROUTES", "parse", "register"]
+__all__ = ["ROUTER", "ROUTES", "parse", "register"]
 
 
 def _help(command: Command) -> Message:
@@ -54,11 +54,10 @@ ROUTES: tuple[Route, ...] = (
     *coach_commands.ROUTES,
 )
 UNKNOWN = Route("unknown", ack=_unknown, waits_for_language=True)
+ROUTER = Router(ROUTES, default="help", unknown=UNKNOWN, refusal=coach_commands.refusal)
 
 
-def register(app: App, container: Container, background: Background) -> None:
-    router = Router(ROUTES, default="help", unknown=UNKNOWN, refusal=coach_commands.refusal)
-
+def register(app: App, container: Container, later: LazyWork) -> None:
     @app.command(ids.COMMAND)
     def on_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         word, rest = parse(body.get("text", ""))
@@ -66,4 +65,4 @@ def register(app: App, container: Container, background: Background) -> None:
         command = Command(
             container=container, caller=caller, word=word, rest=rest, language=caller.language, body=body
         )
-        router.dispatch(ack, command, background)
+        ROUTER.dispatch(ack, command, later)

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.ask import answer_direct_message
@@ -15,6 +14,7 @@ from bot.container import Container
 from bot.slack.background import Background, Message, Outcome
 from bot.slack.caller import Caller, caller_of
 from bot.slack.replies import render_answer
+from bot.slack.router import LazyWork
 
 log = logging.getLogger(__name__)
 ANSWER_EVENT_TYPE = "crmcoach_answer"
@@ -22,26 +22,20 @@ ANSWER_EVENT_TYPE = "crmcoach_answer"
 ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
-def register(app: App, container: Container, background: Background) -> None:
+def register(app: App, container: Container, later: LazyWork) -> None:
     @app.event("message")
-    def on_message(
-        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
+    def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if event.get("subtype") not in ANSWERABLE_SUBTYPES or event.get("bot_id"):
             return  # edits, joins and other bots' messages are neither questions nor submissions
         if event.get("channel_type") in ("channel", "group"):
             _maybe_submission(container, event, body)
         elif event.get("channel_type") == "im" and (event.get("text") or "").strip():
-            caller = caller_of(context)
-            _answer_in_background(
-                container, background, client, event, event_id=body["event_id"], caller=caller
-            )
+            later.direct_message(event, event_id=body["event_id"], caller=caller_of(context))
 
 
-def _answer_in_background(
+def answer_in_background(
     container: Container,
     background: Background,
-    client: WebClient,
     event: dict[str, Any],
     *,
     event_id: str,
@@ -63,7 +57,7 @@ def _answer_in_background(
     def post(message: Message) -> None:
         metadata = {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"idempotency_key": f"dm:{event_id}"}}
         try:
-            client.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
+            container.slack.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
         except SlackApiError as exc:
             log.error("could not answer the DM of %s: %s", caller.user_id, exc.response.get("error"))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import Ack
 
@@ -58,6 +58,14 @@ class Route:
     after_ack: Callable[[Command], None] | None = None
 
 
+class LazyWork(Protocol):
+    """Runs what comes after an ack: on threads of this process, or in worker processes (server.py)."""
+
+    def command(self, route_name: str, command: Command, *, first_contact: bool) -> None: ...
+
+    def direct_message(self, event: dict[str, Any], *, event_id: str, caller: Caller) -> None: ...
+
+
 def parse(text: str) -> tuple[str, str]:
     """'/crmcoach Stats  now' -> ('stats', 'now')."""
     head, _, rest = text.strip().partition(" ")
@@ -76,26 +84,37 @@ class Router:
         self._routes = {route.name: route for route in routes}
         self._by_word = {word: route for route in self._routes.values() for word in command_words(route.name)}
         self._by_word[""] = self._routes[default]
-        self._unknown = unknown
+        self._routes[unknown.name] = self._unknown = unknown
         self._refusal = refusal
 
     def route_for(self, word: str) -> Route:
         return self._by_word.get(word, self._unknown)
 
-    def dispatch(self, ack: Ack, command: Command, background: Background) -> None:
+    def route_named(self, name: str) -> Route:
+        return self._routes[name]
+
+    def dispatch(self, ack: Ack, command: Command, later: LazyWork) -> None:
         route = self.route_for(command.word)
         if route.coach_only and not command.caller.is_coach:
             ack(**self._refusal(command, route))
         elif route.waits_for_language and command.caller.known_language is None:
             ack()
-            background.run(lambda: _first_contact(route, command), _outcome(route, command))
+            later.command(route.name, command, first_contact=True)
         else:
             _acknowledge(ack, route.ack(command))
             if route.after_ack is not None:
                 route.after_ack(command)
             if route.lazy is not None:
-                lazy = route.lazy
-                background.run(lambda: lazy(command), _outcome(route, command))
+                later.command(route.name, command, first_contact=False)
+
+
+def run_later(route: Route, command: Command, background: Background, *, first_contact: bool) -> None:
+    """The lazy part of a route (or a first contact's reply) on `background`; the reply goes to Slack."""
+    lazy = route.lazy
+    if first_contact:
+        background.run(lambda: _first_contact(route, command), _outcome(route, command))
+    elif lazy is not None:
+        background.run(lambda: lazy(command), _outcome(route, command))
 
 
 def _acknowledge(ack: Ack, message: Message | None) -> None:
