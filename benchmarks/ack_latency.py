@@ -29,6 +29,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import waitress
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.crm.demo_seed import demo_manager_email, seed_demo
@@ -45,11 +50,6 @@ TEAM = "T0BENCH"
 
 def serve_bare_app(port: int, api_url: str, token: str) -> None:
     """The baseline: the same Bolt, adapter and waitress settings, and a listener that only acks."""
-    import waitress
-    from slack_bolt import Ack, App
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-    from slack_sdk import WebClient
-
     app = App(client=WebClient(token=token, base_url=api_url), signing_secret=SECRET)
 
     @app.command("/crmcoach")

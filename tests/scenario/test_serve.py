@@ -13,10 +13,11 @@ import pytest
 
 from bot.cli import main
 from bot.crm.demo_seed import demo_manager_email, seed_demo
-from bot.demo.standins.requests import get
+from bot.demo.standins.requests import event_body, get, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
+from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET
 from tests.helpers import all_text, command, final_reply
 
@@ -114,9 +115,15 @@ def test_serve_answers_stats_from_its_worker_processes(slack: SlackStandIn, tmp_
             except OSError:
                 time.sleep(0.1)
         ack = command(f"http://127.0.0.1:{port}", slack, "U0JAMES", "stats")
-
         assert ack.status == 200
         assert "Your pipeline, James" in all_text(final_reply(slack, timeout=30))
+
+        event = {"type": "message", "channel_type": "im", "channel": "DJAMES", "user": "U0JAMES", "ts": "1.2"}
+        question = event_body(team_id=slack.team_id, event={**event, "text": "how do I review my pipeline?"})
+        url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+        post_signed(url, question, secret=SIGNING_SECRET, content_type="application/json")
+        [answer] = slack.wait_for("chat.postMessage", timeout=30)
+        assert answer.params["channel"] == "DJAMES" and "pipeline" in answer.params["text"].lower()
     finally:
         process.terminate()
         process.wait(timeout=10)
