@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from datetime import UTC
 
@@ -52,10 +53,18 @@ def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
     except BoltError as exc:
         later.shutdown()
         raise ConfigError({"SLACK_BOT_TOKEN": f"Slack did not accept it ({exc})"}) from None
+    # The platform stops a web process with SIGTERM: exit through `finally`, so the worker processes
+    # finish the replies they are preparing and nothing is left behind.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         _serve_app(settings, container, app)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         later.shutdown()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _serve_app(settings: Settings, container: Container, app: App) -> None:

@@ -28,6 +28,7 @@ from bot.slack.router import Command, run_later
 
 log = logging.getLogger(__name__)
 WORKER_PROCESSES = 2
+WORKER_NICENESS = 5  # when CPU is short, the web process (acks) goes first
 
 
 class InProcess:
@@ -101,6 +102,8 @@ _worker: tuple[Container, InProcess] | None = None
 def _start_worker(settings: Settings) -> None:
     global _worker  # noqa: PLW0603 - one container per worker process, built once
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(WORKER_NICENESS)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     container = build_container(settings)
     _worker = (container, InProcess(container))
