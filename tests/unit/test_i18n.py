@@ -18,6 +18,7 @@ from bot.i18n import (
     weekday_name,
     weekdays_text,
 )
+from bot.timeparse import parse_weekday
 
 
 def _placeholders(text: str) -> set[str]:
@@ -96,3 +97,10 @@ def test_numbers_dates_and_weekdays_follow_the_language(language: Language) -> N
 def test_weekday_and_language_names() -> None:
     assert (weekday_name(0, "en"), weekday_name(6, "de")) == ("Monday", "Sonntag")
     assert (language_name("en"), language_name("de")) == ("English", "Deutsch")
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"), [("Mo", 0), ("tue", 1), ("Mittwoch", 2), ("do", 3), ("6", 6), ("SUN", 6)]
+)
+def test_weekdays_are_read_in_either_language(typed: str, day: int) -> None:
+    assert parse_weekday(typed) == day
