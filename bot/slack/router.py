@@ -59,7 +59,7 @@ class Route:
 
 
 class LazyWork(Protocol):
-    """Runs what comes after an ack: on threads of this process, or in worker processes (server.py)."""
+    """Runs what comes after an ack: on threads of this process, or in worker processes (lazy.py)."""
 
     def command(self, route_name: str, command: Command, *, first_contact: bool) -> None: ...
 
