@@ -147,7 +147,7 @@ def _fetched_line(stats: ManagerStats, language: Language) -> str:
 def slack_date(moment: datetime, language: Language) -> str:
     """A <!date> token: Slack shows it in each reader's own timezone and format."""
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    pattern = "{date_short_pretty} {time}" if language == "en" else "{date_short_pretty}, {time}"
+    pattern = t(language, "formats.slack_date")  # Slack's own tokens, in the order the language puts them
     return f"<!date^{int(moment.timestamp())}^{pattern}|{fallback}>"
 
 

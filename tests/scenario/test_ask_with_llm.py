@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.container import Container, build_coach
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from tests.conftest import ServerFactory, make_settings, replace
 from tests.fakes.openai_server import OpenAIStandIn
 from tests.helpers import all_text, command, final_reply

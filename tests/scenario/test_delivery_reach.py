@@ -24,8 +24,8 @@ from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.sender import deliver
 from bot.delivery.worker import delivery_client, run_tick, tick, work_once
-from bot.standins.requests import event_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
 from bot.web import EVENTS_PATH

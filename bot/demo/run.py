@@ -20,12 +20,12 @@ from bot.container import Container, build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
+from bot.demo.standins.local_server import local_server
+from bot.demo.standins.render import message_panel
+from bot.demo.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
+from bot.demo.standins.slack import SlackStandIn
 from bot.slack import ids
 from bot.slack.app import build_app
-from bot.standins.local_server import local_server
-from bot.standins.render import message_panel
-from bot.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
-from bot.standins.slack import SlackStandIn
 from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
 
