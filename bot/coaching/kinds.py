@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
 from bot.i18n import LANGUAGES
 from bot.paths import PROMPTS_DIR
@@ -36,7 +37,10 @@ MIN_WORD_SHARE = 0.5
 TYPO_WEIGHT = 0.6
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4
-GENERAL_METRIC = "open_deals"
+MAX_GREETING_WORDS = 5
+# German compounds: a subject word this long inside another word makes that word a subject word too.
+MIN_COMPOUND_PART = 5
+GENERAL_METRICS = ("attention", "open_deals")
 LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SPACES = re.compile(r"\s+")
 
@@ -47,35 +51,64 @@ class Classification:
     reason: str  # the rule and the term that decided, for logs and the evaluation
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    term: str
+    start: int
+    end: int
+
+
 class Terms:
     """One named list of terms; 'unsubscrib*' matches a word prefix, spaces match a phrase."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = tuple(dict.fromkeys(term.lower().strip() for term in terms if term.strip()))
         self._patterns = [(term, _pattern(term)) for term in self.terms]
+        simple = [term for term in self.terms if re.fullmatch(r"[\w'’-]+\*?", term)]
+        self._words = frozenset(term for term in simple if not term.endswith("*"))
+        self._prefixes = tuple(term[:-1] for term in simple if term.endswith("*"))
+        self.stems = tuple(term.rstrip("*") for term in simple)
+        self._other = [pattern for term, pattern in self._patterns if term not in simple]
 
     def first(self, text: str) -> str | None:
         """The term that occurs earliest in `text` (normalised), or None."""
         found = self.find(text)
-        return found[1] if found else None
+        return found.term if found else None
 
-    def find(self, text: str) -> tuple[int, str] | None:
-        """(position, term) of the earliest term in `text`, longest first at the same position."""
+    def find(self, text: str) -> Found | None:
+        """The earliest term in `text`, the longest one at the same position."""
         found = [
-            (match.start(), -len(term), term)
+            (match.start(), -len(term), match.end(), term)
             for term, pattern in self._patterns
             if (match := pattern.search(text))
         ]
-        return (min(found)[0], min(found)[2]) if found else None
+        if not found:
+            return None
+        start, _, end, term = min(found)
+        return Found(term, start, end)
+
+    def outside(self, text: str, span: Found) -> str | None:
+        """The first term that occurs in `text` but not inside `span`."""
+        return self.first(text[: span.start] + " | " + text[span.end :])
 
     def covers(self, word: str) -> bool:
-        return any(pattern.fullmatch(word) for _, pattern in self._patterns)
+        """Whether one word is a term (fast: called for many spelling variants of a word)."""
+        return word in self._words or word.startswith(self._prefixes) or any(
+            pattern.fullmatch(word) for pattern in self._other
+        )
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
-    tail = r"[\w'’-]*" if term.endswith("*") else ""
-    return re.compile(rf"(?<![\w]){body}{tail}(?![\w])")
+    """'word*' = any word starting so; 'a ~ b' = a, then up to two words, then b."""
+    parts = []
+    for word in term.split():
+        if word == "~":
+            parts.append(r"(?:\S+\s+){0,2}")
+            continue
+        piece = r"[\w'’-]*".join(re.escape(chunk) for chunk in word.split("*"))
+        parts.append(piece + r"\s+")
+    body = "".join(parts)[: -len(r"\s+")]
+    return re.compile(rf"(?<![\w]){body}(?![\w])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +117,20 @@ class TermLists:
     injection: Terms
     controls_alone: Terms
     controls: Terms
+    controls_objects: Terms
+    controls_when: Terms
     vendors: Terms
     ui: Terms
     tool_asks: Terms
+    tool_strict_asks: Terms
     numbers_asks: Terms
     numbers_coaching: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
+    greetings: Terms
     small_talk: Terms
     domain: Terms
+    strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
+    habit: Terms
     question_words: Terms
 
     def all_words(self) -> set[str]:
@@ -114,14 +153,20 @@ def term_lists() -> TermLists:
         injection=merged("hostile", "injection"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
+        controls_objects=merged("controls", "objects"),
+        controls_when=merged("controls", "when"),
         vendors=merged("tool_howto", "vendors"),
         ui=merged("tool_howto", "ui"),
         tool_asks=merged("tool_howto", "asks"),
+        tool_strict_asks=merged("tool_howto", "strict_asks"),
         numbers_asks=merged("numbers", "asks"),
         numbers_coaching=merged("numbers", "coaching"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
+        greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         domain=merged("domain", "words"),
+        strong_domain=Terms(set(merged("domain", "words").terms) - set(merged("domain", "weak").terms)),
+        habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
     )
 
@@ -150,6 +195,12 @@ class MessageClassifier:
         self.terms = term_lists()
         self.vocabulary = {word.lower() for word in vocabulary} | self.terms.all_words()
         self.dictionaries = dictionaries or Dictionaries.load()
+
+    @classmethod
+    def for_library(cls, library: LessonLibrary) -> MessageClassifier:
+        """The lessons' own words count as known words (CRM jargon is in no dictionary)."""
+        texts = (" ".join((x.title, x.body, x.practice, x.reflection)) for x in library.lessons)
+        return cls(vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))})
 
     def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:
         """The kind of `message`; `reflection_pending` when a lesson asked the sender a question < 48 h ago."""
@@ -200,7 +251,12 @@ class MessageClassifier:
         if len(words) <= MAX_ALONE_WORDS and (term := self.terms.controls_alone.first(text)):
             if not self.terms.domain.first(text):  # "pause deals?" is not about the coach
                 return term
-        return self.terms.controls.first(text)
+        if term := self.terms.controls.first(text):
+            return term
+        thing = self.terms.controls_objects.first(text)
+        if thing and self.terms.controls_when.first(text):
+            return thing
+        return None
 
     def _is_question(self, message: str, text: str) -> bool:
         if "?" in message:
@@ -209,25 +265,45 @@ class MessageClassifier:
         return bool(first) and self.terms.question_words.covers(first[0])
 
     def _tool(self, text: str) -> str | None:
-        vendor, screen = self.terms.vendors.first(text), self.terms.ui.first(text)
-        if vendor and (screen or self.terms.tool_asks.first(text)):
-            return vendor
-        if screen and self.terms.tool_asks.first(text):
+        """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
+        if self.terms.habit.first(text):
+            return None
+        screen = self.terms.ui.first(text)
+        if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
             return screen
+        vendor = self.terms.vendors.first(text)
+        if vendor and self.terms.tool_strict_asks.first(text):
+            return vendor
         return None
 
     def _numbers(self, text: str) -> str | None:
-        ask = self.terms.numbers_asks.first(text)
-        if ask is None or self.terms.numbers_coaching.first(text):
+        """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
+        ask = self.terms.numbers_asks.find(text)
+        if ask is None or self.terms.numbers_coaching.outside(text, ask):
             return None
-        return ask
+        return ask.term
 
     def _off_topic(self, text: str, words: list[str]) -> str | None:
-        if self.terms.domain.first(text):
+        """Small talk without a strong subject word, or nothing about the subject at all."""
+        if len(words) <= MAX_GREETING_WORDS and (term := self.terms.greetings.first(text)):
+            if not self.terms.strong_domain.first(text):
+                return f"a greeting: '{term}'"
+        if self.terms.strong_domain.first(text) or self.terms.vendors.first(text):
             return None
         if term := self.terms.small_talk.first(text):
             return f"small talk: '{term}'"
+        if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
+            return None
         return "nothing about sales, the team or the CRM"
+
+    def _near_domain(self, word: str) -> bool:
+        """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
+        domain = self.terms.domain
+        return (
+            domain.covers(word)
+            or any(domain.covers(edit) for edit in self.dictionaries.single_edits(word))
+            or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
+        )
 
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""
@@ -235,6 +311,6 @@ class MessageClassifier:
         found: list[tuple[bool, int, str]] = []
         for metric, terms in self.terms.metrics.items():
             if (hit := terms.find(text)) is not None:
-                # "deals" is in nearly every question: the plain count only leads when nothing else is named
-                found.append((metric == GENERAL_METRIC, hit[0], metric))
+                # a named figure first, then the deals worth a look, then the plain count (in every question)
+                found.append((GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1, hit.start, metric))
         return [metric for _, _, metric in sorted(found)]

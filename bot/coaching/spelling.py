@@ -22,6 +22,9 @@ class Dictionaries:
     def known(self, word: str) -> bool:
         return any(word in checker for checker in self.checkers)
 
+    def single_edits(self, word: str) -> set[str]:
+        return set(self.checkers[0].edit_distance_1(word))
+
     def near(self, word: str, vocabulary: Collection[str]) -> bool:
         """One edit away from a dictionary word or a word of our own vocabulary (a typo, not a mash)."""
         for checker in self.checkers:
