@@ -18,8 +18,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.coaching.kinds import MessageClassifier  # noqa: E402
-from bot.coaching.lessons import LessonLibrary  # noqa: E402
+from bot.coaching.kinds import MessageClassifier
+from bot.coaching.lessons import LessonLibrary
 
 QUESTIONS = Path(__file__).parent / "coaching_eval" / "questions.yaml"
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}

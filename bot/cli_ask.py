@@ -15,18 +15,37 @@ def register(commands: Any) -> None:
     ask.add_argument("--user", metavar="EMAIL", help="answer with this CRM user's own numbers")
     ask.add_argument("--locale", choices=["en", "de"], default="en", help="answer language (default en)")
     ask.add_argument("--offline", action="store_true", help="never use the LLM, even when one is configured")
-    ask.add_argument("--json", action="store_true", help='print {"answer", "lessons", "source"} as JSON')
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"answer", "lessons", "source", "kind", "language"} as JSON',
+    )
+    ask.add_argument(
+        "--after-lesson",
+        metavar="LESSON_ID",
+        help="the asker got this lesson (and its reflection question) less than 48 h ago: "
+        "a reply to it counts as a reflection (acknowledged, not stored from the CLI)",
+    )
     ask.set_defaults(run=_ask)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.cli_commands import open_container
+    from bot.coaching.ask import Numbers, answer_by_kind
+    from bot.coaching.reflections import ReflectionPrompt
     from bot.crm.base import CRMError
 
     if not args.question.strip():
         raise UserError('the question is empty: crmcoach ask "how do I run a pipeline review?"')
     container = open_container(args, settings)
+    prompt = None
+    if args.after_lesson:
+        if not any(lesson.id == args.after_lesson for lesson in container.coach.library.lessons):
+            raise UserError(
+                f"there is no lesson {args.after_lesson!r}: lesson ids look like pipeline-review-stale-first (file names in prompts/lessons/)."
+            )
+        prompt = ReflectionPrompt(lesson_id=args.after_lesson, asked_at=None)
     stats = None
     if args.user:
         owner = container.crm.find_owner_by_email(args.user)
@@ -36,14 +55,28 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             stats = container.crm.manager_stats(owner.crm_id, now=container.clock())
         except CRMError as error:
             raise UserError(f"{container.crm.display_name}: {error.user_message}") from None
-    answer = container.coach.answer(args.question, language=args.locale, stats=stats, offline=args.offline)
+    kind = container.coach.classifier.classify(args.question, reflection_pending=prompt is not None).kind
+    answer = answer_by_kind(
+        coach=container.coach,
+        kind=kind,
+        question=args.question,
+        language=args.locale,
+        numbers=Numbers(stats=stats, linked=args.user is not None),
+        prompt=prompt,
+        crm_name=container.crm.display_name,
+        now=container.clock(),
+        offline=args.offline,
+    )
     if args.json:
         lessons = [{"id": lesson.id, "topic": lesson.topic} for lesson in answer.lessons]
-        print(
-            json.dumps(
-                {"answer": answer.text, "lessons": lessons, "source": answer.source}, ensure_ascii=False
-            )
-        )
+        out = {
+            "answer": answer.text,
+            "lessons": lessons,
+            "source": answer.source,
+            "kind": kind,
+            "language": args.locale,
+        }
+        print(json.dumps(out, ensure_ascii=False))
     else:
         print(answer.text)
     return 0

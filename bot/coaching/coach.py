@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal, Protocol
 
+from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.lessons import Check, Lesson, LessonLibrary
 from bot.coaching.metrics import SAME_AS
 from bot.coaching.retrieval import Hit, LessonIndex
@@ -34,7 +36,13 @@ class AnswerWriter(Protocol):
     """Something that can phrase an answer from the retrieved lessons (the LLM); None means 'fall back'."""
 
     def write(
-        self, *, question: str, language: Language, stats: ManagerStats | None, hits: list[Hit]
+        self,
+        *,
+        question: str,
+        language: Language,
+        stats: ManagerStats | None,
+        hits: list[Hit],
+        kind: Kind = "coaching",
     ) -> CoachAnswer | None: ...
 
 
@@ -46,14 +54,27 @@ class Coach:
             language: LessonIndex(library.in_language(language), language) for language in LANGUAGES
         }
 
+    @cached_property
+    def classifier(self) -> MessageClassifier:
+        """Built on first use: its dictionaries take a moment to load."""
+        return MessageClassifier.for_library(self.library)
+
+    def related_lesson(self, question: str, *, language: Language) -> Lesson | None:
+        """The lesson that best matches the words of `question`, if any does."""
+        hits = self._indexes[language].search(question, k=1)
+        return hits[0].lesson if hits and hits[0].score > 0 else None
+
     def answer(
         self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
     ) -> CoachAnswer:
+        """The coaching path: a lesson, with the asker's numbers and practice task."""
         hits = self._indexes[language].search(question, k=RETRIEVED_LESSONS, stats=stats)
         if not hits:
             raise LookupError(f"no {language} lessons are installed")
         if self.writer is not None and not offline:
-            written = self.writer.write(question=question, language=language, stats=stats, hits=hits)
+            written = self.writer.write(
+                question=question, language=language, stats=stats, hits=hits, kind="coaching"
+            )
             if written is not None:
                 return written
         return offline_answer(language=language, stats=stats, hits=hits)

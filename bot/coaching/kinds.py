@@ -93,8 +93,10 @@ class Terms:
 
     def covers(self, word: str) -> bool:
         """Whether one word is a term (fast: called for many spelling variants of a word)."""
-        return word in self._words or word.startswith(self._prefixes) or any(
-            pattern.fullmatch(word) for pattern in self._other
+        return (
+            word in self._words
+            or word.startswith(self._prefixes)
+            or any(pattern.fullmatch(word) for pattern in self._other)
         )
 
 
@@ -147,7 +149,7 @@ def term_lists() -> TermLists:
     def merged(*path: str) -> Terms:
         return Terms(term for tree in data for term in _get(tree, path))
 
-    metric_names = list(dict.fromkeys(name for tree in data for name in tree["numbers"]["metrics"]))
+    metric_names = list(dict.fromkeys(name for tree in data for name in _keys(tree, ("numbers", "metrics"))))
     return TermLists(
         hostile=merged("hostile", "phrases"),
         injection=merged("hostile", "injection"),
@@ -174,6 +176,13 @@ def term_lists() -> TermLists:
 def _read(language: str) -> dict[str, object]:
     with (KINDS_DIR / f"{language}.toml").open("rb") as handle:
         return tomllib.load(handle)
+
+
+def _keys(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
+    node: object = tree
+    for key in path:
+        node = node.get(key, {}) if isinstance(node, Mapping) else {}
+    return [str(key) for key in node] if isinstance(node, Mapping) else []
 
 
 def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
@@ -308,9 +317,11 @@ class MessageClassifier:
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""
         text = normalise(message)
-        found: list[tuple[bool, int, str]] = []
+        found: list[tuple[int, int, str]] = []
         for metric, terms in self.terms.metrics.items():
             if (hit := terms.find(text)) is not None:
                 # a named figure first, then the deals worth a look, then the plain count (in every question)
-                found.append((GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1, hit.start, metric))
+                found.append(
+                    (GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1, hit.start, metric)
+                )
         return [metric for _, _, metric in sorted(found)]

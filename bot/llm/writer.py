@@ -18,6 +18,7 @@ from functools import cache
 from string import Template
 
 from bot.coaching.coach import CoachAnswer, stats_values
+from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
 from bot.coaching.retrieval import Hit
 from bot.crm.base import ManagerStats
@@ -134,13 +135,20 @@ class LLMAnswerWriter:
         self.send_names = send_names
 
     def write(
-        self, *, question: str, language: Language, stats: ManagerStats | None, hits: list[Hit]
+        self,
+        *,
+        question: str,
+        language: Language,
+        stats: ManagerStats | None,
+        hits: list[Hit],
+        kind: Kind = "coaching",
     ) -> CoachAnswer | None:
         if not hits:
             return None
         names = Pseudonyms(stats, language, send_names=self.send_names)
         built = build_prompt(
             question=question,
+            kind=kind,
             language=language,
             stats=stats,
             hits=hits,
@@ -178,6 +186,7 @@ class LLMAnswerWriter:
 def build_prompt(
     *,
     question: str,
+    kind: Kind = "coaching",
     language: Language,
     stats: ManagerStats | None,
     hits: list[Hit],
@@ -186,7 +195,7 @@ def build_prompt(
 ) -> tuple[list[ChatMessage], list[Lesson]] | None:
     """The messages within the token budget and the lessons in them; None if not even one lesson fits."""
     lessons = [hit.lesson for hit in hits]
-    fixed = _user_values(question, language, stats, names)
+    fixed = {**_user_values(question, language, stats, names), "kind": kind}
 
     def render(chosen: list[Lesson], body_words: int | None = None) -> list[ChatMessage]:
         parts = templates(language)
