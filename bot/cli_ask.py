@@ -43,7 +43,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.after_lesson:
         if not any(lesson.id == args.after_lesson for lesson in container.coach.library.lessons):
             raise UserError(
-                f"there is no lesson {args.after_lesson!r}: lesson ids look like pipeline-review-stale-first (file names in prompts/lessons/)."
+                f"there is no lesson {args.after_lesson!r}: lesson ids look like "
+                "pipeline-review-stale-first (the file names in prompts/lessons/)."
             )
         prompt = ReflectionPrompt(lesson_id=args.after_lesson, asked_at=None)
     stats = None

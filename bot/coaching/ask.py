@@ -122,14 +122,13 @@ def answer_by_kind(
     offline: bool = False,
 ) -> CoachAnswer:
     """The answer a coach would give to this kind of message (the CLI calls this too)."""
-    stats = numbers.stats
+    if kind == "coaching":
+        return coach.answer(question, language=language, stats=numbers.stats, offline=offline)
     if kind == "numbers":
-        if stats is None:
+        if numbers.stats is None:
             return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
         asked = coach.classifier.asked_metrics(question)
-        return kind_answers.numbers_answer(stats=stats, language=language, asked=asked)
-    if kind == "controls":
-        return kind_answers.controls_answer(language=language, now=now)
+        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)
@@ -137,9 +136,7 @@ def answer_by_kind(
     if kind == "reflection":
         lesson = prompt.lesson(coach.library, language) if prompt else None
         return kind_answers.reflection_answer(language=language, lesson=lesson)
-    if kind in kind_answers.ONE_LINERS:
-        return kind_answers.one_line_answer(kind, language)
-    return coach.answer(question, language=language, stats=stats, offline=offline)
+    return kind_answers.without_lesson(kind, language=language, now=now)
 
 
 def _numbers(

@@ -30,7 +30,6 @@ STATS_ORDER = (
 SAME_SENTENCE = {"open_value": "open_deals", "lost_90d": "won_90d"}  # one sentence tells both
 ATTENTION = "attention"
 PAUSE_EXAMPLE_DAYS = 14
-ONE_LINERS: tuple[Kind, ...] = ("off_topic", "gibberish", "hostile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +110,10 @@ def reflection_answer(*, language: Language, lesson: Lesson | None) -> CoachAnsw
     return _plain(t(language, "kinds.reflection_saved", title=lesson.title))
 
 
-def one_line_answer(kind: Kind, language: Language) -> CoachAnswer:
-    """What the coach does, in one line: for off-topic, gibberish and hostile messages."""
+def without_lesson(kind: Kind, *, language: Language, now: datetime) -> CoachAnswer:
+    """Controls get the commands; off-topic, gibberish and hostile messages one line on what we do."""
+    if kind == "controls":
+        return controls_answer(language=language, now=now)
     return _plain(t(language, f"kinds.{kind}"))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -212,31 +212,43 @@ class MessageClassifier:
         return cls(vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))})
 
     def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:
-        """The kind of `message`; `reflection_pending` when a lesson asked the sender a question < 48 h ago."""
+        """The kind of `message`; `reflection_pending`: a lesson asked the sender a question < 48 h ago.
+
+        The rules run in this order and the first that fires decides; coaching is what is left.
+        """
         text = normalise(message)
         words = LETTERS.findall(text)
-        terms = self.terms
-        if not words:
-            return Classification("gibberish", "no words")
-        share = self.word_share(words)
-        if share < MIN_WORD_SHARE:
-            return Classification("gibberish", f"only {share:.0%} of the words are words")
-        if term := terms.injection.first(text):
-            return Classification("hostile", f"tries to change the rules: '{term}'")
-        if term := terms.hostile.first(text):
-            return Classification("hostile", f"hostile: '{term}'")
-        if term := self._control(text, words):
-            return Classification("controls", f"about the coach's messages: '{term}'")
-        question = self._is_question(message, text)
-        if reflection_pending and not question:
-            return Classification("reflection", "a statement after a lesson's reflection question")
-        if term := self._tool(text):
-            return Classification("tool_howto", f"about the product, not the habit: '{term}'")
-        if term := self._numbers(text):
-            return Classification("numbers", f"asks for a figure the coach has: '{term}'")
-        if term := self._off_topic(text, words):
-            return Classification("off_topic", term)
+        rules: list[tuple[Kind, Callable[[], str | None]]] = [
+            ("gibberish", lambda: self._gibberish(words)),
+            ("hostile", lambda: self._hostile(text)),
+            ("controls", lambda: self._control(text, words)),
+            ("reflection", lambda: self._reflection(message, text, reflection_pending)),
+            ("tool_howto", lambda: self._tool(text)),
+            ("numbers", lambda: self._numbers(text)),
+            ("off_topic", lambda: self._off_topic(text, words)),
+        ]
+        for kind, rule in rules:
+            if (reason := rule()) is not None:
+                return Classification(kind, reason)
         return Classification("coaching", "a question about working with the CRM")
+
+    def _gibberish(self, words: list[str]) -> str | None:
+        if not words:
+            return "no words"
+        share = self.word_share(words)
+        return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
+
+    def _hostile(self, text: str) -> str | None:
+        if term := self.terms.injection.first(text):
+            return f"tries to change the rules: '{term}'"
+        if term := self.terms.hostile.first(text):
+            return f"hostile: '{term}'"
+        return None
+
+    def _reflection(self, message: str, text: str, pending: bool) -> str | None:
+        if pending and not self._is_question(message, text):
+            return "a statement after a lesson's reflection question"
+        return None
 
     def word_share(self, words: list[str]) -> float:
         """Share of known words; a likely typo of a known word counts TYPO_WEIGHT."""
@@ -257,14 +269,14 @@ class MessageClassifier:
         )
 
     def _control(self, text: str, words: list[str]) -> str | None:
-        if len(words) <= MAX_ALONE_WORDS and (term := self.terms.controls_alone.first(text)):
-            if not self.terms.domain.first(text):  # "pause deals?" is not about the coach
-                return term
+        alone = self.terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
+        if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
+            return f"about the coach's messages: '{alone}'"
         if term := self.terms.controls.first(text):
-            return term
+            return f"about the coach's messages: '{term}'"
         thing = self.terms.controls_objects.first(text)
         if thing and self.terms.controls_when.first(text):
-            return thing
+            return f"about when the coach's '{thing}' come"
         return None
 
     def _is_question(self, message: str, text: str) -> bool:
@@ -279,10 +291,10 @@ class MessageClassifier:
             return None
         screen = self.terms.ui.first(text)
         if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
-            return screen
+            return f"about the product, not the habit: '{screen}'"
         vendor = self.terms.vendors.first(text)
         if vendor and self.terms.tool_strict_asks.first(text):
-            return vendor
+            return f"how exactly in a product: '{vendor}'"
         return None
 
     def _numbers(self, text: str) -> str | None:
@@ -290,14 +302,15 @@ class MessageClassifier:
         ask = self.terms.numbers_asks.find(text)
         if ask is None or self.terms.numbers_coaching.outside(text, ask):
             return None
-        return ask.term
+        return f"asks for a figure the coach has: '{ask.term}'"
 
     def _off_topic(self, text: str, words: list[str]) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
-        if len(words) <= MAX_GREETING_WORDS and (term := self.terms.greetings.first(text)):
-            if not self.terms.strong_domain.first(text):
-                return f"a greeting: '{term}'"
-        if self.terms.strong_domain.first(text) or self.terms.vendors.first(text):
+        strong = self.terms.strong_domain.first(text)
+        greeting = self.terms.greetings.first(text) if len(words) <= MAX_GREETING_WORDS else None
+        if greeting and not strong:
+            return f"a greeting: '{greeting}'"
+        if strong or self.terms.vendors.first(text):
             return None
         if term := self.terms.small_talk.first(text):
             return f"small talk: '{term}'"
