@@ -101,11 +101,11 @@ class Terms:
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    """'word*' = any word starting so; 'a ~ b' = a, then up to two words, then b."""
+    """'word*' = any word starting so; 'a ~ b' = a, then up to three words, then b."""
     parts = []
     for word in term.split():
         if word == "~":
-            parts.append(r"(?:\S+\s+){0,2}")
+            parts.append(r"(?:\S+\s+){0,3}")
             continue
         piece = r"[\w'’-]*".join(re.escape(chunk) for chunk in word.split("*"))
         parts.append(piece + r"\s+")
@@ -116,11 +116,13 @@ def _pattern(term: str) -> re.Pattern[str]:
 @dataclass(frozen=True, slots=True)
 class TermLists:
     hostile: Terms
+    insults: Terms
     injection: Terms
     controls_alone: Terms
     controls: Terms
     controls_objects: Terms
     controls_when: Terms
+    controls_others: Terms
     vendors: Terms
     ui: Terms
     tool_asks: Terms
@@ -152,11 +154,13 @@ def term_lists() -> TermLists:
     metric_names = list(dict.fromkeys(name for tree in data for name in _keys(tree, ("numbers", "metrics"))))
     return TermLists(
         hostile=merged("hostile", "phrases"),
+        insults=merged("hostile", "insults"),
         injection=merged("hostile", "injection"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
         controls_objects=merged("controls", "objects"),
         controls_when=merged("controls", "when"),
+        controls_others=merged("controls", "others"),
         vendors=merged("tool_howto", "vendors"),
         ui=merged("tool_howto", "ui"),
         tool_asks=merged("tool_howto", "asks"),
@@ -220,7 +224,7 @@ class MessageClassifier:
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(words)),
-            ("hostile", lambda: self._hostile(text)),
+            ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("tool_howto", lambda: self._tool(text)),
@@ -238,11 +242,14 @@ class MessageClassifier:
         share = self.word_share(words)
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
-    def _hostile(self, text: str) -> str | None:
+    def _hostile(self, message: str, text: str) -> str | None:
         if term := self.terms.injection.first(text):
             return f"tries to change the rules: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
+        # "the notes are useless, how do I fix that?" asks for help: insults only count in statements
+        if (term := self.terms.insults.first(text)) and not self._asks(message, text):
+            return f"an insult: '{term}'"
         return None
 
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
@@ -275,7 +282,8 @@ class MessageClassifier:
         if term := self.terms.controls.first(text):
             return f"about the coach's messages: '{term}'"
         thing = self.terms.controls_objects.first(text)
-        if thing and self.terms.controls_when.first(text):
+        # "my team ignores the daily reminders" is about the team, not about the coach's messages
+        if thing and self.terms.controls_when.first(text) and not self.terms.controls_others.first(text):
             return f"about when the coach's '{thing}' come"
         return None
 
@@ -284,6 +292,16 @@ class MessageClassifier:
             return True
         first = LETTERS.findall(text)[:1]
         return bool(first) and self.terms.question_words.covers(first[0])
+
+    def _asks(self, message: str, text: str) -> bool:
+        """A question anywhere in the message, or a request for help ("what do I do")."""
+        words = LETTERS.findall(text)
+        return (
+            "?" in message
+            or any(self.terms.question_words.covers(word) for word in words[:1])
+            or bool(self.terms.numbers_coaching.first(text))
+            or bool(self.terms.tool_strict_asks.first(text))
+        )
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
@@ -302,6 +320,8 @@ class MessageClassifier:
         ask = self.terms.numbers_asks.find(text)
         if ask is None or self.terms.numbers_coaching.outside(text, ask):
             return None
+        if not any(terms.first(text) for terms in self.terms.metrics.values()):
+            return None  # "what's my role in the forecast?" asks for no figure we have
         return f"asks for a figure the coach has: '{ask.term}'"
 
     def _off_topic(self, text: str, words: list[str]) -> str | None:
