@@ -107,7 +107,9 @@ def tool_answer(*, language: Language, vendor: Vendor | None, related: Lesson | 
 def reflection_answer(*, language: Language, lesson: Lesson | None) -> CoachAnswer:
     if lesson is None:
         return _plain(t(language, "kinds.reflection_saved_plain"))
-    return _plain(t(language, "kinds.reflection_saved", title=lesson.title))
+    # the lesson it reflects on, so the answer names it (no task or goal is given)
+    text = t(language, "kinds.reflection_saved", title=lesson.title)
+    return CoachAnswer(text=text, lessons=(lesson,), source="offline")
 
 
 def without_lesson(kind: Kind, *, language: Language, now: datetime) -> CoachAnswer:

@@ -149,7 +149,8 @@ def test_cli_after_lesson_makes_a_statement_a_reflection(
         "probably the acme deal, it made q3 look ok",
     )
     answer = json.loads(out)
-    assert code == 0 and answer["kind"] == "reflection" and answer["lessons"] == []
+    assert code == 0 and answer["kind"] == "reflection"
+    assert [lesson["id"] for lesson in answer["lessons"]] == ["pipeline-review-stale-first"]
     assert "Start the review with the deals nobody touched" in answer["answer"]
 
     code, _, err = _ask(engine, monkeypatch, capsys, "--after-lesson", "no-such-lesson", "fine")
