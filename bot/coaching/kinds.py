@@ -38,9 +38,14 @@ TYPO_WEIGHT = 0.6
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4
 MAX_GREETING_WORDS = 5
+MAX_FRAGMENT_WORDS = 6
 # German compounds: a subject word this long inside another word makes that word a subject word too.
 MIN_COMPOUND_PART = 5
 GENERAL_METRICS = ("attention", "open_deals")
+# "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
+REPEATS = re.compile(r"(\w)\1\1")
+# An emoji alone is a reaction (small talk), not gibberish.
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SPACES = re.compile(r"\s+")
 
@@ -129,6 +134,7 @@ class TermLists:
     tool_strict_asks: Terms
     numbers_asks: Terms
     numbers_coaching: Terms
+    numbers_nouns: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
@@ -167,6 +173,7 @@ def term_lists() -> TermLists:
         tool_strict_asks=merged("tool_howto", "strict_asks"),
         numbers_asks=merged("numbers", "asks"),
         numbers_coaching=merged("numbers", "coaching"),
+        numbers_nouns=merged("numbers", "nouns"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
@@ -223,7 +230,7 @@ class MessageClassifier:
         text = normalise(message)
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
-            ("gibberish", lambda: self._gibberish(words)),
+            ("gibberish", lambda: self._gibberish(message, words)),
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
@@ -236,9 +243,9 @@ class MessageClassifier:
                 return Classification(kind, reason)
         return Classification("coaching", "a question about working with the CRM")
 
-    def _gibberish(self, words: list[str]) -> str | None:
+    def _gibberish(self, message: str, words: list[str]) -> str | None:
         if not words:
-            return "no words"
+            return None if EMOJI.search(message) else "no words"
         share = self.word_share(words)
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
@@ -263,7 +270,9 @@ class MessageClassifier:
         for word in words:
             if self._known(word):
                 score += 1
-            elif len(word) >= 4 and self.dictionaries.near(word, self.vocabulary):
+            elif (
+                len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
+            ):
                 score += TYPO_WEIGHT
         return score / len(words)
 
@@ -294,11 +303,9 @@ class MessageClassifier:
         return bool(first) and self.terms.question_words.covers(first[0])
 
     def _asks(self, message: str, text: str) -> bool:
-        """A question anywhere in the message, or a request for help ("what do I do")."""
-        words = LETTERS.findall(text)
+        """A question mark, or a request for help ("what do I do", "how do I")."""
         return (
             "?" in message
-            or any(self.terms.question_words.covers(word) for word in words[:1])
             or bool(self.terms.numbers_coaching.first(text))
             or bool(self.terms.tool_strict_asks.first(text))
         )
@@ -317,12 +324,18 @@ class MessageClassifier:
 
     def _numbers(self, text: str) -> str | None:
         """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
-        ask = self.terms.numbers_asks.find(text)
-        if ask is None or self.terms.numbers_coaching.outside(text, ask):
-            return None
-        if not any(terms.first(text) for terms in self.terms.metrics.values()):
+        named = [metric for metric, terms in self.terms.metrics.items() if terms.first(text)]
+        if not named:
             return None  # "what's my role in the forecast?" asks for no figure we have
-        return f"asks for a figure the coach has: '{ask.term}'"
+        ask = self.terms.numbers_asks.find(text)
+        if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
+            return f"asks for a figure the coach has: '{ask.term}'"
+        # "open deals count", "my team's stale deals?": a short fragment naming a figure
+        short = len(LETTERS.findall(text)) <= MAX_FRAGMENT_WORDS and self.terms.numbers_nouns.first(text)
+        if ask is None and short and not self.terms.numbers_coaching.first(text):
+            if set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals":
+                return f"a fragment naming a figure: '{named[0]}'"
+        return None
 
     def _off_topic(self, text: str, words: list[str]) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
