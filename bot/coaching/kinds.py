@@ -276,6 +276,9 @@ class MessageClassifier:
                 score += TYPO_WEIGHT
         return score / len(words)
 
+    def _typo(self, word: str) -> bool:
+        return len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
+
     def _known(self, word: str) -> bool:
         return (
             word in self.vocabulary
@@ -332,9 +335,10 @@ class MessageClassifier:
             return f"asks for a figure the coach has: '{ask.term}'"
         # "open deals count", "my team's stale deals?": a short fragment naming a figure
         short = len(LETTERS.findall(text)) <= MAX_FRAGMENT_WORDS and self.terms.numbers_nouns.first(text)
-        if ask is None and short and not self.terms.numbers_coaching.first(text):
-            if set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals":
-                return f"a fragment naming a figure: '{named[0]}'"
+        # plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does
+        figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
+        if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
+            return f"a fragment naming a figure: '{named[0]}'"
         return None
 
     def _off_topic(self, text: str, words: list[str]) -> str | None:
