@@ -122,6 +122,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 class TermLists:
     hostile: Terms
     insults: Terms
+    help: Terms
     injection: Terms
     controls_alone: Terms
     controls: Terms
@@ -140,6 +141,7 @@ class TermLists:
     small_talk: Terms
     domain: Terms
     strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
+    work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
     habit: Terms
     question_words: Terms
 
@@ -161,6 +163,7 @@ def term_lists() -> TermLists:
     return TermLists(
         hostile=merged("hostile", "phrases"),
         insults=merged("hostile", "insults"),
+        help=merged("hostile", "help"),
         injection=merged("hostile", "injection"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
@@ -179,6 +182,11 @@ def term_lists() -> TermLists:
         small_talk=merged("off_topic", "phrases"),
         domain=merged("domain", "words"),
         strong_domain=Terms(set(merged("domain", "words").terms) - set(merged("domain", "weak").terms)),
+        work_domain=Terms(
+            set(merged("domain", "words").terms)
+            - set(merged("domain", "weak").terms)
+            - set(merged("hostile", "about_coach").terms)
+        ),
         habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
     )
@@ -254,8 +262,10 @@ class MessageClassifier:
             return f"tries to change the rules: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
-        # "the notes are useless, how do I fix that?" asks for help: insults only count in statements
-        if (term := self.terms.insults.first(text)) and not self._asks(message, text):
+        # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
+        # the work: insults count in statements that are not about the team, the deals or the CRM
+        term = self.terms.insults.first(text)
+        if term and not self._asks(message, text) and not self.terms.work_domain.first(text):
             return f"an insult: '{term}'"
         return None
 
@@ -307,11 +317,7 @@ class MessageClassifier:
 
     def _asks(self, message: str, text: str) -> bool:
         """A question mark, or a request for help ("what do I do", "how do I")."""
-        return (
-            "?" in message
-            or bool(self.terms.numbers_coaching.first(text))
-            or bool(self.terms.tool_strict_asks.first(text))
-        )
+        return "?" in message or bool(self.terms.help.first(text) or self.terms.tool_strict_asks.first(text))
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
