@@ -340,7 +340,10 @@ class MessageClassifier:
         if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
             return f"asks for a figure the coach has: '{ask.term}'"
         # "open deals count", "my team's stale deals?": a short fragment naming a figure
-        short = len(LETTERS.findall(text)) <= MAX_FRAGMENT_WORDS and self.terms.numbers_nouns.first(text)
+        words = LETTERS.findall(text)
+        # "how do I make my pipeline meetings shorter?" is a question, not a fragment
+        short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
+        short = short and bool(self.terms.numbers_nouns.first(text))
         # plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does
         figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
         if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
