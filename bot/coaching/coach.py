@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 from typing import Literal, Protocol
 
 from bot.coaching.kinds import Kind, MessageClassifier
@@ -53,11 +52,8 @@ class Coach:
         self._indexes = {
             language: LessonIndex(library.in_language(language), language) for language in LANGUAGES
         }
-
-    @cached_property
-    def classifier(self) -> MessageClassifier:
-        """Built on first use: its dictionaries take a moment to load."""
-        return MessageClassifier.for_library(self.library)
+        # Built with the indexes, not on the first message: its word lists take a moment to load.
+        self.classifier = MessageClassifier.for_library(library)
 
     def related_lesson(self, question: str, *, language: Language) -> Lesson | None:
         """The lesson that best matches the words of `question`, if any does."""
