@@ -136,6 +136,7 @@ class TermLists:
     numbers_asks: Terms
     numbers_coaching: Terms
     numbers_nouns: Terms
+    numbers_verbs: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
@@ -177,6 +178,7 @@ def term_lists() -> TermLists:
         numbers_asks=merged("numbers", "asks"),
         numbers_coaching=merged("numbers", "coaching"),
         numbers_nouns=merged("numbers", "nouns"),
+        numbers_verbs=merged("numbers", "verbs"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
@@ -323,6 +325,8 @@ class MessageClassifier:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
         if self.terms.habit.first(text):
             return None
+        if not self._is_question(text, text) and not self.terms.tool_asks.first(text):
+            return None  # "the director only asks for excel exports" says something, asks nothing
         screen = self.terms.ui.first(text)
         if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
             return f"about the product, not the habit: '{screen}'"
@@ -344,6 +348,7 @@ class MessageClassifier:
         # "how do I make my pipeline meetings shorter?" is a question, not a fragment
         short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
         short = short and bool(self.terms.numbers_nouns.first(text))
+        short = short and ("?" in text or not self.terms.numbers_verbs.first(text))
         # plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does
         figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
         if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
