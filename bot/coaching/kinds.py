@@ -145,6 +145,7 @@ class TermLists:
     work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
     habit: Terms
     question_words: Terms
+    request_words: Terms
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__ if name != "metrics"]
@@ -191,6 +192,7 @@ def term_lists() -> TermLists:
         ),
         habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
+        request_words=merged("domain", "request_words"),
     )
 
 
@@ -315,7 +317,9 @@ class MessageClassifier:
         if "?" in message:
             return True
         first = LETTERS.findall(text)[:1]
-        return bool(first) and self.terms.question_words.covers(first[0])
+        return bool(first) and (
+            self.terms.question_words.covers(first[0]) or self.terms.request_words.covers(first[0])
+        )
 
     def _asks(self, message: str, text: str) -> bool:
         """A question mark, or a request for help ("what do I do", "how do I")."""
