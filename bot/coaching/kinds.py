@@ -140,6 +140,7 @@ class TermLists:
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
+    other_work: Terms
     domain: Terms
     strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
     work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
@@ -183,6 +184,7 @@ def term_lists() -> TermLists:
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
+        other_work=merged("off_topic", "requests"),
         domain=merged("domain", "words"),
         strong_domain=Terms(set(merged("domain", "words").terms) - set(merged("domain", "weak").terms)),
         work_domain=Terms(
@@ -246,6 +248,7 @@ class MessageClassifier:
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
+            ("off_topic", lambda: self._other_work(text)),
             ("tool_howto", lambda: self._tool(text)),
             ("numbers", lambda: self._numbers(text)),
             ("off_topic", lambda: self._off_topic(text, words)),
@@ -372,6 +375,10 @@ class MessageClassifier:
         if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
             return None
         return "nothing about sales, the team or the CRM"
+
+    def _other_work(self, text: str) -> str | None:
+        term = self.terms.other_work.first(text)
+        return f"asks for other work: '{term}'" if term else None
 
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
