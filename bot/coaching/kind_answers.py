@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from bot.coaching.coach import CoachAnswer, stats_values
-from bot.coaching.kinds import Kind, Terms, normalise
+from bot.coaching.kind_terms import Terms, normalise
+from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
 from bot.crm.base import ManagerStats
 from bot.formatting import format_money, truncate
