@@ -47,6 +47,21 @@ CASES = [
     ("Ehrlich gesagt der Deal mit Müller, wegen der Prognose.", True, "reflection"),
     ("how do I close dead deals faster?", True, "coaching"),  # a question after a lesson is a question
     ("Probably the Acme deal, I kept it because of the forecast.", False, "coaching"),
+    ("show me my stale deals", True, "numbers"),  # a request after a lesson is not a reflection
+    ("open deals count", False, "numbers"),
+    ("our opportunities have no amounts", False, "coaching"),  # a statement, not a request
+    ("was ist meine pipeline wert", False, "numbers"),
+    ("pausier mal bis januar", False, "controls"),
+    ("i'm out next week, hold the messages", False, "controls"),
+    ("my team ignores the daily reminders, what can I do?", False, "coaching"),
+    ("the crm is useless and my team hates it", False, "coaching"),  # venting about the work
+    ("your lessons are garbage", False, "hostile"),
+    ("write a linkedin post about our sales results", False, "off_topic"),
+    ("Wie erkenne ich, welche Deals echt sind?", False, "coaching"),
+    ("how do I get my sales team to stop using excel", False, "coaching"),
+    ("the sync with gmail is broken, what do i do", False, "tool_howto"),
+    ("👍", False, "off_topic"),
+    ("zzzz", False, "gibberish"),
 ]
 
 
