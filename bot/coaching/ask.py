@@ -128,7 +128,8 @@ def answer_by_kind(
         if numbers.stats is None:
             return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
         asked = coach.classifier.asked_metrics(question)
-        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
+        own = coach.classifier.asks_own(question)
+        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked, own=own)
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)

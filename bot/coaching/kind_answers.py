@@ -14,7 +14,7 @@ from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
 from bot.crm.base import ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -39,14 +39,21 @@ class Vendor:
     help: str
 
 
-def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str]) -> CoachAnswer:
-    """The numbers /crmcoach stats shows, as sentences, the asked ones first; no lesson."""
+def numbers_answer(
+    *, stats: ManagerStats, language: Language, asked: list[str], own: bool = False
+) -> CoachAnswer:
+    """The numbers /crmcoach stats shows, as sentences, the asked ones first; no lesson.
+
+    `own`: the question is about the manager's own deals, whose numbers then lead.
+    """
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source))
     values = stats_values(stats, language)
     chosen = [metric for metric in asked if metric != ATTENTION]
     order = list(dict.fromkeys(chosen + [m for m in STATS_ORDER if m not in _covered(chosen)]))
     lines = ["• " + t(language, f"metric_sentences.{metric}", **values) for metric in order]
+    if own:
+        lines.insert(0, "• " + _own_sentence(stats, language))
     attention = _attention(stats, language)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     if asked[:1] == [ATTENTION]:
@@ -56,6 +63,19 @@ def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str])
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
     return _plain("\n\n".join(parts))
+
+
+def _own_sentence(stats: ManagerStats, language: Language) -> str:
+    return t(
+        language,
+        "kinds.own_numbers",
+        open=format_int(stats.own_open_deals, language),
+        value=format_money(stats.own_open_value, stats.currency, language),
+        stale=format_int(stats.own_stale_deals, language),
+        days=format_int(stats.stale_days, language),
+        no_step=format_int(stats.own_deals_without_next_step, language),
+        overdue=format_int(stats.own_overdue_close_dates, language),
+    )
 
 
 def _covered(chosen: list[str]) -> set[str]:

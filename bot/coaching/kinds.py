@@ -217,6 +217,10 @@ class MessageClassifier:
             or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
 
+    def asks_own(self, message: str) -> bool:
+        """Whether a numbers question is about the manager's own deals ("how many of MY deals…")."""
+        return bool(self.terms.numbers_own.first(normalise(message)))
+
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""
         text = normalise(message)

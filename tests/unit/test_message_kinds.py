@@ -146,6 +146,18 @@ def test_cli_json_says_the_kind_and_language(
     assert answer["lessons"] == [] and answer["source"] == "offline"
     assert "offene Deals" in answer["answer"]
 
+    code, out, _ = _ask(
+        seeded,
+        monkeypatch,
+        capsys,
+        "--json",
+        "--user",
+        "anna.berger@example.com",
+        "how many of MY deals are overdue?",
+    )
+    first_line = json.loads(out)["answer"].split("\n• ")[1]
+    assert first_line.startswith("Your own deals: ") and "with a close date in the past" in first_line
+
     code, out, _ = _ask(seeded, monkeypatch, capsys, "--json", "stop sending me lessons")
     assert json.loads(out)["kind"] == "controls" and "/crmcoach pause until" in json.loads(out)["answer"]
 
