@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/llm_prompt_tokens.py [--budget 1500]
 
 Loads prompts/lessons (LessonLibrary.load()), retrieves lessons for sample questions in English and German
-the way the Coach does, builds the prompt the LLM would receive (no request is sent) and prints the
-estimated tokens, the budget and their ratio, plus how many retrieved lessons had to be dropped or
-shortened. Prints numbers only; it passes or fails nothing.
+the way the Coach does (the asked metric's lesson first, with the asker's number and goal in the prompt),
+builds the prompt the LLM would receive (no request is sent) and prints the estimated tokens, the budget
+and their ratio, plus how many retrieved lessons had to be dropped or shortened, and the fewest lessons
+that fit per language (issue 9: at least two in German with numbers). Prints numbers only; it passes or
+fails nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bot.coaching.coach import RETRIEVED_LESSONS
+from bot.coaching.asked import asked_metric
+from bot.coaching.coach import focus_hits
 from bot.coaching.lessons import MIN_LESSONS_PER_LANGUAGE, LessonError, LessonLibrary
+from bot.coaching.numbers import ground
 from bot.coaching.retrieval import LessonIndex
+from bot.coaching.vocabulary import Vocabulary
 from bot.config import Settings
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.i18n import LANGUAGES, Language
@@ -37,6 +42,8 @@ QUESTIONS: dict[Language, tuple[str, ...]] = {
         "Die Hälfte unserer Deals hat keinen nächsten Schritt. Was tue ich in den Einzelgesprächen?",
         "Wie wird unsere Prognose genauer?",
         "Welches Dashboard sollte ich mir jeden Montag ansehen?",
+        "5 meiner eigenen Opportunities sind überfällig – wie räume ich sie auf, bevor ich es vom Team will?",
+        "Bei vielen Deals fehlt die Wiedervorlage, und eingeschlafene Deals haben wir auch. Wo fange ich an?",
     ),
 }
 
@@ -97,15 +104,19 @@ def main() -> None:
     print(f"budget {budget} tokens (estimated at 3 characters per token)\n")
     print(f"{'lang':4}  {'tokens':>6}  {'ratio':>5}  {'sent':>4}  {'cut':>3}  question")
     ratios: list[float] = []
+    sent_counts: dict[str, list[int]] = {}
     for language in LANGUAGES:
         lessons = library.in_language(language)
         if len(lessons) < MIN_LESSONS_PER_LANGUAGE:
             print(f"({language}: only {len(lessons)} lessons so far; numbers will change)")
         if not lessons:
             continue
-        index = LessonIndex(lessons, language)
+        index = LessonIndex(lessons, language, vocabulary=Vocabulary.load())
         for question in QUESTIONS[language]:
-            hits = index.search(question, k=RETRIEVED_LESSONS, stats=stats)
+            ranked = index.search(question, k=len(lessons), stats=stats)
+            asked = asked_metric(question, language)
+            hits = focus_hits(ranked, asked=asked, stats=stats)
+            grounding = ground(hits[0].lesson, stats, asked=asked)
             built = build_prompt(
                 question=question,
                 language=language,
@@ -113,6 +124,7 @@ def main() -> None:
                 hits=hits,
                 names=Pseudonyms(stats, language, send_names=False),
                 max_prompt_tokens=budget,
+                grounding=grounding,
             )
             if built is None:
                 print(f"{language:4}  {'-':>6}  {'-':>5}  {0:>4}  {'-':>3}  {question}  (nothing fits)")
@@ -121,12 +133,17 @@ def main() -> None:
             tokens = estimate_tokens(messages)
             shortened = "yes" if " …" in messages[-1].content else "no"
             ratios.append(tokens / budget)
+            sent_counts.setdefault(language, []).append(len(sent))
             print(
                 f"{language:4}  {tokens:>6}  {tokens / budget:>5.2f}  "
                 f"{len(sent)}/{len(hits)}  {shortened:>3}  {question}"
             )
     if ratios:
         print(f"\nmean ratio {sum(ratios) / len(ratios):.2f}, max {max(ratios):.2f}")
+    for language, counts in sent_counts.items():
+        print(
+            f"{language}: lessons in the prompt with numbers and goal: min {min(counts)}, max {max(counts)}"
+        )
 
 
 if __name__ == "__main__":

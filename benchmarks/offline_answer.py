@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/offline_answer.py [--rounds 20]
 
-Prints the time to load and index the library, and per-answer latency (median and worst) as a fraction
-of the 3 s acknowledgement window. Prints numbers only.
+Prints the time to load and index the library (and the language models), and per-answer latency
+(median, 95th percentile and worst; language detection included) as a fraction of the 3 s acknowledgement
+window. The median should stay at or below 20 ms. Prints numbers only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ QUESTIONS = [
     ("de", "Wie wird mein Forecast genauer?"),
     ("de", "Wie bringe ich mein Team dazu, Anrufe zu erfassen?"),
     ("de", "Ich bin neu im CRM, womit fange ich an?"),
+    # compounds, CRM field names, "1:1", and a German question from an English profile (detected)
+    ("de", "Unsere Prognosegenauigkeit ist schlecht, und die Schlusstermine stimmen nie"),
+    ("de", "Was bespreche ich im 1:1 mit meinem Vertriebsmitarbeiter?"),
+    ("en", "Die Hälfte meiner Verkaufschancen hat keine Wiedervorlage"),
+    ("en", "our opportunities have close dates in the past and no follow-up"),
 ]
 SLACK_BUDGET_SECONDS = 3.0
 
@@ -43,7 +49,11 @@ def main() -> None:
             coach.answer(question, language=language, stats=None, offline=True)  # type: ignore[arg-type]
             timings.append(time.perf_counter() - began)
     median, worst = statistics.median(timings), max(timings)
-    print(f"{len(timings)} answers: median {median * 1000:.2f} ms, worst {worst * 1000:.2f} ms")
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    print(
+        f"{len(timings)} answers: median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
+        f"worst {worst * 1000:.2f} ms"
+    )
     budget = SLACK_BUDGET_SECONDS
     print(f"median / Slack's 3 s window: {median / budget:.5f}; worst: {worst / budget:.5f}")
 

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+
+if TYPE_CHECKING:  # the CLI imports the coach only for the commands that need it
+    from bot.coaching.coach import CoachAnswer
 
 
 def register(commands: Any) -> None:
     ask = commands.add_parser("ask", help="ask the coach a question (optionally with a CRM user's numbers)")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--user", metavar="EMAIL", help="answer with this CRM user's own numbers")
-    ask.add_argument("--locale", choices=["en", "de"], default="en", help="answer language (default en)")
+    ask.add_argument(
+        "--locale",
+        choices=["en", "de"],
+        default="en",
+        help="the asker's profile language (default en); a question clearly in another is answered in it",
+    )
     ask.add_argument("--offline", action="store_true", help="never use the LLM, even when one is configured")
     ask.add_argument(
         "--json",
         action="store_true",
-        help='print {"answer", "lessons", "source", "kind", "language"} as JSON',
+        help='print {"answer", "lessons", "source", "language", "numbers", "goal", "kind"} as JSON',
     )
     ask.add_argument(
         "--after-lesson",
@@ -69,15 +77,39 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         offline=args.offline,
     )
     if args.json:
-        lessons = [{"id": lesson.id, "topic": lesson.topic} for lesson in answer.lessons]
-        out = {
-            "answer": answer.text,
-            "lessons": lessons,
-            "source": answer.source,
-            "kind": kind,
-            "language": args.locale,
-        }
-        print(json.dumps(out, ensure_ascii=False))
+        print(json.dumps({**answer_json(answer), "kind": kind}, ensure_ascii=False))
     else:
         print(answer.text)
     return 0
+
+
+def answer_json(answer: CoachAnswer) -> dict[str, Any]:
+    """What the Slack answer states, as data: the numbers quoted (first: the one the question names,
+    else the lesson's) and the practice goal; metric names without own_, the scope says whose."""
+    from bot.coaching.goals import scope_of
+
+    goal = None
+    if answer.goal is not None:
+        name, scope = scope_of(answer.goal.metric)
+        goal = {
+            "metric": name,
+            "scope": scope,
+            "from": _number(answer.goal.start),
+            "target": _number(answer.goal.target),
+            "days": answer.goal.days,
+        }
+    return {
+        "answer": answer.text,
+        "lessons": [{"id": lesson.id, "topic": lesson.topic} for lesson in answer.lessons],
+        "source": answer.source,
+        "language": answer.language,
+        "numbers": [
+            {"metric": fact.name, "scope": fact.scope, "value": _number(fact.value), "of": fact.of}
+            for fact in answer.numbers
+        ],
+        "goal": goal,
+    }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

@@ -24,6 +24,7 @@ def register(commands: Any) -> None:
 
 def _check(args: argparse.Namespace, _settings: Settings) -> int:
     from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary, coverage_problems
+    from bot.coaching.vocabulary import vocabulary_problems
 
     directory = args.dir or LESSONS_DIR
     try:
@@ -33,13 +34,13 @@ def _check(args: argparse.Namespace, _settings: Settings) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in {directory}.", file=sys.stderr)
         return 1
-    problems = coverage_problems(library)
+    problems = coverage_problems(library) + vocabulary_problems(directory / "vocabulary.yaml")
     for problem in problems:
         print(problem, file=sys.stderr)
     counts = Counter(lesson.language for lesson in library.lessons)
     summary = ", ".join(f"{counts[language]} {language}" for language in sorted(counts))
     print(
         f"{len(library.lessons)} lessons ({summary or 'none'}) in {directory}: "
-        f"{'ok' if not problems else f'{len(problems)} coverage problem(s)'}."
+        f"{'ok' if not problems else f'{len(problems)} problem(s)'}."
     )
     return 1 if problems else 0

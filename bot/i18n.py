@@ -33,6 +33,21 @@ def t(language: Language, key: str, **values: object) -> str:
     return catalog(language)[key].format(**values)
 
 
+def tn(language: Language, key: str, n: float, **values: object) -> str:
+    """Like t(), in the singular (`key.one`) or plural (`key.other`) form for `count`; a message without
+    the two forms is used as it is. `{count}` is `n` unless `values` gives it (e.g. formatted)."""
+    messages = catalog(language)
+    form = f"{key}.one" if n == 1 else f"{key}.other"
+    template = messages.get(form, messages.get(key))
+    if template is None:
+        raise KeyError(key)
+    return template.format(**{"count": _number(n), **values})
+
+
+def _number(count: float) -> str:
+    return str(int(count)) if float(count).is_integer() else str(count)
+
+
 def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for name, value in tree.items():

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.coaching import kind_answers
+from bot.coaching.asked import asked_metric
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import IdentityProblem, identify, profile_language
 from bot.coaching.kinds import Kind
+from bot.coaching.language import answer_language
 from bot.coaching.pipeline import current_stats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
 from bot.container import Container
@@ -106,7 +108,9 @@ def ask_coach(
         crm_name=container.crm.display_name,
         now=now,
     )
-    return AskResult(answer=answer, language=language, with_numbers=numbers.stats is not None, kind=kind)
+    return AskResult(
+        answer=answer, language=answer.language, with_numbers=numbers.stats is not None, kind=kind
+    )
 
 
 def answer_by_kind(
@@ -121,15 +125,22 @@ def answer_by_kind(
     now: datetime,
     offline: bool = False,
 ) -> CoachAnswer:
-    """The answer a coach would give to this kind of message (the CLI calls this too)."""
+    """The answer a coach would give to this kind of message (the CLI calls this too).
+
+    `language` is the profile language; a question clearly written in the other one is answered in it.
+    """
     if kind == "coaching":
         return coach.answer(question, language=language, stats=numbers.stats, offline=offline)
+    language = answer_language(question, profile=language)
     if kind == "numbers":
         if numbers.stats is None:
             return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
-        asked = coach.classifier.asked_metrics(question)
-        own = coach.classifier.asks_own(question)
-        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked, own=own)
+        # the figure the question names, own or team; then any others it names ("which deals…" first)
+        named = asked_metric(question, language)
+        listed = coach.classifier.asked_metrics(question)
+        lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
+        asked = lead + ([named] if named else []) + listed
+        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)

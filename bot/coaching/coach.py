@@ -6,21 +6,21 @@ failure there falls back to the offline answer, never to an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
+from bot.coaching.asked import asked_metric, same_family, same_scope
+from bot.coaching.goals import GoalPlan
 from bot.coaching.kinds import Kind, MessageClassifier
-from bot.coaching.lessons import Check, Lesson, LessonLibrary
-from bot.coaching.metrics import SAME_AS
+from bot.coaching.language import answer_language, warm_up
+from bot.coaching.lessons import Lesson, LessonLibrary
+from bot.coaching.numbers import Grounding, NumberFact, fact_sentences, goal_sentence, ground, offerable
 from bot.coaching.retrieval import Hit, LessonIndex
+from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
-from bot.formatting import format_int, format_money
 from bot.i18n import LANGUAGES, Language, t
 
 Source = Literal["offline", "llm"]
-DEFAULT_METRICS = ("open_deals", "stale_share")
-MAX_NUMBER_SENTENCES = 2
 RETRIEVED_LESSONS = 3
 
 
@@ -29,10 +29,14 @@ class CoachAnswer:
     text: str  # Slack mrkdwn
     lessons: tuple[Lesson, ...]  # best first
     source: Source
+    language: Language  # the question's language when it is clear, else the asker's profile language
+    numbers: tuple[NumberFact, ...] = ()  # first: the metric the question names, else the lesson's
+    goal: GoalPlan | None = None  # the practice goal the answer sets, on the lesson's metric
 
 
 class AnswerWriter(Protocol):
-    """Something that can phrase an answer from the retrieved lessons (the LLM); None means 'fall back'."""
+    """Something that can phrase an answer from the retrieved lessons (the LLM); None means 'fall back'.
+    `grounding` is the number and goal the answer must state (those of the offline answer)."""
 
     def write(
         self,
@@ -41,17 +45,27 @@ class AnswerWriter(Protocol):
         language: Language,
         stats: ManagerStats | None,
         hits: list[Hit],
+        grounding: Grounding | None = None,
         kind: Kind = "coaching",
     ) -> CoachAnswer | None: ...
 
 
 class Coach:
-    def __init__(self, *, library: LessonLibrary, writer: AnswerWriter | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        library: LessonLibrary,
+        writer: AnswerWriter | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.library = library
         self.writer = writer
+        vocabulary = vocabulary if vocabulary is not None else Vocabulary.load()
         self._indexes = {
-            language: LessonIndex(library.in_language(language), language) for language in LANGUAGES
+            language: LessonIndex(library.in_language(language), language, vocabulary=vocabulary)
+            for language in LANGUAGES
         }
+        warm_up()
         # Built with the indexes, not on the first message: its word lists take a moment to load.
         self.classifier = MessageClassifier.for_library(library)
 
@@ -63,87 +77,72 @@ class Coach:
     def answer(
         self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
     ) -> CoachAnswer:
-        """The coaching path: a lesson, with the asker's numbers and practice task."""
-        hits = self._indexes[language].search(question, k=RETRIEVED_LESSONS, stats=stats)
-        if not hits:
+        """The coaching path: a lesson, with the asker's numbers and practice task.
+
+        `language` is the profile language; a question clearly in the other one is answered in it."""
+        language = answer_language(question, profile=language)
+        index = self._indexes[language]
+        ranked = index.search(question, k=len(index.lessons), stats=stats)
+        if not ranked:
             raise LookupError(f"no {language} lessons are installed")
+        asked = asked_metric(question, language)
+        hits = focus_hits(ranked, asked=asked, stats=stats)
+        grounding = ground(hits[0].lesson, stats, asked=asked)
         if self.writer is not None and not offline:
             written = self.writer.write(
-                question=question, language=language, stats=stats, hits=hits, kind="coaching"
+                question=question,
+                language=language,
+                stats=stats,
+                hits=hits,
+                grounding=grounding,
+                kind="coaching",
             )
             if written is not None:
-                return written
-        return offline_answer(language=language, stats=stats, hits=hits)
+                return replace(written, language=language)
+        return offline_answer(language=language, stats=stats, hits=hits, grounding=grounding)
 
 
-def offline_answer(*, language: Language, stats: ManagerStats | None, hits: list[Hit]) -> CoachAnswer:
+def focus_hits(
+    ranked: list[Hit], *, asked: str | None, stats: ManagerStats | None, k: int = RETRIEVED_LESSONS
+) -> list[Hit]:
+    """The retrieved lessons to answer from, best first. Lessons whose goal the asker has already met
+    are not offered; when the question names a metric, the best lesson whose task moves that metric
+    leads (one with a goal before a reflective one, own or team as asked before the other), so the
+    goal is on the number the manager asked about."""
+    offered = [hit for hit in ranked if offerable(hit.lesson, stats)] or ranked
+    lead = offered[0]
+    if asked is not None:
+        matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
+        # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
+        matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
+        lead = next(iter(matching), lead)
+    return [lead, *[hit for hit in offered if hit is not lead][: k - 1]]
+
+
+def offline_answer(
+    *, language: Language, stats: ManagerStats | None, hits: list[Hit], grounding: Grounding | None = None
+) -> CoachAnswer:
     """The best lesson's advice, made concrete with the asker's own numbers and practice task."""
     best = hits[0].lesson
+    grounding = grounding or ground(best, stats)
     parts: list[str] = []
-    if hits[0].score <= 0:
+    if all(hit.score <= 0 for hit in hits):
         parts.append(t(language, "answer.nothing_found"))
     parts += [f"*{best.title}*", best.body]
+    facts: tuple[NumberFact, ...] = grounding.numbers
     if stats is not None:
         parts.append(
-            t(language, "answer.numbers_title") + "\n" + " ".join(number_sentences(best, stats, language))
+            t(language, "answer.numbers_title") + "\n" + " ".join(fact_sentences(facts, stats, language))
         )
     else:
         parts.append(t(language, "answer.no_numbers"))
     practice = best.practice
-    if best.check is not None:
-        practice += " " + check_sentence(best.check, language)
+    goal = grounding.goal
+    if goal is not None and stats is not None:
+        practice += " " + goal_sentence(goal, language, stale_days=stats.stale_days)
     parts.append(t(language, "answer.practice_title") + "\n" + practice)
-    used = tuple(hit.lesson for hit in hits if hit.score > 0) or (best,)
+    used = (best, *(hit.lesson for hit in hits[1:] if hit.score > 0))
     parts.append("_" + t(language, "answer.lessons_used", ids=", ".join(lesson.id for lesson in used)) + "_")
-    return CoachAnswer(text="\n\n".join(parts), lessons=used, source="offline")
-
-
-def check_sentence(check: Check, language: Language) -> str:
-    """'Goal within 7 days: share of deals without a next step at most 10%.'"""
-    if check.metric.endswith("_share"):
-        target = format_int(Decimal(str(check.target * 100)), language) + (" %" if language == "de" else "%")
-    else:
-        target = format_int(Decimal(str(check.target)), language)
-    return t(
-        language,
-        "answer.check_note",
-        days=check.deadline_days,
-        metric=t(language, f"metric_labels.{check.metric}"),
-        comparison=t(language, f"comparisons.{check.comparison}"),
-        target=target,
+    return CoachAnswer(
+        text="\n\n".join(parts), lessons=used, source="offline", language=language, numbers=facts, goal=goal
     )
-
-
-def number_sentences(lesson: Lesson, stats: ManagerStats, language: Language) -> list[str]:
-    """One or two sentences with the asker's numbers for the metrics this lesson is about."""
-    metrics = [c.metric for c in lesson.triggers] + ([lesson.check.metric] if lesson.check else [])
-    preferred = [SAME_AS.get(metric, metric) for metric in metrics or DEFAULT_METRICS]
-    chosen = list(dict.fromkeys(preferred))[:MAX_NUMBER_SENTENCES]
-    values = stats_values(stats, language)
-    return [t(language, f"metric_sentences.{metric}", **values) for metric in chosen]
-
-
-def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
-    def n(value: int) -> str:
-        return format_int(value, language)
-
-    def pct(part: int) -> str:
-        share = format_int(Decimal(100 * part) / stats.open_deals, language) if stats.open_deals else "0"
-        return f"{share} %" if language == "de" else f"{share}%"
-
-    return {
-        "open": n(stats.open_deals),
-        "value": format_money(stats.open_value, stats.currency, language),
-        "stale": n(stats.stale_deals),
-        "no_step": n(stats.deals_without_next_step),
-        "overdue": n(stats.overdue_close_dates),
-        "mine": n(stats.activities_7d_manager),
-        "team": n(stats.activities_7d_team),
-        "won": n(stats.won_90d),
-        "lost": n(stats.lost_90d),
-        "team_size": n(stats.team_size),
-        "days": n(stats.stale_days),
-        "stale_pct": pct(stats.stale_deals),
-        "no_step_pct": pct(stats.deals_without_next_step),
-        "overdue_pct": pct(stats.overdue_close_dates),
-    }

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from bot.coaching.goals import is_met
 from bot.coaching.lessons import TOPICS, Lesson
 from bot.coaching.metrics import SAME_AS, holds, metric_value
+from bot.coaching.numbers import offerable
 from bot.coaching.retrieval import addresses_gap
 from bot.crm.base import ManagerStats
 
@@ -49,9 +51,12 @@ def next_lesson(
     recent: Collection[str] = (),
     focus_metric: str | None = None,
 ) -> Lesson | None:
-    """completed: lesson id -> True while its check still holds (False = the metric regressed)."""
+    """completed: lesson id -> True while its goal still holds (False = the metric regressed).
+    A lesson whose goal would already be met at the start is not offered."""
     eligible = [
-        lesson for lesson in lessons if completed.get(lesson.id) is not True and lesson.id not in recent
+        lesson
+        for lesson in lessons
+        if completed.get(lesson.id) is not True and lesson.id not in recent and offerable(lesson, stats)
     ]
     if focus_metric is not None:
         about_focus = [lesson for lesson in eligible if focus_metric in _metrics(lesson)]
@@ -62,12 +67,15 @@ def next_lesson(
     return min(pool, key=lambda lesson: (lesson.level, TOPICS.index(lesson.topic), lesson.id), default=None)
 
 
-def check_holds(lesson: Lesson, stats: ManagerStats) -> bool:
-    if lesson.check is None:
+def goal_still_holds(
+    *, metric: str | None, start: float | None, target: float | None, stats: ManagerStats
+) -> bool:
+    """Whether a done task's goal (as stored when it was given) still holds in today's numbers."""
+    if metric is None or start is None or target is None:
         return True
-    return holds(metric_value(stats, lesson.check.metric), lesson.check.comparison, lesson.check.target)
+    return is_met(metric_value(stats, metric), start=start, target=target)
 
 
 def _metrics(lesson: Lesson) -> set[str]:
-    names = {c.metric for c in lesson.triggers} | ({lesson.check.metric} if lesson.check else set())
+    names = {c.metric for c in lesson.triggers} | {lesson.metric}
     return names | {SAME_AS.get(name, name) for name in names} | {k for k, v in SAME_AS.items() if v in names}

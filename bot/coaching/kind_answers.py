@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from bot.coaching.coach import CoachAnswer, stats_values
+from bot.coaching.asked import family_of
+from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
+from bot.coaching.numbers import metric_sentence, number_facts
 from bot.crm.base import ManagerStats
-from bot.formatting import format_int, format_money, truncate
+from bot.formatting import format_money, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -28,7 +30,6 @@ STATS_ORDER = (
     "activities_7d_manager",
     "won_90d",
 )
-SAME_SENTENCE = {"open_value": "open_deals", "lost_90d": "won_90d"}  # one sentence tells both
 ATTENTION = "attention"
 PAUSE_EXAMPLE_DAYS = 14
 
@@ -39,47 +40,26 @@ class Vendor:
     help: str
 
 
-def numbers_answer(
-    *, stats: ManagerStats, language: Language, asked: list[str], own: bool = False
-) -> CoachAnswer:
-    """The numbers /crmcoach stats shows, as sentences, the asked ones first; no lesson.
-
-    `own`: the question is about the manager's own deals, whose numbers then lead.
-    """
+def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str]) -> CoachAnswer:
+    """The numbers /crmcoach stats shows, as sentences, the asked ones first (own or team); no lesson."""
     if stats.open_deals == 0:
-        return _plain(t(language, "stats.no_deals", crm=stats.source))
-    values = stats_values(stats, language)
-    chosen = [metric for metric in asked if metric != ATTENTION]
-    order = list(dict.fromkeys(chosen + [m for m in STATS_ORDER if m not in _covered(chosen)]))
-    lines = ["• " + t(language, f"metric_sentences.{metric}", **values) for metric in order]
-    if own:
-        lines.insert(0, "• " + _own_sentence(stats, language))
+        return _plain(t(language, "stats.no_deals", crm=stats.source), language)
+    chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
+    families = {family_of(metric) for metric in chosen}
+    order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+    lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
     attention = _attention(stats, language)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
-    if asked[:1] == [ATTENTION]:
-        parts += [attention, "\n".join(lines)]
-    else:
-        parts += ["\n".join(lines), attention]
+    parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
-    return _plain("\n\n".join(parts))
-
-
-def _own_sentence(stats: ManagerStats, language: Language) -> str:
-    return t(
-        language,
-        "kinds.own_numbers",
-        open=format_int(stats.own_open_deals, language),
-        value=format_money(stats.own_open_value, stats.currency, language),
-        stale=format_int(stats.own_stale_deals, language),
-        days=format_int(stats.stale_days, language),
-        no_step=format_int(stats.own_deals_without_next_step, language),
-        overdue=format_int(stats.own_overdue_close_dates, language),
+    return CoachAnswer(
+        text="\n\n".join(parts),
+        lessons=(),
+        source="offline",
+        language=language,
+        numbers=number_facts(order, stats),
     )
-
-
-def _covered(chosen: list[str]) -> set[str]:
-    return set(chosen) | {SAME_SENTENCE[m] for m in chosen if m in SAME_SENTENCE}
 
 
 def _attention(stats: ManagerStats, language: Language) -> str:
@@ -104,13 +84,13 @@ def _attention(stats: ManagerStats, language: Language) -> str:
 def numbers_unavailable(*, language: Language, crm: str, linked: bool) -> CoachAnswer:
     """Asked for numbers we cannot read: how to link the CRM user, or 'try again later'."""
     key = "kinds.numbers_unavailable" if linked else "kinds.numbers_unlinked"
-    return _plain(t(language, key, crm=crm))
+    return _plain(t(language, key, crm=crm), language)
 
 
 def controls_answer(*, language: Language, now: datetime) -> CoachAnswer:
     """The exact commands; free text never changes settings (a misread 'stop' must not unsubscribe)."""
     example = (now + timedelta(days=PAUSE_EXAMPLE_DAYS)).date().isoformat()
-    return _plain(t(language, "kinds.controls", date=example))
+    return _plain(t(language, "kinds.controls", date=example), language)
 
 
 def tool_answer(*, language: Language, vendor: Vendor | None, related: Lesson | None) -> CoachAnswer:
@@ -120,24 +100,24 @@ def tool_answer(*, language: Language, vendor: Vendor | None, related: Lesson | 
     else:
         text = t(language, "kinds.tool_howto_unknown")
     if related is None:
-        return _plain(text)
+        return _plain(text, language)
     text += "\n\n" + t(language, "kinds.tool_related", title=related.title, id=related.id)
-    return CoachAnswer(text=text, lessons=(related,), source="offline")
+    return CoachAnswer(text=text, lessons=(related,), source="offline", language=language)
 
 
 def reflection_answer(*, language: Language, lesson: Lesson | None) -> CoachAnswer:
     if lesson is None:
-        return _plain(t(language, "kinds.reflection_saved_plain"))
+        return _plain(t(language, "kinds.reflection_saved_plain"), language)
     # the lesson it reflects on, so the answer names it (no task or goal is given)
     text = t(language, "kinds.reflection_saved", title=lesson.title)
-    return CoachAnswer(text=text, lessons=(lesson,), source="offline")
+    return CoachAnswer(text=text, lessons=(lesson,), source="offline", language=language)
 
 
 def without_lesson(kind: Kind, *, language: Language, now: datetime) -> CoachAnswer:
     """Controls get the commands; off-topic, gibberish and hostile messages one line on what we do."""
     if kind == "controls":
         return controls_answer(language=language, now=now)
-    return _plain(t(language, f"kinds.{kind}"))
+    return _plain(t(language, f"kinds.{kind}"), language)
 
 
 def find_vendor(message: str, *, connected: str) -> Vendor | None:
@@ -159,8 +139,8 @@ def _vendors() -> tuple[tuple[Terms, Vendor], ...]:
     )
 
 
-def _plain(text: str) -> CoachAnswer:
-    return CoachAnswer(text=text, lessons=(), source="offline")
+def _plain(text: str, language: Language) -> CoachAnswer:
+    return CoachAnswer(text=text, lessons=(), source="offline", language=language)
 
 
 def _escape(text: str) -> str:

@@ -97,7 +97,6 @@ class TermLists:
     numbers_coaching: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
-    numbers_own: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
@@ -142,7 +141,6 @@ def term_lists() -> TermLists:
         numbers_coaching=merged("numbers", "coaching"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
-        numbers_own=merged("numbers", "own"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),

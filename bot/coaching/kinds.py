@@ -72,7 +72,7 @@ class MessageClassifier:
         text = normalise(message)
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
-            ("gibberish", lambda: self._gibberish(message, words)),
+            ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
@@ -86,9 +86,9 @@ class MessageClassifier:
                 return Classification(kind, reason)
         return Classification("coaching", "a question about working with the CRM")
 
-    def _gibberish(self, message: str, words: list[str]) -> str | None:
-        if not words:
-            return None if EMOJI.search(message) else "no words"
+    def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
+        if not words:  # "1:1?" is a real question, an emoji a reaction
+            return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
         share = self.word_share(words)
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
@@ -216,10 +216,6 @@ class MessageClassifier:
             or any(domain.covers(edit) for edit in self.dictionaries.single_edits(word))
             or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
-
-    def asks_own(self, message: str) -> bool:
-        """Whether a numbers question is about the manager's own deals ("how many of MY deals…")."""
-        return bool(self.terms.numbers_own.first(normalise(message)))
 
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""

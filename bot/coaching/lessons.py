@@ -9,13 +9,16 @@ file:line, and English and German versions of a lesson must agree on everything 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.coaching.goals import GOAL_METRICS, REFLECTIVE_METRICS, Goal, goal_problems
 from bot.coaching.metrics import COMPARISONS, METRICS
 from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
@@ -36,11 +39,28 @@ TOPICS = (
     "getting-started",
 )
 MAX_BODY_WORDS = 120
-MIN_LESSONS_PER_LANGUAGE = 36
+MIN_LESSONS_PER_LANGUAGE = 60
 MIN_LESSONS_PER_TOPIC = 3
-REQUIRED = ("id", "topic", "level", "title", "minutes", "practice", "reflection")
-OPTIONAL = ("check", "triggers")
-LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "check", "triggers")
+# At most this share of a language's lessons may be reflective (a reflection question, no CRM goal).
+MAX_REFLECTIVE_SHARE = 0.2
+# Every key, in the order lesson files list them (docs/lesson-authoring.md).
+KEY_ORDER = (
+    "id",
+    "topic",
+    "level",
+    "title",
+    "minutes",
+    "practice",
+    "metric",
+    "goal",
+    "reflective",
+    "reflection",
+    "triggers",
+)
+REQUIRED = ("id", "topic", "level", "title", "minutes", "practice", "metric", "reflection")
+OPTIONAL = ("goal", "reflective", "triggers", "asked_as")
+LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "metric", "goal", "reflective", "triggers")
+NUMBER_WORDS_FILE = LESSONS_DIR / "number_words.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
@@ -55,16 +75,6 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
-    """What the CRM must show after the practice task, and by when."""
-
-    metric: str
-    comparison: str
-    target: float
-    deadline_days: int
-
-
-@dataclass(frozen=True, slots=True)
 class Lesson:
     id: str
     language: Language
@@ -75,9 +85,15 @@ class Lesson:
     practice: str
     reflection: str
     body: str
-    check: Check | None
+    metric: str  # the one count metric the practice task moves; "Your numbers" and the goal use it
+    goal: Goal | None  # None exactly when the lesson is reflective
     triggers: tuple[Condition, ...]
     path: Path
+    asked_as: tuple[str, ...] = ()  # example questions in the lesson's language; they count in retrieval
+
+    @property
+    def reflective(self) -> bool:
+        return self.goal is None
 
 
 class LessonError(ValueError):
@@ -137,7 +153,7 @@ def parse_lesson(path: Path, language: Language) -> Lesson:
         raise LessonError([f"{path}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(data, dict):
         raise LessonError([f"{path}:2: the front matter must be a mapping of keys to values"])
-    problems = _field_problems(path, header, data, body)
+    problems = _field_problems(path, header, data, body) + _goal_field_problems(path, header, data, language)
     if problems:
         raise LessonError(problems)
     return Lesson(
@@ -150,9 +166,11 @@ def parse_lesson(path: Path, language: Language) -> Lesson:
         practice=str(data["practice"]).strip(),
         reflection=str(data["reflection"]).strip(),
         body=body,
-        check=_check(data.get("check")),
+        metric=data["metric"],
+        goal=_goal(data.get("goal")),
         triggers=_conditions(data.get("triggers")),
         path=path,
+        asked_as=tuple(question.strip() for question in data.get("asked_as") or ()),
     )
 
 
@@ -162,7 +180,8 @@ def _field_problems(path: Path, header: str, data: dict[str, Any], body: str) ->
 
     problems = [f"{path}:2: missing '{key}'" for key in REQUIRED if key not in data]
     problems += [
-        f"{at(key)}: unknown key '{key}' (allowed: {', '.join(REQUIRED + OPTIONAL)})"
+        f"{at(key)}: unknown key '{key}' (allowed: {', '.join(KEY_ORDER)})"
+        + ("; 'check' is now metric + goal, see docs/lesson-authoring.md" if key == "check" else "")
         for key in data
         if key not in REQUIRED + OPTIONAL
     ]
@@ -184,20 +203,80 @@ def _field_problems(path: Path, header: str, data: dict[str, Any], body: str) ->
         problems.append(
             f"{path}:{header.count(chr(10)) + 3}: the body has {words} words; 1 to {MAX_BODY_WORDS} allowed"
         )
-    problems += _check_problems(at("check"), data.get("check"))
     problems += _trigger_problems(at("triggers"), data.get("triggers"))
+    known = [key for key in data if key in KEY_ORDER]
+    if known != sorted(known, key=KEY_ORDER.index):
+        problems.append(f"{path}:2: keys must come in this order: {', '.join(KEY_ORDER)}")
+    problems += asked_as_problems(at("asked_as"), data)
     return problems
 
 
-def _check_problems(where: str, check: Any) -> list[str]:
-    if check is None:
+MIN_ASKED_AS, MAX_ASKED_AS = 2, 4
+
+
+def asked_as_problems(where: str, data: dict[str, Any]) -> list[str]:
+    """`asked_as`: the last key, a list of 2–4 different questions, none just the title again."""
+    if "asked_as" not in data:
         return []
-    if not isinstance(check, dict) or set(check) != {"metric", "comparison", "target", "deadline_days"}:
-        return [f"{where}: check needs exactly metric, comparison, target and deadline_days"]
-    problems = _condition_problems(where, check["metric"], check["comparison"], check["target"])
-    if not isinstance(check["deadline_days"], int) or not 1 <= check["deadline_days"] <= 60:
-        problems.append(f"{where}: deadline_days must be a whole number from 1 to 60")
+    questions = data["asked_as"]
+    if not isinstance(questions, list) or not MIN_ASKED_AS <= len(questions) <= MAX_ASKED_AS:
+        return [f"{where}: asked_as must be a list of {MIN_ASKED_AS} to {MAX_ASKED_AS} questions"]
+    problems = []
+    if list(data)[-1] != "asked_as":
+        problems.append(f"{where}: asked_as must be the last key of the front matter")
+    title = str(data.get("title", "")).strip().casefold()
+    for question in questions:
+        if not isinstance(question, str) or not question.strip():
+            problems.append(f"{where}: each asked_as entry must be a non-empty question (quote it)")
+        elif question.strip().casefold() == title:
+            problems.append(
+                f"{where}: asked_as '{question.strip()}' repeats the title; ask it as a manager would"
+            )
+    if len({str(q).strip().casefold() for q in questions}) < len(questions):
+        problems.append(f"{where}: asked_as lists the same question twice")
     return problems
+
+
+def _goal_field_problems(path: Path, header: str, data: dict[str, Any], language: Language) -> list[str]:
+    """One metric per lesson, and a goal on it that doing the task as written reaches (or reflective)."""
+    metric, goal, reflective = data.get("metric"), data.get("goal"), data.get("reflective", False)
+    if metric is None:
+        return []
+    allowed = REFLECTIVE_METRICS if reflective is True else GOAL_METRICS
+    if metric not in allowed:
+        where = f"{path}:{_line_of(header, 'metric')}"
+        known = ", ".join(allowed)
+        return [f"{where}: metric '{metric}' is not a count metric the CRM can check; use one of: {known}"]
+    if reflective not in (True, False):
+        return [f"{path}:{_line_of(header, 'reflective')}: reflective must be true (or left out)"]
+    where = f"{path}:{_line_of(header, 'goal')}"
+    if reflective or goal is None:
+        if reflective and goal is not None:
+            return [f"{where}: a reflective lesson has no goal; remove goal or reflective"]
+        return [] if reflective else [f"{path}:2: missing 'goal' on {metric}, or mark it reflective: true"]
+    problems = [f"{where}: {problem}" for problem in goal_problems(metric, goal)]
+    practice, change = data.get("practice"), abs(goal.get("change", 0)) if not problems else 0
+    if change and isinstance(practice, str) and not names_number(practice, change, language):
+        problems.append(
+            f"{path}:{_line_of(header, 'practice')}: the practice task must name how many it asks for "
+            f"({change}, the goal's change), so doing it as written reaches the goal"
+        )
+    return problems
+
+
+def names_number(text: str, number: int, language: Language) -> bool:
+    """Whether `text` says `number`, in digits or as a word ("five", "fünf", "einen")."""
+    words = _number_words()[language]
+    pattern = rf"\b{number}\b"
+    if number <= len(words):
+        pattern += rf"|\b{re.escape(words[number - 1])}" + ("" if language == "de" else r"\b")
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+@cache
+def _number_words() -> dict[str, list[str]]:
+    with NUMBER_WORDS_FILE.open("rb") as handle:
+        return {key: list(value) for key, value in tomllib.load(handle).items()}
 
 
 def _trigger_problems(where: str, triggers: Any) -> list[str]:
@@ -240,6 +319,12 @@ def coverage_problems(library: LessonLibrary) -> list[str]:
             for topic in TOPICS
             if per_topic[topic] < MIN_LESSONS_PER_TOPIC
         ]
+        reflective = sum(lesson.reflective for lesson in mine)
+        if reflective > MAX_REFLECTIVE_SHARE * len(mine):
+            problems.append(
+                f"{language}: {reflective} of {len(mine)} lessons are reflective; at most a fifth may be "
+                "– give the others a goal the CRM can check"
+            )
     return problems
 
 
@@ -261,10 +346,8 @@ def _pair_problems(lessons: list[Lesson]) -> list[str]:
     return problems
 
 
-def _check(raw: Any) -> Check | None:
-    if raw is None:
-        return None
-    return Check(raw["metric"], raw["comparison"], float(raw["target"]), raw["deadline_days"])
+def _goal(raw: Any) -> Goal | None:
+    return None if raw is None else Goal(change=raw["change"], deadline_days=raw["deadline_days"])
 
 
 def _conditions(raw: Any) -> tuple[Condition, ...]:

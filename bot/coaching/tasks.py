@@ -9,6 +9,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.goals import GoalPlan, Standing, standing
+from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import holds, metric_value
 from bot.crm.base import ManagerStats
 from bot.store.delivery_models import PracticeTask
@@ -52,14 +54,27 @@ def record_response(
         return TaskAnswer("recorded", response, task.metric, task.snoozed_until)
 
 
+def stored_goal(task: PracticeTask, lesson: Lesson) -> GoalPlan | None:
+    """The goal as it was set when the task was given (a retry must not move it)."""
+    if task.metric is None or task.baseline is None or task.target is None or lesson.goal is None:
+        return None
+    return GoalPlan(task.metric, task.baseline, task.target, lesson.goal.deadline_days)
+
+
 @dataclass(frozen=True, slots=True)
 class TaskCheck:
+    """A practice task's goal after its deadline: start → now, and how far towards the target."""
+
     lesson_id: str
     metric: str
-    comparison: str
+    start: float
     target: float
     value: float
-    reached: bool
+    standing: Standing
+
+    @property
+    def reached(self) -> bool:
+        return self.standing == "reached"
 
 
 def check_due_tasks(
@@ -79,7 +94,11 @@ def check_due_tasks(
     for task in due:
         assert task.metric is not None and task.comparison is not None and task.target is not None
         value = metric_value(stats, task.metric)
-        reached = holds(value, task.comparison, task.target)
-        task.result, task.result_value, task.checked_at = ("reached" if reached else "missed"), value, now
-        checks.append(TaskCheck(task.lesson_id, task.metric, task.comparison, task.target, value, reached))
+        if task.baseline is not None:
+            result = standing(value, start=task.baseline, target=task.target)
+        else:  # given before goals were relative to the start: only reached or not
+            result = "reached" if holds(value, task.comparison, task.target) else "missed"
+        task.result, task.result_value, task.checked_at = result, value, now
+        start = task.baseline if task.baseline is not None else value
+        checks.append(TaskCheck(task.lesson_id, task.metric, start, task.target, value, result))
     return checks

@@ -18,10 +18,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.coaching.coach import number_sentences
 from bot.coaching.curriculum import Focus
+from bot.coaching.goals import GoalPlan
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import metric_value
+from bot.coaching.numbers import goal_sentence, goal_unit, number_sentences
 from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, truncate
@@ -43,6 +44,7 @@ CHANGE_METRICS = (
 class TaskInfo:
     task_id: int
     deadline: datetime
+    goal: GoalPlan | None = None
 
 
 def welcome_message(
@@ -83,17 +85,7 @@ def nudge_message(
     if checks:
         lines = [t(language, "nudge.results_title")]
         for title, check in checks:
-            lines.append(
-                t(
-                    language,
-                    "nudge.result_reached" if check.reached else "nudge.result_missed",
-                    title=title,
-                    metric=t(language, f"metric_labels.{check.metric}"),
-                    value=_metric_text(check.metric, check.value, language),
-                    comparison=t(language, f"comparisons.{check.comparison}"),
-                    target=_metric_text(check.metric, check.target, language),
-                )
-            )
+            lines.append(_result_line(language, title, check, stale_days=stats.stale_days))
         blocks.append(_section("\n".join(lines)))
     blocks.append(DividerBlock())
     if focus is not None:
@@ -110,7 +102,8 @@ def nudge_message(
         blocks.append(_section(t(language, "nudge.no_focus")))
     if lesson is not None and task is not None:
         deadline = slack_date(task.deadline, language)
-        blocks.append(_section(t(language, "nudge.task_title", deadline=deadline) + "\n" + lesson.practice))
+        practice = _practice(lesson, task, language, stats.stale_days)
+        blocks.append(_section(t(language, "nudge.task_title", deadline=deadline) + "\n" + practice))
         blocks.append(_section(t(language, "nudge.lesson_title", title=lesson.title) + "\n" + lesson.body))
         blocks.append(task_buttons(language, task.task_id))
     blocks.append(
@@ -152,7 +145,8 @@ def lesson_message(
             )
         )
     deadline = slack_date(task.deadline, language)
-    blocks.append(_section(t(language, "lesson.task_title", deadline=deadline) + "\n" + lesson.practice))
+    practice = _practice(lesson, task, language, stats.stale_days if stats else 14)
+    blocks.append(_section(t(language, "lesson.task_title", deadline=deadline) + "\n" + practice))
     blocks.append(_section(t(language, "lesson.reflection_title") + "\n" + lesson.reflection))
     blocks.append(task_buttons(language, task.task_id))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"_{lesson.id}_")]))
@@ -176,7 +170,41 @@ def task_buttons(language: Language, task_id: int) -> ActionsBlock:
 
 
 def default_deadline(lesson: Lesson, now: datetime) -> datetime:
-    return now + timedelta(days=lesson.check.deadline_days if lesson.check else 7)
+    return now + timedelta(days=lesson.goal.deadline_days if lesson.goal else 7)
+
+
+def _practice(lesson: Lesson, task: TaskInfo, language: Language, stale_days: int) -> str:
+    if task.goal is None:
+        return lesson.practice
+    return lesson.practice + " " + goal_sentence(task.goal, language, stale_days=stale_days)
+
+
+def _start_now_target(check: TaskCheck) -> tuple[float, float, float]:
+    return check.start, check.value, check.target
+
+
+def _result_line(language: Language, title: str, check: TaskCheck, *, stale_days: int) -> str:
+    """'✅ Go first: 4 → 1 of your own deals without a next step – goal of at most 1 reached.'"""
+    if check.metric.endswith("_share"):  # a task given before goals were counts
+        start, now, target = (
+            _metric_text(check.metric, v, language) for v in (check.start, check.value, check.target)
+        )
+        unit = t(language, f"metric_labels.{check.metric}")
+    else:
+        start, now, target = (
+            format_int(round(v), language) for v in (check.start, check.value, check.target)
+        )
+        unit = goal_unit(check.metric, check.value, language, stale_days=stale_days)
+    return t(
+        language,
+        f"nudge.result_{check.standing}",
+        title=title,
+        start=start,
+        now=now,
+        unit=unit,
+        comparison=t(language, "comparisons.<=" if check.target < check.start else "comparisons.>="),
+        target=target,
+    )
 
 
 def _changes(language: Language, stats: ManagerStats, previous: ManagerStats | None) -> str:

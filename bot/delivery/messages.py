@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcasts import exercise_for_schedule, with_broadcast_id
-from bot.coaching.curriculum import check_holds, next_lesson, weekly_focus
+from bot.coaching.curriculum import goal_still_holds, next_lesson, weekly_focus
 from bot.coaching.lessons import Lesson
-from bot.coaching.metrics import metric_value
+from bot.coaching.numbers import lesson_goal
 from bot.coaching.pipeline import current_stats
-from bot.coaching.tasks import check_due_tasks
+from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
@@ -200,7 +200,9 @@ class MessageComposer:
                 completed[task.lesson_id] = True  # never again
             elif task.response == "done" and lesson is not None:
                 # Completed, unless the number it was about has slipped back since.
-                completed[task.lesson_id] = stats is None or check_holds(lesson, stats)
+                completed[task.lesson_id] = stats is None or goal_still_holds(
+                    metric=task.metric, start=task.baseline, target=task.target, stats=stats
+                )
         lesson = next_lesson(
             library.in_language(language),
             stats,
@@ -219,7 +221,7 @@ class MessageComposer:
     ) -> render.TaskInfo:
         existing = session.scalars(select(PracticeTask).where(PracticeTask.outbox_id == claimed.id)).first()
         if existing is None:
-            check = lesson.check
+            goal = lesson_goal(lesson, stats)
             existing = PracticeTask(
                 team_id=manager.team_id,
                 manager_id=manager.id,
@@ -227,14 +229,14 @@ class MessageComposer:
                 lesson_id=lesson.id,
                 assigned_at=self.now,
                 deadline=render.default_deadline(lesson, self.now),
-                metric=check.metric if check else None,
-                comparison=check.comparison if check else None,
-                target=check.target if check else None,
-                baseline=metric_value(stats, check.metric) if check and stats else None,
+                metric=goal.metric if goal else None,
+                comparison=("<=" if goal.decreasing else ">=") if goal else None,
+                target=goal.target if goal else None,
+                baseline=goal.start if goal else None,
             )
             session.add(existing)
             session.flush()
-        return render.TaskInfo(existing.id, existing.deadline)
+        return render.TaskInfo(existing.id, existing.deadline, stored_goal(existing, lesson))
 
     def _stats(self, team_id: str, crm_owner_id: str | None) -> ManagerStats | None:
         if crm_owner_id is None:

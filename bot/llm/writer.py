@@ -13,16 +13,18 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from string import Template
 
-from bot.coaching.coach import CoachAnswer, stats_values
+from bot.coaching.coach import CoachAnswer
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
+from bot.coaching.numbers import Grounding, fact_sentences, goal_sentence, ground
 from bot.coaching.retrieval import Hit
 from bot.crm.base import ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t
 from bot.llm.client import ChatMessage, LLMClient, LLMError
 from bot.paths import PROMPTS_DIR
@@ -35,22 +37,16 @@ CANARY = f"CC-{secrets.token_hex(8)}"
 ANSWER_MAX_TOKENS = 600
 MAX_ANSWER_CHARS = 2800  # Slack section text takes 3,000; the lessons line follows
 MAX_QUESTION_CHARS = 600
-MAX_ATTENTION_DEALS = 5
+MAX_ATTENTION_DEALS = 3
+# The prompt keeps two lessons as long as a shortened body of the second still fits (issue 9: at least
+# two lessons with the numbers and the goal in 1,500 tokens, in German too).
+MIN_LESSONS = 2
 # No tokenizer without downloads: 3 characters per token overestimates English and German prose
 # (real tokenizers average about 4), plus a few tokens of framing per message.
 CHARS_PER_TOKEN = 3
 MESSAGE_OVERHEAD_TOKENS = 8
 MIN_BODY_WORDS = 15
 LEAK_WORDS = 10  # this many consecutive words of the system prompt in an answer count as a leak
-NUMBER_METRICS = (
-    "open_deals",
-    "stale_share",
-    "no_next_step_share",
-    "overdue_share",
-    "activities_7d_manager",
-    "won_90d",
-    "team_size",
-)
 LABELS: dict[Language, tuple[str, str, str]] = {  # deal, rep, the asker
     "en": ("Deal", "Rep", "you"),
     "de": ("Deal", "Mitarbeiter:in", "du"),
@@ -70,6 +66,7 @@ class Templates:
     system: Template
     user: Template
     lesson: Template
+    brief: Template  # lessons after the first: the practice and goal come from the first one
 
 
 @cache
@@ -77,7 +74,7 @@ def templates(language: Language) -> Templates:
     def read(name: str) -> Template:
         return Template((COACH_PROMPTS_DIR / f"{name}.{language}.md").read_text(encoding="utf-8").strip())
 
-    return Templates(read("system"), read("user"), read("lesson"))
+    return Templates(read("system"), read("user"), read("lesson"), read("lesson_brief"))
 
 
 class Pseudonyms:
@@ -141,10 +138,12 @@ class LLMAnswerWriter:
         language: Language,
         stats: ManagerStats | None,
         hits: list[Hit],
+        grounding: Grounding | None = None,
         kind: Kind = "coaching",
     ) -> CoachAnswer | None:
         if not hits:
             return None
+        grounding = grounding or ground(hits[0].lesson, stats)
         names = Pseudonyms(stats, language, send_names=self.send_names)
         built = build_prompt(
             question=question,
@@ -154,6 +153,7 @@ class LLMAnswerWriter:
             hits=hits,
             names=names,
             max_prompt_tokens=self.max_prompt_tokens,
+            grounding=grounding,
         )
         if built is None:
             log.warning("LLM answer skipped: no prompt fits in %d tokens", self.max_prompt_tokens)
@@ -177,10 +177,18 @@ class LLMAnswerWriter:
                 "LLM answer not used (cites none of the %d lessons sent); answering offline", len(lessons)
             )
             return None
-        text = truncate(names.restore(to_mrkdwn(CITATION.sub("", reply.text))), MAX_ANSWER_CHARS)
+        text = names.restore(to_mrkdwn(CITATION.sub("", reply.text)))
+        text = truncate(text + _missing_grounding(text, grounding, stats, language), MAX_ANSWER_CHARS)
         footer = "_" + t(language, "answer.lessons_used", ids=", ".join(x.id for x in used)) + "_"
         log.info("LLM answer in %.1f s citing %s", _since(started), ", ".join(x.id for x in used))
-        return CoachAnswer(text=f"{text}\n\n{footer}", lessons=used, source="llm")
+        return CoachAnswer(
+            text=f"{text}\n\n{footer}",
+            lessons=used,
+            source="llm",
+            language=language,
+            numbers=grounding.numbers,
+            goal=grounding.goal,
+        )
 
 
 def build_prompt(
@@ -192,14 +200,26 @@ def build_prompt(
     hits: list[Hit],
     names: Pseudonyms,
     max_prompt_tokens: int,
+    grounding: Grounding | None = None,
 ) -> tuple[list[ChatMessage], list[Lesson]] | None:
     """The messages within the token budget and the lessons in them; None if not even one lesson fits."""
     lessons = [hit.lesson for hit in hits]
-    fixed = {**_user_values(question, language, stats, names), "kind": kind}
+    fixed = {
+        **_user_values(question, language, stats, names, grounding or ground(lessons[0], stats)),
+        "kind": kind,
+    }
 
     def render(chosen: list[Lesson], body_words: int | None = None) -> list[ChatMessage]:
+        """body_words shortens the last lesson's body."""
         parts = templates(language)
-        blocks = "\n\n".join(_lesson_block(x, parts.lesson, body_words) for x in chosen)
+        blocks = "\n\n".join(
+            _lesson_block(
+                lesson,
+                parts.lesson if index == 0 else parts.brief,
+                body_words if index == len(chosen) - 1 else None,
+            )
+            for index, lesson in enumerate(chosen)
+        )
         return [
             ChatMessage("system", parts.system.substitute(canary=CANARY)),
             ChatMessage("user", parts.user.substitute(fixed, lessons=blocks)),
@@ -209,34 +229,43 @@ def build_prompt(
         messages = render(lessons)
         if estimate_tokens(messages) <= max_prompt_tokens:
             return messages, lessons
-        if len(lessons) == 1:
-            break
+        if len(lessons) <= MIN_LESSONS and (shortened := _shortened(render, lessons, max_prompt_tokens)):
+            return shortened, lessons
         lessons = lessons[:-1]  # the weakest match goes first
-    if not lessons:
-        return None
-    # One lesson left and still too long: keep as many words of its body as fit.
-    low, high = MIN_BODY_WORDS, len(lessons[0].body.split()) - 1
+    return None
+
+
+def _shortened(
+    render: Callable[[list[Lesson], int | None], list[ChatMessage]], lessons: list[Lesson], budget: int
+) -> list[ChatMessage] | None:
+    """The prompt with as many words of the last lesson's body as fit, or None if too few do."""
+    low, high = MIN_BODY_WORDS, len(lessons[-1].body.split()) - 1
     best: list[ChatMessage] | None = None
     while low <= high:
         middle = (low + high) // 2
         candidate = render(lessons, middle)
-        if estimate_tokens(candidate) <= max_prompt_tokens:
+        if estimate_tokens(candidate) <= budget:
             best, low = candidate, middle + 1
         else:
             high = middle - 1
-    return (best, lessons) if best is not None else None
+    return best
 
 
 def _user_values(
-    question: str, language: Language, stats: ManagerStats | None, names: Pseudonyms
+    question: str, language: Language, stats: ManagerStats | None, names: Pseudonyms, grounding: Grounding
 ) -> dict[str, str]:
     # The fence cannot be closed from inside: tags like </question> are removed from the question.
     fenced = names.hide(FENCE.sub("", truncate(question.strip(), MAX_QUESTION_CHARS)))
     if stats is None:
         none = t(language, "answer.no_numbers")
-        return {"crm": "–", "as_of": "–", "numbers": none, "attention": "–", "question": fenced}
-    values = stats_values(stats, language)
-    numbers = "\n".join(t(language, f"metric_sentences.{metric}", **values) for metric in NUMBER_METRICS)
+        return {"crm": "–", "as_of": "–", "numbers": none, "goal": none, "attention": "–", "question": fenced}
+    # Exactly the number and goal the offline answer states: both surfaces say the same.
+    numbers = "\n".join(fact_sentences(grounding.numbers, stats, language))
+    goal = (
+        goal_sentence(grounding.goal, language, stale_days=stats.stale_days)
+        if grounding.goal
+        else t(language, "answer.no_goal")
+    )
     attention = [
         t(
             language,
@@ -252,9 +281,29 @@ def _user_values(
         "crm": stats.source,
         "as_of": stats.fetched_at.date().isoformat(),
         "numbers": numbers,
+        "goal": goal,
         "attention": "\n".join(attention) or t(language, "stats.no_attention"),
         "question": fenced,
     }
+
+
+def _missing_grounding(
+    text: str, grounding: Grounding, stats: ManagerStats | None, language: Language
+) -> str:
+    """The number and goal sentences a reply left out, so no LLM answer states less than offline."""
+    if stats is None:
+        return ""
+    missing = []
+    if grounding.numbers and not _says(text, grounding.numbers[0].value, language):
+        missing += fact_sentences(grounding.numbers[:1], stats, language)
+    goal = grounding.goal
+    if goal and not (_says(text, goal.start, language) and _says(text, goal.target, language)):
+        missing.append(goal_sentence(goal, language, stale_days=stats.stale_days))
+    return "".join("\n\n" + sentence for sentence in missing)
+
+
+def _says(text: str, value: float, language: Language) -> bool:
+    return re.search(rf"(?<![\d.,]){re.escape(format_int(round(value), language))}(?![\d])", text) is not None
 
 
 def _lesson_block(lesson: Lesson, template: Template, body_words: int | None) -> str:

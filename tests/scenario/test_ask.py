@@ -116,3 +116,24 @@ def test_edits_and_channel_messages_are_not_questions(base_url: str, slack: Slac
     time.sleep(0.3)
 
     assert slack.calls_to("chat.postMessage") == []
+
+
+def test_a_german_question_from_an_english_profile_is_answered_in_german(
+    base_url: str, slack: SlackStandIn
+) -> None:
+    command(
+        base_url, slack, "U0JAMES", "ask Die Hälfte meiner Verkaufschancen hat keine Wiedervorlage, was tun?"
+    )
+
+    text = all_text(final_reply(slack))
+    assert "*Deine Zahlen*" in text and "*Übung für diese Woche*" in text
+    assert "Lektionen: next-steps-" in text and "Your numbers" not in text
+
+
+def test_a_question_too_short_to_tell_is_answered_in_the_profile_language(
+    base_url: str, slack: SlackStandIn
+) -> None:
+    command(base_url, slack, "U0ANNA", "ask 1:1?")
+
+    text = all_text(final_reply(slack))
+    assert "*Übung für diese Woche*" in text and "Lektionen: one-on-one-" in text

@@ -39,7 +39,8 @@ def lesson(lesson_id: str, *, language: Language = "en", body: str | None = None
         practice=f"Practice for {lesson_id}: give your three biggest deals a next step.",
         reflection=f"Reflection for {lesson_id}: would you be happy if your team copied you?",
         body=body or f"Body of {lesson_id}. Keep your own deals current first {{not a placeholder}} $5.",
-        check=None,
+        metric="own_deals_without_next_step",
+        goal=None,
         triggers=(),
         path=Path(f"{language}/{lesson_id}.md"),
     )

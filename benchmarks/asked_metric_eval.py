@@ -1,0 +1,108 @@
+"""Numbers and goals on the metric the question names (issue 9, items 3 and 4), on the labelled set.
+
+    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all]
+
+For every labelled question that names a metric (benchmarks/coaching_eval/questions.yaml: metric
+family and scope), asks the offline coach with each demo manager's numbers and prints:
+- numbers-on-asked-metric: the first number the answer states is of the asked family (and scope);
+- goal-on-asked-metric: the practice goal is on the asked family (and scope), counted over the
+  questions whose family a goal can be on (won_lost and open_value have no goal metric in the schema);
+- top-lesson hit rate on all coaching questions (the answer's first lesson is a labelled one), to
+  show that preferring the asked metric does not cost lesson accuracy.
+Prints figures only; tune on dev, report test.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.coaching.asked import family_of
+from bot.coaching.coach import Coach
+from bot.coaching.goals import scope_of
+from bot.coaching.lessons import LessonLibrary
+from bot.crm.base import ManagerStats
+from bot.crm.demo import DemoConnector
+from bot.crm.demo_seed import demo_manager_email, seed_demo
+from bot.store.db import make_engine
+from bot.store.migrations import upgrade
+
+QUESTIONS = Path(__file__).parent / "coaching_eval" / "questions.yaml"
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+GOAL_FAMILIES = {"stale", "no_next_step", "overdue", "activities", "open_deals"}
+
+
+def demo_stats() -> list[ManagerStats]:
+    engine = make_engine("sqlite://")
+    upgrade(engine)
+    seed_demo(engine, as_of=NOW)
+    crm = DemoConnector(engine)
+    stats = []
+    for index in range(3):
+        owner = crm.find_owner_by_email(demo_manager_email(index))
+        assert owner is not None
+        stats.append(crm.manager_stats(owner.crm_id, now=NOW))
+    return stats
+
+
+def ratio(hits: int, total: int) -> str:
+    return f"{hits}/{total} = {hits / total:.1%}" if total else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    questions: list[dict[str, Any]] = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    chosen = [q for q in questions if args.split == "all" or q["split"] == args.split]
+    coach = Coach(library=LessonLibrary.load())
+    managers = demo_stats()
+    counts = dict.fromkeys(
+        ("asked", "numbers_family", "numbers_scope", "goal_total", "goal_family", "goal_scope", "no_goal"), 0
+    )
+    coaching = lesson_hits = 0
+    for question in chosen:
+        for stats in managers:
+            answer = coach.answer(question["text"], language=question["language"], stats=stats, offline=True)
+            if question["kind"] == "coaching" and question["lessons"]:
+                coaching += 1
+                lesson_hits += answer.lessons[0].id in question["lessons"]
+            family, scope = question["metric"], question["scope"]
+            if not family:
+                continue
+            counts["asked"] += 1
+            first = answer.numbers[0].metric if answer.numbers else ""
+            counts["numbers_family"] += family_of(first) == family
+            counts["numbers_scope"] += family_of(first) == family and scope_of(first)[1] == scope
+            if family not in GOAL_FAMILIES:
+                continue
+            counts["goal_total"] += 1
+            goal = answer.goal.metric if answer.goal else ""
+            counts["no_goal"] += answer.goal is None
+            counts["goal_family"] += family_of(goal) == family
+            counts["goal_scope"] += family_of(goal) == family and scope_of(goal)[1] == scope
+            if args.show_misses and family_of(goal) != family:
+                print(
+                    f"  goal miss [{family}/{scope}] {question['text']!r}",
+                    f"-> {goal or None} ({answer.lessons[0].id})",
+                )
+    print(f"split {args.split}: {len(chosen)} questions x {len(managers)} demo managers")
+    print(f"numbers on the asked metric (family):        {ratio(counts['numbers_family'], counts['asked'])}")
+    print(f"numbers on the asked metric (family+scope):  {ratio(counts['numbers_scope'], counts['asked'])}")
+    print(
+        f"goal on the asked metric (family):           {ratio(counts['goal_family'], counts['goal_total'])}"
+    )
+    print(f"goal on the asked metric (family+scope):     {ratio(counts['goal_scope'], counts['goal_total'])}")
+    print(f"  of which without any goal (reflective or met): {counts['no_goal']}")
+    print(f"top lesson is a labelled one (coaching):     {ratio(lesson_hits, coaching)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The asker's numbers and goals as sentences and as data: one metric told honestly, own or team.
+
+The same facts feed the offline answer, the LLM prompt, `crmcoach ask --json` and the scheduled
+messages, so every surface quotes the same number and sets the same goal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
+from bot.coaching.lessons import Lesson
+from bot.coaching.metrics import SAME_AS, metric_value
+from bot.crm.base import ManagerStats
+from bot.formatting import format_int, format_money
+from bot.i18n import Language, t, tn
+
+MAX_NUMBER_SENTENCES = 2
+# Metrics whose sentence reads "x of your y open deals": y is the denominator ("of") of the fact.
+OF_OPEN_DEALS = {
+    "stale_deals": "open_deals",
+    "deals_without_next_step": "open_deals",
+    "overdue_close_dates": "open_deals",
+    "own_stale_deals": "own_open_deals",
+    "own_deals_without_next_step": "own_open_deals",
+    "own_overdue_close_dates": "own_open_deals",
+}
+# The sentence that tells a metric best: a team count also gives its share; own ones their own.
+SENTENCE_FOR = {**SAME_AS, "own_open_value": "own_open_deals"}
+for _own in ("own_stale_deals", "own_deals_without_next_step", "own_overdue_close_dates"):
+    SENTENCE_FOR[_own] = _own
+# Which count decides singular or plural in a metric's sentence (a value's sentence counts deals).
+COUNTED_BY = {"open_value": "open_deals", "own_open_value": "own_open_deals"}
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """What an answer states about the asker's numbers: the same for the offline answer and the LLM."""
+
+    numbers: tuple[NumberFact, ...]  # first: the metric the question names, else the lesson's
+    goal: GoalPlan | None  # the lesson's goal for the asker's starting number
+
+
+def ground(lesson: Lesson, stats: ManagerStats | None, *, asked: str | None = None) -> Grounding:
+    if stats is None:
+        return Grounding((), None)
+    return Grounding(
+        number_facts(([asked] if asked else []) + [lesson.metric], stats), lesson_goal(lesson, stats)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFact:
+    """One number the answer states: the metric, its value and, for 'x of y' statements, y."""
+
+    metric: str  # e.g. own_deals_without_next_step
+    value: float
+    of: int | None
+
+    @property
+    def name(self) -> str:
+        return scope_of(self.metric)[0]
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of(self.metric)[1]
+
+
+def number_facts(metrics: list[str], stats: ManagerStats) -> tuple[NumberFact, ...]:
+    chosen = list(dict.fromkeys(metrics))[:MAX_NUMBER_SENTENCES]
+    return tuple(
+        NumberFact(
+            metric=metric,
+            value=metric_value(stats, metric),
+            of=int(metric_value(stats, OF_OPEN_DEALS[metric])) if metric in OF_OPEN_DEALS else None,
+        )
+        for metric in chosen
+    )
+
+
+def lesson_goal(lesson: Lesson, stats: ManagerStats | None) -> GoalPlan | None:
+    """The lesson's goal for these numbers; None without numbers, for a reflective lesson, or when the
+    goal would already be met at the start (then the lesson is not offered)."""
+    if stats is None or lesson.goal is None:
+        return None
+    return plan_goal(lesson.metric, lesson.goal, metric_value(stats, lesson.metric))
+
+
+def offerable(lesson: Lesson, stats: ManagerStats | None) -> bool:
+    """A lesson with a goal is offered only when doing its task can still change the number."""
+    return stats is None or lesson.goal is None or lesson_goal(lesson, stats) is not None
+
+
+def fact_sentences(facts: tuple[NumberFact, ...], stats: ManagerStats, language: Language) -> list[str]:
+    return [metric_sentence(fact.metric, stats, language) for fact in facts]
+
+
+def metric_sentence(metric: str, stats: ManagerStats, language: Language) -> str:
+    """The sentence that states `metric` for these numbers, in the right singular or plural."""
+    key = SENTENCE_FOR.get(metric, metric)
+    count = metric_value(stats, COUNTED_BY.get(metric, metric))
+    return tn(language, f"metric_sentences.{key}", count, **stats_values(stats, language))
+
+
+def number_sentences(
+    lesson: Lesson, stats: ManagerStats, language: Language, *, asked: str | None = None
+) -> list[str]:
+    """The asked metric's number first (when the question names one), then the lesson's metric."""
+    metrics = ([asked] if asked else []) + [lesson.metric]
+    return fact_sentences(number_facts(metrics, stats), stats, language)
+
+
+def goal_sentence(plan: GoalPlan, language: Language, *, stale_days: int = 14) -> str:
+    """'Goal: from 31 to at most 26 deals without a next step in your team within 14 days.'"""
+    return t(
+        language,
+        "goal.sentence",
+        start=format_int(int(plan.start), language),
+        target=format_int(int(plan.target), language),
+        comparison=t(language, "comparisons.<=" if plan.decreasing else "comparisons.>="),
+        unit=goal_unit(plan.metric, plan.target, language, stale_days=stale_days),
+        days=tn(language, "goal.days", plan.days, count=format_int(plan.days, language)),
+    )
+
+
+def goal_unit(metric: str, count: float, language: Language, *, stale_days: int = 14) -> str:
+    return tn(language, f"goal.units.{metric}", count, days=format_int(stale_days, language))
+
+
+def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
+    def n(value: int) -> str:
+        return format_int(value, language)
+
+    def pct(part: int) -> str:
+        share = format_int(Decimal(100 * part) / stats.open_deals, language) if stats.open_deals else "0"
+        return f"{share} %" if language == "de" else f"{share}%"
+
+    return {
+        "open": n(stats.open_deals),
+        "value": format_money(stats.open_value, stats.currency, language),
+        "stale": n(stats.stale_deals),
+        "no_step": n(stats.deals_without_next_step),
+        "overdue": n(stats.overdue_close_dates),
+        "mine": n(stats.activities_7d_manager),
+        "team": n(stats.activities_7d_team),
+        "won": n(stats.won_90d),
+        "lost": n(stats.lost_90d),
+        "team_size": n(stats.team_size),
+        "days": n(stats.stale_days),
+        "stale_pct": pct(stats.stale_deals),
+        "no_step_pct": pct(stats.deals_without_next_step),
+        "overdue_pct": pct(stats.overdue_close_dates),
+        "own_open": n(stats.own_open_deals),
+        "own_value": format_money(stats.own_open_value, stats.currency, language),
+        "own_stale": n(stats.own_stale_deals),
+        "own_no_step": n(stats.own_deals_without_next_step),
+        "own_overdue": n(stats.own_overdue_close_dates),
+    }

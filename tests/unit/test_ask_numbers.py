@@ -1,0 +1,153 @@
+"""`crmcoach ask --json`: the numbers line is on the metric the question names (own or team), the goal
+on the lesson's metric from the asker's starting number, and the JSON says exactly what the text says."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.cli import main
+from bot.coaching.coach import Coach
+from bot.coaching.lessons import LessonLibrary
+from bot.coaching.metrics import metric_value
+from bot.crm.base import ManagerStats
+from bot.crm.demo import DemoConnector
+from bot.crm.demo_seed import seed_demo
+
+ANNA = "anna.berger@example.com"  # the first demo manager
+
+
+@pytest.fixture
+def anna(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ManagerStats:
+    """Anna's numbers as the CLI sees them: the demo CRM seeded for today (the CLI reads the real clock)."""
+    now = datetime.now(UTC)
+    seed_demo(engine, as_of=now)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return DemoConnector(engine).manager_stats("M00001", now=now)
+
+
+def ask(question: str, capsys: pytest.CaptureFixture[str], *, locale: str = "en") -> dict[str, Any]:
+    assert main(["ask", question, "--user", ANNA, "--locale", locale, "--offline", "--json"]) == 0
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    assert set(result) == {"answer", "lessons", "source", "language", "numbers", "goal"}
+    return result
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "metric", "scope", "of"),
+    [
+        (
+            "half of my team's deals have no next step, what do I do?",
+            "en",
+            "deals_without_next_step",
+            "team",
+            "open_deals",
+        ),
+        (
+            "keine Wiedervorlage bei der Hälfte unserer Deals",
+            "de",
+            "deals_without_next_step",
+            "team",
+            "open_deals",
+        ),
+        (
+            "5 meiner eigenen Opportunities sind überfällig, peinlich",
+            "de",
+            "overdue_close_dates",
+            "own",
+            "own_open_deals",
+        ),
+        ("how many of MY deals have gone stale?", "en", "stale_deals", "own", "own_open_deals"),
+        (
+            "I barely logged anything myself this week, is that a problem?",
+            "en",
+            "activities_7d_manager",
+            "own",
+            None,
+        ),
+        ("wie viele Deals haben wir dieses Quartal verloren", "de", "lost_90d", "team", None),
+    ],
+)
+def test_the_numbers_line_is_on_the_metric_the_question_names(
+    anna: ManagerStats,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: str,
+    metric: str,
+    scope: str,
+    of: str | None,
+) -> None:
+    result = ask(question, capsys, locale=locale)
+
+    full_name = f"own_{metric}" if scope == "own" and not metric.startswith("activities") else metric
+    first = result["numbers"][0]
+    assert first == {
+        "metric": metric,
+        "scope": scope,
+        "value": int(metric_value(anna, full_name)),
+        "of": int(metric_value(anna, of)) if of else None,
+    }
+    numbers_line = result["answer"].split("*\n", 2)[-1]
+    assert str(first["value"]) in numbers_line
+
+
+def test_the_goal_in_the_json_is_the_goal_in_the_text_and_starts_from_the_askers_number(
+    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = ask("half of my team's deals have no next step, what do I do?", capsys)
+
+    goal = result["goal"]
+    lesson = LessonLibrary.load().get(result["lessons"][0]["id"], "en")
+    assert lesson is not None and lesson.goal is not None
+    assert (goal["metric"], goal["scope"]) == ("deals_without_next_step", "team") == (lesson.metric, "team")
+    start = anna.deals_without_next_step
+    assert goal["from"] == start > 1
+    assert goal["target"] == max(0, start + lesson.goal.change) and goal["days"] == lesson.goal.deadline_days
+    assert (
+        f"Goal: from {start} to at most {goal['target']} deals without a next step in your team "
+        f"within {goal['days']} days." in result["answer"]
+    )
+    assert f"{start} of your {anna.open_deals} open deals (" in result["answer"]
+
+
+def test_one_is_singular_in_both_languages(anna: ManagerStats) -> None:
+    coach = Coach(library=LessonLibrary.load())
+    stats = replace(anna, activities_7d_manager=1, own_deals_without_next_step=1)
+
+    english = coach.answer("how many activities did I log myself?", language="en", stats=stats).text
+    german = coach.answer("wie viele Aktivitäten hab ich selbst erfasst?", language="de", stats=stats).text
+    own_steps = coach.answer("one of my own deals has no next step", language="en", stats=stats)
+
+    assert "You logged 1 activity yourself in the last 7 days" in english
+    assert "Du hast in den letzten 7 Tagen selbst 1 Aktivität erfasst" in german
+    assert f"1 of your own {anna.own_open_deals} open deals has no next step" in own_steps.text
+    if own_steps.goal is not None and own_steps.goal.metric == "own_deals_without_next_step":
+        assert "Goal: from 1 to at most 0 of your own deals without a next step within" in own_steps.text
+
+
+def test_without_a_metric_in_the_question_the_lessons_metric_is_quoted(
+    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = ask("how do I run a good pipeline review?", capsys)
+
+    lesson = LessonLibrary.load().get(result["lessons"][0]["id"], "en")
+    assert lesson is not None
+    [first] = result["numbers"]
+    own = lesson.metric.startswith("own_") or lesson.metric == "activities_7d_manager"
+    assert (first["metric"], first["scope"]) == (lesson.metric.removeprefix("own_"), "own" if own else "team")
+
+
+def test_without_the_askers_numbers_there_are_no_numbers_and_no_goal(
+    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "half my deals have no next step", "--offline", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["numbers"], result["goal"]) == ([], None)

@@ -1,0 +1,37 @@
+"""Which metric a question names, own or team, in English and German (prompts/coach/metric_terms.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coaching.asked import asked_metric
+from bot.i18n import Language
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        ("en", "half my deals have no next step, what do I do", "deals_without_next_step"),
+        ("en", "12 of my own deals have no next step", "own_deals_without_next_step"),
+        ("en", "how many of MY deals are overdue", "own_overdue_close_dates"),
+        ("en", "our pipeline is full of stale deals nobody touched in weeks", "stale_deals"),
+        ("en", "I barely logged anything myself this week", "activities_7d_manager"),
+        ("en", "my reps log hardly any activities", "activities_7d_team"),
+        ("en", "how many deals did we lose this quarter", "lost_90d"),
+        ("en", "what's our total pipeline value", "open_value"),
+        ("en", "how do I run a good one-on-one?", None),
+        ("de", "bei der Hälfte unserer Deals fehlt der nächste Schritt", "deals_without_next_step"),
+        ("de", "keine Wiedervorlage bei meinen eigenen Deals", "own_deals_without_next_step"),
+        (
+            "de",
+            "5 meiner eigenen Opportunities sind überfällig, bevor ich es dem Team sage",
+            "own_overdue_close_dates",
+        ),
+        ("de", "viele eingeschlafene Deals im Team", "stale_deals"),
+        ("de", "hab ich selbst genug Kundenaktivitäten erfasst?", "activities_7d_manager"),
+        ("de", "wie viele offene Deals hab ich", "own_open_deals"),
+        ("de", "wie leite ich ein gutes Einzelgespräch?", None),
+    ],
+)
+def test_the_metric_the_question_names(language: Language, question: str, metric: str | None) -> None:
+    assert asked_metric(question, language) == metric

@@ -1,0 +1,63 @@
+"""The answer's language: the question's when it is clearly German or English, else the profile's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coaching.coach import Coach
+from bot.coaching.language import answer_language, detect_language
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie wird mein Forecast genauer?",
+        "Pipeline Review wie?",
+        "Verkaufschancen ohne Wiedervorlage",
+        "hab diese woche kaum was eingetragen",
+        "Soll ich im 1:1 alle Deals durchgehen?",
+    ],
+)
+def test_clearly_german_questions(question: str) -> None:
+    assert detect_language(question) == "de"
+    assert answer_language(question, profile="en") == "de"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I make my forecast more accurate?",
+        "pipeline review how?",
+        "my reps never log their calls",
+        "should I go through every deal in a 1:1?",
+    ],
+)
+def test_clearly_english_questions(question: str) -> None:
+    assert detect_language(question) == "en"
+    assert answer_language(question, profile="de") == "en"
+
+
+@pytest.mark.parametrize("question", ["CRM", "1:1?", "KPI", "ok", "???", ""])
+def test_too_short_to_tell_falls_back_to_the_profile(question: str) -> None:
+    assert detect_language(question) is None
+    assert answer_language(question, profile="de") == "de"
+    assert answer_language(question, profile="en") == "en"
+
+
+def test_the_coach_answers_a_german_question_in_german_for_an_english_profile(coach: Coach) -> None:
+    answer = coach.answer(
+        "Unsere Prognosegenauigkeit ist miserabel, was tun?", language="en", stats=None, offline=True
+    )
+
+    assert answer.language == "de"
+    assert all(lesson.language == "de" for lesson in answer.lessons)
+    assert answer.lessons[0].topic == "forecasting"
+    assert "*Übung für diese Woche*" in answer.text
+
+
+def test_the_coach_answers_an_english_question_in_english_for_a_german_profile(coach: Coach) -> None:
+    answer = coach.answer("our close dates are all in the past", language="de", stats=None, offline=True)
+
+    assert answer.language == "en"
+    assert answer.lessons[0].id == "data-quality-past-close-dates"
+    assert "*Practice this week*" in answer.text
