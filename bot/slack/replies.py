@@ -33,4 +33,7 @@ def answer_message(container: Container, team_id: str, user_id: str, question: s
 
 
 def render_answer(result: AskResult) -> dict[str, Any]:
-    return blocks.to_message(blocks.answer_blocks(result.answer, result.language), result.answer.text)
+    # "Answered from the lessons and your numbers" only fits an answer that is a lesson.
+    with_source = result.kind == "coaching"
+    answer = blocks.answer_blocks(result.answer, result.language, with_source=with_source)
+    return blocks.to_message(answer, result.answer.text)
