@@ -116,7 +116,7 @@ def lesson_sent(container: Container, slack: SlackStandIn) -> str:
     lessons = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "lesson"]
     assert len(lessons) == 1 and "*Zum Nachdenken*" in all_text(lessons[0])
     with Session(container.engine) as session:
-        # Slots the fixture's clock jumped over are recorded as skipped ("missed"); the one sent is the lesson.
+        # Slots the clock jumped over are recorded as skipped ("missed"); the one sent is the lesson.
         sent = select(OutboxMessage.payload).where(
             OutboxMessage.kind == "lesson", OutboxMessage.status == "sent"
         )
