@@ -8,7 +8,19 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, coach_commands, commands, composer, home, messages, user_events
+from bot.slack import (
+    actions,
+    coach_commands,
+    commands,
+    composer,
+    data_actions,
+    home,
+    home_actions,
+    lifecycle,
+    messages,
+    settings_modal,
+    user_events,
+)
 
 
 def build_app(settings: Settings, container: Container) -> App:
@@ -30,4 +42,8 @@ def build_app(settings: Settings, container: Container) -> App:
     coach_commands.register(app, container)
     composer.register(app, container)
     user_events.register(app, container)
+    home_actions.register(app, container)
+    settings_modal.register(app, container)
+    data_actions.register(app, container)
+    lifecycle.register(app, container)
     return app

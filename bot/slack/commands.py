@@ -14,6 +14,7 @@ from bot.container import Container
 from bot.i18n import Language, t
 from bot.slack import blocks, coach_commands, ids, replies, settings_commands
 from bot.slack.responder import reply_ephemeral
+from bot.slack.settings_modal import open_settings
 
 # Slack users expect an answer within about 3 s; a slow CRM gets a "still working" note first.
 SLOW_REPLY_SECONDS = 2.5
@@ -45,6 +46,10 @@ def _make_ack(container: Container) -> Callable[..., None]:
         elif subcommand in ASK_WORDS:
             ack(text=t(language, "ask.thinking" if question else "answer.empty_question"))
         elif subcommand in settings_commands.QUICK:
+            if subcommand in ("settings", "einstellungen") and not question and body.get("trigger_id"):
+                open_settings(
+                    container, team_id=body["team_id"], user_id=body["user_id"], trigger_id=body["trigger_id"]
+                )
             ack(
                 **settings_commands.quick_reply(
                     container,

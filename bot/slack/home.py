@@ -1,4 +1,5 @@
-"""App Home: a short welcome and the command overview, in the user's language."""
+"""App Home: each manager's dashboard (numbers, trend charts, tasks, schedule) or a coach's team view,
+published in the person's language when the tab opens and after every change they make."""
 
 from __future__ import annotations
 
@@ -8,28 +9,149 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ImageBlock
+from slack_sdk.models.views import View
 
+from bot.charts import Line, TrendChart, has_numbers
+from bot.coaching.broadcast_schedule import active_schedules
+from bot.coaching.dashboard import ManagerDashboard, manager_dashboard
+from bot.coaching.history import HygieneWeek, metric_series, team_hygiene
 from bot.coaching.identity import profile_language
+from bot.coaching.team import team_progress
 from bot.container import Container
-from bot.slack import blocks
+from bot.i18n import Language, t
+from bot.slack import home_blocks
+from bot.slack.chart_files import chart_block
+from bot.store.workspace_lifecycle import is_uninstalled
 
 log = logging.getLogger(__name__)
+SHARE_METRICS = ("stale_share", "no_next_step_share", "overdue_share")
 
 
 def register(app: App, container: Container) -> None:
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home":
             return
-        user_id = event["user"]
-        language = profile_language(
-            sessions=container.sessions,
-            slack=client,
-            team_id=body["team_id"],
-            slack_user_id=user_id,
-            now=container.clock(),
+        publish_home(container, team_id=body["team_id"], user_id=event["user"])
+
+
+def publish_home(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> bool:
+    """Build and publish the person's Home; False when Slack refused it (logged, never raised)."""
+    if is_uninstalled(container.sessions, team_id=team_id):
+        return False
+    try:
+        view = home_view(container, team_id=team_id, user_id=user_id, team_page=team_page)
+        container.slack.views_publish(user_id=user_id, view=view)
+    except SlackApiError as exc:
+        log.error("views.publish failed for %s: %s", user_id, exc.response.get("error"))
+        return False
+    except Exception:
+        log.exception("App Home for %s/%s could not be built", team_id, user_id)
+        return False
+    return True
+
+
+def home_view(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> View:
+    now = container.clock()
+    language = profile_language(
+        sessions=container.sessions, slack=container.slack, team_id=team_id, slack_user_id=user_id, now=now
+    )
+    board = manager_dashboard(
+        container=container, team_id=team_id, slack_user_id=user_id, language=language, now=now
+    )
+    if container.coaches.is_coach(user_id):
+        return _coach_view(container, board, team_page)
+    charts = [
+        block
+        for name, chart in manager_charts(board)
+        if (block := chart_block(container, team_id=team_id, slack_user_id=user_id, name=name, chart=chart))
+    ]
+    return home_blocks.manager_home(
+        board,
+        charts=charts,
+        commands_text=t(board.language, "help.commands"),
+        crm_name=container.crm.display_name,
+    )
+
+
+def manager_charts(board: ManagerDashboard) -> list[tuple[str, TrendChart]]:
+    """The focus metric's trend and the hygiene trend (stale, without next step), when there are numbers."""
+    language, weeks = board.language, tuple(w.week for w in board.weeks)
+    metric = board.focus_metric
+    focus = TrendChart(
+        title=t(
+            language, "dashboard.focus_chart", metric=t(language, f"metric_labels.{metric}").capitalize()
+        ),
+        weeks=weeks,
+        lines=(Line(t(language, f"metric_labels.{metric}"), metric_series(board.weeks, metric)),),
+        percent=metric in SHARE_METRICS,
+    )
+    hygiene = hygiene_chart(
+        t(language, "dashboard.hygiene_chart"),
+        language,
+        weeks,
+        metric_series(board.weeks, "stale_deals"),
+        metric_series(board.weeks, "deals_without_next_step"),
+    )
+    return [
+        (name, chart) for name, chart in (("focus", focus), ("hygiene", hygiene)) if has_numbers(chart.lines)
+    ]
+
+
+def hygiene_chart(
+    title: str,
+    language: Language,
+    weeks: tuple[str, ...],
+    stale: tuple[float | None, ...],
+    missing: tuple[float | None, ...],
+) -> TrendChart:
+    return TrendChart(
+        title=title,
+        weeks=weeks,
+        lines=(
+            Line(t(language, "dashboard.stale"), stale),
+            Line(t(language, "dashboard.without_next_step"), missing),
+        ),
+    )
+
+
+def team_chart(language: Language, hygiene: tuple[HygieneWeek, ...]) -> TrendChart:
+    return hygiene_chart(
+        t(language, "dashboard.team_chart"),
+        language,
+        tuple(w.week for w in hygiene),
+        tuple(None if w.stale is None else float(w.stale) for w in hygiene),
+        tuple(None if w.without_next_step is None else float(w.without_next_step) for w in hygiene),
+    )
+
+
+def _coach_view(container: Container, board: ManagerDashboard, team_page: int) -> View:
+    team_id, user_id, language, now = board.team_id, board.slack_user_id, board.language, container.clock()
+    progress = team_progress(container.sessions, team_id=team_id, scope=None, now=now)
+    chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
+    image: ImageBlock | None = None
+    if has_numbers(chart.lines):
+        image = chart_block(
+            container, team_id=team_id, slack_user_id=user_id, name="team_hygiene", chart=chart
         )
-        try:
-            client.views_publish(user_id=user_id, view=blocks.home_view(language))
-        except SlackApiError as exc:
-            log.error("views.publish failed for %s: %s", user_id, exc.response.get("error"))
+    library = container.coach.library
+    schedules = []
+    for schedule, run in active_schedules(
+        container.sessions, team_id=team_id, coach_user_id=user_id, now=now
+    ):
+        lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+        title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
+        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, run))
+    mine = board.schedule
+    personal = home_blocks.personal_buttons(
+        language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
+    )
+    return home_blocks.coach_home(
+        language=language,
+        progress=progress,
+        page=team_page,
+        chart=image,
+        schedules=schedules,
+        personal=[personal],
+    )
