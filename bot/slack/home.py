@@ -12,20 +12,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ImageBlock
 from slack_sdk.models.views import View
 
-from bot.charts import Line, TrendChart, has_numbers
+from bot.charts import has_numbers
 from bot.coaching.broadcast_schedule import active_schedules
 from bot.coaching.dashboard import ManagerDashboard, manager_dashboard
-from bot.coaching.history import HygieneWeek, metric_series, team_hygiene
+from bot.coaching.history import team_hygiene
 from bot.coaching.identity import profile_language
 from bot.coaching.team import team_progress
 from bot.container import Container
-from bot.i18n import Language, t
+from bot.delivery.chart_files import chart_block
+from bot.delivery.trend_charts import manager_charts, team_chart
+from bot.i18n import t
 from bot.slack import home_blocks
-from bot.slack.chart_files import chart_block
 from bot.store.workspace_lifecycle import is_uninstalled
 
 log = logging.getLogger(__name__)
-SHARE_METRICS = ("stale_share", "no_next_step_share", "overdue_share")
 
 
 def register(app: App, container: Container) -> None:
@@ -72,57 +72,6 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
         charts=charts,
         commands_text=t(board.language, "help.commands"),
         crm_name=container.crm.display_name,
-    )
-
-
-def manager_charts(board: ManagerDashboard) -> list[tuple[str, TrendChart]]:
-    """The focus metric's trend and the hygiene trend (stale, without next step), when there are numbers."""
-    language, weeks = board.language, tuple(w.week for w in board.weeks)
-    metric = board.focus_metric
-    focus = TrendChart(
-        title=t(
-            language, "dashboard.focus_chart", metric=t(language, f"metric_labels.{metric}").capitalize()
-        ),
-        weeks=weeks,
-        lines=(Line(t(language, f"metric_labels.{metric}"), metric_series(board.weeks, metric)),),
-        percent=metric in SHARE_METRICS,
-    )
-    hygiene = hygiene_chart(
-        t(language, "dashboard.hygiene_chart"),
-        language,
-        weeks,
-        metric_series(board.weeks, "stale_deals"),
-        metric_series(board.weeks, "deals_without_next_step"),
-    )
-    return [
-        (name, chart) for name, chart in (("focus", focus), ("hygiene", hygiene)) if has_numbers(chart.lines)
-    ]
-
-
-def hygiene_chart(
-    title: str,
-    language: Language,
-    weeks: tuple[str, ...],
-    stale: tuple[float | None, ...],
-    missing: tuple[float | None, ...],
-) -> TrendChart:
-    return TrendChart(
-        title=title,
-        weeks=weeks,
-        lines=(
-            Line(t(language, "dashboard.stale"), stale),
-            Line(t(language, "dashboard.without_next_step"), missing),
-        ),
-    )
-
-
-def team_chart(language: Language, hygiene: tuple[HygieneWeek, ...]) -> TrendChart:
-    return hygiene_chart(
-        t(language, "dashboard.team_chart"),
-        language,
-        tuple(w.week for w in hygiene),
-        tuple(None if w.stale is None else float(w.stale) for w in hygiene),
-        tuple(None if w.without_next_step is None else float(w.without_next_step) for w in hygiene),
     )
 
 
