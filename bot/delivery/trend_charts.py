@@ -24,15 +24,7 @@ SHARE_METRICS = ("stale_share", "no_next_step_share", "overdue_share")
 def manager_charts(board: ManagerDashboard) -> list[tuple[str, TrendChart]]:
     """The focus metric's trend and the hygiene trend (stale, without next step), when there are numbers."""
     language, weeks = board.language, tuple(w.week for w in board.weeks)
-    metric = board.focus_metric
-    focus = TrendChart(
-        title=t(
-            language, "dashboard.focus_chart", metric=t(language, f"metric_labels.{metric}").capitalize()
-        ),
-        weeks=weeks,
-        lines=(Line(t(language, f"metric_labels.{metric}"), metric_series(board.weeks, metric)),),
-        percent=metric in SHARE_METRICS,
-    )
+    focus = focus_chart(language, board.weeks, board.focus_metric)
     hygiene = hygiene_chart(
         t(language, "dashboard.hygiene_chart"),
         language,

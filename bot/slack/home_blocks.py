@@ -168,7 +168,7 @@ def _numbers(stats: ManagerStats, previous: ManagerStats | None, language: Langu
             t(
                 language,
                 "dashboard.row",
-                label=t(language, f"metric_labels.{team_metric}").capitalize(),
+                label=_first_upper(t(language, f"metric_labels.{team_metric}")),
                 team_label=team_label,
                 team=change(team_value, getattr(previous, team_metric) if previous else None, language),
                 you_label=you_label,
@@ -292,6 +292,10 @@ def _team_table(progress: Sequence[ManagerProgress], page: int, language: Langua
 
 def _page_button(text: str, page: int) -> ButtonElement:
     return ButtonElement(text=text, action_id=f"{home_ids.ACTION_TEAM_PAGE}_{page}", value=str(page))
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _streak(weeks: int, language: Language) -> str:
