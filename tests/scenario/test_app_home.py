@@ -10,10 +10,10 @@ import pytest
 from matplotlib import image as mpimg
 from slack_sdk.models.blocks import Block
 
+from bot.coaching.stats import my_stats
 from bot.container import Container, build_container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
-from bot.coaching.stats import my_stats
 from bot.slack import home_ids
 from bot.standins.slack import SlackStandIn
 from tests.conftest import NOW, ServerFactory, make_settings, replace

@@ -93,7 +93,7 @@ def test_settings_from_the_modal_equal_those_from_the_subcommands(
 
 
 @pytest.mark.parametrize(
-    ("values", "field", "expected"),
+    "case",
     [
         (_values(nudge_time="23:30"), ids.FIELD_NUDGE_TIME, "outside the delivery window"),
         (_values(lesson_time="12:30"), ids.FIELD_QUIET_FROM, "quiet hours"),
@@ -103,8 +103,9 @@ def test_settings_from_the_modal_equal_those_from_the_subcommands(
     ],
 )
 def test_bad_values_are_field_errors_in_the_modal_and_change_nothing(
-    enrolled: Container, base_url: str, slack: SlackStandIn, values: dict[str, Any], field: str, expected: str
+    enrolled: Container, base_url: str, slack: SlackStandIn, case: tuple[dict[str, Any], str, str]
 ) -> None:
+    values, field, expected = case
     before = _settings(enrolled, "U0JAMES")
 
     response = submit(base_url, slack, "U0JAMES", ids.SETTINGS_CALLBACK, values)
