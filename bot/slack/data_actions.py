@@ -47,15 +47,15 @@ def send_export(container: Container, *, team_id: str, user_id: str, language: L
     return True
 
 
-def delete_everything(
-    container: Container, *, team_id: str, user_id: str, language: Language
-) -> ForgetReport:
-    report = forget_person(container.sessions, team_id=team_id, slack_user_id=user_id)
+def delete_everything(container: Container, *, team_id: str, user_id: str) -> ForgetReport:
+    return forget_person(container.sessions, team_id=team_id, slack_user_id=user_id)
+
+
+def show_deleted(container: Container, *, user_id: str, language: Language, rows: int) -> None:
     try:
-        container.slack.views_publish(user_id=user_id, view=home_blocks.deleted_home(language, report.total))
+        container.slack.views_publish(user_id=user_id, view=home_blocks.deleted_home(language, rows))
     except SlackApiError as exc:
         log.error("views.publish after delete failed for %s: %s", user_id, exc.response.get("error"))
-    return report
 
 
 def register(app: App, container: Container) -> None:
@@ -78,8 +78,10 @@ def register(app: App, container: Container) -> None:
 
     @app.view(ids.DELETE_CALLBACK)
     def on_delete_confirmed(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         language = known_language(container, team_id, user_id) or "en"
-        report = delete_everything(container, team_id=team_id, user_id=user_id, language=language)
+        # Deleted before the modal closes: what the person sees next is already without their data.
+        report = delete_everything(container, team_id=team_id, user_id=user_id)
+        ack()
         log.info("deleted %d rows about %s/%s on their request", report.total, team_id, user_id)
+        show_deleted(container, user_id=user_id, language=language, rows=report.total)

@@ -56,7 +56,7 @@ def test_a_linked_manager_sees_numbers_charts_and_buttons_in_german(
         Block.parse(block).to_dict()  # slack_sdk validates every block as Slack would
     text = view_text(view)
     assert "Dein CRM Coach" in text and "Diese Woche" in text
-    assert f"Team {stats.stale_deals}" in text and f"Du {stats.own_stale_deals}" in text
+    assert f"Dein Team: {stats.stale_deals}" in text and f"Du: {stats.own_stale_deals}" in text
     images = blocks_of(view, "image")
     assert [image["block_id"] for image in images] == ["chart_focus", "chart_hygiene"]
     hygiene = images[1]
