@@ -3,6 +3,7 @@ published in the person's language when the tab opens and after every change the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.delivery.chart_files import chart_block
 from bot.delivery.trend_charts import manager_charts, team_chart
 from bot.i18n import t
 from bot.slack import home_blocks
+from bot.store.managers import slack_user_of
 from bot.store.workspace_lifecycle import is_uninstalled
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,17 @@ def publish_home(container: Container, *, team_id: str, user_id: str, team_page:
         log.exception("App Home for %s/%s could not be built", team_id, user_id)
         return False
     return True
+
+
+def with_home_refresh(container: Container) -> Container:
+    """The container whose sender refreshes a manager's Home after each weekly nudge."""
+
+    def refresh(team_id: str, manager_id: int) -> None:
+        user_id = slack_user_of(container.sessions, manager_id)
+        if user_id is not None:
+            publish_home(container, team_id=team_id, user_id=user_id)
+
+    return dataclasses.replace(container, after_nudge=refresh)
 
 
 def home_view(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> View:

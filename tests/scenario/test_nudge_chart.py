@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace as changed
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from bot.container import Container
 from bot.crm.codec import stats_to_json
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
+from bot.slack.home import with_home_refresh
 from bot.standins.slack import SlackStandIn
 from bot.store.models import Manager
 from bot.store.snapshots import save_week
@@ -90,3 +92,16 @@ def test_an_unchanged_focus_metric_keeps_the_nudge_without_a_chart(
 
     assert not [b for b in _nudge(slack)["blocks"] if b["type"] == "image"]
     assert not slack.calls_to("files.getUploadURLExternal")
+
+
+def test_the_home_tab_is_refreshed_after_each_nudge(enrolled: Container, slack: SlackStandIn) -> None:
+    sender = with_home_refresh(enrolled)  # as `crmcoach worker`, `tick` and `run` build it
+
+    tick(container=sender, now=MONDAY_0800_UTC)
+
+    [call] = [c for c in slack.calls_to("views.publish") if c.params["user_id"] == "U0ANNA"]
+    view = call.params["view"] if isinstance(call.params["view"], dict) else json.loads(call.params["view"])
+    assert view["blocks"][0]["text"]["text"] == "Dein CRM Coach"
+    assert not [
+        c for c in slack.calls_to("views.publish") if c.params["user_id"] == "U0JAMES"
+    ]  # not his turn
