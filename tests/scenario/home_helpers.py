@@ -6,12 +6,15 @@ import json
 import time
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from bot.standins.requests import event_body, interaction_body, post_signed, view_submission_payload
 from bot.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET
 
 _event_ids = iter(range(1, 1_000_000))
+HOME_BLOCK_LIMIT = 100
 
 
 def open_home(url: str, slack: SlackStandIn, user_id: str) -> dict[str, Any]:
@@ -26,7 +29,11 @@ def open_home(url: str, slack: SlackStandIn, user_id: str) -> dict[str, Any]:
     }
     body = event_body(team_id=slack.team_id, event=event, event_id=f"EvHOME{next(_event_ids):06d}")
     assert post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET).status == 200
-    return published(slack, user_id, after=before)
+    view = published(slack, user_id, after=before)
+    assert view["type"] == "home" and len(view["blocks"]) <= HOME_BLOCK_LIMIT
+    for block in view["blocks"]:
+        Block.parse(block).to_dict()  # type: ignore[union-attr]  # slack_sdk validates it as Slack would
+    return view
 
 
 def published(slack: SlackStandIn, user_id: str, *, after: int, timeout: float = 15.0) -> dict[str, Any]:
