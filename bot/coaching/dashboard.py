@@ -1,10 +1,11 @@
 """What a manager's Home tab shows: this week's numbers and last week's, eight weeks of trend, open practice
-tasks, the streak, when the next nudge and lesson come. No Slack here: the Home renderer gets plain data."""
+tasks, the streak (when the next messages come: bot/delivery/upcoming.py). No Slack here: the Home renderer
+gets plain data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -15,14 +16,11 @@ from bot.coaching.pipeline import current_stats
 from bot.coaching.team import team_progress
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
-from bot.delivery.rules import manager_zone, rules_for, slots_for
-from bot.delivery.schedule import due_between
 from bot.i18n import Language
-from bot.store.delivery_models import PracticeTask, Subscription
+from bot.store.delivery_models import PracticeTask
 from bot.store.managers import find_manager
 
 DEFAULT_FOCUS = "no_next_step_share"  # when no focus rule is broken, the hygiene number everybody tracks
-LOOK_AHEAD = timedelta(days=28)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +30,6 @@ class OpenTask:
     title: str
     deadline: datetime
     snoozed_until: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    subscribed: bool
-    paused_until: datetime | None
-    unreachable: str | None
-    next_nudge: datetime | None
-    next_lesson: datetime | None
-    tz: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +45,6 @@ class ManagerDashboard:
     weeks: tuple[WeekNumbers, ...]
     tasks: tuple[OpenTask, ...]
     streak_weeks: int
-    schedule: Schedule | None  # None: not enrolled
 
 
 def manager_dashboard(
@@ -94,7 +81,6 @@ def manager_dashboard(
         weeks=weeks,
         tasks=_open_tasks(container, team_id, slack_user_id, language, now),
         streak_weeks=progress[0].streak_weeks if progress else 0,
-        schedule=_schedule(container, team_id, slack_user_id, now),
     )
 
 
@@ -127,35 +113,3 @@ def _open_tasks(
             )
         )
     return tuple(tasks)
-
-
-def _schedule(container: Container, team_id: str, slack_user_id: str, now: datetime) -> Schedule | None:
-    settings = container.settings
-    with container.sessions() as session:
-        manager = find_manager(session, team_id, slack_user_id)
-        subscription = session.get(Subscription, manager.id) if manager else None
-        if manager is None or subscription is None:
-            return None
-        tz = manager_zone(manager.tz, settings)
-        start = max(now, subscription.paused_until or now)
-        upcoming = sorted(
-            due_between(
-                slots_for(subscription, settings),
-                tz,
-                rules_for(subscription, settings),
-                start,
-                start + LOOK_AHEAD,
-            ),
-            key=lambda due: due.due_at,
-        )
-        active = subscription.subscribed and subscription.unreachable_reason is None
-        return Schedule(
-            subscribed=subscription.subscribed,
-            paused_until=subscription.paused_until if (subscription.paused_until or now) > now else None,
-            unreachable=subscription.unreachable_reason,
-            next_nudge=next((d.due_at for d in upcoming if d.slot.kind == "nudge"), None) if active else None,
-            next_lesson=next((d.due_at for d in upcoming if d.slot.kind == "lesson"), None)
-            if active
-            else None,
-            tz=str(tz),
-        )

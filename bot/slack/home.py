@@ -22,6 +22,7 @@ from bot.coaching.team import team_progress
 from bot.container import Container
 from bot.delivery.chart_files import chart_block
 from bot.delivery.trend_charts import manager_charts, team_chart
+from bot.delivery.upcoming import Schedule, upcoming
 from bot.i18n import t
 from bot.slack import home_blocks
 from bot.store.managers import slack_user_of
@@ -73,8 +74,9 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
     board = manager_dashboard(
         container=container, team_id=team_id, slack_user_id=user_id, language=language, now=now
     )
+    schedule = upcoming(container=container, team_id=team_id, slack_user_id=user_id, now=now)
     if container.coaches.is_coach(user_id):
-        return _coach_view(container, board, team_page)
+        return _coach_view(container, board, schedule, team_page)
     charts = [
         block
         for name, chart in manager_charts(board)
@@ -82,13 +84,14 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
     ]
     return home_blocks.manager_home(
         board,
+        schedule=schedule,
         charts=charts,
         commands_text=t(board.language, "help.commands"),
         crm_name=container.crm.display_name,
     )
 
 
-def _coach_view(container: Container, board: ManagerDashboard, team_page: int) -> View:
+def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | None, team_page: int) -> View:
     team_id, user_id, language, now = board.team_id, board.slack_user_id, board.language, container.clock()
     progress = team_progress(container.sessions, team_id=team_id, scope=None, now=now)
     chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
@@ -105,7 +108,6 @@ def _coach_view(container: Container, board: ManagerDashboard, team_page: int) -
         lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
         title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
         schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, run))
-    mine = board.schedule
     personal = home_blocks.personal_buttons(
         language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
     )

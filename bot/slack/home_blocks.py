@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.coaching.dashboard import ManagerDashboard
 from bot.coaching.team import ManagerProgress
 from bot.crm.base import ManagerStats
+from bot.delivery.upcoming import Schedule
 from bot.formatting import truncate
 from bot.i18n import Language, t
 from bot.slack import home_ids
@@ -39,7 +40,12 @@ COUNT_ROWS = (
 
 
 def manager_home(
-    board: ManagerDashboard, *, charts: Sequence[ImageBlock], commands_text: str, crm_name: str
+    board: ManagerDashboard,
+    *,
+    schedule: Schedule | None,
+    charts: Sequence[ImageBlock],
+    commands_text: str,
+    crm_name: str,
 ) -> View:
     language = board.language
     blocks: list[Block] = [HeaderBlock(text=t(language, "dashboard.title"))]
@@ -57,8 +63,8 @@ def manager_home(
         blocks += _tasks(board, language)
         blocks.append(_context(_streak(board.streak_weeks, language)))
     blocks.append(DividerBlock())
-    blocks += _schedule(board, language)
-    blocks.append(_buttons(board, language))
+    blocks += _schedule(schedule, language)
+    blocks.append(_buttons(schedule, language))
     if board.identity_problem is not None:
         blocks += [DividerBlock(), _section(t(language, "dashboard.commands_title") + "\n" + commands_text)]
     return _view(blocks)
@@ -226,8 +232,7 @@ def _tasks(board: ManagerDashboard, language: Language) -> list[Block]:
     return blocks
 
 
-def _schedule(board: ManagerDashboard, language: Language) -> list[Block]:
-    schedule = board.schedule
+def _schedule(schedule: Schedule | None, language: Language) -> list[Block]:
     if schedule is None:
         return [_context(t(language, "dashboard.not_enrolled"))]
     lines = []
@@ -247,8 +252,7 @@ def _schedule(board: ManagerDashboard, language: Language) -> list[Block]:
     return [_section("\n".join(lines))]
 
 
-def _buttons(board: ManagerDashboard, language: Language) -> ActionsBlock:
-    schedule = board.schedule
+def _buttons(schedule: Schedule | None, language: Language) -> ActionsBlock:
     return personal_buttons(
         language,
         enrolled=schedule is not None,
