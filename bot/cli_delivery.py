@@ -72,11 +72,12 @@ def _clock(args: argparse.Namespace, settings: Settings) -> int:
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import open_container
     from bot.delivery.worker import run_worker
+    from bot.slack.home import with_home_refresh
 
     settings.require_slack()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    run_worker(container=open_container(args, settings), stop=stop)
+    run_worker(container=with_home_refresh(open_container(args, settings)), stop=stop)
     return 0
 
 
@@ -90,9 +91,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import open_container
     from bot.delivery.worker import run_tick
+    from bot.slack.home import with_home_refresh
 
     settings.require_slack()
-    container = open_container(args, settings)
+    container = with_home_refresh(open_container(args, settings))
     report = run_tick(container=container, now=args.now or datetime.now(UTC), max_seconds=args.max_seconds)
     outcomes = report.outcomes
     summary = (

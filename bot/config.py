@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     crmcoach_stale_days: int = Field(default=14, ge=1, le=365)
     crmcoach_roster_csv: Path | None = None
     crmcoach_stats_ttl_minutes: int = Field(default=60, ge=1, le=10080)
+    # Days a workspace's data is kept after it uninstalled the app or revoked its tokens.
+    crmcoach_retention_days: int = Field(default=30, ge=0, le=3650)
     crm_timeout_seconds: float = Field(default=10.0, ge=1, le=120)
 
     # HubSpot (CRM v3)

@@ -47,6 +47,9 @@ class Container:
     coach: Coach
     coaches: CoachDirectory
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # (team_id, manager_id) after a weekly nudge was sent: the processes that send wire in the App Home
+    # refresh (bot.slack.home.with_home_refresh), which the delivery layer cannot import.
+    after_nudge: Callable[[str, int], None] | None = None
 
 
 def build_container(

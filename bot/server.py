@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, Settings
 from bot.container import Container, build_container
 from bot.slack.app import build_app
+from bot.slack.home import with_home_refresh
 from bot.slack.lazy import WorkerProcesses
 from bot.store.migrations import ensure_schema
 from bot.web import build_wsgi
@@ -36,7 +37,10 @@ def _start_clock_and_worker(container: Container) -> None:
     scheduler.start()
     stop = threading.Event()
     threading.Thread(
-        target=run_worker, kwargs={"container": container, "stop": stop}, name="worker", daemon=True
+        target=run_worker,
+        kwargs={"container": with_home_refresh(container), "stop": stop},
+        name="worker",
+        daemon=True,
     ).start()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,9 +21,10 @@ from bot.timeparse import parse_clock, parse_range, parse_weekdays
 class SettingError(ValueError):
     """Input a manager can fix; `key` names the message, `values` fill it."""
 
-    def __init__(self, key: str, **values: str) -> None:
+    def __init__(self, key: str, *, field: str = "", **values: str) -> None:
         super().__init__(key)
         self.key = key
+        self.field = field  # which setting it is about, when known
         self.values = values
 
 
@@ -58,28 +60,58 @@ def change(
 ) -> Preferences:
     """Apply `/crmcoach settings <what> <value…>`; raises SettingError for input we cannot use."""
     what, values = (words[0].lower(), words[1:]) if words else ("", [])
+    return change_all(sessions, settings, team_id=team_id, user_id=user_id, changes=[(what, values)], now=now)
+
+
+def change_all(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    team_id: str,
+    user_id: str,
+    changes: Sequence[tuple[str, list[str]]],
+    now: datetime,
+    pause_until: date | None = None,
+    unpause: bool = False,
+) -> Preferences:
+    """Several changes at once (the settings modal), all or none; the SettingError names the `field`
+    (`nudge`, `lessons`, `quiet`, `language`, `pause`) it is about."""
     with sessions() as session:
         manager, subscription = _enrolled(session, team_id, user_id)
-        if what in ("language", "sprache"):
-            choice = (values or [""])[0].lower()
-            if choice not in ("en", "de", "auto"):
-                raise SettingError("settings.bad_language")
-            manager.preferred_language = None if choice == "auto" else choice
-        elif what in ("nudge", "impuls"):
-            days, subscription.nudge_time = _days_and_time(values)
-            if len(days) != 1:
-                raise SettingError("settings.bad_schedule")
-            subscription.nudge_weekday = days[0]
-        elif what in ("lessons", "lektionen"):
-            days, subscription.lesson_time = _days_and_time(values)
-            subscription.lesson_weekdays = ",".join(str(day) for day in days)
-        elif what in ("quiet", "ruhezeit"):
-            subscription.quiet_hours = _quiet(values)
-        else:
-            raise SettingError("settings.unknown")
+        for what, values in changes:
+            try:
+                _apply(manager, subscription, what, values)
+            except SettingError as error:
+                error.field = error.field or what
+                raise
         _check_deliverable(subscription, settings)
+        if pause_until is not None:
+            _pause(subscription, manager, settings, pause_until, now)
+        elif unpause and subscription.paused_until is not None and subscription.paused_until > now:
+            subscription.paused_until = None
+            subscription.active_since = now
         session.commit()
         return _view(session, settings, team_id, user_id)
+
+
+def _apply(manager: Manager, subscription: Subscription, what: str, values: list[str]) -> None:
+    if what in ("language", "sprache"):
+        choice = (values or [""])[0].lower()
+        if choice not in ("en", "de", "auto"):
+            raise SettingError("settings.bad_language")
+        manager.preferred_language = None if choice == "auto" else choice
+    elif what in ("nudge", "impuls"):
+        days, subscription.nudge_time = _days_and_time(values)
+        if len(days) != 1:
+            raise SettingError("settings.bad_schedule")
+        subscription.nudge_weekday = days[0]
+    elif what in ("lessons", "lektionen"):
+        days, subscription.lesson_time = _days_and_time(values)
+        subscription.lesson_weekdays = ",".join(str(day) for day in days)
+    elif what in ("quiet", "ruhezeit"):
+        subscription.quiet_hours = _quiet(values)
+    else:
+        raise SettingError("settings.unknown")
 
 
 def pause(
@@ -101,12 +133,18 @@ def pause(
         raise SettingError("settings.bad_date", value=until) from None
     with sessions() as session:
         manager, subscription = _enrolled(session, team_id, user_id)
-        tz = manager_zone(manager.tz, settings)
-        if day <= now.astimezone(tz).date():
-            raise SettingError("settings.past_date", value=day.isoformat())
-        subscription.paused_until = local_to_utc(day + timedelta(days=1), time(0), tz)  # the end of that day
+        _pause(subscription, manager, settings, day, now)
         session.commit()
     return day
+
+
+def _pause(
+    subscription: Subscription, manager: Manager, settings: Settings, day: date, now: datetime
+) -> None:
+    tz = manager_zone(manager.tz, settings)
+    if day <= now.astimezone(tz).date():
+        raise SettingError("settings.past_date", field="pause", value=day.isoformat())
+    subscription.paused_until = local_to_utc(day + timedelta(days=1), time(0), tz)  # the end of that day
 
 
 def set_subscribed(
@@ -163,9 +201,15 @@ def _check_deliverable(subscription: Subscription, settings: Settings) -> None:
     window = f"{start:%H:%M}-{end:%H:%M}"
     for slot in slots_for(subscription, settings):
         if not start <= slot.at < end:
-            raise SettingError("settings.outside_window", time=f"{slot.at:%H:%M}", window=window)
+            raise SettingError(
+                "settings.outside_window", field=_field(slot.kind), time=f"{slot.at:%H:%M}", window=window
+            )
         if rules.quiet is not None and _within(slot.at, rules.quiet):
-            raise SettingError("settings.in_quiet_hours", time=f"{slot.at:%H:%M}")
+            raise SettingError("settings.in_quiet_hours", field="quiet", time=f"{slot.at:%H:%M}")
+
+
+def _field(kind: str) -> str:
+    return "nudge" if kind == "nudge" else "lessons"
 
 
 def _within(moment: time, span: tuple[time, time]) -> bool:

@@ -22,6 +22,7 @@ from bot.delivery import compose as render
 from bot.delivery.outbox import Claimed
 from bot.delivery.rules import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
+from bot.delivery.trend_charts import nudge_chart, with_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.slack.coach_blocks import broadcast_message
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
@@ -152,7 +153,7 @@ class MessageComposer:
         )
         task = self._task(session, claimed, manager, lesson, stats) if lesson else None
         session.commit()
-        return render.nudge_message(
+        message = render.nudge_message(
             language=language,
             stats=stats,
             previous=previous,
@@ -161,6 +162,17 @@ class MessageComposer:
             task=task,
             checks=[(titles[c.lesson_id], c) for c in checks],
         )
+        chart = nudge_chart(
+            self.container,
+            team_id=manager.team_id,
+            slack_user_id=manager.slack_user_id,
+            language=language,
+            stats=stats,
+            previous=previous,
+            focus=focus,
+            now=self.now,
+        )
+        return with_chart(message, chart)
 
     def _lesson(
         self,

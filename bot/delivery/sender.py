@@ -106,6 +106,8 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
     outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
     _after_post(container, composer.broadcast_id, str(response["ts"]))
+    if claimed.kind == "nudge" and container.after_nudge is not None:
+        container.after_nudge(claimed.team_id, claimed.manager_id)
     return Outcome("sent", str(response["ts"]))
 
 

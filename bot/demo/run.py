@@ -20,6 +20,7 @@ from bot.container import Container, build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
+from bot.demo.home import show_home_and_export
 from bot.demo.standins.local_server import local_server
 from bot.demo.standins.render import message_panel
 from bot.demo.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
@@ -30,6 +31,7 @@ from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
 
 DEMO_DIR = Path(".demo")
+DEMO_OUTPUT = Path("crmcoach-demo-output")  # kept after the demo: the Home chart and a data export
 SIGNING_SECRET = "demo-signing-secret"  # noqa: S105 - the local stand-in's, not a real secret
 
 # (Slack user, name, e-mail, tz, Slack locale, what they type)
@@ -102,6 +104,9 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
             )
             _show_reflection(console, slack, base_url, container)
             _show_coaching(console, slack, base_url)
+            show_home_and_export(
+                console, slack, base_url, container=container, secret=SIGNING_SECRET, out_dir=DEMO_OUTPUT
+            )
         report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
         console.print(
             f"[bold]Weekly bulk refresh:[/bold] {report.managers} managers' numbers fetched from "

@@ -14,9 +14,13 @@ from bot.slack import (
     caller,
     commands,
     composer,
+    data_actions,
     errors,
     home,
+    home_actions,
+    lifecycle,
     messages,
+    settings_modal,
     user_events,
 )
 from bot.slack.lazy import InProcess
@@ -48,4 +52,8 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
     broadcast_buttons.register(app, container)
     composer.register(app, container)
     user_events.register(app, container)
+    home_actions.register(app, container)
+    settings_modal.register(app, container)
+    data_actions.register(app, container)
+    lifecycle.register(app, container)
     return app

@@ -69,7 +69,7 @@ def team_message(progress: list[ManagerProgress], *, page: int, language: Langua
     page = min(max(page, 1), pages)
     shown = progress[(page - 1) * TEAM_PAGE_SIZE : page * TEAM_PAGE_SIZE]
     blocks: list[Block] = [HeaderBlock(text=t(language, "team.title"))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=_line(p, language))) for p in shown]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=team_line(p, language))) for p in shown]
     footer = (
         t(language, "team.page", page=page, pages=pages, next=page + 1)
         if page < pages
@@ -79,7 +79,7 @@ def team_message(progress: list[ManagerProgress], *, page: int, language: Langua
     return to_message(blocks, t(language, "team.title"))
 
 
-def _line(progress: ManagerProgress, language: Language) -> str:
+def team_line(progress: ManagerProgress, language: Language) -> str:
     line = _progress_line(progress, language)
     reflection = progress.latest_reflection
     if reflection is None:

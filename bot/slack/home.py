@@ -1,35 +1,121 @@
-"""App Home: a short welcome and the command overview, in the user's language."""
+"""App Home: each manager's dashboard (numbers, trend charts, tasks, schedule) or a coach's team view,
+published in the person's language when the tab opens and after every change they make."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ImageBlock
+from slack_sdk.models.views import View
 
+from bot.charts import has_numbers
+from bot.coaching.broadcast_schedule import active_schedules
+from bot.coaching.dashboard import ManagerDashboard, manager_dashboard
+from bot.coaching.history import team_hygiene
 from bot.coaching.identity import profile_language
+from bot.coaching.team import team_progress
 from bot.container import Container
-from bot.slack import blocks
+from bot.delivery.chart_files import chart_block
+from bot.delivery.trend_charts import manager_charts, team_chart
+from bot.delivery.upcoming import Schedule, upcoming
+from bot.i18n import t
+from bot.slack import home_blocks
+from bot.store.managers import slack_user_of
+from bot.store.workspace_lifecycle import is_uninstalled
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, container: Container) -> None:
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home":
             return
-        user_id = event["user"]
-        language = profile_language(
-            sessions=container.sessions,
-            slack=client,
-            team_id=body["team_id"],
-            slack_user_id=user_id,
-            now=container.clock(),
+        publish_home(container, team_id=body["team_id"], user_id=event["user"])
+
+
+def publish_home(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> bool:
+    """Build and publish the person's Home; False when Slack refused it (logged, never raised)."""
+    if is_uninstalled(container.sessions, team_id=team_id):
+        return False
+    try:
+        view = home_view(container, team_id=team_id, user_id=user_id, team_page=team_page)
+        container.slack.views_publish(user_id=user_id, view=view)
+    except SlackApiError as exc:
+        log.error("views.publish failed for %s: %s", user_id, exc.response.get("error"))
+        return False
+    except Exception:
+        log.exception("App Home for %s/%s could not be built", team_id, user_id)
+        return False
+    return True
+
+
+def with_home_refresh(container: Container) -> Container:
+    """The container whose sender refreshes a manager's Home after each weekly nudge."""
+
+    def refresh(team_id: str, manager_id: int) -> None:
+        user_id = slack_user_of(container.sessions, manager_id)
+        if user_id is not None:
+            publish_home(container, team_id=team_id, user_id=user_id)
+
+    return dataclasses.replace(container, after_nudge=refresh)
+
+
+def home_view(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> View:
+    now = container.clock()
+    language = profile_language(
+        sessions=container.sessions, slack=container.slack, team_id=team_id, slack_user_id=user_id, now=now
+    )
+    board = manager_dashboard(
+        container=container, team_id=team_id, slack_user_id=user_id, language=language, now=now
+    )
+    schedule = upcoming(container=container, team_id=team_id, slack_user_id=user_id, now=now)
+    if container.coaches.is_coach(user_id):
+        return _coach_view(container, board, schedule, team_page)
+    charts = [
+        block
+        for name, chart in manager_charts(board)
+        if (block := chart_block(container, team_id=team_id, slack_user_id=user_id, name=name, chart=chart))
+    ]
+    return home_blocks.manager_home(
+        board,
+        schedule=schedule,
+        charts=charts,
+        commands_text=t(board.language, "help.commands"),
+        crm_name=container.crm.display_name,
+    )
+
+
+def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | None, team_page: int) -> View:
+    team_id, user_id, language, now = board.team_id, board.slack_user_id, board.language, container.clock()
+    progress = team_progress(container.sessions, team_id=team_id, scope=None, now=now)
+    chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
+    image: ImageBlock | None = None
+    if has_numbers(chart.lines):
+        image = chart_block(
+            container, team_id=team_id, slack_user_id=user_id, name="team_hygiene", chart=chart
         )
-        try:
-            client.views_publish(user_id=user_id, view=blocks.home_view(language))
-        except SlackApiError as exc:
-            log.error("views.publish failed for %s: %s", user_id, exc.response.get("error"))
+    library = container.coach.library
+    schedules = []
+    for schedule, run in active_schedules(
+        container.sessions, team_id=team_id, coach_user_id=user_id, now=now
+    ):
+        lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+        title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
+        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, run))
+    personal = home_blocks.personal_buttons(
+        language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
+    )
+    return home_blocks.coach_home(
+        language=language,
+        progress=progress,
+        page=team_page,
+        chart=image,
+        schedules=schedules,
+        personal=[personal],
+    )

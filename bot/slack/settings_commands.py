@@ -14,6 +14,7 @@ from bot.formatting import format_date
 from bot.i18n import Language, language_name, t, weekday_name, weekdays_text
 from bot.slack.background import Message, text_message
 from bot.slack.router import Command, Handler, Route
+from bot.slack.settings_modal import open_settings
 
 
 def _explains_setting_errors(handler: Handler) -> Handler:
@@ -33,6 +34,9 @@ def _explains_setting_errors(handler: Handler) -> Handler:
 def _settings(command: Command) -> Message:
     container = command.container
     if not command.rest:
+        trigger_id = command.body.get("trigger_id")
+        if trigger_id:  # the modal to change them; the summary still comes as the reply
+            open_settings(container, team_id=command.team_id, user_id=command.user_id, trigger_id=trigger_id)
         view = preferences.preferences(
             container.sessions, container.settings, team_id=command.team_id, user_id=command.user_id
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.delivery_models import Subscription
 from bot.store.models import Manager, Workspace
@@ -79,3 +79,9 @@ def unreachable_reasons(session: Session, team_id: str | None = None) -> dict[in
     if team_id:
         query = query.where(Subscription.team_id == team_id)
     return {int(manager_id): str(reason) for manager_id, reason in session.execute(query)}
+
+
+def slack_user_of(sessions: sessionmaker[Session], manager_id: int) -> str | None:
+    with sessions() as session:
+        manager = session.get(Manager, manager_id)
+        return manager.slack_user_id if manager else None

@@ -65,6 +65,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # app_uninstalled / tokens_revoked: nothing is sent from then on; the data goes at purge_after.
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purge_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Manager(Base):
@@ -167,4 +170,5 @@ class DemoActivity(Base):
 from bot.store import coach_models as _coach_models  # noqa: E402, F401
 from bot.store import crm_mirror as _crm_mirror  # noqa: E402, F401
 from bot.store import delivery_models as _delivery_models  # noqa: E402, F401
+from bot.store import home_models as _home_models  # noqa: E402, F401
 from bot.store import reflection_models as _reflection_models  # noqa: E402, F401

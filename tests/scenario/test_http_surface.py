@@ -50,7 +50,7 @@ def test_app_home_is_published_in_the_users_language(base_url: str, slack: Slack
     view = call.params["view"]
     assert call.params["user_id"] == "U0ANNA"
     assert view["type"] == "home"
-    assert view["blocks"][0]["text"]["text"] == "Willkommen beim CRM Coach"
+    assert view["blocks"][0]["text"]["text"] == "Dein CRM Coach"
 
 
 def test_url_verification_is_answered(base_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,12 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Exercise: Start the review with the deals nobody touched" in shown  # a coach's broadcast
     assert "@U0JAMES asked for help" in shown and "Team progress" in shown
     assert not (tmp_path / ".demo").exists()  # cleaned up unless --keep
+    chart = (
+        tmp_path / "crmcoach-demo-output" / "anna-home-hygiene.png"
+    )  # the Home's chart, named in the output
+    assert "Anna's Home tab" in shown and "anna-home-hygiene.png" in shown
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    export = json.loads((tmp_path / "crmcoach-demo-output" / "anna-data-export.json").read_text())
+    assert (
+        export["slack_user_id"] == "U0ANNA" and export["tables"]["managers"][0]["slack_user_id"] == "U0ANNA"
+    )

@@ -1,0 +1,45 @@
+"""The workspace leaves: `app_uninstalled` and `tokens_revoked` stop all sending to it at once; its data is
+purged after CRMCOACH_RETENTION_DAYS (`crmcoach workspaces purge`). Deactivated users: user_events.py."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+
+from bot.container import Container
+from bot.store.workspace_lifecycle import mark_uninstalled
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, container: Container) -> None:
+    @app.event("app_uninstalled")
+    def on_uninstalled(body: dict[str, Any]) -> None:
+        _leave(container, str(body.get("team_id") or ""), "app_uninstalled")
+
+    @app.event("tokens_revoked")
+    def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
+        # Only a revoked bot token ends our access; a user token (we hold none) would not.
+        if (event.get("tokens") or {}).get("bot"):
+            _leave(container, str(body.get("team_id") or ""), "tokens_revoked")
+
+
+def _leave(container: Container, team_id: str, reason: str) -> None:
+    if not team_id:
+        return
+    left = mark_uninstalled(
+        container.sessions,
+        team_id=team_id,
+        reason=reason,
+        retention_days=container.settings.crmcoach_retention_days,
+        now=container.clock(),
+    )
+    log.warning(
+        "workspace %s: %s; %d waiting messages stopped, data purged after %s",
+        team_id,
+        reason,
+        left.messages_stopped,
+        left.purge_after.isoformat(),
+    )

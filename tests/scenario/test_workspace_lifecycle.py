@@ -1,0 +1,100 @@
+"""A workspace leaves: app_uninstalled / tokens_revoked stop all sending at once, the data goes later."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.cli import main
+from bot.container import Container
+from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.worker import delivery_client, tick
+from bot.demo.standins.requests import event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
+from bot.store.delivery_models import OutboxMessage
+from bot.store.models import Base, Workspace
+from bot.store.workspace_lifecycle import purge_workspaces
+from bot.web import EVENTS_PATH
+from tests.conftest import NOW, SIGNING_SECRET
+
+
+@pytest.fixture
+def enrolled(container: Container, slack: SlackStandIn) -> Container:
+    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    return container
+
+
+def _send_event(url: str, slack: SlackStandIn, event: dict[str, Any], event_id: str) -> None:
+    body = event_body(team_id=slack.team_id, event=event, event_id=event_id)
+    assert post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET).status == 200
+
+
+def _statuses(container: Container) -> list[str]:
+    with Session(container.engine) as session:
+        return list(session.scalars(select(OutboxMessage.status)))
+
+
+def _wait_until_stopped(container: Container) -> None:
+    deadline = time.monotonic() + 10
+    while "pending" in _statuses(container) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_uninstall_stops_a_pending_delivery_and_everything_after(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    assert "pending" in _statuses(enrolled)  # the welcomes are waiting
+
+    _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
+    _wait_until_stopped(enrolled)
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(container=enrolled, now=NOW + timedelta(days=7))  # a Monday: nudges would fall due
+
+    assert set(_statuses(enrolled)) <= {"skipped"}
+    assert not slack.calls_to("chat.postMessage")
+    with Session(enrolled.engine) as session:
+        workspace = session.get(Workspace, slack.team_id)
+        assert workspace is not None and workspace.purge_after == NOW + timedelta(days=30)
+
+
+def test_a_revoked_bot_token_stops_sending_too(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}, "event_ts": "1.1"}
+    _send_event(base_url, slack, event, "EvREVOKED")
+    _wait_until_stopped(enrolled)
+    tick(container=enrolled, now=NOW + timedelta(hours=5))
+
+    assert set(_statuses(enrolled)) <= {"skipped"}
+    assert not slack.calls_to("chat.postMessage")
+
+
+def test_data_is_purged_after_the_retention_period(
+    enrolled: Container,
+    base_url: str,
+    slack: SlackStandIn,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
+    _wait_until_stopped(enrolled)
+
+    assert purge_workspaces(enrolled.sessions, now=NOW + timedelta(days=29)) == []
+    monkeypatch.setenv("DATABASE_URL", enrolled.settings.database_url)
+    assert main(["workspaces", "purge"]) == 0
+    assert "No workspace is due" in capsys.readouterr().out
+    assert main(["workspaces", "purge", "--all-uninstalled"]) == 0
+
+    assert f"Purged workspace {slack.team_id}" in capsys.readouterr().out
+    with Session(enrolled.engine) as session:
+        for name, table in Base.metadata.tables.items():
+            if "team_id" in table.c:
+                left = session.scalar(
+                    select(func.count()).select_from(table).where(table.c.team_id == slack.team_id)
+                )
+                assert left == 0, name
