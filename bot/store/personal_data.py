@@ -29,6 +29,7 @@ PERSON_TABLES: dict[str, tuple[str, str]] = {
     "broadcast_responses": ("user_id", "slack"),
     "scheduled_broadcasts": ("coach_user_id", "slack"),
     "chart_uploads": ("slack_user_id", "slack"),
+    "reflections": ("slack_user_id", "slack"),
 }
 # Deleted children first: responses before broadcasts, manager rows before the manager.
 DELETE_ORDER = (
@@ -36,6 +37,7 @@ DELETE_ORDER = (
     "broadcasts",
     "scheduled_broadcasts",
     "chart_uploads",
+    "reflections",
     "practice_tasks",
     "outbox",
     "stats_snapshots",
