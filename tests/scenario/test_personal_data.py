@@ -18,6 +18,7 @@ from bot.slack import home_ids as ids
 from bot.store.coach_models import Broadcast, BroadcastResponse, ScheduledBroadcast
 from bot.store.models import Base
 from bot.store.personal_data import PERSON_TABLES
+from bot.store.reflection_models import Reflection
 from tests.conftest import NOW
 from tests.scenario.home_helpers import click, open_home, submit, view_of
 
@@ -55,6 +56,11 @@ def used(container: Container, slack: SlackStandIn, base_url: str) -> Container:
                     kind="submission",
                     message_ts="1.1",
                     text="my reflection",
+                )
+            )
+            session.add(
+                Reflection(
+                    team_id=slack.team_id, slack_user_id=user, lesson_id="role-model-go-first", text="t"
                 )
             )
             session.add(
