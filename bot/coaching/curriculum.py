@@ -39,6 +39,7 @@ TOPIC_REST = timedelta(weeks=4)
 NOT_RELEVANT_LIMIT = 2  # "not relevant" answers in one topic (within TOPIC_REST) that rest it
 MAX_OPEN_TASKS = 2
 STALL_NUDGES = 3  # weekly nudges without improvement in the focus metric before the approach changes
+MIN_OPENERS = 4  # managers who share a focus start on at least this many different lessons
 # Triggers about the team's shape decide whether a lesson applies at all; the others only rank it.
 STRUCTURAL = frozenset({"team_size"})
 
@@ -149,25 +150,32 @@ def choose(
     topic: str | None = None,
     avoid_topics: Iterable[str] = (),
     with_task: bool = True,
+    deepen: bool = False,
 ) -> Choice | None:
     """The next lesson: on the focus metric, on `topic` when it still has a step, else on a topic the
     manager has not walked (spread by `seed` so managers with the same focus don't all start alike).
-    with_task=False prefers a reflection (the manager has enough open tasks)."""
+    deepen (a micro-lesson): only the next step of `topic` or a reflection on the focus, else nothing;
+    with_task=False: a reflection first (the manager has enough open tasks)."""
     closed = rested_topics(history, now)
     usable = [
         lesson
         for lesson in lessons
         if lesson.topic not in closed and applies(lesson, stats) and not resting(lesson, history, stats, now)
     ]
-    if with_task:
+    if with_task and not deepen:
         usable = [lesson for lesson in usable if not lesson.reflective]
     on_focus = [lesson for lesson in usable if moves_focus(lesson, focus_metric)]
+    if deepen:
+        # A micro-lesson off the focus, or on another topic, would add noise, not depth.
+        near = on_focus if focus_metric is not None else usable
+        same_topic = sorted((x for x in near if x.topic == topic and not x.reflective), key=_path_order)
+        reflective = sorted((x for x in near if x.reflective), key=lambda x: (x.topic != topic, x.id))
+        ordered = (same_topic + reflective) if with_task else (reflective + same_topic)
+        return Choice(ordered[0], True) if ordered else None
     if on_focus:
-        if not with_task and (reflective := [x for x in on_focus if x.reflective]):
-            return Choice(_first_step(reflective, topic), True)
         return Choice(_next_on_path(on_focus, stats, topic=topic, avoid=set(avoid_topics), seed=seed), True)
-    if focus_metric is not None and not with_task:
-        return None  # a micro-lesson off the focus would add noise, not depth
+    if focus_metric is not None:
+        return None  # every lesson on the focus rests: better no task than one off the focus
     if not usable:
         return None
     gaps = [lesson for lesson in usable if fits(lesson, stats)] or usable
@@ -186,8 +194,12 @@ def _next_on_path(
     steps: dict[str, Lesson] = {}
     for lesson in sorted(fresh, key=_path_order):
         steps.setdefault(lesson.topic, lesson)
+    if len(steps) < MIN_OPENERS:  # few topics: their second steps open too, so starts stay varied
+        for lesson in sorted(fresh, key=_path_order):
+            if lesson not in steps.values() and len(steps) < MIN_OPENERS:
+                steps[lesson.id] = lesson
     fitting = [step for step in steps.values() if fits(step, stats)]
-    pool = sorted(fitting if len(fitting) >= 2 else steps.values(), key=_path_order)
+    pool = sorted(fitting if len(fitting) >= MIN_OPENERS else steps.values(), key=_path_order)
     return pool[seed % len(pool)]
 
 

@@ -57,10 +57,24 @@ class WeekPlan:
 
 
 def history(session: Session, library: LessonLibrary, manager_id: int) -> list[Given]:
-    tasks = session.scalars(
-        select(PracticeTask).where(PracticeTask.manager_id == manager_id).order_by(PracticeTask.assigned_at)
+    """Every lesson the manager received: practice tasks, and reflections (sent without a task)."""
+    tasks = session.scalars(select(PracticeTask).where(PracticeTask.manager_id == manager_id)).all()
+    given = [_given(task, library) for task in tasks]
+    with_task = {task.outbox_id for task in tasks}
+    reflections = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.manager_id == manager_id,
+            OutboxMessage.kind.in_(("nudge", "lesson")),
+            OutboxMessage.status.in_(("sent", "claimed")),
+        )
     ).all()
-    return [_given(task, library) for task in tasks]
+    for row in reflections:
+        lesson_id = (row.payload or {}).get("lesson_id")
+        lesson = library.get(str(lesson_id), "en") if lesson_id else None
+        if lesson is not None and row.id not in with_task:
+            sent = row.sent_at or row.scheduled_at
+            given.append(Given(lesson.id, lesson.topic, sent, "read", None, None, None, None))
+    return sorted(given, key=lambda item: item.given_at)
 
 
 def open_tasks(session: Session, manager_id: int) -> list[PracticeTask]:
@@ -153,6 +167,7 @@ def plan_micro(
         seed=manager_id,
         topic=str(topic) if topic else None,
         with_task=room,
+        deepen=True,
     )
     if choice is None:
         return WeekPlan(focus, None, False, str(topic) if topic else None)
