@@ -9,7 +9,7 @@ answered "not relevant" twice rests 4 weeks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -151,9 +151,11 @@ def choose(
     avoid_topics: Iterable[str] = (),
     with_task: bool = True,
     deepen: bool = False,
+    opened: Mapping[str, int] | None = None,
 ) -> Choice | None:
     """The next lesson: on the focus metric, on `topic` when it still has a step, else on a topic the
     manager has not walked (spread by `seed` so managers with the same focus don't all start alike).
+    opened: how many managers of the workspace already have each lesson, so starts stay spread.
     deepen (a micro-lesson): only the next step of `topic` or a reflection on the focus, else nothing;
     with_task=False: a reflection first (the manager has enough open tasks)."""
     closed = rested_topics(history, now)
@@ -173,7 +175,10 @@ def choose(
         ordered = (same_topic + reflective) if with_task else (reflective + same_topic)
         return Choice(ordered[0], True) if ordered else None
     if on_focus:
-        return Choice(_next_on_path(on_focus, stats, topic=topic, avoid=set(avoid_topics), seed=seed), True)
+        step = _next_on_path(
+            on_focus, stats, topic=topic, avoid=set(avoid_topics), seed=seed, opened=opened or {}
+        )
+        return Choice(step, True)
     if focus_metric is not None:
         return None  # every lesson on the focus rests: better no task than one off the focus
     if not usable:
@@ -183,7 +188,13 @@ def choose(
 
 
 def _next_on_path(
-    candidates: list[Lesson], stats: ManagerStats | None, *, topic: str | None, avoid: set[str], seed: int
+    candidates: list[Lesson],
+    stats: ManagerStats | None,
+    *,
+    topic: str | None,
+    avoid: set[str],
+    seed: int,
+    opened: Mapping[str, int],
 ) -> Lesson:
     if topic is not None and topic not in avoid:
         same = [lesson for lesson in candidates if lesson.topic == topic]
@@ -200,7 +211,9 @@ def _next_on_path(
                 steps[lesson.id] = lesson
     fitting = [step for step in steps.values() if fits(step, stats)]
     pool = sorted(fitting if len(fitting) >= MIN_OPENERS else steps.values(), key=_path_order)
-    return pool[seed % len(pool)]
+    # The step fewest colleagues started with; among equals, the seed rotates.
+    rotated = pool[seed % len(pool) :] + pool[: seed % len(pool)]
+    return min(rotated, key=lambda lesson: opened.get(lesson.id, 0))
 
 
 def _first_step(lessons: list[Lesson], topic: str | None) -> Lesson:

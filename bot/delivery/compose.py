@@ -48,7 +48,15 @@ class TaskInfo:
 
 
 def welcome_message(
-    *, language: Language, name: str, crm: str, nudge_day: str, nudge_time: str, lesson_days: str, tz: str
+    *,
+    language: Language,
+    name: str,
+    crm: str,
+    nudge_day: str,
+    nudge_time: str,
+    lesson_days: str,
+    tz: str,
+    coach_told: bool = False,
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "welcome.title", name=name), HEADER_TEXT_LIMIT)),
@@ -63,6 +71,7 @@ def welcome_message(
             )
         ),
         _section(t(language, "welcome.data", crm=crm)),
+        *([_section(t(language, "welcome.coach_told"))] if coach_told else []),
         ContextBlock(elements=[MarkdownTextObject(text=t(language, "welcome.controls"))]),
     ]
     return to_message(blocks, t(language, "welcome.title", name=name))

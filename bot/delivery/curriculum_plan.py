@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.curriculum import (
@@ -118,6 +118,7 @@ def plan_nudge(
         seed=manager_id,
         topic=None if escalated else topic,
         avoid_topics=[topic] if escalated and topic else [],
+        opened=_opened(session, manager_id),
     )
     lesson = choice.lesson if choice else None
     return WeekPlan(
@@ -173,6 +174,23 @@ def plan_micro(
         return WeekPlan(focus, None, False, str(topic) if topic else None)
     with_task = room and not choice.lesson.reflective
     return WeekPlan(focus, choice.lesson, with_task, choice.lesson.topic)
+
+
+def _opened(session: Session, manager_id: int) -> dict[str, int]:
+    """How many managers of this manager's workspace received each lesson as a practice task."""
+    team = select(PracticeTask.team_id).where(PracticeTask.manager_id == manager_id).limit(1)
+    team_id = (
+        session.scalars(
+            select(OutboxMessage.team_id).where(OutboxMessage.manager_id == manager_id).limit(1)
+        ).first()
+        or session.scalars(team).first()
+    )
+    rows = session.execute(
+        select(PracticeTask.lesson_id, func.count(func.distinct(PracticeTask.manager_id)))
+        .where(PracticeTask.team_id == team_id)
+        .group_by(PracticeTask.lesson_id)
+    ).all()
+    return {str(lesson_id): int(count) for lesson_id, count in rows}
 
 
 def _given(task: PracticeTask, library: LessonLibrary) -> Given:

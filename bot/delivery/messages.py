@@ -20,6 +20,7 @@ from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.delivery import compose as render
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
+from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
 from bot.delivery.rules import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
@@ -123,6 +124,7 @@ class MessageComposer:
             nudge_time=nudge.at.strftime("%H:%M"),
             lesson_days=weekdays_text([slot.weekday for slot in lessons], language),
             tz=str(manager_zone(manager.tz, self.container.settings)),
+            coach_told=self.container.settings.crmcoach_tell_coach_on_stall,
         )
 
     def _nudge(
@@ -143,7 +145,8 @@ class MessageComposer:
             c.lesson_id: (lesson.title if (lesson := library.get(c.lesson_id, language)) else c.lesson_id)
             for c in checks
         }
-        plan = self._plan(session, claimed, language) or plan_nudge(
+        stored = self._plan(session, claimed, language)
+        plan = stored or plan_nudge(
             session,
             library=library,
             manager_id=manager.id,
@@ -157,6 +160,15 @@ class MessageComposer:
         task = self._task(session, claimed, manager, plan.lesson, stats) if plan.lesson else None
         still_open = [] if task else self._open_titles(session, manager, language)
         session.commit()
+        if plan.escalated and stored is None and plan.focus is not None:  # once, not again on a retry
+            tell_coaches(
+                self.container,
+                manager_user_id=manager.slack_user_id,
+                metric=plan.focus.metric,
+                trend=plan.trend,
+                topic=plan.topic,
+                language=language,
+            )
         return render.nudge_message(
             language=language,
             stats=stats,
