@@ -213,6 +213,8 @@ def _current_topic(
 ) -> str | None:
     """The topic the manager is walking for this focus: the latest lesson given on it."""
     for item in reversed(given):
+        if item.response == "not_relevant":
+            continue  # the manager said this path does not fit: not the one to continue
         lesson = library.get(item.lesson_id, language)
         if lesson is not None and focus is not None and moves_focus(lesson, focus.metric):
             return lesson.topic

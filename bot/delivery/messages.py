@@ -237,6 +237,7 @@ class MessageComposer:
         self.curriculum = {
             "lesson_id": plan.lesson.id if plan.lesson else "",
             "focus": plan.focus.metric if plan.focus else "",
+            "topic": plan.lesson.topic if plan.lesson else "",
         }
 
     def _open_titles(self, session: Session, manager: Manager, language: Language) -> list[str]:
