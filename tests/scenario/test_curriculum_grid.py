@@ -19,7 +19,7 @@ from bot.store.delivery_models import PracticeTask
 from tests.helpers import all_text
 
 START = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday
-PROFILES = 44  # the benchmark runs 240; this keeps the test well under a minute
+PROFILES = 40  # the benchmark runs 240; this keeps the test well under a minute
 # A quarter of a focus group can only be told apart from chance with enough managers in it.
 MIN_GROUP = 8
 
