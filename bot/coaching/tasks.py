@@ -105,13 +105,14 @@ class TaskCheck:
 def check_due_tasks(
     session: Session, *, manager_id: int, stats: ManagerStats, now: datetime
 ) -> list[TaskCheck]:
-    """Past their deadline, practice tasks with a CRM goal are checked against today's numbers (once)."""
+    """Past their deadline, practice tasks with a CRM goal are checked against today's numbers (once).
+    A task marked Done is checked at once, too, but reported early only when its goal is reached."""
     due = session.scalars(
         select(PracticeTask).where(
             PracticeTask.manager_id == manager_id,
             PracticeTask.metric.is_not(None),
             PracticeTask.result.is_(None),
-            PracticeTask.deadline <= now,
+            (PracticeTask.deadline <= now) | (PracticeTask.response == "done"),
             PracticeTask.response != "not_relevant",
         )
     ).all()
@@ -123,6 +124,8 @@ def check_due_tasks(
             result = standing(value, start=task.baseline, target=task.target)
         else:  # given before goals were relative to the start: only reached or not
             result = "reached" if holds(value, task.comparison, task.target) else "missed"
+        if task.deadline > now and result != "reached":
+            continue  # done early, not there yet: the deadline check tells
         task.result, task.result_value, task.checked_at = result, value, now
         start = task.baseline if task.baseline is not None else value
         checks.append(TaskCheck(task.lesson_id, task.metric, start, task.target, value, result))
