@@ -173,7 +173,7 @@ def choose(
         same_topic = sorted((x for x in near if x.topic == topic and not x.reflective), key=_path_order)
         reflective = sorted((x for x in near if x.reflective), key=lambda x: (x.topic != topic, x.id))
         ordered = (same_topic + reflective) if with_task else (reflective + same_topic)
-        return Choice(ordered[0], True) if ordered else None
+        return Choice(ordered[0], focus_metric is not None) if ordered else None
     if on_focus:
         step = _next_on_path(
             on_focus, stats, topic=topic, avoid=set(avoid_topics), seed=seed, opened=opened or {}
