@@ -208,8 +208,10 @@ class MessageComposer:
     def _plan(self, session: Session, claimed: Claimed, language: Language) -> WeekPlan | None:
         """A retry repeats what the first attempt planned (same lesson, same focus)."""
         stored = claimed.payload
-        if "focus" not in stored:
+        if "focus" not in stored and "lesson_id" not in stored:
             return None
+        if "focus" not in stored:  # planned before the curriculum recorded its week: a task was always given
+            stored = {**stored, "with_task": True}
         lesson_id = stored.get("lesson_id")
         lesson = self.container.coach.library.get(str(lesson_id), language) if lesson_id else None
         focus_metric = stored.get("focus")
