@@ -54,7 +54,7 @@ from bot.container import Container, build_container
 from bot.crm.demo_seed import owner_rows, seed_demo
 from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, run_worker
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.managers import ensure_workspace

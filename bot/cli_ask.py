@@ -26,7 +26,13 @@ def register(commands: Any) -> None:
     ask.add_argument(
         "--json",
         action="store_true",
-        help='print {"answer", "lessons", "source", "language", "numbers", "goal"} as JSON',
+        help='print {"answer", "lessons", "source", "language", "numbers", "goal", "kind"} as JSON',
+    )
+    ask.add_argument(
+        "--after-lesson",
+        metavar="LESSON_ID",
+        help="the asker got this lesson (and its reflection question) less than 48 h ago: "
+        "a reply to it counts as a reflection (acknowledged, not stored from the CLI)",
     )
     ask.set_defaults(run=_ask)
 
@@ -34,11 +40,21 @@ def register(commands: Any) -> None:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.cli_commands import open_container
+    from bot.coaching.ask import Numbers, answer_by_kind
+    from bot.coaching.reflections import ReflectionPrompt
     from bot.crm.base import CRMError
 
     if not args.question.strip():
         raise UserError('the question is empty: crmcoach ask "how do I run a pipeline review?"')
     container = open_container(args, settings)
+    prompt = None
+    if args.after_lesson:
+        if not any(lesson.id == args.after_lesson for lesson in container.coach.library.lessons):
+            raise UserError(
+                f"there is no lesson {args.after_lesson!r}: lesson ids look like "
+                "pipeline-review-stale-first (the file names in prompts/lessons/)."
+            )
+        prompt = ReflectionPrompt(lesson_id=args.after_lesson, asked_at=None)
     stats = None
     if args.user:
         owner = container.crm.find_owner_by_email(args.user)
@@ -48,9 +64,20 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             stats = container.crm.manager_stats(owner.crm_id, now=container.clock())
         except CRMError as error:
             raise UserError(f"{container.crm.display_name}: {error.user_message}") from None
-    answer = container.coach.answer(args.question, language=args.locale, stats=stats, offline=args.offline)
+    kind = container.coach.classifier.classify(args.question, reflection_pending=prompt is not None).kind
+    answer = answer_by_kind(
+        coach=container.coach,
+        kind=kind,
+        question=args.question,
+        language=args.locale,
+        numbers=Numbers(stats=stats, linked=args.user is not None),
+        prompt=prompt,
+        crm_name=container.crm.display_name,
+        now=container.clock(),
+        offline=args.offline,
+    )
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False))
+        print(json.dumps({**answer_json(answer), "kind": kind}, ensure_ascii=False))
     else:
         print(answer.text)
     return 0

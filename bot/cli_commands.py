@@ -156,7 +156,7 @@ def _serve(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, _settings: Settings) -> int:
-    from bot.demo import run_demo
+    from bot.demo.run import run_demo
 
     return run_demo(keep=args.keep)
 

@@ -13,8 +13,10 @@ from rich.console import Console
 from bot.config import Settings
 from bot.crm.aggregate import managers_of
 from bot.crm.base import CRMError
+from bot.crm.mirror import RefreshInfo
 
 MAX_ERRORS_SHOWN = 50
+ROSTER_HINT = "Set CRMCOACH_ROSTER_CSV (email,manager_email) to define the teams."
 
 
 def register(commands: Any, *, team_id_type: Any) -> None:
@@ -57,9 +59,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         label = f"{manager.name} <{manager.email}>" if manager else f"{manager_id} (not an active owner)"
         console.print(f"  • {label}: {len(reports)} direct reports")
     if not teams:
-        console.print(
-            "[yellow]No teams found.[/yellow] Set CRMCOACH_ROSTER_CSV (email,manager_email) to define them."
-        )
+        console.print(f"[yellow]No teams found.[/yellow] {ROSTER_HINT}")
         return 1
     sample = next(iter(sorted(teams)))
     try:
@@ -80,18 +80,33 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 
     container = open_container(args, settings)
     team_id = args.team or default_team(container)
+    sent_before = getattr(container.crm, "requests_made", None)
     try:
+        # Owners first (the connector caches them for the refresh): without a team there is
+        # nothing to refresh, and reading every deal would only spend the CRM's request budget.
+        if not managers_of(container.crm.list_owners()):
+            print(f"crmcoach: {container.crm.display_name}: no owner has direct reports. {ROSTER_HINT}")
+            return 1
         report = refresh_all(container=container, team_id=team_id, now=datetime.now(UTC))
     except CRMError as error:
         print(f"crmcoach: {container.crm.display_name}: {error.user_message}")
         return 1
-    per_manager = (
-        f" ({report.requests / report.managers:.2f} per manager)"
-        if report.requests and report.managers
-        else ""
+    sent_after = getattr(container.crm, "requests_made", None)
+    sent = (
+        sent_after - sent_before
+        if isinstance(sent_before, int) and isinstance(sent_after, int)
+        else report.requests
     )
-    requests = f" with {report.requests} API requests{per_manager}" if report.requests is not None else ""
+    per_manager = f" ({sent / report.managers:.2f} per manager)" if sent and report.managers else ""
+    requests = f" with {sent} API requests{per_manager}" if sent is not None else ""
     print(f"Refreshed {report.managers} managers in {report.seconds:.1f} s{requests}.")
+    read = getattr(container.crm, "last_refresh", None)
+    if isinstance(read, RefreshInfo):
+        print(
+            f"Full read: {read.records} deals and activities."
+            if read.kind == "full"
+            else f"Incremental read: {read.records} deals and activities changed since the last refresh."
+        )
     return 0
 
 

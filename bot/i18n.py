@@ -7,6 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from babel import Locale
+from babel.dates import get_day_names
+from babel.lists import format_list
+
 from bot.paths import PROMPTS_DIR
 
 Language = Literal["en", "de"]
@@ -48,6 +52,14 @@ def _number(count: float) -> str:
     return str(int(count)) if float(count).is_integer() else str(count)
 
 
+@cache
+def command_words(name: str) -> frozenset[str]:
+    """Every word (any language) that names the subcommand `name`: `commands.<name>` in the catalogues."""
+    return frozenset(
+        word.lower() for language in LANGUAGES for word in t(language, f"commands.{name}").split()
+    )
+
+
 def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for name, value in tree.items():
@@ -59,14 +71,32 @@ def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+@cache
+def babel_locale(language: Language) -> Locale:
+    """The CLDR locale behind a language: number, date, weekday and list formats come from it."""
+    return Locale.parse(language)
+
+
+def language_name(language: Language) -> str:
+    """'English' / 'Deutsch': each language in its own words."""
+    return babel_locale(language).get_display_name(language) or language
+
+
+def _weekday_names(language: Language) -> tuple[str, ...]:
+    names = get_day_names("wide", locale=babel_locale(language))  # 0 = Monday, like date.weekday()
+    return tuple(str(names[day]) for day in range(7))
+
+
 WEEKDAY_NAMES: dict[Language, tuple[str, ...]] = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    language: _weekday_names(language) for language in LANGUAGES
 }
+
+
+def weekday_name(day: int, language: Language) -> str:
+    """0 -> 'Monday' / 'Montag'."""
+    return WEEKDAY_NAMES[language][day]
 
 
 def weekdays_text(days: tuple[int, ...] | list[int], language: Language) -> str:
     """(1, 3) -> 'Tuesday and Thursday' / 'Dienstag und Donnerstag'."""
-    names = [WEEKDAY_NAMES[language][day] for day in days]
-    joiner = " und " if language == "de" else " and "
-    return joiner.join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    return format_list([weekday_name(day, language) for day in days], locale=babel_locale(language))

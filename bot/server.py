@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from datetime import UTC
 
 import waitress
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
@@ -14,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigError, Settings
 from bot.container import Container, build_container
 from bot.slack.app import build_app
+from bot.slack.lazy import WorkerProcesses
 from bot.store.migrations import ensure_schema
 from bot.web import build_wsgi
 
@@ -44,15 +47,33 @@ def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
     ensure_schema(container.engine)
     if with_clock_and_worker:
         _start_clock_and_worker(container)
+    later = WorkerProcesses(settings)  # CRM and LLM work stays out of the process that acks
     try:
-        app = build_app(settings, container)
+        app = build_app(settings, container, later=later)
     except BoltError as exc:
+        later.shutdown()
         raise ConfigError({"SLACK_BOT_TOKEN": f"Slack did not accept it ({exc})"}) from None
     except OSError as exc:  # Slack unreachable (network, DNS, a wrong URL): one line, not a traceback
+        later.shutdown()
         reason = getattr(exc, "reason", exc)
         raise ConfigError(
             {"SLACK_API_URL": f"Slack is not reachable ({reason}); start again once it is"}
         ) from None
+    # The platform stops a web process with SIGTERM: exit through `finally`, so the worker processes
+    # finish the replies they are preparing and nothing is left behind.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        _serve_app(settings, container, app)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        later.shutdown()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _serve_app(settings: Settings, container: Container, app: App) -> None:
     if settings.slack_app_token is not None:
         log.info("starting in Socket Mode")
         handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAYS_DE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+from bot.i18n import WEEKDAY_NAMES
 
 
 def parse_clock(text: str) -> time:
@@ -34,9 +33,9 @@ def parse_weekday(text: str) -> int:
     cleaned = text.strip().lower()
     if cleaned.isdigit() and 0 <= int(cleaned) <= 6:
         return int(cleaned)
-    for names in (WEEKDAYS_EN, WEEKDAYS_DE):
+    for names in WEEKDAY_NAMES.values():  # any language's names (CLDR, through Babel), or a prefix
         for number, name in enumerate(names):
-            if len(cleaned) >= 2 and name.startswith(cleaned):
+            if len(cleaned) >= 2 and name.lower().startswith(cleaned):
                 return number
     raise ValueError(f"'{text}' is not a weekday (0 = Monday … 6 = Sunday, or a name)")
 

@@ -18,9 +18,9 @@ from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import seed_demo
+from bot.demo.standins.local_server import start_local_server
+from bot.demo.standins.slack import SlackStandIn
 from bot.slack.app import build_app
-from bot.standins.local_server import start_local_server
-from bot.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from bot.store.models import Base

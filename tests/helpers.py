@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.standins.requests import HttpResult, post_signed, slash_command_body
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import HttpResult, post_signed, slash_command_body
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.models import Manager
 from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET

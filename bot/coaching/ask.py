@@ -1,4 +1,8 @@
-"""`/crmcoach ask` and direct messages: coaching grounded in the asker's own numbers when we have them."""
+"""`/crmcoach ask` and direct messages: first what kind of message it is, then the answer that kind needs.
+
+Only coaching questions get a lesson (and may reach the LLM); numbers come from the stats, controls get
+the exact commands, reflections are kept for the coach, and the rest get one line on what the coach does.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,21 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.coaching.coach import CoachAnswer
+from bot.coaching import kind_answers
+from bot.coaching.asked import asked_metric
+from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import IdentityProblem, identify, profile_language
+from bot.coaching.kinds import Kind
+from bot.coaching.language import answer_language
 from bot.coaching.pipeline import current_stats
+from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.i18n import Language
 from bot.store.events import first_delivery
 
 log = logging.getLogger(__name__)
+NEEDS_NUMBERS: tuple[Kind, ...] = ("coaching", "numbers")
 
 
 def answer_direct_message(
@@ -25,7 +35,12 @@ def answer_direct_message(
         log.info("ignoring a repeated delivery of event %s", event_id)
         return None
     return ask_coach(
-        container=container, team_id=team_id, slack_user_id=slack_user_id, question=question, now=now
+        container=container,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        question=question,
+        now=now,
+        reflections=True,
     )
 
 
@@ -34,21 +49,119 @@ class AskResult:
     answer: CoachAnswer
     language: Language
     with_numbers: bool
+    kind: Kind = "coaching"
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """The asker's numbers, or why there are none (not linked / the CRM failed)."""
+
+    stats: ManagerStats | None
+    linked: bool
 
 
 def ask_coach(
-    *, container: Container, team_id: str, slack_user_id: str, question: str, now: datetime
+    *,
+    container: Container,
+    team_id: str,
+    slack_user_id: str,
+    question: str,
+    now: datetime,
+    reflections: bool = False,
 ) -> AskResult:
-    """Answer from the lessons; the asker's numbers are used when they are linked and the CRM answers."""
-    stats: ManagerStats | None = None
+    """Answer by kind; `reflections` (direct messages) lets a reply to a recent lesson count as one."""
+    prompt = (
+        pending_reflection(container.sessions, team_id=team_id, slack_user_id=slack_user_id, now=now)
+        if reflections
+        else None
+    )
+    classification = container.coach.classifier.classify(question, reflection_pending=prompt is not None)
+    kind = classification.kind
+    log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
+    if kind in NEEDS_NUMBERS:
+        language, numbers = _numbers(container, team_id, slack_user_id, now)
+    else:  # no CRM call for a message that does not need numbers
+        language = profile_language(
+            sessions=container.sessions,
+            slack=container.slack,
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            now=now,
+        )
+        numbers = Numbers(stats=None, linked=False)
+    if kind == "reflection" and prompt is not None:
+        record_reflection(
+            container.sessions,
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            lesson_id=prompt.lesson_id,
+            text=question,
+            now=now,
+        )
+    answer = answer_by_kind(
+        coach=container.coach,
+        kind=kind,
+        question=question,
+        language=language,
+        numbers=numbers,
+        prompt=prompt,
+        crm_name=container.crm.display_name,
+        now=now,
+    )
+    return AskResult(
+        answer=answer, language=answer.language, with_numbers=numbers.stats is not None, kind=kind
+    )
+
+
+def answer_by_kind(
+    *,
+    coach: Coach,
+    kind: Kind,
+    question: str,
+    language: Language,
+    numbers: Numbers,
+    prompt: ReflectionPrompt | None,
+    crm_name: str,
+    now: datetime,
+    offline: bool = False,
+) -> CoachAnswer:
+    """The answer a coach would give to this kind of message (the CLI calls this too).
+
+    `language` is the profile language; a question clearly written in the other one is answered in it.
+    """
+    if kind == "coaching":
+        return coach.answer(question, language=language, stats=numbers.stats, offline=offline)
+    language = answer_language(question, profile=language)
+    if kind == "numbers":
+        if numbers.stats is None:
+            return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
+        # the figure the question names, own or team; then any others it names ("which deals…" first)
+        named = asked_metric(question, language)
+        listed = coach.classifier.asked_metrics(question)
+        lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
+        asked = lead + ([named] if named else []) + listed
+        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
+    if kind == "tool_howto":
+        vendor = kind_answers.find_vendor(question, connected=crm_name)
+        related = coach.related_lesson(question, language=language)
+        return kind_answers.tool_answer(language=language, vendor=vendor, related=related)
+    if kind == "reflection":
+        lesson = prompt.lesson(coach.library, language) if prompt else None
+        return kind_answers.reflection_answer(language=language, lesson=lesson)
+    return kind_answers.without_lesson(kind, language=language, now=now)
+
+
+def _numbers(
+    container: Container, team_id: str, slack_user_id: str, now: datetime
+) -> tuple[Language, Numbers]:
+    """The asker's language and numbers; a missing link or a failing CRM means coaching without them."""
     try:
         identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
-        language = identity.language
         stats = current_stats(
             container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now
         )
     except IdentityProblem as problem:
-        language = problem.language  # not linked yet: coach without numbers
+        return problem.language, Numbers(stats=None, linked=False)
     except CRMError as error:
         log.warning("answering %s/%s without numbers: %s", team_id, slack_user_id, error)
         language = profile_language(
@@ -58,5 +171,5 @@ def ask_coach(
             slack_user_id=slack_user_id,
             now=now,
         )
-    answer = container.coach.answer(question, language=language, stats=stats)
-    return AskResult(answer=answer, language=answer.language, with_numbers=stats is not None)
+        return language, Numbers(stats=None, linked=True)
+    return identity.language, Numbers(stats=stats, linked=True)

@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 
 from bot.coaching.asked import asked_metric, same_family, same_scope
 from bot.coaching.goals import GoalPlan
+from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.language import answer_language, warm_up
 from bot.coaching.lessons import Lesson, LessonLibrary
 from bot.coaching.numbers import Grounding, NumberFact, fact_sentences, goal_sentence, ground, offerable
@@ -45,6 +46,7 @@ class AnswerWriter(Protocol):
         stats: ManagerStats | None,
         hits: list[Hit],
         grounding: Grounding | None = None,
+        kind: Kind = "coaching",
     ) -> CoachAnswer | None: ...
 
 
@@ -64,11 +66,20 @@ class Coach:
             for language in LANGUAGES
         }
         warm_up()
+        # Built with the indexes, not on the first message: its word lists take a moment to load.
+        self.classifier = MessageClassifier.for_library(library)
+
+    def related_lesson(self, question: str, *, language: Language) -> Lesson | None:
+        """The lesson that best matches the words of `question`, if any does."""
+        hits = self._indexes[language].search(question, k=1)
+        return hits[0].lesson if hits and hits[0].score > 0 else None
 
     def answer(
         self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
     ) -> CoachAnswer:
-        """`language` is the profile language; a question clearly in the other one is answered in it."""
+        """The coaching path: a lesson, with the asker's numbers and practice task.
+
+        `language` is the profile language; a question clearly in the other one is answered in it."""
         language = answer_language(question, profile=language)
         index = self._indexes[language]
         ranked = index.search(question, k=len(index.lessons), stats=stats)
@@ -79,7 +90,12 @@ class Coach:
         grounding = ground(hits[0].lesson, stats, asked=asked)
         if self.writer is not None and not offline:
             written = self.writer.write(
-                question=question, language=language, stats=stats, hits=hits, grounding=grounding
+                question=question,
+                language=language,
+                stats=stats,
+                hits=hits,
+                grounding=grounding,
+                kind="coaching",
             )
             if written is not None:
                 return replace(written, language=language)

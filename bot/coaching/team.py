@@ -16,6 +16,7 @@ from bot.delivery.schedule import iso_week
 from bot.store.coach_models import BroadcastResponse
 from bot.store.delivery_models import PracticeTask, StatsSnapshot, Subscription
 from bot.store.models import Manager
+from bot.store.reflections import StoredReflection, team_reflections
 
 TREND_WEEKS = 4
 
@@ -33,6 +34,8 @@ class ManagerProgress:
     no_step_now: int | None
     no_step_before: int | None
     last_interaction: datetime | None
+    reflections: int = 0  # answers to lessons' reflection questions
+    latest_reflection: StoredReflection | None = None
 
 
 def team_progress(
@@ -57,6 +60,7 @@ def team_progress(
             )
         ).all()
         snapshots = session.scalars(select(StatsSnapshot).where(StatsSnapshot.manager_id.in_(ids))).all()
+        reflections = team_reflections(session, team_id=team_id)
     done_by: dict[int, list[PracticeTask]] = defaultdict(list)
     for task in tasks:
         if task.response == "done":
@@ -67,10 +71,15 @@ def team_progress(
     snapshots_by: dict[int, list[StatsSnapshot]] = defaultdict(list)
     for snapshot in snapshots:
         snapshots_by[snapshot.manager_id].append(snapshot)
+    reflections_by: dict[str, list[StoredReflection]] = defaultdict(list)
+    for reflection in reflections:  # oldest first
+        reflections_by[reflection.slack_user_id].append(reflection)
     result = []
     for manager in managers:
         done, answered = done_by[manager.id], broadcast_by[manager.slack_user_id]
+        mine = reflections_by[manager.slack_user_id]
         moments = [t.responded_at for t in done if t.responded_at] + [a.created_at for a in answered]
+        moments += [reflection.created_at for reflection in mine]  # reflecting is practising too
         now_stats, before_stats = _trend(snapshots_by[manager.id])
         result.append(
             ManagerProgress(
@@ -85,6 +94,8 @@ def team_progress(
                 stale_before=before_stats[0],
                 no_step_now=now_stats[1],
                 no_step_before=before_stats[1],
+                reflections=len(mine),
+                latest_reflection=mine[-1] if mine else None,
             )
         )
     return sorted(result, key=lambda p: p.name.lower())
@@ -135,6 +146,10 @@ CSV_COLUMNS = (
     "no_next_step_now",
     "no_next_step_4_weeks_ago",
     "last_interaction_utc",
+    "reflections",
+    "latest_reflection_lesson",
+    "latest_reflection_utc",
+    "latest_reflection",
 )
 
 
@@ -157,9 +172,17 @@ def team_csv(progress: list[ManagerProgress]) -> str:
                 _blank(p.no_step_now),
                 _blank(p.no_step_before),
                 p.last_interaction.isoformat() if p.last_interaction else "",
+                p.reflections,
+                *_reflection_cells(p.latest_reflection),
             ]
         )
     return out.getvalue()
+
+
+def _reflection_cells(reflection: StoredReflection | None) -> list[str]:
+    if reflection is None:
+        return ["", "", ""]
+    return [reflection.lesson_id, reflection.created_at.isoformat(), _cell(reflection.text)]
 
 
 def _blank(value: int | None) -> str:

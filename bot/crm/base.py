@@ -16,7 +16,7 @@ class Owner:
     """A CRM user who owns deals; managers are owners with direct reports."""
 
     crm_id: str
-    email: str
+    email: str  # "" when the CRM has none (HubSpot owners may lack one)
     name: str
     manager_crm_id: str | None = None
 

@@ -78,7 +78,9 @@ class DemoConnector:
     # --- one pass: grouped counts per owner, then rolled up per manager ----------------------
     def _stats(self, now: datetime, *, manager_ids: Sequence[str] | None) -> dict[str, ManagerStats]:
         with self._session() as session:
-            owners = {row.id: _owner(row) for row in session.scalars(select(DemoOwner))}
+            # plain rows, not ORM objects: a bulk pass reads every owner
+            columns = (DemoOwner.id, DemoOwner.email, DemoOwner.name, DemoOwner.manager_id)
+            owners = {row[0]: Owner(*row) for row in session.execute(select(*columns))}
             teams: dict[str, list[str]] = defaultdict(list)
             for owner in owners.values():
                 if owner.manager_crm_id:
@@ -141,27 +143,50 @@ class DemoConnector:
         flags = _flags(now, self._stale_days)
         flag_values = [case((flags[reason], 1), else_=0) for reason in REASONS]
         score = sum(flag_values, literal(0))
-        labelled = (value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True))
-        columns = (DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoOwner.name.label("owner_name"), *labelled)
-        base = select(*columns).join(DemoOwner, DemoOwner.id == DemoDeal.owner_id)
-        base = _scoped(base.where(DemoDeal.status == "open", score > 0), DemoDeal.owner_id, scope)
-        # A deal counts for its owner (when they manage) and for its owner's manager.
-        as_owner = base.add_columns(DemoDeal.owner_id.label("manager_id"), score.label("score"))
-        as_report = base.add_columns(DemoOwner.manager_id.label("manager_id"), score.label("score")).where(
+        labelled = [value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True)]
+        # A deal counts for its owner's manager, and for its owner when they manage: team membership
+        # as rows, so that only managers' teams are ranked (not every rep's own deals as well).
+        reports = select(DemoOwner.id.label("member_id"), DemoOwner.manager_id.label("team_of")).where(
             DemoOwner.manager_id.is_not(None)
         )
-        ranked = union_all(as_owner, as_report).subquery()
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=ranked.c.manager_id,
-                order_by=(ranked.c.score.desc(), ranked.c.amount.desc(), ranked.c.id),
+        leads = (
+            select(DemoOwner.manager_id.label("member_id"), DemoOwner.manager_id.label("team_of"))
+            .where(DemoOwner.manager_id.is_not(None))
+            .distinct()
+            if scope is None
+            else select(DemoOwner.id.label("member_id"), DemoOwner.id.label("team_of")).where(
+                DemoOwner.id.in_(managers)  # asked for by id: their own deals count, team or not
             )
-            .label("rank")
         )
-        windowed = select(ranked, rank).where(ranked.c.manager_id.in_(managers)).subquery()
+        members = union_all(reports, leads).subquery()
+        flagged = (
+            select(
+                DemoDeal.id,
+                DemoDeal.name,
+                DemoDeal.amount,
+                DemoDeal.owner_id,
+                *labelled,
+                score.label("score"),
+            )
+            .where(DemoDeal.status == "open", score > 0)
+            .subquery()
+        )
+        rank = func.row_number().over(
+            partition_by=members.c.team_of,
+            order_by=(flagged.c.score.desc(), flagged.c.amount.desc(), flagged.c.id),
+        )
+        ranked = select(flagged, members.c.team_of.label("manager_id"), rank.label("rank")).join(
+            members, members.c.member_id == flagged.c.owner_id
+        )
+        if scope is not None:
+            ranked = ranked.where(members.c.team_of.in_(managers))
+        top = ranked.subquery()
+        # Owner names only for the few rows kept, not for every flagged deal.
         rows = session.execute(
-            select(windowed).where(windowed.c.rank <= ATTENTION_LIMIT).order_by(windowed.c.rank)
+            select(top, DemoOwner.name.label("owner_name"))
+            .join(DemoOwner, DemoOwner.id == top.c.owner_id)
+            .where(top.c.rank <= ATTENTION_LIMIT)
+            .order_by(top.c.manager_id, top.c.rank)
         )
         result: dict[str, list[AttentionDeal]] = defaultdict(list)
         for row in rows.mappings():

@@ -26,24 +26,28 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.config import ConfigError, Settings
 from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, Owner
 from bot.crm.hubspot_http import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, HubSpotHTTP, JSONObject
 from bot.crm.hubspot_records import (
     ACTIVITY_OBJECTS,
     ACTIVITY_PROPERTIES,
     DEAL_PROPERTIES,
+    TASK_DONE,
+    TASK_PROPERTIES,
     activity_from_hubspot,
     deal_from_hubspot,
     owners_from_hubspot,
+    parse_datetime,
 )
+from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.snapshot import SnapshotConnector
 
 DEFAULT_API_URL = "https://api.hubapi.com"
 SEARCH_PAGE_SIZE = 200  # the most HubSpot's search endpoints return per page
-OWNERS_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 100  # the most GET /crm/v3/objects/{type} returns per page
+OWNERS_PAGE_SIZE = 500  # the most GET /crm/v3/owners returns per page
 SEARCH_RESULT_CAP = 10_000  # HubSpot answers 400 when paging past this many results of one query
 OWNER_IDS_PER_FILTER = 100  # values in one IN filter; larger owner lists are split into several queries
 SORT_BY_ID = {"propertyName": "hs_object_id", "direction": "ASCENDING"}
@@ -61,6 +65,7 @@ class HubSpotConnector(SnapshotConnector):
         requests_per_10s: int = 100,
         stale_days: int = 14,
         roster: Roster | None = None,
+        mirror_store: MirrorStore | None = None,
         page_size: int = SEARCH_PAGE_SIZE,
         owners_page_size: int = OWNERS_PAGE_SIZE,
         search_result_cap: int = SEARCH_RESULT_CAP,
@@ -69,7 +74,7 @@ class HubSpotConnector(SnapshotConnector):
         general_limiter: SlidingWindowLimiter | None = None,
         search_limiter: SlidingWindowLimiter | None = None,
     ) -> None:
-        super().__init__(stale_days=stale_days, roster=roster)
+        super().__init__(stale_days=stale_days, roster=roster, mirror_store=mirror_store)
         self._page_size = max(1, min(page_size, SEARCH_PAGE_SIZE))
         self._owners_page_size = owners_page_size
         self._search_result_cap = search_result_cap
@@ -119,15 +124,60 @@ class HubSpotConnector(SnapshotConnector):
         return deals
 
     def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
-        recent = {"propertyName": "hs_timestamp", "operator": "GTE", "value": _epoch_ms(since)}
         activities: list[ActivityRecord] = []
         for object_type, kind in ACTIVITY_OBJECTS:
+            groups, properties = _activity_filters(kind, since)
             for owner_filter in _owner_filters(owner_ids):
                 rows = self._search_all(
-                    object_type, [{"filters": [recent, *owner_filter]}], ACTIVITY_PROPERTIES
+                    object_type,
+                    [{"filters": [*group, *owner_filter]} for group in groups],
+                    properties,
                 )
                 activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
         return activities
+
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes:
+        """Deals and engagements modified since `since` (hs_lastmodifieddate), and those archived since.
+
+        Archived records leave search results; the object list with archived=true names them (HubSpot
+        keeps them 90 days, far longer than the week between full reads). A task not completed (any
+        more) leaves the counts.
+        """
+        modified = [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": _epoch_ms(since)}]
+        deals = self._search_all("deals", [{"filters": modified}], DEAL_PROPERTIES)
+        activities: list[ActivityRecord] = []
+        dropped: set[str] = set()
+        for object_type, kind in ACTIVITY_OBJECTS:
+            properties = TASK_PROPERTIES if kind == "task" else ACTIVITY_PROPERTIES
+            for row in self._search_all(object_type, [{"filters": modified}], properties):
+                activity = activity_from_hubspot(row, kind)
+                if activity is None:
+                    dropped.add(str(row.get("id")))
+                else:
+                    activities.append(activity)
+            dropped.update(self._archived_since(object_type, since))
+        return Changes(
+            deals=tuple(deal_from_hubspot(row) for row in deals),
+            activities=tuple(activities),
+            removed_deal_ids=frozenset(self._archived_since("deals", since)),
+            removed_activity_ids=frozenset(dropped),
+        )
+
+    def _archived_since(self, object_type: str, since: datetime) -> set[str]:
+        ids: set[str] = set()
+        after: str | None = None
+        while True:
+            params = {"archived": "true", "limit": str(LIST_PAGE_SIZE)}
+            if after is not None:
+                params["after"] = after
+            page = self.http.get(f"/crm/v3/objects/{object_type}", params)
+            for row in _results(page):
+                archived_at = parse_datetime(row.get("archivedAt"))
+                if archived_at is None or archived_at >= since:
+                    ids.add(str(row.get("id")))
+            after = _next_after(page)
+            if after is None:
+                return ids
 
     # --- search paging -----------------------------------------------------------------------
     def _search_all(
@@ -177,18 +227,19 @@ class HubSpotConnector(SnapshotConnector):
                 return rows, False
 
 
-def build_hubspot(settings: Settings, *, roster: Roster | None) -> HubSpotConnector:
-    """The connector configured by HUBSPOT_* settings; raises ConfigError without an access token."""
-    if settings.hubspot_access_token is None:
-        raise ConfigError({"HUBSPOT_ACCESS_TOKEN": "missing (CRM_CONNECTOR=hubspot)"})
-    return HubSpotConnector(
-        access_token=settings.hubspot_access_token.get_secret_value(),
-        api_url=settings.hubspot_api_url,
-        timeout_seconds=settings.crm_timeout_seconds,
-        requests_per_10s=settings.hubspot_requests_per_10s,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-    )
+def _activity_filters(kind: str, since: datetime) -> tuple[list[list[JSONObject]], Sequence[str]]:
+    """Filter groups (ORed) for engagements of this kind done since `since`, and the properties to read.
+
+    Tasks: completed ones only, by completion date, or by due date where HubSpot has no completion date.
+    """
+    after = _epoch_ms(since)
+    if kind != "task":
+        return [[{"propertyName": "hs_timestamp", "operator": "GTE", "value": after}]], ACTIVITY_PROPERTIES
+    done = {"propertyName": "hs_task_status", "operator": "EQ", "value": TASK_DONE}
+    completed = {"propertyName": "hs_task_completion_date", "operator": "GTE", "value": after}
+    undated = {"propertyName": "hs_task_completion_date", "operator": "NOT_HAS_PROPERTY"}
+    due = {"propertyName": "hs_timestamp", "operator": "GTE", "value": after}
+    return [[done, completed], [done, undated, due]], TASK_PROPERTIES
 
 
 def _owner_filters(owner_ids: Sequence[str] | None) -> Iterator[list[JSONObject]]:

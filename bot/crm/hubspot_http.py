@@ -9,8 +9,8 @@ maps to exactly one CRMError in `_raise_for_error`.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from bot.crm.base import (
     CRMUnavailableError,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.retry import RetryPolicy, TryAgain, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,9 @@ class HubSpotHTTP:
             requests_per_10s, GENERAL_WINDOW_SECONDS
         )
         self.search_limiter = search_limiter or SlidingWindowLimiter(SEARCH_REQUESTS_PER_SECOND, 1.0)
-        self._attempts = max(1, attempts)
-        self._backoff_seconds = backoff_seconds
+        self._retry = RetryPolicy(
+            attempts=attempts, backoff_seconds=backoff_seconds, max_retry_after=MAX_RETRY_AFTER_SECONDS
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -82,46 +84,61 @@ class HubSpotHTTP:
     def _request(
         self, method: str, path: str, *, params: dict[str, str] | None, body: JSONObject | None, search: bool
     ) -> JSONObject:
-        problem = ""
-        for attempt in range(1, self._attempts + 1):
-            self.general_limiter.acquire()
-            if search:
-                self.search_limiter.acquire()
-            self._on_send()
-            try:
-                response = self._client.request(method, path, params=params, json=body)
-            except httpx.TimeoutException:
-                problem = f"{method} {path}: no answer within {self._timeout_seconds:g} s"
-            except httpx.TransportError as exc:
-                problem = f"{method} {path}: {type(exc).__name__}: {exc}"
-            else:
-                if response.status_code == 429:
-                    self._wait_out_rate_limit(response, path, last_attempt=attempt == self._attempts)
-                    continue  # the limiters now hold this (and every other) request back
-                if response.status_code < 500:
-                    return _decoded(response, method, path)
-                problem = f"{method} {path}: HTTP {response.status_code} {_error_summary(response)}"
-            log.warning("HubSpot request failed (attempt %d of %d): %s", attempt, self._attempts, problem)
-            if attempt < self._attempts:
-                time.sleep(self._backoff_seconds * 2 ** (attempt - 1))
-        raise CRMUnavailableError(
-            "HubSpot is not answering right now; try again in a few minutes.", detail=problem
+        return self._retry.call(
+            lambda: self._attempt(method, path, params=params, body=body, search=search), vendor="HubSpot"
         )
 
-    def _wait_out_rate_limit(self, response: httpx.Response, path: str, *, last_attempt: bool) -> None:
+    def _attempt(
+        self, method: str, path: str, *, params: dict[str, str] | None, body: JSONObject | None, search: bool
+    ) -> JSONObject:
+        try:
+            response = self._send(method, path, params=params, body=body, search=search)
+        except httpx.TimeoutException:
+            raise _outage(f"{method} {path}: no answer within {self._timeout_seconds:g} s") from None
+        except httpx.TransportError as exc:
+            raise _outage(f"{method} {path}: {type(exc).__name__}: {exc}") from None
+        if response.status_code == 429:
+            raise self._rate_limited(response, path)
+        if response.status_code >= 500:
+            raise _outage(f"{method} {path}: HTTP {response.status_code} {_error_summary(response)}")
+        return _decoded(response, method, path)
+
+    def _send(
+        self, method: str, path: str, *, params: dict[str, str] | None, body: JSONObject | None, search: bool
+    ) -> httpx.Response:
+        """One attempt, holding a slot of each limiter that applies until the answer is in."""
+        with ExitStack() as slots:
+            slots.enter_context(self.general_limiter.held())
+            if search:
+                slots.enter_context(self.search_limiter.held())
+            self._on_send()
+            return self._client.request(method, path, params=params, json=body)
+
+    def _rate_limited(self, response: httpx.Response, path: str) -> TryAgain:
+        """A 429: hold every caller back for Retry-After; the daily limit is reported at once."""
         error = _error_body(response)
         policy = str(error.get("policyName") or "")
-        wait = _retry_after(response) or DEFAULT_WAIT_BY_POLICY.get(policy, 1.0)
+        wait = retry_after_seconds(response.headers) or DEFAULT_WAIT_BY_POLICY.get(policy, 1.0)
         detail = f"HTTP 429 on {path}: policy {policy or '?'}, retry after {wait:g} s: {error.get('message')}"
-        if last_attempt or policy == "DAILY" or wait > MAX_RETRY_AFTER_SECONDS:
-            raise CRMRateLimitedError(
-                "HubSpot is limiting CRM Coach's requests right now; try again in a minute.",
-                retry_after=wait,
-                detail=detail,
-            )
-        log.info("HubSpot rate limit hit, waiting %.1f s: %s", wait, detail)
+        final = CRMRateLimitedError(
+            "HubSpot is limiting CRM Coach's requests right now; try again in a minute.",
+            retry_after=wait,
+            detail=detail,
+        )
+        if policy == "DAILY":
+            raise final
         limiter = self.search_limiter if policy == "SECONDLY" else self.general_limiter
         limiter.pause_for(wait)
+        return TryAgain(detail, final=final, retry_after=wait, rate_limited=True)
+
+
+def _outage(detail: str) -> TryAgain:
+    return TryAgain(
+        detail,
+        final=CRMUnavailableError(
+            "HubSpot is not answering right now; try again in a few minutes.", detail=detail
+        ),
+    )
 
 
 def _decoded(response: httpx.Response, method: str, path: str) -> JSONObject:
@@ -192,14 +209,3 @@ def _error_summary(response: httpx.Response) -> str:
         return repr(response.text[:200])
     category, message = error.get("category") or "", error.get("message") or ""
     return f"{category} {message} (correlationId {error.get('correlationId')})"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None  # an HTTP date: rare for HubSpot; fall back to the policy's window
-    return max(0.0, seconds)

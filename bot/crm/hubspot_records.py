@@ -34,7 +34,11 @@ DEAL_PROPERTIES = (
     "hs_lastmodifieddate",
 )
 # hs_timestamp is when a call, meeting or e-mail happened; for a task HubSpot stores its due date there.
+# Only completed tasks are activities (an overdue open task is planned work, as in the other CRMs), and
+# they count when they were completed (hs_task_completion_date), or, lacking that, by their due date.
 ACTIVITY_PROPERTIES = ("hs_timestamp", "hubspot_owner_id")
+TASK_PROPERTIES = (*ACTIVITY_PROPERTIES, "hs_task_status", "hs_task_completion_date")
+TASK_DONE = "COMPLETED"
 # Engagement object types searched for activities, and the kind each one becomes.
 ACTIVITY_OBJECTS = (("calls", "call"), ("meetings", "meeting"), ("emails", "email"), ("tasks", "task"))
 # Stage ids of HubSpot's default pipeline, used only when hs_is_closed is missing (very old portals).
@@ -86,8 +90,16 @@ def _text(value: Any) -> str | None:
 
 
 def owners_from_hubspot(rows: Iterable[Mapping[str, Any]]) -> list[Owner]:
-    """Active people with an e-mail address; manager = lead of their main team (see bot/crm/hubspot.py)."""
-    people = [row for row in rows if not row.get("archived") and _text(row.get("email"))]
+    """Active people (not queues); manager = lead of their main team (see bot/crm/hubspot.py).
+
+    An owner without an e-mail address still owns deals and belongs to a team, so they stay: dropping
+    them would drop their deals from their manager's numbers. They get "" as e-mail (never matched).
+    """
+    people = [
+        row
+        for row in rows
+        if not row.get("archived") and row.get("id") is not None and row.get("type", "PERSON") == "PERSON"
+    ]
     leads_by_team: dict[str, set[str]] = defaultdict(set)
     for row in people:
         for team in row.get("teams") or []:
@@ -110,8 +122,15 @@ def owners_from_hubspot(rows: Iterable[Mapping[str, Any]]) -> list[Owner]:
                     len(leads),
                 )
         name = " ".join(part for part in (_text(row.get("firstName")), _text(row.get("lastName"))) if part)
-        email = str(row["email"]).strip()
-        owners.append(Owner(crm_id=owner_id, email=email, name=name or email, manager_crm_id=manager_id))
+        email = _text(row.get("email")) or ""
+        owners.append(
+            Owner(
+                crm_id=owner_id,
+                email=email,
+                name=name or email or f"Owner {owner_id}",
+                manager_crm_id=manager_id,
+            )
+        )
     return owners
 
 
@@ -154,6 +173,10 @@ def _status(props: Mapping[str, Any]) -> DealStatus:
 def activity_from_hubspot(row: Mapping[str, Any], kind: str) -> ActivityRecord | None:
     props: Mapping[str, Any] = row.get("properties") or {}
     occurred_at = parse_datetime(props.get("hs_timestamp"))
+    if kind == "task":
+        if str(props.get("hs_task_status") or "").upper() != TASK_DONE:
+            return None  # still open: planned, not done
+        occurred_at = parse_datetime(props.get("hs_task_completion_date")) or occurred_at
     if occurred_at is None:
         return None  # an engagement without a time cannot be placed in the 7-day window
     return ActivityRecord(

@@ -42,7 +42,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import InvalidOperation
 from typing import Any
 
-from bot.config import ConfigError, Settings
 from bot.crm.aggregate import ACTIVITY_WINDOW, CLOSED_WINDOW
 from bot.crm.base import (
     ActivityRecord,
@@ -53,6 +52,7 @@ from bot.crm.base import (
     DealStatus,
     Owner,
 )
+from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.pipedrive_client import (
     BURST_WINDOW_SECONDS,
     DEFAULT_REQUESTS_PER_WINDOW,
@@ -90,6 +90,7 @@ class PipedriveConnector(SnapshotConnector):
         timeout_seconds: float = 10.0,
         stale_days: int = 14,
         roster: Roster | None = None,
+        mirror_store: MirrorStore | None = None,
         requests_per_window: int = DEFAULT_REQUESTS_PER_WINDOW,
         limiter: SlidingWindowLimiter | None = None,
         page_size: int = MAX_PAGE_SIZE,
@@ -97,7 +98,7 @@ class PipedriveConnector(SnapshotConnector):
         max_retry_after: float = 60.0,
         retry_backoff: float = 0.5,
     ) -> None:
-        super().__init__(stale_days=stale_days, roster=roster)
+        super().__init__(stale_days=stale_days, roster=roster, mirror_store=mirror_store)
         self.page_size = page_size
         self.client = PipedriveClient(
             base_url=base_url,
@@ -233,6 +234,44 @@ class PipedriveConnector(SnapshotConnector):
             raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/deals: {exc!r}") from None
         return deals, done
 
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes:
+        """Deals and activities updated since `since` (updated_since), deleted deals included.
+
+        A changed activity can change its deal's next step or last activity without touching the deal,
+        so the deals it belongs to are read again too, and both their activity ids resolved by id.
+        """
+        updated = {"updated_since": _rfc3339(since)}
+        fields = {"include_fields": "next_activity_id,last_activity_id"}
+        activities = list(self._list("/api/v2/activities", updated))
+        changed = list(self._list("/api/v2/deals", {**updated, **fields, "status": "open,won,lost"}))
+        deleted = list(self._list("/api/v2/deals", {**updated, "status": "deleted"}))
+        seen = {_id(raw["id"]) for raw in changed} | {_id(raw["id"]) for raw in deleted}
+        touched = {_id(a["deal_id"]) for a in activities if a.get("deal_id")} - seen
+        changed.extend(self._deals_by_id(touched, fields))
+        counted = _activity_records(activities, since=now - ACTIVITY_WINDOW)
+        try:
+            known = {_id(activity["id"]): activity for activity in activities}
+            open_raw = [raw for raw in changed if raw.get("status") == "open"]
+            known.update(self._activities_by_id(_ids_to_look_up(open_raw, known, stale_before=None)))
+            deals = [_deal(raw, known if raw.get("status") == "open" else {}) for raw in changed]
+        except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+            raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/deals: {exc!r}") from None
+        kept = {record.activity_id for record in counted}
+        return Changes(
+            deals=tuple(deals),
+            activities=tuple(counted),
+            removed_deal_ids=frozenset(_id(raw["id"]) for raw in deleted),
+            removed_activity_ids=frozenset(_id(a["id"]) for a in activities) - kept,
+        )
+
+    def _deals_by_id(self, ids: Iterable[str], params: dict[str, str]) -> list[dict[str, Any]]:
+        wanted = sorted(ids)
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), IDS_PER_REQUEST):
+            batch = ",".join(wanted[start : start + IDS_PER_REQUEST])
+            found.extend(self._list("/api/v2/deals", {**params, "ids": batch, "status": "open,won,lost"}))
+        return found
+
     def _done_activities(self, filters: list[dict[str, str]], *, since: datetime) -> list[dict[str, Any]]:
         """Done activities updated since `since` (marking one done updates it), per owner filter."""
         found: list[dict[str, Any]] = []
@@ -272,17 +311,3 @@ class PipedriveConnector(SnapshotConnector):
 
     def _list(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
         return self.client.paginate(path, params, page_size=self.page_size)
-
-
-def build_pipedrive(settings: Settings, *, roster: Roster | None) -> PipedriveConnector:
-    """The connector from PIPEDRIVE_API_TOKEN, PIPEDRIVE_API_URL, CRM_TIMEOUT_SECONDS, stale days."""
-    if settings.pipedrive_api_token is None:
-        raise ConfigError({"PIPEDRIVE_API_TOKEN": "missing (CRM_CONNECTOR=pipedrive)"})
-    return PipedriveConnector(
-        base_url=settings.pipedrive_api_url,
-        api_token=settings.pipedrive_api_token.get_secret_value(),
-        timeout_seconds=settings.crm_timeout_seconds,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-        requests_per_window=settings.pipedrive_requests_per_2s,
-    )

@@ -25,6 +25,7 @@ from bot.crm.base import (
     CRMUnavailableError,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.retry import RetryPolicy, TryAgain, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ class PipedriveClient:
         limiter: SlidingWindowLimiter,
         on_request: Callable[[], None] = lambda: None,
         max_attempts: int = 3,
-        max_rate_limit_retries: int = 3,
         max_retry_after: float = 60.0,
         retry_backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
@@ -61,11 +61,9 @@ class PipedriveClient:
         self.timeout_seconds = timeout_seconds
         self.limiter = limiter
         self._on_request = on_request
-        self._max_attempts = max_attempts
-        self._max_rate_limit_retries = max_rate_limit_retries
-        self._max_retry_after = max_retry_after
-        self._retry_backoff = retry_backoff
-        self._sleep = sleep
+        self._retry = RetryPolicy(
+            attempts=max_attempts, backoff_seconds=retry_backoff, max_retry_after=max_retry_after, sleep=sleep
+        )
         # The token travels in a header only: query strings end up in proxy and access logs.
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -85,54 +83,37 @@ class PipedriveClient:
         `entity` names what the path points at (e.g. "team 7"): a 404 then means it does not exist
         (CRMNotFoundError); elsewhere a 404 means the base URL is wrong.
         """
-        failures = 0
-        rate_limited = 0
-        while True:
-            self.limiter.acquire()
-            self._on_request()
-            try:
-                response = self._http.get(path, params=dict(params or {}))
-            except httpx.TimeoutException as exc:
-                failures += 1
-                if failures >= self._max_attempts:
-                    raise CRMUnavailableError(
-                        f"Pipedrive did not answer within {self.timeout_seconds:g} seconds. "
-                        "Please try again in a few minutes.",
-                        detail=f"GET {path}: timed out {failures} times ({type(exc).__name__})",
-                    ) from None
-                self._back_off(path, failures, "timeout")
-                continue
-            except httpx.TransportError as exc:
-                failures += 1
-                if failures >= self._max_attempts:
-                    raise CRMUnavailableError(
-                        f"CRM Coach could not reach Pipedrive at {self.base_url}. "
-                        "Check PIPEDRIVE_API_URL and the network.",
-                        detail=f"GET {path}: {type(exc).__name__}: {exc}",
-                    ) from None
-                self._back_off(path, failures, type(exc).__name__)
-                continue
+        return self._retry.call(lambda: self._attempt(path, params, entity=entity), vendor="Pipedrive")
 
-            self._respect_burst_headers(response)
-            status = response.status_code
-            if status == 429:
-                rate_limited += 1
-                wait = self._rate_limit_wait(path, response, attempts=rate_limited)
-                self.limiter.pause_for(wait)  # hold back every caller sharing this token
-                continue
-            if status >= 500:
-                failures += 1
-                if failures >= self._max_attempts:
-                    raise CRMUnavailableError(
-                        f"Pipedrive is having trouble right now (HTTP {status}). "
-                        "Please try again in a few minutes.",
-                        detail=f"GET {path}: HTTP {status} {_error_text(response)}",
-                    )
-                self._back_off(path, failures, f"HTTP {status}")
-                continue
-            if status >= 400:
-                raise _client_error(path, response, entity=entity)
-            return _envelope(path, response)
+    def _attempt(self, path: str, params: Params | None, *, entity: str | None) -> dict[str, Any]:
+        try:
+            with self.limiter.held():
+                self._on_request()
+                response = self._http.get(path, params=dict(params or {}))
+        except httpx.TimeoutException as exc:
+            raise _outage(
+                f"Pipedrive did not answer within {self.timeout_seconds:g} seconds. "
+                "Please try again in a few minutes.",
+                detail=f"GET {path}: timed out ({type(exc).__name__})",
+            ) from None
+        except httpx.TransportError as exc:
+            raise _outage(
+                f"CRM Coach could not reach Pipedrive at {self.base_url}. "
+                "Check PIPEDRIVE_API_URL and the network.",
+                detail=f"GET {path}: {type(exc).__name__}: {exc}",
+            ) from None
+        self._respect_burst_headers(response)
+        status = response.status_code
+        if status == 429:
+            raise self._rate_limited(path, response)
+        if status >= 500:
+            raise _outage(
+                f"Pipedrive is having trouble right now (HTTP {status}). Please try again in a few minutes.",
+                detail=f"GET {path}: HTTP {status} {_error_text(response)}",
+            )
+        if status >= 400:
+            raise _client_error(path, response, entity=entity)
+        return _envelope(path, response)
 
     def paginate(
         self, path: str, params: Params | None = None, *, page_size: int
@@ -163,13 +144,8 @@ class PipedriveClient:
         return list(_items(path, self.get(path, params)))
 
     # --- helpers -----------------------------------------------------------------------------
-    def _back_off(self, path: str, failures: int, reason: str) -> None:
-        pause = self._retry_backoff * 2 ** (failures - 1)
-        log.warning("pipedrive GET %s failed (%s); retry %d in %.2fs", path, reason, failures, pause)
-        self._sleep(pause)
-
-    def _rate_limit_wait(self, path: str, response: httpx.Response, *, attempts: int) -> float:
-        """Seconds to wait before retrying a 429, or raise when waiting cannot help."""
+    def _rate_limited(self, path: str, response: httpx.Response) -> TryAgain:
+        """A 429 to wait out (every caller sharing the token waits too); raises when waiting cannot help."""
         if _daily_budget_spent(response):
             raise CRMRateLimitedError(
                 "Pipedrive's daily API budget for your company is used up. It resets at midnight, "
@@ -177,21 +153,28 @@ class PipedriveClient:
                 retry_after=_seconds_until_utc_midnight(),
                 detail=f"GET {path}: 429, daily budget exhausted {_error_text(response)}",
             )
-        wait = _seconds_header(response, "retry-after") or _seconds_header(response, "x-ratelimit-reset")
+        wait = retry_after_seconds(response.headers) or retry_after_seconds(
+            response.headers, "x-ratelimit-reset"
+        )
         wait = wait if wait is not None else DEFAULT_RETRY_AFTER
-        if attempts > self._max_rate_limit_retries or wait > self._max_retry_after:
-            raise CRMRateLimitedError(
+        detail = f"GET {path}: 429 (Retry-After {wait:g}s) {_error_text(response)}"
+        if wait <= self._retry.max_retry_after:
+            self.limiter.pause_for(wait)
+        return TryAgain(
+            detail,
+            final=CRMRateLimitedError(
                 "Pipedrive is rate-limiting CRM Coach right now. Please try again in a minute.",
                 retry_after=wait,
-                detail=f"GET {path}: 429 (attempt {attempts}, Retry-After {wait:g}s) {_error_text(response)}",
-            )
-        log.warning("pipedrive GET %s rate limited; waiting %.2fs", path, wait)
-        return wait
+                detail=detail,
+            ),
+            retry_after=wait,
+            rate_limited=True,
+        )
 
     def _respect_burst_headers(self, response: httpx.Response) -> None:
         # The server says this 2-second window is used up: wait for its reset instead of earning a 429.
         if response.status_code != 429 and response.headers.get("x-ratelimit-remaining") == "0":
-            reset = _seconds_header(response, "x-ratelimit-reset")
+            reset = retry_after_seconds(response.headers, "x-ratelimit-reset")
             self.limiter.pause_for(min(reset if reset is not None else BURST_WINDOW_SECONDS, 10.0))
 
 
@@ -288,15 +271,8 @@ def _daily_budget_spent(response: httpx.Response) -> bool:
     return "daily" in error.lower()
 
 
-def _seconds_header(response: httpx.Response, name: str) -> float | None:
-    raw = response.headers.get(name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return max(0.0, value)
+def _outage(user_message: str, *, detail: str) -> TryAgain:
+    return TryAgain(detail, final=CRMUnavailableError(user_message, detail=detail))
 
 
 def _seconds_until_utc_midnight(now: datetime | None = None) -> float:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 class SlidingWindowLimiter:
     """At most `limit` calls in any `window` seconds; acquire() blocks until a slot is free.
 
-    Thread-safe. `clock` and `sleep` are injectable so tests need not wait in real time.
+    A slot taken with `held()` counts from when its request *finished*: the server saw the request
+    somewhere between sending and the answer, so counting from the answer keeps the server's own count
+    within the limit however latency varies (counting from the send let a slow first request and a fast
+    sixth one arrive within one second). Thread-safe. `clock` and `sleep` are injectable for tests.
     """
 
     def __init__(
@@ -28,21 +31,35 @@ class SlidingWindowLimiter:
         self.window = window
         self._clock = clock
         self._sleep = sleep
-        self._calls: deque[float] = deque()
+        self._stamps: list[list[float]] = []  # one mutable cell per slot in use
         self._lock = threading.Lock()
 
     def acquire(self) -> float:
-        """Take a slot; returns how long it waited (seconds)."""
+        """Take a slot from now on; returns how long it waited (seconds)."""
+        return self._take()[1]
+
+    @contextmanager
+    def held(self) -> Iterator[float]:
+        """A slot for one request, counted until the request is over; yields the time waited."""
+        cell, waited = self._take()
+        try:
+            yield waited
+        finally:
+            with self._lock:
+                cell[0] = max(cell[0], self._clock())
+
+    def _take(self) -> tuple[list[float], float]:
         waited = 0.0
         while True:
             with self._lock:
                 now = self._clock()
-                while self._calls and now - self._calls[0] >= self.window:
-                    self._calls.popleft()
-                if len(self._calls) < self.limit:
-                    self._calls.append(now)
-                    return waited
-                pause = self.window - (now - self._calls[0])
+                self._stamps = [cell for cell in self._stamps if cell[0] + self.window > now]
+                if len(self._stamps) < self.limit:
+                    cell = [now]
+                    self._stamps.append(cell)
+                    return cell, waited
+                # at least a microsecond: float rounding must not leave a slot a hair short forever
+                pause = max(min(cell[0] for cell in self._stamps) + self.window - now, 1e-6)
             self._sleep(pause)
             waited += pause
 
@@ -50,5 +67,5 @@ class SlidingWindowLimiter:
         """The server said Retry-After: hold every caller back for that long."""
         with self._lock:
             until = self._clock() + seconds
-            # Fill the window with calls stamped so that the next free slot opens at `until`.
-            self._calls = deque([until - self.window] * self.limit)
+            # Fill the window with slots stamped so that the next free slot opens at `until`.
+            self._stamps = [[until - self.window] for _ in range(self.limit)]

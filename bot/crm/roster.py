@@ -47,7 +47,7 @@ class Roster:
 
     def apply(self, owners: list[Owner]) -> list[Owner]:
         """Owners with manager_crm_id taken from the roster (CRM structure kept for unlisted owners)."""
-        id_by_email = {owner.email.lower(): owner.crm_id for owner in owners}
+        id_by_email = {owner.email.lower(): owner.crm_id for owner in owners if owner.email}
         result = []
         for owner in owners:
             email = owner.email.lower()

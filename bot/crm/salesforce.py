@@ -18,22 +18,31 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import requests
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 from simple_salesforce.login import SalesforceLogin
 
-from bot.config import ConfigError, Settings
 from bot.crm.aggregate import DEFAULT_CURRENCY
-from bot.crm.base import ActivityRecord, DealRecord, Owner
+from bot.crm.base import (
+    ActivityRecord,
+    CRMAuthError,
+    CRMError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+    DealRecord,
+    Owner,
+)
+from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.salesforce_errors import (
@@ -63,6 +72,7 @@ from bot.crm.salesforce_records import (
 from bot.crm.snapshot import SnapshotConnector
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Salesforce documents no per-second rate, only the rolling 24-hour allocation (guarded through
 # Sforce-Limit-Info, see SalesforceSession) and 25 concurrent long-running requests. This steady pace
@@ -99,13 +109,14 @@ class SalesforceConnector(SnapshotConnector):
         max_daily_usage: float | None = 0.9,
         stale_days: int = 14,
         roster: Roster | None = None,
+        mirror_store: MirrorStore | None = None,
     ) -> None:
         """Either instance_url + access_token, or username + password (+ security_token) to sign in.
 
         login_url replaces https://{domain}.salesforce.com for the sign-in (a stand-in in tests);
         verify is a CA bundle path for a private certificate, or True for the system's trust store.
         """
-        super().__init__(stale_days=stale_days, roster=roster)
+        super().__init__(stale_days=stale_days, roster=roster, mirror_store=mirror_store)
         if not (access_token and instance_url) and not (username and password):
             raise ValueError("give instance_url + access_token, or username + password")
         self._instance_url = instance_url
@@ -176,11 +187,52 @@ class SalesforceConnector(SnapshotConnector):
         activities = parsed(results["tasks"], task_from) + parsed(results["events"], event_from)
         return owned_by(activities, owner_ids)
 
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes | None:
+        """Opportunities, tasks and events modified since `since` (SystemModstamp), in one composite call
+        (in a new process, the deal query goes first, alone, to learn whether the org has currencies).
+
+        queryAll also returns deleted records (IsDeleted, for 15 days in the recycle bin: far longer
+        than the week between full reads); they, and tasks reopened since, leave the counts.
+        """
+        changed = f"SystemModstamp > {soql_datetime(since)}"
+        queries = {
+            "tasks": soql(f"{TASK_FIELDS}, IsClosed, IsDeleted", "Task", changed),
+            "events": soql(f"{EVENT_FIELDS}, IsDeleted", "Event", changed),
+        }
+        if self._multi_currency is None:  # a new process: learn the org's currency on the way
+            changed_deals = self._deals_with_currency(changed, extra=", IsDeleted", include_deleted=True)
+            if changed_deals is None:
+                changed_deals = self._query(
+                    soql(f"{DEAL_FIELDS}, IsDeleted", "Opportunity", changed), include_deleted=True
+                )
+            results = {"deals": changed_deals, **self._query_together(queries, include_deleted=True)}
+        else:
+            deal_fields = f"{DEAL_FIELDS}, CurrencyIsoCode" if self._multi_currency else DEAL_FIELDS
+            queries["deals"] = soql(f"{deal_fields}, IsDeleted", "Opportunity", changed)
+            results = self._query_together(queries, include_deleted=True)
+        deals = [r for r in results["deals"] if not r.get("IsDeleted")]
+        tasks = [r for r in results["tasks"] if not r.get("IsDeleted") and r.get("IsClosed")]
+        events = [r for r in results["events"] if not r.get("IsDeleted")]
+        kept = {str(r["Id"]) for r in (*tasks, *events)}
+        return Changes(
+            deals=tuple(parsed(deals, lambda record: deal_from(record, default_currency=self._org_currency))),
+            activities=tuple(parsed(tasks, task_from) + parsed(events, event_from)),
+            removed_deal_ids=frozenset(str(r["Id"]) for r in results["deals"] if r.get("IsDeleted")),
+            removed_activity_ids=frozenset(
+                str(r["Id"]) for r in (*results["tasks"], *results["events"]) if str(r["Id"]) not in kept
+            ),
+        )
+
     # --- talking to Salesforce -------------------------------------------------------------------
-    def _deals_with_currency(self, where: str) -> list[Record] | None:
+    def _deals_with_currency(
+        self, where: str, *, extra: str = "", include_deleted: bool = False
+    ) -> list[Record] | None:
         """Opportunities with CurrencyIsoCode; None, and the org's currency noted, in single-currency orgs."""
         try:
-            records = self._query(soql(f"{DEAL_FIELDS}, CurrencyIsoCode", "Opportunity", where))
+            records = self._query(
+                soql(f"{DEAL_FIELDS}, CurrencyIsoCode{extra}", "Opportunity", where),
+                include_deleted=include_deleted,
+            )
         except FieldNotReadable as error:
             if (error.entity, error.field) != ("Opportunity", "CurrencyIsoCode"):
                 raise
@@ -191,19 +243,39 @@ class SalesforceConnector(SnapshotConnector):
         return records
 
     def _fetch_org_currency(self) -> str:
-        records = self._query(soql("DefaultCurrencyIsoCode", "Organization"))
+        """The org's currency; DEFAULT_CURRENCY when the user may not read the Organization.
+
+        An optional lookup: amounts and counts do not depend on it, so a refusal must not stop a refresh.
+        Sign-in, rate-limit and outage errors still do, as they would stop the next query anyway.
+        """
+        try:
+            records = self._query(soql("DefaultCurrencyIsoCode", "Organization"))
+        except (CRMAuthError, CRMRateLimitedError, CRMUnavailableError):
+            raise
+        except CRMError as error:
+            log.warning(
+                "Salesforce did not let CRM Coach read the organisation's currency; using %s: %s",
+                DEFAULT_CURRENCY,
+                error,
+            )
+            return DEFAULT_CURRENCY
         code = records[0].get("DefaultCurrencyIsoCode") if records else None
         return str(code) if code else DEFAULT_CURRENCY
 
-    def _query(self, statement: str) -> list[Record]:
+    def _query(self, statement: str, *, include_deleted: bool = False) -> list[Record]:
         """Every record of a SOQL query; simple-salesforce follows nextRecordsUrl batch by batch."""
-        result = self._call(lambda client: client.query_all(statement))
+        result = self._call(lambda client: client.query_all(statement, include_deleted=include_deleted))
         return records_of(result)
 
-    def _query_together(self, queries: dict[str, str]) -> dict[str, list[Record]]:
-        """Several queries (at most 5) per composite call; later batches of each also travel together."""
-        path = f"/services/data/v{self.api_version}/"
-        pending = {ref: f"{path}query?{urlencode({'q': statement})}" for ref, statement in queries.items()}
+    def _query_together(
+        self, queries: dict[str, str], *, include_deleted: bool = False
+    ) -> dict[str, list[Record]]:
+        """Several queries (at most 5) per composite call; later batches of each also travel together.
+
+        include_deleted: queryAll, which also returns records in the recycle bin (IsDeleted = true).
+        """
+        path = f"/services/data/v{self.api_version}/{'queryAll' if include_deleted else 'query'}"
+        pending = {ref: f"{path}?{urlencode({'q': statement})}" for ref, statement in queries.items()}
         records: dict[str, list[Record]] = {ref: [] for ref in queries}
         while pending:
             body = {
@@ -283,31 +355,6 @@ class SalesforceConnector(SnapshotConnector):
     def _count_request(self) -> None:
         with self._count_lock:
             self.requests_made += 1
-
-
-def build_salesforce(settings: Settings, *, roster: Roster | None) -> SalesforceConnector:
-    """The connector the settings describe: an access token if one is set, otherwise a password sign-in."""
-    settings.require_crm()
-    access_token = settings.salesforce_access_token
-    password = settings.salesforce_password
-    token = settings.salesforce_security_token
-    instance_url = settings.salesforce_instance_url
-    if access_token is not None and instance_url and urlparse(instance_url).scheme != "https":
-        raise ConfigError(
-            {"SALESFORCE_INSTANCE_URL": "must start with https:// (Salesforce serves HTTPS only)"}
-        )
-    return SalesforceConnector(
-        instance_url=instance_url,
-        access_token=access_token.get_secret_value() if access_token is not None else None,
-        username=settings.salesforce_username,
-        password=password.get_secret_value() if password is not None else None,
-        security_token=token.get_secret_value() if token is not None else None,
-        domain=settings.salesforce_domain,
-        api_version=settings.salesforce_api_version,
-        timeout=settings.crm_timeout_seconds,
-        stale_days=settings.crmcoach_stale_days,
-        roster=roster,
-    )
 
 
 def _composite(client: Salesforce, *, body: dict[str, Any]) -> Any:

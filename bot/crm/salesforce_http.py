@@ -13,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.retry import RetryPolicy, TryAgain, retry_after_seconds
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # A reading of the org's usage older than this may be out of date (the allocation is a rolling
@@ -69,12 +69,11 @@ class SalesforceSession(requests.Session):
         self.limiter = limiter
         self.verify_tls = verify
         self._on_send = on_send
-        self._attempts = max(1, attempts)
-        self._backoff = backoff
-        self._max_retry_after = max_retry_after
+        self._retry = RetryPolicy(
+            attempts=attempts, backoff_seconds=backoff, max_retry_after=max_retry_after, sleep=sleep
+        )
         self._max_daily_usage = max_daily_usage
         self._clock = clock
-        self._sleep = sleep
         self._lock = threading.Lock()
         self._usage: ApiUsage | None = None
         self._usage_at = 0.0
@@ -96,35 +95,29 @@ class SalesforceSession(requests.Session):
         kwargs.setdefault("timeout", self.timeout)
         # Passed per request on purpose: a session-wide `verify` loses to REQUESTS_CA_BUNDLE.
         kwargs.setdefault("verify", self.verify_tls)
-        for attempt in range(1, self._attempts + 1):
-            last = attempt == self._attempts
-            self._check_daily_allocation()
-            self.limiter.acquire()
-            self._on_send()
-            try:
+        return self._retry.call(lambda: self._attempt(method, url, *args, **kwargs), vendor="Salesforce")
+
+    def _attempt(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        """One try; a retryable failure hands the policy the response (or error) to give up with."""
+        self._check_daily_allocation()
+        try:
+            with self.limiter.held():
+                self._on_send()
                 response = super().request(method, url, *args, **kwargs)
-            except requests.exceptions.SSLError:
-                raise  # a certificate problem does not go away by asking again
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError):
-                if last:
-                    raise
-                self._sleep(self._backoff * 2 ** (attempt - 1))
-                continue
-            self._note_usage(response)
-            wait = retry_after_seconds(response) if response.status_code == 429 else None
-            self._per_thread.retry_after = wait
-            if last:
-                return response
-            if response.status_code == 429:
-                if wait is not None and wait > self._max_retry_after:
-                    return response  # not worth blocking a user for; the caller reports retry_after
-                self.limiter.pause_for(wait if wait is not None else self._backoff * 2 ** (attempt - 1))
-                continue
-            if response.status_code in RETRY_STATUSES and not _is_soap_fault(response):
-                self._sleep(self._backoff * 2 ** (attempt - 1))
-                continue
-            return response
-        raise AssertionError("unreachable: the last attempt always returns or raises")
+        except requests.exceptions.SSLError:
+            raise  # a certificate problem does not go away by asking again
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            raise TryAgain(f"{method} {url}: {type(exc).__name__}", final=exc) from None
+        self._note_usage(response)
+        wait = retry_after_seconds(response.headers) if response.status_code == 429 else None
+        self._per_thread.retry_after = wait
+        if response.status_code == 429:
+            if wait is not None and wait <= self._retry.max_retry_after:
+                self.limiter.pause_for(wait)  # hold back every caller, not only this one
+            raise TryAgain(f"{method} {url}: HTTP 429", result=response, retry_after=wait, rate_limited=True)
+        if response.status_code in RETRY_STATUSES and not _is_soap_fault(response):
+            raise TryAgain(f"{method} {url}: HTTP {response.status_code}", result=response)
+        return response
 
     def _check_daily_allocation(self) -> None:
         if self._max_daily_usage is None:
@@ -140,22 +133,6 @@ class SalesforceSession(requests.Session):
             with self._lock:
                 self._usage = ApiUsage(int(match.group(1)), int(match.group(2)))
                 self._usage_at = self._clock()
-
-
-def retry_after_seconds(response: requests.Response) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), or None when absent or unreadable."""
-    value = (response.headers.get("Retry-After") or "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
 
 
 def _is_soap_fault(response: requests.Response) -> bool:

@@ -1,4 +1,8 @@
-"""Shared behaviour of the API connectors: they fetch raw records, this turns them into stats."""
+"""Shared behaviour of the API connectors: they fetch raw records, this turns them into stats.
+
+Bulk runs (all_manager_stats) keep what they read in a Mirror (bot/crm/mirror.py): a connector that
+implements fetch_changes then reads only what changed since, with a full read at least weekly.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.crm.aggregate import CLOSED_WINDOW, stats_from_snapshot
 from bot.crm.base import ActivityRecord, CRMNotFoundError, CRMSnapshot, DealRecord, ManagerStats, Owner
+from bot.crm.mirror import Changes, Mirror, MirrorStore, RefreshInfo
 from bot.crm.roster import Roster
 
 OWNER_CACHE_SECONDS = 300.0
@@ -23,13 +28,18 @@ class SnapshotConnector(ABC):
 
     display_name: str = "CRM"
 
-    def __init__(self, *, stale_days: int = 14, roster: Roster | None = None) -> None:
+    def __init__(
+        self, *, stale_days: int = 14, roster: Roster | None = None, mirror_store: MirrorStore | None = None
+    ) -> None:
         self.stale_days = stale_days
+        self._mirror_store = mirror_store
         # Subclasses count every HTTP request they send (benchmarks report requests per manager).
         self.requests_made = 0
         self._roster = roster
         self._owners: list[Owner] | None = None
         self._owners_at = 0.0
+        self._mirror: Mirror | None = None
+        self.last_refresh: RefreshInfo | None = None  # how the last all_manager_stats read the CRM
 
     # --- what each vendor implements -------------------------------------------------------
     @abstractmethod
@@ -54,6 +64,8 @@ class SnapshotConnector(ABC):
 
     def find_owner_by_email(self, email: str) -> Owner | None:
         wanted = email.strip().lower()
+        if not wanted:
+            return None  # owners without an e-mail address carry "", which must never match
         return next((owner for owner in self.list_owners() if owner.email.lower() == wanted), None)
 
     def get_owner(self, crm_id: str) -> Owner:
@@ -69,7 +81,32 @@ class SnapshotConnector(ABC):
         return self._stats(snapshot, now=now, manager_ids=[crm_id])[crm_id]
 
     def all_manager_stats(self, *, now: datetime) -> dict[str, ManagerStats]:
-        return self._stats(self.snapshot(now=now), now=now, manager_ids=None)
+        return self._stats(self._bulk_snapshot(now), now=now, manager_ids=None)
+
+    def fetch_changes(self, *, since: datetime, now: datetime) -> Changes | None:
+        """Every deal and activity changed since `since`, deletions included, as they count at `now`;
+        None: not supported."""
+        return None
+
+    def _bulk_snapshot(self, now: datetime) -> CRMSnapshot:
+        """A full read, or, after one (and less than a week on), the last read patched with the changes."""
+        if self._mirror is None and self._mirror_store is not None:
+            stored = self._mirror_store.load()
+            self._mirror = Mirror.from_stored(stored) if stored is not None else None
+        mirror = self._mirror
+        changes = None
+        if mirror is not None and not mirror.due_for_full_read(now):
+            changes = self.fetch_changes(since=mirror.changed_since(), now=now)
+        if mirror is None or changes is None:
+            snapshot = self.snapshot(now=now)
+            self._mirror = Mirror.from_snapshot(snapshot)
+            if self._mirror_store is not None:
+                self._mirror.save_full(self._mirror_store)
+            self.last_refresh = RefreshInfo("full", len(snapshot.deals) + len(snapshot.activities))
+            return snapshot
+        mirror.apply(changes, now=now, store=self._mirror_store)
+        self.last_refresh = RefreshInfo("incremental", changes.count)
+        return mirror.snapshot(self.list_owners(), now=now)
 
     def snapshot(self, *, now: datetime, owner_ids: Sequence[str] | None = None) -> CRMSnapshot:
         return CRMSnapshot(

@@ -57,6 +57,9 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
         if owner.crm_id in fresh:
             already += 1
             continue
+        if not owner.email:  # some CRMs (HubSpot) have active owners without an e-mail: link them by hand
+            missing.append(f"{owner.name} (no e-mail in the CRM)")
+            continue
         try:
             user = find_slack_user(client, owner.email)
         except SlackApiError as exc:

@@ -19,6 +19,7 @@ from functools import cache
 from string import Template
 
 from bot.coaching.coach import CoachAnswer
+from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import Grounding, fact_sentences, goal_sentence, ground
 from bot.coaching.retrieval import Hit
@@ -138,6 +139,7 @@ class LLMAnswerWriter:
         stats: ManagerStats | None,
         hits: list[Hit],
         grounding: Grounding | None = None,
+        kind: Kind = "coaching",
     ) -> CoachAnswer | None:
         if not hits:
             return None
@@ -145,6 +147,7 @@ class LLMAnswerWriter:
         names = Pseudonyms(stats, language, send_names=self.send_names)
         built = build_prompt(
             question=question,
+            kind=kind,
             language=language,
             stats=stats,
             hits=hits,
@@ -191,6 +194,7 @@ class LLMAnswerWriter:
 def build_prompt(
     *,
     question: str,
+    kind: Kind = "coaching",
     language: Language,
     stats: ManagerStats | None,
     hits: list[Hit],
@@ -200,7 +204,10 @@ def build_prompt(
 ) -> tuple[list[ChatMessage], list[Lesson]] | None:
     """The messages within the token budget and the lessons in them; None if not even one lesson fits."""
     lessons = [hit.lesson for hit in hits]
-    fixed = _user_values(question, language, stats, names, grounding or ground(lessons[0], stats))
+    fixed = {
+        **_user_values(question, language, stats, names, grounding or ground(lessons[0], stats)),
+        "kind": kind,
+    }
 
     def render(chosen: list[Lesson], body_words: int | None = None) -> list[ChatMessage]:
         """body_words shortens the last lesson's body."""

@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from bot.coaching.tasks import Response, TaskAnswer, record_response
@@ -14,7 +14,7 @@ from bot.container import Container
 from bot.i18n import Language, t
 from bot.slack import ids
 from bot.slack.blocks import slack_date
-from bot.slack.replies import known_language
+from bot.slack.caller import caller_of
 from bot.slack.responder import replace_message, reply_ephemeral
 
 log = logging.getLogger(__name__)
@@ -27,9 +27,10 @@ RESPONSES: dict[str, Response] = {
 
 def register(app: App, container: Container) -> None:
     @app.action(re.compile("^(" + "|".join(ids.TASK_ACTIONS) + ")$"))
-    def on_task_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def on_task_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        caller = caller_of(context)
+        team_id, user_id = caller.team_id, caller.user_id
         try:
             answer = record_response(
                 container.sessions,
@@ -43,15 +44,14 @@ def register(app: App, container: Container) -> None:
         except (KeyError, ValueError):
             log.warning("malformed task button from %s: %s", user_id, action)
             return
-        language = known_language(container, team_id, user_id) or "en"
-        note = _note(answer, language)
+        note = _note(answer, caller.language)
         if answer.outcome == "recorded" and answer.response != "snoozed" and body.get("message"):
             kept = [
                 b for b in body["message"].get("blocks", []) if b.get("block_id") != ids.BLOCK_TASK_ACTIONS
             ]
-            context = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+            outcome = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
             replace_message(
-                body["response_url"], {"text": body["message"].get("text", note), "blocks": [*kept, context]}
+                body["response_url"], {"text": body["message"].get("text", note), "blocks": [*kept, outcome]}
             )
         else:
             reply_ephemeral(body["response_url"], {"text": note})

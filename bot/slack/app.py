@@ -8,11 +8,26 @@ from slack_bolt import App
 
 from bot.config import Settings
 from bot.container import Container
-from bot.slack import actions, coach_commands, commands, composer, home, messages, user_events
+from bot.slack import (
+    actions,
+    broadcast_buttons,
+    caller,
+    commands,
+    composer,
+    errors,
+    home,
+    messages,
+    user_events,
+)
+from bot.slack.lazy import InProcess
+from bot.slack.router import LazyWork
 
 
-def build_app(settings: Settings, container: Container) -> App:
-    """Raises ConfigError for missing Slack settings, BoltError when Slack rejects the token."""
+def build_app(settings: Settings, container: Container, *, later: LazyWork | None = None) -> App:
+    """Raises ConfigError for missing Slack settings, BoltError when Slack rejects the token.
+
+    `later` runs the work after each ack (CRM, LLM); by default on threads of this process.
+    """
     settings.require_slack()
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
@@ -23,11 +38,14 @@ def build_app(settings: Settings, container: Container) -> App:
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    commands.register(app, container)
+    later = later or InProcess(container)
+    caller.register(app, container)
+    errors.register(app, container)
+    commands.register(app, container, later)
     home.register(app, container)
-    messages.register(app, container)
+    messages.register(app, container, later)
     actions.register(app, container)
-    coach_commands.register(app, container)
+    broadcast_buttons.register(app, container)
     composer.register(app, container)
     user_events.register(app, container)
     return app

@@ -147,7 +147,7 @@ def _fetched_line(stats: ManagerStats, language: Language) -> str:
 def slack_date(moment: datetime, language: Language) -> str:
     """A <!date> token: Slack shows it in each reader's own timezone and format."""
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    pattern = "{date_short_pretty} {time}" if language == "en" else "{date_short_pretty}, {time}"
+    pattern = t(language, "formats.slack_date")  # Slack's own tokens, in the order the language puts them
     return f"<!date^{int(moment.timestamp())}^{pattern}|{fallback}>"
 
 
@@ -156,7 +156,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def answer_blocks(answer: CoachAnswer, language: Language) -> list[Block]:
+def answer_blocks(answer: CoachAnswer, language: Language, *, with_source: bool = True) -> list[Block]:
     """A coaching answer: its paragraphs as sections (each within Slack's 3,000 characters)."""
     sections: list[Block] = []
     current = ""
@@ -168,5 +168,7 @@ def answer_blocks(answer: CoachAnswer, language: Language) -> list[Block]:
         current = truncate(candidate, SECTION_TEXT_LIMIT)
     if current:
         sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
+    if not with_source:
+        return sections[:MESSAGE_BLOCK_LIMIT]
     source = t(language, f"ask.source_{answer.source}")
     return [*sections[: MESSAGE_BLOCK_LIMIT - 1], ContextBlock(elements=[MarkdownTextObject(text=source)])]

@@ -24,6 +24,7 @@ from bot.slack import ids
 from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
+REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line
 
 
 def broadcast_message(exercise: Exercise, *, language: Language, coach_id: str) -> dict[str, Any]:
@@ -79,6 +80,26 @@ def team_message(progress: list[ManagerProgress], *, page: int, language: Langua
 
 
 def _line(progress: ManagerProgress, language: Language) -> str:
+    line = _progress_line(progress, language)
+    reflection = progress.latest_reflection
+    if reflection is None:
+        return line
+    quoted = t(
+        language,
+        "reflections.team_line",
+        lesson=reflection.lesson_id,
+        when=_when(reflection.created_at, language),
+        text=truncate(_escape(" ".join(reflection.text.split())), REFLECTION_CHARS),
+    )
+    return f"{line}\n_{quoted}_"
+
+
+def _escape(text: str) -> str:
+    """A manager's words are data: no mentions or links from them in the coach's view."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("_", " ")
+
+
+def _progress_line(progress: ManagerProgress, language: Language) -> str:
     return t(
         language,
         "team.line",

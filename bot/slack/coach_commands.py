@@ -1,85 +1,100 @@
-"""`/crmcoach broadcast` and `/crmcoach team` for coaches, and the buttons on broadcast exercises."""
+"""`/crmcoach broadcast`, `broadcasts` and `team`: the coaches' routes."""
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any, Literal
+from datetime import datetime
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
-from bot.coaching.broadcasts import (
-    BroadcastProblem,
-    parse_target,
-    record_response,
-)
-from bot.coaching.team import team_csv, team_progress
+from bot.coaching.broadcasts import BroadcastProblem, parse_target
+from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
-from bot.i18n import Language, t
-from bot.slack import blocks, coach_blocks, ids
+from bot.i18n import Language, command_words, t
+from bot.slack import coach_blocks
+from bot.slack.background import Message, text_message
 from bot.slack.blocks import slack_date
 from bot.slack.composer import open_composer, post_now
-from bot.slack.replies import known_language
-from bot.slack.responder import notify_user, reply_ephemeral
-from bot.store.coach_models import Broadcast
+from bot.slack.router import Command, Route
+from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
-COACH_COMMANDS = {"broadcast", "broadcasts", "team"}
 
 
-def not_a_coach(
-    container: Container, user_id: str, subcommand: str, language: Language
-) -> dict[str, Any] | None:
-    """The refusal for non-coaches (naming who can grant the role), or None for a coach."""
-    if container.coaches.is_coach(user_id):
-        return None
-    group = container.coaches.group
+def refusal(command: Command, route: Route) -> Message:
+    """The reply to non-coaches, naming who can grant the role."""
+    language, group = command.language, command.container.coaches.group
     hint = t(language, "coach.group_hint", group=group) if group else ""
-    what = t(language, "coach.what_team" if subcommand == "team" else "coach.what_broadcast")
-    text = t(language, "coach.only_coaches", what=what, group=hint)
-    return _text(text)
+    what = t(language, "coach.what_team" if route.name == "team" else "coach.what_broadcast")
+    return text_message(t(language, "coach.only_coaches", what=what, group=hint))
 
 
-def broadcast_reply(
-    container: Container, body: dict[str, Any], rest: str, language: Language
-) -> dict[str, Any]:
-    """`/crmcoach broadcast #channel …` (lazy listener): the coach gets a confirmation or the fix."""
+def _broadcast_ack(command: Command) -> Message | None:
+    """Without a target the composer opens (after an empty ack); with one, the exercise is posted."""
+    return {"text": t(command.language, "broadcast.posting")} if command.rest else None
+
+
+def _open_composer(command: Command) -> None:
+    if command.rest:
+        return
     try:
-        channel_id, content = parse_target(rest)
-    except BroadcastProblem as problem:
-        return _text(t(language, problem.key, **problem.values))
-    return _text(
-        post_now(
-            container,
-            container.slack,
-            team_id=body["team_id"],
-            coach_id=body["user_id"],
-            channel_id=channel_id,
-            content=content,
-            lesson_language=language,
-            language=language,
+        open_composer(
+            command.container.slack, trigger_id=command.body["trigger_id"], language=command.language
         )
-    )
+    except SlackApiError as exc:
+        log.error("views.open failed for %s: %s", command.user_id, exc.response.get("error"))
 
 
-def team_reply(container: Container, body: dict[str, Any], rest: str, language: Language) -> dict[str, Any]:
-    page = int(rest) if rest.strip().isdigit() else 1
-    scope = None  # every enrolled manager of this workspace (teams are scoped by team_id)
-    progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=container.clock())
-    return coach_blocks.team_message(progress, page=page, language=language)
-
-
-def export_reply(container: Container, body: dict[str, Any], language: Language) -> dict[str, Any]:
-    """Upload the team view as CSV into the coach's DM (files upload v2)."""
-    coach_id, now = body["user_id"], container.clock()
-    scope = None  # every enrolled manager of this workspace (teams are scoped by team_id)
-    progress = team_progress(container.sessions, team_id=body["team_id"], scope=scope, now=now)
+def _broadcast(command: Command) -> Message | None:
+    """`/crmcoach broadcast #channel …`: the coach gets a confirmation or the fix."""
+    if not command.rest:
+        return None
+    language = command.language
     try:
-        channel = str(container.slack.conversations_open(users=coach_id)["channel"]["id"])
-        container.slack.files_upload_v2(
+        channel_id, content = parse_target(command.rest)
+    except BroadcastProblem as problem:
+        return text_message(t(language, problem.key, **problem.values))
+    container = command.container
+    posted = post_now(
+        container,
+        container.slack,
+        team_id=command.team_id,
+        coach_id=command.user_id,
+        channel_id=channel_id,
+        content=content,
+        lesson_language=language,
+        language=language,
+    )
+    return text_message(posted)
+
+
+def _wants_export(command: Command) -> bool:
+    return command.rest.lower() in command_words("export")
+
+
+def _team_ack(command: Command) -> Message:
+    if _wants_export(command):
+        return {"text": t(command.language, "team.export_preparing")}
+    page = int(command.rest) if command.rest.strip().isdigit() else 1
+    return coach_blocks.team_message(_progress(command), page=page, language=command.language)
+
+
+def _progress(command: Command) -> list[ManagerProgress]:
+    scope = None  # every enrolled manager of this workspace (teams are scoped by team_id)
+    container = command.container
+    return team_progress(container.sessions, team_id=command.team_id, scope=scope, now=container.clock())
+
+
+def _team_export(command: Command) -> Message | None:
+    """Upload the team view as CSV into the coach's DM (files upload v2)."""
+    if not _wants_export(command):
+        return None
+    language, slack, now = command.language, command.container.slack, command.container.clock()
+    progress = _progress(command)
+    try:
+        channel = str(slack.conversations_open(users=command.user_id)["channel"]["id"])
+        slack.files_upload_v2(
             channel=channel,
             filename=f"crm-coach-team-{now:%Y-%m-%d}.csv",
             content=team_csv(progress),
@@ -87,134 +102,53 @@ def export_reply(container: Container, body: dict[str, Any], language: Language)
             initial_comment=t(language, "team.export_comment", count=len(progress)),
         )
     except SlackApiError as exc:
-        log.error("team export for %s failed: %s", coach_id, exc.response.get("error"))
-        return _text(t(language, "team.export_failed"))
-    return _text(t(language, "team.export_sent"))
+        log.error("team export for %s failed: %s", command.user_id, exc.response.get("error"))
+        return text_message(t(language, "team.export_failed"))
+    return text_message(t(language, "team.export_sent"))
 
 
-def acknowledge(
-    ack: Ack, container: Container, body: dict[str, Any], *, subcommand: str, rest: str, language: Language
-) -> None:
-    """The ack for coach commands: a refusal, an answer from the database, or the composer."""
-    refusal = not_a_coach(container, body["user_id"], subcommand, language)
-    if refusal is not None:
-        ack(**refusal)
-    elif subcommand == "team" and rest.lower() == "export":
-        ack(text=t(language, "team.export_preparing"))
-    elif subcommand == "team":
-        ack(**team_reply(container, body, rest, language))
-    elif subcommand == "broadcasts":
-        ack(**schedules_reply(container, body, rest, language))
-    elif not rest:
-        ack()  # the composer must open within the trigger's 3 seconds
-        open_composer_for(container, body, language)
-    else:
-        ack(text=t(language, "broadcast.posting"))
-
-
-def open_composer_for(container: Container, body: dict[str, Any], language: Language) -> None:
-    try:
-        open_composer(container.slack, trigger_id=body["trigger_id"], language=language)
-    except SlackApiError as exc:
-        log.error("views.open failed for %s: %s", body.get("user_id"), exc.response.get("error"))
-
-
-def schedules_reply(
-    container: Container, body: dict[str, Any], rest: str, language: Language
-) -> dict[str, Any]:
+def _schedules(command: Command) -> Message:
     """`/crmcoach broadcasts` lists the coach's schedules; `broadcasts cancel 3` stops one."""
-    team_id, coach_id, now = body["team_id"], body["user_id"], container.clock()
-    words = rest.split()
-    if len(words) == 2 and words[0].lower() in ("cancel", "stornieren") and words[1].lstrip("#").isdigit():
+    container, language = command.container, command.language
+    words = command.rest.split()
+    if len(words) == 2 and words[0].lower() in command_words("cancel") and words[1].lstrip("#").isdigit():
         number = int(words[1].lstrip("#"))
         done = cancel_schedule(
-            container.sessions, team_id=team_id, coach_user_id=coach_id, schedule_id=number
+            container.sessions, team_id=command.team_id, coach_user_id=command.user_id, schedule_id=number
         )
-        return _text(t(language, "composer.cancelled" if done else "composer.not_yours", id=number))
-    schedules = active_schedules(container.sessions, team_id=team_id, coach_user_id=coach_id, now=now)
+        return text_message(t(language, "composer.cancelled" if done else "composer.not_yours", id=number))
+    schedules = active_schedules(
+        container.sessions, team_id=command.team_id, coach_user_id=command.user_id, now=container.clock()
+    )
     if not schedules:
-        return _text(t(language, "composer.none"))
-    library = container.coach.library
+        return text_message(t(language, "composer.none"))
     lines = [t(language, "composer.list_title")]
-    for schedule, run in schedules:
-        lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
-        title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
-        lines.append(
-            t(
-                language,
-                "composer.list_line",
-                id=schedule.id,
-                channel=f"<#{schedule.channel_id}>",
-                title=title,
-                repeat=t(language, f"composer.repeat_{schedule.repeat}"),
-                when=slack_date(run, language),
-            )
-        )
+    lines += [_schedule_line(container, schedule, run, language) for schedule, run in schedules]
     lines.append(t(language, "composer.list_hint"))
-    return _text("\n".join(lines))
+    return text_message("\n".join(lines))
+
+
+def _schedule_line(
+    container: Container, schedule: ScheduledBroadcast, run: datetime, language: Language
+) -> str:
+    lesson = container.coach.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+    title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
+    return t(
+        language,
+        "composer.list_line",
+        id=schedule.id,
+        channel=f"<#{schedule.channel_id}>",
+        title=title,
+        repeat=t(language, f"composer.repeat_{schedule.repeat}"),
+        when=slack_date(run, language),
+    )
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("broadcast", ack=_broadcast_ack, after_ack=_open_composer, lazy=_broadcast, coach_only=True),
+    Route("broadcasts", ack=_schedules, coach_only=True),
+    Route("team", ack=_team_ack, lazy=_team_export, coach_only=True),
+)
 
 
 # action id -> (recorded kind, reply the first time, reply when already answered)
-BUTTONS: dict[str, tuple[Literal["done", "help"], str, str]] = {
-    ids.ACTION_BROADCAST_DONE: ("done", "broadcast.recorded_done", "broadcast.already_done"),
-    ids.ACTION_BROADCAST_HELP: ("help", "broadcast.help_sent", "broadcast.help_already"),
-}
-
-
-def register(app: App, container: Container) -> None:
-    @app.action(re.compile("^(" + "|".join(BUTTONS) + ")$"))
-    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        kind, first_key, again_key = BUTTONS[action["action_id"]]
-        first, broadcast = record_response(
-            container.sessions,
-            team_id=team_id,
-            broadcast_id=_id(action),
-            user_id=user_id,
-            kind=kind,
-            now=container.clock(),
-        )
-        if first and broadcast is not None and kind == "help":
-            _ask_coach_for_help(container, client, broadcast, user_id=user_id)
-        key = "broadcast.gone" if broadcast is None else (first_key if first else again_key)
-        language = known_language(container, team_id, user_id) or "en"
-        reply_ephemeral(body["response_url"], _text(t(language, key)))
-
-
-def _ask_coach_for_help(
-    container: Container, client: WebClient, broadcast: Broadcast, *, user_id: str
-) -> None:
-    coach_id, channel = broadcast.coach_user_id, broadcast.channel_id
-    language = known_language(container, broadcast.team_id, coach_id) or (
-        "de" if broadcast.language == "de" else "en"
-    )
-    try:
-        link = str(
-            client.chat_getPermalink(channel=channel, message_ts=broadcast.message_ts or "")["permalink"]
-        )
-    except SlackApiError:
-        link = f"<#{channel}>"
-    notify_user(
-        client,
-        coach_id,
-        t(
-            language,
-            "broadcast.help_for_coach",
-            user=user_id,
-            title=broadcast.title,
-            channel=channel,
-            link=link,
-        ),
-    )
-
-
-def _id(action: dict[str, Any]) -> int:
-    try:
-        return int(action.get("value", "0"))
-    except ValueError:
-        return 0
-
-
-def _text(text: str) -> dict[str, Any]:
-    return blocks.to_message(blocks.text_blocks(text), text)

@@ -29,10 +29,11 @@ from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, ne
 from bot.coaching.broadcasts import BroadcastProblem, exercise_from, post_broadcast
 from bot.container import Container
 from bot.delivery.schedule import local_to_utc
-from bot.i18n import LANGUAGES, WEEKDAY_NAMES, Language, t
+from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
 from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
 from bot.slack.responder import notify_user
+from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
@@ -101,7 +102,7 @@ def open_composer(client: WebClient, *, trigger_id: str, language: Language) -> 
             optional=True,
             element=StaticSelectElement(
                 action_id="weekday",
-                options=[Option(value=str(n), label=name) for n, name in enumerate(WEEKDAY_NAMES[language])],
+                options=[Option(value=str(n), label=weekday_name(n, language)) for n in range(7)],
             ),
         ),
     ]
@@ -162,7 +163,7 @@ def parse_submission(
     return Composed(
         channel_id=str(picked("channel", "selected_conversation")),
         lesson_id=lesson_id or None,
-        lesson_language="de" if lesson_language == "de" else ("en" if lesson_id else None),
+        lesson_language=language_for(lesson_language, None) if lesson_id else None,
         text=text,
         when=when,
         on_date=on_date,
@@ -182,7 +183,7 @@ def register(app: App, container: Container) -> None:
         if not container.coaches.is_coach(coach_id):
             ack()
             return
-        language: Language = "de" if view.get("private_metadata") == "de" else "en"
+        language = language_for(view.get("private_metadata"), None)
         # Validate with what we know locally (no Slack call before the ack); "in the future" is
         # checked against the earliest timezone on Earth, so no valid choice is refused.
         parsed = parse_submission(
@@ -296,8 +297,6 @@ def _carry_out(
 
 
 def _first_weekly(request: ScheduleRequest, container: Container) -> datetime:
-    from bot.store.coach_models import ScheduledBroadcast
-
     probe = ScheduledBroadcast(
         tz=request.tz, repeat="weekly", weekday=request.weekday, at=request.at.strftime("%H:%M"), on_date=None
     )

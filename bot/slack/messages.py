@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
-from slack_sdk import WebClient
+from slack_bolt import App, BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.ask import answer_direct_message
 from bot.coaching.broadcasts import record_submission
 from bot.container import Container
-from bot.slack import blocks, failures
-from bot.slack.replies import known_language, render_answer
+from bot.slack.background import Background, Message, Outcome
+from bot.slack.caller import Caller, caller_of
+from bot.slack.replies import render_answer
+from bot.slack.router import LazyWork
 
 log = logging.getLogger(__name__)
 ANSWER_EVENT_TYPE = "crmcoach_answer"
@@ -21,41 +22,54 @@ ANSWER_EVENT_TYPE = "crmcoach_answer"
 ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
-def register(app: App, container: Container) -> None:
+def register(app: App, container: Container, later: LazyWork) -> None:
     @app.event("message")
-    def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if event.get("subtype") not in ANSWERABLE_SUBTYPES or event.get("bot_id"):
             return  # edits, joins and other bots' messages are neither questions nor submissions
         if event.get("channel_type") in ("channel", "group"):
             _maybe_submission(container, event, body)
-            return
-        if event.get("channel_type") != "im":
-            return
-        question = (event.get("text") or "").strip()
-        if not question:
-            return
-        team_id, user_id, event_id = body["team_id"], event["user"], body["event_id"]
-        try:
-            result = answer_direct_message(
-                container=container,
-                team_id=team_id,
-                slack_user_id=user_id,
-                event_id=event_id,
-                question=question,
-                now=container.clock(),
-            )
-            if result is None:
-                return
-            message = render_answer(result)
-        except Exception:
-            log.exception("direct message answer failed for %s/%s", team_id, user_id)
-            text = failures.generic_error_text(known_language(container, team_id, user_id) or "en")
-            message = blocks.to_message(blocks.text_blocks(text), text)
+        elif event.get("channel_type") == "im" and (event.get("text") or "").strip():
+            later.direct_message(event, event_id=body["event_id"], caller=caller_of(context))
+
+
+def answer_in_background(
+    container: Container,
+    background: Background,
+    event: dict[str, Any],
+    *,
+    event_id: str,
+    caller: Caller,
+) -> None:
+    """The coach's answer in the same DM; Slack's retries of the event are answered once."""
+
+    def answer() -> Message | None:
+        result = answer_direct_message(
+            container=container,
+            team_id=caller.team_id,
+            slack_user_id=caller.user_id,
+            event_id=event_id,
+            question=(event.get("text") or "").strip(),
+            now=container.clock(),
+        )
+        return None if result is None else render_answer(result)
+
+    def post(message: Message) -> None:
         metadata = {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"idempotency_key": f"dm:{event_id}"}}
         try:
-            client.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
+            container.slack.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
         except SlackApiError as exc:
-            log.error("could not answer the DM of %s: %s", user_id, exc.response.get("error"))
+            log.error("could not answer the DM of %s: %s", caller.user_id, exc.response.get("error"))
+
+    outcome = Outcome(
+        what="direct message answer",
+        team_id=caller.team_id,
+        user_id=caller.user_id,
+        crm=container.crm.display_name,
+        send=post,
+        language=lambda: caller.language,
+    )
+    background.run(answer, outcome)
 
 
 def _maybe_submission(container: Container, event: dict[str, Any], body: dict[str, Any]) -> None:

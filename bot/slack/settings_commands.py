@@ -1,88 +1,130 @@
 """`/crmcoach settings | pause | resume | unsubscribe` (database only: answered with the ack)
-and `/crmcoach subscribe` (needs Slack and the CRM: answered by the lazy listener)."""
+and `/crmcoach subscribe` (needs Slack and the CRM: answered after the ack)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from bot.coaching import preferences
 from bot.coaching.preferences import Preferences, SettingError
-from bot.container import Container
 from bot.delivery.subscribe import subscribe_self
-from bot.i18n import WEEKDAY_NAMES, Language, t, weekdays_text
-from bot.slack import blocks
-
-QUICK = {"settings", "einstellungen", "pause", "resume", "unsubscribe", "abmelden"}
-SUBSCRIBE = {"subscribe", "anmelden"}
-
-
-def quick_reply(
-    container: Container, *, subcommand: str, rest: str, team_id: str, user_id: str, language: Language
-) -> dict[str, Any]:
-    sessions, settings, now = container.sessions, container.settings, container.clock()
-    try:
-        if subcommand in ("settings", "einstellungen"):
-            if not rest:
-                return _settings(
-                    preferences.preferences(sessions, settings, team_id=team_id, user_id=user_id)
-                )
-            view = preferences.change(
-                sessions, settings, team_id=team_id, user_id=user_id, words=rest.split(), now=now
-            )
-            return _settings(view, saved=True)
-        if subcommand == "pause":
-            day = preferences.pause(sessions, settings, team_id=team_id, user_id=user_id, until=rest, now=now)
-            return _text(t(language, "settings.paused", date=day.isoformat()))
-        subscribed = subcommand == "resume"
-        preferences.set_subscribed(sessions, team_id=team_id, user_id=user_id, subscribed=subscribed, now=now)
-        return _text(t(language, "settings.resumed" if subscribed else "settings.unsubscribed"))
-    except SettingError as error:
-        return _text(t(language, error.key, **error.values))
+from bot.formatting import format_date
+from bot.i18n import Language, language_name, t, weekday_name, weekdays_text
+from bot.slack.background import Message, text_message
+from bot.slack.router import Command, Handler, Route
 
 
-def subscribe_reply(container: Container, *, team_id: str, user_id: str) -> dict[str, Any]:
-    language = subscribe_self(
-        container=container, team_id=team_id, slack_user_id=user_id, now=container.clock()
+def _explains_setting_errors(handler: Handler) -> Handler:
+    """Input the manager can fix is answered with what to type instead."""
+
+    @wraps(handler)
+    def answer(command: Command) -> Message | None:
+        try:
+            return handler(command)
+        except SettingError as error:
+            return text_message(t(command.language, error.key, **error.values))
+
+    return answer
+
+
+@_explains_setting_errors
+def _settings(command: Command) -> Message:
+    container = command.container
+    if not command.rest:
+        view = preferences.preferences(
+            container.sessions, container.settings, team_id=command.team_id, user_id=command.user_id
+        )
+        return _settings_message(view)
+    view = preferences.change(
+        container.sessions,
+        container.settings,
+        team_id=command.team_id,
+        user_id=command.user_id,
+        words=command.rest.split(),
+        now=container.clock(),
     )
-    return _text(t(language, "settings.subscribed"))
+    return _settings_message(view, saved=True)
 
 
-def _settings(view: Preferences, *, saved: bool = False) -> dict[str, Any]:
+@_explains_setting_errors
+def _pause(command: Command) -> Message:
+    container = command.container
+    day = preferences.pause(
+        container.sessions,
+        container.settings,
+        team_id=command.team_id,
+        user_id=command.user_id,
+        until=command.rest,
+        now=container.clock(),
+    )
+    return text_message(t(command.language, "settings.paused", date=format_date(day, command.language)))
+
+
+def _subscription(subscribed: bool, reply_key: str) -> Handler:
+    @_explains_setting_errors
+    def change(command: Command) -> Message:
+        preferences.set_subscribed(
+            command.container.sessions,
+            team_id=command.team_id,
+            user_id=command.user_id,
+            subscribed=subscribed,
+            now=command.container.clock(),
+        )
+        return text_message(t(command.language, reply_key))
+
+    return change
+
+
+def _subscribe(command: Command) -> Message:
+    container = command.container
+    language = subscribe_self(
+        container=container, team_id=command.team_id, slack_user_id=command.user_id, now=container.clock()
+    )
+    return text_message(t(language, "settings.subscribed"))
+
+
+def _empty_ack(command: Command) -> None:
+    return None
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("settings", ack=_settings),
+    Route("pause", ack=_pause),
+    Route("resume", ack=_subscription(True, "settings.resumed")),
+    Route("unsubscribe", ack=_subscription(False, "settings.unsubscribed")),
+    Route("subscribe", ack=_empty_ack, lazy=_subscribe),
+)
+
+
+def _settings_message(view: Preferences, *, saved: bool = False) -> Message:
     language = view.language
-    names = WEEKDAY_NAMES[language]
     if not view.subscribed:
         status = t(language, "settings.status_unsubscribed")
     elif view.paused_until is not None:
-        status = t(
-            language,
-            "settings.status_paused",
-            date=(view.paused_until.astimezone(ZoneInfo(view.tz)) - timedelta(minutes=1)).date().isoformat(),
-        )
+        last_day = (view.paused_until.astimezone(ZoneInfo(view.tz)) - timedelta(minutes=1)).date()
+        status = t(language, "settings.status_paused", date=format_date(last_day, language))
     else:
         status = t(language, "settings.status_active")
-    language_name = "Deutsch" if language == "de" else "English"
+    name = language_name(language)
     summary = t(
         language,
         "settings.summary",
-        nudge_day=names[view.nudge_weekday],
+        nudge_day=weekday_name(view.nudge_weekday, language),
         nudge_time=f"{view.nudge_time:%H:%M}",
         lesson_days=weekdays_text(view.lesson_weekdays, language),
         lesson_time=f"{view.lesson_time:%H:%M}",
-        quiet=f"{view.quiet[0]:%H:%M}–{view.quiet[1]:%H:%M}"
-        if view.quiet
-        else t(language, "settings.quiet_none"),
-        lang_name=language_name
-        if view.chosen_language
-        else t(language, "settings.language_auto", lang_name=language_name),
+        quiet=_quiet_text(view, language),
+        lang_name=name if view.chosen_language else t(language, "settings.language_auto", lang_name=name),
         tz=view.tz,
         status=status,
     )
     head = (t(language, "settings.saved") + "\n") if saved else ""
-    text = f"{head}{t(language, 'settings.title')}\n{summary}\n\n{t(language, 'settings.how')}"
-    return _text(text)
+    return text_message(f"{head}{t(language, 'settings.title')}\n{summary}\n\n{t(language, 'settings.how')}")
 
 
-def _text(text: str) -> dict[str, Any]:
-    return blocks.to_message(blocks.text_blocks(text), text)
+def _quiet_text(view: Preferences, language: Language) -> str:
+    if not view.quiet:
+        return t(language, "settings.quiet_none")
+    return f"{view.quiet[0]:%H:%M}–{view.quiet[1]:%H:%M}"

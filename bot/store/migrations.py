@@ -8,12 +8,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from alembic import command
-from bot.paths import ALEMBIC_DIR, ALEMBIC_INI
+from bot.paths import ALEMBIC_DIR
 
 
 def _config(engine: Engine) -> Config:
-    config = Config(str(ALEMBIC_INI))
+    # Configured in code: an installed crmcoach has no alembic.ini (that file is for `alembic revision`).
+    config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 

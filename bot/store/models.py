@@ -165,4 +165,6 @@ class DemoActivity(Base):
 
 # Registers the delivery tables on Base.metadata (Alembic and the tests read it from here).
 from bot.store import coach_models as _coach_models  # noqa: E402, F401
+from bot.store import crm_mirror as _crm_mirror  # noqa: E402, F401
 from bot.store import delivery_models as _delivery_models  # noqa: E402, F401
+from bot.store import reflection_models as _reflection_models  # noqa: E402, F401

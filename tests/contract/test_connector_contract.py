@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -74,3 +76,16 @@ def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnect
     assert all(
         set(deal.reasons) <= {"stale", "no_next_step", "overdue"} and deal.reasons for deal in stats.attention
     )
+
+
+@pytest.mark.parametrize("module", ["hubspot", "pipedrive", "salesforce"])
+def test_api_connectors_take_plain_values_not_settings(module: str) -> None:
+    """Only bot/crm/registry.py reads Settings; a connector gets URLs, tokens and limits."""
+    source = (Path(__file__).parents[2] / "bot" / "crm" / f"{module}.py").read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    }
+
+    assert "bot.config" not in imported

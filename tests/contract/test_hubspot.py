@@ -19,8 +19,9 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
 )
-from bot.crm.hubspot import HubSpotConnector, build_hubspot
+from bot.crm.hubspot import HubSpotConnector
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.registry import build_hubspot
 from bot.crm.roster import Roster
 from tests.contract.world import World, build_world
 from tests.fakes.hubspot import ALL_SCOPES, HubSpotStandIn
@@ -82,6 +83,17 @@ def test_owners_are_paged_and_every_request_carries_the_token(standin: HubSpotSt
     assert len(owner_requests) == math.ceil(len(world.owners) / 4)
     assert [r.query.get("after") for r in owner_requests] == [None, "4", "8", "12"]
     assert all(r.headers["authorization"] == f"Bearer {standin.access_token}" for r in standin.requests)
+
+
+def test_owners_are_read_500_per_page_by_default() -> None:
+    with HubSpotStandIn() as standin:
+        for number in range(1, 702):
+            standin.add_owner(str(number), email=f"o{number}@x.com", first_name="O", last_name=str(number))
+
+        owners = connect(standin).list_owners()
+
+        assert len(owners) == 701
+        assert [r.query["limit"] for r in standin.requests] == ["500", "500"]
 
 
 def test_deal_search_follows_paging_to_the_end(standin: HubSpotStandIn, world: World) -> None:
@@ -153,6 +165,72 @@ def test_activities_keep_their_kind(standin: HubSpotStandIn, world: World) -> No
         (a.kind, a.owner_id, a.occurred_at) for a in world.activities if a.occurred_at >= since
     )
     assert {a.kind for a in activities} == {"call", "meeting", "email", "task"}
+
+
+def test_only_completed_tasks_are_activities_counted_when_completed() -> None:
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    with HubSpotStandIn() as standin:
+        standin.add_owner("1", email="rep@x.com", first_name="Rex", last_name="Rep")
+
+        def task(task_id: str, *, status: str, due: str, completed: str | None) -> None:
+            properties = {"hs_timestamp": due, "hubspot_owner_id": "1", "hs_task_status": status}
+            standin.add_object("tasks", task_id, {**properties, "hs_task_completion_date": completed})
+
+        task("1", status="NOT_STARTED", due="2026-11-20T09:00:00.000Z", completed=None)  # open, overdue
+        task("2", status="IN_PROGRESS", due="2026-11-22T09:00:00.000Z", completed=None)
+        task("3", status="COMPLETED", due="2026-10-01T09:00:00.000Z", completed="2026-11-21T10:00:00.000Z")
+        task("4", status="COMPLETED", due="2026-11-22T09:00:00.000Z", completed="2026-11-01T10:00:00.000Z")
+        task("5", status="COMPLETED", due="2026-11-19T09:00:00.000Z", completed=None)
+
+        activities = connect(standin).fetch_activities(owner_ids=None, since=now - timedelta(days=7))
+
+    assert sorted((a.activity_id, a.occurred_at) for a in activities) == [
+        ("3", datetime(2026, 11, 21, 10, 0, tzinfo=UTC)),  # done late, counted when done
+        ("5", datetime(2026, 11, 19, 9, 0, tzinfo=UTC)),  # done, no completion date: its due date
+    ]
+
+
+def test_an_incremental_refresh_after_changes_matches_a_full_read(
+    standin: HubSpotStandIn, world: World
+) -> None:
+    connector = connect(standin)
+    connector.all_manager_stats(now=world.now)
+    assert connector.last_refresh is not None and connector.last_refresh.kind == "full"
+    edited, later = world.now + timedelta(hours=1), world.now + timedelta(hours=3)
+    deals = standin.objects["deals"]
+    still_open = [i for i, d in deals.items() if d["properties"]["hs_is_closed"] == "false"]
+    reps = [o.crm_id for o in world.owners if o.manager_crm_id]
+    standin.change("deals", still_open[0], at=edited, hs_is_closed="true", hs_is_closed_won="true")
+    standin.change("deals", still_open[1], at=edited, hubspot_owner_id=reps[-1], amount="1234.5")
+    standin.change("deals", still_open[2], at=edited, hs_next_step=None, closedate="2026-11-02")
+    standin.archive("deals", still_open[3], at=edited)
+    standin.add_object("deals", "99999", {**deals[still_open[4]]["properties"], "hubspot_owner_id": reps[0]})
+    standin.change("deals", "99999", at=edited)
+    tasks = standin.objects["tasks"]
+    done = [i for i, t in tasks.items() if t["properties"]["hs_task_status"] == "COMPLETED"]
+    not_done = next(i for i, t in tasks.items() if t["properties"]["hs_task_status"] != "COMPLETED")
+    recent_done = [i for i in done if tasks[i]["properties"]["hs_timestamp"] >= "2026-11-17"]
+    standin.archive("tasks", recent_done[0], at=edited)
+    standin.change("tasks", recent_done[1], at=edited, hs_task_status="NOT_STARTED")  # reopened
+    standin.change(  # the overdue task, done at last
+        "tasks",
+        not_done,
+        at=edited,
+        hs_task_status="COMPLETED",
+        hs_task_completion_date="2026-11-23T10:00:00Z",
+    )
+    standin.archive("meetings", next(iter(standin.objects["meetings"])), at=edited)
+    sent = len(standin.requests)
+
+    incremental = connector.all_manager_stats(now=later)
+
+    assert connector.last_refresh is not None
+    assert (connector.last_refresh.kind, connector.last_refresh.records) == ("incremental", 9)
+    # one search per object type and one archived list each: deals, calls, meetings, e-mails, tasks
+    assert len(standin.requests) - sent == 10
+    assert incremental == connect(standin).all_manager_stats(now=later)
+    connector.all_manager_stats(now=world.now + timedelta(days=8))
+    assert connector.last_refresh.kind == "full"  # a full read at least weekly
 
 
 # --- what HubSpot's records look like ---------------------------------------------------------
@@ -235,11 +313,18 @@ def test_managers_come_from_team_leads_and_unclear_teams_have_none() -> None:
         standin.add_owner(
             "5", email="c@x.com", first_name="Cy", last_name="C", teams=[{**south, "primary": True}]
         )
-        standin.add_owner("6", email="", first_name="Queue", last_name="", teams=[])
+        standin.add_owner("6", email="", first_name="Queue", last_name="", teams=[], kind="QUEUE")
         standin.add_owner("7", email="gone@x.com", first_name="Gone", last_name="", archived=True)
-        owners = {o.crm_id: o for o in connect(standin).list_owners()}
+        # An active person without an e-mail address owns deals and belongs to a team like anyone else.
+        standin.add_owner("8", email=None, first_name="Nia", last_name="", teams=[{**north, "primary": True}])
+        standin.add_owner("9", email=None, first_name=None, last_name=None, teams=[])
+        connector = connect(standin)
+        owners = {o.crm_id: o for o in connector.list_owners()}
+        assert connector.find_owner_by_email("  ") is None  # "" is no one's address
 
-    assert set(owners) == {"1", "2", "3", "4", "5"}
+    assert set(owners) == {"1", "2", "3", "4", "5", "8", "9"}
+    assert (owners["8"].email, owners["8"].name, owners["8"].manager_crm_id) == ("", "Nia", "1")
+    assert owners["9"].name == "Owner 9"
     assert owners["2"].manager_crm_id == "1"
     assert owners["1"].manager_crm_id is None
     assert owners["5"].manager_crm_id is None  # two additional members: the lead is unclear
@@ -417,12 +502,13 @@ def test_requests_stay_within_the_ten_second_budget(standin: HubSpotStandIn, wor
     assert sum(clock.slept) == pytest.approx(10.0 * ((pages - 1) // 3))
 
 
-def test_searches_stay_under_five_per_second(standin: HubSpotStandIn, world: World) -> None:
-    connector = connect(standin, page_size=50, search_limiter=None)  # HubSpot's own limit
+def test_searches_stay_under_five_per_second(world: World) -> None:
+    with HubSpotStandIn.from_world(world, searches_per_second=5, requests_per_10s=100) as standin:
+        connector = connect(standin, page_size=50, search_limiter=None)  # HubSpot's own limit
+        # The first search is slow in transit: HubSpot counts it late, the client must not count it early.
+        standin.hang_next(0.3, path="/crm/v3/objects/deals/search")
 
-    connector.snapshot(now=world.now)
+        connector.snapshot(now=world.now)
 
-    stamps = [s.at for s in standin.searches()]
-    assert len(stamps) >= 7
-    for first, sixth in zip(stamps, stamps[5:], strict=False):
-        assert sixth - first >= 0.99
+        assert len(standin.searches()) >= 8
+        assert standin.rate_limited() == []

@@ -22,9 +22,10 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
 )
-from bot.crm.pipedrive import PipedriveConnector, build_pipedrive
+from bot.crm.pipedrive import PipedriveConnector
 from bot.crm.pipedrive_client import normalise_base_url
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.crm.registry import build_pipedrive
 from tests.contract.world import World, build_world, expected
 from tests.fakes.pipedrive import PipedriveStandIn, rfc3339
 
@@ -253,8 +254,8 @@ def test_a_persistent_429_raises_rate_limited_after_bounded_retries(
         connector.list_owners()
 
     assert caught.value.retry_after == 1
-    assert len(standin.requests_to("/api/v1/users")) == 4  # the first try and three retries
-    assert clock.slept >= 3  # each retry waited for Retry-After
+    assert len(standin.requests_to("/api/v1/users")) == 3  # the shared policy: three attempts in all
+    assert clock.slept >= 2  # each retry waited for Retry-After
 
 
 def test_a_spent_daily_budget_fails_at_once_and_says_tomorrow(
@@ -563,3 +564,38 @@ def test_build_pipedrive_reads_settings_and_accepts_a_company_url(
 )
 def test_company_urls_are_reduced_to_their_origin(url: str) -> None:
     assert normalise_base_url(url) == "https://acme.pipedrive.com"
+
+
+def test_an_incremental_refresh_after_changes_matches_a_full_read(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory, world: World
+) -> None:
+    connector = make_connector()
+    connector.all_manager_stats(now=world.now)
+    assert connector.last_refresh is not None and connector.last_refresh.kind == "full"
+    edited, later = world.now + timedelta(hours=1), world.now + timedelta(hours=3)
+    stamp = rfc3339(edited)
+    still_open = [d for d in standin.deals.values() if d["status"] == "open"]
+    reps = [o.crm_id for o in world.owners if o.manager_crm_id]
+    still_open[0].update(status="won", won_time=stamp, close_time=stamp, update_time=stamp)
+    still_open[1].update(owner_id=reps[-1], value=1234.5, update_time=stamp)
+    still_open[2].update(expected_close_date="2026-11-02", update_time=stamp)
+    still_open[3].update(status="deleted", is_deleted=True, update_time=stamp)
+    standin.add_deal(999_999, title="New", owner_id=reps[0], amount=Decimal(500), status="open", added=edited)
+    activities = list(standin.activities.values())
+    done = [a for a in activities if a["done"] and a["deal_id"] and a["due_date"] >= "2026-11-17"]
+    loose = next(a for a in activities if not a["done"] and a["deal_id"] is None)  # an overdue task
+    step = next(a for a in activities if not a["done"] and a["deal_id"] is not None)
+    done[0].update(done=False, marked_as_done_time=None, update_time=stamp)  # undone again
+    done[1].update(is_deleted=True, update_time=stamp)
+    loose.update(done=True, marked_as_done_time=stamp, update_time=stamp)
+    step.update(subject="Send the revised offer", update_time=stamp)  # a next step reworded
+    sent = len(standin.requests)
+
+    incremental = connector.all_manager_stats(now=later)
+
+    assert connector.last_refresh is not None and connector.last_refresh.kind == "incremental"
+    assert connector.last_refresh.records >= 9
+    assert len(standin.requests) - sent <= 6  # activities, deals, deleted deals, and a few by id
+    assert incremental == make_connector().all_manager_stats(now=later)
+    connector.all_manager_stats(now=world.now + timedelta(days=8))
+    assert connector.last_refresh.kind == "full"  # a full read at least weekly

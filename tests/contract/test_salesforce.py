@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
-from bot.crm.aggregate import CLOSED_WINDOW
+from bot.crm.aggregate import CLOSED_WINDOW, DEFAULT_CURRENCY
 from bot.crm.base import (
     CRMAuthError,
     CRMError,
@@ -22,9 +24,11 @@ from bot.crm.base import (
     CRMUnavailableError,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
-from bot.crm.salesforce import SalesforceConnector, build_salesforce
+from bot.crm.registry import build_salesforce
+from bot.crm.salesforce import SalesforceConnector
 from bot.crm.salesforce_http import ApiUsage
-from tests.contract.world import World, build_world
+from bot.store.crm_mirror import SqlMirrorStore
+from tests.contract.world import World, build_world, expected
 from tests.fakes.salesforce import SalesforceStandIn
 
 Make = Callable[..., SalesforceConnector]
@@ -178,6 +182,76 @@ def test_single_currency_org_takes_its_currency_from_the_organization(
     assert "CurrencyIsoCode" not in standin.soql_sent()[-1]
 
 
+def test_a_refused_currency_lookup_falls_back_to_the_default_currency(
+    standin: SalesforceStandIn, make: Make, world: World
+) -> None:
+    # A user without "View Setup and Configuration" cannot query Organization: INVALID_TYPE.
+    standin.multi_currency, standin.hidden_objects = False, {"Organization"}
+
+    stats = make().all_manager_stats(now=world.now)
+
+    assert set(stats) == set(world.managers())
+    assert {s.currency for s in stats.values()} == {DEFAULT_CURRENCY}
+    for manager in world.managers():
+        assert stats[manager].open_value == expected(world, manager).open_value
+
+
+@pytest.mark.parametrize("multi_currency", [True, False])
+def test_an_incremental_refresh_after_changes_matches_a_full_read(
+    standin: SalesforceStandIn, make: Make, world: World, multi_currency: bool
+) -> None:
+    standin.multi_currency = multi_currency
+    connector = make()
+    connector.all_manager_stats(now=world.now)
+    assert connector.last_refresh is not None and connector.last_refresh.kind == "full"
+    edited, later = world.now + timedelta(hours=1), world.now + timedelta(hours=3)
+    still_open = [o for o in standin.opportunities if not o["IsClosed"]]
+    reps = [o.crm_id for o in world.owners if o.manager_crm_id]
+    standin.change("Opportunity", still_open[0]["Id"], at=edited, IsClosed=True, IsWon=True)
+    standin.change("Opportunity", still_open[1]["Id"], at=edited, OwnerId=reps[-1], Amount=Decimal("1234.5"))
+    standin.change("Opportunity", still_open[2]["Id"], at=edited, NextStep=None, CloseDate="2026-11-02")
+    standin.delete("Opportunity", still_open[3]["Id"], at=edited)
+    standin.opportunities.append({**still_open[4], "Id": "006NEW", "SystemModstamp": None})
+    standin.change("Opportunity", "006NEW", at=edited, OwnerId=reps[0])
+    done_tasks = [t for t in standin.tasks if t["IsClosed"] and t["ActivityDate"] >= "2026-11-17"]
+    open_task = next(t for t in standin.tasks if not t["IsClosed"])
+    standin.delete("Task", done_tasks[0]["Id"], at=edited)
+    standin.change("Task", done_tasks[1]["Id"], at=edited, IsClosed=False)  # reopened
+    standin.change("Task", open_task["Id"], at=edited, IsClosed=True)  # the overdue task, done at last
+    standin.delete("Event", standin.events[-1]["Id"], at=edited)
+    sent = len(standin.requests)
+
+    incremental = connector.all_manager_stats(now=later)
+
+    assert connector.last_refresh is not None
+    assert (connector.last_refresh.kind, connector.last_refresh.records) == ("incremental", 9)
+    assert len(standin.requests) - sent == 1  # one composite call with the three queryAll queries
+    assert incremental == make().all_manager_stats(now=later)
+    connector.all_manager_stats(now=world.now + timedelta(days=8))
+    assert connector.last_refresh.kind == "full"  # a full read at least weekly
+
+
+def test_the_last_read_survives_the_process_so_the_next_refresh_is_incremental(
+    engine: Engine, standin: SalesforceStandIn, make: Make, world: World
+) -> None:
+    first = make(mirror_store=SqlMirrorStore(engine, source="salesforce:test"))
+    first.all_manager_stats(now=world.now)
+    deal = next(o for o in standin.opportunities if not o["IsClosed"])
+    standin.change("Opportunity", deal["Id"], at=world.now + timedelta(hours=1), IsClosed=True, IsWon=False)
+    later = world.now + timedelta(days=1)
+
+    # `crm refresh` runs from cron: a new process, a new connector, the same database
+    second = make(mirror_store=SqlMirrorStore(engine, source="salesforce:test"))
+    stats = second.all_manager_stats(now=later)
+
+    assert second.last_refresh is not None
+    assert (second.last_refresh.kind, second.last_refresh.records) == ("incremental", 1)
+    assert stats == make().all_manager_stats(now=later)
+    other_org = make(mirror_store=SqlMirrorStore(engine, source="salesforce:another-org"))
+    other_org.all_manager_stats(now=later)
+    assert other_org.last_refresh is not None and other_org.last_refresh.kind == "full"
+
+
 def test_multi_currency_org_reads_each_deals_currency(
     standin: SalesforceStandIn, make: Make, world: World
 ) -> None:
@@ -245,10 +319,11 @@ def test_the_limiter_keeps_to_its_pace_on_a_fake_clock(
     stamps: list[float] = []
 
     class RecordingLimiter(SlidingWindowLimiter):
-        def acquire(self) -> float:
-            waited = super().acquire()
-            stamps.append(clock.now)
-            return waited
+        @contextmanager
+        def held(self) -> Iterator[float]:
+            with super().held() as waited:
+                stamps.append(clock.now)
+                yield waited
 
     connector = make(limiter=RecordingLimiter(3, 1.0, clock=clock, sleep=clock.sleep))
     connector.all_manager_stats(now=world.now)

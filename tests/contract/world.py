@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +27,8 @@ class World:
     deals: tuple[DealRecord, ...]  # every deal: open, won and lost, closed at any time
     activities: tuple[ActivityRecord, ...]  # every activity, of any age
     now: datetime
+    # Open tasks due in the last days (overdue): planned work, not an activity; no connector counts them.
+    open_tasks: tuple[ActivityRecord, ...] = ()
 
     def managers(self) -> list[str]:
         return sorted({o.manager_crm_id for o in self.owners if o.manager_crm_id})
@@ -48,6 +50,9 @@ def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 24
         Owner(crm_id=row["id"], email=row["email"], name=row["name"], manager_crm_id=row["manager_id"])
         for row in owner_rows(managers, reps_per_manager)
     ]
+    # One active rep without an e-mail address (HubSpot allows that): their deals still count for the team.
+    without_email = next(i for i, o in enumerate(owners) if o.manager_crm_id)
+    owners[without_email] = replace(owners[without_email], email="")
     owner_ids = [owner.crm_id for owner in owners]
     deal_records: list[DealRecord] = []
     activity_records: list[ActivityRecord] = []
@@ -79,7 +84,16 @@ def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 24
             )
             for i, a in enumerate(activities)
         )
-    return World(tuple(owners), tuple(deal_records), tuple(activity_records), NOW)
+    open_tasks = tuple(
+        ActivityRecord(
+            activity_id=f"T{number}",
+            owner_id=owner.crm_id,
+            occurred_at=_day(NOW - timedelta(days=1 + number % 5)),
+            kind="task",
+        )
+        for number, owner in enumerate(owners, start=1)
+    )
+    return World(tuple(owners), tuple(deal_records), tuple(activity_records), NOW, open_tasks)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from tests.contract.world import World
 TOKEN = "pat-na1-standin-token"  # the stand-in's own fake token
 MAX_SEARCH_PAGE = 200
 MAX_OWNERS_PAGE = 500
+MAX_LIST_PAGE = 100
 LEADERSHIP_TEAM = {"id": "1", "name": "Sales leadership"}
 ACTIVITY_OBJECT_BY_KIND = {"call": "calls", "meeting": "meetings", "email": "emails", "task": "tasks"}
 ALL_SCOPES = frozenset(
@@ -38,7 +39,14 @@ SCOPE_BY_OBJECT = {
     "emails": "crm.objects.contacts.read",
     "tasks": "crm.objects.contacts.read",
 }
-DATE_PROPERTIES = {"createdate", "closedate", "notes_last_updated", "hs_timestamp", "hs_lastmodifieddate"}
+DATE_PROPERTIES = {
+    "createdate",
+    "closedate",
+    "notes_last_updated",
+    "hs_timestamp",
+    "hs_lastmodifieddate",
+    "hs_task_completion_date",
+}
 NUMBER_PROPERTIES = {"amount", "hs_object_id"}
 ALWAYS_RETURNED = ("hs_object_id", "createdate", "hs_lastmodifieddate")
 
@@ -74,6 +82,11 @@ class HubSpotStandIn:
     objects: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     granted_scopes: set[str] = field(default_factory=lambda: set(ALL_SCOPES))
     search_result_cap: int = 10_000
+    # HubSpot's limits, enforced with 429s when set: searches per second, requests per rolling 10 s.
+    searches_per_second: int | None = None
+    requests_per_10s: int | None = None
+    _search_times: list[float] = field(default_factory=list)
+    _request_times: list[float] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     _scripts: list[_Script] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -100,7 +113,9 @@ class HubSpotStandIn:
             if leads_as_additional_members and owner.crm_id in team_of_lead:
                 teams.append({**team_of_lead[owner.crm_id], "primary": False})
             first, _, last = owner.name.partition(" ")
-            standin.add_owner(owner.crm_id, email=owner.email, first_name=first, last_name=last, teams=teams)
+            standin.add_owner(
+                owner.crm_id, email=owner.email or None, first_name=first, last_name=last, teams=teams
+            )
         for deal in world.deals:
             closed = deal.status != "open"
             closedate = deal.closed_at if closed else _midnight(deal.close_date)
@@ -125,34 +140,36 @@ class HubSpotStandIn:
                 },
             )
         # HubSpot numbers records itself (and the world's activity ids are not unique).
-        for number, activity in enumerate(world.activities, start=1):
-            standin.add_object(
-                ACTIVITY_OBJECT_BY_KIND[activity.kind],
-                str(number),
-                {
-                    "hs_timestamp": _iso(activity.occurred_at),
-                    "hubspot_owner_id": activity.owner_id,
-                    "createdate": _iso(activity.occurred_at),
-                    "hs_lastmodifieddate": _iso(activity.occurred_at),
-                },
-            )
+        done = [(activity, True) for activity in world.activities]
+        for number, (activity, completed) in enumerate([*done, *((t, False) for t in world.open_tasks)], 1):
+            properties = {
+                "hs_timestamp": _iso(activity.occurred_at),
+                "hubspot_owner_id": activity.owner_id,
+                "createdate": _iso(activity.occurred_at),
+                "hs_lastmodifieddate": _iso(activity.occurred_at),
+            }
+            if activity.kind == "task":  # for a task, hs_timestamp is its due date
+                properties["hs_task_status"] = "COMPLETED" if completed else "NOT_STARTED"
+                properties["hs_task_completion_date"] = _iso(activity.occurred_at) if completed else None
+            standin.add_object(ACTIVITY_OBJECT_BY_KIND[activity.kind], str(number), properties)
         return standin
 
     def add_owner(
         self,
         owner_id: str,
         *,
-        email: str,
-        first_name: str,
-        last_name: str,
+        email: str | None,
+        first_name: str | None,
+        last_name: str | None,
         teams: list[dict[str, Any]] | None = None,
         archived: bool = False,
+        kind: str = "PERSON",
     ) -> None:
         self.owners.append(
             {
                 "id": owner_id,
                 "email": email,
-                "type": "PERSON",
+                "type": kind,
                 "firstName": first_name,
                 "lastName": last_name,
                 "userId": 9_000_000 + len(self.owners) + 1,
@@ -172,6 +189,17 @@ class HubSpotStandIn:
             "updatedAt": properties.get("hs_lastmodifieddate") or created,
             "archived": False,
         }
+
+    def change(self, object_type: str, object_id: str, *, at: datetime, **properties: Any) -> None:
+        """Edit a record as a user would: properties change, hs_lastmodifieddate becomes `at`."""
+        record = self.objects[object_type][object_id]
+        record["properties"].update(properties, hs_lastmodifieddate=_iso(at))
+        record["updatedAt"] = _iso(at)
+
+    def archive(self, object_type: str, object_id: str, *, at: datetime) -> None:
+        """Delete a record: search no longer finds it; the list with archived=true shows it for 90 days."""
+        record = self.objects[object_type][object_id]
+        record.update(archived=True, archivedAt=_iso(at), updatedAt=_iso(at))
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> HubSpotStandIn:
@@ -220,15 +248,7 @@ class HubSpotStandIn:
     def rate_limit_next(
         self, *, policy: str = "TEN_SECONDLY_ROLLING", retry_after: float | None = 1, times: int = 1
     ) -> None:
-        body = {
-            "status": "error",
-            "message": f"You have reached your {policy.lower()} limit.",
-            "errorType": "RATE_LIMIT",
-            "correlationId": str(uuid.uuid4()),
-            "policyName": policy,
-            "requestId": str(uuid.uuid4()),
-        }
-        self.fail_next(status=429, body=body, retry_after=retry_after, times=times)
+        self.fail_next(status=429, body=_rate_limit_body(policy), retry_after=retry_after, times=times)
 
     def hang_next(self, seconds: float, *, times: int = 1, path: str | None = None) -> None:
         """The next requests get no answer for `seconds` (then a normal one)."""
@@ -239,6 +259,27 @@ class HubSpotStandIn:
         """The next requests get HTTP 200 with a body that is not JSON."""
         with self._lock:
             self._scripts.append(_Script(path, times, malformed=True))
+
+    def rate_limited(self) -> list[Request]:
+        with self._lock:
+            return [r for r in self.requests if r.status == 429]
+
+    def _over_limit(self, method: str, path: str) -> str | None:
+        """The policy this request breaks, counted when HubSpot processes it (after any delay)."""
+        now = time.monotonic()
+        search = method == "POST" and path.endswith("/search")
+        with self._lock:
+            self._request_times = [t for t in self._request_times if now - t < 10.0]
+            self._search_times = [t for t in self._search_times if now - t < 1.0]
+            self._request_times.append(now)
+            if search:
+                self._search_times.append(now)
+            if self.requests_per_10s is not None and len(self._request_times) > self.requests_per_10s:
+                return "TEN_SECONDLY_ROLLING"
+            per_second = self.searches_per_second
+            if search and per_second is not None and len(self._search_times) > per_second:
+                return "SECONDLY"
+        return None
 
     def searches(self, object_type: str | None = None) -> list[Request]:
         prefix = f"/crm/v3/objects/{object_type}/search" if object_type else "/crm/v3/objects/"
@@ -267,6 +308,8 @@ class HubSpotStandIn:
         if script is not None and script.hang_seconds:
             self._stopping.wait(script.hang_seconds)
             script = None
+        if script is None and (limited := self._over_limit(method, path)) is not None:
+            script = _Script(None, 0, status=429, body=_rate_limit_body(limited), retry_after=1)
         if script is not None and script.malformed:
             status, payload = 200, b'{"results": [ {"id": "1", "properties": '
         elif script is not None:
@@ -292,6 +335,8 @@ class HubSpotStandIn:
         if method == "GET" and path == "/crm/v3/owners":
             return self._owners(query)
         parts = path.strip("/").split("/")
+        if method == "GET" and len(parts) == 4 and parts[:3] == ["crm", "v3", "objects"]:
+            return self._list(parts[3], query)
         if (
             method == "POST"
             and len(parts) == 5
@@ -324,10 +369,35 @@ class HubSpotStandIn:
         archived = query.get("archived", "false").lower() == "true"
         matching = [o for o in self.owners if o["archived"] == archived]
         if "email" in query:
-            matching = [o for o in matching if o["email"].lower() == query["email"].lower()]
+            matching = [o for o in matching if (o["email"] or "").lower() == query["email"].lower()]
         limit = min(int(query.get("limit", "100")), MAX_OWNERS_PAGE)
         offset = int(query.get("after", "0"))
         answer: dict[str, Any] = {"results": matching[offset : offset + limit]}
+        if offset + limit < len(matching):
+            after = str(offset + limit)
+            answer["paging"] = {"next": {"after": after, "link": f"?after={after}"}}
+        return 200, answer
+
+    def _list(self, object_type: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """GET /crm/v3/objects/{type}: records by id, `limit` (max 100) and `after`; archived or not."""
+        if object_type not in SCOPE_BY_OBJECT:
+            return 404, _error("OBJECT_NOT_FOUND", f"Unable to infer object type from: {object_type}")
+        if (denied := self._missing_scope(SCOPE_BY_OBJECT[object_type])) is not None:
+            return denied
+        archived = query.get("archived", "false").lower() == "true"
+        matching = sorted(
+            (r for r in self.objects.get(object_type, {}).values() if r["archived"] == archived),
+            key=lambda r: int(r["id"]) if str(r["id"]).isdigit() else 0,
+        )
+        limit = min(int(query.get("limit", "10")), MAX_LIST_PAGE)
+        offset = int(query.get("after", "0"))
+        wanted = [p for p in query.get("properties", "").split(",") if p]
+        answer: dict[str, Any] = {
+            "results": [
+                {**r, "properties": {n: r["properties"].get(n) for n in [*ALWAYS_RETURNED, *wanted]}}
+                for r in matching[offset : offset + limit]
+            ]
+        }
         if offset + limit < len(matching):
             after = str(offset + limit)
             answer["paging"] = {"next": {"after": after, "link": f"?after={after}"}}
@@ -341,7 +411,7 @@ class HubSpotStandIn:
         if (problem := _search_problem(body, self.search_result_cap)) is not None:
             return 400, _error("VALIDATION_ERROR", problem)
         limit, groups = int(body.get("limit", 10)), body.get("filterGroups") or []
-        records = self.objects.get(object_type, {}).values()
+        records = [r for r in self.objects.get(object_type, {}).values() if not r["archived"]]
         matching = [
             r for r in records if not groups or any(_group_matches(g, r["properties"]) for g in groups)
         ]
@@ -375,6 +445,17 @@ def _search_problem(body: Any, result_cap: int) -> str | None:
     if int(body.get("after") or 0) >= result_cap:
         return f"Search results are limited to {result_cap} per query"
     return None
+
+
+def _rate_limit_body(policy: str) -> dict[str, Any]:
+    return {
+        "status": "error",
+        "message": f"You have reached your {policy.lower()} limit.",
+        "errorType": "RATE_LIMIT",
+        "correlationId": str(uuid.uuid4()),
+        "policyName": policy,
+        "requestId": str(uuid.uuid4()),
+    }
 
 
 def _error(category: str, message: str) -> dict[str, Any]:

@@ -174,6 +174,17 @@ class PipedriveStandIn:
                 done_at=activity.occurred_at,
             )
         next_id = max(self.activities, default=0) + 1
+        for task in world.open_tasks:  # planned, overdue, not done: not an activity
+            self.add_activity(
+                next_id,
+                owner_id=task.owner_id,
+                deal_id=None,
+                kind="task",
+                subject="Follow up",
+                due=task.occurred_at,
+                done_at=None,
+            )
+            next_id += 1
         for deal in world.deals:
             if (deal.next_step or "").strip():
                 # Pipedrive's "next step" is the deal's next planned (undone) activity.

@@ -62,6 +62,9 @@ _WHERE: dict[str, re.Pattern[str] | None] = {
     ),
     "Event": re.compile(rf"^StartDateTime >= (?P<since>{_DATETIME}){_OWNERS}$"),
 }
+# Incremental reads: records modified since a moment, deleted ones included when asked through queryAll.
+_CHANGED = re.compile(rf"^SystemModstamp > (?P<since>{_DATETIME})$")
+_UNCHANGED_SINCE = "2000-01-01T00:00:00.000+0000"  # loaded records: last modified before any read
 _DATA_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d)/(?P<rest>.*)$")
 _QUERY_MORE = re.compile(r"^query/(?P<locator>01g\w+)-(?P<offset>\d+)$")
 
@@ -212,6 +215,15 @@ class SalesforceStandIn:
                     created=activity.occurred_at,
                     subtype=TASK_SUBTYPES.get(activity.kind, "Task"),
                 )
+        for task in world.open_tasks:  # open and overdue: not an activity
+            self.add_task(
+                task.activity_id,
+                owner_id=task.owner_id,
+                deal_id=task.deal_id,
+                day=task.occurred_at.date(),
+                created=task.occurred_at,
+                closed=False,
+            )
 
     def add_user(
         self, user_id: str, *, email: str, name: str, manager_id: str | None = None, active: bool = True
@@ -244,6 +256,18 @@ class SalesforceStandIn:
                 "IsClosed": closed,
             }
         )
+
+    def change(self, entity: str, record_id: str, *, at: datetime, **fields: Json) -> None:
+        """Edit a record as a user would: the fields change and SystemModstamp becomes `at`."""
+        row = next(r for r in self._table(entity) if r["Id"] == record_id)
+        row.update(fields, SystemModstamp=at.strftime(SFDATETIME))
+
+    def delete(self, entity: str, record_id: str, *, at: datetime) -> None:
+        """Move a record to the recycle bin: only queryAll still returns it, with IsDeleted = true."""
+        self.change(entity, record_id, at=at, IsDeleted=True)
+
+    def _table(self, entity: str) -> list[dict[str, Json]]:
+        return {"Opportunity": self.opportunities, "Task": self.tasks, "Event": self.events}[entity]
 
     # --- scripting -----------------------------------------------------------------------------
     def fail_next(
@@ -345,6 +369,8 @@ class SalesforceStandIn:
         version_path = path[: len(path) - len(rest)]
         if rest in ("query", "query/") and "q" in query:
             return self._query(query["q"], version_path)
+        if rest in ("queryAll", "queryAll/") and "q" in query:
+            return self._query(query["q"], version_path, include_deleted=True)
         if more := _QUERY_MORE.match(rest):
             with self._lock:
                 records = self._cursors.get(more.group("locator"))
@@ -380,7 +406,7 @@ class SalesforceStandIn:
             )
         return 200, {"compositeResponse": answers}
 
-    def _query(self, soql: str, version_path: str) -> tuple[int, Json]:
+    def _query(self, soql: str, version_path: str, *, include_deleted: bool = False) -> tuple[int, Json]:
         select = _SELECT.match(soql)
         if select is None or select.group("object") not in _WHERE:
             return 400, _errors("MALFORMED_QUERY", f"unexpected query: {soql}")
@@ -392,10 +418,21 @@ class SalesforceStandIn:
                 "are attempting to use a custom object, be sure to append the '__c' after the entity name.",
             )
         shape = _WHERE[entity]
+        changed = _CHANGED.match(where or "") if entity in ("Opportunity", "Task", "Event") else None
         condition = shape.match(where) if shape is not None and where is not None else None
-        if (shape is None) != (where is None) or (shape is not None and condition is None):
+        if changed is not None:
+            since = _parse(changed.group("since"))
+            rows = [
+                row
+                for row in self._table(entity)
+                if _parse(row.get("SystemModstamp") or _UNCHANGED_SINCE) > since
+            ]
+        elif (shape is None) != (where is None) or (shape is not None and condition is None):
             return 400, _errors("MALFORMED_QUERY", f"unexpected WHERE clause for {entity}: {where}")
-        rows = self._rows(entity, condition)
+        else:
+            rows = self._rows(entity, condition)
+        if not include_deleted:
+            rows = [row for row in rows if not row.get("IsDeleted")]
         fields = select.group("fields").split(", ")
         known = self._fields(entity)
         for name in fields:
@@ -426,7 +463,7 @@ class SalesforceStandIn:
             "Organization": {"Id", "Name", "DefaultCurrencyIsoCode"},
             "Opportunity": {
                 *("Id", "Name", "OwnerId", "Amount", "IsClosed", "IsWon", "CloseDate", "NextStep"),
-                *("CreatedDate", "LastActivityDate"),
+                *("CreatedDate", "LastActivityDate", "SystemModstamp", "IsDeleted"),
                 *(("CurrencyIsoCode",) if self.multi_currency else ()),
             },
             "Task": {
@@ -438,8 +475,10 @@ class SalesforceStandIn:
                 "CreatedDate",
                 "TaskSubtype",
                 "IsClosed",
+                "SystemModstamp",
+                "IsDeleted",
             },
-            "Event": {"Id", "OwnerId", "WhatId", "What", "StartDateTime"},
+            "Event": {"Id", "OwnerId", "WhatId", "What", "StartDateTime", "SystemModstamp", "IsDeleted"},
         }
         return columns[entity]
 
@@ -556,6 +595,10 @@ def _select(entity: str, row: dict[str, Json], fields: list[str], version_path: 
     for name in fields:
         if name == "What.Type":
             record["What"] = row.get("What")
+        elif name == "IsDeleted":
+            record[name] = bool(row.get(name))
+        elif name == "SystemModstamp":
+            record[name] = row.get(name) or _UNCHANGED_SINCE
         else:
             record[name] = row.get(name)
     return record

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from bot.container import Container
-from bot.standins.requests import event_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
 from tests.helpers import all_text, command, final_reply

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.container import Container, build_coach
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from tests.conftest import ServerFactory, make_settings, replace
 from tests.fakes.openai_server import OpenAIStandIn
 from tests.helpers import all_text, command, final_reply
@@ -56,3 +56,20 @@ def test_a_failing_llm_means_the_offline_answer_not_an_error(
     text = all_text(final_reply(slack))
     assert "*Practice this week*" in text and "Lessons: pipeline-review-" in text
     assert "Answered from the CRM Coach lessons" in text
+
+
+def test_the_prompt_says_the_kind_and_only_coaching_questions_reach_the_llm(
+    llm_url: str, slack: SlackStandIn, openai: OpenAIStandIn
+) -> None:
+    openai.answer_next("Review the quiet deals first. [lesson:pipeline-review-stale-first]")
+    command(llm_url, slack, "U0JAMES", "ask how should I run my pipeline review?")
+    final_reply(slack)
+    assert "Kind: coaching" in openai.last_request().prompt_text
+
+    for text in ("ask how many deals are overdue?", "ask too many messages", "ask who won the game?"):
+        command(llm_url, slack, "U0JAMES", text)
+
+    replies = [all_text(call.params) for call in slack.wait_for("response_url", count=4, timeout=15)]
+    assert any("close date in the past" in reply and "Lessons:" not in reply for reply in replies)
+    assert any("/crmcoach pause until" in reply for reply in replies)
+    assert len(openai.chat_requests()) == 1  # numbers, controls and small talk never reach the LLM

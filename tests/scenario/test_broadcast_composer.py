@@ -10,13 +10,13 @@ import pytest
 
 from bot.container import Container, build_container
 from bot.delivery.worker import tick
-from bot.standins.requests import (
+from bot.demo.standins.requests import (
     block_suggestion_payload,
     interaction_body,
     post_signed,
     view_submission_payload,
 )
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
 from tests.helpers import all_text, command

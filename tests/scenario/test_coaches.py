@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from bot.container import Container, build_container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client
-from bot.standins.requests import block_actions_body, event_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import block_actions_body, event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.coach_models import Broadcast, BroadcastResponse
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace

@@ -12,7 +12,7 @@ from bot.container import Container
 from bot.delivery import outbox
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.models import Manager
 from tests.conftest import NOW, replace

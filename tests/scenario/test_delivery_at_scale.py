@@ -21,7 +21,7 @@ from bot.delivery import outbox
 from bot.delivery.messages import MessageComposer
 from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, drain
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.managers import ensure_workspace
 from bot.store.models import Manager

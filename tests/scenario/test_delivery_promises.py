@@ -25,7 +25,7 @@ from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, drain, tick
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
 from tests.conftest import NOW, replace

@@ -24,10 +24,10 @@ from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.sender import deliver
 from bot.delivery.worker import delivery_client, run_tick, tick, work_once
-from bot.standins.requests import event_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
-from bot.store.models import Manager
+from bot.store.models import DemoOwner, Manager
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET, replace
 from tests.fakes.crm import GatedConnector
@@ -151,6 +151,22 @@ def test_enrollment_skips_users_slack_reports_as_deleted(container: Container, s
     report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
 
     assert report.enrolled == 1 and report.deactivated == ["james.miller@example.com"]
+    with Session(container.engine) as session:
+        assert session.scalar(select(Manager).where(Manager.slack_user_id == "U0JAMES")) is None
+
+
+def test_enrollment_lists_crm_managers_without_an_e_mail_instead_of_asking_slack(
+    container: Container, slack: SlackStandIn
+) -> None:
+    with Session(container.engine) as session, session.begin():
+        james = session.scalar(select(DemoOwner).where(DemoOwner.email == "james.miller@example.com"))
+        assert james is not None
+        james.email = ""
+
+    report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+
+    assert "James Miller (no e-mail in the CRM)" in report.not_in_slack
+    assert all(call.params.get("email") for call in slack.calls_to("users.lookupByEmail"))
     with Session(container.engine) as session:
         assert session.scalar(select(Manager).where(Manager.slack_user_id == "U0JAMES")) is None
 

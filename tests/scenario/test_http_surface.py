@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.container import Container
-from bot.standins.requests import event_body, get, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import event_body, get, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.db import make_engine
 from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET, ServerFactory, replace

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
-from bot.standins.requests import block_actions_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import block_actions_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask, Subscription
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
@@ -84,7 +84,7 @@ def test_pause_and_unsubscribe_stop_messages_resume_brings_them_back(
     left = command(base_url, slack, "U0JAMES", "unsubscribe")
     tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=6))
 
-    assert "Paused until 2026-12-06" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
+    assert "Paused until Dec 6, 2026" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
     keys = [
         m["metadata"]["event_payload"]["idempotency_key"].split(":", 2)[2]
         for m in slack.messages_in("DU0JAMES")

@@ -16,7 +16,7 @@ from bot.container import Container
 from bot.delivery.compose import nudge_message
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask
 from bot.store.models import Manager
 from tests.conftest import NOW

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.container import Container
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from tests.helpers import command, managers
 
 

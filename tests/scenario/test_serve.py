@@ -12,8 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.standins.requests import get
-from bot.standins.slack import SlackStandIn
+from bot.crm.demo_seed import demo_manager_email, seed_demo
+from bot.demo.standins.requests import event_body, get, post_signed
+from bot.demo.standins.slack import SlackStandIn
+from bot.store.db import make_engine
+from bot.store.migrations import upgrade
+from bot.web import EVENTS_PATH
+from tests.conftest import SIGNING_SECRET
+from tests.helpers import all_text, command, final_reply
 
 
 def _free_port() -> int:
@@ -57,7 +63,7 @@ def test_serve_answers_healthz_on_port(slack: SlackStandIn, tmp_path: Path) -> N
         assert (tmp_path / "serve.db").exists()  # the embedded database was created and migrated
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        process.communicate(timeout=30)  # the worker processes get 8 s to finish their replies
 
 
 def test_serve_with_a_rejected_bot_token_says_so(slack: SlackStandIn, tmp_path: Path) -> None:
@@ -89,3 +95,35 @@ def test_socket_mode_is_used_when_an_app_token_is_set(
 
     assert "SLACK_APP_TOKEN: Slack did not accept it (invalid_auth)" in capsys.readouterr().err
     assert len(slack.calls_to("apps.connections.open")) == 1
+
+
+def test_serve_answers_stats_from_its_worker_processes(slack: SlackStandIn, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/serve.db")
+    upgrade(engine)
+    seed_demo(engine)
+    engine.dispose()
+    slack.add_user("U0JAMES", name="James Miller", email=demo_manager_email(1), tz="UTC", locale="en-US")
+    port = _free_port()
+    env = _env(slack, tmp_path, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        ack = command(f"http://127.0.0.1:{port}", slack, "U0JAMES", "stats")
+        assert ack.status == 200
+        assert "Your pipeline, James" in all_text(final_reply(slack, timeout=30))
+
+        event = {"type": "message", "channel_type": "im", "channel": "DJAMES", "user": "U0JAMES", "ts": "1.2"}
+        question = event_body(team_id=slack.team_id, event={**event, "text": "how do I review my pipeline?"})
+        url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+        post_signed(url, question, secret=SIGNING_SECRET, content_type="application/json")
+        [answer] = slack.wait_for("chat.postMessage", timeout=30)
+        assert answer.params["channel"] == "DJAMES" and "pipeline" in answer.params["text"].lower()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -10,10 +10,14 @@ import pytest
 from bot.coaching.identity import link_manager
 from bot.container import Container
 from bot.crm.demo import DemoConnector
+from bot.demo.standins.local_server import start_local_server
+from bot.demo.standins.requests import post_signed, slash_command_body
+from bot.demo.standins.slack import SlackStandIn
 from bot.formatting import format_int, format_money
-from bot.standins.slack import SlackStandIn
+from bot.slack.app import build_app
 from bot.store.db import make_engine
-from tests.conftest import NOW, ServerFactory, replace
+from bot.web import EVENTS_PATH, build_wsgi
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, replace
 from tests.fakes.crm import ExplodingConnector, GatedConnector
 from tests.helpers import all_text, command, final_reply, managers, reply
 from tests.oracle import expected_stats
@@ -212,3 +216,53 @@ def test_a_refused_reply_is_logged(
             time.sleep(0.02)
 
     assert any("response_url refused the reply: HTTP 404" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("hilfe", "/crmcoach stats"),
+        ("einstellungen", "You are not receiving coaching messages yet"),
+        ("frage", "Ask me something"),
+    ],
+)
+def test_german_subcommands_work_for_an_english_user(
+    base_url: str, slack: SlackStandIn, typed: str, expected: str
+) -> None:
+    command(base_url, slack, "U0JAMES", "stats")
+    reply(slack)  # James is known (English) from now on
+
+    body = command(base_url, slack, "U0JAMES", typed).json()
+
+    assert expected in all_text(body)
+    assert "I don't know" not in all_text(body)
+
+
+def test_a_failure_before_the_ack_is_answered_with_an_apology(
+    container: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = build_app(container.settings, container)
+
+    @app.command("/crmcoach-broken")
+    def broken(ack: object) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    base_url, server = start_local_server(build_wsgi(app, engine=container.engine))
+    try:
+        with caplog.at_level(logging.ERROR):
+            body = slash_command_body(
+                team_id=slack.team_id,
+                user_id="U0JAMES",
+                text="now",
+                response_url=slack.response_url(None),
+                command="/crmcoach-broken",
+            )
+            result = post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+    finally:
+        server.close()
+
+    assert result.status == 200
+    message = result.json()
+    assert message["response_type"] == "ephemeral"
+    assert "something went wrong on our side" in all_text(message) and "hunter2" not in all_text(message)
+    assert any("/crmcoach-broken now failed for T0TEST/U0JAMES" in r.getMessage() for r in caplog.records)

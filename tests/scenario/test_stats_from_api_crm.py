@@ -9,8 +9,8 @@ import pytest
 from bot.container import Container
 from bot.crm.hubspot import HubSpotConnector
 from bot.crm.ratelimit import SlidingWindowLimiter
+from bot.demo.standins.slack import SlackStandIn
 from bot.formatting import format_money
-from bot.standins.slack import SlackStandIn
 from tests.conftest import ServerFactory, replace
 from tests.contract.world import World, build_world, expected
 from tests.fakes.crm import GatedConnector

@@ -72,8 +72,9 @@ def test_help_and_home_render_in_both_languages() -> None:
 
 
 def test_money_and_truncation() -> None:
-    assert format_money(Decimal("1234567.5"), "EUR", "en") == "EUR 1,234,568"
-    assert format_money(Decimal("1234567.4"), "EUR", "de") == "1.234.567 EUR"
+    assert format_money(Decimal("1234567.5"), "EUR", "en") == "€1,234,568"
+    assert format_money(Decimal("1234567.4"), "EUR", "de") == "1.234.567\xa0€"
+    assert format_money(Decimal("2.5"), "CHF", "de") == "3\xa0CHF"  # half up, as people round
     assert truncate("abcdef", 4) == "abc…"
     assert truncate("abc", 4) == "abc"
 

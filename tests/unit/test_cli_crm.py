@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.store.models import CachedStats
+from bot.store.models import CachedStats, DemoOwner
+from tests.contract.world import build_world
+from tests.fakes.hubspot import HubSpotStandIn
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +38,42 @@ def test_refresh_caches_every_manager(seeded: Engine, capsys: pytest.CaptureFixt
     assert "Refreshed 3 managers in" in capsys.readouterr().out
     with Session(seeded) as session:
         assert len(list(session.scalars(select(CachedStats)))) == 3
+
+
+def test_refresh_without_any_team_fails_with_the_roster_hint(
+    seeded: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Session(seeded) as session:
+        session.execute(update(DemoOwner).values(manager_id=None))
+        session.commit()
+
+    assert main(["crm", "refresh", "--team", "T0TEST"]) == 1
+
+    out = capsys.readouterr().out
+    assert "no owner has direct reports" in out and "CRMCOACH_ROSTER_CSV" in out
+    assert "Refreshed" not in out
+    with Session(seeded) as session:
+        assert list(session.scalars(select(CachedStats))) == []
+
+
+def test_refresh_says_whether_it_read_everything_or_only_the_changes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HubSpotStandIn.from_world(build_world()) as standin:
+        monkeypatch.setenv("CRM_CONNECTOR", "hubspot")
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", standin.access_token)
+        monkeypatch.setenv("HUBSPOT_API_URL", standin.api_url)
+
+        assert main(["crm", "refresh", "--team", "T0TEST"]) == 0
+        first = capsys.readouterr().out
+        assert main(["crm", "refresh", "--team", "T0TEST"]) == 0  # a new run, as from cron
+        second = capsys.readouterr().out
+
+    assert "Refreshed 3 managers" in first and "API requests" in first
+    assert re.search(r"Full read: \d+ deals and activities\.", first)
+    assert "Incremental read: 0 deals and activities changed since the last refresh." in second
+    # owners, then one search per object type and one archived list each
+    assert re.search(r"with 11 API requests", second)
 
 
 def test_an_unusable_roster_is_a_configuration_error(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.cli import main
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from tests.conftest import SIGNING_SECRET
 
 

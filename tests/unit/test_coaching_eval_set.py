@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from bot.paths import PROJECT_ROOT, PROMPTS_DIR
+from bot.paths import PROMPTS_DIR
 
-QUESTIONS = PROJECT_ROOT / "benchmarks" / "coaching_eval" / "questions.yaml"
+QUESTIONS = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" / "questions.yaml"
 TOPICS = {
     "activity-logging",
     "adoption",

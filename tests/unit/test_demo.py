@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.crm.demo_seed import seed_demo
-from bot.demo import run_demo
+from bot.demo.run import run_demo
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 from tests.conftest import NOW
 

@@ -12,7 +12,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 
 METADATA = {"event_type": "crmcoach_delivery", "event_payload": {"idempotency_key": "weekly:M1:2026-W48"}}
 

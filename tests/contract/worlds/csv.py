@@ -25,11 +25,12 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 @contextmanager
 def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
-    email = {o.crm_id: o.email for o in world.owners}
+    # The CSV format links everything by e-mail: an owner without one gets a placeholder address.
+    email = {o.crm_id: o.email or f"{o.crm_id.lower()}@no-email.invalid" for o in world.owners}
     owners = _write(
         tmp_path / "owners.csv",
         ["id", "email", "name", "manager_email"],
-        [[o.crm_id, o.email, o.name, email.get(o.manager_crm_id or "", "")] for o in world.owners],
+        [[o.crm_id, email[o.crm_id], o.name, email.get(o.manager_crm_id or "", "")] for o in world.owners],
     )
     deals = _write(
         tmp_path / "deals.csv",

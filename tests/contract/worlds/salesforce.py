@@ -19,6 +19,9 @@ BATCH_SIZE = 50
 def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
     with SalesforceStandIn(batch_size=BATCH_SIZE, workdir=tmp_path) as standin:
         standin.load_world(world)
+        # A single-currency org whose API user may not read the Organization (no "View Setup"):
+        # the currency lookup is refused, and every number must still come through.
+        standin.multi_currency, standin.hidden_objects = False, {"Organization"}
         # simple-salesforce turns any instance URL into https://, so the stand-in serves TLS with a
         # throwaway self-signed certificate, and the connector trusts exactly that certificate.
         connector = SalesforceConnector(

@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.standins.slack_model import error
+from bot.demo.standins.slack_model import error
 
 if TYPE_CHECKING:
-    from bot.standins.slack import SlackStandIn
+    from bot.demo.standins.slack import SlackStandIn
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.standins.slack import SlackStandIn
+    from bot.demo.standins.slack import SlackStandIn
 
 MESSAGE_BLOCK_LIMIT = 50
 MESSAGE_TEXT_LIMIT = 40_000

@@ -20,12 +20,12 @@ from bot.container import Container, build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
+from bot.demo.standins.local_server import local_server
+from bot.demo.standins.render import message_panel
+from bot.demo.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
+from bot.demo.standins.slack import SlackStandIn
 from bot.slack import ids
 from bot.slack.app import build_app
-from bot.standins.local_server import local_server
-from bot.standins.render import message_panel
-from bot.standins.requests import block_actions_body, event_body, post_signed, slash_command_body
-from bot.standins.slack import SlackStandIn
 from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
 
@@ -48,7 +48,7 @@ SCRIPT = (
         demo_manager_email(1),
         "America/New_York",
         "en-US",
-        ("stats", "ask half of my deals have no next step, what do I do?"),
+        ("stats", "ask half of my deals have no next step, what do I do?", "ask which deals are overdue?"),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),
 )
@@ -97,6 +97,10 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
                 text="I'm new to the CRM. Where do I start?",
             )
             _show_delivery(console, slack, base_url, container)
+            _show_direct_message(
+                console, slack, base_url, user_id="U0JAMES", name="James Miller", text="too many messages!"
+            )
+            _show_reflection(console, slack, base_url, container)
             _show_coaching(console, slack, base_url)
         report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
         console.print(
@@ -164,6 +168,20 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     console.print()
 
 
+def _show_reflection(console: Console, slack: SlackStandIn, base_url: str, container: Container) -> None:
+    """Tuesday's micro-lesson asks a question; Anna's reply is kept for her coach, not answered."""
+    today = datetime.now(UTC)
+    tuesday = (today + timedelta(days=8 - today.weekday())).replace(hour=9, minute=0, second=0, microsecond=0)
+    tick(container=container, now=tuesday)  # 10:00 in Vienna
+    lessons = [
+        m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"].get("kind") == "lesson"
+    ]
+    if lessons:
+        console.print(message_panel(lessons[-1], title="Anna Berger's DM on Tuesday: lesson"))
+    reply = "Ehrlich gesagt eher nicht – bei meinen eigenen Deals fehlt oft der nächste Schritt."
+    _show_direct_message(console, slack, base_url, user_id="U0ANNA", name="Anna Berger", text=reply)
+
+
 def _show_coaching(console: Console, slack: SlackStandIn, base_url: str) -> None:
     """A coach broadcasts an exercise; two managers react; the coach looks at the team."""
     console.rule("[bold]A coach's driving lesson")
@@ -206,6 +224,7 @@ def _show_direct_message(
     console: Console, slack: SlackStandIn, base_url: str, *, user_id: str, name: str, text: str
 ) -> None:
     console.print(f"[bold]{name}[/bold] sends the bot a direct message: [cyan]{text}[/cyan]")
+    before = len(slack.calls_to("chat.postMessage"))
     event = {
         "type": "message",
         "channel_type": "im",
@@ -215,9 +234,9 @@ def _show_direct_message(
         "ts": "1700000000.000100",
         "event_ts": "1700000000.000100",
     }
-    body = event_body(team_id=slack.team_id, event=event, event_id="EvDEMO1")
+    body = event_body(team_id=slack.team_id, event=event, event_id=f"EvDEMO{before}")
     post_signed(base_url + EVENTS_PATH, body, secret=SIGNING_SECRET, content_type="application/json")
-    answer = slack.wait_for("chat.postMessage", timeout=15)[-1].params
+    answer = slack.wait_for("chat.postMessage", count=before + 1, timeout=15)[-1].params
     console.print(message_panel(answer, title=f"The bot answers in {name}'s direct message"))
     console.print()
 

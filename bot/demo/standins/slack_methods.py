@@ -1,4 +1,4 @@
-"""The Web API methods of the Slack stand-in (bot/standins/slack.py), answered as docs.slack.dev describes.
+"""The Web API methods of the Slack stand-in (bot/demo/standins/slack.py), as docs.slack.dev describes.
 
 Each handler takes the stand-in and the request's parameters (form fields are strings, JSON bodies keep
 their types) and returns the JSON body. The stand-in calls them while holding its lock, so they may read
@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.standins.slack_model import (
+from bot.demo.standins.slack_model import (
     APP_ID,
     BOT_ID,
     BOT_USER_ID,
@@ -38,7 +38,7 @@ from bot.standins.slack_model import (
 )
 
 if TYPE_CHECKING:
-    from bot.standins.slack import SlackStandIn
+    from bot.demo.standins.slack import SlackStandIn
 
 
 # --- methods ---------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ It answers like Slack documents: HTTP 200 with {"ok": false, "error": ...} for A
 HTTP 429 with Retry-After when rate limited, invalid_blocks for messages Slack would reject,
 and a response_url that takes at most 5 posts. Every call is recorded for assertions.
 
-The workspace: users (add_user, deactivate_user, reactivate_user), channels (add_channel; a DM is
-"D" + the user id), the messages posted to each (messages_in) and the views opened (views). The methods
-themselves live in bot/standins/slack_methods.py. Scripting: fail_next, fail_randomly and limit_rate.
+The workspace: users (add_user, deactivate_user,
+reactivate_user), channels (add_channel; a DM is "D" + the user id),
+the messages posted to each (messages_in) and the views opened (views). The methods themselves live
+in bot/demo/standins/slack_methods.py. Scripting: fail_next, fail_randomly and limit_rate.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from http.server import ThreadingHTTPServer
 from itertools import count
 from typing import Any
 
-from bot.standins.slack_http import (
+from bot.demo.standins.slack_http import (
     Call,
     _Bucket,
     _Failure,
@@ -31,8 +32,8 @@ from bot.standins.slack_http import (
     _RateLimit,
     _Server,
 )
-from bot.standins.slack_methods import API_METHODS
-from bot.standins.slack_model import (
+from bot.demo.standins.slack_methods import API_METHODS
+from bot.demo.standins.slack_model import (
     MESSAGE_BLOCK_LIMIT,
     VIEW_BLOCK_LIMIT,
     Channel,

@@ -1,0 +1,148 @@
+"""Answers for the kinds of message that are not coaching questions: numbers, controls, tool how-to,
+reflections, and one line for off-topic, gibberish and hostile messages. None of them gives a goal.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from bot.coaching.asked import family_of
+from bot.coaching.coach import CoachAnswer
+from bot.coaching.kind_terms import Terms, normalise
+from bot.coaching.kinds import Kind
+from bot.coaching.lessons import Lesson
+from bot.coaching.numbers import metric_sentence, number_facts
+from bot.crm.base import ManagerStats
+from bot.formatting import format_money, truncate
+from bot.i18n import Language, t
+from bot.paths import PROMPTS_DIR
+
+VENDORS_FILE = PROMPTS_DIR / "kinds" / "vendors.toml"
+# The order /crmcoach stats shows its numbers in; the asked ones move to the front.
+STATS_ORDER = (
+    "open_deals",
+    "stale_deals",
+    "deals_without_next_step",
+    "overdue_close_dates",
+    "activities_7d_manager",
+    "won_90d",
+)
+ATTENTION = "attention"
+PAUSE_EXAMPLE_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    name: str
+    help: str
+
+
+def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str]) -> CoachAnswer:
+    """The numbers /crmcoach stats shows, as sentences, the asked ones first (own or team); no lesson."""
+    if stats.open_deals == 0:
+        return _plain(t(language, "stats.no_deals", crm=stats.source), language)
+    chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
+    families = {family_of(metric) for metric in chosen}
+    order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+    lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
+    attention = _attention(stats, language)
+    parts = [t(language, "kinds.numbers_title", crm=stats.source)]
+    parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
+    when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
+    parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
+    return CoachAnswer(
+        text="\n\n".join(parts),
+        lessons=(),
+        source="offline",
+        language=language,
+        numbers=number_facts(order, stats),
+    )
+
+
+def _attention(stats: ManagerStats, language: Language) -> str:
+    if not stats.attention:
+        return t(language, "stats.no_attention")
+    lines = [t(language, "stats.attention_title")]
+    for deal in stats.attention:
+        reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)
+        lines.append(
+            t(
+                language,
+                "stats.attention_item",
+                name=truncate(_escape(deal.name), 80),
+                owner=truncate(_escape(deal.owner_name), 60),
+                amount=format_money(deal.amount, stats.currency, language),
+                reasons=reasons,
+            )
+        )
+    return "\n".join(lines)
+
+
+def numbers_unavailable(*, language: Language, crm: str, linked: bool) -> CoachAnswer:
+    """Asked for numbers we cannot read: how to link the CRM user, or 'try again later'."""
+    key = "kinds.numbers_unavailable" if linked else "kinds.numbers_unlinked"
+    return _plain(t(language, key, crm=crm), language)
+
+
+def controls_answer(*, language: Language, now: datetime) -> CoachAnswer:
+    """The exact commands; free text never changes settings (a misread 'stop' must not unsubscribe)."""
+    example = (now + timedelta(days=PAUSE_EXAMPLE_DAYS)).date().isoformat()
+    return _plain(t(language, "kinds.controls", date=example), language)
+
+
+def tool_answer(*, language: Language, vendor: Vendor | None, related: Lesson | None) -> CoachAnswer:
+    """Habits, not clicks: the vendor's help for the clicks, and at most one related lesson (no goal)."""
+    if vendor is not None:
+        text = t(language, "kinds.tool_howto", crm=vendor.name, help=vendor.help)
+    else:
+        text = t(language, "kinds.tool_howto_unknown")
+    if related is None:
+        return _plain(text, language)
+    text += "\n\n" + t(language, "kinds.tool_related", title=related.title, id=related.id)
+    return CoachAnswer(text=text, lessons=(related,), source="offline", language=language)
+
+
+def reflection_answer(*, language: Language, lesson: Lesson | None) -> CoachAnswer:
+    if lesson is None:
+        return _plain(t(language, "kinds.reflection_saved_plain"), language)
+    # the lesson it reflects on, so the answer names it (no task or goal is given)
+    text = t(language, "kinds.reflection_saved", title=lesson.title)
+    return CoachAnswer(text=text, lessons=(lesson,), source="offline", language=language)
+
+
+def without_lesson(kind: Kind, *, language: Language, now: datetime) -> CoachAnswer:
+    """Controls get the commands; off-topic, gibberish and hostile messages one line on what we do."""
+    if kind == "controls":
+        return controls_answer(language=language, now=now)
+    return _plain(t(language, f"kinds.{kind}"), language)
+
+
+def find_vendor(message: str, *, connected: str) -> Vendor | None:
+    """The vendor the message names, else the connected CRM, when we know where its help lives."""
+    text = normalise(message)
+    vendors = _vendors()
+    named = [(found.start, vendor) for terms, vendor in vendors if (found := terms.find(text))]
+    if named:
+        return min(named, key=lambda pair: pair[0])[1]
+    return next((v for _, v in vendors if v.name.lower() == connected.lower()), None)
+
+
+@cache
+def _vendors() -> tuple[tuple[Terms, Vendor], ...]:
+    with VENDORS_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    return tuple(
+        (Terms(entry["terms"]), Vendor(name=entry["name"], help=entry["help"])) for entry in data.values()
+    )
+
+
+def _plain(text: str, language: Language) -> CoachAnswer:
+    return CoachAnswer(text=text, lessons=(), source="offline", language=language)
+
+
+def _escape(text: str) -> str:
+    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,182 @@
+"""The term lists message kinds are decided by (prompts/kinds/<lang>.toml), and how a term matches."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from bot.i18n import LANGUAGES
+from bot.paths import PROMPTS_DIR
+
+KINDS_DIR = PROMPTS_DIR / "kinds"
+LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    term: str
+    start: int
+    end: int
+
+
+class Terms:
+    """One named list of terms; 'unsubscrib*' matches a word prefix, spaces match a phrase."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms = tuple(dict.fromkeys(term.lower().strip() for term in terms if term.strip()))
+        self._patterns = [(term, _pattern(term)) for term in self.terms]
+        simple = [term for term in self.terms if re.fullmatch(r"[\w'’-]+\*?", term)]
+        self._words = frozenset(term for term in simple if not term.endswith("*"))
+        self._prefixes = tuple(term[:-1] for term in simple if term.endswith("*"))
+        self.stems = tuple(term.rstrip("*") for term in simple)
+        self._other = [pattern for term, pattern in self._patterns if term not in simple]
+
+    def first(self, text: str) -> str | None:
+        """The term that occurs earliest in `text` (normalised), or None."""
+        found = self.find(text)
+        return found.term if found else None
+
+    def find(self, text: str) -> Found | None:
+        """The earliest term in `text`, the longest one at the same position."""
+        found = [
+            (match.start(), -len(term), match.end(), term)
+            for term, pattern in self._patterns
+            if (match := pattern.search(text))
+        ]
+        if not found:
+            return None
+        start, _, end, term = min(found)
+        return Found(term, start, end)
+
+    def outside(self, text: str, span: Found) -> str | None:
+        """The first term that occurs in `text` but not inside `span`."""
+        return self.first(text[: span.start] + " | " + text[span.end :])
+
+    def covers(self, word: str) -> bool:
+        """Whether one word is a term (fast: called for many spelling variants of a word)."""
+        return (
+            word in self._words
+            or word.startswith(self._prefixes)
+            or any(pattern.fullmatch(word) for pattern in self._other)
+        )
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    """'word*' = any word starting so; 'a ~ b' = a, then up to three words, then b."""
+    parts = []
+    for word in term.split():
+        if word == "~":
+            parts.append(r"(?:\S+\s+){0,3}")
+            continue
+        piece = r"[\w'’-]*".join(re.escape(chunk) for chunk in word.split("*"))
+        parts.append(piece + r"\s+")
+    body = "".join(parts)[: -len(r"\s+")]
+    return re.compile(rf"(?<![\w]){body}(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class TermLists:
+    hostile: Terms
+    insults: Terms
+    help: Terms
+    injection: Terms
+    controls_alone: Terms
+    controls: Terms
+    controls_objects: Terms
+    controls_when: Terms
+    controls_others: Terms
+    vendors: Terms
+    ui: Terms
+    tool_asks: Terms
+    tool_strict_asks: Terms
+    numbers_asks: Terms
+    numbers_coaching: Terms
+    numbers_nouns: Terms
+    numbers_verbs: Terms
+    metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
+    greetings: Terms
+    small_talk: Terms
+    other_work: Terms
+    domain: Terms
+    strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
+    work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
+    habit: Terms
+    question_words: Terms
+    request_words: Terms
+
+    def all_words(self) -> set[str]:
+        lists = [getattr(self, name) for name in self.__dataclass_fields__ if name != "metrics"]
+        lists += list(self.metrics.values())
+        return {word for terms in lists for term in terms.terms for word in LETTERS.findall(term)}
+
+
+@cache
+def term_lists() -> TermLists:
+    """Both languages' lists merged (read once per process)."""
+    data = [_read(language) for language in LANGUAGES]
+
+    def merged(*path: str) -> Terms:
+        return Terms(term for tree in data for term in _get(tree, path))
+
+    metric_names = list(dict.fromkeys(name for tree in data for name in _keys(tree, ("numbers", "metrics"))))
+    return TermLists(
+        hostile=merged("hostile", "phrases"),
+        insults=merged("hostile", "insults"),
+        help=merged("hostile", "help"),
+        injection=merged("hostile", "injection"),
+        controls_alone=merged("controls", "alone"),
+        controls=merged("controls", "phrases"),
+        controls_objects=merged("controls", "objects"),
+        controls_when=merged("controls", "when"),
+        controls_others=merged("controls", "others"),
+        vendors=merged("tool_howto", "vendors"),
+        ui=merged("tool_howto", "ui"),
+        tool_asks=merged("tool_howto", "asks"),
+        tool_strict_asks=merged("tool_howto", "strict_asks"),
+        numbers_asks=merged("numbers", "asks"),
+        numbers_coaching=merged("numbers", "coaching"),
+        numbers_nouns=merged("numbers", "nouns"),
+        numbers_verbs=merged("numbers", "verbs"),
+        metrics={name: merged("numbers", "metrics", name) for name in metric_names},
+        greetings=merged("off_topic", "greetings"),
+        small_talk=merged("off_topic", "phrases"),
+        other_work=merged("off_topic", "requests"),
+        domain=merged("domain", "words"),
+        strong_domain=Terms(set(merged("domain", "words").terms) - set(merged("domain", "weak").terms)),
+        work_domain=Terms(
+            set(merged("domain", "words").terms)
+            - set(merged("domain", "weak").terms)
+            - set(merged("hostile", "about_coach").terms)
+        ),
+        habit=merged("tool_howto", "habit"),
+        question_words=merged("domain", "question_words"),
+        request_words=merged("domain", "request_words"),
+    )
+
+
+def _read(language: str) -> dict[str, object]:
+    with (KINDS_DIR / f"{language}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _keys(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
+    node: object = tree
+    for key in path:
+        node = node.get(key, {}) if isinstance(node, Mapping) else {}
+    return [str(key) for key in node] if isinstance(node, Mapping) else []
+
+
+def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
+    node: object = tree
+    for key in path:
+        node = node.get(key, {}) if isinstance(node, Mapping) else {}
+    return [str(item) for item in node] if isinstance(node, list) else []
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    return SPACES.sub(" ", text).strip()

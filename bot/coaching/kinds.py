@@ -1,0 +1,230 @@
+"""What kind of message is it? Rules over term lists (prompts/kinds/<lang>.toml), explainable by design.
+
+Each result says which rule and which term decided, so a wrong kind can be fixed in the data file, not
+in code. Both languages' lists always apply: managers mix languages, and a term is a term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.coaching.kind_terms import LETTERS, normalise, term_lists
+from bot.coaching.lessons import LessonLibrary
+from bot.coaching.spelling import Dictionaries
+
+Kind = Literal[
+    "coaching", "numbers", "controls", "tool_howto", "reflection", "off_topic", "gibberish", "hostile"
+]
+KINDS: tuple[Kind, ...] = (
+    "coaching",
+    "numbers",
+    "controls",
+    "tool_howto",
+    "reflection",
+    "off_topic",
+    "gibberish",
+    "hostile",
+)
+# A message is gibberish when less than this share of its words are words (typos count half-ish).
+MIN_WORD_SHARE = 0.5
+TYPO_WEIGHT = 0.6
+# "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
+MAX_ALONE_WORDS = 4
+MAX_GREETING_WORDS = 5
+MAX_FRAGMENT_WORDS = 6
+# German compounds: a subject word this long inside another word makes that word a subject word too.
+MIN_COMPOUND_PART = 5
+GENERAL_METRICS = ("attention", "open_deals")
+# "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
+REPEATS = re.compile(r"(\w)\1\1")
+# An emoji alone is a reaction (small talk), not gibberish.
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    kind: Kind
+    reason: str  # the rule and the term that decided, for logs and the evaluation
+
+
+class MessageClassifier:
+    """Built once (the word lists take a moment to load); classify() is read-only and thread-safe."""
+
+    def __init__(self, *, vocabulary: Iterable[str], dictionaries: Dictionaries | None = None) -> None:
+        self.terms = term_lists()
+        self.vocabulary = {word.lower() for word in vocabulary} | self.terms.all_words()
+        self.dictionaries = dictionaries or Dictionaries.load()
+
+    @classmethod
+    def for_library(cls, library: LessonLibrary) -> MessageClassifier:
+        """The lessons' own words count as known words (CRM jargon is in no dictionary)."""
+        texts = (" ".join((x.title, x.body, x.practice, x.reflection)) for x in library.lessons)
+        return cls(vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))})
+
+    def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:
+        """The kind of `message`; `reflection_pending`: a lesson asked the sender a question < 48 h ago.
+
+        The rules run in this order and the first that fires decides; coaching is what is left.
+        """
+        text = normalise(message)
+        words = LETTERS.findall(text)
+        rules: list[tuple[Kind, Callable[[], str | None]]] = [
+            ("gibberish", lambda: self._gibberish(message, text, words)),
+            ("hostile", lambda: self._hostile(message, text)),
+            ("controls", lambda: self._control(text, words)),
+            ("reflection", lambda: self._reflection(message, text, reflection_pending)),
+            ("off_topic", lambda: self._other_work(text)),
+            ("tool_howto", lambda: self._tool(text)),
+            ("numbers", lambda: self._numbers(text)),
+            ("off_topic", lambda: self._off_topic(text, words)),
+        ]
+        for kind, rule in rules:
+            if (reason := rule()) is not None:
+                return Classification(kind, reason)
+        return Classification("coaching", "a question about working with the CRM")
+
+    def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
+        if not words:  # "1:1?" is a real question, an emoji a reaction
+            return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
+        share = self.word_share(words)
+        return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
+
+    def _hostile(self, message: str, text: str) -> str | None:
+        if term := self.terms.injection.first(text):
+            return f"tries to change the rules: '{term}'"
+        if term := self.terms.hostile.first(text):
+            return f"hostile: '{term}'"
+        # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
+        # the work: insults count in statements that are not about the team, the deals or the CRM
+        term = self.terms.insults.first(text)
+        if term and not self._asks(message, text) and not self.terms.work_domain.first(text):
+            return f"an insult: '{term}'"
+        return None
+
+    def _reflection(self, message: str, text: str, pending: bool) -> str | None:
+        if pending and not self._is_question(message, text):
+            return "a statement after a lesson's reflection question"
+        return None
+
+    def word_share(self, words: list[str]) -> float:
+        """Share of known words; a likely typo of a known word counts TYPO_WEIGHT."""
+        score = 0.0
+        for word in words:
+            if self._known(word):
+                score += 1
+            elif (
+                len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
+            ):
+                score += TYPO_WEIGHT
+        return score / len(words)
+
+    def _typo(self, word: str) -> bool:
+        return len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
+
+    def _known(self, word: str) -> bool:
+        return (
+            word in self.vocabulary
+            or self.dictionaries.known(word)
+            or self.terms.domain.covers(word)
+            or any(self.dictionaries.known(part) for part in re.split(r"['’-]", word) if len(part) > 2)
+        )
+
+    def _control(self, text: str, words: list[str]) -> str | None:
+        alone = self.terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
+        if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
+            return f"about the coach's messages: '{alone}'"
+        if term := self.terms.controls.first(text):
+            return f"about the coach's messages: '{term}'"
+        thing = self.terms.controls_objects.first(text)
+        # "my team ignores the daily reminders" is about the team, not about the coach's messages
+        if thing and self.terms.controls_when.first(text) and not self.terms.controls_others.first(text):
+            return f"about when the coach's '{thing}' come"
+        return None
+
+    def _is_question(self, message: str, text: str) -> bool:
+        if "?" in message:
+            return True
+        first = LETTERS.findall(text)[:1]
+        return bool(first) and (
+            self.terms.question_words.covers(first[0]) or self.terms.request_words.covers(first[0])
+        )
+
+    def _asks(self, message: str, text: str) -> bool:
+        """A question mark, or a request for help ("what do I do", "how do I")."""
+        return "?" in message or bool(self.terms.help.first(text) or self.terms.tool_strict_asks.first(text))
+
+    def _tool(self, text: str) -> str | None:
+        """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
+        if self.terms.habit.first(text):
+            return None
+        if not self._is_question(text, text) and not self.terms.tool_asks.first(text):
+            return None  # "the director only asks for excel exports" says something, asks nothing
+        screen = self.terms.ui.first(text)
+        if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
+            return f"about the product, not the habit: '{screen}'"
+        vendor = self.terms.vendors.first(text)
+        if vendor and self.terms.tool_strict_asks.first(text):
+            return f"how exactly in a product: '{vendor}'"
+        return None
+
+    def _numbers(self, text: str) -> str | None:
+        """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
+        named = [metric for metric, terms in self.terms.metrics.items() if terms.first(text)]
+        if not named:
+            return None  # "what's my role in the forecast?" asks for no figure we have
+        ask = self.terms.numbers_asks.find(text)
+        if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
+            return f"asks for a figure the coach has: '{ask.term}'"
+        # "open deals count", "my team's stale deals?": a short fragment naming a figure
+        words = LETTERS.findall(text)
+        # "how do I make my pipeline meetings shorter?" is a question, not a fragment
+        short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
+        short = short and bool(self.terms.numbers_nouns.first(text))
+        short = short and ("?" in text or not self.terms.numbers_verbs.first(text))
+        # plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does
+        figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
+        if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
+            return f"a fragment naming a figure: '{named[0]}'"
+        return None
+
+    def _off_topic(self, text: str, words: list[str]) -> str | None:
+        """Small talk without a strong subject word, or nothing about the subject at all."""
+        strong = self.terms.strong_domain.first(text)
+        greeting = self.terms.greetings.first(text) if len(words) <= MAX_GREETING_WORDS else None
+        if greeting and not strong:
+            return f"a greeting: '{greeting}'"
+        if strong or self.terms.vendors.first(text):
+            return None
+        if term := self.terms.small_talk.first(text):
+            return f"small talk: '{term}'"
+        if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
+            return None
+        return "nothing about sales, the team or the CRM"
+
+    def _other_work(self, text: str) -> str | None:
+        term = self.terms.other_work.first(text)
+        return f"asks for other work: '{term}'" if term else None
+
+    def _near_domain(self, word: str) -> bool:
+        """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
+        domain = self.terms.domain
+        return (
+            domain.covers(word)
+            or any(domain.covers(edit) for edit in self.dictionaries.single_edits(word))
+            or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
+        )
+
+    def asked_metrics(self, message: str) -> list[str]:
+        """The metrics a numbers question names, in the order it names them."""
+        text = normalise(message)
+        found: list[tuple[int, int, str]] = []
+        for metric, terms in self.terms.metrics.items():
+            if (hit := terms.find(text)) is not None:
+                # a named figure first, then the deals worth a look, then the plain count (in every question)
+                found.append(
+                    (GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1, hit.start, metric)
+                )
+        return [metric for _, _, metric in sorted(found)]

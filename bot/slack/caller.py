@@ -1,0 +1,50 @@
+"""Who sent a request: one Bolt middleware looks up their language and coach role once per request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import App, BoltContext
+
+from bot.container import Container
+from bot.i18n import Language
+from bot.slack.replies import known_language
+
+CONTEXT_KEY = "crmcoach_caller"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    team_id: str
+    user_id: str
+    known_language: Language | None  # None: a stranger, whose Slack profile we have not read yet
+    is_coach: bool
+
+    @property
+    def language(self) -> Language:
+        """What to answer in right now: their language, English for a stranger."""
+        return self.known_language or "en"
+
+
+def register(app: App, container: Container) -> None:
+    @app.middleware
+    def identify_caller(context: BoltContext, next: Callable[[], None]) -> None:
+        if context.team_id and context.user_id:
+            context[CONTEXT_KEY] = Caller(
+                team_id=context.team_id,
+                user_id=context.user_id,
+                known_language=known_language(container, context.team_id, context.user_id),
+                is_coach=container.coaches.is_coach(context.user_id),
+            )
+        next()
+
+
+def caller_of(context: BoltContext) -> Caller:
+    """The caller the middleware found (a stranger without a coach role if the request named nobody)."""
+    found = context.get(CONTEXT_KEY)
+    if isinstance(found, Caller):
+        return found
+    return Caller(
+        team_id=context.team_id or "", user_id=context.user_id or "", known_language=None, is_coach=False
+    )
