@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
-from bot.standins.requests import block_actions_body, post_signed
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.requests import block_actions_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET

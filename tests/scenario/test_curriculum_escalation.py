@@ -12,7 +12,7 @@ from bot.container import build_container
 from bot.crm.base import ManagerStats
 from bot.delivery.sim_figures import run_grid
 from bot.delivery.simulation import synthetic_profiles
-from bot.standins.slack import SlackStandIn
+from bot.demo.standins.slack import SlackStandIn
 from tests.conftest import make_settings
 from tests.helpers import all_text
 
