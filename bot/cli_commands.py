@@ -46,13 +46,14 @@ def register_all(commands: Any) -> None:
     listing.add_argument("--team", type=_slack_team_id)
     listing.set_defaults(run=_managers_list)
 
-    from bot import cli_ask, cli_crm, cli_delivery, cli_lessons, cli_privacy
+    from bot import cli_ask, cli_crm, cli_delivery, cli_lessons, cli_preview, cli_privacy
 
     cli_delivery.register(commands, actions, team_id_type=_slack_team_id)
     cli_crm.register(commands, team_id_type=_slack_team_id)
     cli_lessons.register(commands)
     cli_privacy.register(commands, actions, slack_user_type=_slack_user_id, team_id_type=_slack_team_id)
     cli_ask.register(commands)
+    cli_preview.register(commands)
 
     commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)").set_defaults(
         run=_serve

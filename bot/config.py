@@ -128,6 +128,8 @@ class Settings(BaseSettings):
     # Coaches: Slack user ids and/or a Slack user group (S…) whose members may broadcast and see progress
     crmcoach_coaches: str = ""
     crmcoach_coach_group: str | None = None
+    # When a manager's focus number has not moved for three weekly nudges, DM the coaches (CRMCOACH_COACHES)
+    crmcoach_tell_coach_on_stall: bool = False
 
     # LLM coach (optional): OpenAI, or any OpenAI-compatible server (Ollama, vLLM) via OPENAI_BASE_URL
     openai_api_key: SecretStr | None = None

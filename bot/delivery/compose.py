@@ -26,7 +26,7 @@ from bot.coaching.numbers import goal_sentence, goal_unit, number_sentences
 from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, truncate
-from bot.i18n import Language, t
+from bot.i18n import Language, t, tn
 from bot.slack import ids
 from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
 
@@ -48,7 +48,15 @@ class TaskInfo:
 
 
 def welcome_message(
-    *, language: Language, name: str, crm: str, nudge_day: str, nudge_time: str, lesson_days: str, tz: str
+    *,
+    language: Language,
+    name: str,
+    crm: str,
+    nudge_day: str,
+    nudge_time: str,
+    lesson_days: str,
+    tz: str,
+    coach_told: bool = False,
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "welcome.title", name=name), HEADER_TEXT_LIMIT)),
@@ -63,6 +71,7 @@ def welcome_message(
             )
         ),
         _section(t(language, "welcome.data", crm=crm)),
+        *([_section(t(language, "welcome.coach_told"))] if coach_told else []),
         ContextBlock(elements=[MarkdownTextObject(text=t(language, "welcome.controls"))]),
     ]
     return to_message(blocks, t(language, "welcome.title", name=name))
@@ -77,6 +86,8 @@ def nudge_message(
     lesson: Lesson | None,
     task: TaskInfo | None,
     checks: Sequence[tuple[str, TaskCheck]] = (),
+    escalated: bool = False,
+    still_open: Sequence[str] = (),
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "nudge.title", crm=stats.source), HEADER_TEXT_LIMIT))
@@ -100,6 +111,11 @@ def nudge_message(
         blocks.append(_section(t(language, "nudge.focus_title") + "\n" + why))
     else:
         blocks.append(_section(t(language, "nudge.no_focus")))
+    if escalated:
+        blocks.append(_section(t(language, "nudge.new_approach")))
+    if still_open:
+        titles = "\n".join(f"• {title}" for title in still_open)
+        blocks.append(_section(tn(language, "nudge.finish_first", len(still_open)) + "\n" + titles))
     if lesson is not None and task is not None:
         deadline = slack_date(task.deadline, language)
         practice = _practice(lesson, task, language, stats.stale_days)
@@ -124,8 +140,9 @@ def nudge_message(
 
 
 def lesson_message(
-    *, language: Language, lesson: Lesson, stats: ManagerStats | None, task: TaskInfo
+    *, language: Language, lesson: Lesson, stats: ManagerStats | None, task: TaskInfo | None
 ) -> dict[str, Any]:
+    """A micro-lesson; without `task` it is a reflection (no practice task, no buttons)."""
     topic = t(language, f"topics.{lesson.topic}").split(":")[0]
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "lesson.title", title=lesson.title), HEADER_TEXT_LIMIT)),
@@ -144,11 +161,13 @@ def lesson_message(
                 + " ".join(number_sentences(lesson, stats, language))
             )
         )
-    deadline = slack_date(task.deadline, language)
-    practice = _practice(lesson, task, language, stats.stale_days if stats else 14)
-    blocks.append(_section(t(language, "lesson.task_title", deadline=deadline) + "\n" + practice))
+    if task is not None:
+        deadline = slack_date(task.deadline, language)
+        practice = _practice(lesson, task, language, stats.stale_days if stats else 14)
+        blocks.append(_section(t(language, "lesson.task_title", deadline=deadline) + "\n" + practice))
     blocks.append(_section(t(language, "lesson.reflection_title") + "\n" + lesson.reflection))
-    blocks.append(task_buttons(language, task.task_id))
+    if task is not None:
+        blocks.append(task_buttons(language, task.task_id))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"_{lesson.id}_")]))
     return to_message(blocks, t(language, "lesson.title", title=lesson.title))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcasts import exercise_for_schedule, with_broadcast_id
-from bot.coaching.curriculum import goal_still_holds, next_lesson, weekly_focus
+from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import lesson_goal
 from bot.coaching.pipeline import current_stats
@@ -19,6 +19,8 @@ from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.delivery import compose as render
+from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
+from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
 from bot.delivery.rules import manager_zone, slots_for
 from bot.delivery.schedule import iso_week
@@ -29,8 +31,6 @@ from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
 from bot.store.models import Manager
-
-RECENT_LESSONS = timedelta(days=28)
 
 
 class RetryLater(Exception):
@@ -46,6 +46,8 @@ class MessageComposer:
         self.container = container
         self.now = now
         self.broadcast_id: int | None = None  # set when composing a broadcast
+        # What the curriculum chose (lesson id, focus metric): the sender adds it to the message metadata.
+        self.curriculum: dict[str, str] = {}
 
     def dm_channel(self, claimed: Claimed, client: WebClient) -> str:
         """The manager's DM with the bot (conversations.open, remembered on the subscription)."""
@@ -123,6 +125,7 @@ class MessageComposer:
             nudge_time=nudge.at.strftime("%H:%M"),
             lesson_days=weekdays_text([slot.weekday for slot in lessons], language),
             tz=str(manager_zone(manager.tz, self.container.settings)),
+            coach_told=self.container.settings.crmcoach_tell_coach_on_stall,
         )
 
     def _nudge(
@@ -137,30 +140,46 @@ class MessageComposer:
             raise SkipMessage("no CRM numbers for this manager")
         week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.container.settings)).date())
         previous = self._previous_snapshot(session, manager, week)
-        self._save_snapshot(session, manager, week, stats)
+        library = self.container.coach.library
         checks = check_due_tasks(session, manager_id=manager.id, stats=stats, now=self.now)
         titles = {
-            c.lesson_id: (
-                lesson.title
-                if (lesson := self.container.coach.library.get(c.lesson_id, language))
-                else c.lesson_id
-            )
+            c.lesson_id: (lesson.title if (lesson := library.get(c.lesson_id, language)) else c.lesson_id)
             for c in checks
         }
-        focus = weekly_focus(stats)
-        lesson = self._choose(
-            session, claimed, manager, stats, language=language, focus_metric=focus.metric if focus else None
+        stored = self._plan(session, claimed, language)
+        plan = stored or plan_nudge(
+            session,
+            library=library,
+            manager_id=manager.id,
+            stats=stats,
+            language=language,
+            week=week,
+            now=self.now,
         )
-        task = self._task(session, claimed, manager, lesson, stats) if lesson else None
+        self._save_snapshot(session, manager, week, stats)
+        self._remember(session, claimed, plan)
+        task = self._task(session, claimed, manager, plan.lesson, stats) if plan.lesson else None
+        still_open = [] if task else self._open_titles(session, manager, language)
         session.commit()
+        if plan.escalated and stored is None and plan.focus is not None:  # once, not again on a retry
+            tell_coaches(
+                self.container,
+                manager_user_id=manager.slack_user_id,
+                metric=plan.focus.metric,
+                trend=plan.trend,
+                topic=plan.topic,
+                language=language,
+            )
         message = render.nudge_message(
             language=language,
             stats=stats,
             previous=previous,
-            focus=focus,
-            lesson=lesson,
+            focus=plan.focus,
+            lesson=plan.lesson,
             task=task,
             checks=[(titles[c.lesson_id], c) for c in checks],
+            escalated=plan.escalated,
+            still_open=still_open,
         )
         chart = nudge_chart(
             self.container,
@@ -169,7 +188,7 @@ class MessageComposer:
             language=language,
             stats=stats,
             previous=previous,
-            focus=focus,
+            focus=plan.focus,
             now=self.now,
         )
         return with_chart(message, chart)
@@ -182,55 +201,70 @@ class MessageComposer:
         stats: ManagerStats | None,
         language: Language,
     ) -> dict[str, Any]:
-        lesson = self._choose(session, claimed, manager, stats, language=language, focus_metric=None)
-        if lesson is None:
-            raise SkipMessage("every lesson is completed")
-        task = self._task(session, claimed, manager, lesson, stats)
+        plan = self._plan(session, claimed, language) or plan_micro(
+            session,
+            library=self.container.coach.library,
+            manager_id=manager.id,
+            stats=stats,
+            language=language,
+            now=self.now,
+        )
+        if plan.lesson is None:
+            raise SkipMessage("nothing new on this week's focus")
+        self._remember(session, claimed, plan)
+        task = self._task(session, claimed, manager, plan.lesson, stats) if plan.with_task else None
         session.commit()
-        return render.lesson_message(language=language, lesson=lesson, stats=stats, task=task)
+        return render.lesson_message(language=language, lesson=plan.lesson, stats=stats, task=task)
 
     # --- helpers ---------------------------------------------------------------------------------
-    def _choose(
-        self,
-        session: Session,
-        claimed: Claimed,
-        manager: Manager,
-        stats: ManagerStats | None,
-        *,
-        language: Language,
-        focus_metric: str | None,
-    ) -> Lesson | None:
-        library = self.container.coach.library
-        if (chosen := claimed.payload.get("lesson_id")) is not None:  # a retry sends the same lesson
-            return library.get(str(chosen), language)
-        tasks = session.scalars(select(PracticeTask).where(PracticeTask.manager_id == manager.id)).all()
-        recent = {task.lesson_id for task in tasks if task.assigned_at > self.now - RECENT_LESSONS}
-        completed: dict[str, bool] = {}
-        for task in tasks:
-            lesson = library.get(task.lesson_id, language)
-            if task.response == "not_relevant":
-                completed[task.lesson_id] = True  # never again
-            elif task.response == "done" and lesson is not None:
-                # Completed, unless the number it was about has slipped back since.
-                completed[task.lesson_id] = stats is None or goal_still_holds(
-                    metric=task.metric, start=task.baseline, target=task.target, stats=stats
-                )
-        lesson = next_lesson(
-            library.in_language(language),
-            stats,
-            completed=completed,
-            recent=recent,
-            focus_metric=focus_metric,
+    def _plan(self, session: Session, claimed: Claimed, language: Language) -> WeekPlan | None:
+        """A retry repeats what the first attempt planned (same lesson, same focus)."""
+        stored = claimed.payload
+        if "focus" not in stored and "lesson_id" not in stored:
+            return None
+        if "focus" not in stored:  # planned before the curriculum recorded its week: a task was always given
+            stored = {**stored, "with_task": True}
+        lesson_id = stored.get("lesson_id")
+        lesson = self.container.coach.library.get(str(lesson_id), language) if lesson_id else None
+        focus_metric = stored.get("focus")
+        focus = None
+        if focus_metric:
+            rule = next((r for r in FOCUS_RULES if r[0] == focus_metric), None)
+            if rule is not None:
+                value = float(stored.get("focus_value", rule[2]))
+                focus = Focus(rule[0], rule[1], rule[2], value)
+        return WeekPlan(
+            focus,
+            lesson,
+            bool(stored.get("with_task")),
+            stored.get("topic"),
+            bool(stored.get("escalated")),
+            tuple(stored.get("trend") or ()),
         )
-        if lesson is not None:  # in this transaction: a retry after a crash sends the same lesson
-            payload = {**claimed.payload, "lesson_id": lesson.id}
-            row = update(OutboxMessage).where(OutboxMessage.id == claimed.id)
-            session.execute(row.values(payload=payload))
-        return lesson
+
+    def _remember(self, session: Session, claimed: Claimed, plan: WeekPlan) -> None:
+        """In this transaction: a retry after a crash sends the same lesson; the sender's metadata says it."""
+        payload = {**claimed.payload, **plan.payload()}
+        if plan.focus is not None:
+            payload["focus_value"] = plan.focus.value
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(payload=payload))
+        self.curriculum = {
+            "lesson_id": plan.lesson.id if plan.lesson else "",
+            "focus": plan.focus.metric if plan.focus else "",
+            "topic": plan.lesson.topic if plan.lesson else "",
+        }
+
+    def _open_titles(self, session: Session, manager: Manager, language: Language) -> list[str]:
+        library = self.container.coach.library
+        return [
+            lesson.title if (lesson := library.get(task.lesson_id, language)) else task.lesson_id
+            for task in open_tasks(session, manager.id)
+        ]
 
     def _task(
         self, session: Session, claimed: Claimed, manager: Manager, lesson: Lesson, stats: ManagerStats | None
     ) -> render.TaskInfo:
+        """The message's practice task, created once (a retry finds it by the outbox row)."""
         existing = session.scalars(select(PracticeTask).where(PracticeTask.outbox_id == claimed.id)).first()
         if existing is None:
             goal = lesson_goal(lesson, stats)

@@ -101,7 +101,12 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
         return Outcome("superseded", "the lease ran out and another worker took the message over")
     metadata = {
         "event_type": ids.DELIVERY_EVENT_TYPE,
-        "event_payload": {"idempotency_key": claimed.idempotency_key, "kind": claimed.kind},
+        # Next to the key: what the curriculum sent (lesson id, focus metric), for support and analytics.
+        "event_payload": {
+            "idempotency_key": claimed.idempotency_key,
+            "kind": claimed.kind,
+            **composer.curriculum,
+        },
     }
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
     outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)

@@ -160,6 +160,16 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     replaced = slack.wait_for("response_url", count=before + 1)[-1].params
     console.print("[bold]Anna Berger[/bold] clicks [green]Erledigt[/green] (Done) on her practice task:")
     console.print(message_panel({"blocks": replaced["blocks"][-1:]}, title="The nudge now ends with"))
+    next_week = monday.replace(hour=8) + timedelta(days=7)  # the curriculum's second week
+    for hour in range(1, 7 * 24 + 1):  # the week in between as it happens (micro-lessons included)
+        tick(container=container, now=monday.replace(hour=8) + timedelta(hours=hour))
+    console.print(f"[bold]crmcoach tick[/bold], hour by hour until {next_week:%Y-%m-%dT%H:%MZ}: a week later")
+    second = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "nudge"][
+        -1
+    ]
+    console.print(
+        message_panel(second, title="Anna Berger's second weekly nudge: the result, the same focus")
+    )
     console.print()
 
 

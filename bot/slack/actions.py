@@ -39,6 +39,7 @@ def register(app: App, container: Container) -> None:
                 task_id=int(action["value"]),
                 response=RESPONSES[action["action_id"]],
                 now=container.clock(),
+                library=container.coach.library,
             )
         except (KeyError, ValueError):
             log.warning("malformed task button from %s: %s", user_id, action)
@@ -61,8 +62,11 @@ def _note(answer: TaskAnswer, language: Language) -> str:
         return t(language, "buttons.not_yours")
     if answer.outcome == "already":
         return t(language, "buttons.already", response=t(language, f"buttons.response_{answer.response}"))
-    if answer.response == "snoozed" and answer.snoozed_until is not None:
-        return t(language, "buttons.recorded_snooze", date=slack_date(answer.snoozed_until, language))
-    if answer.response == "done":
-        return t(language, "buttons.recorded_done")
+    if answer.response == "snoozed" and answer.deadline is not None:
+        return t(language, "buttons.recorded_snooze", date=slack_date(answer.deadline, language))
+    if answer.response == "done" and answer.deadline is not None:
+        return t(language, "buttons.recorded_done", date=slack_date(answer.deadline, language))
+    if answer.rested_topic is not None:
+        topic = t(language, f"topics.{answer.rested_topic}").split(":")[0]
+        return t(language, "buttons.recorded_topic_rested", topic=topic)
     return t(language, "buttons.recorded_not_relevant")

@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.coaching.coach import CoachAnswer
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money, truncate
-from bot.i18n import Language, t
+from bot.i18n import Language, t, tn
 from bot.slack import ids
 
 MESSAGE_BLOCK_LIMIT = 50
@@ -56,7 +56,7 @@ def text_blocks(text: str) -> list[Block]:
 def stats_blocks(stats: ManagerStats, language: Language) -> list[Block]:
     first_name = stats.owner.name.split(" ")[0]
     scope = (
-        t(language, "stats.scope_team", team_size=stats.team_size)
+        tn(language, "stats.scope_team", stats.team_size, team_size=stats.team_size)
         if stats.team_size
         else t(language, "stats.scope_alone")
     )

@@ -271,7 +271,10 @@ def test_lessons_over_budget_do_not_pile_up_week_after_week(
     waiting = [r for r in _rows(busy) if r.status == "pending" and r.kind == "lesson"]
     skipped = [r for r in _rows(busy) if r.status == "skipped"]
     assert len(waiting) <= 2 * 2  # one week's overflow per manager, never a growing backlog
-    assert skipped and all("two weeks in a row" in (r.last_error or "") for r in skipped)
+    # Skipped: lessons over budget two weeks in a row, or micro-lessons with nothing new on the week's
+    # focus (the curriculum skips rather than repeats; which of the two comes first depends on timing).
+    reasons = ("two weeks in a row", "nothing new on this week's focus")
+    assert skipped and all(any(reason in (r.last_error or "") for reason in reasons) for r in skipped)
 
 
 def test_practice_tasks_are_checked_in_the_crm_after_their_deadline(

