@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from bot.coaching.asked import asked_metric, same_family, same_scope
-from bot.coaching.goals import GoalPlan
+from bot.coaching.goals import GOAL_METRICS, GoalPlan
 from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.language import answer_language, warm_up
 from bot.coaching.lessons import Lesson, LessonLibrary
@@ -111,7 +111,9 @@ def focus_hits(
     goal is on the number the manager asked about."""
     offered = [hit for hit in ranked if offerable(hit.lesson, stats)] or ranked
     lead = offered[0]
-    if asked is not None:
+    # Won and lost deals are counts no task moves (no goal on them): the number is quoted anyway, and
+    # the lesson that fits the question best still leads ("we lost to a competitor, move on?").
+    if asked is not None and asked in GOAL_METRICS:
         matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
         # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
         matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
