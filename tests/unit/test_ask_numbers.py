@@ -163,7 +163,7 @@ def test_without_the_askers_numbers_there_are_no_numbers_and_no_goal(
         ("wir haben viele Kunden gewonnen, wie halte ich die Beziehung zu ihnen warm?", "de", "won_90d"),
     ],
 )
-def test_a_question_naming_won_or_lost_deals_gets_the_lesson_that_fits_it_and_the_count(
+def test_a_question_naming_won_or_lost_deals_gets_the_fitting_lesson_the_count_and_no_goal(
     anna: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str, metric: str
 ) -> None:
     result = ask(question, capsys, locale=locale)
@@ -173,3 +173,5 @@ def test_a_question_naming_won_or_lost_deals_gets_the_lesson_that_fits_it_and_th
     assert result["lessons"][0]["topic"] == "relationship-management"
     assert result["numbers"][0]["metric"] == metric
     assert str(result["numbers"][0]["value"]) in result["answer"]
+    # and no goal on some other number: nobody asked about that one
+    assert result["goal"] is None
