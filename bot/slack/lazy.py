@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,9 @@ class _CommandJob:
     body: dict[str, Any]
 
 
+SHUTDOWN_GRACE_SECONDS = 8.0
+
+
 class WorkerProcesses:
     def __init__(self, settings: Settings, *, processes: int = WORKER_PROCESSES) -> None:
         # spawn, not fork: a forked child would share the parent's database connections and locks.
@@ -84,9 +88,20 @@ class WorkerProcesses:
     def direct_message(self, event: dict[str, Any], *, event_id: str, caller: Caller) -> None:
         self._pool.submit(_run_direct_message, event, event_id, caller).add_done_callback(_report)
 
-    def shutdown(self) -> None:
-        """Stop taking work; replies already being prepared are still sent."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stop taking work; replies already being prepared get `grace_seconds` to be sent.
+
+        A worker still starting (or stuck) is then stopped, so the platform's stop never hangs on it.
+        """
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace_seconds
+        for child in multiprocessing.active_children():
+            child.join(max(0.0, deadline - time.monotonic()))
+            if child.is_alive():
+                log.warning(
+                    "worker process %s did not stop within %.0f s; terminating it", child.pid, grace_seconds
+                )
+                child.terminate()
 
 
 def _report(future: Future[None]) -> None:

@@ -116,7 +116,11 @@ def lesson_sent(container: Container, slack: SlackStandIn) -> str:
     lessons = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "lesson"]
     assert len(lessons) == 1 and "*Zum Nachdenken*" in all_text(lessons[0])
     with Session(container.engine) as session:
-        [payload] = session.scalars(select(OutboxMessage.payload).where(OutboxMessage.kind == "lesson")).all()
+        # Slots the clock jumped over are recorded as skipped ("missed"); the one sent is the lesson.
+        sent = select(OutboxMessage.payload).where(
+            OutboxMessage.kind == "lesson", OutboxMessage.status == "sent"
+        )
+        [payload] = session.scalars(sent).all()
     return str(payload["lesson_id"])
 
 

@@ -63,7 +63,7 @@ def test_serve_answers_healthz_on_port(slack: SlackStandIn, tmp_path: Path) -> N
         assert (tmp_path / "serve.db").exists()  # the embedded database was created and migrated
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        process.communicate(timeout=30)  # the worker processes get 8 s to finish their replies
 
 
 def test_serve_with_a_rejected_bot_token_says_so(slack: SlackStandIn, tmp_path: Path) -> None:
