@@ -21,10 +21,10 @@ EVAL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" 
 # Floors a little under what retrieval reaches on the dev half, so a regression fails (figures: report).
 # The first batch (ids en-001…, de-001…) keeps the floors it was tuned to; the whole dev half, with the
 # second blind batch (en-5001…, de-5001…), has its own, lower ones: that batch was written later and
-# measured before any tuning on it.
+# measured before any tuning on it (then: top-1 en 63 %, de 60 %).
 DEV_TOP1_FLOOR = 0.8
 DEV_TOP3_FLOOR = 0.9
-ALL_DEV_TOP1_FLOOR = 0.7
+ALL_DEV_TOP1_FLOOR = 0.75
 ALL_DEV_TOP3_FLOOR = 0.9
 SECOND_BATCH = "-5"
 
