@@ -88,9 +88,10 @@ def main() -> None:
             counts["no_goal"] += answer.goal is None
             counts["goal_family"] += family_of(goal) == family
             counts["goal_scope"] += family_of(goal) == family and scope_of(goal)[1] == scope
-            if args.show_misses and family_of(goal) != family:
+            if args.show_misses and (family_of(goal) != family or scope_of(goal)[1] != scope):
+                what = "goal miss" if family_of(goal) != family else "goal scope miss"
                 print(
-                    f"  goal miss [{family}/{scope}] {question['text']!r}",
+                    f"  {what} [{family}/{scope}] {question['text']!r}",
                     f"-> {goal or None} ({answer.lessons[0].id})",
                 )
     print(f"split {args.split}: {len(chosen)} questions x {len(managers)} demo managers")

@@ -1,9 +1,10 @@
 """Message kinds on the labelled coaching eval set: accuracy per split and language, and violations.
 
 A violation is an off-topic, hostile, gibberish or control message that would get a lesson with a goal
-(i.e. is classified as coaching). Tune on dev only; `--errors` lists the misclassified dev messages.
+(i.e. is classified as coaching). Tune on dev only (the default split); `--errors` lists the
+misclassified dev messages; `--split test` (or all) only to report.
 
-    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test]
+    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test|all]
 """
 
 from __future__ import annotations
@@ -29,8 +30,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="print the misclassified dev messages")
     parser.add_argument("--file", type=Path, default=QUESTIONS)
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     args = parser.parse_args()
-    items = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+    items = [
+        item
+        for item in yaml.safe_load(args.file.read_text(encoding="utf-8"))
+        if args.split == "all" or item["split"] == args.split
+    ]
     started = time.perf_counter()
     classifier = MessageClassifier.for_library(LessonLibrary.load())
     print(f"classifier ready in {time.perf_counter() - started:.2f} s")

@@ -5,7 +5,9 @@ The same analysis runs on lessons and questions, so both meet on the same tokens
 - German compounds are split into parts the library knows ("Prognosegenauigkeit" -> prognose, genauigkeit),
   with the linking letters German puts between them (Verkauf-s-chance);
 - every term of a vocabulary concept adds the concept's token, so "Schlusstermin", "close date" and
-  "Abschlussdatum" all say ~close-date.
+  "Abschlussdatum" all say ~close-date;
+- a German separable verb is joined again ("trägt die Anrufe nicht ein" also says eintragen);
+- a likely typo of an index word ("pipline", "embarassing") also says that word.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_GERMAN
 
+from bot.coaching.spelling import Dictionaries
 from bot.coaching.vocabulary import Vocabulary
 from bot.i18n import Language
 
@@ -34,6 +37,18 @@ MIN_PART = 4
 # Fugenelemente: the letters German inserts between the parts of a compound.
 LINKS = ("", "s", "es", "n", "en", "e", "er")
 SPLIT_LANGUAGES: frozenset[Language] = frozenset({"de"})
+# German moves a verb's particle to the end of the clause ("trägt ... ein" = eintragen); the verb stem
+# in the index is the particle glued to the front, less the inflection ("einträg-t" -> eintrag).
+PARTICLES = frozenset(
+    {
+        *("ab", "an", "auf", "aus", "bei", "durch", "ein", "fest", "mit", "nach", "raus", "rein", "vor"),
+        *("weg", "weiter", "zu", "zurück", "zusammen"),
+    }
+)
+INFLECTIONS = ("t", "st", "en", "e", "")
+CLAUSE = re.compile(r"[,.;:!?()\n]+|\s(?:und|oder|aber|weil|dass|wenn|damit|ob)\s")
+# Shorter words have too many neighbours one edit away to guess which one a typo meant.
+MIN_TYPO = 6
 
 
 def words(text: str) -> list[str]:
@@ -43,8 +58,16 @@ def words(text: str) -> list[str]:
 class Analyzer:
     """Built once per language from the lessons' own words and the vocabulary; analyze() is pure."""
 
-    def __init__(self, language: Language, *, vocabulary: Vocabulary, lexicon_texts: Iterable[str]) -> None:
+    def __init__(
+        self,
+        language: Language,
+        *,
+        vocabulary: Vocabulary,
+        lexicon_texts: Iterable[str],
+        dictionaries: Dictionaries | None = None,
+    ) -> None:
         self.language = language
+        self._dictionaries = dictionaries or Dictionaries.load()
         self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
         keep = {word.lower() for word in vocabulary.keep.get(language, ())}
         drop = {word.lower() for word in vocabulary.drop.get(language, ())}
@@ -62,6 +85,13 @@ class Analyzer:
         self._lexicon = frozenset(w for w in known if len(w) >= MIN_PART and not w.isdigit())
         self._lexicon_stems = frozenset(self._stemmer.stemWords(list(self._lexicon)))
         self._split = lru_cache(maxsize=4096)(self._split_uncached)
+        self._typo = lru_cache(maxsize=4096)(self._typo_uncached)
+
+    def analyze_question(self, text: str) -> list[str]:
+        """analyze(), and the verbs a German question splits ("trägt ... ein"): lessons say what to do
+        with the whole verb (eintragen), and questions tell what happens with the split one."""
+        joined = self._separable_verbs(text) if self.language in SPLIT_LANGUAGES else []
+        return self.analyze(text) + joined
 
     def analyze(self, text: str) -> list[str]:
         """Stemmed content words, their compound parts, then the concepts the text mentions."""
@@ -73,14 +103,44 @@ class Analyzer:
             if word in self._stopwords or (len(word) < 2 and not word.isdigit()):
                 continue
             tokens.append(stem)
-            if self.language in SPLIT_LANGUAGES:
-                parts = self._stemmer.stemWords(list(self._split(word)))
-                tokens += parts
-                # "Abschlussdatumsfeld" mentions a close date although no word of it is "Abschlussdatum";
-                # a compound that is a term itself ("Besuchsbericht") is not also its parts ("Bericht").
-                if (stem,) not in self._concepts:
-                    part_concepts += [c for part in parts if (c := self._concepts.get((part,))) is not None]
+            splits = self.language in SPLIT_LANGUAGES
+            parts = self._stemmer.stemWords(list(self._split(word))) if splits else []
+            tokens += parts
+            # "Abschlussdatumsfeld" mentions a close date although no word of it is "Abschlussdatum";
+            # a compound that is a term itself ("Besuchsbericht") is not also its parts ("Bericht").
+            if (stem,) not in self._concepts:
+                part_concepts += [c for part in parts if (c := self._concepts.get((part,))) is not None]
+            if not parts and (meant := self._typo(word)) is not None:
+                tokens.append(meant)
         return tokens + self._concept_tokens(stems) + part_concepts
+
+    def _separable_verbs(self, text: str) -> list[str]:
+        """Stems of verbs whose particle ends the clause, when the index knows the joined verb."""
+        joined: list[str] = []
+        for clause in CLAUSE.split(text.lower()):
+            found = words(clause)
+            if len(found) < 2 or found[-1] not in PARTICLES:
+                continue
+            for word in found[:-1]:
+                for ending in INFLECTIONS:
+                    if ending and not word.endswith(ending):
+                        continue
+                    stem = self._stemmer.stemWord(found[-1] + word[: len(word) - len(ending)])
+                    if stem in self._lexicon_stems:
+                        joined.append(stem)
+                        break
+        return joined
+
+    def _typo_uncached(self, word: str) -> str | None:
+        """The stem of the index word one edit away from an unknown word, when there is exactly one."""
+        if len(word) < MIN_TYPO or not word.isalpha() or word in self._lexicon:
+            return None
+        stem = self._stemmer.stemWord(word)
+        if stem in self._lexicon_stems or self._dictionaries.known(word):
+            return None
+        near = {edit for edit in self._dictionaries.single_edits(word) if edit in self._lexicon}
+        stems = set(self._stemmer.stemWords(sorted(near)))
+        return stems.pop() if len(stems) == 1 else None
 
     def compound_parts(self, word: str) -> tuple[str, ...]:
         """The known parts of a German compound, or () when it is not one we can split."""

@@ -48,6 +48,9 @@ def asked_metric(question: str, language: Language) -> str | None:
     text = spaced.lower()
     terms = _terms()
     order = [language, *(other for other in LANGUAGES if other != language)]
+    for lang in order:
+        for record in terms["records"][lang]:
+            text = text.replace(record, " ")
 
     def mentions(words: dict[str, list[str]], *, short_whole: bool = False) -> bool:
         return any(_mentions(text, words[lang], lang in COMPOUNDING, short_whole) for lang in order)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from bot.coaching.asked import asked_metric, same_family, same_scope
-from bot.coaching.goals import GoalPlan
+from bot.coaching.goals import GOAL_METRICS, GoalPlan
 from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.language import answer_language, warm_up
 from bot.coaching.lessons import Lesson, LessonLibrary
@@ -88,6 +88,10 @@ class Coach:
         asked = asked_metric(question, language)
         hits = focus_hits(ranked, asked=asked, stats=stats)
         grounding = ground(hits[0].lesson, stats, asked=asked)
+        if asked is not None and asked not in GOAL_METRICS and not same_family(hits[0].lesson.metric, asked):
+            # Asked about won/lost deals or the pipeline's value, which no task moves: a goal on another
+            # number would answer a question nobody asked. The task stays, without a target.
+            grounding = replace(grounding, goal=None)
         if self.writer is not None and not offline:
             written = self.writer.write(
                 question=question,
@@ -111,7 +115,9 @@ def focus_hits(
     goal is on the number the manager asked about."""
     offered = [hit for hit in ranked if offerable(hit.lesson, stats)] or ranked
     lead = offered[0]
-    if asked is not None:
+    # Won and lost deals are counts no task moves (no goal on them): the number is quoted anyway, and
+    # the lesson that fits the question best still leads ("we lost to a competitor, move on?"), goalless.
+    if asked is not None and asked in GOAL_METRICS:
         matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
         # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
         matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))

@@ -138,10 +138,21 @@ class MessageClassifier:
             return f"about the coach's messages: '{alone}'"
         if term := self.terms.controls.first(text):
             return f"about the coach's messages: '{term}'"
+        # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
+        # when the coach writes (the only schedule the coach and the sender share)
+        when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
+        if when and not self.terms.domain.first(text) and not self._is_question(text, text):
+            return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
         if thing and self.terms.controls_when.first(text) and not self.terms.controls_others.first(text):
             return f"about when the coach's '{thing}' come"
+        # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
+        # answer to whatever it says about them, so it is not treated as a coaching question.
+        # ("write me a poem" asks for other work: that rule comes later and decides)
+        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
+        if thing and not outside and not self.terms.other_work.first(text):
+            return f"about the coach's '{thing}'"
         return None
 
     def _is_question(self, message: str, text: str) -> bool:

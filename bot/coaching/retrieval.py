@@ -61,7 +61,7 @@ class LessonIndex:
         """Best lessons first. Without any word in common, lessons for the asker's gaps come first."""
         if not self.lessons:
             return []
-        tokens = self._analyzer.analyze(question)
+        tokens = self._analyzer.analyze_question(question)
         lesson_scores = _normalised(_scores(self._retriever, tokens, len(self.lessons)))
         asked_scores = _normalised(_scores(self._asked_retriever, tokens, len(self.lessons)))
         topic_scores = dict(

@@ -154,3 +154,24 @@ def test_without_the_askers_numbers_there_are_no_numbers_and_no_goal(
     assert main(["ask", "half my deals have no next step", "--offline", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["numbers"], result["goal"]) == ([], None)
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "metric"),
+    [
+        ("we lost a big deal to a competitor, should we move on and forget the customer?", "en", "lost_90d"),
+        ("wir haben viele Kunden gewonnen, wie halte ich die Beziehung zu ihnen warm?", "de", "won_90d"),
+    ],
+)
+def test_a_question_naming_won_or_lost_deals_gets_the_fitting_lesson_the_count_and_no_goal(
+    anna: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str, metric: str
+) -> None:
+    result = ask(question, capsys, locale=locale)
+
+    # No task moves won or lost counts, so no lesson on them is pushed to the front: the customer
+    # relationship is what is asked; the count is still the first number stated.
+    assert result["lessons"][0]["topic"] == "relationship-management"
+    assert result["numbers"][0]["metric"] == metric
+    assert str(result["numbers"][0]["value"]) in result["answer"]
+    # and no goal on some other number: nobody asked about that one
+    assert result["goal"] is None

@@ -31,6 +31,10 @@ from bot.i18n import Language
         ("de", "hab ich selbst genug Kundenaktivitäten erfasst?", "activities_7d_manager"),
         ("de", "wie viele offene Deals hab ich", "own_open_deals"),
         ("de", "wie leite ich ein gutes Einzelgespräch?", None),
+        # a record named after a metric's word is no count: nothing to quote or set a goal on
+        ("en", "what can I read from a rep's activity timeline before a 1:1", None),
+        ("de", "was sagt mir der Aktivitätsverlauf eines Deals?", None),
+        ("de", "als Teamleiter hab ich selber kaum Aktivitäten erfasst", "activities_7d_manager"),
     ],
 )
 def test_the_metric_the_question_names(language: Language, question: str, metric: str | None) -> None:

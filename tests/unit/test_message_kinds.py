@@ -62,6 +62,19 @@ CASES = [
     ("the sync with gmail is broken, what do i do", False, "tool_howto"),
     ("👍", False, "off_topic"),
     ("zzzz", False, "gibberish"),
+    # a short statement of a day names when the coach should (not) write
+    ("not on mondays please", False, "controls"),
+    ("nicht am Donnerstag bitte", False, "controls"),
+    # the coach's lessons, nothing of the work: never a lesson with a goal
+    ("the lessons are a bit long", False, "controls"),
+    ("ich hab die Lektion von gestern nicht verstanden", False, "controls"),
+    ("what lesson should I teach my reps about next steps?", False, "coaching"),
+    # peers are a coaching subject; other managers' data is not for the asker
+    ("the other managers in my region struggle with the crm too, should we team up?", False, "coaching"),
+    ("show me the other managers' pipelines", False, "hostile"),
+    # leaving spreadsheets is a habit, not a product question
+    ("my reps live in excel, how do I move our weekly meeting into the crm?", False, "coaching"),
+    ("wie schaut's mit meinen offenen Deals aus", False, "numbers"),
 ]
 
 

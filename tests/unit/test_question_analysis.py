@@ -126,3 +126,29 @@ def test_lessons_check_reports_a_broken_vocabulary_file(
 
     assert code == 1
     assert 'quote terms like "1:1" or "no"' in capsys.readouterr().err
+
+
+def test_a_german_question_with_a_split_verb_also_says_the_whole_verb() -> None:
+    lesson = "Trag jeden Anruf im CRM ein. Eintragen dauert eine Minute."
+    german = Analyzer("de", vocabulary=VOCABULARY, lexicon_texts=[lesson])
+
+    assert "eintrag" in german.analyze_question("Mein Team trägt keine Anrufe ins CRM ein, was tun?")
+    assert "eintrag" in german.analyze_question("Was trag ich als erstes ein?")
+    # Without the particle at the end of a clause nothing is joined ("ein Anruf" is no verb).
+    assert "eintrag" not in german.analyze_question("Ein Anruf, den keiner trägt.")
+
+
+@pytest.mark.parametrize(
+    ("language", "typo", "word"), [("en", "forcast", "forecast"), ("de", "Prognoose", "Prognose")]
+)
+def test_a_likely_typo_of_an_index_word_also_says_that_word(language: str, typo: str, word: str) -> None:
+    tokens = analyzer(language).analyze(f"{typo}?")
+
+    assert set(analyzer(language).analyze(word)) < set(tokens)
+
+
+def test_short_or_real_words_are_not_taken_for_typos() -> None:
+    english = analyzer("en")
+
+    assert english.analyze("dat") == ["dat"]  # "date" is one edit away, but three letters say too little
+    assert english.analyze("closet") == ["closet"]  # a real word one edit from "close" is no typo

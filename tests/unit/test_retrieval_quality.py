@@ -19,8 +19,14 @@ from bot.i18n import Language
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" / "questions.yaml"
 # Floors a little under what retrieval reaches on the dev half, so a regression fails (figures: report).
+# The first batch (ids en-001…, de-001…) keeps the floors it was tuned to; the whole dev half, with the
+# second blind batch (en-5001…, de-5001…), has its own, lower ones: that batch was written later and
+# measured before any tuning on it (then: top-1 en 63 %, de 60 %).
 DEV_TOP1_FLOOR = 0.8
 DEV_TOP3_FLOOR = 0.9
+ALL_DEV_TOP1_FLOOR = 0.75
+ALL_DEV_TOP3_FLOOR = 0.9
+SECOND_BATCH = "-5"
 
 # (language, question, expected topic). Written from how managers ask, not from lesson wording.
 LABELLED: list[tuple[Language, str, str]] = [
@@ -105,8 +111,18 @@ def dev_coaching_items() -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_retrieval_on_the_blind_dev_questions(coach: Coach, language: Language) -> None:
-    cases = [item for item in dev_coaching_items() if item["language"] == language]
+@pytest.mark.parametrize(
+    ("batch", "top1_floor", "top3_floor"),
+    [("first", DEV_TOP1_FLOOR, DEV_TOP3_FLOOR), ("all", ALL_DEV_TOP1_FLOOR, ALL_DEV_TOP3_FLOOR)],
+)
+def test_retrieval_on_the_blind_dev_questions(
+    coach: Coach, language: Language, batch: str, top1_floor: float, top3_floor: float
+) -> None:
+    cases = [
+        item
+        for item in dev_coaching_items()
+        if item["language"] == language and (batch == "all" or SECOND_BATCH not in item["id"])
+    ]
     top1 = top3 = 0
     for item in cases:
         answer = coach.answer(item["text"], language=item["profile"], stats=None, offline=True)
@@ -115,8 +131,8 @@ def test_retrieval_on_the_blind_dev_questions(coach: Coach, language: Language) 
         top3 += item["topic"] in topics
 
     assert len(cases) >= 40
-    assert top3 / len(cases) >= DEV_TOP3_FLOOR, f"top-3 {top3}/{len(cases)}"
-    assert top1 / len(cases) >= DEV_TOP1_FLOOR, f"top-1 {top1}/{len(cases)}"
+    assert top3 / len(cases) >= top3_floor, f"top-3 {top3}/{len(cases)}"
+    assert top1 / len(cases) >= top1_floor, f"top-1 {top1}/{len(cases)}"
 
 
 def test_dev_questions_are_answered_in_the_language_they_are_written_in(coach: Coach) -> None:
