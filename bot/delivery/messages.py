@@ -42,9 +42,10 @@ class SkipMessage(Exception):
 
 
 class MessageComposer:
-    def __init__(self, *, container: Container, now: datetime) -> None:
+    def __init__(self, *, container: Container, now: datetime, charts: bool = True) -> None:
         self.container = container
         self.now = now
+        self.charts = charts  # False for previews: drawing a chart uploads it to Slack
         self.broadcast_id: int | None = None  # set when composing a broadcast
         # What the curriculum chose (lesson id, focus metric): the sender adds it to the message metadata.
         self.curriculum: dict[str, str] = {}
@@ -181,6 +182,8 @@ class MessageComposer:
             escalated=plan.escalated,
             still_open=still_open,
         )
+        if not self.charts:
+            return message
         chart = nudge_chart(
             self.container,
             team_id=manager.team_id,
