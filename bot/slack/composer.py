@@ -180,7 +180,7 @@ def register(app: App, container: Container) -> None:
     @app.view(CALLBACK_ID)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         team_id, coach_id = body["team"]["id"], body["user"]["id"]
-        if not container.coaches.is_coach(coach_id):
+        if not container.coaches.is_coach(team_id, coach_id):
             ack()
             return
         language = language_for(view.get("private_metadata"), None)
