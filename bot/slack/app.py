@@ -17,6 +17,7 @@ from bot.slack import (
     errors,
     home,
     messages,
+    replays,
     user_events,
 )
 from bot.slack.lazy import InProcess
@@ -40,6 +41,7 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
     )
     later = later or InProcess(container)
     caller.register(app, container)
+    replays.register(app, container)
     errors.register(app, container)
     commands.register(app, container, later)
     home.register(app, container)
