@@ -52,8 +52,9 @@ def _slack_request(app: App, environ: WSGIEnvironment, signing_secret: str | Non
     }
     headers["content-type"] = str(environ.get("CONTENT_TYPE") or "")
     try:
-        inbound = check(raw, headers, signing_secret=signing_secret)
-        request = inbound.to_bolt(str(environ.get("QUERY_STRING") or ""))
+        request = check(raw, headers, signing_secret=signing_secret).to_bolt(
+            str(environ.get("QUERY_STRING") or "")
+        )
     except Refused as refused:
         log.warning("refused a request to %s (%s): %s", EVENTS_PATH, refused.status, refused.reason)
         return BoltResponse(status=refused.status, body="")
