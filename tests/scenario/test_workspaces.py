@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,15 @@ from sqlalchemy.orm import Session
 from bot.cli import main
 from bot.container import Container, build_container
 from bot.demo.standins.local_server import start_local_server
-from bot.demo.standins.requests import HttpResult, post_signed, slash_command_body
+from bot.demo.standins.requests import HttpResult, block_actions_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
+from bot.slack import ids
 from bot.slack.app import build_app
+from bot.store.delivery_models import PracticeTask
 from bot.store.models import Manager, Workspace
 from bot.web import EVENTS_PATH, build_wsgi
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
-from tests.helpers import all_text
+from tests.helpers import all_text, reply
 
 LESSON = "pipeline-review-stale-first"
 
@@ -164,3 +167,41 @@ def test_enroll_all_and_the_planner_serve_every_installed_workspace(
 
     out = capsys.readouterr().out
     assert "T0TEST: enrolled" in out and "T0SECOND: enrolled" in out and "T0STRAY" not in out
+
+
+def test_a_task_of_one_workspace_cannot_be_answered_from_another(
+    url: str, slack: SlackStandIn, two_teams: Container
+) -> None:
+    with Session(two_teams.engine) as session:  # Anna of T0TEST has a practice task
+        session.add(Workspace(team_id="T0TEST"))
+        session.flush()
+        anna = Manager(team_id="T0TEST", slack_user_id="U0ANNA", tz="Europe/Vienna")
+        session.add(anna)
+        session.flush()
+        task = PracticeTask(
+            team_id="T0TEST",
+            manager_id=anna.id,
+            lesson_id=LESSON,
+            assigned_at=NOW - timedelta(days=1),
+            deadline=NOW + timedelta(days=6),
+        )
+        session.add(task)
+        session.commit()
+        task_id = task.id
+    _command(url, slack, "T0SECOND", "U0ANNA", "help")  # the same user id, in the other workspace
+    reply(slack)
+    body = block_actions_body(
+        team_id="T0SECOND",
+        user_id="U0ANNA",
+        action_id=ids.ACTION_TASK_DONE,
+        value=str(task_id),
+        response_url=slack.response_url(),
+        message={"ts": "1.0", "text": "x", "blocks": []},
+        channel_id="D0ANNA",
+    )
+
+    post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET)
+
+    assert "gehört jemand anderem" in all_text(reply(slack, count=2))  # Anna's Slack locale is de-DE
+    with Session(two_teams.engine) as session:
+        assert session.get(PracticeTask, task_id).response == "open"  # type: ignore[union-attr]
