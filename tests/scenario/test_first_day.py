@@ -201,3 +201,32 @@ def test_a_task_button_with_an_unreadable_value_is_answered(url: str, slack: Sla
 
     assert result.status == 200
     assert "nothing was recorded" in all_text(reply(slack))
+
+
+def test_a_coachs_own_text_broadcast_by_command_cannot_ping_the_channel(
+    url: str, slack: SlackStandIn
+) -> None:
+    command(url, slack, "U0COACH", f"broadcast <#C0SALES|sales-leads> {CONTROL}")
+    reply(slack)
+
+    [posted] = slack.messages_in("C0SALES")
+    text = all_text(posted)
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "<@U0JAMES>" not in text
+
+
+def test_a_replayed_settings_change_is_carried_out_once(url: str, slack: SlackStandIn) -> None:
+    command(url, slack, "U0PAT", "help")
+    reply(slack)
+    body = slash_command_body(
+        team_id=slack.team_id, user_id="U0PAT", text="settings language de", response_url=slack.response_url()
+    )
+    timestamp = int(time.time())
+
+    first = post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET, timestamp=timestamp)
+    again = post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET, timestamp=timestamp)
+    fresh = post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET, timestamp=timestamp + 1)
+
+    assert first.status == again.status == fresh.status == 200
+    assert first.body != ""
+    assert again.body == ""  # the replay: nothing done, nothing said
+    assert fresh.body != ""  # a new request (new timestamp, new signature) is served as usual
