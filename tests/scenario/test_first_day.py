@@ -4,6 +4,7 @@ entry point and the Slack stand-in."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -230,3 +231,14 @@ def test_a_replayed_settings_change_is_carried_out_once(url: str, slack: SlackSt
     assert first.body != ""
     assert again.body == ""  # the replay: nothing done, nothing said
     assert fresh.body != ""  # a new request (new timestamp, new signature) is served as usual
+
+
+def test_a_german_coachs_first_composer_is_german(url: str, slack: SlackStandIn) -> None:
+    ack = command(url, slack, "U0TRAINER", "broadcast")
+
+    [call] = slack.wait_for("views.open")
+    view = call.params["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert ack.status == 200
+    assert view["title"]["text"] == "Übung senden"
+    assert view["private_metadata"] == "de"  # the confirmation after Send is German too
