@@ -74,7 +74,6 @@ EVENT_REQUIRED: dict[str, tuple[str, ...]] = {
 }
 EVENT_TEXT_FIELDS = (
     "type",
-    "user",
     "channel",
     "channel_type",
     "text",
@@ -205,6 +204,12 @@ def _check_event(event: dict[str, Any], envelope: dict[str, Any]) -> None:
     for key in EVENT_TEXT_FIELDS:
         if key in event and event[key] is not None and not isinstance(event[key], str):
             raise Refused(400, f"event.{key} is not a string")
+    user = event.get("user")
+    # user_change and team_join carry the user object; the events we answer carry the user's id
+    if user is not None and not isinstance(user, (str, dict)):
+        raise Refused(400, "event.user is neither an id nor a user")
+    if event["type"] in EVENT_REQUIRED and user is not None and not isinstance(user, str):
+        raise Refused(400, f"{event['type']} event whose user is not an id")
     missing = [key for key in EVENT_REQUIRED.get(event["type"], ()) if not event.get(key)]
     if missing:
         raise Refused(400, f"{event['type']} event without {', '.join(missing)}")
