@@ -9,7 +9,6 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.config import Settings
@@ -175,24 +174,24 @@ def open_container(args: argparse.Namespace, settings: Settings) -> Container:
 
 
 def default_team(container: Container) -> str:
-    """The one workspace we know, else the bot token's workspace (auth.test)."""
-    from bot.cli import UserError
-    from bot.store.managers import list_workspaces
+    """The bot token's workspace (auth.test): where a command without --team acts."""
+    return served_teams(container, None)[0]
 
-    with container.sessions() as session:
-        known = [workspace.team_id for workspace in list_workspaces(session)]
-    if len(known) == 1:
-        return known[0]
-    if len(known) > 1:
-        raise UserError(f"several workspaces are known ({', '.join(known)}): pass --team.")
-    if container.settings.slack_bot_token is None:
+
+def served_teams(container: Container, team: str | None) -> tuple[str, ...]:
+    """`--team`, else every workspace this install serves: the bot token's and SLACK_TEAM_IDS."""
+    from bot.cli import UserError
+
+    if team:
+        return (team,)
+    if container.settings.slack_bot_token is None and not container.settings.listed_team_ids:
         raise UserError(
             "no workspace is known yet: pass --team T… (your Slack team id) or set SLACK_BOT_TOKEN."
         )
-    try:
-        return str(container.slack.auth_test()["team_id"])
-    except (SlackApiError, OSError) as exc:
-        raise UserError(f"could not ask Slack for the workspace ({exc}); pass --team T….") from None
+    teams = container.workspaces.all()
+    if not teams:
+        raise UserError("could not ask Slack for the bot's workspace (auth.test failed); pass --team T….")
+    return teams
 
 
 def _positive(text: str) -> int:

@@ -15,15 +15,17 @@ STATUSES = ["pending", "claimed", "sent", "failed", "skipped"]
 
 
 def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
-    commands.add_parser(
-        "clock", help="the one planner process: plans due messages every minute"
-    ).set_defaults(run=_clock)
+    team_help = "Slack team id (default: every workspace this install serves)"
+    clock = commands.add_parser("clock", help="the one planner process: plans due messages every minute")
+    clock.add_argument("--team", type=team_id_type, help=team_help)
+    clock.set_defaults(run=_clock)
+    # The worker and tick send whatever the outbox holds, for every workspace; they take no --team.
     commands.add_parser("worker", help="sends planned messages (run as many as you like)").set_defaults(
         run=_worker
     )
-    commands.add_parser("run", help="serve + clock + worker in one process (small installs)").set_defaults(
-        run=_run
-    )
+    run = commands.add_parser("run", help="serve + clock + worker in one process (small installs)")
+    run.add_argument("--team", type=team_id_type, help=team_help)
+    run.set_defaults(run=_run)
     tick = commands.add_parser("tick", help="plan and send everything due at one instant, then exit")
     tick.add_argument("--now", type=_instant, help="ISO 8601 instant, e.g. 2026-11-30T08:00Z (default: now)")
     tick.add_argument(
@@ -51,20 +53,20 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
     enroll.add_argument(
         "--crm-email", help="one manager: their CRM e-mail (found in Slack by the same e-mail)"
     )
-    enroll.add_argument("--team", type=team_id_type, help="Slack team id (default: the bot's workspace)")
+    enroll.add_argument("--team", type=team_id_type, help=team_help)
     enroll.set_defaults(run=_enroll)
 
 
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot.cli_commands import default_team, open_container
+    from bot.cli_commands import open_container, served_teams
     from bot.delivery.clock import add_jobs
 
     settings.require_slack()
     container = open_container(args, settings)
     scheduler = BlockingScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_id=default_team(container))
+    add_jobs(scheduler, container=container, team_ids=served_teams(container, args.team))
     scheduler.start()
     return 0
 
@@ -84,7 +86,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import serve
 
-    serve(settings, with_clock_and_worker=True)
+    serve(settings, with_clock_and_worker=True, team=args.team)
     return 0
 
 
@@ -109,7 +111,7 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
     from bot.cli import UserError
-    from bot.cli_commands import default_team, open_container
+    from bot.cli_commands import default_team, open_container, served_teams
     from bot.crm.base import CRMError
 
     if not args.all and not args.crm_email:
@@ -117,7 +119,8 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_slack()
     container = open_container(args, settings)
     try:
-        return _enroll_in(args, container, team_id=args.team or default_team(container))
+        teams = served_teams(container, args.team) if args.all else (args.team or default_team(container),)
+        return max(_enroll_in(args, container, team_id=team_id) for team_id in teams)
     except CRMError as exc:
         raise UserError(
             f"{container.crm.display_name} is not available ({exc.user_message}); nobody was enrolled. "
@@ -135,7 +138,7 @@ def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int
     client, now = container.slack, datetime.now(UTC)
     if args.all:
         report = enroll_from_crm(container=container, team_id=team_id, client=client, now=now)
-        print(f"Enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")
+        print(f"{team_id}: enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")
         for email in report.not_in_slack:
             print(f"  not found in Slack: {email}")
         for email in report.deactivated:

@@ -46,7 +46,8 @@ FIX_HINTS: dict[str, str] = {
     "CRMCOACH_HOLIDAYS": "dates like 2026-12-24,2026-12-25",
     "CRMCOACH_WEEKLY_MESSAGE_BUDGET": "at most this many coaching messages per manager and week (1 to 20)",
     "CRMCOACH_DEFAULT_TZ": "an IANA timezone such as Europe/Vienna, used when Slack does not tell",
-    "CRMCOACH_COACHES": "Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
+    "CRMCOACH_COACHES": "Slack user ids separated by commas, e.g. U012AB3CD,T012AB3CD:U045EF6GH",
+    "SLACK_TEAM_IDS": "Slack team ids separated by commas, e.g. T012AB3CD,T045EF6GH",
     "CRMCOACH_COACH_GROUP": "a Slack user group id (S…), e.g. of a 'crm-coaches' group",
     "OPENAI_API_KEY": "an OpenAI API key (sk-…), or leave unset and set OPENAI_BASE_URL for a local server",
     "OPENAI_BASE_URL": "an OpenAI-compatible base URL, e.g. http://localhost:11434/v1 for Ollama",
@@ -83,6 +84,8 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Workspaces this install serves besides the bot token's own (requests from any other are ignored)
+    slack_team_ids: str = ""
     database_url: str = "sqlite:///crmcoach.db"
     crm_connector: CRMConnectorName = "demo"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -171,9 +174,22 @@ class Settings(BaseSettings):
     @classmethod
     def _coach_ids(cls, value: str) -> str:
         for part in filter(None, (p.strip() for p in value.split(","))):
-            if not (part[:1] in "UW" and part[1:].isalnum() and part.isupper()):
-                raise ValueError(f"'{part}' is not a Slack user id like U012AB3CD")
+            team, _, user = part.rpartition(":")
+            if not _is_slack_id(user, "UW") or (team and not _is_slack_id(team, "TE")):
+                raise ValueError(f"'{part}' is not a Slack user id like U012AB3CD or T012AB3CD:U012AB3CD")
         return value
+
+    @field_validator("slack_team_ids")
+    @classmethod
+    def _team_ids(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not _is_slack_id(part, "TE"):
+                raise ValueError(f"'{part}' is not a Slack team id like T012AB3CD")
+        return value
+
+    @property
+    def listed_team_ids(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.slack_team_ids.split(",") if p.strip())
 
     @field_validator("crmcoach_holidays")
     @classmethod
@@ -262,6 +278,12 @@ class Settings(BaseSettings):
         if problems:
             raise ConfigError(problems)
 
+    def request_signing_secret(self) -> str | None:
+        """What HTTP requests must be signed with; None in Socket Mode, where nothing comes over HTTP."""
+        if self.socket_mode or self.slack_signing_secret is None:
+            return None
+        return self.slack_signing_secret.get_secret_value()
+
     def bot_token(self) -> str:
         self.require_slack()
         assert self.slack_bot_token is not None
@@ -282,3 +304,7 @@ def load_settings(**overrides: object) -> Settings:
 
 def _short_message(message: str) -> str:
     return message.removeprefix("Value error, ")
+
+
+def _is_slack_id(text: str, prefixes: str) -> bool:
+    return text[:1] in prefixes and len(text) > 2 and text[1:].isalnum() and text.isupper()

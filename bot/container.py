@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.coaching.coach import Coach
 from bot.coaching.coaches import CoachDirectory
 from bot.coaching.lessons import LessonLibrary
+from bot.coaching.workspaces import Workspaces
 from bot.config import Settings
 from bot.crm.base import CRMConnector
 from bot.crm.registry import build_connector
@@ -46,6 +47,7 @@ class Container:
     crm: CRMConnector
     coach: Coach
     coaches: CoachDirectory
+    workspaces: Workspaces
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # (team_id, manager_id) after a weekly nudge was sent: the processes that send wire in the App Home
     # refresh (bot.slack.home.with_home_refresh), which the delivery layer cannot import.
@@ -63,6 +65,7 @@ def build_container(
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=slack_retry_handlers(),
     )
+    workspaces = Workspaces(slack=slack, listed=settings.listed_team_ids)
     return Container(
         settings=settings,
         engine=engine,
@@ -70,7 +73,8 @@ def build_container(
         slack=slack,
         crm=build_connector(settings, engine=engine),
         coach=coach or build_coach(settings),
-        coaches=CoachDirectory(settings, slack),
+        coaches=CoachDirectory(settings, slack, home_team=workspaces.home),
+        workspaces=workspaces,
     )
 
 

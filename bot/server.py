@@ -25,15 +25,15 @@ log = logging.getLogger(__name__)
 HTTP_THREADS = 8
 
 
-def _start_clock_and_worker(container: Container) -> None:
+def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.cli_commands import default_team
+    from bot.cli_commands import served_teams
     from bot.delivery.clock import add_jobs
     from bot.delivery.worker import run_worker
 
     scheduler = BackgroundScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_id=default_team(container))
+    add_jobs(scheduler, container=container, team_ids=served_teams(container, team))
     scheduler.start()
     stop = threading.Event()
     threading.Thread(
@@ -44,13 +44,14 @@ def _start_clock_and_worker(container: Container) -> None:
     ).start()
 
 
-def serve(settings: Settings, *, with_clock_and_worker: bool = False) -> None:
-    """`crmcoach serve`; with_clock_and_worker adds the planner and one worker (`crmcoach run`)."""
+def serve(settings: Settings, *, with_clock_and_worker: bool = False, team: str | None = None) -> None:
+    """`crmcoach serve`; with_clock_and_worker adds the planner and one worker (`crmcoach run`), planning
+    for `team`, or for every workspace this install serves."""
     settings.require_slack()
     container = build_container(settings)
     ensure_schema(container.engine)
     if with_clock_and_worker:
-        _start_clock_and_worker(container)
+        _start_clock_and_worker(container, team=team)
     later = WorkerProcesses(settings)  # CRM and LLM work stays out of the process that acks
     try:
         app = build_app(settings, container, later=later)
@@ -89,7 +90,7 @@ def _serve_app(settings: Settings, container: Container, app: App) -> None:
         return
     log.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)
     waitress.serve(
-        build_wsgi(app, engine=container.engine),
+        build_wsgi(app, engine=container.engine, signing_secret=settings.request_signing_secret()),
         host="0.0.0.0",  # noqa: S104 - a web process serves on every interface of its container
         port=settings.port,
         threads=HTTP_THREADS,

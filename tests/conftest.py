@@ -148,7 +148,9 @@ def serve() -> Iterator[ServerFactory]:
 
     def start(container: Container) -> str:
         app = build_app(container.settings, container)
-        base_url, server = start_local_server(build_wsgi(app, engine=container.engine))
+        base_url, server = start_local_server(
+            build_wsgi(app, engine=container.engine, signing_secret=SIGNING_SECRET)
+        )
         servers.append(server)
         return base_url
 

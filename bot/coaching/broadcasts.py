@@ -30,6 +30,7 @@ FIXABLE = {
     "invalid_blocks": "broadcast.too_long",
 }
 BROADCAST_EVENT_TYPE = "crmcoach_broadcast"
+LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(?P<choice>de|en|both)(?=\s|$)", re.IGNORECASE)
 
 
 class BroadcastProblem(Exception):
@@ -77,6 +78,44 @@ def exercise_from(content: str, library: LessonLibrary, language: Language) -> E
         return Exercise(lesson.id, lesson.title, lesson.practice, lesson.reflection)
     title, _, rest = word.partition("\n")
     return Exercise(None, title[:150], rest.strip() or word, None)
+
+
+def split_language_option(text: str, *, coach_language: Language) -> tuple[str, tuple[Language, ...]]:
+    """'#sales lesson-id --lang both' -> ('#sales lesson-id', languages to post in); without the option,
+    the coach's own language."""
+    match = LANG_OPTION.search(text)
+    if match is None:
+        if "--lang" in text.lower():
+            raise BroadcastProblem("broadcast.lang_usage")
+        return text, (coach_language,)
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    return rest, languages_for(match.group("choice"), coach_language=coach_language)
+
+
+def languages_for(choice: str | None, *, coach_language: Language) -> tuple[Language, ...]:
+    """'de', 'en', 'both' (the coach's language first) or None (the coach's language)."""
+    choice = (choice or "").lower()
+    if choice == "both":
+        return (coach_language, "en" if coach_language == "de" else "de")
+    if choice in ("de", "en"):
+        return ("de" if choice == "de" else "en",)
+    return (coach_language,)
+
+
+def exercise_in(content: str, library: LessonLibrary, languages: tuple[Language, ...]) -> Exercise:
+    """The exercise in each of `languages` (the first leads); the coach's own text stays as written."""
+    first = exercise_from(content, library, languages[0])
+    if first.lesson_id is None or len(languages) == 1:
+        return first
+    others = [exercise_from(content, library, language) for language in languages[1:]]
+    parts = [first, *others]
+    reflections = [part.reflection for part in parts if part.reflection]
+    return Exercise(
+        first.lesson_id,
+        " / ".join(part.title for part in parts),
+        "\n\n".join(part.task for part in parts),
+        "\n\n".join(reflections) or None,
+    )
 
 
 def exercise_for_schedule(

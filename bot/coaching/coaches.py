@@ -1,10 +1,12 @@
-"""Who is a coach: user ids from CRMCOACH_COACHES and members of CRMCOACH_COACH_GROUP (cached)."""
+"""Who is a coach: entries of CRMCOACH_COACHES (`T…:U…`, or a bare `U…` in the bot token's workspace)
+and members of CRMCOACH_COACH_GROUP (cached; a user group belongs to the bot token's workspace)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,10 +18,13 @@ GROUP_CACHE_SECONDS = 600.0  # usergroups.users.list is Tier 2: ask at most ever
 
 
 class CoachDirectory:
-    def __init__(self, settings: Settings, slack: WebClient) -> None:
-        self._ids = frozenset(p.strip() for p in settings.crmcoach_coaches.split(",") if p.strip())
+    def __init__(self, settings: Settings, slack: WebClient, *, home_team: Callable[[], str | None]) -> None:
+        entries = [p.strip() for p in settings.crmcoach_coaches.split(",") if p.strip()]
+        # "" stands for the bot token's workspace, known once Slack has told us which it is
+        self._ids = frozenset((team, user) for team, _, user in (e.rpartition(":") for e in entries))
         self._group = settings.crmcoach_coach_group
         self._slack = slack
+        self._home_team = home_team
         self._members: frozenset[str] = frozenset()
         self._fetched_at = -GROUP_CACHE_SECONDS
         self._lock = threading.Lock()
@@ -28,8 +33,13 @@ class CoachDirectory:
     def group(self) -> str | None:
         return self._group
 
-    def is_coach(self, user_id: str) -> bool:
-        return user_id in self._ids or user_id in self.group_members()
+    def is_coach(self, team_id: str, user_id: str) -> bool:
+        """A coach of `team_id`; a user id alone says nothing, ids of two workspaces may coincide."""
+        if (team_id, user_id) in self._ids:
+            return True
+        if team_id != self._home_team():
+            return False
+        return ("", user_id) in self._ids or user_id in self.group_members()
 
     def group_members(self) -> frozenset[str]:
         """Members of the coach group (empty without one); a Slack failure keeps the last known list."""

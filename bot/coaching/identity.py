@@ -67,6 +67,7 @@ def profile_language(
     *, sessions: sessionmaker[Session], slack: WebClient, team_id: str, slack_user_id: str, now: datetime
 ) -> Language:
     """The user's language after a first look at their Slack profile (English if Slack fails)."""
+    _ensure_manager(sessions, team_id=team_id, slack_user_id=slack_user_id)
     with sessions() as session:
         manager = get_or_create_manager(session, team_id, slack_user_id)
         if manager.profile_refreshed_at is None or now - manager.profile_refreshed_at > PROFILE_MAX_AGE:
@@ -88,6 +89,7 @@ def resolve_manager(
     now: datetime,
 ) -> ManagerIdentity:
     """Find (and remember) the CRM owner behind a Slack user, refreshing the Slack profile daily."""
+    _ensure_manager(sessions, team_id=team_id, slack_user_id=slack_user_id)
     with sessions() as session:
         manager = get_or_create_manager(session, team_id, slack_user_id)
         stale = manager.profile_refreshed_at is None or now - manager.profile_refreshed_at > PROFILE_MAX_AGE
@@ -124,6 +126,14 @@ def link_manager(
         manager.display_name = manager.display_name or owner.name
         session.commit()
         return manager
+
+
+def _ensure_manager(sessions: sessionmaker[Session], *, team_id: str, slack_user_id: str) -> None:
+    """Insert the rows of a first contact in a short transaction of their own: concurrent first
+    commands then wait for each other only this long, not for the Slack and CRM calls that follow."""
+    with sessions() as session:
+        get_or_create_manager(session, team_id, slack_user_id)
+        session.commit()
 
 
 def _refresh_profile(manager: Manager, slack: WebClient, now: datetime) -> None:

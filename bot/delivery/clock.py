@@ -10,6 +10,7 @@ tried again within the hour instead of the next day.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -31,7 +32,8 @@ MISFIRE_GRACE_SECONDS = 15 * 60
 ENROLL_RETRY = timedelta(minutes=15)  # a failed enrollment run is tried again this soon
 
 
-def add_jobs(scheduler: BaseScheduler, *, container: Container, team_id: str | None) -> None:
+def add_jobs(scheduler: BaseScheduler, *, container: Container, team_ids: Sequence[str]) -> None:
+    """Planning (for every workspace at once) and, with auto-enroll, one enrollment job per workspace."""
     scheduler.add_job(
         plan_once,
         IntervalTrigger(minutes=1),
@@ -43,12 +45,14 @@ def add_jobs(scheduler: BaseScheduler, *, container: Container, team_id: str | N
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
         next_run_time=datetime.now(UTC),
     )
-    if container.settings.crmcoach_auto_enroll and team_id:
+    if not container.settings.crmcoach_auto_enroll:
+        return
+    for team_id in team_ids:
         scheduler.add_job(
             enroll_once,
             CronTrigger(hour=5, minute=30, timezone=UTC),
             kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
-            id=ENROLL_JOB_ID,
+            id=f"{ENROLL_JOB_ID}:{team_id}",
             replace_existing=True,
             coalesce=True,
             max_instances=1,
@@ -105,7 +109,7 @@ def _retry_enrollment(scheduler: BaseScheduler | None, *, container: Container, 
             enroll_once,
             DateTrigger(at),
             kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
-            id=ENROLL_RETRY_JOB_ID,
+            id=f"{ENROLL_RETRY_JOB_ID}:{team_id}",
             replace_existing=True,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )

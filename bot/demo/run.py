@@ -86,7 +86,11 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
             f"{seeded.activities} activities (SQLite: {database}). Slack is a local stand-in.\n"
         )
         app = build_app(settings, container)
-        with local_server(build_wsgi(app, engine=container.engine)) as base_url:
+        with local_server(
+            build_wsgi(
+                app, engine=container.engine, signing_secret=container.settings.request_signing_secret()
+            )
+        ) as base_url:
             for user_id, name, _email, _tz, _locale, commands in SCRIPT:
                 for text in commands:
                     _show_command(console, slack, base_url, user_id=user_id, name=name, text=text)

@@ -43,6 +43,8 @@ def register(app: App, container: Container) -> None:
             )
         except (KeyError, ValueError):
             log.warning("malformed task button from %s: %s", user_id, action)
+            if isinstance(body.get("response_url"), str):  # still an answer: the click did nothing
+                reply_ephemeral(body["response_url"], {"text": t(caller.language, "buttons.not_understood")})
             return
         note = _note(answer, caller.language)
         if answer.outcome == "recorded" and answer.response != "snoozed" and body.get("message"):

@@ -20,6 +20,7 @@ from bot.slack import (
     home_actions,
     lifecycle,
     messages,
+    replays,
     settings_modal,
     user_events,
 )
@@ -44,6 +45,7 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
     )
     later = later or InProcess(container)
     caller.register(app, container)
+    replays.register(app, container)
     errors.register(app, container)
     commands.register(app, container, later)
     home.register(app, container)

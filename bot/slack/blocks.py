@@ -35,15 +35,24 @@ def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
     return {"text": truncate(fallback, SECTION_TEXT_LIMIT), "blocks": [block.to_dict() for block in blocks]}
 
 
-def help_blocks(language: Language, *, unknown_command: str | None = None) -> list[Block]:
+def escape(text: str) -> str:
+    """Text someone typed, made inert in mrkdwn: no <!channel> pings, <@user> mentions or <url|links>."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def help_blocks(
+    language: Language, *, unknown_command: str | None = None, coach: bool = False
+) -> list[Block]:
+    """The overview of commands; coaches also see theirs."""
     blocks: list[Block] = []
     if unknown_command is not None:
-        hint = t(language, "unknown.hint", command=truncate(unknown_command, 60))
+        hint = t(language, "unknown.hint", command=escape(truncate(unknown_command, 60)))
         blocks.append(SectionBlock(text=MarkdownTextObject(text=hint)))
     blocks += [
         HeaderBlock(text=t(language, "help.title")),
         SectionBlock(text=MarkdownTextObject(text=t(language, "help.intro"))),
         SectionBlock(text=MarkdownTextObject(text=t(language, "help.commands"))),
+        *([SectionBlock(text=MarkdownTextObject(text=t(language, "help.coach_commands")))] if coach else []),
         ContextBlock(elements=[MarkdownTextObject(text=t(language, "help.privacy"))]),
     ]
     return blocks

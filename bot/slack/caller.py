@@ -1,16 +1,19 @@
-"""Who sent a request: one Bolt middleware looks up their language and coach role once per request."""
+"""Who sent a request: one Bolt middleware turns away workspaces this install does not serve, and looks
+up the caller's language and coach role once per request."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.container import Container
 from bot.i18n import Language
 from bot.slack.replies import known_language
 
+log = logging.getLogger(__name__)
 CONTEXT_KEY = "crmcoach_caller"
 
 
@@ -29,15 +32,22 @@ class Caller:
 
 def register(app: App, container: Container) -> None:
     @app.middleware
-    def identify_caller(context: BoltContext, next: Callable[[], None]) -> None:
+    def identify_caller(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        if not container.workspaces.serves(context.team_id):
+            # Another workspace's users must not see this install's CRM numbers: no reply, no row.
+            log.warning(
+                "ignored a request from workspace %s, which this install does not serve", context.team_id
+            )
+            return BoltResponse(status=200, body="")
         if context.team_id and context.user_id:
             context[CONTEXT_KEY] = Caller(
                 team_id=context.team_id,
                 user_id=context.user_id,
                 known_language=known_language(container, context.team_id, context.user_id),
-                is_coach=container.coaches.is_coach(context.user_id),
+                is_coach=container.coaches.is_coach(context.team_id, context.user_id),
             )
         next()
+        return None
 
 
 def caller_of(context: BoltContext) -> Caller:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,13 +22,15 @@ from bot.coaching.team import ManagerProgress
 from bot.formatting import truncate
 from bot.i18n import Language, t
 from bot.slack import ids
-from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
+from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
 REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line
 
 
 def broadcast_message(exercise: Exercise, *, language: Language, coach_id: str) -> dict[str, Any]:
+    if exercise.lesson_id is None:  # the coach's own text: posted as written, never as pings or links
+        exercise = replace(exercise, title=escape(exercise.title), task=escape(exercise.task))
     blocks: list[Block] = [
         HeaderBlock(text=truncate(t(language, "broadcast.header", title=exercise.title), HEADER_TEXT_LIMIT)),
         SectionBlock(

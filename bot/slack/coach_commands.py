@@ -8,13 +8,13 @@ from datetime import datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
-from bot.coaching.broadcasts import BroadcastProblem, parse_target
+from bot.coaching.broadcasts import BroadcastProblem, parse_target, split_language_option
 from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
 from bot.i18n import Language, command_words, t
 from bot.slack import coach_blocks
 from bot.slack.background import Message, text_message
-from bot.slack.blocks import slack_date
+from bot.slack.blocks import escape, slack_date
 from bot.slack.composer import open_composer, post_now
 from bot.slack.router import Command, Route
 from bot.store.coach_models import ScheduledBroadcast
@@ -52,7 +52,8 @@ def _broadcast(command: Command) -> Message | None:
         return None
     language = command.language
     try:
-        channel_id, content = parse_target(command.rest)
+        rest, languages = split_language_option(command.rest, coach_language=language)
+        channel_id, content = parse_target(rest)
     except BroadcastProblem as problem:
         return text_message(t(language, problem.key, **problem.values))
     container = command.container
@@ -63,7 +64,7 @@ def _broadcast(command: Command) -> Message | None:
         coach_id=command.user_id,
         channel_id=channel_id,
         content=content,
-        lesson_language=language,
+        languages=languages,
         language=language,
     )
     return text_message(posted)
@@ -138,16 +139,32 @@ def _schedule_line(
         "composer.list_line",
         id=schedule.id,
         channel=f"<#{schedule.channel_id}>",
-        title=title,
+        title=escape(title),
         repeat=t(language, f"composer.repeat_{schedule.repeat}"),
         when=slack_date(run, language),
     )
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("broadcast", ack=_broadcast_ack, after_ack=_open_composer, lazy=_broadcast, coach_only=True),
-    Route("broadcasts", ack=_schedules, coach_only=True),
-    Route("team", ack=_team_ack, lazy=_team_export, coach_only=True),
+    Route(
+        "broadcast",
+        ack=_broadcast_ack,
+        after_ack=_open_composer,
+        lazy=_broadcast,
+        coach_only=True,
+        waits_for_language=True,
+        once=True,
+        lazy_renders_in_caller_language=True,
+    ),
+    Route("broadcasts", ack=_schedules, coach_only=True, waits_for_language=True, once=True),
+    Route(
+        "team",
+        ack=_team_ack,
+        lazy=_team_export,
+        coach_only=True,
+        waits_for_language=True,
+        lazy_renders_in_caller_language=True,
+    ),
 )
 
 

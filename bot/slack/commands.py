@@ -18,12 +18,16 @@ __all__ = ["ROUTER", "ROUTES", "parse", "register"]
 
 
 def _help(command: Command) -> Message:
-    return blocks.to_message(blocks.help_blocks(command.language), t(command.language, "help.intro"))
+    help_blocks = blocks.help_blocks(command.language, coach=command.caller.is_coach)
+    return blocks.to_message(help_blocks, t(command.language, "help.intro"))
 
 
 def _unknown(command: Command) -> Message:
-    hint = t(command.language, "unknown.hint", command=command.word)
-    return blocks.to_message(blocks.help_blocks(command.language, unknown_command=command.word), hint)
+    hint = t(command.language, "unknown.hint", command=blocks.escape(command.word[:60]))
+    help_blocks = blocks.help_blocks(
+        command.language, unknown_command=command.word, coach=command.caller.is_coach
+    )
+    return blocks.to_message(help_blocks, hint)
 
 
 def _stats_ack(command: Command) -> Message:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
@@ -26,17 +27,25 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, next_run
-from bot.coaching.broadcasts import BroadcastProblem, exercise_from, post_broadcast
+from bot.coaching.broadcasts import (
+    BroadcastProblem,
+    exercise_from,
+    exercise_in,
+    languages_for,
+    post_broadcast,
+)
 from bot.container import Container
 from bot.delivery.schedule import local_to_utc
 from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
 from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
+from bot.slack.caller import caller_of
 from bot.slack.responder import notify_user
 from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
+T = TypeVar("T")
 EARLIEST_ZONE = ZoneInfo("Etc/GMT+12")  # UTC-12: the last place where a date is still today
 MAX_OPTIONS = 100
 
@@ -46,6 +55,7 @@ class Composed:
     channel_id: str
     lesson_id: str | None
     lesson_language: Language | None
+    post_language: str | None  # de | en | both, picked in the modal (None: the lesson's or the coach's)
     text: str | None
     when: str  # now | once | weekly
     on_date: date | None
@@ -80,6 +90,15 @@ def open_composer(client: WebClient, *, trigger_id: str, language: Language) -> 
             label=label("text"),
             optional=True,
             element=PlainTextInputElement(action_id="text", multiline=True, max_length=2900),
+        ),
+        InputBlock(
+            block_id="post_language",
+            label=label("post_language"),
+            optional=True,
+            element=RadioButtonsElement(
+                action_id="post_language",
+                options=[Option(value=v, label=label(f"language_{v}")) for v in ("de", "en", "both")],
+            ),
         ),
         InputBlock(
             block_id="when",
@@ -138,38 +157,81 @@ def parse_submission(
     """The composer's state, or {block_id: error} for what the coach has to fix."""
 
     def picked(block: str, key: str) -> Any:
-        return (values.get(block, {}).get(block) or {}).get(key)
+        state = values.get(block)
+        element = state.get(block) if isinstance(state, dict) else None
+        return element.get(key) if isinstance(element, dict) else None
 
-    lesson_value = (picked("lesson", "selected_option") or {}).get("value")
-    text = (picked("text", "value") or "").strip() or None
-    when = (picked("when", "selected_option") or {}).get("value", "now")
-    on_date = date.fromisoformat(picked("date", "selected_date")) if picked("date", "selected_date") else None
-    at = time.fromisoformat(picked("time", "selected_time")) if picked("time", "selected_time") else None
-    weekday_value = (picked("weekday", "selected_option") or {}).get("value")
+    def option(block: str) -> str | None:
+        selected = picked(block, "selected_option")
+        value = selected.get("value") if isinstance(selected, dict) else None
+        return value if isinstance(value, str) and value else None
+
     errors: dict[str, str] = {}
+    lesson_value = option("lesson")
+    raw_text = picked("text", "value")
+    text = (raw_text if isinstance(raw_text, str) else "").strip() or None
+    when = option("when") or "now"
+    on_date = _parsed(date.fromisoformat, picked("date", "selected_date"), "date", language, errors)
+    at = _parsed(time.fromisoformat, picked("time", "selected_time"), "time", language, errors)
+    weekday = _parsed(_weekday, option("weekday"), "weekday", language, errors)
+    channel = picked("channel", "selected_conversation")
+    post_language = option("post_language")
+    if not isinstance(channel, str) or not channel:
+        errors["channel"] = t(language, "composer.need_channel")
+    lesson_language, _, lesson_id = (lesson_value or "").partition(":")
+    if lesson_value and (lesson_language not in LANGUAGES or not lesson_id):
+        errors["lesson"] = t(language, "composer.need_content")
     if not lesson_value and not text:
         errors["text"] = t(language, "composer.need_content")
+    if when not in ("now", "once", "weekly"):
+        errors["when"] = t(language, "composer.need_time")
+    if post_language not in (None, "de", "en", "both"):
+        errors["post_language"] = t(language, "composer.need_language")
+    elif post_language == "both" and when != "now":
+        errors["post_language"] = t(language, "composer.both_only_now")
     if when in ("once", "weekly") and at is None:
-        errors["time"] = t(language, "composer.need_time")
+        errors.setdefault("time", t(language, "composer.need_time"))
     if when == "once" and (
         on_date is None or (at and datetime.combine(on_date, at) <= now_local.replace(tzinfo=None))
     ):
-        errors["date"] = t(language, "composer.need_future")
-    if when == "weekly" and weekday_value is None:
-        errors["weekday"] = t(language, "composer.need_weekday")
+        errors.setdefault("date", t(language, "composer.need_future"))
+    if when == "weekly" and weekday is None:
+        errors.setdefault("weekday", t(language, "composer.need_weekday"))
     if errors:
         return errors
-    lesson_language, _, lesson_id = (lesson_value or "::").partition(":")
     return Composed(
-        channel_id=str(picked("channel", "selected_conversation")),
+        channel_id=str(channel),
         lesson_id=lesson_id or None,
         lesson_language=language_for(lesson_language, None) if lesson_id else None,
+        post_language=post_language,
         text=text,
         when=when,
         on_date=on_date,
         at=at,
-        weekday=int(weekday_value) if weekday_value is not None else None,
+        weekday=weekday,
     )
+
+
+def _parsed(
+    parse: Callable[[str], T], value: Any, block: str, language: Language, errors: dict[str, str]
+) -> T | None:
+    """A picked value, parsed; what does not parse (Slack never sends it) is a field error."""
+    if value is None or value == "":
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return parse(value)
+    except ValueError:
+        errors[block] = t(language, f"composer.invalid_{block}")
+        return None
+
+
+def _weekday(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 6:
+        raise ValueError(value)
+    return number
 
 
 def register(app: App, container: Container) -> None:
@@ -178,16 +240,19 @@ def register(app: App, container: Container) -> None:
         ack(options=lesson_options(container, str(payload.get("value", ""))))
 
     @app.view(CALLBACK_ID)
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        team_id, coach_id = body["team"]["id"], body["user"]["id"]
-        if not container.coaches.is_coach(coach_id):
+    def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        caller = caller_of(context)
+        team_id, coach_id = caller.team_id, caller.user_id
+        if not caller.is_coach:
             ack()
             return
-        language = language_for(view.get("private_metadata"), None)
+        language = language_for(_text(view.get("private_metadata")), None)
+        state = view.get("state")
+        values = state.get("values") if isinstance(state, dict) else None
         # Validate with what we know locally (no Slack call before the ack); "in the future" is
         # checked against the earliest timezone on Earth, so no valid choice is refused.
         parsed = parse_submission(
-            view["state"]["values"], language, container.clock().astimezone(EARLIEST_ZONE)
+            values if isinstance(values, dict) else {}, language, container.clock().astimezone(EARLIEST_ZONE)
         )
         if isinstance(parsed, dict):
             ack(response_action="errors", errors=parsed)
@@ -200,6 +265,10 @@ def register(app: App, container: Container) -> None:
         notify_user(client, coach_id, outcome)
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def post_now(
     container: Container,
     client: WebClient,
@@ -208,13 +277,14 @@ def post_now(
     coach_id: str,
     channel_id: str,
     content: str,
-    lesson_language: Language,
+    languages: tuple[Language, ...],
     language: Language,
 ) -> str:
-    """Post an exercise right away (slash command and composer); returns what to tell the coach."""
+    """Post an exercise right away in `languages` (slash command and composer); returns what to tell
+    the coach, in `language`."""
     try:
-        exercise = exercise_from(content, container.coach.library, lesson_language)
-        message = coach_blocks.broadcast_message(exercise, language=lesson_language, coach_id=coach_id)
+        exercise = exercise_in(content, container.coach.library, languages)
+        message = coach_blocks.broadcast_message(exercise, language=languages[0], coach_id=coach_id)
         posted = post_broadcast(
             sessions=container.sessions,
             client=client,
@@ -222,16 +292,28 @@ def post_now(
             coach_id=coach_id,
             channel_id=channel_id,
             exercise=exercise,
-            language=lesson_language,
+            language=languages[0],
             message=message,
             now=container.clock(),
         )
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     except SlackApiError as exc:
-        log.error("broadcast by %s failed: %s", coach_id, exc.response.get("error"))
+        error = exc.response.get("error")
+        if error == "ratelimited":
+            minutes = retry_minutes(exc.response.headers.get("Retry-After"))
+            log.warning("broadcast by %s still rate-limited after retries (%s min)", coach_id, minutes)
+            return t(language, "broadcast.rate_limited", minutes=minutes)
+        log.error("broadcast by %s failed: %s", coach_id, error)
         return t(language, "errors.generic")
     return t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>")
+
+
+def retry_minutes(retry_after: Any) -> int:
+    """Slack's Retry-After (seconds) in whole minutes, at least one."""
+    text = retry_after[0] if isinstance(retry_after, list) and retry_after else retry_after
+    seconds = int(text) if isinstance(text, str) and text.isdigit() else 60
+    return max(1, -(-seconds // 60))
 
 
 def _carry_out(
@@ -244,7 +326,8 @@ def _carry_out(
     language: Language,
     tz: ZoneInfo,
 ) -> str:
-    lesson_language = composed.lesson_language or language
+    languages = languages_for(composed.post_language or composed.lesson_language, coach_language=language)
+    lesson_language = languages[0]
     content = composed.lesson_id or composed.text or ""
     if composed.when == "now":
         return post_now(
@@ -254,7 +337,7 @@ def _carry_out(
             coach_id=coach_id,
             channel_id=composed.channel_id,
             content=content,
-            lesson_language=lesson_language,
+            languages=languages,
             language=language,
         )
     try:

@@ -75,7 +75,7 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
         container=container, team_id=team_id, slack_user_id=user_id, language=language, now=now
     )
     schedule = upcoming(container=container, team_id=team_id, slack_user_id=user_id, now=now)
-    if container.coaches.is_coach(user_id):
+    if container.coaches.is_coach(team_id, user_id):
         return _coach_view(container, board, schedule, team_page)
     charts = [
         block

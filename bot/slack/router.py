@@ -56,6 +56,10 @@ class Route:
     waits_for_language: bool = False
     # Quick Slack calls due right after the ack, in the listener (views.open: a trigger_id lasts 3 s).
     after_ack: Callable[[Command], None] | None = None
+    # It changes something (posts, schedules, settings): a replayed request is not carried out again.
+    once: bool = False
+    # The lazy part answers in command.language (coach work), so a stranger's profile is read first.
+    lazy_renders_in_caller_language: bool = False
 
 
 class LazyWork(Protocol):
@@ -99,6 +103,8 @@ class Router:
             ack(**self._refusal(command, route))
         elif route.waits_for_language and command.caller.known_language is None:
             ack()
+            if route.after_ack is not None:  # e.g. a modal: its trigger_id expires before lazy work runs
+                route.after_ack(replace(command, language=first_language(command)))
             later.command(route.name, command, first_contact=True)
         else:
             _acknowledge(ack, route.ack(command))
@@ -125,19 +131,26 @@ def _acknowledge(ack: Ack, message: Message | None) -> None:
 
 
 def _first_contact(route: Route, command: Command) -> Message | None:
-    """The lazy part if there is one for this command, else the ack's reply in the profile language."""
+    """The lazy part if there is one for this command, else the ack's reply, in the profile language."""
+    if route.lazy is not None and not route.lazy_renders_in_caller_language:
+        message = route.lazy(command)  # it reads the profile itself (stats, ask): no second users.info
+        if message is not None:
+            return message
+    command = replace(command, language=first_language(command))
     message = route.lazy(command) if route.lazy is not None else None
-    if message is not None:
-        return message
+    return message if message is not None else route.ack(command)
+
+
+def first_language(command: Command) -> Language:
+    """A stranger's language from their Slack profile, read once and remembered like a manager's."""
     container = command.container
-    language = profile_language(
+    return profile_language(
         sessions=container.sessions,
         slack=container.slack,
         team_id=command.team_id,
         slack_user_id=command.user_id,
         now=container.clock(),
     )
-    return route.ack(replace(command, language=language))
 
 
 def _outcome(route: Route, command: Command) -> Outcome:

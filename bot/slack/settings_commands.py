@@ -13,6 +13,7 @@ from bot.delivery.subscribe import subscribe_self
 from bot.formatting import format_date
 from bot.i18n import Language, language_name, t, weekday_name, weekdays_text
 from bot.slack.background import Message, text_message
+from bot.slack.blocks import escape
 from bot.slack.router import Command, Handler, Route
 from bot.slack.settings_modal import open_settings
 
@@ -25,7 +26,8 @@ def _explains_setting_errors(handler: Handler) -> Handler:
         try:
             return handler(command)
         except SettingError as error:
-            return text_message(t(command.language, error.key, **error.values))
+            values = {name: escape(str(value)) for name, value in error.values.items()}
+            return text_message(t(command.language, error.key, **values))
 
     return answer
 
@@ -94,11 +96,13 @@ def _empty_ack(command: Command) -> None:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("settings", ack=_settings),
-    Route("pause", ack=_pause),
-    Route("resume", ack=_subscription(True, "settings.resumed")),
-    Route("unsubscribe", ack=_subscription(False, "settings.unsubscribed")),
-    Route("subscribe", ack=_empty_ack, lazy=_subscribe),
+    Route("settings", ack=_settings, waits_for_language=True, once=True),
+    Route("pause", ack=_pause, waits_for_language=True, once=True),
+    Route("resume", ack=_subscription(True, "settings.resumed"), waits_for_language=True, once=True),
+    Route(
+        "unsubscribe", ack=_subscription(False, "settings.unsubscribed"), waits_for_language=True, once=True
+    ),
+    Route("subscribe", ack=_empty_ack, lazy=_subscribe, once=True),
 )
 
 

@@ -7,17 +7,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.db import upsert_insert
 from bot.store.delivery_models import Subscription
-from bot.store.models import Manager, Workspace
+from bot.store.models import Manager, Workspace, utcnow
 
 
 def ensure_workspace(session: Session, team_id: str, name: str | None = None) -> Workspace:
+    """The workspace row, inserted if missing; an upsert, so concurrent first contacts all succeed."""
     workspace = session.get(Workspace, team_id)
     if workspace is None:
-        workspace = Workspace(team_id=team_id, name=name)
-        session.add(workspace)
-        session.flush()
-    elif name and workspace.name != name:
+        statement = upsert_insert(session, Workspace).values(team_id=team_id, name=name, created_at=utcnow())
+        session.execute(statement.on_conflict_do_nothing(index_elements=["team_id"]))
+        workspace = session.get(Workspace, team_id, populate_existing=True)
+        assert workspace is not None
+    if name and workspace.name != name:
         workspace.name = name
     return workspace
 
@@ -29,12 +32,18 @@ def find_manager(session: Session, team_id: str, slack_user_id: str) -> Manager 
 
 
 def get_or_create_manager(session: Session, team_id: str, slack_user_id: str) -> Manager:
+    """The manager row, inserted if missing; an upsert, so a user's concurrent first commands all
+    find the same row (on SQLite and PostgreSQL alike)."""
     manager = find_manager(session, team_id, slack_user_id)
     if manager is None:
         ensure_workspace(session, team_id)
-        manager = Manager(team_id=team_id, slack_user_id=slack_user_id)
-        session.add(manager)
-        session.flush()
+        now = utcnow()
+        statement = upsert_insert(session, Manager).values(
+            team_id=team_id, slack_user_id=slack_user_id, tz="UTC", created_at=now, updated_at=now
+        )
+        session.execute(statement.on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"]))
+        manager = find_manager(session, team_id, slack_user_id)
+        assert manager is not None
     return manager
 
 

@@ -19,7 +19,7 @@ from bot.demo.standins.requests import (
 from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
-from tests.helpers import all_text, command
+from tests.helpers import all_text, command, reply
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 
@@ -92,6 +92,7 @@ def test_the_composer_opens_for_a_coach(url: str, slack: SlackStandIn) -> None:
         "channel",
         "lesson",
         "text",
+        "post_language",
         "when",
         "date",
         "time",
@@ -144,7 +145,10 @@ def test_a_weekly_schedule_posts_once_at_the_coachs_local_time_and_can_be_cancel
     assert slack.messages_in("C0SALES") == []  # 08:59 in Berlin: not yet
     tick(container=coached, now=MONDAY_0800_UTC)
     tick(container=coached, now=MONDAY_0800_UTC + timedelta(minutes=5))  # a restart re-plans: no duplicate
-    listed = all_text(command(url, slack, "U0COACH", "broadcasts").json())
+    command(
+        url, slack, "U0COACH", "broadcasts"
+    )  # their first command: answered once Slack says their language
+    listed = all_text(reply(slack))
     number = scheduled.split("Scheduled as #")[1].split(" ")[0]
     cancelled = all_text(command(url, slack, "U0COACH", f"broadcasts cancel {number}").json())
     tick(container=coached, now=MONDAY_0800_UTC + timedelta(days=7))

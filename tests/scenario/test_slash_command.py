@@ -247,7 +247,9 @@ def test_a_failure_before_the_ack_is_answered_with_an_apology(
     def broken(ack: object) -> None:
         raise RuntimeError("database password is hunter2")
 
-    base_url, server = start_local_server(build_wsgi(app, engine=container.engine))
+    base_url, server = start_local_server(
+        build_wsgi(app, engine=container.engine, signing_secret=SIGNING_SECRET)
+    )
     try:
         with caplog.at_level(logging.ERROR):
             body = slash_command_body(

@@ -52,7 +52,7 @@ def test_enroll_tick_and_report(slack: SlackStandIn, capsys: pytest.CaptureFixtu
     assert main(["managers", "list", "--team", "T0TEST"]) == 0
     listing = capsys.readouterr().out.splitlines()
 
-    assert "Enrolled 2 new manager(s); 0 already enrolled." in out
+    assert "enrolled 2 new manager(s); 0 already enrolled." in out
     assert "deactivated in Slack, not enrolled: sofia.rossi@example.com" in out
     assert "failed" in out.split("Planned")[1].splitlines()[0]
     assert "Outbox: " in out and "failed: 1 × user_disabled" in out

@@ -85,3 +85,28 @@ def test_plain_postgres_urls_use_psycopg_3() -> None:
     settings = Settings(_env_file=None, database_url="postgresql://u@h/db")  # type: ignore[call-arg]
 
     assert settings.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_coaches_may_name_their_workspace_and_team_ids_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRMCOACH_COACHES", "U012AB3CD, T045EF6GH:U045EF6GH")
+    monkeypatch.setenv("SLACK_TEAM_IDS", "T045EF6GH,T099")
+
+    settings = load_settings()
+
+    assert settings.listed_team_ids == ("T045EF6GH", "T099")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("CRMCOACH_COACHES", "sales:U012AB3CD"), ("CRMCOACH_COACHES", "T0X:"), ("SLACK_TEAM_IDS", "U012AB3CD")],
+)
+def test_a_malformed_coach_or_team_id_is_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    assert set(caught.value.problems) == {name}
+    assert "T012AB3CD" in caught.value.render()  # says what an id looks like
