@@ -55,7 +55,8 @@ NESTED = ("team", "user", "enterprise", "channel", "view", "event", "container",
 SLACK_ID = re.compile(r"^[A-Z0-9]{2,32}$")
 URL = re.compile(r"^https?://\S+$")
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "block_actions": (("team", "id"), ("user", "id"), ("response_url",), ("actions",)),
+    # A click in a message carries a response_url; one in a view (App Home, a modal) does not.
+    "block_actions": (("team", "id"), ("user", "id"), ("actions",)),
     "view_submission": (
         ("team", "id"),
         ("user", "id"),
@@ -193,6 +194,9 @@ def _check_required(data: dict[str, Any], kind: str) -> None:
     for path in REQUIRED.get(kind, ()):
         if not _present(data, path):
             raise Refused(400, f"{kind} without {'.'.join(path)}")
+    in_message = isinstance(data.get("container"), dict) and data["container"].get("type") == "message"
+    if kind == "block_actions" and in_message and not data.get("response_url"):
+        raise Refused(400, "block_actions in a message without response_url")
     if "response_url" in data and not URL.match(str(data["response_url"])):
         raise Refused(400, f"{kind} whose response_url is not a URL")
     for key in ("team", "user"):

@@ -30,7 +30,7 @@ from bot.demo.standins.requests import (
     view_submission_payload,
 )
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import ids
+from bot.slack import home_ids, ids
 from bot.slack.app import build_app
 from bot.web import EVENTS_PATH, build_wsgi
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
@@ -112,6 +112,36 @@ def test_a_signed_slash_command_without_team_or_user_is_a_400(
     result = post_signed(url + EVENTS_PATH, _slash(slack, **{missing: "<drop>"}), secret=SIGNING_SECRET)
 
     assert result.status == 400
+    assert tracebacks.records == []
+
+
+def test_a_click_in_a_message_must_carry_a_response_url_a_click_in_a_view_need_not(
+    url: str, slack: SlackStandIn, tracebacks: _Tracebacks
+) -> None:
+    """Slack sends a response_url with clicks in messages only; App Home and modal clicks have none."""
+    in_message = json.loads(
+        parse_qs(
+            block_actions_body(
+                team_id=slack.team_id,
+                user_id="U0ANNA",
+                action_id=home_ids.ACTION_NEW_BROADCAST,
+                value="1",
+                response_url=slack.response_url(),
+                message={"ts": "1.0"},
+                channel_id="DU0ANNA",
+            )
+        )["payload"][0]
+    )
+    del in_message["response_url"]
+    in_view = {**in_message, "container": {"type": "view", "view_id": "V1"}, "view": {"type": "home"}}
+    del in_view["channel"]
+
+    refused = post_signed(
+        url + EVENTS_PATH, urlencode({"payload": json.dumps(in_message)}), secret=SIGNING_SECRET
+    )
+    taken = post_signed(url + EVENTS_PATH, urlencode({"payload": json.dumps(in_view)}), secret=SIGNING_SECRET)
+
+    assert (refused.status, taken.status) == (400, 200)
     assert tracebacks.records == []
 
 

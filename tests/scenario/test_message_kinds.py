@@ -151,12 +151,14 @@ def test_a_reply_after_a_lesson_is_kept_as_a_reflection_and_shown_to_the_coach(
         reflection,
     )
 
-    view = all_text(command(url, slack, "U0COACH", "team").json())
+    # A coach's first command is answered through the response_url once their language is known.
+    command(url, slack, "U0COACH", "team")
+    view = all_text(final_reply(slack))
     anna = view.split("*Anna Berger*")[1].split("*James Miller*")[0]
     assert f"Latest reflection ({lesson_sent}" in anna and "Deal mit Müller" in anna
 
     command(url, slack, "U0COACH", "team export")
-    final_reply(slack)
+    slack.wait_for("files.completeUploadExternal")
     [upload] = slack.uploads.values()
     header, *rows = upload["content"].decode().splitlines()
     assert header.endswith("reflections,latest_reflection_lesson,latest_reflection_utc,latest_reflection")
