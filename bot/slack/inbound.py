@@ -194,9 +194,9 @@ def _check_required(data: dict[str, Any], kind: str) -> None:
     for path in REQUIRED.get(kind, ()):
         if not _present(data, path):
             raise Refused(400, f"{kind} without {'.'.join(path)}")
-    in_message = isinstance(data.get("container"), dict) and data["container"].get("type") == "message"
-    if kind == "block_actions" and in_message and not data.get("response_url"):
-        raise Refused(400, "block_actions in a message without response_url")
+    in_view = isinstance(data.get("container"), dict) and data["container"].get("type") == "view"
+    if kind == "block_actions" and not in_view and not data.get("response_url"):
+        raise Refused(400, "block_actions outside a view without response_url")
     if "response_url" in data and not URL.match(str(data["response_url"])):
         raise Refused(400, f"{kind} whose response_url is not a URL")
     for key in ("team", "user"):
