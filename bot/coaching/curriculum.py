@@ -39,7 +39,7 @@ TOPIC_REST = timedelta(weeks=4)
 NOT_RELEVANT_LIMIT = 2  # "not relevant" answers in one topic (within TOPIC_REST) that rest it
 MAX_OPEN_TASKS = 2
 STALL_NUDGES = 3  # weekly nudges without improvement in the focus metric before the approach changes
-MIN_OPENERS = 4  # managers who share a focus start on at least this many different lessons
+MIN_OPENERS = 5  # managers who share a focus start on at least this many different lessons
 # Triggers about the team's shape decide whether a lesson applies at all; the others only rank it.
 STRUCTURAL = frozenset({"team_size"})
 
