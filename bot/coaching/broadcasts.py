@@ -118,15 +118,22 @@ def exercise_in(content: str, library: LessonLibrary, languages: tuple[Language,
     )
 
 
+def stored_languages(languages: tuple[Language, ...]) -> str:
+    """How a schedule remembers its languages: 'de', 'en', or both as 'de+en' (the first leads)."""
+    return "+".join(languages)
+
+
+def schedule_languages(stored: str) -> tuple[Language, ...]:
+    """The languages a schedule posts in, the leading one first (see `stored_languages`)."""
+    languages: list[Language] = ["de" if part == "de" else "en" for part in stored.split("+") if part]
+    return tuple(dict.fromkeys(languages)) or ("en",)
+
+
 def exercise_for_schedule(
-    schedule: ScheduledBroadcast, library: LessonLibrary, language: Language
+    schedule: ScheduledBroadcast, library: LessonLibrary, languages: tuple[Language, ...]
 ) -> Exercise:
-    """The exercise a schedule posts: its lesson in the coach's language, or the coach's own text."""
-    if schedule.lesson_id:
-        lesson = library.get(schedule.lesson_id, language)
-        if lesson is not None:
-            return Exercise(lesson.id, lesson.title, lesson.practice, lesson.reflection)
-    return exercise_from(schedule.text or schedule.lesson_id or "", library, language)
+    """The exercise a schedule posts: its lesson in each of `languages`, or the coach's own text."""
+    return exercise_in(schedule.lesson_id or schedule.text or "", library, languages)
 
 
 def mark_posted(sessions: sessionmaker[Session], broadcast_id: int, *, ts: str) -> None:

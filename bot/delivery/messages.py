@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.coaching.broadcasts import exercise_for_schedule, with_broadcast_id
+from bot.coaching.broadcasts import exercise_for_schedule, schedule_languages, with_broadcast_id
 from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import lesson_goal
@@ -89,8 +89,9 @@ class MessageComposer:
             schedule = session.get(ScheduledBroadcast, int(claimed.payload.get("schedule_id", 0)))
             if schedule is None or not schedule.active:
                 raise SkipMessage("the coach cancelled this broadcast")
-            language: Language = "de" if schedule.language == "de" else "en"
-            exercise = exercise_for_schedule(schedule, self.container.coach.library, language)
+            languages = schedule_languages(schedule.language)
+            language = languages[0]
+            exercise = exercise_for_schedule(schedule, self.container.coach.library, languages)
             broadcast_id = claimed.payload.get("broadcast_id")
             if broadcast_id is None:
                 row = Broadcast(

@@ -29,10 +29,10 @@ from slack_sdk.models.views import View
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, next_run
 from bot.coaching.broadcasts import (
     BroadcastProblem,
-    exercise_from,
     exercise_in,
     languages_for,
     post_broadcast,
+    stored_languages,
 )
 from bot.container import Container
 from bot.delivery.schedule import local_to_utc
@@ -187,8 +187,6 @@ def parse_submission(
         errors["when"] = t(language, "composer.need_time")
     if post_language not in (None, "de", "en", "both"):
         errors["post_language"] = t(language, "composer.need_language")
-    elif post_language == "both" and when != "now":
-        errors["post_language"] = t(language, "composer.both_only_now")
     if when in ("once", "weekly") and at is None:
         errors.setdefault("time", t(language, "composer.need_time"))
     if when == "once" and (
@@ -327,7 +325,6 @@ def _carry_out(
     tz: ZoneInfo,
 ) -> str:
     languages = languages_for(composed.post_language or composed.lesson_language, coach_language=language)
-    lesson_language = languages[0]
     content = composed.lesson_id or composed.text or ""
     if composed.when == "now":
         return post_now(
@@ -341,7 +338,7 @@ def _carry_out(
             language=language,
         )
     try:
-        exercise = exercise_from(content, container.coach.library, lesson_language)
+        exercise = exercise_in(content, container.coach.library, languages)  # every language exists
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     assert composed.at is not None
@@ -357,7 +354,7 @@ def _carry_out(
         channel_id=composed.channel_id,
         lesson_id=exercise.lesson_id,
         text=None if exercise.lesson_id else composed.text,
-        language=lesson_language,
+        language=stored_languages(languages),
         tz=str(tz),
         repeat=composed.when,
         on_date=composed.on_date,

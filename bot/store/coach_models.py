@@ -57,7 +57,7 @@ class ScheduledBroadcast(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     lesson_id: Mapped[str | None] = mapped_column(String(80))
     text: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(5))  # de | en | de+en | en+de (both: the first leads)
     tz: Mapped[str] = mapped_column(String(64))
     repeat: Mapped[str] = mapped_column(String(8))  # once | weekly
     on_date: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD for once

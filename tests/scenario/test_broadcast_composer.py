@@ -48,8 +48,15 @@ def _values(
     weekday: str | None = None,
     at: str | None = None,
     on_date: str | None = None,
+    post_language: str | None = None,
 ) -> dict[str, Any]:
     return {
+        "post_language": {
+            "post_language": {
+                "type": "static_select",
+                "selected_option": {"value": post_language} if post_language else None,
+            }
+        },
         "channel": {"channel": {"type": "conversations_select", "selected_conversation": "C0SALES"}},
         "lesson": {
             "lesson": {
@@ -158,6 +165,31 @@ def test_a_weekly_schedule_posts_once_at_the_coachs_local_time_and_can_be_cancel
     assert "Exercise: Start the review with the deals nobody touched" in all_text(posted)
     assert f"#{number} · <#C0SALES> · Start the review with the deals nobody touched · weekly" in listed
     assert f"Cancelled #{number}" in cancelled
+
+
+@pytest.mark.parametrize(("when", "day"), [("weekly", {"weekday": "0"}), ("once", {"on_date": "2026-11-30"})])
+def test_a_scheduled_broadcast_in_both_languages_posts_both_like_posting_now(
+    url: str, slack: SlackStandIn, coached: Container, when: str, day: dict[str, str]
+) -> None:
+    result = _submit(
+        url,
+        slack,
+        _values(lesson="de:pipeline-review-stale-first", when=when, at="09:00", post_language="both", **day),
+    )
+    scheduled = slack.wait_for("chat.postMessage")[-1].params["text"]
+
+    tick(container=coached, now=MONDAY_0800_UTC)
+    _submit(url, slack, _values(lesson="de:pipeline-review-stale-first", post_language="both"))
+    slack.wait_for("chat.postMessage", count=4)
+
+    assert result.status == 200 and result.body == ""  # no field error: the modal closes
+    assert "Scheduled as #" in scheduled
+    [from_schedule, posted_now] = slack.messages_in("C0SALES")
+    text = all_text(from_schedule)
+    # The coach's language (English) leads, the German lesson follows: exactly as when posting now.
+    assert text.startswith("Exercise: Start the review with the deals nobody touched / Fang das Review"), text
+    assert "Open this week's pipeline review" in text and "Beginne das Pipeline-Review" in text, text
+    assert text == all_text(posted_now)
 
 
 def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
