@@ -19,10 +19,9 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
     clock = commands.add_parser("clock", help="the one planner process: plans due messages every minute")
     clock.add_argument("--team", type=team_id_type, help=team_help)
     clock.set_defaults(run=_clock)
-    # The worker and tick send whatever the outbox holds, for every workspace; they take no --team.
-    commands.add_parser("worker", help="sends planned messages (run as many as you like)").set_defaults(
-        run=_worker
-    )
+    worker = commands.add_parser("worker", help="sends planned messages (run as many as you like)")
+    worker.add_argument("--team", type=team_id_type, help="Slack team id (default: every workspace)")
+    worker.set_defaults(run=_worker)
     run = commands.add_parser("run", help="serve + clock + worker in one process (small installs)")
     run.add_argument("--team", type=team_id_type, help=team_help)
     run.set_defaults(run=_run)
@@ -34,6 +33,7 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
         default=300.0,
         help="keep sending what is due (waiting out rate limits) for at most this long (default: 300)",
     )
+    tick.add_argument("--team", type=team_id_type, help="Slack team id (default: every workspace)")
     tick.set_defaults(run=_tick)
     report = commands.add_parser(
         "deliveries", help="what the outbox holds: counts by status with the commonest reasons"
@@ -79,7 +79,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_slack()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    run_worker(container=with_home_refresh(open_container(args, settings)), stop=stop)
+    container = with_home_refresh(open_container(args, settings))
+    run_worker(container=container, stop=stop, team_ids=_only(args.team))
     return 0
 
 
@@ -97,7 +98,12 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.require_slack()
     container = with_home_refresh(open_container(args, settings))
-    report = run_tick(container=container, now=args.now or datetime.now(UTC), max_seconds=args.max_seconds)
+    report = run_tick(
+        container=container,
+        now=args.now or datetime.now(UTC),
+        max_seconds=args.max_seconds,
+        team_ids=_only(args.team),
+    )
     outcomes = report.outcomes
     summary = (
         ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items())) or "nothing to send"
@@ -105,6 +111,11 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     left = f" {report.left} still due: the next tick or a worker sends them." if report.left else ""
     print(f"Planned {report.planned} message(s); {summary}.{left}")
     return 1 if outcomes.get("failed") else 0
+
+
+def _only(team: str | None) -> tuple[str, ...] | None:
+    """`--team T…`: only that workspace's messages; without it, every workspace's."""
+    return (team,) if team else None
 
 
 def _enroll(args: argparse.Namespace, settings: Settings) -> int:

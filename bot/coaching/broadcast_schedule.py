@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -101,10 +102,16 @@ def cancel_schedule(
         return True
 
 
-def planned_broadcasts(session: Session, now: datetime) -> list[dict[str, object]]:
-    """Outbox rows for every scheduled broadcast that fell due in (now - 24 h, now]."""
+def planned_broadcasts(
+    session: Session, now: datetime, *, team_ids: Collection[str] | None = None
+) -> list[dict[str, object]]:
+    """Outbox rows for every scheduled broadcast that fell due in (now - 24 h, now]; only those of
+    `team_ids` when given."""
     rows: list[dict[str, object]] = []
-    schedules = session.scalars(select(ScheduledBroadcast).where(ScheduledBroadcast.active.is_(True))).all()
+    query = select(ScheduledBroadcast).where(ScheduledBroadcast.active.is_(True))
+    if team_ids is not None:
+        query = query.where(ScheduledBroadcast.team_id.in_(team_ids))
+    schedules = session.scalars(query).all()
     for schedule in schedules:
         tz = ZoneInfo(schedule.tz)
         since = max(now - CATCH_UP, schedule.created_at)

@@ -11,6 +11,7 @@ so an outage costs time, not messages. Only a row whose workers keep dying on it
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,13 +48,22 @@ class Claimed:
 
 
 def claim(
-    sessions: sessionmaker[Session], *, worker: str, now: datetime, limit: int = 50, lease: timedelta = LEASE
+    sessions: sessionmaker[Session],
+    *,
+    worker: str,
+    now: datetime,
+    limit: int = 50,
+    lease: timedelta = LEASE,
+    team_ids: Collection[str] | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` rows that are due (or whose lease expired) for this worker."""
+    """Take up to `limit` rows that are due (or whose lease expired) for this worker; only rows of
+    `team_ids` when given."""
     ready = or_(
         (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == "claimed") & (OutboxMessage.lease_until < now),
     )
+    if team_ids is not None:
+        ready = ready & OutboxMessage.team_id.in_(team_ids)
     with sessions() as session:
         columns = (
             OutboxMessage.id,

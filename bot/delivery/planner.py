@@ -9,6 +9,7 @@ as skipped). When a message may go out is decided by bot/delivery/rules.py, as i
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,10 +49,12 @@ class PlanReport:
     missed: int = 0  # slots found more than 24 h late: recorded as skipped
 
 
-def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanReport:
+def plan_due(
+    *, session: Session, settings: Settings, now: datetime, team_ids: Collection[str] | None = None
+) -> PlanReport:
     """Insert every message due in (now - 24 h, now] for subscribed, unpaused, reachable managers, at
     the first moment the rules allow; slots that fell due earlier (a tick more than a day late) become
-    `skipped` rows that say so."""
+    `skipped` rows that say so. With `team_ids`, only for those workspaces."""
     rows: list[dict[str, object]] = []
     query = (
         select(Manager, Subscription)
@@ -60,6 +63,8 @@ def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanRepo
         .where(Subscription.unreachable_reason.is_(None))
         .where((Subscription.paused_until.is_(None)) | (Subscription.paused_until <= now))
     )
+    if team_ids is not None:
+        query = query.where(Manager.team_id.in_(team_ids))
     for manager, subscription in session.execute(query):
         tz = manager_zone(manager.tz, settings)
         slots, rules = slots_for(subscription, settings), rules_for(subscription, settings)
@@ -82,7 +87,7 @@ def plan_due(*, session: Session, settings: Settings, now: datetime) -> PlanRepo
     new_keys = _insert(session, rows)
     broadcasts = [
         {**row, "deadline_at": row["next_attempt_at"] + CATCH_UP}  # type: ignore[operator]
-        for row in planned_broadcasts(session, now)
+        for row in planned_broadcasts(session, now, team_ids=team_ids)
     ]
     planned_broadcast_count = len(_insert(session, broadcasts))  # channel posts: no budget
     missed = [r for r in rows if r["idempotency_key"] in new_keys and r["status"] == "skipped"]

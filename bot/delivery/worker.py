@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,13 +60,14 @@ def drain(
     worker: str | None = None,
     stop: threading.Event | None = None,
     seen: set[int] | None = None,
+    team_ids: Collection[str] | None = None,
 ) -> Counter[str]:
-    """Send every row that is ready now, batch by batch, until none is left (or `stop` is set).
-    The ids of the rows it took are added to `seen`."""
+    """Send every row that is ready now (of `team_ids` when given), batch by batch, until none is left
+    (or `stop` is set). The ids of the rows it took are added to `seen`."""
     worker = worker or worker_name()
     outcomes: Counter[str] = Counter()
     while stop is None or not stop.is_set():
-        batch = outbox.claim(container.sessions, worker=worker, now=now(), limit=BATCH)
+        batch = outbox.claim(container.sessions, worker=worker, now=now(), limit=BATCH, team_ids=team_ids)
         DATABASE.up()
         if not batch:
             break
@@ -77,21 +78,40 @@ def drain(
     return outcomes
 
 
-def run_worker(*, container: Container, stop: threading.Event, client: WebClient | None = None) -> None:
-    """Loop until `stop` is set: drain, then wait a little when there was nothing to do."""
+def run_worker(
+    *,
+    container: Container,
+    stop: threading.Event,
+    client: WebClient | None = None,
+    team_ids: Collection[str] | None = None,
+) -> None:
+    """Loop until `stop` is set: drain (only `team_ids`' rows when given), then wait a little when
+    there was nothing to do."""
     client = client or delivery_client(container)
     name = worker_name()
     log.info("worker %s started", name)
     while not stop.is_set():
-        stop.wait(work_once(container=container, client=client, worker=name, stop=stop))
+        stop.wait(work_once(container=container, client=client, worker=name, stop=stop, team_ids=team_ids))
 
 
 def work_once(
-    *, container: Container, client: WebClient, worker: str, stop: threading.Event | None = None
+    *,
+    container: Container,
+    client: WebClient,
+    worker: str,
+    stop: threading.Event | None = None,
+    team_ids: Collection[str] | None = None,
 ) -> float:
     """One round of a worker: send what is ready; returns how many seconds to wait before the next."""
     try:
-        outcomes = drain(container=container, client=client, now=container.clock, worker=worker, stop=stop)
+        outcomes = drain(
+            container=container,
+            client=client,
+            now=container.clock,
+            worker=worker,
+            stop=stop,
+            team_ids=team_ids,
+        )
     except Exception as exc:
         if is_database_outage(exc):
             # The database is down or restarting: say so once, back off until it answers again.
@@ -119,23 +139,25 @@ def run_tick(
     max_seconds: float = TICK_BUDGET_SECONDS,
     clock: Callable[[], datetime] | None = None,
     sleep: Callable[[float], None] | None = None,
+    team_ids: Collection[str] | None = None,
 ) -> TickReport:
     """Plan what is due at `now` and send it: rows turned away for a while (429, a Slack or CRM hiccup)
     are waited for and sent too, until nothing due at `now` is left or `max_seconds` have passed.
 
-    `clock` tells the time during the tick (default: `now` plus the real time elapsed), `sleep` waits."""
+    `clock` tells the time during the tick (default: `now` plus the real time elapsed), `sleep` waits;
+    with `team_ids`, only those workspaces' messages are planned and sent."""
     clock = clock or _running_from(now)
     sleep = sleep or time.sleep
     client = client or delivery_client(container)
     with container.sessions() as session:
-        planned = plan_due(session=session, settings=container.settings, now=now).planned
+        planned = plan_due(session=session, settings=container.settings, now=now, team_ids=team_ids).planned
     budget_end = clock() + timedelta(seconds=max_seconds)
     seen: set[int] = set()
     outcomes: Counter[str] = Counter()
     while True:
-        progress = drain(container=container, client=client, now=clock, seen=seen)
+        progress = drain(container=container, client=client, now=clock, seen=seen, team_ids=team_ids)
         outcomes += progress
-        next_try, left = _left_over(container, seen, due_by=now)
+        next_try, left = _left_over(container, seen, due_by=now, team_ids=team_ids)
         if next_try is None or next_try > budget_end or (not progress and next_try <= clock()):
             return TickReport(planned, outcomes, left)
         sleep(max(0.0, (next_try - clock()).total_seconds()))
@@ -151,12 +173,16 @@ def _running_from(now: datetime) -> Callable[[], datetime]:
     return clock
 
 
-def _left_over(container: Container, seen: set[int], *, due_by: datetime) -> tuple[datetime | None, int]:
+def _left_over(
+    container: Container, seen: set[int], *, due_by: datetime, team_ids: Collection[str] | None
+) -> tuple[datetime | None, int]:
     """When the earliest row due at the tick's instant may be tried again, and how many such rows are
     still pending: those this tick took and had to give back, and any it did not get to."""
     ids = sorted(seen)
     with container.sessions() as session:
         pending = OutboxMessage.status == "pending"
+        if team_ids is not None:
+            pending = pending & OutboxMessage.team_id.in_(team_ids)
         taken = select(func.min(OutboxMessage.next_attempt_at), func.count()).where(pending)
         earliest, count = None, 0
         for start in range(0, len(ids), 500):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.demo.standins.slack import SlackStandIn
+from bot.store.delivery_models import OutboxMessage
 from tests.conftest import SIGNING_SECRET
 
 
@@ -132,3 +138,57 @@ def test_serve_with_slack_unreachable_says_so_in_one_line(
 
     err = capsys.readouterr().err
     assert "SLACK_API_URL: Slack is not reachable" in err and "Traceback" not in err
+
+
+def test_tick_with_team_plans_and_sends_only_that_workspaces_messages(
+    slack: SlackStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0  # two welcomes for T0TEST
+    later = _a_working_afternoon()
+    capsys.readouterr()
+
+    assert main(["tick", "--team", "T0OTHER", "--now", later, "--max-seconds", "0"]) == 0
+    other = capsys.readouterr().out
+    untouched = slack.messages_in("DU0ANNA")
+    assert main(["tick", "--team", "T0TEST", "--now", later, "--max-seconds", "0"]) == 0
+    own = capsys.readouterr().out
+
+    assert other.strip() == "Planned 0 message(s); nothing to send."  # not T0TEST's nudges either
+    assert untouched == []
+    assert own.startswith("Planned 2 message(s); 4 sent.")  # T0TEST's nudges, then all four go out
+    kinds = [m["metadata"]["event_payload"]["kind"] for m in slack.messages_in("DU0ANNA")]
+    assert sorted(kinds) == ["nudge", "welcome"]
+
+
+def _run_worker_briefly(team: str, *, until: Callable[[], bool]) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker", "--team", team])
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not until():
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_worker_with_team_takes_only_that_workspaces_messages(seeded: Engine) -> None:
+    assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    with Session(seeded) as session:  # both welcomes are due
+        session.execute(update(OutboxMessage).values(next_attempt_at=an_hour_ago))
+        session.commit()
+
+    def rows() -> list[tuple[object, ...]]:
+        """What a worker changes when it takes a row: sent, or given back to wait for the rules."""
+        columns = (OutboxMessage.status, OutboxMessage.next_attempt_at, OutboxMessage.last_error)
+        with Session(seeded) as session:
+            return [tuple(row) for row in session.execute(select(*columns).order_by(OutboxMessage.id))]
+
+    before = rows()
+    started = time.monotonic()
+    _run_worker_briefly("T0OTHER", until=lambda: time.monotonic() - started > 6)
+    left_alone = rows()
+    _run_worker_briefly("T0TEST", until=lambda: all(a != b for a, b in zip(rows(), before, strict=True)))
+
+    assert left_alone == before
+    assert all(after != earlier for after, earlier in zip(rows(), before, strict=True))
