@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,8 @@ SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
 HEADER_TEXT_LIMIT = 150
 
+UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+
 
 def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
     """A message payload; raises SlackObjectFormationError when Slack would reject the blocks."""
@@ -38,6 +41,14 @@ def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
 def escape(text: str) -> str:
     """Text someone typed, made inert in mrkdwn: no <!channel> pings, <@user> mentions or <url|links>."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(mrkdwn: str) -> str:
+    """Text that is already mrkdwn made safe to post whoever wrote it (a lesson, the CRM, a model
+    echoing the question): no raw < or > is left to start a special mention (<!channel>,
+    <!subteam^…>), a user or channel mention or a <url|label> link. Entities already escaped stay as
+    they are, so text escaped earlier is not shown as "&amp;lt;"."""
+    return UNESCAPED_AMPERSAND.sub("&amp;", mrkdwn).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def help_blocks(

@@ -3,6 +3,7 @@ here: the background runner and the app's error handler turn them into the user'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.coaching.ask import AskResult, ask_coach
@@ -33,7 +34,10 @@ def answer_message(container: Container, team_id: str, user_id: str, question: s
 
 
 def render_answer(result: AskResult) -> dict[str, Any]:
+    """Every answer the bot posts (`/crmcoach ask` and DMs) passes here: whatever wrote it, no Slack
+    control sequence from the question survives."""
+    text = blocks.inert(result.answer.text)
     # "Answered from the lessons and your numbers" only fits an answer that is a lesson.
     with_source = result.kind == "coaching"
-    answer = blocks.answer_blocks(result.answer, result.language, with_source=with_source)
-    return blocks.to_message(answer, result.answer.text)
+    answer = blocks.answer_blocks(replace(result.answer, text=text), result.language, with_source=with_source)
+    return blocks.to_message(answer, text)

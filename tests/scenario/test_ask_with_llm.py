@@ -73,3 +73,26 @@ def test_the_prompt_says_the_kind_and_only_coaching_questions_reach_the_llm(
     assert any("close date in the past" in reply and "Lessons:" not in reply for reply in replies)
     assert any("/crmcoach pause until" in reply for reply in replies)
     assert len(openai.chat_requests()) == 1  # numbers, controls and small talk never reach the LLM
+
+
+LESSON = "pipeline-review-type-it-live"
+CONTROL = (
+    "<!channel> <!here> <!everyone> <!subteam^S0SALES|@sales> <@U0ANNA> <#C0SALES|sales>"
+    " <https://evil.example|click here>"
+)
+
+
+def test_control_sequences_the_llm_echoes_from_the_question_are_posted_as_text(
+    llm_url: str, slack: SlackStandIn, openai: OpenAIStandIn
+) -> None:
+    # The model echoes the question's control sequences verbatim.
+    openai.answer_next(f"You asked: {CONTROL}. Review stale deals first. [lesson:{LESSON}]")
+
+    command(llm_url, slack, "U0JAMES", f"ask how should I run my pipeline review? {CONTROL}")
+
+    posted = final_reply(slack)
+    text = all_text(posted) + str(posted.get("text", ""))
+    assert "Review stale deals first" in text and "Written by an AI assistant" in text
+    for sequence in ("<!", "<@", "<#", "<http"):
+        assert sequence not in text, text
+    assert "&lt;!channel&gt;" in text and "&lt;https://evil.example|click here&gt;" in text

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.formatting import format_money, truncate
-from bot.slack.blocks import help_blocks, home_view, stats_blocks, to_message
+from bot.slack.blocks import help_blocks, home_view, inert, stats_blocks, to_message
 from bot.slack.commands import parse
 
 
@@ -85,3 +85,20 @@ def test_money_and_truncation() -> None:
 )
 def test_command_text_is_split_into_subcommand_and_rest(text: str, expected: tuple[str, str]) -> None:
     assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "posted"),
+    [
+        ("Hi <!channel> <!here> <!everyone>", "Hi &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt;"),
+        (
+            "<!subteam^S0SALES|@sales> <@U0ANNA> <#C0SALES|sales>",
+            "&lt;!subteam^S0SALES|@sales&gt; &lt;@U0ANNA&gt; &lt;#C0SALES|sales&gt;",
+        ),
+        ("see <https://evil.example|click> & more", "see &lt;https://evil.example|click&gt; &amp; more"),
+        ("already &lt;!channel&gt; &amp; safe", "already &lt;!channel&gt; &amp; safe"),  # not escaped twice
+    ],
+)
+def test_an_answer_cannot_carry_slack_control_sequences(answer: str, posted: str) -> None:
+    assert inert(answer) == posted
+    assert inert(inert(answer)) == posted
