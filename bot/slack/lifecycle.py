@@ -1,20 +1,34 @@
 """The workspace leaves: `app_uninstalled` and `tokens_revoked` stop all sending to it at once; its data is
-purged after CRMCOACH_RETENTION_DAYS (`crmcoach workspaces purge`). Deactivated users: user_events.py."""
+purged after CRMCOACH_RETENTION_DAYS (`crmcoach workspaces purge`). A request from it before the purge
+means it installed the app again: sending resumes. Deactivated users: user_events.py."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.container import Container
-from bot.store.workspace_lifecycle import mark_uninstalled
+from bot.store.workspace_lifecycle import LEAVING_EVENTS, mark_reinstalled, mark_uninstalled
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, container: Container) -> None:
+    @app.middleware
+    def back_after_leaving(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        # Slack delivers nothing to an uninstalled app: any other request means it was installed again.
+        event_type = (body.get("event") or {}).get("type") if isinstance(body.get("event"), dict) else None
+        leaving = event_type in LEAVING_EVENTS
+        if context.team_id and not leaving and mark_reinstalled(container.sessions, team_id=context.team_id):
+            log.warning("workspace %s: installed again; its data stays and sending resumes", context.team_id)
+        next()
+        return None
+
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict[str, Any]) -> None:
         _leave(container, str(body.get("team_id") or ""), "app_uninstalled")

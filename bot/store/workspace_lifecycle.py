@@ -14,6 +14,7 @@ from bot.store.managers import ensure_workspace
 from bot.store.models import Base, Workspace
 
 UNINSTALLED = "app_uninstalled"
+LEAVING_EVENTS = ("app_uninstalled", "tokens_revoked")
 WAITING = ("pending", "claimed")
 
 
@@ -54,6 +55,23 @@ def mark_uninstalled(
         purge_after = workspace.purge_after or now
         session.commit()
     return Uninstalled(team_id=team_id, purge_after=purge_after, messages_stopped=stopped or 0)
+
+
+def mark_reinstalled(sessions: sessionmaker[Session], *, team_id: str) -> bool:
+    """A request from a workspace marked as gone means the app is installed again: no purge, and the
+    managers whom the uninstall (not Slack) made unreachable are back. True when it was marked gone."""
+    with sessions() as session:
+        workspace = session.get(Workspace, team_id)
+        if workspace is None or workspace.uninstalled_at is None:
+            return False
+        workspace.uninstalled_at = workspace.purge_after = None
+        session.execute(
+            update(Subscription)
+            .where(Subscription.team_id == team_id, Subscription.unreachable_reason.in_(LEAVING_EVENTS))
+            .values(unreachable_reason=None, unreachable_since=None)
+        )
+        session.commit()
+    return True
 
 
 def is_uninstalled(sessions: sessionmaker[Session], *, team_id: str) -> bool:

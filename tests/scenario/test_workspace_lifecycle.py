@@ -21,6 +21,7 @@ from bot.store.models import Base, Workspace
 from bot.store.workspace_lifecycle import purge_workspaces
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
+from tests.helpers import command
 
 
 @pytest.fixture
@@ -98,3 +99,24 @@ def test_data_is_purged_after_the_retention_period(
                     select(func.count()).select_from(table).where(table.c.team_id == slack.team_id)
                 )
                 assert left == 0, name
+
+
+def test_a_workspace_that_installs_the_app_again_gets_its_coaching_back(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
+    _wait_until_stopped(enrolled)
+    # Slack also sends tokens_revoked after an uninstall: that is not a sign of being back.
+    event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}, "event_ts": "1.2"}
+    _send_event(base_url, slack, event, "EvREVOKED")
+    with Session(enrolled.engine) as session:
+        gone = session.get(Workspace, slack.team_id)
+        assert gone is not None and gone.uninstalled_at is not None
+
+    assert command(base_url, slack, "U0ANNA", "help").status == 200  # installed again: Slack sends requests
+
+    with Session(enrolled.engine) as session:
+        back = session.get(Workspace, slack.team_id)
+        assert back is not None and (back.uninstalled_at, back.purge_after) == (None, None)
+    tick(container=enrolled, now=NOW + timedelta(days=7))  # a Monday: the nudges go out again
+    assert {call.params.get("channel") for call in slack.calls_to("chat.postMessage")} >= {"DU0ANNA"}
