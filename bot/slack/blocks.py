@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.coaching.coach import CoachAnswer
 from bot.crm.base import ManagerStats
@@ -94,18 +93,6 @@ def stats_blocks(stats: ManagerStats, language: Language) -> list[Block]:
         blocks.append(_attention_section(stats, language))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_fetched_line(stats, language))]))
     return blocks
-
-
-def home_view(language: Language) -> View:
-    blocks: list[Block] = [
-        HeaderBlock(text=t(language, "home.title")),
-        SectionBlock(text=MarkdownTextObject(text=t(language, "home.intro"))),
-        SectionBlock(text=MarkdownTextObject(text=t(language, "home.start"))),
-        DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=t(language, "help.commands"))),
-        ContextBlock(elements=[MarkdownTextObject(text=t(language, "help.privacy"))]),
-    ]
-    return View(type="home", blocks=blocks)
 
 
 def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.formatting import format_money, truncate
-from bot.slack.blocks import help_blocks, home_view, inert, stats_blocks, to_message
+from bot.slack.blocks import help_blocks, inert, stats_blocks, to_message
 from bot.slack.commands import parse
 
 
@@ -65,10 +65,9 @@ def test_more_than_fifty_blocks_are_refused_before_slack_sees_them() -> None:
         to_message([DividerBlock()] * 51, "x")
 
 
-def test_help_and_home_render_in_both_languages() -> None:
+def test_help_renders_in_both_languages() -> None:
     for language in ("en", "de"):
         assert to_message(help_blocks(language, unknown_command="x" * 500), "x")["blocks"]
-        assert home_view(language).to_dict()["type"] == "home"
 
 
 def test_money_and_truncation() -> None:
