@@ -138,6 +138,15 @@ def _fields(container: Container) -> dict[str, Any]:
     return {name: getattr(container, name) for name in Container.__dataclass_fields__}
 
 
+def reconfigured(
+    container: Container, slack: SlackStandIn, *, now: datetime = NOW, **settings: Any
+) -> Container:
+    """The same database and lesson library under other settings (e.g. coaches), with a fixed clock."""
+    changed = make_settings(slack, container.settings.database_url, **settings)
+    built = build_container(changed, engine=container.engine, coach=container.coach)
+    return Container(**{**_fields(built), "clock": lambda: now})
+
+
 ServerFactory = Callable[[Container], str]
 
 

@@ -10,12 +10,12 @@ import pytest
 from matplotlib import image as mpimg
 
 from bot.coaching.stats import my_stats
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import home_ids
-from tests.conftest import NOW, ServerFactory, make_settings, replace
+from tests.conftest import NOW, ServerFactory, reconfigured
 from tests.scenario.home_helpers import blocks_of, click, open_home, published, view_text
 
 
@@ -26,11 +26,7 @@ def enrolled(container: Container, slack: SlackStandIn) -> Container:
     )
     slack.add_user("U0GRETA", name="Greta Neu", email="greta@example.org", locale="de-AT")
     slack.add_user("U0KARL", name="Karl Coach", email="karl@example.org", locale="de-DE")
-    coaches = "U0COACH,U0KARL"
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches=coaches)
-    built = replace(
-        build_container(settings, engine=container.engine, coach=container.coach), clock=lambda: NOW
-    )
+    built = reconfigured(container, slack, crmcoach_coaches="U0COACH,U0KARL")
     enroll_from_crm(container=built, team_id=slack.team_id, client=delivery_client(built), now=NOW)
     tick(container=built, now=NOW + timedelta(hours=5))  # welcomes
     return built

@@ -19,7 +19,7 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.demo.standins.requests import (
     block_actions_body,
     event_body,
@@ -33,7 +33,7 @@ from bot.demo.standins.slack import SlackStandIn
 from bot.slack import home_ids, ids
 from bot.slack.app import build_app
 from bot.web import EVENTS_PATH, build_wsgi
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
+from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -43,10 +43,7 @@ JSON = "application/json"
 def coached(container: Container, slack: SlackStandIn) -> Container:
     slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
     slack.add_channel("C0SALES", "sales-leads")
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches="U0COACH")
-    return replace(
-        build_container(settings, engine=container.engine, coach=container.coach), clock=lambda: NOW
-    )
+    return reconfigured(container, slack, crmcoach_coaches="U0COACH")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.delivery.worker import tick
 from bot.demo.standins.requests import (
     block_suggestion_payload,
@@ -18,7 +18,7 @@ from bot.demo.standins.requests import (
 )
 from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
+from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured
 from tests.helpers import all_text, command, reply
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
@@ -30,9 +30,7 @@ def coached(container: Container, slack: SlackStandIn) -> Container:
         "U0COACH", name="Carla Coach", email="carla@example.com", tz="Europe/Berlin", locale="en-US"
     )
     slack.add_channel("C0SALES", "sales-leads")
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches="U0COACH")
-    built = build_container(settings, engine=container.engine, coach=container.coach)
-    return replace(built, clock=lambda: NOW)
+    return reconfigured(container, slack, crmcoach_coaches="U0COACH")
 
 
 @pytest.fixture

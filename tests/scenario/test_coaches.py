@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client
 from bot.demo.standins.requests import block_actions_body, event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.coach_models import Broadcast, BroadcastResponse
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
 from tests.helpers import all_text, command, final_reply
 
 
@@ -26,9 +26,7 @@ def coach_url(container: Container, serve: ServerFactory, slack: SlackStandIn) -
     slack.add_channel("C0SALES", "sales-leads")
     slack.add_channel("C0SECRET", "secret", bot_is_member=False)
     slack.add_channel("C0OLD", "old", archived=True)
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches="U0COACH")
-    coached = build_container(settings, engine=container.engine, coach=container.coach)
-    return serve(replace(coached, clock=lambda: NOW))
+    return serve(reconfigured(container, slack, crmcoach_coaches="U0COACH"))
 
 
 def _ack_text(result: Any) -> str:

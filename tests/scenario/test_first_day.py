@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.demo.standins.requests import (
     block_actions_body,
     interaction_body,
@@ -21,7 +21,7 @@ from bot.demo.standins.requests import (
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import ids
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
+from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured
 from tests.helpers import all_text, command, reply
 
 LESSON = "pipeline-review-stale-first"
@@ -37,10 +37,7 @@ def coached(container: Container, slack: SlackStandIn) -> Container:
     )
     slack.add_user("U0NEU", name="Nina Neu", email="nina@example.com", tz="Europe/Berlin", locale="de-DE")
     slack.add_channel("C0SALES", "sales-leads")
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches="U0COACH,U0TRAINER")
-    return replace(
-        build_container(settings, engine=container.engine, coach=container.coach), clock=lambda: NOW
-    )
+    return reconfigured(container, slack, crmcoach_coaches="U0COACH,U0TRAINER")
 
 
 @pytest.fixture

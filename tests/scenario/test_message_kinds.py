@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.worker import delivery_client, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack.messages import ANSWER_EVENT_TYPE
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.reflection_models import Reflection
-from tests.conftest import NOW, ServerFactory, make_settings, replace
+from tests.conftest import NOW, ServerFactory, reconfigured
 from tests.helpers import all_text, command, final_reply
 from tests.oracle import expected_stats
 from tests.scenario.test_ask import _dm
@@ -126,9 +126,7 @@ def lesson_sent(container: Container, slack: SlackStandIn) -> str:
 
 def _serve_at(container: Container, serve: ServerFactory, slack: SlackStandIn, moment: datetime) -> str:
     slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
-    settings = make_settings(slack, container.settings.database_url, crmcoach_coaches="U0COACH")
-    coached = build_container(settings, engine=container.engine, coach=container.coach)
-    return serve(replace(coached, clock=lambda: moment))
+    return serve(reconfigured(container, slack, now=moment, crmcoach_coaches="U0COACH"))
 
 
 def test_a_reply_after_a_lesson_is_kept_as_a_reflection_and_shown_to_the_coach(

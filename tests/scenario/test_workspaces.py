@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.container import Container, build_container
+from bot.container import Container
 from bot.demo.standins.local_server import start_local_server
 from bot.demo.standins.requests import HttpResult, block_actions_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
@@ -23,7 +23,7 @@ from bot.slack.app import build_app
 from bot.store.delivery_models import PracticeTask
 from bot.store.models import Manager, Workspace
 from bot.web import EVENTS_PATH, build_wsgi
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, make_settings, replace
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
 from tests.helpers import all_text, reply
 
 LESSON = "pipeline-review-stale-first"
@@ -35,14 +35,8 @@ def two_teams(container: Container, slack: SlackStandIn) -> Container:
     slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
     slack.add_user("U0BOSS", name="Bo Boss", email="bo@example.com", locale="en-US")
     slack.add_channel("C0SALES", "sales-leads")
-    settings = make_settings(
-        slack,
-        container.settings.database_url,
-        slack_team_ids="T0SECOND",
-        crmcoach_coaches="U0COACH,T0SECOND:U0BOSS",
-    )
-    return replace(
-        build_container(settings, engine=container.engine, coach=container.coach), clock=lambda: NOW
+    return reconfigured(
+        container, slack, slack_team_ids="T0SECOND", crmcoach_coaches="U0COACH,T0SECOND:U0BOSS"
     )
 
 
