@@ -9,6 +9,7 @@ docs/configuration.md (`crmcoach config docs`) both come from there.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr, ValidationError, create_model, field_validator, model_validator
@@ -165,19 +166,17 @@ class Settings(BaseSettings):
 
     def replaced(self, **values: object) -> Settings:
         """These settings with some replaced (flat environment names); validated, the environment unread."""
-        current = {field.alias or name: value for _, field, name, value in self._fields()}
+        current = {
+            str(field.alias): getattr(group, name)
+            for group in (getattr(self, group_name) for group_name in type(self).model_fields)
+            for name, field in type(group).model_fields.items()
+        }
         merged = {**current, **{key.upper(): value for key, value in values.items()}}
         try:  # not Settings.model_validate: that would read the environment again
             validated = _Groups.model_validate(grouped(merged))
         except ValidationError as exc:
             raise ConfigError(problems_of(exc)) from None
         return self.model_copy(update={name: getattr(validated, name) for name in type(self).model_fields})
-
-    def _fields(self) -> Iterator[tuple[Group, Any, str, object]]:
-        for group_name in type(self).model_fields:
-            group = getattr(self, group_name)
-            for name, field in type(group).model_fields.items():
-                yield group, field, name, getattr(group, name)
 
 
 # The groups of Settings as a plain model: validates values without reading any environment.
@@ -215,6 +214,7 @@ def setting_groups() -> list[type[Group]]:
     return [model for _, model in _groups()]
 
 
+@cache
 def _env_names() -> dict[str, str]:
     """Each environment name (lower case) and the group it belongs to."""
     return {
