@@ -12,7 +12,7 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or load_settings().database_url
+    return config.get_main_option("sqlalchemy.url") or load_settings().database.url
 
 
 def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:

@@ -23,7 +23,7 @@ from bot.coaching.lessons import MIN_LESSONS_PER_LANGUAGE, LessonError, LessonLi
 from bot.coaching.numbers import ground
 from bot.coaching.retrieval import LessonIndex
 from bot.coaching.vocabulary import Vocabulary
-from bot.config import Settings
+from bot.config_groups import LLMSettings
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.i18n import LANGUAGES, Language
 from bot.llm.writer import Pseudonyms, build_prompt, estimate_tokens
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    default_budget = Settings.model_fields["crmcoach_llm_max_prompt_tokens"].default
+    default_budget = LLMSettings.model_fields["max_prompt_tokens"].default
     parser.add_argument("--budget", type=int, default=default_budget, help="prompt budget in tokens")
     budget = parser.parse_args().budget
     try:

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        _configure_logging(settings.server.log_level)
         with ExitStack() as resources:  # engines the command opened are disposed on the way out
             args.resources = resources
             result: int = args.run(args, settings)

@@ -45,7 +45,7 @@ def register_all(commands: Any) -> None:
     listing.add_argument("--team", type=_slack_team_id)
     listing.set_defaults(run=_managers_list)
 
-    from bot import cli_ask, cli_crm, cli_delivery, cli_lessons, cli_preview, cli_privacy
+    from bot import cli_ask, cli_config, cli_crm, cli_delivery, cli_lessons, cli_preview, cli_privacy
 
     cli_delivery.register(commands, actions, team_id_type=_slack_team_id)
     cli_crm.register(commands, team_id_type=_slack_team_id)
@@ -53,6 +53,7 @@ def register_all(commands: Any) -> None:
     cli_privacy.register(commands, actions, slack_user_type=_slack_user_id, team_id_type=_slack_team_id)
     cli_ask.register(commands)
     cli_preview.register(commands)
+    cli_config.register(commands)
 
     commands.add_parser("serve", help="run the Slack app (HTTP on $PORT, or Socket Mode)").set_defaults(
         run=_serve
@@ -162,7 +163,7 @@ def _demo(args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database.url)
     args.resources.callback(engine.dispose)
     return engine
 
@@ -184,7 +185,7 @@ def served_teams(container: Container, team: str | None) -> tuple[str, ...]:
 
     if team:
         return (team,)
-    if container.settings.slack_bot_token is None and not container.settings.listed_team_ids:
+    if container.settings.slack.bot_token is None and not container.settings.slack.team_ids:
         raise UserError(
             "no workspace is known yet: pass --team T… (your Slack team id) or set SLACK_BOT_TOKEN."
         )

@@ -50,7 +50,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     teams = managers_of(owners)
     names = {owner.crm_id: owner for owner in owners}
-    console.print(f"Connected to {crm.display_name} (CRM_CONNECTOR={settings.crm_connector}).")
+    console.print(f"Connected to {crm.display_name} (CRM_CONNECTOR={settings.crm.connector}).")
     console.print(f"Owners: {len(owners)}, of whom {len(teams)} have direct reports (they get coached).")
     for manager_id, reports in sorted(
         teams.items(), key=lambda item: names[item[0]].name if item[0] in names else ""
@@ -131,6 +131,6 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{exc}. Fix the rows above and run the import again.", file=sys.stderr)
         return 2
     print(f"Imported {result.owners} owners, {result.deals} deals and {result.activities} activities.")
-    if settings.crm_connector != "csv":
+    if settings.crm.connector != "csv":
         print("Set CRM_CONNECTOR=csv to coach from this data.")
     return 0

@@ -63,7 +63,7 @@ def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import open_container, served_teams
     from bot.delivery.clock import add_jobs
 
-    settings.require_slack()
+    settings.slack.require()
     container = open_container(args, settings)
     scheduler = BlockingScheduler(timezone=UTC)
     add_jobs(scheduler, container=container, team_ids=served_teams(container, args.team))
@@ -76,7 +76,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from bot.delivery.worker import run_worker
     from bot.slack.home import with_home_refresh
 
-    settings.require_slack()
+    settings.slack.require()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     container = with_home_refresh(open_container(args, settings))
@@ -96,7 +96,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from bot.delivery.worker import run_tick
     from bot.slack.home import with_home_refresh
 
-    settings.require_slack()
+    settings.slack.require()
     container = with_home_refresh(open_container(args, settings))
     report = run_tick(
         container=container,
@@ -127,7 +127,7 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.all and not args.crm_email:
         raise UserError("say whom to enroll: --all, or --crm-email person@company.com")
-    settings.require_slack()
+    settings.slack.require()
     container = open_container(args, settings)
     try:
         teams = served_teams(container, args.team) if args.all else (args.team or default_team(container),)

@@ -57,21 +57,21 @@ class Container:
 def build_container(
     settings: Settings, *, engine: Engine | None = None, coach: Coach | None = None
 ) -> Container:
-    engine = engine or make_engine(settings.database_url)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    engine = engine or make_engine(settings.database.url)
+    token = settings.slack.bot_token.get_secret_value() if settings.slack.bot_token else None
     slack = WebClient(
         token=token,
-        base_url=settings.slack_api_url,
+        base_url=settings.slack.api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=slack_retry_handlers(),
     )
-    workspaces = Workspaces(slack=slack, listed=settings.listed_team_ids)
+    workspaces = Workspaces(slack=slack, listed=settings.slack.team_ids)
     return Container(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         slack=slack,
-        crm=build_connector(settings, engine=engine),
+        crm=build_connector(settings.crm, engine=engine),
         coach=coach or build_coach(settings),
         coaches=CoachDirectory(settings, slack, home_team=workspaces.home),
         workspaces=workspaces,
@@ -83,13 +83,22 @@ def build_coach(settings: Settings) -> Coach:
 
     Raises LessonError for invalid lesson files.
     """
-    llm = build_llm_client(settings)
+    llm = (
+        build_llm_client(
+            api_key=settings.llm.api_key.get_secret_value() if settings.llm.api_key else None,
+            base_url=settings.llm.base_url,
+            timeout_seconds=settings.llm.timeout_seconds,
+            max_retries=settings.llm.max_retries,
+        )
+        if settings.llm.enabled
+        else None
+    )
     writer = (
         LLMAnswerWriter(
             llm,
-            model=settings.crmcoach_llm_model,
-            max_prompt_tokens=settings.crmcoach_llm_max_prompt_tokens,
-            send_names=settings.crmcoach_llm_send_names,
+            model=settings.llm.model,
+            max_prompt_tokens=settings.llm.max_prompt_tokens,
+            send_names=settings.llm.send_names,
         )
         if llm is not None
         else None

@@ -47,7 +47,7 @@ def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
 def serve(settings: Settings, *, with_clock_and_worker: bool = False, team: str | None = None) -> None:
     """`crmcoach serve`; with_clock_and_worker adds the planner and one worker (`crmcoach run`), planning
     for `team`, or for every workspace this install serves."""
-    settings.require_slack()
+    settings.slack.require()
     container = build_container(settings)
     ensure_schema(container.engine)
     if with_clock_and_worker:
@@ -79,19 +79,19 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def _serve_app(settings: Settings, container: Container, app: App) -> None:
-    if settings.slack_app_token is not None:
+    if settings.slack.app_token is not None:
         log.info("starting in Socket Mode")
-        handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+        handler = SocketModeHandler(app, app_token=settings.slack.app_token.get_secret_value())
         try:
             handler.start()  # type: ignore[no-untyped-call]
         except SlackApiError as exc:
             error = exc.response.get("error", "unknown_error")
             raise ConfigError({"SLACK_APP_TOKEN": f"Slack did not accept it ({error})"}) from None
         return
-    log.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)
+    log.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.server.port)
     waitress.serve(
-        build_wsgi(app, engine=container.engine, signing_secret=settings.request_signing_secret()),
+        build_wsgi(app, engine=container.engine, signing_secret=settings.slack.request_signing_secret()),
         host="0.0.0.0",  # noqa: S104 - a web process serves on every interface of its container
-        port=settings.port,
+        port=settings.server.port,
         threads=HTTP_THREADS,
     )

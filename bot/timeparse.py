@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, time
+from functools import lru_cache
+from typing import NamedTuple
 
 from bot.i18n import WEEKDAY_NAMES
 
 
+class ClockRange(NamedTuple):
+    """Local hours from `start` to `end`; the end may be before the start (overnight)."""
+
+    start: time
+    end: time
+
+
+@lru_cache(maxsize=512)  # the same few notations, read for every manager on every tick
 def parse_clock(text: str) -> time:
     """'9:00', '09:00' or '9' -> time(9, 0). Raises ValueError with a readable message."""
     cleaned = text.strip().lower().removesuffix("h").replace(".", ":")
@@ -17,7 +27,8 @@ def parse_clock(text: str) -> time:
         raise ValueError(f"'{text}' is not a time of day like 09:00") from None
 
 
-def parse_range(text: str) -> tuple[time, time]:
+@lru_cache(maxsize=512)
+def parse_range(text: str) -> ClockRange:
     """'08:00-18:00' -> (time(8), time(18)); the end may be before the start (overnight)."""
     start, separator, end = text.replace("–", "-").partition("-")
     if not separator:
@@ -25,7 +36,7 @@ def parse_range(text: str) -> tuple[time, time]:
     first, last = parse_clock(start), parse_clock(end)
     if first == last:
         raise ValueError(f"'{text}' starts and ends at the same time")
-    return first, last
+    return ClockRange(first, last)
 
 
 def parse_weekday(text: str) -> int:
@@ -40,6 +51,7 @@ def parse_weekday(text: str) -> int:
     raise ValueError(f"'{text}' is not a weekday (0 = Monday … 6 = Sunday, or a name)")
 
 
+@lru_cache(maxsize=512)
 def parse_weekdays(text: str) -> tuple[int, ...]:
     days = tuple(sorted({parse_weekday(part) for part in text.split(",") if part.strip()}))
     if not days:
@@ -47,6 +59,7 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
     return days
 
 
+@lru_cache(maxsize=512)
 def parse_dates(text: str) -> frozenset[date]:
     try:
         return frozenset(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())

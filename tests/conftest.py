@@ -142,7 +142,7 @@ def reconfigured(
     container: Container, slack: SlackStandIn, *, now: datetime = NOW, **settings: Any
 ) -> Container:
     """The same database and lesson library under other settings (e.g. coaches), with a fixed clock."""
-    changed = make_settings(slack, container.settings.database_url, **settings)
+    changed = make_settings(slack, container.settings.database.url, **settings)
     built = build_container(changed, engine=container.engine, coach=container.coach)
     return Container(**{**_fields(built), "clock": lambda: now})
 

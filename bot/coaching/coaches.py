@@ -19,10 +19,9 @@ GROUP_CACHE_SECONDS = 600.0  # usergroups.users.list is Tier 2: ask at most ever
 
 class CoachDirectory:
     def __init__(self, settings: Settings, slack: WebClient, *, home_team: Callable[[], str | None]) -> None:
-        entries = [p.strip() for p in settings.crmcoach_coaches.split(",") if p.strip()]
-        # "" stands for the bot token's workspace, known once Slack has told us which it is
-        self._ids = frozenset((team, user) for team, _, user in (e.rpartition(":") for e in entries))
-        self._group = settings.crmcoach_coach_group
+        # team "" stands for the bot token's workspace, known once Slack has told us which it is
+        self._ids = frozenset((coach.team, coach.user) for coach in settings.coaching.coaches)
+        self._group = settings.coaching.coach_group
         self._slack = slack
         self._home_team = home_team
         self._members: frozenset[str] = frozenset()

@@ -33,7 +33,7 @@ class RefreshReport:
 
 def current_stats(*, container: Container, team_id: str, crm_owner_id: str, now: datetime) -> ManagerStats:
     """Cached numbers younger than the TTL, else fetched now (and cached). Raises CRMError."""
-    ttl = timedelta(minutes=container.settings.crmcoach_stats_ttl_minutes)
+    ttl = timedelta(minutes=container.settings.crm.stats_ttl_minutes)
     cached = _cached(container, team_id, crm_owner_id)
     if cached is not None and now - cached.fetched_at < ttl:
         return cached
@@ -66,7 +66,7 @@ def store_stats(container: Container, team_id: str, stats: Mapping[str, ManagerS
         {
             "team_id": team_id,
             "crm_owner_id": owner_id,
-            "connector": container.settings.crm_connector,
+            "connector": container.settings.crm.connector,
             "fetched_at": item.fetched_at,
             "payload": stats_to_json(item),
         }
@@ -90,7 +90,7 @@ def store_stats(container: Container, team_id: str, stats: Mapping[str, ManagerS
 
 def _cached(container: Container, team_id: str, crm_owner_id: str) -> ManagerStats | None:
     with container.sessions() as session:
-        row = _cache_row(session, team_id, crm_owner_id, container.settings.crm_connector)
+        row = _cache_row(session, team_id, crm_owner_id, container.settings.crm.connector)
         return stats_from_json(row.payload) if row is not None else None
 
 

@@ -45,7 +45,7 @@ def add_jobs(scheduler: BaseScheduler, *, container: Container, team_ids: Sequen
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
         next_run_time=datetime.now(UTC),
     )
-    if not container.settings.crmcoach_auto_enroll:
+    if not container.settings.schedule.auto_enroll:
         return
     for team_id in team_ids:
         scheduler.add_job(

@@ -28,8 +28,8 @@ def tell_coaches(
 ) -> int:
     """DM every coach in CRMCOACH_COACHES; returns how many were told."""
     settings = container.settings
-    coaches = [c.strip() for c in settings.crmcoach_coaches.split(",") if c.strip()]
-    if not settings.crmcoach_tell_coach_on_stall or not coaches:
+    coaches = [coach.user for coach in settings.coaching.coaches]
+    if not settings.coaching.tell_coach_on_stall or not coaches:
         return 0
     shares = metric.endswith("_share")
     points = " → ".join(f"{round(v * 100)} %" if shares else f"{round(v)}" for v in trend)

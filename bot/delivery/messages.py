@@ -127,7 +127,7 @@ class MessageComposer:
             nudge_time=nudge.at.strftime("%H:%M"),
             lesson_days=weekdays_text([slot.weekday for slot in lessons], language),
             tz=str(manager_zone(manager.tz, self.container.settings)),
-            coach_told=self.container.settings.crmcoach_tell_coach_on_stall,
+            coach_told=self.container.settings.coaching.tell_coach_on_stall,
         )
 
     def _nudge(

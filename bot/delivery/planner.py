@@ -127,7 +127,7 @@ def enforce_budget(
     session: Session, settings: Settings, weeks: set[tuple[object, object]], now: datetime
 ) -> int:
     """Move messages beyond the weekly budget to the next week, lowest priority first; never drop them."""
-    budget = settings.crmcoach_weekly_message_budget
+    budget = settings.schedule.weekly_message_budget
     deferred = 0
     for manager_id, week in sorted(weeks, key=str):
         counted = session.scalars(

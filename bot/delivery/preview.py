@@ -74,11 +74,9 @@ def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviou
     language = language_for(chosen, locale)
     stats = container.crm.manager_stats(owner_id, now=now)
     with tempfile.TemporaryDirectory(prefix="crmcoach-preview-") as directory:
-        settings = container.settings.model_copy(
-            update={
-                "database_url": f"sqlite:///{Path(directory) / 'preview.db'}",
-                "crmcoach_tell_coach_on_stall": False,  # a preview tells nobody
-            }
+        settings = container.settings.replaced(
+            DATABASE_URL=f"sqlite:///{Path(directory) / 'preview.db'}",
+            CRMCOACH_TELL_COACH_ON_STALL=False,  # a preview tells nobody
         )
         copy = build_container(settings, coach=container.coach)
         try:
@@ -107,7 +105,7 @@ def _new_manager(target: Container, stats: ManagerStats, now: datetime) -> int:
             email=stats.owner.email,
             display_name=stats.owner.name,
             crm_owner_id=stats.owner.crm_id,
-            tz=target.settings.crmcoach_default_tz,
+            tz=target.settings.schedule.default_tz.key,
         )
         session.add(manager)
         session.flush()

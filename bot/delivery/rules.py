@@ -9,16 +9,19 @@ an outage, retries, a pause or a timezone change may lie in between.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings
 from bot.delivery.schedule import Rules, Slot, first_allowed
 from bot.store.delivery_models import Subscription
-from bot.timeparse import parse_clock, parse_dates, parse_range, parse_weekdays
+from bot.timeparse import parse_clock, parse_range, parse_weekdays
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # A message that cannot go out within a day of falling due is skipped: stale coaching is noise.
 CATCH_UP = timedelta(hours=24)
 MISSED_REASON = "missed: more than 24 h late"
@@ -80,33 +83,36 @@ def deadline_for(kind: str, due_at: datetime) -> datetime | None:
 
 
 def slots_for(subscription: Subscription | None, settings: Settings) -> list[Slot]:
-    nudge_day = int(_override(subscription, "nudge_weekday", settings.crmcoach_nudge_day))
-    nudge_at = parse_clock(str(_override(subscription, "nudge_time", settings.crmcoach_nudge_time)))
-    lesson_days = parse_weekdays(
-        str(_override(subscription, "lesson_weekdays", settings.crmcoach_lesson_days))
-    )
-    lesson_at = parse_clock(str(_override(subscription, "lesson_time", settings.crmcoach_lesson_time)))
+    """The manager's own days and times, else the workspace's (parsed once, when the settings load)."""
+    defaults = settings.schedule
+    nudge_day = _own(subscription, "nudge_weekday", int, defaults.nudge_day)
+    nudge_at = _own(subscription, "nudge_time", parse_clock, defaults.nudge_time)
+    lesson_days = _own(subscription, "lesson_weekdays", parse_weekdays, defaults.lesson_days)
+    lesson_at = _own(subscription, "lesson_time", parse_clock, defaults.lesson_time)
     return [Slot("nudge", nudge_day, nudge_at), *(Slot("lesson", day, lesson_at) for day in lesson_days)]
 
 
 def rules_for(subscription: Subscription | None, settings: Settings) -> Rules:
-    quiet = _override(subscription, "quiet_hours", settings.crmcoach_quiet_hours or "")
+    defaults = settings.schedule
     return Rules(
-        window=parse_range(settings.crmcoach_delivery_window),
-        quiet=parse_range(str(quiet)) if quiet else None,
-        holidays=parse_dates(settings.crmcoach_holidays),
+        window=defaults.delivery_window,
+        quiet=_own(subscription, "quiet_hours", parse_range, defaults.quiet_hours),
+        holidays=defaults.holidays,
     )
 
 
 def manager_zone(name: str | None, settings: Settings) -> ZoneInfo:
+    default = settings.schedule.default_tz
+    if not name:
+        return default
     try:
-        return ZoneInfo(name or settings.crmcoach_default_tz)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        log.warning("unknown timezone %r; using %s", name, settings.crmcoach_default_tz)
-        return ZoneInfo(settings.crmcoach_default_tz)
+        log.warning("unknown timezone %r; using %s", name, default.key)
+        return default
 
 
-def _override(subscription: Subscription | None, attribute: str, fallback: str | int) -> str | int:
-    """The manager's own setting, or the workspace default when they have none."""
+def _own(subscription: Subscription | None, attribute: str, parse: Callable[[str], T], default: T) -> T:
+    """The manager's own setting (stored as text), or the workspace default when they have none."""
     value = getattr(subscription, attribute, None) if subscription is not None else None
-    return fallback if value is None or value == "" else value
+    return default if value is None or value == "" else parse(str(value))

@@ -69,13 +69,13 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
         slack.add_user("U0CARLA", name="Carla Coach", email="carla.coach@example.org", tz="Europe/Berlin")
         slack.add_channel("C0LEADS", "sales-leads")
         settings = load_settings(
-            database_url=f"sqlite:///{database}",
-            slack_bot_token=slack.bot_token,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_app_token=None,
-            slack_api_url=slack.api_url,
-            crm_connector="demo",
-            crmcoach_coaches="U0CARLA",
+            DATABASE_URL=f"sqlite:///{database}",
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_APP_TOKEN=None,
+            SLACK_API_URL=slack.api_url,
+            CRM_CONNECTOR="demo",
+            CRMCOACH_COACHES="U0CARLA",
         )
         container = build_container(settings)
         ensure_schema(container.engine)
@@ -88,7 +88,7 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
         app = build_app(settings, container)
         with local_server(
             build_wsgi(
-                app, engine=container.engine, signing_secret=container.settings.request_signing_secret()
+                app, engine=container.engine, signing_secret=container.settings.slack.request_signing_secret()
             )
         ) as base_url:
             for user_id, name, _email, _tz, _locale, commands in SCRIPT:

@@ -1,4 +1,4 @@
-"""The optional LLM coach: a client built once from Settings and the writer the Coach uses."""
+"""The optional LLM coach: a client built once (from the LLM settings) and the writer the Coach uses."""
 
 from bot.llm.client import ChatMessage, LLMClient, LLMError, LLMReply, build_llm_client
 from bot.llm.writer import LLMAnswerWriter

@@ -1,4 +1,4 @@
-"""A thin wrapper around the openai client: built once from Settings, one method, one error type.
+"""A thin wrapper around the openai client: built once from plain values, one method, one error type.
 
 Works with OpenAI and with OpenAI-compatible servers (Ollama, vLLM) through chat.completions, which they
 implement far more often than the Responses API. Every failure becomes LLMError, whose message is a short
@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 
 import openai
 from openai.types.chat import ChatCompletionMessageParam
-
-from bot.config import Settings
 
 OPENAI_API_URL = "https://api.openai.com/v1"
 # Local servers (Ollama, vLLM) ignore the key, but the openai client insists on one.
@@ -79,19 +77,19 @@ class LLMClient:
         self._client.close()
 
 
-def build_llm_client(settings: Settings) -> LLMClient | None:
-    """The LLM client for these settings, or None when no LLM is configured."""
-    if not settings.llm_enabled:
-        return None
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else KEYLESS_PLACEHOLDER
-    base_url = settings.openai_base_url or OPENAI_API_URL
+def build_llm_client(
+    *, api_key: str | None, base_url: str | None, timeout_seconds: float, max_retries: int
+) -> LLMClient:
+    """The LLM client for OpenAI (no base URL) or an OpenAI-compatible server (a key is optional there)."""
+    key = api_key or KEYLESS_PLACEHOLDER
+    base_url = base_url or OPENAI_API_URL
     # Everything passed explicitly: Settings is the only place the environment is read (None would make
     # the openai package fall back to OPENAI_API_KEY / OPENAI_BASE_URL on its own).
     client = openai.OpenAI(
         api_key=key,
         base_url=base_url,
-        timeout=settings.crmcoach_llm_timeout_seconds,
-        max_retries=settings.crmcoach_llm_max_retries,
+        timeout=timeout_seconds,
+        max_retries=max_retries,
     )
     # The package also reads OPENAI_ORG_ID / OPENAI_PROJECT_ID / OPENAI_ADMIN_KEY / OPENAI_WEBHOOK_SECRET
     # from the environment; we have no setting for them, so none of them may travel with our requests.

@@ -33,13 +33,13 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
 
     `later` runs the work after each ack (CRM, LLM); by default on threads of this process.
     """
-    settings.require_slack()
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    settings.slack.require()
+    secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
     app = App(
         client=container.slack,
         signing_secret=secret,
         # Socket Mode connections are authenticated by the app token instead of signatures.
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=not settings.slack.socket_mode,
         process_before_response=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )

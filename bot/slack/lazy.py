@@ -119,7 +119,8 @@ def _start_worker(settings: Settings) -> None:
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     if hasattr(os, "nice"):  # not on Windows
         os.nice(WORKER_NICENESS)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=settings.server.log_level, format=log_format)
     container = build_container(settings)
     _worker = (container, InProcess(container))
 

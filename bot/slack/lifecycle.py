@@ -47,7 +47,7 @@ def _leave(container: Container, team_id: str, reason: str) -> None:
         container.sessions,
         team_id=team_id,
         reason=reason,
-        retention_days=container.settings.crmcoach_retention_days,
+        retention_days=container.settings.database.retention_days,
         now=container.clock(),
     )
     log.warning(

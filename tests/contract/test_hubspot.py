@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.config_crm import HubSpotCRM
 from bot.crm.base import (
     CRMAuthError,
     CRMError,
@@ -352,17 +353,20 @@ def test_build_hubspot_uses_the_settings(standin: HubSpotStandIn, world: World) 
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         crm_connector="hubspot",
-        hubspot_access_token=standin.access_token,  # type: ignore[arg-type]
+        hubspot_access_token=standin.access_token,
         hubspot_api_url=standin.api_url,
         crmcoach_stale_days=30,
     )
 
-    connector = build_hubspot(settings, roster=None)
+    assert isinstance(settings.crm, HubSpotCRM)
+    connector = build_hubspot(settings.crm, roster=None)
 
     assert connector.stale_days == 30
     assert len(connector.list_owners()) == len(world.owners)
-    with pytest.raises(ConfigError, match="HUBSPOT_ACCESS_TOKEN"):
-        build_hubspot(Settings(_env_file=None), roster=None)  # type: ignore[call-arg]
+    with pytest.raises(ConfigError) as caught:
+        Settings(_env_file=None, crm_connector="hubspot")  # type: ignore[call-arg]
+    assert caught.value.problems == {"HUBSPOT_ACCESS_TOKEN": "missing (CRM_CONNECTOR=hubspot)"}
+    assert "private app access token" in caught.value.render()  # the hint says where to get one
 
 
 # --- errors -------------------------------------------------------------------------------------

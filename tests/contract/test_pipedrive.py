@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, Settings
+from bot.config_crm import PipedriveCRM
 from bot.crm.aggregate import deal_reasons
 from bot.crm.base import (
     CRMAuthError,
@@ -541,7 +542,8 @@ def test_build_pipedrive_reads_settings_and_accepts_a_company_url(
         crm_timeout_seconds=3,
         crmcoach_stale_days=21,
     )
-    connector = build_pipedrive(settings, roster=None)
+    assert isinstance(settings.crm, PipedriveCRM)
+    connector = build_pipedrive(settings.crm, roster=None)
     try:
         assert connector.stale_days == 21
         assert connector.client.timeout_seconds == 3
@@ -549,8 +551,9 @@ def test_build_pipedrive_reads_settings_and_accepts_a_company_url(
     finally:
         connector.close()
 
-    with pytest.raises(ConfigError):
-        build_pipedrive(Settings(_env_file=None), roster=None)  # type: ignore[call-arg]
+    with pytest.raises(ConfigError) as caught:
+        Settings(_env_file=None, crm_connector="pipedrive")  # type: ignore[call-arg]
+    assert caught.value.problems == {"PIPEDRIVE_API_TOKEN": "missing (CRM_CONNECTOR=pipedrive)"}
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
+from bot.config_crm import SalesforceCRM
 from bot.crm.aggregate import CLOSED_WINDOW, DEFAULT_CURRENCY
 from bot.crm.base import (
     CRMAuthError,
@@ -553,8 +554,10 @@ def test_an_untrusted_certificate_is_refused_without_retrying(standin: Salesforc
 
 
 # --- settings -----------------------------------------------------------------------------------------
-def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, crm_connector="salesforce", **values)  # type: ignore[call-arg]
+def settings(**values: Any) -> SalesforceCRM:
+    crm = Settings(_env_file=None, crm_connector="salesforce", **values).crm  # type: ignore[call-arg]
+    assert isinstance(crm, SalesforceCRM)
+    return crm
 
 
 def test_build_salesforce_from_settings_talks_to_the_instance(
@@ -581,17 +584,24 @@ def test_build_salesforce_from_settings_talks_to_the_instance(
     assert {r.path.split("/")[3] for r in rest_requests(standin)} == {"v61.0"}
 
 
-def test_build_salesforce_refuses_unusable_settings() -> None:
+def test_unusable_salesforce_settings_are_refused_when_they_load() -> None:
     with pytest.raises(ConfigError) as caught:
-        build_salesforce(
-            settings(salesforce_instance_url="http://example.my.salesforce.com", salesforce_access_token="x"),
-            roster=None,
-        )
-    assert "SALESFORCE_INSTANCE_URL" in caught.value.problems
+        settings(salesforce_instance_url="http://example.my.salesforce.com", salesforce_access_token="x")
+    assert caught.value.problems == {
+        "SALESFORCE_INSTANCE_URL": "must start with https:// (Salesforce serves HTTPS only)"
+    }
+    with pytest.raises(ConfigError) as without_url:
+        settings(salesforce_access_token="x")
+    assert without_url.value.problems == {
+        "SALESFORCE_INSTANCE_URL": "missing (needed with SALESFORCE_ACCESS_TOKEN)"
+    }
     with pytest.raises(ConfigError) as missing:
-        build_salesforce(settings(), roster=None)
-    assert "SALESFORCE_ACCESS_TOKEN" in missing.value.problems
+        settings(salesforce_username="coach@example.com")  # a password sign-in needs the password too
+    assert missing.value.problems == {"SALESFORCE_ACCESS_TOKEN": "missing (CRM_CONNECTOR=salesforce)"}
+    assert "SALESFORCE_USERNAME + _PASSWORD + _SECURITY_TOKEN" in missing.value.render()
 
+
+def test_build_salesforce_signs_in_with_a_password_lazily() -> None:
     connector = build_salesforce(
         settings(salesforce_username="coach@example.com", salesforce_password="pw", salesforce_domain="test"),
         roster=None,

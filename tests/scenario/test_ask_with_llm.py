@@ -23,7 +23,7 @@ def openai() -> Iterator[OpenAIStandIn]:
 def llm_url(container: Container, serve: ServerFactory, slack: SlackStandIn, openai: OpenAIStandIn) -> str:
     settings = make_settings(
         slack,
-        container.settings.database_url,
+        container.settings.database.url,
         openai_base_url=openai.base_url,
         crmcoach_llm_timeout_seconds=1.0,
         crmcoach_llm_max_retries=0,

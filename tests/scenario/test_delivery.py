@@ -119,7 +119,7 @@ def test_an_outage_shorter_than_a_day_is_caught_up_a_longer_one_is_not(
 
 
 def test_the_weekly_budget_defers_instead_of_dropping(container: Container, slack: SlackStandIn) -> None:
-    settings = container.settings.model_copy(update={"crmcoach_weekly_message_budget": 2})
+    settings = container.settings.replaced(crmcoach_weekly_message_budget=2)
     limited = replace(container, settings=settings)
     enroll_from_crm(container=limited, team_id=slack.team_id, client=delivery_client(limited), now=NOW)
     tick(container=limited, now=NOW + timedelta(hours=5))  # welcome: 1 of 2 this week
@@ -254,9 +254,7 @@ def test_a_row_whose_worker_keeps_dying_is_failed_not_retried_forever(
 def test_lessons_over_budget_do_not_pile_up_week_after_week(
     container: Container, slack: SlackStandIn
 ) -> None:
-    settings = container.settings.model_copy(
-        update={"crmcoach_weekly_message_budget": 4, "crmcoach_lesson_days": "0,1,2,3,4"}
-    )
+    settings = container.settings.replaced(crmcoach_weekly_message_budget=4, crmcoach_lesson_days="0,1,2,3,4")
     busy = replace(container, settings=settings)
     enroll_from_crm(container=busy, team_id=slack.team_id, client=delivery_client(busy), now=NOW)
 

@@ -112,7 +112,7 @@ def slack_up(slack: SlackStandIn) -> None:
 
 def _world(container: Container, slack: SlackStandIn, **settings: Any) -> World:
     clock = FakeClock(NOW)
-    changed = container.settings.model_copy(update=settings)
+    changed = container.settings.replaced(**settings)
     world = World(replace(container, settings=changed, clock=clock), slack, clock)
     slack.wall_clock = clock.seconds  # message ts tell the fake time
     enroll_from_crm(

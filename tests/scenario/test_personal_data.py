@@ -161,7 +161,7 @@ def test_delete_asks_first_then_removes_every_row_and_stops_all_messages(
 def test_an_admin_forgets_a_person_from_the_command_line(
     used: Container, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, slack: SlackStandIn
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", used.settings.database_url)
+    monkeypatch.setenv("DATABASE_URL", used.settings.database.url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
     monkeypatch.setenv("SLACK_API_URL", slack.api_url)
 

@@ -86,7 +86,7 @@ def test_data_is_purged_after_the_retention_period(
     _wait_until_stopped(enrolled)
 
     assert purge_workspaces(enrolled.sessions, now=NOW + timedelta(days=29)) == []
-    monkeypatch.setenv("DATABASE_URL", enrolled.settings.database_url)
+    monkeypatch.setenv("DATABASE_URL", enrolled.settings.database.url)
     assert main(["workspaces", "purge"]) == 0
     assert "No workspace is due" in capsys.readouterr().out
     assert main(["workspaces", "purge", "--all-uninstalled"]) == 0

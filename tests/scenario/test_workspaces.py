@@ -146,7 +146,7 @@ def test_enroll_all_and_the_planner_serve_every_installed_workspace(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", two_teams.settings.database_url)
+    monkeypatch.setenv("DATABASE_URL", two_teams.settings.database.url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("SLACK_API_URL", slack.api_url)

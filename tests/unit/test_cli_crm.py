@@ -79,6 +79,9 @@ def test_refresh_says_whether_it_read_everything_or_only_the_changes(
 def test_an_unusable_roster_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.setenv("CRM_CONNECTOR", "pipedrive")  # a roster is for the CRMs with an API
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", "token")
+    monkeypatch.setenv("PIPEDRIVE_API_URL", "http://127.0.0.1:9")  # never asked: the roster fails first
     monkeypatch.setenv("CRMCOACH_ROSTER_CSV", "/nonexistent/roster.csv")
 
     assert main(["crm", "check"]) == 2

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from typing import Any
 
 import openai
 import pytest
 
-from bot.config import Settings
 from bot.llm import ChatMessage, LLMClient, LLMError, LLMReply, build_llm_client
 from bot.llm.client import KEYLESS_PLACEHOLDER
 from tests.fakes.openai_server import OpenAIStandIn
@@ -23,20 +21,10 @@ def server() -> Iterator[OpenAIStandIn]:
         yield standin
 
 
-def settings(**values: Any) -> Settings:
-    defaults = {"openai_api_key": None, "crmcoach_llm_timeout_seconds": 0.5, "crmcoach_llm_max_retries": 0}
-    values = defaults | values
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-def client(server: OpenAIStandIn, **values: Any) -> LLMClient:
-    built = build_llm_client(settings(openai_base_url=server.base_url, **values))
-    assert built is not None
-    return built
-
-
-def test_no_client_without_a_key_or_a_base_url() -> None:
-    assert build_llm_client(settings(openai_base_url=None)) is None
+def client(server: OpenAIStandIn, *, api_key: str | None = None, base_url: str | None = None) -> LLMClient:
+    return build_llm_client(
+        api_key=api_key, base_url=base_url or server.base_url, timeout_seconds=0.5, max_retries=0
+    )
 
 
 def test_a_reply_in_openais_shape(server: OpenAIStandIn) -> None:
@@ -73,9 +61,9 @@ def test_the_environment_is_never_read_by_the_openai_package(
 
 def test_the_configured_key_is_sent_and_a_wrong_one_is_an_error(server: OpenAIStandIn) -> None:
     server.api_key = "sk-right"
-    assert client(server, openai_api_key="sk-right").chat(HELLO, model="m", max_tokens=5).text == "hi"
+    assert client(server, api_key="sk-right").chat(HELLO, model="m", max_tokens=5).text == "hi"
     with pytest.raises(LLMError, match=r"HTTP 401 \(invalid_api_key\)"):
-        client(server, openai_api_key="sk-wrong").chat(HELLO, model="m", max_tokens=5)
+        client(server, api_key="sk-wrong").chat(HELLO, model="m", max_tokens=5)
 
 
 @pytest.mark.parametrize(
@@ -99,8 +87,9 @@ def test_an_unreachable_server_is_a_connection_error() -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    unreachable = build_llm_client(settings(openai_base_url=f"http://127.0.0.1:{port}/v1"))
-    assert unreachable is not None
+    unreachable = build_llm_client(
+        api_key=None, base_url=f"http://127.0.0.1:{port}/v1", timeout_seconds=0.5, max_retries=0
+    )
     with pytest.raises(LLMError, match="connection error"):
         unreachable.chat(HELLO, model="m", max_tokens=5)
 

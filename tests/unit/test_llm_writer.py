@@ -16,7 +16,6 @@ import pytest
 from bot.coaching.coach import Coach
 from bot.coaching.lessons import Lesson, LessonLibrary
 from bot.coaching.retrieval import Hit
-from bot.config import Settings
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.i18n import Language
 from bot.llm import LLMAnswerWriter, LLMClient, build_llm_client
@@ -94,16 +93,9 @@ def server() -> Iterator[OpenAIStandIn]:
 
 
 def client_for(server: OpenAIStandIn, *, retries: int = 0) -> LLMClient:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        openai_api_key=None,
-        openai_base_url=server.base_url,
-        crmcoach_llm_timeout_seconds=TIMEOUT,
-        crmcoach_llm_max_retries=retries,
+    return build_llm_client(
+        api_key=None, base_url=server.base_url, timeout_seconds=TIMEOUT, max_retries=retries
     )
-    client = build_llm_client(settings)
-    assert client is not None
-    return client
 
 
 def writer_for(server: OpenAIStandIn, *, retries: int = 0, **options: object) -> LLMAnswerWriter:
