@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.container import Container, build_container
+from bot.delivery.clock import ClockJobs
 from bot.store.db import make_engine
 from bot.store.migrations import ensure_schema
 
@@ -171,6 +172,17 @@ def open_container(args: argparse.Namespace, settings: Settings) -> Container:
     container = build_container(settings, engine=open_engine(args, settings))
     ensure_schema(container.engine)
     return container
+
+
+def clock_jobs(container: Container) -> ClockJobs:
+    """What the clock process's jobs need, from the app's container."""
+    return ClockJobs(
+        sessions=container.sessions,
+        crm=container.crm,
+        profiles=container.gateway,
+        settings=container.settings,
+        now=container.clock,
+    )
 
 
 def default_team(container: Container) -> str:

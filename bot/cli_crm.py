@@ -76,7 +76,6 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_commands import default_team, open_container
-    from bot.coaching.pipeline import refresh_all
 
     container = open_container(args, settings)
     team_id = args.team or default_team(container)
@@ -87,7 +86,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         if not managers_of(container.crm.list_owners()):
             print(f"crmcoach: {container.crm.display_name}: no owner has direct reports. {ROSTER_HINT}")
             return 1
-        report = refresh_all(container=container, team_id=team_id, now=datetime.now(UTC))
+        report = container.stats.refresh_all(team_id=team_id, now=datetime.now(UTC))
     except CRMError as error:
         print(f"crmcoach: {container.crm.display_name}: {error.user_message}")
         return 1

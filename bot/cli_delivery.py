@@ -60,13 +60,13 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot.cli_commands import open_container, served_teams
+    from bot.cli_commands import clock_jobs, open_container, served_teams
     from bot.delivery.clock import add_jobs
 
     settings.require_slack()
     container = open_container(args, settings)
     scheduler = BlockingScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_ids=served_teams(container, args.team))
+    add_jobs(scheduler, jobs=clock_jobs(container), team_ids=served_teams(container, args.team))
     scheduler.start()
     return 0
 
@@ -124,6 +124,7 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import UserError
     from bot.cli_commands import default_team, open_container, served_teams
     from bot.crm.base import CRMError
+    from bot.slack_gateway import SlackCallFailed
 
     if not args.all and not args.crm_email:
         raise UserError("say whom to enroll: --all, or --crm-email person@company.com")
@@ -137,18 +138,31 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
             f"{container.crm.display_name} is not available ({exc.user_message}); nobody was enrolled. "
             "Try again later, or run `crmcoach crm check`."
         ) from None
-    except (SlackApiError, OSError) as exc:
-        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+    except (SlackApiError, SlackCallFailed, OSError) as exc:
+        reason = (
+            exc.error
+            if isinstance(exc, SlackCallFailed)
+            else exc.response.get("error")
+            if isinstance(exc, SlackApiError)
+            else exc
+        )
         raise UserError(f"Slack is not available ({reason}); try again later.") from None
 
 
 def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int:
     from bot.cli import UserError
-    from bot.delivery.enroll import enroll, enroll_from_crm, find_slack_user
+    from bot.delivery.enroll import enroll, enroll_from_crm
 
-    client, now = container.slack, datetime.now(UTC)
+    now = datetime.now(UTC)
     if args.all:
-        report = enroll_from_crm(container=container, team_id=team_id, client=client, now=now)
+        report = enroll_from_crm(
+            sessions=container.sessions,
+            crm=container.crm,
+            profiles=container.gateway,
+            settings=container.settings,
+            team_id=team_id,
+            now=now,
+        )
         print(f"{team_id}: enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")
         for email in report.not_in_slack:
             print(f"  not found in Slack: {email}")
@@ -158,13 +172,19 @@ def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int
     owner = container.crm.find_owner_by_email(args.crm_email)
     if owner is None:
         raise UserError(f"{container.crm.display_name} has no user with the e-mail {args.crm_email}.")
-    user = find_slack_user(client, owner.email)
+    user = container.gateway.user_by_email(owner.email)
     if user is None:
         raise UserError(f"Slack has no user with the e-mail {owner.email}; they need a Slack account first.")
-    if user.get("deleted"):
+    if user.deleted:
         raise UserError(f"{owner.email} is deactivated in Slack; they cannot get messages.")
     fresh = enroll(
-        container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="admin"
+        sessions=container.sessions,
+        settings=container.settings,
+        team_id=team_id,
+        owner=owner,
+        slack_user=user,
+        now=now,
+        source="admin",
     )
     print(
         f"{owner.name} {'enrolled' if fresh else 'was already enrolled'}; the welcome message goes out next."

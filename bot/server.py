@@ -28,12 +28,12 @@ HTTP_THREADS = 8
 def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.cli_commands import served_teams
+    from bot.cli_commands import clock_jobs, served_teams
     from bot.delivery.clock import add_jobs
     from bot.delivery.worker import run_worker
 
     scheduler = BackgroundScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_ids=served_teams(container, team))
+    add_jobs(scheduler, jobs=clock_jobs(container), team_ids=served_teams(container, team))
     scheduler.start()
     stop = threading.Event()
     threading.Thread(

@@ -80,7 +80,7 @@ def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviou
                 "crmcoach_tell_coach_on_stall": False,  # a preview tells nobody
             }
         )
-        copy = build_container(settings, coach=container.coach)
+        copy = build_container(settings, answers=container.answers)
         try:
             ensure_schema(copy.engine)
             if manager_id is None:
@@ -144,7 +144,7 @@ def _copy_manager(source: Container, target: Container, manager_id: int, now: da
 
 
 def _item(container: Container, received: Received, language: Language) -> PreviewItem:
-    lesson = container.coach.library.get(received.lesson_id, language) if received.lesson_id else None
+    lesson = container.answers.library.get(received.lesson_id, language) if received.lesson_id else None
     goal = None
     if received.task_id is not None and lesson is not None:
         with container.sessions() as session:

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def refusal(command: Command, route: Route) -> Message:
     """The reply to non-coaches, naming who can grant the role."""
-    language, group = command.language, command.container.coaches.group
+    language, group = command.language, command.container.coach_roster.group
     hint = t(language, "coach.group_hint", group=group) if group else ""
     what = t(language, "coach.what_team" if route.name == "team" else "coach.what_broadcast")
     return text_message(t(language, "coach.only_coaches", what=what, group=hint))
@@ -132,7 +132,7 @@ def _schedules(command: Command) -> Message:
 def _schedule_line(
     container: Container, schedule: ScheduledBroadcast, run: datetime, language: Language
 ) -> str:
-    lesson = container.coach.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+    lesson = container.answers.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
     title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
     return t(
         language,

@@ -142,7 +142,7 @@ def lesson_options(container: Container, query: str) -> list[dict[str, Any]]:
     wanted = query.strip().lower()
     options: list[dict[str, Any]] = []
     for language in LANGUAGES:
-        for lesson in container.coach.library.in_language(language):
+        for lesson in container.answers.library.in_language(language):
             topic = t(language, f"topics.{lesson.topic}").split(":")[0]
             if wanted and wanted not in f"{lesson.title} {topic} {lesson.id}".lower():
                 continue
@@ -281,7 +281,7 @@ def post_now(
     """Post an exercise right away in `languages` (slash command and composer); returns what to tell
     the coach, in `language`."""
     try:
-        exercise = exercise_in(content, container.coach.library, languages)
+        exercise = exercise_in(content, container.answers.library, languages)
         message = coach_blocks.broadcast_message(exercise, language=languages[0], coach_id=coach_id)
         posted = post_broadcast(
             sessions=container.sessions,
@@ -338,7 +338,7 @@ def _carry_out(
             language=language,
         )
     try:
-        exercise = exercise_in(content, container.coach.library, languages)  # every language exists
+        exercise = exercise_in(content, container.answers.library, languages)  # every language exists
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     assert composed.at is not None

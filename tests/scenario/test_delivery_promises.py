@@ -22,13 +22,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, drain, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
-from tests.conftest import NOW, replace
+from tests.conftest import NOW, enroll_everyone, replace
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # week 49; Anna's nudge at 08:00 UTC (09:00 Vienna)
 TUESDAY_LESSON = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Vienna
@@ -115,9 +114,7 @@ def _world(container: Container, slack: SlackStandIn, **settings: Any) -> World:
     changed = container.settings.model_copy(update=settings)
     world = World(replace(container, settings=changed, clock=clock), slack, clock)
     slack.wall_clock = clock.seconds  # message ts tell the fake time
-    enroll_from_crm(
-        container=world.container, team_id=slack.team_id, client=delivery_client(container), now=NOW
-    )
+    enroll_everyone(world.container, team_id=slack.team_id, now=NOW)
     clock.now = NOW + timedelta(hours=5)
     tick(container=world.container, now=clock.now)  # the welcomes, out of the way
     return world

@@ -10,13 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.requests import block_actions_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask, Subscription
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET
+from tests.conftest import NOW, SIGNING_SECRET, enroll_everyone
 from tests.helpers import all_text, command, final_reply, reply
 
 WEDNESDAY_0730_UTC = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)  # 08:30 in Vienna
@@ -25,7 +24,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
     return container
 
