@@ -38,8 +38,7 @@ def register(commands: Any) -> None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import UserError
-    from bot.cli_commands import open_container
+    from bot.cli_support import UserError, open_container
     from bot.coaching.ask import Numbers, answer_by_kind
     from bot.coaching.reflections import ReflectionPrompt
     from bot.crm.base import CRMError

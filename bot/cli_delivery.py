@@ -60,7 +60,7 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot.cli_commands import clock_jobs, open_container, served_teams
+    from bot.cli_support import clock_jobs, open_container, served_teams
     from bot.delivery.clock import add_jobs
 
     settings.require_slack()
@@ -72,7 +72,7 @@ def _clock(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.worker import run_worker
     from bot.slack.home import with_home_refresh
 
@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.worker import run_tick
     from bot.slack.home import with_home_refresh
 
@@ -121,8 +121,7 @@ def _only(team: str | None) -> tuple[str, ...] | None:
 def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
-    from bot.cli import UserError
-    from bot.cli_commands import default_team, open_container, served_teams
+    from bot.cli_support import UserError, default_team, open_container, served_teams
     from bot.crm.base import CRMError
     from bot.slack_gateway import SlackCallFailed
 
@@ -150,7 +149,7 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int:
-    from bot.cli import UserError
+    from bot.cli_support import UserError
     from bot.delivery.enroll import enroll, enroll_from_crm
 
     now = datetime.now(UTC)
@@ -217,7 +216,7 @@ def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
     from sqlalchemy import func, select
 
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.store.delivery_models import OutboxMessage
     from bot.store.models import Manager
 
@@ -269,7 +268,7 @@ def _print_summary(reasons: Any) -> None:
 
 
 def _requeue(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.outbox import requeue
 
     container = open_container(args, settings)

@@ -28,7 +28,7 @@ HTTP_THREADS = 8
 def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.cli_commands import clock_jobs, served_teams
+    from bot.cli_support import clock_jobs, served_teams
     from bot.delivery.clock import add_jobs
     from bot.delivery.worker import run_worker
 

@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cli_commands import clock_jobs
+from bot.cli_support import clock_jobs
 from bot.container import Container
 from bot.crm.base import CRMUnavailableError, Owner
 from bot.delivery import outbox
