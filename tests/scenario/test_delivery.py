@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot.container import Container
 from bot.delivery import outbox
+from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.models import Manager
 from tests.conftest import NOW, enroll_everyone, replace
+from tests.fakes.crm import CountingConnector, ExplodingConnector
 from tests.helpers import all_text
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna
@@ -132,8 +134,6 @@ def test_a_crash_after_slack_accepted_the_message_does_not_send_it_again(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
     with Session(enrolled.engine) as session:
-        from bot.delivery.planner import plan_due
-
         plan_due(session=session, settings=enrolled.settings, now=NOW)
     [claimed] = outbox.claim(enrolled.sessions, worker="doomed", now=NOW, lease=timedelta(seconds=30))
     client = delivery_client(enrolled)
@@ -195,8 +195,6 @@ def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
 def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    from tests.fakes.crm import CountingConnector
-
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     crm = CountingConnector(enrolled.crm)
     down = replace(enrolled, crm=crm)
@@ -213,8 +211,6 @@ def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
 def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
     enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.crm import ExplodingConnector
-
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     broken = replace(enrolled, crm=ExplodingConnector(enrolled.crm))
 

@@ -28,6 +28,7 @@ from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
 from tests.conftest import NOW, enroll_everyone, replace
+from tests.fakes.crm import CountingConnector
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # week 49; Anna's nudge at 08:00 UTC (09:00 Vienna)
 TUESDAY_LESSON = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Vienna
@@ -255,8 +256,6 @@ def test_slack_down_for_three_hours_loses_nothing_within_the_catch_up(
 def test_the_crm_down_for_two_hours_delays_the_nudges_and_says_so_twice(
     container: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.crm import CountingConnector
-
     world = _world(container, slack)
     crm = CountingConnector(world.container.crm)
     world.container = replace(world.container, crm=crm)
