@@ -32,6 +32,16 @@ class ManagerIdentity:
     language: Language
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedManager:
+    """What an admin's link stored."""
+
+    team_id: str
+    slack_user_id: str
+    crm_owner_id: str
+    display_name: str | None
+
+
 class IdentityProblem(Exception):
     """The user cannot be matched to a CRM owner; carries what the reply needs."""
 
@@ -114,7 +124,7 @@ def link_manager(
     team_id: str,
     slack_user_id: str,
     crm_email: str,
-) -> Manager:
+) -> LinkedManager:
     """An admin's explicit link; later e-mail matching never overrides it. Raises LookupError."""
     owner = crm.find_owner_by_email(crm_email)
     if owner is None:
@@ -125,8 +135,9 @@ def link_manager(
         manager.crm_owner_id = owner.crm_id
         manager.link_source = "admin"
         manager.display_name = manager.display_name or owner.name
+        linked = LinkedManager(team_id, slack_user_id, owner.crm_id, manager.display_name)
         session.commit()
-        return manager
+        return linked
 
 
 def _ensure_manager(sessions: sessionmaker[Session], *, team_id: str, slack_user_id: str) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
+from bot.coaching.broadcast_schedule import ActiveSchedule, active_schedules, cancel_schedule
 from bot.coaching.broadcasts import BroadcastProblem, parse_target, split_language_option
 from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
@@ -17,7 +16,6 @@ from bot.slack.background import Message, text_message
 from bot.slack.blocks import escape, slack_date
 from bot.slack.composer import open_composer, post_now
 from bot.slack.router import Command, Route
-from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +122,12 @@ def _schedules(command: Command) -> Message:
     if not schedules:
         return text_message(t(language, "composer.none"))
     lines = [t(language, "composer.list_title")]
-    lines += [_schedule_line(container, schedule, run, language) for schedule, run in schedules]
+    lines += [_schedule_line(container, schedule, language) for schedule in schedules]
     lines.append(t(language, "composer.list_hint"))
     return text_message("\n".join(lines))
 
 
-def _schedule_line(
-    container: Container, schedule: ScheduledBroadcast, run: datetime, language: Language
-) -> str:
+def _schedule_line(container: Container, schedule: ActiveSchedule, language: Language) -> str:
     lesson = container.answers.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
     title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
     return t(
@@ -141,7 +137,7 @@ def _schedule_line(
         channel=f"<#{schedule.channel_id}>",
         title=escape(title),
         repeat=t(language, f"composer.repeat_{schedule.repeat}"),
-        when=slack_date(run, language),
+        when=slack_date(schedule.next_run, language),
     )
 
 

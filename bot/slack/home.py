@@ -111,12 +111,10 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
         image = _chart(container, team_id=team_id, user_id=user_id, name="team_hygiene", chart=chart, now=now)
     library = container.answers.library
     schedules = []
-    for schedule, run in active_schedules(
-        container.sessions, team_id=team_id, coach_user_id=user_id, now=now
-    ):
+    for schedule in active_schedules(container.sessions, team_id=team_id, coach_user_id=user_id, now=now):
         lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
         title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
-        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, run))
+        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, schedule.next_run))
     personal = home_blocks.personal_buttons(
         language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
     )
