@@ -86,7 +86,8 @@ def build_container(
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=slack_retry_handlers(),
     )
-    workspaces = Workspaces(slack=slack, listed=settings.listed_team_ids)
+    gateway = SlackGateway(slack)
+    workspaces = Workspaces(slack=gateway, listed=settings.listed_team_ids)
     return Container(
         settings=settings,
         engine=engine,
@@ -94,7 +95,7 @@ def build_container(
         slack=slack,
         crm=build_connector(settings, engine=engine),
         answers=answers or build_coach(settings),
-        coach_roster=CoachDirectory(settings, SlackGateway(slack), home_team=workspaces.home),
+        coach_roster=CoachDirectory(settings, gateway, home_team=workspaces.home),
         workspaces=workspaces,
     )
 

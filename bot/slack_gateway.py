@@ -39,6 +39,12 @@ class SlackUser:
     deleted: bool
 
 
+class SlackWorkspace(Protocol):
+    def bot_team_id(self) -> str | None:
+        """The workspace the bot token belongs to (auth.test). Raises SlackCallFailed, OSError."""
+        ...
+
+
 class SlackProfiles(Protocol):
     def user(self, user_id: str) -> SlackUser:
         """users.info with the locale. Raises SlackCallFailed."""
@@ -73,6 +79,13 @@ class SlackGateway:
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
+
+    def bot_team_id(self) -> str | None:
+        try:
+            response = self.client.auth_test()
+        except SlackApiError as exc:
+            raise _failed("auth.test", exc) from exc
+        return str(response.get("team_id") or "") or None
 
     def user(self, user_id: str) -> SlackUser:
         try:
