@@ -38,7 +38,7 @@ def main() -> None:
     coach = Coach(library=LessonLibrary.load())
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'grid.db'}"
-        container = build_container(Settings(_env_file=None, database_url=url), coach=coach)  # type: ignore[call-arg]
+        container = build_container(Settings(_env_file=None, database_url=url), answers=coach)  # type: ignore[call-arg]
         ensure_schema(container.engine)
         started = time.perf_counter()
         _, grid = run_grid(
@@ -63,7 +63,7 @@ def main() -> None:
             owner = demo.find_owner_by_email(demo_manager_email(index))
             assert owner is not None
             personas.append(demo.manager_stats(owner.crm_id, now=START))
-        container = build_container(Settings(_env_file=None, database_url=url), engine=engine, coach=coach)  # type: ignore[call-arg]
+        container = build_container(Settings(_env_file=None, database_url=url), engine=engine, answers=coach)  # type: ignore[call-arg]
         _, persona = run_grid(
             container,
             profiles=personas,

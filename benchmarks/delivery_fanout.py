@@ -48,7 +48,6 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.coaching.pipeline import refresh_all
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import owner_rows, seed_demo
@@ -187,7 +186,7 @@ def main() -> None:
             f"({url.split(':')[0]}, {args.workers} worker thread(s))"
         )
         if not args.cold_stats:
-            report = refresh_all(container=container, team_id=TEAM, now=now)
+            report = container.stats.refresh_all(team_id=TEAM, now=now)
             print(f"CRM numbers for {report.managers} managers, one pass: {report.seconds:.1f} s")
 
         started = time.perf_counter()

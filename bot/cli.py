@@ -10,6 +10,7 @@ from contextlib import ExitStack
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bot.cli_support import UserError
 from bot.coaching.lessons import LessonError
 from bot.config import ConfigError, Settings, load_settings
 from bot.store.migrations import SchemaOutdatedError
@@ -17,10 +18,6 @@ from bot.store.migrations import SchemaOutdatedError
 log = logging.getLogger("bot.cli")
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(Exception):
-    """A problem the person at the terminal can fix; printed without a traceback."""
 
 
 Command = Callable[[argparse.Namespace, Settings], int]

@@ -38,8 +38,7 @@ def register(commands: Any) -> None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import UserError
-    from bot.cli_commands import open_container
+    from bot.cli_support import UserError, open_container
     from bot.coaching.ask import Numbers, answer_by_kind
     from bot.coaching.reflections import ReflectionPrompt
     from bot.crm.base import CRMError
@@ -49,7 +48,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     container = open_container(args, settings)
     prompt = None
     if args.after_lesson:
-        if not any(lesson.id == args.after_lesson for lesson in container.coach.library.lessons):
+        if not any(lesson.id == args.after_lesson for lesson in container.answers.library.lessons):
             raise UserError(
                 f"there is no lesson {args.after_lesson!r}: lesson ids look like "
                 "pipeline-review-stale-first (the file names in prompts/lessons/)."
@@ -64,9 +63,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             stats = container.crm.manager_stats(owner.crm_id, now=container.clock())
         except CRMError as error:
             raise UserError(f"{container.crm.display_name}: {error.user_message}") from None
-    kind = container.coach.classifier.classify(args.question, reflection_pending=prompt is not None).kind
+    kind = container.answers.classifier.classify(args.question, reflection_pending=prompt is not None).kind
     answer = answer_by_kind(
-        coach=container.coach,
+        coach=container.answers,
         kind=kind,
         question=args.question,
         language=args.locale,

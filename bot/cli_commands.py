@@ -9,11 +9,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import Engine
 
+from bot.cli_support import default_team, open_container, open_engine
 from bot.config import Settings
-from bot.container import Container, build_container
-from bot.store.db import make_engine
 from bot.store.migrations import ensure_schema
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -104,7 +102,7 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _managers_link(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import UserError
+    from bot.cli_support import UserError
     from bot.coaching.identity import link_manager
 
     container = open_container(args, settings)
@@ -160,39 +158,6 @@ def _demo(args: argparse.Namespace, _settings: Settings) -> int:
     from bot.demo.run import run_demo
 
     return run_demo(keep=args.keep)
-
-
-def open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
-    engine = make_engine(settings.database.url)
-    args.resources.callback(engine.dispose)
-    return engine
-
-
-def open_container(args: argparse.Namespace, settings: Settings) -> Container:
-    container = build_container(settings, engine=open_engine(args, settings))
-    ensure_schema(container.engine)
-    return container
-
-
-def default_team(container: Container) -> str:
-    """The bot token's workspace (auth.test): where a command without --team acts."""
-    return served_teams(container, None)[0]
-
-
-def served_teams(container: Container, team: str | None) -> tuple[str, ...]:
-    """`--team`, else every workspace this install serves: the bot token's and SLACK_TEAM_IDS."""
-    from bot.cli import UserError
-
-    if team:
-        return (team,)
-    if container.settings.slack.bot_token is None and not container.settings.slack.team_ids:
-        raise UserError(
-            "no workspace is known yet: pass --team T… (your Slack team id) or set SLACK_BOT_TOKEN."
-        )
-    teams = container.workspaces.all()
-    if not teams:
-        raise UserError("could not ask Slack for the bot's workspace (auth.test failed); pass --team T….")
-    return teams
 
 
 def _positive(text: str) -> int:

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from bot.cli_support import UserError
 from bot.config import Settings
+from bot.config_docs import settings_reference, with_reference
 
 
 def register(commands: Any) -> None:
@@ -19,9 +21,6 @@ def register(commands: Any) -> None:
 
 
 def _docs(args: argparse.Namespace, _settings: Settings) -> int:
-    from bot.cli import UserError
-    from bot.config_docs import settings_reference, with_reference
-
     if args.write is None:
         print(settings_reference(), end="")
         return 0

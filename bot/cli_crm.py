@@ -38,7 +38,7 @@ def register(commands: Any, *, team_id_type: Any) -> None:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
 
     console = Console()
     container = open_container(args, settings)
@@ -75,8 +75,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import default_team, open_container
-    from bot.coaching.pipeline import refresh_all
+    from bot.cli_support import default_team, open_container
 
     container = open_container(args, settings)
     team_id = args.team or default_team(container)
@@ -87,7 +86,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         if not managers_of(container.crm.list_owners()):
             print(f"crmcoach: {container.crm.display_name}: no owner has direct reports. {ROSTER_HINT}")
             return 1
-        report = refresh_all(container=container, team_id=team_id, now=datetime.now(UTC))
+        report = container.stats.refresh_all(team_id=team_id, now=datetime.now(UTC))
     except CRMError as error:
         print(f"crmcoach: {container.crm.display_name}: {error.user_message}")
         return 1
@@ -111,7 +110,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_engine
+    from bot.cli_support import open_engine
     from bot.crm.csv_import import CsvImportError, Mapping, import_csv
     from bot.store.migrations import ensure_schema
 

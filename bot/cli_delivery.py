@@ -60,19 +60,19 @@ def register(commands: Any, managers: Any, *, team_id_type: Any) -> None:
 def _clock(args: argparse.Namespace, settings: Settings) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot.cli_commands import open_container, served_teams
+    from bot.cli_support import clock_jobs, open_container, served_teams
     from bot.delivery.clock import add_jobs
 
     settings.slack.require()
     container = open_container(args, settings)
     scheduler = BlockingScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_ids=served_teams(container, args.team))
+    add_jobs(scheduler, jobs=clock_jobs(container), team_ids=served_teams(container, args.team))
     scheduler.start()
     return 0
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.worker import run_worker
     from bot.slack.home import with_home_refresh
 
@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.worker import run_tick
     from bot.slack.home import with_home_refresh
 
@@ -121,9 +121,9 @@ def _only(team: str | None) -> tuple[str, ...] | None:
 def _enroll(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
-    from bot.cli import UserError
-    from bot.cli_commands import default_team, open_container, served_teams
+    from bot.cli_support import UserError, default_team, open_container, served_teams
     from bot.crm.base import CRMError
+    from bot.slack_gateway import SlackCallFailed
 
     if not args.all and not args.crm_email:
         raise UserError("say whom to enroll: --all, or --crm-email person@company.com")
@@ -137,18 +137,31 @@ def _enroll(args: argparse.Namespace, settings: Settings) -> int:
             f"{container.crm.display_name} is not available ({exc.user_message}); nobody was enrolled. "
             "Try again later, or run `crmcoach crm check`."
         ) from None
-    except (SlackApiError, OSError) as exc:
-        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+    except (SlackApiError, SlackCallFailed, OSError) as exc:
+        reason = (
+            exc.error
+            if isinstance(exc, SlackCallFailed)
+            else exc.response.get("error")
+            if isinstance(exc, SlackApiError)
+            else exc
+        )
         raise UserError(f"Slack is not available ({reason}); try again later.") from None
 
 
 def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int:
-    from bot.cli import UserError
-    from bot.delivery.enroll import enroll, enroll_from_crm, find_slack_user
+    from bot.cli_support import UserError
+    from bot.delivery.enroll import enroll, enroll_from_crm
 
-    client, now = container.slack, datetime.now(UTC)
+    now = datetime.now(UTC)
     if args.all:
-        report = enroll_from_crm(container=container, team_id=team_id, client=client, now=now)
+        report = enroll_from_crm(
+            sessions=container.sessions,
+            crm=container.crm,
+            profiles=container.gateway,
+            settings=container.settings,
+            team_id=team_id,
+            now=now,
+        )
         print(f"{team_id}: enrolled {report.enrolled} new manager(s); {report.already} already enrolled.")
         for email in report.not_in_slack:
             print(f"  not found in Slack: {email}")
@@ -158,13 +171,19 @@ def _enroll_in(args: argparse.Namespace, container: Any, *, team_id: str) -> int
     owner = container.crm.find_owner_by_email(args.crm_email)
     if owner is None:
         raise UserError(f"{container.crm.display_name} has no user with the e-mail {args.crm_email}.")
-    user = find_slack_user(client, owner.email)
+    user = container.gateway.user_by_email(owner.email)
     if user is None:
         raise UserError(f"Slack has no user with the e-mail {owner.email}; they need a Slack account first.")
-    if user.get("deleted"):
+    if user.deleted:
         raise UserError(f"{owner.email} is deactivated in Slack; they cannot get messages.")
     fresh = enroll(
-        container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="admin"
+        sessions=container.sessions,
+        settings=container.settings,
+        team_id=team_id,
+        owner=owner,
+        slack_user=user,
+        now=now,
+        source="admin",
     )
     print(
         f"{owner.name} {'enrolled' if fresh else 'was already enrolled'}; the welcome message goes out next."
@@ -197,7 +216,7 @@ def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
     from sqlalchemy import func, select
 
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.store.delivery_models import OutboxMessage
     from bot.store.models import Manager
 
@@ -249,7 +268,7 @@ def _print_summary(reasons: Any) -> None:
 
 
 def _requeue(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.delivery.outbox import requeue
 
     container = open_container(args, settings)

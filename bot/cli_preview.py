@@ -35,8 +35,7 @@ def register(commands: Any) -> None:
 def _preview(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
-    from bot.cli import UserError
-    from bot.cli_commands import open_container
+    from bot.cli_support import UserError, open_container
     from bot.crm.base import CRMError
     from bot.delivery.preview import PreviewError, preview
 

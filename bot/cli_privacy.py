@@ -31,7 +31,7 @@ def register(commands: Any, managers: Any, *, slack_user_type: Any, team_id_type
 
 
 def _forget(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import default_team, open_container
+    from bot.cli_support import default_team, open_container
     from bot.store.personal_data import forget_person
 
     container = open_container(args, settings)
@@ -46,7 +46,7 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import open_container
+    from bot.cli_support import open_container
     from bot.store.workspace_lifecycle import purge_workspaces
 
     container = open_container(args, settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.coach import Coach
 from bot.coaching.coaches import CoachDirectory
+from bot.coaching.identity import Identities
 from bot.coaching.lessons import LessonLibrary
+from bot.coaching.pipeline import PipelineStats
 from bot.coaching.workspaces import Workspaces
 from bot.config import Settings
 from bot.crm.base import CRMConnector
 from bot.crm.registry import build_connector
 from bot.llm import LLMAnswerWriter, build_llm_client
+from bot.slack_gateway import SlackGateway
 from bot.store.db import make_engine, make_session_factory
 
 SLACK_TIMEOUT_SECONDS = 10
@@ -45,17 +48,35 @@ class Container:
     sessions: sessionmaker[Session]
     slack: WebClient
     crm: CRMConnector
-    coach: Coach
-    coaches: CoachDirectory
+    answers: Coach  # the answer engine: lessons, classifier, LLM writer
+    coach_roster: CoachDirectory  # the human coaches
     workspaces: Workspaces
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # (team_id, manager_id) after a weekly nudge was sent: the processes that send wire in the App Home
     # refresh (bot.slack.home.with_home_refresh), which the delivery layer cannot import.
     after_nudge: Callable[[str, int], None] | None = None
 
+    # Derived, not stored: `dataclasses.replace(container, crm=...)` must not keep the old connector.
+    @property
+    def gateway(self) -> SlackGateway:
+        return SlackGateway(self.slack)
+
+    @property
+    def identities(self) -> Identities:
+        return Identities(sessions=self.sessions, profiles=self.gateway, crm=self.crm)
+
+    @property
+    def stats(self) -> PipelineStats:
+        return PipelineStats(
+            sessions=self.sessions,
+            crm=self.crm,
+            connector=self.settings.crm.connector,
+            ttl=timedelta(minutes=self.settings.crm.stats_ttl_minutes),
+        )
+
 
 def build_container(
-    settings: Settings, *, engine: Engine | None = None, coach: Coach | None = None
+    settings: Settings, *, engine: Engine | None = None, answers: Coach | None = None
 ) -> Container:
     engine = engine or make_engine(settings.database.url)
     token = settings.slack.bot_token.get_secret_value() if settings.slack.bot_token else None
@@ -65,15 +86,16 @@ def build_container(
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=slack_retry_handlers(),
     )
-    workspaces = Workspaces(slack=slack, listed=settings.slack.team_ids)
+    gateway = SlackGateway(slack)
+    workspaces = Workspaces(slack=gateway, listed=settings.slack.team_ids)
     return Container(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         slack=slack,
         crm=build_connector(settings.crm, engine=engine),
-        coach=coach or build_coach(settings),
-        coaches=CoachDirectory(settings, slack, home_team=workspaces.home),
+        answers=answers or build_coach(settings),
+        coach_roster=CoachDirectory(settings, gateway, home_team=workspaces.home),
         workspaces=workspaces,
     )
 

@@ -8,13 +8,17 @@ import threading
 from datetime import UTC
 
 import waitress
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from bot.cli_support import clock_jobs, served_teams
 from bot.config import ConfigError, Settings
 from bot.container import Container, build_container
+from bot.delivery.clock import add_jobs
+from bot.delivery.worker import run_worker
 from bot.slack.app import build_app
 from bot.slack.home import with_home_refresh
 from bot.slack.lazy import WorkerProcesses
@@ -26,14 +30,8 @@ HTTP_THREADS = 8
 
 
 def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from bot.cli_commands import served_teams
-    from bot.delivery.clock import add_jobs
-    from bot.delivery.worker import run_worker
-
     scheduler = BackgroundScheduler(timezone=UTC)
-    add_jobs(scheduler, container=container, team_ids=served_teams(container, team))
+    add_jobs(scheduler, jobs=clock_jobs(container), team_ids=served_teams(container, team))
     scheduler.start()
     stop = threading.Event()
     threading.Thread(

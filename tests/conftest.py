@@ -18,6 +18,7 @@ from bot.coaching.lessons import LessonLibrary
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import seed_demo
+from bot.delivery.enroll import EnrollReport, enroll_from_crm
 from bot.demo.standins.local_server import start_local_server
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack.app import build_app
@@ -130,7 +131,7 @@ def coach() -> Coach:
 @pytest.fixture
 def container(seeded: Engine, slack: SlackStandIn, coach: Coach) -> Container:
     settings = make_settings(slack, seeded.url.render_as_string(hide_password=False))
-    built = build_container(settings, engine=seeded, coach=coach)
+    built = build_container(settings, engine=seeded, answers=coach)
     return Container(**{**_fields(built), "clock": lambda: NOW})
 
 
@@ -143,7 +144,7 @@ def reconfigured(
 ) -> Container:
     """The same database and lesson library under other settings (e.g. coaches), with a fixed clock."""
     changed = make_settings(slack, container.settings.database.url, **settings)
-    built = build_container(changed, engine=container.engine, coach=container.coach)
+    built = build_container(changed, engine=container.engine, answers=container.answers)
     return Container(**{**_fields(built), "clock": lambda: now})
 
 
@@ -171,6 +172,18 @@ def serve() -> Iterator[ServerFactory]:
 @pytest.fixture
 def base_url(container: Container, serve: ServerFactory) -> str:
     return serve(container)
+
+
+def enroll_everyone(container: Container, *, team_id: str, now: datetime) -> EnrollReport:
+    """The enrollment run as the clock process runs it (Slack's 429s are waited out by the client)."""
+    return enroll_from_crm(
+        sessions=container.sessions,
+        crm=container.crm,
+        profiles=container.gateway,
+        settings=container.settings,
+        team_id=team_id,
+        now=now,
+    )
 
 
 def replace(container: Container, **changes: Any) -> Container:

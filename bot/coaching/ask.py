@@ -10,15 +10,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.coaching import kind_answers
 from bot.coaching.asked import asked_metric
 from bot.coaching.coach import Coach, CoachAnswer
-from bot.coaching.identity import IdentityProblem, identify, profile_language
+from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
 from bot.coaching.language import answer_language
-from bot.coaching.pipeline import current_stats
+from bot.coaching.pipeline import PipelineStats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
-from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.i18n import Language
 from bot.store.events import first_delivery
@@ -28,14 +29,26 @@ NEEDS_NUMBERS: tuple[Kind, ...] = ("coaching", "numbers")
 
 
 def answer_direct_message(
-    *, container: Container, team_id: str, slack_user_id: str, event_id: str, question: str, now: datetime
+    *,
+    sessions: sessionmaker[Session],
+    identities: Identities,
+    stats: PipelineStats,
+    coach: Coach,
+    team_id: str,
+    slack_user_id: str,
+    event_id: str,
+    question: str,
+    now: datetime,
 ) -> AskResult | None:
     """Like ask_coach, but None for a delivery Slack already sent us (a retry)."""
-    if not first_delivery(container.sessions, team_id=team_id, event_id=event_id, now=now):
+    if not first_delivery(sessions, team_id=team_id, event_id=event_id, now=now):
         log.info("ignoring a repeated delivery of event %s", event_id)
         return None
     return ask_coach(
-        container=container,
+        sessions=sessions,
+        identities=identities,
+        stats=stats,
+        coach=coach,
         team_id=team_id,
         slack_user_id=slack_user_id,
         question=question,
@@ -62,7 +75,10 @@ class Numbers:
 
 def ask_coach(
     *,
-    container: Container,
+    sessions: sessionmaker[Session],
+    identities: Identities,
+    stats: PipelineStats,
+    coach: Coach,
     team_id: str,
     slack_user_id: str,
     question: str,
@@ -71,27 +87,21 @@ def ask_coach(
 ) -> AskResult:
     """Answer by kind; `reflections` (direct messages) lets a reply to a recent lesson count as one."""
     prompt = (
-        pending_reflection(container.sessions, team_id=team_id, slack_user_id=slack_user_id, now=now)
+        pending_reflection(sessions, team_id=team_id, slack_user_id=slack_user_id, now=now)
         if reflections
         else None
     )
-    classification = container.coach.classifier.classify(question, reflection_pending=prompt is not None)
+    classification = coach.classifier.classify(question, reflection_pending=prompt is not None)
     kind = classification.kind
     log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
     if kind in NEEDS_NUMBERS:
-        language, numbers = _numbers(container, team_id, slack_user_id, now)
+        language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
-        language = profile_language(
-            sessions=container.sessions,
-            slack=container.slack,
-            team_id=team_id,
-            slack_user_id=slack_user_id,
-            now=now,
-        )
+        language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
         numbers = Numbers(stats=None, linked=False)
     if kind == "reflection" and prompt is not None:
         record_reflection(
-            container.sessions,
+            sessions,
             team_id=team_id,
             slack_user_id=slack_user_id,
             lesson_id=prompt.lesson_id,
@@ -99,13 +109,13 @@ def ask_coach(
             now=now,
         )
     answer = answer_by_kind(
-        coach=container.coach,
+        coach=coach,
         kind=kind,
         question=question,
         language=language,
         numbers=numbers,
         prompt=prompt,
-        crm_name=container.crm.display_name,
+        crm_name=identities.crm.display_name,
         now=now,
     )
     return AskResult(
@@ -152,24 +162,16 @@ def answer_by_kind(
 
 
 def _numbers(
-    container: Container, team_id: str, slack_user_id: str, now: datetime
+    identities: Identities, stats: PipelineStats, team_id: str, slack_user_id: str, now: datetime
 ) -> tuple[Language, Numbers]:
     """The asker's language and numbers; a missing link or a failing CRM means coaching without them."""
     try:
-        identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
-        stats = current_stats(
-            container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now
-        )
+        identity = identities.identify(team_id=team_id, slack_user_id=slack_user_id, now=now)
+        numbers = stats.current(team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now)
     except IdentityProblem as problem:
         return problem.language, Numbers(stats=None, linked=False)
     except CRMError as error:
         log.warning("answering %s/%s without numbers: %s", team_id, slack_user_id, error)
-        language = profile_language(
-            sessions=container.sessions,
-            slack=container.slack,
-            team_id=team_id,
-            slack_user_id=slack_user_id,
-            now=now,
-        )
+        language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
         return language, Numbers(stats=None, linked=True)
-    return identity.language, Numbers(stats=stats, linked=True)
+    return identity.language, Numbers(stats=numbers, linked=True)

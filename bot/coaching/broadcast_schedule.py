@@ -55,20 +55,44 @@ def create_schedule(sessions: sessionmaker[Session], request: ScheduleRequest) -
         return row.id
 
 
+@dataclass(frozen=True, slots=True)
+class ActiveSchedule:
+    """A coach's schedule as a list or the Home shows it."""
+
+    id: int
+    channel_id: str
+    lesson_id: str | None
+    text: str | None
+    repeat: str  # once | weekly
+    next_run: datetime
+
+
 def next_run(schedule: ScheduledBroadcast, now: datetime) -> datetime | None:
     """The next instant this schedule posts (UTC), or None when it is done."""
     tz, at = ZoneInfo(schedule.tz), parse_clock(schedule.at)
     if schedule.repeat == "once":
         moment = local_to_utc(date.fromisoformat(schedule.on_date or "1970-01-01"), at, tz)
         return moment if moment > now else None
-    slot = Slot("broadcast", schedule.weekday or 0, at)
-    upcoming = list(due_between([slot], tz, ANY_TIME, now, now + timedelta(days=8)))
+    return _next_weekly(schedule.weekday or 0, at, tz, now)
+
+
+def first_run(request: ScheduleRequest, now: datetime) -> datetime | None:
+    """When a schedule just created from `request` posts first (UTC); None when that has passed."""
+    tz = ZoneInfo(request.tz)
+    if request.repeat == "once" and request.on_date:
+        moment = local_to_utc(request.on_date, request.at, tz)
+        return moment if moment > now else None
+    return _next_weekly(request.weekday or 0, request.at, tz, now)
+
+
+def _next_weekly(weekday: int, at: time, tz: ZoneInfo, now: datetime) -> datetime | None:
+    upcoming = list(due_between([Slot("broadcast", weekday, at)], tz, ANY_TIME, now, now + timedelta(days=8)))
     return upcoming[0].due_at if upcoming else None
 
 
 def active_schedules(
     sessions: sessionmaker[Session], *, team_id: str, coach_user_id: str, now: datetime
-) -> list[tuple[ScheduledBroadcast, datetime]]:
+) -> list[ActiveSchedule]:
     with sessions() as session:
         rows = session.scalars(
             select(ScheduledBroadcast).where(
@@ -77,8 +101,18 @@ def active_schedules(
                 ScheduledBroadcast.active.is_(True),
             )
         ).all()
-        session.expunge_all()
-    return [(row, run) for row in rows if (run := next_run(row, now)) is not None]
+        return [
+            ActiveSchedule(
+                id=row.id,
+                channel_id=row.channel_id,
+                lesson_id=row.lesson_id,
+                text=row.text,
+                repeat=row.repeat,
+                next_run=run,
+            )
+            for row in rows
+            if (run := next_run(row, now)) is not None
+        ]
 
 
 def cancel_schedule(

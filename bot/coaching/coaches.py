@@ -8,17 +8,17 @@ import threading
 import time
 from collections.abc import Callable
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.config import Settings
+from bot.slack_gateway import SlackCallFailed, SlackGroups
 
 log = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 600.0  # usergroups.users.list is Tier 2: ask at most every ten minutes
 
 
 class CoachDirectory:
-    def __init__(self, settings: Settings, slack: WebClient, *, home_team: Callable[[], str | None]) -> None:
+    def __init__(
+        self, settings: Settings, slack: SlackGroups, *, home_team: Callable[[], str | None]
+    ) -> None:
         # team "" stands for the bot token's workspace, known once Slack has told us which it is
         self._ids = frozenset((coach.team, coach.user) for coach in settings.coaching.coaches)
         self._group = settings.coaching.coach_group
@@ -47,8 +47,8 @@ class CoachDirectory:
         with self._lock:
             if time.monotonic() - self._fetched_at >= GROUP_CACHE_SECONDS:
                 try:
-                    users = self._slack.usergroups_users_list(usergroup=self._group)["users"]
-                    self._members, self._fetched_at = frozenset(users), time.monotonic()
-                except SlackApiError as exc:
-                    log.warning("usergroups.users.list failed: %s", exc.response.get("error"))
+                    self._members = self._slack.group_members(self._group)
+                    self._fetched_at = time.monotonic()
+                except SlackCallFailed as exc:
+                    log.warning("usergroups.users.list failed: %s", exc.error)
             return self._members

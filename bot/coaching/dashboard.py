@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.curriculum import weekly_focus
 from bot.coaching.history import WeekNumbers, manager_weeks, record_week
-from bot.coaching.identity import IdentityProblem, identify
-from bot.coaching.pipeline import current_stats
+from bot.coaching.identity import Identities, IdentityProblem
+from bot.coaching.lessons import LessonLibrary
+from bot.coaching.pipeline import PipelineStats
 from bot.coaching.team import team_progress
-from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.i18n import Language
 from bot.store.delivery_models import PracticeTask
@@ -48,46 +49,56 @@ class ManagerDashboard:
 
 
 def manager_dashboard(
-    *, container: Container, team_id: str, slack_user_id: str, language: Language, now: datetime
+    *,
+    sessions: sessionmaker[Session],
+    identities: Identities,
+    stats: PipelineStats,
+    library: LessonLibrary,
+    team_id: str,
+    slack_user_id: str,
+    language: Language,
+    now: datetime,
 ) -> ManagerDashboard:
     """Raises nothing the user caused: an unlinked manager or a failing CRM are part of the result."""
-    stats: ManagerStats | None = None
+    numbers: ManagerStats | None = None
     problem: IdentityProblem | None = None
     crm_problem: CRMError | None = None
     try:
-        identity = identify(container, team_id=team_id, slack_user_id=slack_user_id, now=now)
+        identity = identities.identify(team_id=team_id, slack_user_id=slack_user_id, now=now)
         language = identity.language
-        stats = current_stats(
-            container=container, team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now
-        )
-        record_week(container.sessions, team_id=team_id, slack_user_id=slack_user_id, stats=stats, now=now)
+        numbers = stats.current(team_id=team_id, crm_owner_id=identity.crm_owner_id, now=now)
+        record_week(sessions, team_id=team_id, slack_user_id=slack_user_id, stats=numbers, now=now)
     except IdentityProblem as error:
         problem = error
     except CRMError as error:
         crm_problem = error
-    weeks = manager_weeks(container.sessions, team_id=team_id, slack_user_id=slack_user_id, now=now)
+    weeks = manager_weeks(sessions, team_id=team_id, slack_user_id=slack_user_id, now=now)
     earlier = [w.stats for w in weeks[:-1] if w.stats is not None]
-    focus = weekly_focus(stats) if stats is not None else None
-    progress = team_progress(container.sessions, team_id=team_id, scope=frozenset({slack_user_id}), now=now)
+    focus = weekly_focus(numbers) if numbers is not None else None
+    progress = team_progress(sessions, team_id=team_id, scope=frozenset({slack_user_id}), now=now)
     return ManagerDashboard(
         team_id=team_id,
         slack_user_id=slack_user_id,
         language=language,
         identity_problem=problem,
         crm_problem=crm_problem,
-        stats=stats,
+        stats=numbers,
         previous=earlier[-1] if earlier else None,
         focus_metric=focus.metric if focus else DEFAULT_FOCUS,
         weeks=weeks,
-        tasks=_open_tasks(container, team_id, slack_user_id, language, now),
+        tasks=_open_tasks(sessions, library, team_id, slack_user_id, language),
         streak_weeks=progress[0].streak_weeks if progress else 0,
     )
 
 
 def _open_tasks(
-    container: Container, team_id: str, slack_user_id: str, language: Language, now: datetime
+    sessions: sessionmaker[Session],
+    library: LessonLibrary,
+    team_id: str,
+    slack_user_id: str,
+    language: Language,
 ) -> tuple[OpenTask, ...]:
-    with container.sessions() as session:
+    with sessions() as session:
         manager = find_manager(session, team_id, slack_user_id)
         if manager is None:
             return ()
@@ -102,7 +113,7 @@ def _open_tasks(
         ).all()
     tasks = []
     for row in rows:
-        lesson = container.coach.library.get(row.lesson_id, language)
+        lesson = library.get(row.lesson_id, language)
         tasks.append(
             OpenTask(
                 id=row.id,

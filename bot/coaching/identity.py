@@ -5,20 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.crm.base import CRMConnector
 from bot.i18n import Language, language_for
+from bot.slack_gateway import SlackCallFailed, SlackProfiles
 from bot.store.managers import ensure_workspace, find_manager, get_or_create_manager
 from bot.store.models import Manager
-
-if TYPE_CHECKING:
-    from bot.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +30,16 @@ class ManagerIdentity:
     display_name: str | None
     tz: str
     language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedManager:
+    """What an admin's link stored."""
+
+    team_id: str
+    slack_user_id: str
+    crm_owner_id: str
+    display_name: str | None
 
 
 class IdentityProblem(Exception):
@@ -64,7 +70,12 @@ def stored_language(sessions: sessionmaker[Session], *, team_id: str, slack_user
 
 
 def profile_language(
-    *, sessions: sessionmaker[Session], slack: WebClient, team_id: str, slack_user_id: str, now: datetime
+    *,
+    sessions: sessionmaker[Session],
+    profiles: SlackProfiles,
+    team_id: str,
+    slack_user_id: str,
+    now: datetime,
 ) -> Language:
     """The user's language after a first look at their Slack profile (English if Slack fails)."""
     _ensure_manager(sessions, team_id=team_id, slack_user_id=slack_user_id)
@@ -72,7 +83,7 @@ def profile_language(
         manager = get_or_create_manager(session, team_id, slack_user_id)
         if manager.profile_refreshed_at is None or now - manager.profile_refreshed_at > PROFILE_MAX_AGE:
             try:
-                _refresh_profile(manager, slack, now)
+                _refresh_profile(manager, profiles, now)
             except IdentityProblem as problem:
                 return problem.language
         session.commit()
@@ -82,7 +93,7 @@ def profile_language(
 def resolve_manager(
     *,
     sessions: sessionmaker[Session],
-    slack: WebClient,
+    profiles: SlackProfiles,
     crm: CRMConnector,
     team_id: str,
     slack_user_id: str,
@@ -95,7 +106,7 @@ def resolve_manager(
         stale = manager.profile_refreshed_at is None or now - manager.profile_refreshed_at > PROFILE_MAX_AGE
         try:
             if stale:
-                _refresh_profile(manager, slack, now)
+                _refresh_profile(manager, profiles, now)
             if manager.crm_owner_id is None:
                 _link_by_email(manager, crm, language_for(manager.preferred_language, manager.slack_locale))
         except IdentityProblem:
@@ -113,7 +124,7 @@ def link_manager(
     team_id: str,
     slack_user_id: str,
     crm_email: str,
-) -> Manager:
+) -> LinkedManager:
     """An admin's explicit link; later e-mail matching never overrides it. Raises LookupError."""
     owner = crm.find_owner_by_email(crm_email)
     if owner is None:
@@ -124,8 +135,9 @@ def link_manager(
         manager.crm_owner_id = owner.crm_id
         manager.link_source = "admin"
         manager.display_name = manager.display_name or owner.name
+        linked = LinkedManager(team_id, slack_user_id, owner.crm_id, manager.display_name)
         session.commit()
-        return manager
+        return linked
 
 
 def _ensure_manager(sessions: sessionmaker[Session], *, team_id: str, slack_user_id: str) -> None:
@@ -136,25 +148,21 @@ def _ensure_manager(sessions: sessionmaker[Session], *, team_id: str, slack_user
         session.commit()
 
 
-def _refresh_profile(manager: Manager, slack: WebClient, now: datetime) -> None:
+def _refresh_profile(manager: Manager, profiles: SlackProfiles, now: datetime) -> None:
     try:
-        response = slack.users_info(user=manager.slack_user_id, include_locale=True)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
-        log.warning("users.info failed for %s/%s: %s", manager.team_id, manager.slack_user_id, error)
+        user = profiles.user(manager.slack_user_id)
+    except SlackCallFailed as exc:
+        log.warning("users.info failed for %s/%s: %s", manager.team_id, manager.slack_user_id, exc.error)
         if manager.crm_owner_id is not None:
             return  # we know who this is; a stale profile is good enough for today
         language = language_for(manager.preferred_language, manager.slack_locale)
-        raise IdentityProblem("slack_unavailable", language=language, error=error) from exc
-    user: dict[str, Any] = response.get("user") or {}
-    profile: dict[str, Any] = user.get("profile") or {}
-    email = (profile.get("email") or "").strip() or None
-    if manager.link_source == "email" and email != manager.email:
+        raise IdentityProblem("slack_unavailable", language=language, error=exc.error) from exc
+    if manager.link_source == "email" and user.email != manager.email:
         manager.crm_owner_id = None  # their address changed: match again
-    manager.email = email
-    manager.display_name = profile.get("real_name") or user.get("real_name") or user.get("name")
-    manager.tz = user.get("tz") or manager.tz or "UTC"
-    manager.slack_locale = user.get("locale") or manager.slack_locale
+    manager.email = user.email
+    manager.display_name = user.profile_real_name or user.real_name or user.name
+    manager.tz = user.tz or manager.tz or "UTC"
+    manager.slack_locale = user.locale or manager.slack_locale
     manager.profile_refreshed_at = now
 
 
@@ -180,13 +188,30 @@ def _identity(manager: Manager) -> ManagerIdentity:
     )
 
 
-def identify(container: Container, *, team_id: str, slack_user_id: str, now: datetime) -> ManagerIdentity:
-    """resolve_manager with the app's own database, Slack client and CRM."""
-    return resolve_manager(
-        sessions=container.sessions,
-        slack=container.slack,
-        crm=container.crm,
-        team_id=team_id,
-        slack_user_id=slack_user_id,
-        now=now,
-    )
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """resolve_manager and profile_language bound to one database, Slack and CRM."""
+
+    sessions: sessionmaker[Session]
+    profiles: SlackProfiles
+    crm: CRMConnector
+
+    def identify(self, *, team_id: str, slack_user_id: str, now: datetime) -> ManagerIdentity:
+        """Raises IdentityProblem."""
+        return resolve_manager(
+            sessions=self.sessions,
+            profiles=self.profiles,
+            crm=self.crm,
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            now=now,
+        )
+
+    def language(self, *, team_id: str, slack_user_id: str, now: datetime) -> Language:
+        return profile_language(
+            sessions=self.sessions,
+            profiles=self.profiles,
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            now=now,
+        )

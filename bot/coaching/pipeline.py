@@ -10,10 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.container import Container
-from bot.crm.base import CRMRateLimitedError, CRMUnavailableError, ManagerStats
+from bot.crm.base import CRMConnector, CRMRateLimitedError, CRMUnavailableError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.store.db import upsert_insert
 from bot.store.managers import ensure_workspace
@@ -31,67 +30,74 @@ class RefreshReport:
     seconds: float
 
 
-def current_stats(*, container: Container, team_id: str, crm_owner_id: str, now: datetime) -> ManagerStats:
-    """Cached numbers younger than the TTL, else fetched now (and cached). Raises CRMError."""
-    ttl = timedelta(minutes=container.settings.crm.stats_ttl_minutes)
-    cached = _cached(container, team_id, crm_owner_id)
-    if cached is not None and now - cached.fetched_at < ttl:
-        return cached
-    try:
-        stats = container.crm.manager_stats(crm_owner_id, now=now)
-    except (CRMUnavailableError, CRMRateLimitedError) as error:
-        if cached is not None and now - cached.fetched_at < STALE_FALLBACK:
-            log.warning("CRM unavailable (%s); serving numbers from %s", error, cached.fetched_at.isoformat())
+@dataclass(frozen=True, slots=True)
+class PipelineStats:
+    """The CRM's numbers through the cache in `sessions`, kept per connector for `ttl`."""
+
+    sessions: sessionmaker[Session]
+    crm: CRMConnector
+    connector: str  # cached numbers of another connector do not count
+    ttl: timedelta
+
+    def current(self, *, team_id: str, crm_owner_id: str, now: datetime) -> ManagerStats:
+        """Cached numbers younger than the TTL, else fetched now (and cached). Raises CRMError."""
+        cached = self._cached(team_id, crm_owner_id)
+        if cached is not None and now - cached.fetched_at < self.ttl:
             return cached
-        raise
-    store_stats(container, team_id, {crm_owner_id: stats})
-    return stats
+        try:
+            stats = self.crm.manager_stats(crm_owner_id, now=now)
+        except (CRMUnavailableError, CRMRateLimitedError) as error:
+            if cached is not None and now - cached.fetched_at < STALE_FALLBACK:
+                log.warning(
+                    "CRM unavailable (%s); serving numbers from %s", error, cached.fetched_at.isoformat()
+                )
+                return cached
+            raise
+        self.store(team_id, {crm_owner_id: stats})
+        return stats
 
+    def refresh_all(self, *, team_id: str, now: datetime) -> RefreshReport:
+        """Every manager's numbers in one pass, cached (the weekly run, `crmcoach crm refresh`)."""
+        started = time.perf_counter()
+        before = getattr(self.crm, "requests_made", None)
+        stats = self.crm.all_manager_stats(now=now)
+        self.store(team_id, stats)
+        after = getattr(self.crm, "requests_made", None)
+        requests = after - before if isinstance(before, int) and isinstance(after, int) else None
+        return RefreshReport(managers=len(stats), requests=requests, seconds=time.perf_counter() - started)
 
-def refresh_all(*, container: Container, team_id: str, now: datetime) -> RefreshReport:
-    """Fetch every manager's numbers in one pass and cache them (the weekly run, `crmcoach crm refresh`)."""
-    started = time.perf_counter()
-    before = getattr(container.crm, "requests_made", None)
-    stats = container.crm.all_manager_stats(now=now)
-    store_stats(container, team_id, stats)
-    after = getattr(container.crm, "requests_made", None)
-    requests = after - before if isinstance(before, int) and isinstance(after, int) else None
-    return RefreshReport(managers=len(stats), requests=requests, seconds=time.perf_counter() - started)
+    def store(self, team_id: str, stats: Mapping[str, ManagerStats]) -> None:
+        if not stats:
+            return
+        rows: list[dict[str, Any]] = [
+            {
+                "team_id": team_id,
+                "crm_owner_id": owner_id,
+                "connector": self.connector,
+                "fetched_at": item.fetched_at,
+                "payload": stats_to_json(item),
+            }
+            for owner_id, item in stats.items()
+        ]
+        with self.sessions() as session:
+            ensure_workspace(session, team_id)
+            statement = upsert_insert(session, CachedStats)
+            upsert = statement.on_conflict_do_update(
+                index_elements=[CachedStats.team_id, CachedStats.crm_owner_id],
+                set_={
+                    "connector": statement.excluded.connector,
+                    "fetched_at": statement.excluded.fetched_at,
+                    "payload": statement.excluded.payload,
+                },
+            )
+            for start in range(0, len(rows), 500):
+                session.execute(upsert, rows[start : start + 500])
+            session.commit()
 
-
-def store_stats(container: Container, team_id: str, stats: Mapping[str, ManagerStats]) -> None:
-    if not stats:
-        return
-    rows: list[dict[str, Any]] = [
-        {
-            "team_id": team_id,
-            "crm_owner_id": owner_id,
-            "connector": container.settings.crm.connector,
-            "fetched_at": item.fetched_at,
-            "payload": stats_to_json(item),
-        }
-        for owner_id, item in stats.items()
-    ]
-    with container.sessions() as session:
-        ensure_workspace(session, team_id)
-        statement = upsert_insert(session, CachedStats)
-        upsert = statement.on_conflict_do_update(
-            index_elements=[CachedStats.team_id, CachedStats.crm_owner_id],
-            set_={
-                "connector": statement.excluded.connector,
-                "fetched_at": statement.excluded.fetched_at,
-                "payload": statement.excluded.payload,
-            },
-        )
-        for start in range(0, len(rows), 500):
-            session.execute(upsert, rows[start : start + 500])
-        session.commit()
-
-
-def _cached(container: Container, team_id: str, crm_owner_id: str) -> ManagerStats | None:
-    with container.sessions() as session:
-        row = _cache_row(session, team_id, crm_owner_id, container.settings.crm.connector)
-        return stats_from_json(row.payload) if row is not None else None
+    def _cached(self, team_id: str, crm_owner_id: str) -> ManagerStats | None:
+        with self.sessions() as session:
+            row = _cache_row(session, team_id, crm_owner_id, self.connector)
+            return stats_from_json(row.payload) if row is not None else None
 
 
 def _cache_row(session: Session, team_id: str, crm_owner_id: str, connector: str) -> CachedStats | None:

@@ -9,14 +9,13 @@ import logging
 import threading
 from collections.abc import Iterable
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from bot.slack_gateway import SlackCallFailed, SlackWorkspace
 
 log = logging.getLogger(__name__)
 
 
 class Workspaces:
-    def __init__(self, *, slack: WebClient, listed: Iterable[str] = ()) -> None:
+    def __init__(self, *, slack: SlackWorkspace, listed: Iterable[str] = ()) -> None:
         self._slack = slack
         self._listed = tuple(dict.fromkeys(listed))
         self._home: str | None = None
@@ -27,8 +26,8 @@ class Workspaces:
         with self._lock:
             if self._home is None:
                 try:
-                    self._home = str(self._slack.auth_test()["team_id"]) or None
-                except (SlackApiError, OSError, KeyError) as exc:
+                    self._home = self._slack.bot_team_id()
+                except (SlackCallFailed, OSError) as exc:
                     log.warning("auth.test failed, the bot token's workspace is unknown for now: %s", exc)
             return self._home
 

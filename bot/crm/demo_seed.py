@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert
 
-from bot.store.models import Base, DemoActivity, DemoDeal, DemoOwner
+from bot.store.base import Base
+from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 
 # The first managers are named so the demo and the docs can refer to them.
 NAMED_MANAGERS = (

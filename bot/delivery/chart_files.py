@@ -5,13 +5,14 @@ behind the picture changed."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ImageBlock
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.charts import TrendChart, alt_text, trend_png
-from bot.container import Container
 from bot.formatting import truncate
+from bot.slack_gateway import SlackCallFailed, SlackFiles
 from bot.store.chart_uploads import remember_upload, uploaded_file
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,25 @@ IMAGE_TITLE_LIMIT = 2000
 
 
 def chart_block(
-    container: Container, *, team_id: str, slack_user_id: str, name: str, chart: TrendChart
+    *,
+    sessions: sessionmaker[Session],
+    files: SlackFiles,
+    team_id: str,
+    slack_user_id: str,
+    name: str,
+    chart: TrendChart,
+    now: datetime,
 ) -> ImageBlock | None:
     """The chart as an image block, or None when Slack refused the upload (the Home shows the numbers)."""
-    file_id = chart_file(container, team_id=team_id, slack_user_id=slack_user_id, name=name, chart=chart)
+    file_id = chart_file(
+        sessions=sessions,
+        files=files,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        name=name,
+        chart=chart,
+        now=now,
+    )
     if file_id is None:
         return None
     return ImageBlock(
@@ -34,35 +50,38 @@ def chart_block(
 
 
 def chart_file(
-    container: Container, *, team_id: str, slack_user_id: str, name: str, chart: TrendChart
+    *,
+    sessions: sessionmaker[Session],
+    files: SlackFiles,
+    team_id: str,
+    slack_user_id: str,
+    name: str,
+    chart: TrendChart,
+    now: datetime,
 ) -> str | None:
     digest = chart.digest()
-    known = uploaded_file(
-        container.sessions, team_id=team_id, slack_user_id=slack_user_id, name=name, digest=digest
-    )
+    known = uploaded_file(sessions, team_id=team_id, slack_user_id=slack_user_id, name=name, digest=digest)
     if known is not None:
         return known
     try:
-        response = container.slack.files_upload_v2(
+        file_id = files.upload_file(
             filename=f"crmcoach-{name}.png",
             content=trend_png(chart),
             title=chart.title,
-            alt_txt=alt_text(chart),
+            alt_text=alt_text(chart),
         )
-    except SlackApiError as exc:
-        log.error("chart upload for %s/%s failed: %s", team_id, slack_user_id, exc.response.get("error"))
+    except SlackCallFailed as exc:
+        log.error("chart upload for %s/%s failed: %s", team_id, slack_user_id, exc.error)
         return None
-    uploaded = response.get("file") or (response.get("files") or [{}])[0]
-    file_id = str(uploaded.get("id") or "")
-    if not file_id:
+    if file_id is None:
         return None
     remember_upload(
-        container.sessions,
+        sessions,
         team_id=team_id,
         slack_user_id=slack_user_id,
         name=name,
         digest=digest,
         file_id=file_id,
-        now=container.clock(),
+        now=now,
     )
     return file_id

@@ -10,19 +10,22 @@ tried again within the hour instead of the next day.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.container import Container
-from bot.crm.base import CRMError
+from bot.config import Settings
+from bot.crm.base import CRMConnector, CRMError
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
+from bot.slack_gateway import SlackProfiles
 
 log = logging.getLogger(__name__)
 PLAN_JOB_ID = "plan-deliveries"
@@ -32,12 +35,23 @@ MISFIRE_GRACE_SECONDS = 15 * 60
 ENROLL_RETRY = timedelta(minutes=15)  # a failed enrollment run is tried again this soon
 
 
-def add_jobs(scheduler: BaseScheduler, *, container: Container, team_ids: Sequence[str]) -> None:
+@dataclass(frozen=True, slots=True)
+class ClockJobs:
+    """What the clock's jobs work with: the outbox's database, the CRM and Slack to enroll from."""
+
+    sessions: sessionmaker[Session]
+    crm: CRMConnector
+    profiles: SlackProfiles
+    settings: Settings
+    now: Callable[[], datetime]
+
+
+def add_jobs(scheduler: BaseScheduler, *, jobs: ClockJobs, team_ids: Sequence[str]) -> None:
     """Planning (for every workspace at once) and, with auto-enroll, one enrollment job per workspace."""
     scheduler.add_job(
         plan_once,
         IntervalTrigger(minutes=1),
-        kwargs={"container": container},
+        kwargs={"jobs": jobs},
         id=PLAN_JOB_ID,
         replace_existing=True,
         coalesce=True,
@@ -45,13 +59,13 @@ def add_jobs(scheduler: BaseScheduler, *, container: Container, team_ids: Sequen
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
         next_run_time=datetime.now(UTC),
     )
-    if not container.settings.schedule.auto_enroll:
+    if not jobs.settings.schedule.auto_enroll:
         return
     for team_id in team_ids:
         scheduler.add_job(
             enroll_once,
             CronTrigger(hour=5, minute=30, timezone=UTC),
-            kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
+            kwargs={"jobs": jobs, "team_id": team_id, "scheduler": scheduler},
             id=f"{ENROLL_JOB_ID}:{team_id}",
             replace_existing=True,
             coalesce=True,
@@ -61,10 +75,10 @@ def add_jobs(scheduler: BaseScheduler, *, container: Container, team_ids: Sequen
         )
 
 
-def plan_once(*, container: Container) -> None:
+def plan_once(*, jobs: ClockJobs) -> None:
     try:
-        with container.sessions() as session:
-            plan_due(session=session, settings=container.settings, now=container.clock())
+        with jobs.sessions() as session:
+            plan_due(session=session, settings=jobs.settings, now=jobs.now())
     except Exception as exc:
         if is_database_outage(exc):
             DATABASE.down(exc)  # logged once; the next tick (a minute later) tries again
@@ -75,22 +89,27 @@ def plan_once(*, container: Container) -> None:
     DATABASE.up()
 
 
-def enroll_once(*, container: Container, team_id: str, scheduler: BaseScheduler | None = None) -> bool:
+def enroll_once(*, jobs: ClockJobs, team_id: str, scheduler: BaseScheduler | None = None) -> bool:
     """One enrollment run; when the CRM, Slack or the database is unavailable, another run is scheduled
     within the hour (ENROLL_RETRY). True when the run went through."""
     try:
         report = enroll_from_crm(
-            container=container, team_id=team_id, client=container.slack, now=container.clock()
+            sessions=jobs.sessions,
+            crm=jobs.crm,
+            profiles=jobs.profiles,
+            settings=jobs.settings,
+            team_id=team_id,
+            now=jobs.now(),
         )
     except CRMError as exc:
         CRM.down(exc.user_message)
-        return _retry_enrollment(scheduler, container=container, team_id=team_id)
+        return _retry_enrollment(scheduler, jobs=jobs, team_id=team_id)
     except Exception as exc:
         if is_database_outage(exc):
             DATABASE.down(exc)
         else:
             log.exception("enrolling managers from the CRM failed")
-        return _retry_enrollment(scheduler, container=container, team_id=team_id)
+        return _retry_enrollment(scheduler, jobs=jobs, team_id=team_id)
     CRM.up()
     log.info(
         "enrollment: %s new, %s already, %s not in Slack",
@@ -101,14 +120,14 @@ def enroll_once(*, container: Container, team_id: str, scheduler: BaseScheduler 
     return True
 
 
-def _retry_enrollment(scheduler: BaseScheduler | None, *, container: Container, team_id: str) -> bool:
+def _retry_enrollment(scheduler: BaseScheduler | None, *, jobs: ClockJobs, team_id: str) -> bool:
     if scheduler is not None:
         at = datetime.now(UTC) + ENROLL_RETRY
         log.info("enrollment tries again at %s", f"{at:%H:%M} UTC")
         scheduler.add_job(
             enroll_once,
             DateTrigger(at),
-            kwargs={"container": container, "team_id": team_id, "scheduler": scheduler},
+            kwargs={"jobs": jobs, "team_id": team_id, "scheduler": scheduler},
             id=f"{ENROLL_RETRY_JOB_ID}:{team_id}",
             replace_existing=True,
             misfire_grace_time=MISFIRE_GRACE_SECONDS,

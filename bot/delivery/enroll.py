@@ -10,16 +10,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.container import Container
 from bot.crm.aggregate import managers_of
-from bot.crm.base import Owner
+from bot.crm.base import CRMConnector, Owner
 from bot.delivery.planner import plan_welcome
+from bot.slack_gateway import SlackCallFailed, SlackProfiles, SlackUser
 from bot.store.delivery_models import Subscription
 from bot.store.managers import (
     ensure_workspace,
@@ -43,15 +41,23 @@ class EnrollReport:
     deactivated: list[str] = field(default_factory=list)  # e-mails of people Slack reports as deleted
 
 
-def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, now: datetime) -> EnrollReport:
+def enroll_from_crm(
+    *,
+    sessions: sessionmaker[Session],
+    crm: CRMConnector,
+    profiles: SlackProfiles,
+    settings: Settings,
+    team_id: str,
+    now: datetime,
+) -> EnrollReport:
     """Enroll every owner with direct reports (CRMCOACH_AUTO_ENROLL); re-running changes nothing.
 
     Profiles of enrolled managers are refreshed weekly, not daily (users.lookupByEmail is Tier 3), and a
     Slack error for one owner is logged and skipped rather than ending the run.
     """
-    owners = container.crm.list_owners()
+    owners = crm.list_owners()
     teams = managers_of(owners)
-    fresh = _recently_refreshed(container, team_id, now)
+    fresh = _recently_refreshed(sessions, team_id, now)
     enrolled, already, missing, deactivated = 0, 0, [], []
     for owner in (o for o in owners if o.crm_id in teams):
         if owner.crm_id in fresh:
@@ -61,20 +67,26 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
             missing.append(f"{owner.name} (no e-mail in the CRM)")
             continue
         try:
-            user = find_slack_user(client, owner.email)
-        except SlackApiError as exc:
-            log.warning(
-                "enrolling %s: Slack said %s; trying again next run", owner.email, exc.response.get("error")
-            )
+            user = profiles.user_by_email(owner.email)
+        except SlackCallFailed as exc:
+            log.warning("enrolling %s: Slack said %s; trying again next run", owner.email, exc.error)
             continue
         if user is None:
             missing.append(owner.email)
             continue
-        if user.get("deleted"):
+        if user.deleted:
             deactivated.append(owner.email)
-            note_slack_user(container=container, team_id=team_id, user=user, now=now)
+            note_slack_user(sessions=sessions, team_id=team_id, slack_user_id=user.id, deleted=True, now=now)
             continue
-        if enroll(container=container, team_id=team_id, owner=owner, slack_user=user, now=now, source="auto"):
+        if enroll(
+            sessions=sessions,
+            settings=settings,
+            team_id=team_id,
+            owner=owner,
+            slack_user=user,
+            now=now,
+            source="auto",
+        ):
             enrolled += 1
         else:
             already += 1
@@ -87,9 +99,9 @@ def enroll_from_crm(*, container: Container, team_id: str, client: WebClient, no
     return EnrollReport(enrolled, already, missing, deactivated)
 
 
-def _recently_refreshed(container: Container, team_id: str, now: datetime) -> set[str]:
+def _recently_refreshed(sessions: sessionmaker[Session], team_id: str, now: datetime) -> set[str]:
     """CRM owner ids of enrolled managers whose Slack profile was read within PROFILE_REFRESH."""
-    with container.sessions() as session:
+    with sessions() as session:
         rows = session.execute(
             select(Manager.crm_owner_id, Manager.profile_refreshed_at)
             .join(Subscription, Subscription.manager_id == Manager.id)
@@ -100,33 +112,23 @@ def _recently_refreshed(container: Container, team_id: str, now: datetime) -> se
     return {str(owner) for owner, refreshed in rows if refreshed and now - refreshed < PROFILE_REFRESH}
 
 
-def find_slack_user(client: WebClient, email: str) -> dict[str, object] | None:
-    """The Slack user with this e-mail, with their locale (only users.info tells it); None if none."""
-    try:
-        user_id = client.users_lookupByEmail(email=email)["user"]["id"]
-        return dict(client.users_info(user=user_id, include_locale=True)["user"])
-    except SlackApiError as exc:
-        if exc.response.get("error") == "users_not_found":
-            return None
-        raise
-
-
 def enroll(
     *,
-    container: Container,
+    sessions: sessionmaker[Session],
+    settings: Settings,
     team_id: str,
     owner: Owner,
-    slack_user: dict[str, object],
+    slack_user: SlackUser,
     now: datetime,
     source: str,
 ) -> bool:
     """Link the Slack user to the owner and subscribe them; True if they were not enrolled before."""
-    with container.sessions() as session:
+    with sessions() as session:
         ensure_workspace(session, team_id)
-        manager = get_or_create_manager(session, team_id, str(slack_user["id"]))
+        manager = get_or_create_manager(session, team_id, slack_user.id)
         _update_profile(manager, owner, slack_user, now)
         mark_reachable(session, manager.id, now=now)  # Slack found them, active
-        is_new = start_subscription(session, manager, container.settings, now=now, source=source)
+        is_new = start_subscription(session, manager, settings, now=now, source=source)
         session.commit()
         return is_new
 
@@ -145,35 +147,33 @@ def start_subscription(
     return True
 
 
-def _update_profile(manager: Manager, owner: Owner, user: dict[str, object], now: datetime) -> None:
+def _update_profile(manager: Manager, owner: Owner, user: SlackUser, now: datetime) -> None:
     if manager.link_source != "admin":
         manager.crm_owner_id, manager.link_source = owner.crm_id, "email"
-    profile = user.get("profile")
-    profile_name = profile.get("real_name") if isinstance(profile, dict) else None
     manager.email = owner.email
-    manager.display_name = str(user.get("real_name") or profile_name or owner.name)
-    manager.tz = str(user.get("tz") or manager.tz or "UTC")
-    manager.slack_locale = str(user.get("locale") or manager.slack_locale or "") or None
+    manager.display_name = user.real_name or user.profile_real_name or owner.name
+    manager.tz = user.tz or manager.tz or "UTC"
+    manager.slack_locale = user.locale or manager.slack_locale or None
     manager.profile_refreshed_at = now
 
 
 def note_slack_user(
-    *, container: Container, team_id: str, user: dict[str, object], now: datetime
+    *, sessions: sessionmaker[Session], team_id: str, slack_user_id: str, deleted: bool, now: datetime
 ) -> str | None:
     """What Slack says about a person (users.info, a `user_change` event): deleted marks an enrolled
     manager unreachable, active again makes them reachable. Returns "unreachable", "reachable" or None
     (no change, or not an enrolled manager)."""
-    with container.sessions() as session:
-        manager = find_manager(session, team_id, str(user.get("id") or ""))
+    with sessions() as session:
+        manager = find_manager(session, team_id, slack_user_id)
         if manager is None:
             return None
-        if user.get("deleted"):
+        if deleted:
             changed = mark_unreachable(session, manager.id, reason=DEACTIVATED, now=now)
         else:
             changed = mark_reachable(session, manager.id, now=now)
         session.commit()
     if not changed:
         return None
-    state = "unreachable" if user.get("deleted") else "reachable"
-    log.info("Slack user %s in %s is %s now", user.get("id"), team_id, state)
+    state = "unreachable" if deleted else "reachable"
+    log.info("Slack user %s in %s is %s now", slack_user_id, team_id, state)
     return state

@@ -13,7 +13,6 @@ from bot.coaching.broadcasts import exercise_for_schedule, schedule_languages, w
 from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import lesson_goal
-from bot.coaching.pipeline import current_stats
 from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
@@ -91,7 +90,7 @@ class MessageComposer:
                 raise SkipMessage("the coach cancelled this broadcast")
             languages = schedule_languages(schedule.language)
             language = languages[0]
-            exercise = exercise_for_schedule(schedule, self.container.coach.library, languages)
+            exercise = exercise_for_schedule(schedule, self.container.answers.library, languages)
             broadcast_id = claimed.payload.get("broadcast_id")
             if broadcast_id is None:
                 row = Broadcast(
@@ -142,7 +141,7 @@ class MessageComposer:
             raise SkipMessage("no CRM numbers for this manager")
         week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.container.settings)).date())
         previous = self._previous_snapshot(session, manager, week)
-        library = self.container.coach.library
+        library = self.container.answers.library
         checks = check_due_tasks(session, manager_id=manager.id, stats=stats, now=self.now)
         titles = {
             c.lesson_id: (lesson.title if (lesson := library.get(c.lesson_id, language)) else c.lesson_id)
@@ -186,7 +185,8 @@ class MessageComposer:
         if not self.charts:
             return message
         chart = nudge_chart(
-            self.container,
+            sessions=self.container.sessions,
+            files=self.container.gateway,
             team_id=manager.team_id,
             slack_user_id=manager.slack_user_id,
             language=language,
@@ -207,7 +207,7 @@ class MessageComposer:
     ) -> dict[str, Any]:
         plan = self._plan(session, claimed, language) or plan_micro(
             session,
-            library=self.container.coach.library,
+            library=self.container.answers.library,
             manager_id=manager.id,
             stats=stats,
             language=language,
@@ -229,7 +229,7 @@ class MessageComposer:
         if "focus" not in stored:  # planned before the curriculum recorded its week: a task was always given
             stored = {**stored, "with_task": True}
         lesson_id = stored.get("lesson_id")
-        lesson = self.container.coach.library.get(str(lesson_id), language) if lesson_id else None
+        lesson = self.container.answers.library.get(str(lesson_id), language) if lesson_id else None
         focus_metric = stored.get("focus")
         focus = None
         if focus_metric:
@@ -259,7 +259,7 @@ class MessageComposer:
         }
 
     def _open_titles(self, session: Session, manager: Manager, language: Language) -> list[str]:
-        library = self.container.coach.library
+        library = self.container.answers.library
         return [
             lesson.title if (lesson := library.get(task.lesson_id, language)) else task.lesson_id
             for task in open_tasks(session, manager.id)
@@ -292,9 +292,7 @@ class MessageComposer:
         if crm_owner_id is None:
             return None
         try:
-            return current_stats(
-                container=self.container, team_id=team_id, crm_owner_id=crm_owner_id, now=self.now
-            )
+            return self.container.stats.current(team_id=team_id, crm_owner_id=crm_owner_id, now=self.now)
         except CRMError as error:
             raise RetryLater(f"CRM: {error.user_message}") from error
 

@@ -78,7 +78,7 @@ def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviou
             DATABASE_URL=f"sqlite:///{Path(directory) / 'preview.db'}",
             CRMCOACH_TELL_COACH_ON_STALL=False,  # a preview tells nobody
         )
-        copy = build_container(settings, coach=container.coach)
+        copy = build_container(settings, answers=container.answers)
         try:
             ensure_schema(copy.engine)
             if manager_id is None:
@@ -142,7 +142,7 @@ def _copy_manager(source: Container, target: Container, manager_id: int, now: da
 
 
 def _item(container: Container, received: Received, language: Language) -> PreviewItem:
-    lesson = container.coach.library.get(received.lesson_id, language) if received.lesson_id else None
+    lesson = container.answers.library.get(received.lesson_id, language) if received.lesson_id else None
     goal = None
     if received.task_id is not None and lesson is not None:
         with container.sessions() as session:

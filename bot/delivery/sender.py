@@ -21,13 +21,16 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.coaching.broadcasts import mark_posted
+from bot.coaching.broadcasts import FIXABLE, mark_posted
+from bot.coaching.identity import stored_language
 from bot.container import Container
 from bot.delivery import outbox
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
+from bot.i18n import t
 from bot.slack import ids
+from bot.slack.responder import notify_user
 from bot.store.delivery_models import Subscription
 from bot.store.managers import mark_unreachable
 from bot.store.models import Manager
@@ -253,12 +256,6 @@ def _backoff(claimed: outbox.Claimed) -> timedelta:
 
 def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> None:
     """A scheduled broadcast that cannot be posted: the coach learns why and what to do."""
-    from bot.coaching.broadcasts import FIXABLE
-    from bot.coaching.identity import stored_language
-    from bot.i18n import t
-    from bot.slack.responder import notify_user
-    from bot.store.models import Manager
-
     with container.sessions() as session:
         coach = session.get(Manager, claimed.manager_id)
         coach_id = coach.slack_user_id if coach else None

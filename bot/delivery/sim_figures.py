@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.container import Container
 from bot.crm.base import ManagerStats
@@ -63,13 +64,19 @@ def run_grid(
     """Enroll every profile (behaviours repeat in turn), simulate `weeks` weeks, and measure."""
     crm = ScriptedCRM({p.owner.crm_id: p for p in profiles})
     container = replace(container, crm=crm)
-    ids = enroll_profiles(container, list(profiles), team_id=team_id, now=start - timedelta(hours=1))
+    ids = enroll_profiles(
+        sessions=container.sessions,
+        settings=container.settings,
+        profiles=list(profiles),
+        team_id=team_id,
+        now=start - timedelta(hours=1),
+    )
     chosen = {manager_id: behaviours[i % len(behaviours)] for i, manager_id in enumerate(ids)}
     received = simulate(container, crm=crm, start=start, weeks=weeks, behaviours=chosen)
-    return received, figures(container, received)
+    return received, figures(container.sessions, received)
 
 
-def figures(container: Container, received: Sequence[Received]) -> Figures:
+def figures(sessions: sessionmaker[Session], received: Sequence[Received]) -> Figures:
     coaching = [r for r in received if r.kind in ("nudge", "lesson")]
     nudges = [r for r in coaching if r.kind == "nudge"]
     with_task = [r for r in nudges if r.focus and r.task_id is not None]
@@ -92,7 +99,7 @@ def figures(container: Container, received: Sequence[Received]) -> Figures:
         task_on_focus=_share(sum(r.on_focus for r in with_task), len(with_task)),
         nudges_without_task=sum(1 for r in nudges if r.task_id is None),
         resends=_share(sum(r.resend for r in lessons), len(lessons)),
-        resends_after_reached=_after_reached(container, lessons),
+        resends_after_reached=_after_reached(sessions, lessons),
         max_open_tasks=max((r.open_tasks for r in received), default=0),
         micro_lessons=len(micro),
         micro_on_focus=_share(sum(r.on_focus for r in micro), len(micro)),
@@ -103,9 +110,9 @@ def figures(container: Container, received: Sequence[Received]) -> Figures:
     )
 
 
-def _after_reached(container: Container, lessons: Sequence[Received]) -> int:
+def _after_reached(sessions: sessionmaker[Session], lessons: Sequence[Received]) -> int:
     """Messages that repeat a lesson after the manager clicked Done and the check found it reached."""
-    with container.sessions() as session:
+    with sessions() as session:
         reached = session.scalars(
             select(PracticeTask).where(PracticeTask.response == "done", PracticeTask.result == "reached")
         ).all()

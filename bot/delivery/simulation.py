@@ -16,10 +16,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.curriculum import moves_focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.tasks import Response, record_response
+from bot.config import Settings
 from bot.container import Container
 from bot.crm.base import CRMNotFoundError, ManagerStats, Owner
 from bot.delivery import outbox
@@ -29,6 +31,7 @@ from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.planner import plan_due
 from bot.delivery.rules import manager_zone, rules_for, slots_for
 from bot.delivery.schedule import due_between
+from bot.slack_gateway import SlackUser
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.managers import find_manager
 from bot.store.models import Manager
@@ -113,7 +116,7 @@ def simulate(
 ) -> list[Received]:
     """Run `weeks` weeks from `start` for every subscribed manager (default behaviour: ignore)."""
     run = _Run(replace(container, crm=crm), crm, behaviours, start)
-    for moment in _moments(run.container, start, start + timedelta(weeks=weeks)):
+    for moment in _moments(container.sessions, container.settings, start, start + timedelta(weeks=weeks)):
         run.container = replace(run.container, clock=_fixed(moment))
         with run.container.sessions() as session:
             plan_due(session=session, settings=run.container.settings, now=moment)
@@ -152,7 +155,7 @@ class _Run:
             who = (manager.team_id, manager.slack_user_id, manager.crm_owner_id)
             task_id = task.id if task else None
         lesson_id, focus = payload.get("lesson_id"), payload.get("focus")
-        lesson = self.container.coach.library.get(str(lesson_id), "en") if lesson_id else None
+        lesson = self.container.answers.library.get(str(lesson_id), "en") if lesson_id else None
         seen = self.seen.setdefault(claimed.manager_id, set())
         resend = lesson is not None and lesson.id in seen
         if lesson is not None:
@@ -197,7 +200,7 @@ class _Run:
             task_id=task_id,
             response=response,
             now=at + ANSWER_AFTER,
-            library=self.container.coach.library,
+            library=self.container.answers.library,
         )
         if response == "done" and owner is not None and lesson.goal is not None:
             self.crm.do_task(owner, lesson.metric, lesson.goal.change)
@@ -207,11 +210,12 @@ class _Run:
             return len(open_tasks(session, manager_id))
 
 
-def _moments(container: Container, start: datetime, end: datetime) -> Iterator[datetime]:
+def _moments(
+    sessions: sessionmaker[Session], settings: Settings, start: datetime, end: datetime
+) -> Iterator[datetime]:
     """Every moment a subscribed manager has a slot between start and end (the planner's own schedule)."""
     moments: set[datetime] = set()
-    settings = container.settings
-    with container.sessions() as session:
+    with sessions() as session:
         rows = session.execute(select(Manager, Subscription).join(Subscription)).all()
         for manager, subscription in rows:
             tz = manager_zone(manager.tz, settings)
@@ -266,17 +270,38 @@ def synthetic_profiles(count: int, *, now: datetime, seed: int = 7) -> list[Mana
 
 
 def enroll_profiles(
-    container: Container, profiles: list[ManagerStats], *, team_id: str, now: datetime, locale: str = "en-US"
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    profiles: list[ManagerStats],
+    team_id: str,
+    now: datetime,
+    locale: str = "en-US",
 ) -> list[int]:
     """Each profile as an enrolled manager in Slack time zone UTC; returns their manager ids in order."""
     ids = []
     for index, stats in enumerate(profiles):
-        user: dict[str, object] = {"id": f"USIM{index:05d}", "tz": "UTC", "locale": locale}
-        enroll(
-            container=container, team_id=team_id, owner=stats.owner, slack_user=user, now=now, source="admin"
+        user = SlackUser(
+            id=f"USIM{index:05d}",
+            email=None,
+            real_name=None,
+            profile_real_name=None,
+            name=None,
+            tz="UTC",
+            locale=locale,
+            deleted=False,
         )
-        with container.sessions() as session:
-            manager = find_manager(session, team_id, str(user["id"]))
+        enroll(
+            sessions=sessions,
+            settings=settings,
+            team_id=team_id,
+            owner=stats.owner,
+            slack_user=user,
+            now=now,
+            source="admin",
+        )
+        with sessions() as session:
+            manager = find_manager(session, team_id, user.id)
             assert manager is not None
             ids.append(manager.id)
     return ids

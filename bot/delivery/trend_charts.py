@@ -7,16 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ImageBlock
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.charts import Line, TrendChart, has_numbers
 from bot.coaching.curriculum import Focus
 from bot.coaching.dashboard import ManagerDashboard
 from bot.coaching.history import HygieneWeek, WeekNumbers, manager_weeks, metric_series
 from bot.coaching.metrics import metric_value
-from bot.container import Container
 from bot.crm.base import ManagerStats
 from bot.delivery.chart_files import chart_block
 from bot.i18n import Language, t
+from bot.slack_gateway import SlackFiles
 
 SHARE_METRICS = ("stale_share", "no_next_step_share", "overdue_share")
 
@@ -75,8 +76,9 @@ def focus_chart(language: Language, weeks: tuple[WeekNumbers, ...], metric: str)
 
 
 def nudge_chart(
-    container: Container,
     *,
+    sessions: sessionmaker[Session],
+    files: SlackFiles,
     team_id: str,
     slack_user_id: str,
     language: Language,
@@ -90,13 +92,19 @@ def nudge_chart(
         return None
     if metric_value(stats, focus.metric) == metric_value(previous, focus.metric):
         return None
-    weeks = manager_weeks(
-        container.sessions, team_id=team_id, slack_user_id=slack_user_id, now=stats.fetched_at
-    )
+    weeks = manager_weeks(sessions, team_id=team_id, slack_user_id=slack_user_id, now=stats.fetched_at)
     chart = focus_chart(language, weeks, focus.metric)
     if not has_numbers(chart.lines):
         return None
-    return chart_block(container, team_id=team_id, slack_user_id=slack_user_id, name="focus", chart=chart)
+    return chart_block(
+        sessions=sessions,
+        files=files,
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        name="focus",
+        chart=chart,
+        now=now,
+    )
 
 
 def with_chart(message: dict[str, Any], chart: ImageBlock | None) -> dict[str, Any]:

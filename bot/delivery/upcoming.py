@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.container import Container
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
 from bot.delivery.rules import manager_zone, rules_for, slots_for
 from bot.delivery.schedule import due_between
 from bot.store.delivery_models import Subscription
@@ -25,10 +27,11 @@ class Schedule:
     tz: str
 
 
-def upcoming(*, container: Container, team_id: str, slack_user_id: str, now: datetime) -> Schedule | None:
+def upcoming(
+    *, sessions: sessionmaker[Session], settings: Settings, team_id: str, slack_user_id: str, now: datetime
+) -> Schedule | None:
     """None when the person is not enrolled."""
-    settings = container.settings
-    with container.sessions() as session:
+    with sessions() as session:
         manager = find_manager(session, team_id, slack_user_id)
         subscription = session.get(Subscription, manager.id) if manager else None
         if manager is None or subscription is None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.console import Console
 
-from bot.coaching.pipeline import refresh_all
 from bot.config import load_settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import demo_manager_email, seed_demo
@@ -27,6 +26,7 @@ from bot.demo.standins.requests import block_actions_body, event_body, post_sign
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import ids
 from bot.slack.app import build_app
+from bot.slack_gateway import SlackGateway
 from bot.store.migrations import ensure_schema
 from bot.web import EVENTS_PATH, build_wsgi
 
@@ -111,7 +111,7 @@ def run_demo(*, keep: bool = False, console: Console | None = None) -> int:
             show_home_and_export(
                 console, slack, base_url, container=container, secret=SIGNING_SECRET, out_dir=DEMO_OUTPUT
             )
-        report = refresh_all(container=container, team_id=slack.team_id, now=container.clock())
+        report = container.stats.refresh_all(team_id=slack.team_id, now=container.clock())
         console.print(
             f"[bold]Weekly bulk refresh:[/bold] {report.managers} managers' numbers fetched from "
             f"{container.crm.display_name} in one pass and cached ({report.seconds:.2f} s).\n"
@@ -128,7 +128,12 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     today = datetime.now(UTC)
     monday = (today + timedelta(days=7 - today.weekday())).replace(hour=7, minute=0, second=0, microsecond=0)
     report = enroll_from_crm(
-        container=container, team_id=slack.team_id, client=delivery_client(container), now=monday
+        sessions=container.sessions,
+        crm=container.crm,
+        profiles=SlackGateway(delivery_client(container)),
+        settings=container.settings,
+        team_id=slack.team_id,
+        now=monday,
     )
     console.rule("[bold]Scheduled coaching")
     console.print(

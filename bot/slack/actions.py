@@ -39,7 +39,7 @@ def register(app: App, container: Container) -> None:
                 task_id=int(action["value"]),
                 response=RESPONSES[action["action_id"]],
                 now=container.clock(),
-                library=container.coach.library,
+                library=container.answers.library,
             )
         except (KeyError, ValueError):
             log.warning("malformed task button from %s: %s", user_id, action)

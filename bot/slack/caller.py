@@ -44,7 +44,7 @@ def register(app: App, container: Container) -> None:
                 team_id=context.team_id,
                 user_id=context.user_id,
                 known_language=known_language(container, context.team_id, context.user_id),
-                is_coach=container.coaches.is_coach(context.team_id, context.user_id),
+                is_coach=container.coach_roster.is_coach(context.team_id, context.user_id),
             )
         next()
         return None

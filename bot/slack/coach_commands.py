@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot.coaching.broadcast_schedule import active_schedules, cancel_schedule
+from bot.coaching.broadcast_schedule import ActiveSchedule, active_schedules, cancel_schedule
 from bot.coaching.broadcasts import BroadcastProblem, parse_target, split_language_option
 from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
@@ -17,14 +16,13 @@ from bot.slack.background import Message, text_message
 from bot.slack.blocks import escape, slack_date
 from bot.slack.composer import open_composer, post_now
 from bot.slack.router import Command, Route
-from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 
 
 def refusal(command: Command, route: Route) -> Message:
     """The reply to non-coaches, naming who can grant the role."""
-    language, group = command.language, command.container.coaches.group
+    language, group = command.language, command.container.coach_roster.group
     hint = t(language, "coach.group_hint", group=group) if group else ""
     what = t(language, "coach.what_team" if route.name == "team" else "coach.what_broadcast")
     return text_message(t(language, "coach.only_coaches", what=what, group=hint))
@@ -124,15 +122,13 @@ def _schedules(command: Command) -> Message:
     if not schedules:
         return text_message(t(language, "composer.none"))
     lines = [t(language, "composer.list_title")]
-    lines += [_schedule_line(container, schedule, run, language) for schedule, run in schedules]
+    lines += [_schedule_line(container, schedule, language) for schedule in schedules]
     lines.append(t(language, "composer.list_hint"))
     return text_message("\n".join(lines))
 
 
-def _schedule_line(
-    container: Container, schedule: ScheduledBroadcast, run: datetime, language: Language
-) -> str:
-    lesson = container.coach.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
+def _schedule_line(container: Container, schedule: ActiveSchedule, language: Language) -> str:
+    lesson = container.answers.library.get(schedule.lesson_id, language) if schedule.lesson_id else None
     title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
     return t(
         language,
@@ -141,7 +137,7 @@ def _schedule_line(
         channel=f"<#{schedule.channel_id}>",
         title=escape(title),
         repeat=t(language, f"composer.repeat_{schedule.repeat}"),
-        when=slack_date(run, language),
+        when=slack_date(schedule.next_run, language),
     )
 
 

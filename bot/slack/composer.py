@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, next_run
+from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, first_run
 from bot.coaching.broadcasts import (
     BroadcastProblem,
     exercise_in,
@@ -41,7 +41,6 @@ from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
 from bot.slack.caller import caller_of
 from bot.slack.responder import notify_user
-from bot.store.coach_models import ScheduledBroadcast
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
@@ -142,7 +141,7 @@ def lesson_options(container: Container, query: str) -> list[dict[str, Any]]:
     wanted = query.strip().lower()
     options: list[dict[str, Any]] = []
     for language in LANGUAGES:
-        for lesson in container.coach.library.in_language(language):
+        for lesson in container.answers.library.in_language(language):
             topic = t(language, f"topics.{lesson.topic}").split(":")[0]
             if wanted and wanted not in f"{lesson.title} {topic} {lesson.id}".lower():
                 continue
@@ -281,7 +280,7 @@ def post_now(
     """Post an exercise right away in `languages` (slash command and composer); returns what to tell
     the coach, in `language`."""
     try:
-        exercise = exercise_in(content, container.coach.library, languages)
+        exercise = exercise_in(content, container.answers.library, languages)
         message = coach_blocks.broadcast_message(exercise, language=languages[0], coach_id=coach_id)
         posted = post_broadcast(
             sessions=container.sessions,
@@ -338,7 +337,7 @@ def _carry_out(
             language=language,
         )
     try:
-        exercise = exercise_in(content, container.coach.library, languages)  # every language exists
+        exercise = exercise_in(content, container.answers.library, languages)  # every language exists
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     assert composed.at is not None
@@ -362,25 +361,14 @@ def _carry_out(
         at=composed.at,
     )
     schedule_id = create_schedule(container.sessions, request)
-    first = (
-        local_to_utc(composed.on_date, composed.at, tz)
-        if composed.on_date and composed.when == "once"
-        else None
-    )
+    now = container.clock()
     return t(
         language,
         "composer.scheduled",
         id=schedule_id,
         channel=f"<#{composed.channel_id}>",
-        when=slack_date(first or _first_weekly(request, container), language),
+        when=slack_date(first_run(request, now) or now, language),
     )
-
-
-def _first_weekly(request: ScheduleRequest, container: Container) -> datetime:
-    probe = ScheduledBroadcast(
-        tz=request.tz, repeat="weekly", weekday=request.weekday, at=request.at.strftime("%H:%M"), on_date=None
-    )
-    return next_run(probe, container.clock()) or container.clock()
 
 
 def _coach_zone(client: WebClient, coach_id: str) -> ZoneInfo:

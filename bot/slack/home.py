@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
@@ -13,11 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ImageBlock
 from slack_sdk.models.views import View
 
-from bot.charts import has_numbers
+from bot.charts import TrendChart, has_numbers
 from bot.coaching.broadcast_schedule import active_schedules
 from bot.coaching.dashboard import ManagerDashboard, manager_dashboard
 from bot.coaching.history import team_hygiene
-from bot.coaching.identity import profile_language
 from bot.coaching.team import team_progress
 from bot.container import Container
 from bot.delivery.chart_files import chart_block
@@ -68,19 +68,30 @@ def with_home_refresh(container: Container) -> Container:
 
 def home_view(container: Container, *, team_id: str, user_id: str, team_page: int = 1) -> View:
     now = container.clock()
-    language = profile_language(
-        sessions=container.sessions, slack=container.slack, team_id=team_id, slack_user_id=user_id, now=now
-    )
+    language = container.identities.language(team_id=team_id, slack_user_id=user_id, now=now)
     board = manager_dashboard(
-        container=container, team_id=team_id, slack_user_id=user_id, language=language, now=now
+        sessions=container.sessions,
+        identities=container.identities,
+        stats=container.stats,
+        library=container.answers.library,
+        team_id=team_id,
+        slack_user_id=user_id,
+        language=language,
+        now=now,
     )
-    schedule = upcoming(container=container, team_id=team_id, slack_user_id=user_id, now=now)
-    if container.coaches.is_coach(team_id, user_id):
+    schedule = upcoming(
+        sessions=container.sessions,
+        settings=container.settings,
+        team_id=team_id,
+        slack_user_id=user_id,
+        now=now,
+    )
+    if container.coach_roster.is_coach(team_id, user_id):
         return _coach_view(container, board, schedule, team_page)
     charts = [
         block
         for name, chart in manager_charts(board)
-        if (block := chart_block(container, team_id=team_id, slack_user_id=user_id, name=name, chart=chart))
+        if (block := _chart(container, user_id=user_id, team_id=team_id, name=name, chart=chart, now=now))
     ]
     return home_blocks.manager_home(
         board,
@@ -97,17 +108,13 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
     chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
     image: ImageBlock | None = None
     if has_numbers(chart.lines):
-        image = chart_block(
-            container, team_id=team_id, slack_user_id=user_id, name="team_hygiene", chart=chart
-        )
-    library = container.coach.library
+        image = _chart(container, team_id=team_id, user_id=user_id, name="team_hygiene", chart=chart, now=now)
+    library = container.answers.library
     schedules = []
-    for schedule, run in active_schedules(
-        container.sessions, team_id=team_id, coach_user_id=user_id, now=now
-    ):
+    for schedule in active_schedules(container.sessions, team_id=team_id, coach_user_id=user_id, now=now):
         lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
         title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
-        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, run))
+        schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, schedule.next_run))
     personal = home_blocks.personal_buttons(
         language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
     )
@@ -118,4 +125,18 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
         chart=image,
         schedules=schedules,
         personal=[personal],
+    )
+
+
+def _chart(
+    container: Container, *, team_id: str, user_id: str, name: str, chart: TrendChart, now: datetime
+) -> ImageBlock | None:
+    return chart_block(
+        sessions=container.sessions,
+        files=container.gateway,
+        team_id=team_id,
+        slack_user_id=user_id,
+        name=name,
+        chart=chart,
+        now=now,
     )

@@ -95,14 +95,14 @@ def register(app: App, container: Container) -> None:
         ack()
         team_id, user_id = _who(body)
         page = int(action["value"]) if str(action.get("value", "")).isdigit() else 1
-        if container.coaches.is_coach(team_id, user_id):
+        if container.coach_roster.is_coach(team_id, user_id):
             publish_home(container, team_id=team_id, user_id=user_id, team_page=page)
 
     @app.action(ids.ACTION_CANCEL_BROADCAST)
     def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         team_id, user_id = _who(body)
-        if container.coaches.is_coach(team_id, user_id) and str(action.get("value", "")).isdigit():
+        if container.coach_roster.is_coach(team_id, user_id) and str(action.get("value", "")).isdigit():
             cancel_schedule(
                 container.sessions, team_id=team_id, coach_user_id=user_id, schedule_id=int(action["value"])
             )
@@ -112,7 +112,7 @@ def register(app: App, container: Container) -> None:
     def on_new_broadcast(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         team_id, user_id = _who(body)
-        if container.coaches.is_coach(team_id, user_id):
+        if container.coach_roster.is_coach(team_id, user_id):
             language = known_language(container, team_id, user_id) or "en"
             _open_composer(container, trigger_id=body["trigger_id"], user_id=user_id, language=language)
 

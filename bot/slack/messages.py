@@ -45,7 +45,10 @@ def answer_in_background(
 
     def answer() -> Message | None:
         result = answer_direct_message(
-            container=container,
+            sessions=container.sessions,
+            identities=container.identities,
+            stats=container.stats,
+            coach=container.answers,
             team_id=caller.team_id,
             slack_user_id=caller.user_id,
             event_id=event_id,

@@ -19,7 +19,13 @@ def known_language(container: Container, team_id: str, user_id: str) -> Language
 
 
 def stats_message(container: Container, team_id: str, user_id: str) -> dict[str, Any]:
-    report = my_stats(container=container, team_id=team_id, slack_user_id=user_id, now=container.clock())
+    report = my_stats(
+        identities=container.identities,
+        stats=container.stats,
+        team_id=team_id,
+        slack_user_id=user_id,
+        now=container.clock(),
+    )
     return blocks.to_message(
         blocks.stats_blocks(report.stats, report.identity.language),
         t(report.identity.language, "stats.title", name=report.stats.owner.name),
@@ -28,7 +34,14 @@ def stats_message(container: Container, team_id: str, user_id: str) -> dict[str,
 
 def answer_message(container: Container, team_id: str, user_id: str, question: str) -> dict[str, Any]:
     result = ask_coach(
-        container=container, team_id=team_id, slack_user_id=user_id, question=question, now=container.clock()
+        sessions=container.sessions,
+        identities=container.identities,
+        stats=container.stats,
+        coach=container.answers,
+        team_id=team_id,
+        slack_user_id=user_id,
+        question=question,
+        now=container.clock(),
     )
     return render_answer(result)
 

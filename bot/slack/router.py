@@ -13,7 +13,6 @@ from typing import Any, Protocol
 
 from slack_bolt import Ack
 
-from bot.coaching.identity import profile_language
 from bot.container import Container
 from bot.i18n import Language, command_words
 from bot.slack.background import Background, Message, Outcome
@@ -144,12 +143,8 @@ def _first_contact(route: Route, command: Command) -> Message | None:
 def first_language(command: Command) -> Language:
     """A stranger's language from their Slack profile, read once and remembered like a manager's."""
     container = command.container
-    return profile_language(
-        sessions=container.sessions,
-        slack=container.slack,
-        team_id=command.team_id,
-        slack_user_id=command.user_id,
-        now=container.clock(),
+    return container.identities.language(
+        team_id=command.team_id, slack_user_id=command.user_id, now=container.clock()
     )
 
 

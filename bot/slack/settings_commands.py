@@ -86,7 +86,12 @@ def _subscription(subscribed: bool, reply_key: str) -> Handler:
 def _subscribe(command: Command) -> Message:
     container = command.container
     language = subscribe_self(
-        container=container, team_id=command.team_id, slack_user_id=command.user_id, now=container.clock()
+        sessions=container.sessions,
+        identities=container.identities,
+        settings=container.settings,
+        team_id=command.team_id,
+        slack_user_id=command.user_id,
+        now=container.clock(),
     )
     return text_message(t(language, "settings.subscribed"))
 

@@ -18,4 +18,10 @@ def register(app: App, container: Container) -> None:
         if not isinstance(user, dict) or not user.get("id"):
             return
         team_id = str(body.get("team_id") or user.get("team_id") or "")
-        note_slack_user(container=container, team_id=team_id, user=user, now=container.clock())
+        note_slack_user(
+            sessions=container.sessions,
+            team_id=team_id,
+            slack_user_id=str(user["id"]),
+            deleted=bool(user.get("deleted")),
+            now=container.clock(),
+        )

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Engine, String, delete, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.store.models import Base, UTCDateTime
+from bot.store.base import Base, UTCDateTime
 
 BATCH = 1000
 

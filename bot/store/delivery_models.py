@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, UTCDateTime, utcnow
+from bot.store.base import Base, UTCDateTime, utcnow
 
 
 class Subscription(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, UTCDateTime, utcnow
+from bot.store.base import Base, UTCDateTime, utcnow
 
 
 class ChartUpload(Base):

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.base import utcnow
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import Subscription
-from bot.store.models import Manager, Workspace, utcnow
+from bot.store.models import Manager, Workspace
 
 
 def ensure_workspace(session: Session, team_id: str, name: str | None = None) -> Workspace:

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.models import Base, Manager
+from bot.store.base import Base
+from bot.store.models import Manager
 
 # table -> (column, what it holds): "slack" = the Slack user id, "manager" = managers.id,
 # "crm_owner" = the person's CRM owner id (their cached numbers).

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, UTCDateTime, utcnow
+from bot.store.base import Base, UTCDateTime, utcnow
 
 
 class Reflection(Base):

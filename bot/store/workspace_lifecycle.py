@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.base import Base
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.managers import ensure_workspace
-from bot.store.models import Base, Workspace
+from bot.store.models import Workspace
 
 UNINSTALLED = "app_uninstalled"
 LEAVING_EVENTS = ("app_uninstalled", "tokens_revoked")

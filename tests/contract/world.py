@@ -6,6 +6,8 @@ Pipedrive last_activity_date) describe the same world exactly.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import random
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -17,6 +19,7 @@ from typing import Protocol
 
 from bot.crm.base import ActivityRecord, CRMConnector, DealRecord, Owner
 from bot.crm.demo_seed import deal_rows, owner_rows, seed_anchor
+from tests.contract import worlds
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -152,11 +155,6 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
 
 def iter_world_factories() -> Iterator[tuple[str, ConnectorFactory]]:
     """Every tests/contract/worlds/<name>.py that defines connector_for(world, tmp_path)."""
-    import importlib
-    import pkgutil
-
-    from tests.contract import worlds
-
     for module in pkgutil.iter_modules(worlds.__path__):
         loaded = importlib.import_module(f"tests.contract.worlds.{module.name}")
         factory = getattr(loaded, "connector_for", None)

@@ -11,11 +11,10 @@ from matplotlib import image as mpimg
 
 from bot.coaching.stats import my_stats
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import home_ids
-from tests.conftest import NOW, ServerFactory, reconfigured
+from tests.conftest import NOW, ServerFactory, enroll_everyone, reconfigured
 from tests.scenario.home_helpers import blocks_of, click, open_home, published, view_text
 
 
@@ -27,7 +26,7 @@ def enrolled(container: Container, slack: SlackStandIn) -> Container:
     slack.add_user("U0GRETA", name="Greta Neu", email="greta@example.org", locale="de-AT")
     slack.add_user("U0KARL", name="Karl Coach", email="karl@example.org", locale="de-DE")
     built = reconfigured(container, slack, crmcoach_coaches="U0COACH,U0KARL")
-    enroll_from_crm(container=built, team_id=slack.team_id, client=delivery_client(built), now=NOW)
+    enroll_everyone(built, team_id=slack.team_id, now=NOW)
     tick(container=built, now=NOW + timedelta(hours=5))  # welcomes
     return built
 
@@ -48,7 +47,13 @@ def test_a_linked_manager_sees_numbers_charts_and_buttons_in_german(
 ) -> None:
     view = open_home(url, slack, "U0ANNA")
 
-    stats = my_stats(container=enrolled, team_id=slack.team_id, slack_user_id="U0ANNA", now=NOW).stats
+    stats = my_stats(
+        identities=enrolled.identities,
+        stats=enrolled.stats,
+        team_id=slack.team_id,
+        slack_user_id="U0ANNA",
+        now=NOW,
+    ).stats
     text = view_text(view)
     assert "Dein CRM Coach" in text and "Diese Woche" in text
     assert f"Dein Team: {stats.stale_deals}" in text and f"Du: {stats.own_stale_deals}" in text

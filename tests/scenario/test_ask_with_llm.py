@@ -28,7 +28,7 @@ def llm_url(container: Container, serve: ServerFactory, slack: SlackStandIn, ope
         crmcoach_llm_timeout_seconds=1.0,
         crmcoach_llm_max_retries=0,
     )
-    return serve(replace(container, settings=settings, coach=build_coach(settings)))
+    return serve(replace(container, settings=settings, answers=build_coach(settings)))
 
 
 def test_the_llm_phrases_the_answer_from_the_askers_numbers(

@@ -10,13 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client
 from bot.demo.standins.requests import block_actions_body, event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.coach_models import Broadcast, BroadcastResponse
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, enroll_everyone, reconfigured
 from tests.helpers import all_text, command, final_reply
 
 
@@ -76,7 +74,7 @@ def test_a_lesson_is_broadcast_with_task_reflection_and_buttons(
     assert "Posted to <#C0SALES>" in reply
     [posted] = slack.messages_in("C0SALES")
     text = all_text(posted)
-    lesson = container.coach.library.get("pipeline-review-stale-first", "en")
+    lesson = container.answers.library.get("pipeline-review-stale-first", "en")
     assert lesson is not None and f"Exercise: {lesson.title}" in text and lesson.practice in text
     assert lesson.reflection in text and "<@U0COACH>" in text
     with Session(container.engine) as session:
@@ -162,7 +160,7 @@ def test_thread_replies_are_collected_once_as_submissions(
 def test_the_team_view_shows_each_enrolled_manager_to_coaches_only(
     coach_url: str, slack: SlackStandIn, container: Container
 ) -> None:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     _broadcast(coach_url, slack, "<#C0SALES|sales-leads> pipeline-review-stale-first")
     _click(coach_url, slack, "U0ANNA", "broadcast_done")
 
@@ -178,7 +176,7 @@ def test_the_team_view_shows_each_enrolled_manager_to_coaches_only(
 def test_team_export_uploads_a_csv_to_the_coachs_dm(
     coach_url: str, slack: SlackStandIn, container: Container
 ) -> None:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
 
     command(coach_url, slack, "U0COACH", "team export")
 

@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.requests import block_actions_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET
+from tests.conftest import NOW, SIGNING_SECRET, enroll_everyone
 from tests.helpers import all_text
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna: Anna's nudge
@@ -27,7 +26,7 @@ DATE_TOKEN = re.compile(r"<!date\^(\d+)\^")
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
     return container
 
@@ -115,7 +114,7 @@ def test_open_tasks_never_exceed_two_for_a_manager_who_ignores_everything(
     container: Container, slack: SlackStandIn
 ) -> None:
     ignoring = container
-    enroll_from_crm(container=ignoring, team_id=slack.team_id, client=delivery_client(ignoring), now=NOW)
+    enroll_everyone(ignoring, team_id=slack.team_id, now=NOW)
     for day in range(0, 28):
         tick(container=ignoring, now=MONDAY_0800_UTC + timedelta(days=day, hours=1))
         with Session(ignoring.engine) as session:

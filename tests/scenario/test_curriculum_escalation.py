@@ -35,7 +35,7 @@ def test_the_coach_hears_about_a_stall_with_the_trend_where_turned_on(
         crmcoach_coaches="U0COACH",
         crmcoach_tell_coach_on_stall=True,
     )
-    container = build_container(settings, engine=engine, coach=coach)
+    container = build_container(settings, engine=engine, answers=coach)
 
     received, _ = run_grid(container, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5)
 
@@ -56,7 +56,7 @@ def test_nobody_is_told_where_it_is_off(engine: Engine, coach: Coach, slack: Sla
     settings = make_settings(
         slack, engine.url.render_as_string(hide_password=False), crmcoach_coaches="U0COACH"
     )
-    container = build_container(settings, engine=engine, coach=coach)
+    container = build_container(settings, engine=engine, answers=coach)
 
     received, _ = run_grid(container, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5)
 

@@ -25,7 +25,7 @@ MIN_GROUP = 8
 
 
 def test_a_grid_of_managers_gets_one_focus_a_week_without_repeats(engine: Engine, coach: Coach) -> None:
-    container = build_container(_settings(engine), engine=engine, coach=coach)
+    container = build_container(_settings(engine), engine=engine, answers=coach)
 
     received, figures = run_grid(
         container,
@@ -52,7 +52,7 @@ def test_the_three_demo_personas(engine: Engine, coach: Coach) -> None:
     demo = DemoConnector(engine)
     owners = [demo.find_owner_by_email(demo_manager_email(index)) for index in range(3)]
     personas = [demo.manager_stats(owner.crm_id, now=START) for owner in owners if owner]
-    container = build_container(_settings(engine), engine=engine, coach=coach)
+    container = build_container(_settings(engine), engine=engine, answers=coach)
 
     received, figures = run_grid(
         container, profiles=personas, behaviours=("done", "ignore", "snooze"), start=START, weeks=8

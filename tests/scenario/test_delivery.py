@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot.container import Container
 from bot.delivery import outbox
-from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.models import Manager
-from tests.conftest import NOW, replace
+from tests.conftest import NOW, enroll_everyone, replace
+from tests.fakes.crm import CountingConnector, ExplodingConnector
 from tests.helpers import all_text
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna
@@ -24,9 +25,7 @@ MONDAY_1400_UTC = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 09:00 in New York
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    report = enroll_from_crm(
-        container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW
-    )
+    report = enroll_everyone(container, team_id=slack.team_id, now=NOW)
     assert (report.enrolled, report.not_in_slack) == (2, ["sofia.rossi@example.com"])
     return container
 
@@ -61,9 +60,7 @@ def test_enrolled_managers_get_one_welcome_at_their_local_time(
     assert slack.messages_in("DU0JAMES") == []  # too early in New York
     tick(container=enrolled, now=NOW + timedelta(hours=4))  # 08:30 in New York
     assert "Hi James, I'm your CRM Coach" in all_text(slack.messages_in("DU0JAMES")[0])
-    again = enroll_from_crm(
-        container=enrolled, team_id=slack.team_id, client=delivery_client(enrolled), now=NOW
-    )
+    again = enroll_everyone(enrolled, team_id=slack.team_id, now=NOW)
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     assert again.enrolled == 0 and len(slack.messages_in("DU0ANNA")) == 1  # never twice
 
@@ -121,7 +118,7 @@ def test_an_outage_shorter_than_a_day_is_caught_up_a_longer_one_is_not(
 def test_the_weekly_budget_defers_instead_of_dropping(container: Container, slack: SlackStandIn) -> None:
     settings = container.settings.replaced(crmcoach_weekly_message_budget=2)
     limited = replace(container, settings=settings)
-    enroll_from_crm(container=limited, team_id=slack.team_id, client=delivery_client(limited), now=NOW)
+    enroll_everyone(limited, team_id=slack.team_id, now=NOW)
     tick(container=limited, now=NOW + timedelta(hours=5))  # welcome: 1 of 2 this week
 
     for day in range(7):  # Monday nudge, Tuesday and Thursday lessons of week 49
@@ -137,8 +134,6 @@ def test_a_crash_after_slack_accepted_the_message_does_not_send_it_again(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
     with Session(enrolled.engine) as session:
-        from bot.delivery.planner import plan_due
-
         plan_due(session=session, settings=enrolled.settings, now=NOW)
     [claimed] = outbox.claim(enrolled.sessions, worker="doomed", now=NOW, lease=timedelta(seconds=30))
     client = delivery_client(enrolled)
@@ -190,8 +185,8 @@ def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
     slack.fail_next("users.lookupByEmail", status=429, retry_after=1)
     slack.fail_next("users.info", error="fatal_error", user="U0JAMES")
 
-    report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
-    again = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+    report = enroll_everyone(container, team_id=slack.team_id, now=NOW)
+    again = enroll_everyone(container, team_id=slack.team_id, now=NOW)
 
     assert (report.enrolled, again.enrolled) == (1, 1)  # Anna at once; James once Slack answers for him
     assert again.already == 1 and len(slack.calls_to("users.lookupByEmail")) < 10  # Anna not asked again
@@ -200,8 +195,6 @@ def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
 def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    from tests.fakes.crm import CountingConnector
-
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     crm = CountingConnector(enrolled.crm)
     down = replace(enrolled, crm=crm)
@@ -218,8 +211,6 @@ def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
 def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
     enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.crm import ExplodingConnector
-
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     broken = replace(enrolled, crm=ExplodingConnector(enrolled.crm))
 
@@ -237,7 +228,7 @@ def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
 def test_a_row_whose_worker_keeps_dying_is_failed_not_retried_forever(
     container: Container, slack: SlackStandIn
 ) -> None:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     moment = NOW + timedelta(hours=5)  # both welcomes are due
     [first, *_] = outbox.claim(container.sessions, worker="doomed", now=moment, lease=timedelta(seconds=1))
     for _ in range(outbox.MAX_EXPIRED_LEASES - 1):  # each claim's lease runs out without a result
@@ -256,7 +247,7 @@ def test_lessons_over_budget_do_not_pile_up_week_after_week(
 ) -> None:
     settings = container.settings.replaced(crmcoach_weekly_message_budget=4, crmcoach_lesson_days="0,1,2,3,4")
     busy = replace(container, settings=settings)
-    enroll_from_crm(container=busy, team_id=slack.team_id, client=delivery_client(busy), now=NOW)
+    enroll_everyone(busy, team_id=slack.team_id, now=NOW)
 
     for hour in range(0, 24 * 21, 6):  # three weeks, a tick every six hours
         tick(container=busy, now=NOW + timedelta(hours=hour))
@@ -303,7 +294,7 @@ def test_practice_tasks_are_checked_in_the_crm_after_their_deadline(
 def test_a_stale_workers_late_result_never_counts_even_after_a_429(
     container: Container, slack: SlackStandIn
 ) -> None:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     moment = NOW + timedelta(hours=5)
     [first, *_] = outbox.claim(container.sessions, worker="slow", now=moment, lease=timedelta(seconds=1))
     taken = outbox.claim(container.sessions, worker="next", now=moment + timedelta(seconds=2))

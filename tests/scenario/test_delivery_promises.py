@@ -22,13 +22,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.worker import delivery_client, drain, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
-from tests.conftest import NOW, replace
+from tests.conftest import NOW, enroll_everyone, replace
+from tests.fakes.crm import CountingConnector
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)  # week 49; Anna's nudge at 08:00 UTC (09:00 Vienna)
 TUESDAY_LESSON = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Vienna
@@ -115,9 +115,7 @@ def _world(container: Container, slack: SlackStandIn, **settings: Any) -> World:
     changed = container.settings.replaced(**settings)
     world = World(replace(container, settings=changed, clock=clock), slack, clock)
     slack.wall_clock = clock.seconds  # message ts tell the fake time
-    enroll_from_crm(
-        container=world.container, team_id=slack.team_id, client=delivery_client(container), now=NOW
-    )
+    enroll_everyone(world.container, team_id=slack.team_id, now=NOW)
     clock.now = NOW + timedelta(hours=5)
     tick(container=world.container, now=clock.now)  # the welcomes, out of the way
     return world
@@ -258,8 +256,6 @@ def test_slack_down_for_three_hours_loses_nothing_within_the_catch_up(
 def test_the_crm_down_for_two_hours_delays_the_nudges_and_says_so_twice(
     container: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.crm import CountingConnector
-
     world = _world(container, slack)
     crm = CountingConnector(world.container.crm)
     world.container = replace(world.container, crm=crm)

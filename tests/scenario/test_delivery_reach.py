@@ -15,12 +15,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli_support import clock_jobs
 from bot.container import Container
 from bot.crm.base import CRMUnavailableError, Owner
 from bot.delivery import outbox
 from bot.delivery.availability import CRM, DATABASE
 from bot.delivery.clock import ENROLL_RETRY_JOB_ID, enroll_once
-from bot.delivery.enroll import enroll_from_crm
 from bot.delivery.planner import plan_due
 from bot.delivery.sender import deliver
 from bot.delivery.worker import delivery_client, run_tick, tick, work_once
@@ -29,7 +29,7 @@ from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import DemoOwner, Manager
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, replace
+from tests.conftest import NOW, SIGNING_SECRET, enroll_everyone, replace
 from tests.fakes.crm import GatedConnector
 from tests.scenario.test_delivery_at_scale import _populate
 
@@ -38,7 +38,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna, 0
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     return container
 
 
@@ -94,7 +94,7 @@ def test_a_user_slack_no_longer_finds_is_marked_unreachable_and_gets_no_new_rows
 
     slack.reactivate_user("U0JAMES")  # Slack finds him again: the next enrollment run brings him back
     back = MONDAY_0800_UTC + timedelta(days=14)
-    enroll_from_crm(container=enrolled, team_id=slack.team_id, client=delivery_client(enrolled), now=back)
+    enroll_everyone(enrolled, team_id=slack.team_id, now=back)
     _weeks(enrolled, back, 1)
 
     assert _unreachable(enrolled, "U0JAMES") is None
@@ -148,7 +148,7 @@ def _wait_until(condition: Any, timeout: float = 10.0) -> None:
 def test_enrollment_skips_users_slack_reports_as_deleted(container: Container, slack: SlackStandIn) -> None:
     slack.deactivate_user("U0JAMES")
 
-    report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+    report = enroll_everyone(container, team_id=slack.team_id, now=NOW)
 
     assert report.enrolled == 1 and report.deactivated == ["james.miller@example.com"]
     with Session(container.engine) as session:
@@ -163,7 +163,7 @@ def test_enrollment_lists_crm_managers_without_an_e_mail_instead_of_asking_slack
         assert james is not None
         james.email = ""
 
-    report = enroll_from_crm(container=container, team_id=slack.team_id, client=container.slack, now=NOW)
+    report = enroll_everyone(container, team_id=slack.team_id, now=NOW)
 
     assert "James Miller (no e-mail in the CRM)" in report.not_in_slack
     assert all(call.params.get("email") for call in slack.calls_to("users.lookupByEmail"))
@@ -302,8 +302,8 @@ def test_the_enrollment_job_retries_within_the_hour_when_the_crm_is_down(
     scheduler.start(paused=True)  # jobs are scheduled (and replaced) as usual, but never run here
     down = replace(container, crm=_CrmDown(container.crm))
 
-    assert enroll_once(container=down, team_id="T0TEST", scheduler=scheduler) is False
-    assert enroll_once(container=down, team_id="T0TEST", scheduler=scheduler) is False
+    assert enroll_once(jobs=clock_jobs(down), team_id="T0TEST", scheduler=scheduler) is False
+    assert enroll_once(jobs=clock_jobs(down), team_id="T0TEST", scheduler=scheduler) is False
 
     [job] = [job for job in scheduler.get_jobs() if job.id.startswith(ENROLL_RETRY_JOB_ID)]
     scheduler.shutdown(wait=False)
@@ -311,7 +311,7 @@ def test_the_enrollment_job_retries_within_the_hour_when_the_crm_is_down(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert [r.getMessage().split(" (")[0] for r in warnings] == ["CRM unavailable"]  # once, not per run
     assert not any(r.exc_info for r in caplog.records)
-    assert enroll_once(container=container, team_id="T0TEST", scheduler=scheduler) is True
+    assert enroll_once(jobs=clock_jobs(container), team_id="T0TEST", scheduler=scheduler) is True
     assert [r.getMessage() for r in caplog.records if r.name == "bot.delivery.availability"][-1] == (
         "CRM available again"
     )

@@ -6,17 +6,18 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.coaching.preferences import pause, set_subscribed
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.requests import block_actions_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask, Subscription
+from bot.store.models import Manager
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET
+from tests.conftest import NOW, SIGNING_SECRET, enroll_everyone
 from tests.helpers import all_text, command, final_reply, reply
 
 WEDNESDAY_0730_UTC = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)  # 08:30 in Vienna
@@ -25,14 +26,12 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
     return container
 
 
 def _subscription(container: Container, user: str) -> Subscription:
-    from bot.store.models import Manager
-
     with Session(container.engine) as session:
         manager_id = session.scalar(select(Manager.id).where(Manager.slack_user_id == user))
         return session.scalars(select(Subscription).where(Subscription.manager_id == manager_id)).one()
@@ -183,8 +182,6 @@ def test_snooze_keeps_the_buttons_so_done_still_works(
 def test_resuming_in_the_evening_does_not_send_the_mornings_nudge(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    from bot.coaching.preferences import set_subscribed
-
     _pause_directly(enrolled, "U0ANNA", datetime(2026, 12, 5, tzinfo=UTC))
     evening = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 19:00 in Vienna, after the 09:00 nudge
     set_subscribed(enrolled.sessions, team_id=slack.team_id, user_id="U0ANNA", subscribed=True, now=evening)
@@ -202,8 +199,6 @@ def test_resuming_in_the_evening_does_not_send_the_mornings_nudge(
 def test_a_pause_ends_at_midnight_in_the_managers_own_timezone(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    from bot.coaching.preferences import pause
-
     pause(
         enrolled.sessions,
         enrolled.settings,
@@ -219,10 +214,6 @@ def test_a_pause_ends_at_midnight_in_the_managers_own_timezone(
 
 
 def _pause_directly(container: Container, user: str, until: datetime) -> None:
-    from sqlalchemy import update
-
-    from bot.store.models import Manager
-
     with Session(container.engine) as session:
         manager_id = session.scalar(select(Manager.id).where(Manager.slack_user_id == user))
         session.execute(

@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack.messages import ANSWER_EVENT_TYPE
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.reflection_models import Reflection
-from tests.conftest import NOW, ServerFactory, reconfigured
+from tests.conftest import NOW, ServerFactory, enroll_everyone, reconfigured
 from tests.helpers import all_text, command, final_reply
 from tests.oracle import expected_stats
 from tests.scenario.test_ask import _dm
@@ -110,7 +109,7 @@ def test_a_where_to_click_question_points_to_the_vendors_help(base_url: str, sla
 @pytest.fixture
 def lesson_sent(container: Container, slack: SlackStandIn) -> str:
     """Anna got her Tuesday micro-lesson (with its reflection question) through the real delivery."""
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))  # the welcome
     tick(container=container, now=TUESDAY_LESSON_UTC)
     lessons = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "lesson"]
@@ -137,7 +136,7 @@ def test_a_reply_after_a_lesson_is_kept_as_a_reflection_and_shown_to_the_coach(
 
     text = _ask_dm(url, slack, "U0ANNA", reflection, event_id="EvR1")
 
-    title = container.coach.library.get(lesson_sent, "de")
+    title = container.answers.library.get(lesson_sent, "de")
     assert title is not None and text.count("\n") <= 1
     assert f"Reflexion zu *{title.title}* gespeichert" in text and "Lektionen:" not in text
     with Session(container.engine) as session:

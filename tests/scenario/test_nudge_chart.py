@@ -15,27 +15,32 @@ from bot.coaching.curriculum import weekly_focus
 from bot.coaching.stats import my_stats
 from bot.container import Container
 from bot.crm.codec import stats_to_json
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack.home import with_home_refresh
 from bot.store.models import Manager
 from bot.store.snapshots import save_week
-from tests.conftest import NOW
+from tests.conftest import NOW, enroll_everyone
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna: Anna's nudge, week 49
 
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))
     return container
 
 
 def _last_week(container: Container, team_id: str, *, moved: bool) -> None:
     """Anna's numbers of week 48: as this week's (the focus metric did not move) or with fewer stale deals."""
-    stats = my_stats(container=container, team_id=team_id, slack_user_id="U0ANNA", now=MONDAY_0800_UTC).stats
+    stats = my_stats(
+        identities=container.identities,
+        stats=container.stats,
+        team_id=team_id,
+        slack_user_id="U0ANNA",
+        now=MONDAY_0800_UTC,
+    ).stats
     earlier = (
         changed(
             stats,
@@ -70,7 +75,11 @@ def test_a_moved_focus_metric_brings_its_chart_into_the_nudge(
 ) -> None:
     _last_week(enrolled, slack.team_id, moved=True)
     stats = my_stats(
-        container=enrolled, team_id=slack.team_id, slack_user_id="U0ANNA", now=MONDAY_0800_UTC
+        identities=enrolled.identities,
+        stats=enrolled.stats,
+        team_id=slack.team_id,
+        slack_user_id="U0ANNA",
+        now=MONDAY_0800_UTC,
     ).stats
     focus = weekly_focus(stats)
     assert focus is not None

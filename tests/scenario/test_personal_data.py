@@ -11,15 +11,14 @@ from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import home_ids as ids
 from bot.store.coach_models import Broadcast, BroadcastResponse, ScheduledBroadcast
 from bot.store.models import Base
 from bot.store.personal_data import PERSON_TABLES
 from bot.store.reflection_models import Reflection
-from tests.conftest import NOW
+from tests.conftest import NOW, enroll_everyone
 from tests.scenario.home_helpers import click, open_home, submit, view_of
 
 # Columns that name a person (directly, or through managers.id / their CRM owner id).
@@ -31,7 +30,7 @@ CRM_TABLES = {"demo_crm_owners", "demo_crm_deals", "demo_crm_activities"}
 @pytest.fixture
 def used(container: Container, slack: SlackStandIn, base_url: str) -> Container:
     """Anna and James have used everything: enrolled, nudged, Home opened, broadcasts sent and answered."""
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))
     tick(container=container, now=NOW + timedelta(days=7))  # nudges with practice tasks and snapshots
     for user in ("U0ANNA", "U0JAMES"):

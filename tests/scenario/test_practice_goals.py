@@ -14,12 +14,11 @@ from bot.coaching.metrics import metric_value
 from bot.coaching.tasks import check_due_tasks
 from bot.container import Container
 from bot.delivery.compose import nudge_message
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask
 from bot.store.models import Manager
-from tests.conftest import NOW
+from tests.conftest import NOW, enroll_everyone
 from tests.helpers import all_text
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Anna's weekly nudge (09:00 in Vienna)
@@ -27,7 +26,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Anna's weekly nudg
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))  # welcomes out of the way
     return container
 
@@ -44,7 +43,7 @@ def test_the_nudges_task_sets_a_goal_from_the_managers_starting_number(
     tick(container=enrolled, now=MONDAY_0800_UTC)
 
     [task] = anna_tasks(enrolled)
-    lesson = enrolled.coach.library.get(task.lesson_id, "de")
+    lesson = enrolled.answers.library.get(task.lesson_id, "de")
     assert lesson is not None and lesson.goal is not None and task.metric == lesson.metric
     stats = enrolled.crm.manager_stats("M00001", now=MONDAY_0800_UTC)
     start = metric_value(stats, lesson.metric)
@@ -88,7 +87,7 @@ EN_UNIT, DE_UNIT = "of your own deals without a next step", "deiner eigenen Deal
 def test_the_check_after_the_deadline_says_start_now_and_credits_progress(
     container: Container, now_value: int, standing: str, english: str, german: str
 ) -> None:
-    enroll_from_crm(container=container, team_id="T0TEST", client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id="T0TEST", now=NOW)
     stats = container.crm.manager_stats("M00001", now=NOW)
     stats = replace(stats, own_deals_without_next_step=now_value)  # what the CRM shows after the deadline
     with Session(container.engine) as session:

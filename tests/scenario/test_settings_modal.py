@@ -11,20 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.slack import home_ids as ids
 from bot.store.delivery_models import Subscription
 from bot.store.models import Manager
-from tests.conftest import NOW
+from tests.conftest import NOW, enroll_everyone
 from tests.helpers import command
 from tests.scenario.home_helpers import click, submit, view_of
 
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     tick(container=container, now=NOW + timedelta(hours=5))
     return container
 

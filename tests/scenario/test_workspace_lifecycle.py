@@ -12,21 +12,20 @@ from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.container import Container
-from bot.delivery.enroll import enroll_from_crm
-from bot.delivery.worker import delivery_client, tick
+from bot.delivery.worker import tick
 from bot.demo.standins.requests import event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage
 from bot.store.models import Base, Workspace
 from bot.store.workspace_lifecycle import purge_workspaces
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET
+from tests.conftest import NOW, SIGNING_SECRET, enroll_everyone
 from tests.helpers import command
 
 
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
-    enroll_from_crm(container=container, team_id=slack.team_id, client=delivery_client(container), now=NOW)
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
     return container
 
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.coaching.pipeline import current_stats, refresh_all
 from bot.container import Container
 from bot.crm.base import CRMUnavailableError
 from bot.store.models import CachedStats
@@ -30,10 +29,8 @@ def _cached_owner_ids(container: Container) -> set[str]:
 def test_numbers_are_reused_within_the_ttl(counting: tuple[Container, CountingConnector]) -> None:
     container, crm = counting
 
-    first = current_stats(container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW)
-    again = current_stats(
-        container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(minutes=59)
-    )
+    first = container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW)
+    again = container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(minutes=59))
 
     assert crm.calls == 1
     assert again == first
@@ -42,11 +39,9 @@ def test_numbers_are_reused_within_the_ttl(counting: tuple[Container, CountingCo
 
 def test_numbers_older_than_the_ttl_are_fetched_again(counting: tuple[Container, CountingConnector]) -> None:
     container, crm = counting
-    current_stats(container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW)
+    container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW)
 
-    later = current_stats(
-        container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(hours=2)
-    )
+    later = container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(hours=2))
 
     assert crm.calls == 2
     assert later.fetched_at == NOW + timedelta(hours=2)
@@ -56,30 +51,24 @@ def test_a_crm_outage_serves_the_last_numbers_with_their_age(
     counting: tuple[Container, CountingConnector],
 ) -> None:
     container, crm = counting
-    current_stats(container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW)
+    container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW)
     crm.down = True
 
-    served = current_stats(
-        container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(days=2)
-    )
+    served = container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(days=2))
 
     assert served.fetched_at == NOW  # the reply shows when these numbers were fetched
     with pytest.raises(CRMUnavailableError):
-        current_stats(
-            container=container, team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(days=8)
-        )
+        container.stats.current(team_id="T0TEST", crm_owner_id="M00002", now=NOW + timedelta(days=8))
 
 
 def test_bulk_refresh_caches_every_manager_in_one_pass(counting: tuple[Container, CountingConnector]) -> None:
     container, crm = counting
 
-    report = refresh_all(container=container, team_id="T0TEST", now=NOW)
-    current_stats(
-        container=container, team_id="T0TEST", crm_owner_id="M00003", now=NOW + timedelta(minutes=5)
-    )
+    report = container.stats.refresh_all(team_id="T0TEST", now=NOW)
+    container.stats.current(team_id="T0TEST", crm_owner_id="M00003", now=NOW + timedelta(minutes=5))
 
     assert report.managers == 3
     assert crm.calls == 1  # the later single lookup came from the cache
     assert _cached_owner_ids(container) == {"M00001", "M00002", "M00003"}
-    refresh_all(container=container, team_id="T0TEST", now=NOW + timedelta(hours=1))  # upsert, no duplicates
+    container.stats.refresh_all(team_id="T0TEST", now=NOW + timedelta(hours=1))  # upsert, no duplicates
     assert _cached_owner_ids(container) == {"M00001", "M00002", "M00003"}

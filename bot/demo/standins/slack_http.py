@@ -7,13 +7,24 @@ import math
 import random
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.demo.standins.slack_model import error
 
-if TYPE_CHECKING:
-    from bot.demo.standins.slack import SlackStandIn
+_Reply = tuple[int, dict[str, Any]]  # HTTP status and JSON body
+
+
+class _Handles(Protocol):
+    """What the HTTP handler hands requests to (SlackStandIn)."""
+
+    def handle_api(
+        self, method: str, params: dict[str, Any], auth: str | None
+    ) -> tuple[int, dict[str, Any]]: ...
+
+    def handle_response_url(self, key: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
+
+    def receive_upload(self, file_id: str, data: bytes) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +108,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the default of 5 drops connections when a benchmark pushes in parallel
 
 
-def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
+def _handler_for(standin: _Handles) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *_args: Any) -> None:  # keep test and demo output quiet
             return

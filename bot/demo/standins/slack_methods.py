@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bot.demo.standins.slack_model import (
     APP_ID,
@@ -21,6 +20,7 @@ from bot.demo.standins.slack_model import (
     VIEW_BLOCK_LIMIT,
     Body,
     Channel,
+    StandInState,
     _content,
     _cursor,
     _cursor_key,
@@ -37,12 +37,9 @@ from bot.demo.standins.slack_model import (
     ts_key,
 )
 
-if TYPE_CHECKING:
-    from bot.demo.standins.slack import SlackStandIn
-
 
 # --- methods ---------------------------------------------------------------------------------
-def auth_test(standin: SlackStandIn, _params: Body) -> Body:
+def auth_test(standin: StandInState, _params: Body) -> Body:
     return {
         "ok": True,
         "url": "https://standin.slack.com/",
@@ -55,21 +52,21 @@ def auth_test(standin: SlackStandIn, _params: Body) -> Body:
     }
 
 
-def users_info(standin: SlackStandIn, params: Body) -> Body:
+def users_info(standin: StandInState, params: Body) -> Body:
     user = standin.users.get(str(params.get("user")))
     if user is None:
         return error("user_not_found")
     return {"ok": True, "user": dict(user) if truthy(params.get("include_locale")) else _public_user(user)}
 
 
-def users_lookup_by_email(standin: SlackStandIn, params: Body) -> Body:
+def users_lookup_by_email(standin: StandInState, params: Body) -> Body:
     user_id = standin._emails.get(str(params.get("email") or "").strip().lower())
     if user_id is None:
         return error("users_not_found")
     return {"ok": True, "user": _public_user(standin.users[user_id])}
 
 
-def _dm_to_open(standin: SlackStandIn, params: Body) -> Channel | Body:
+def _dm_to_open(standin: StandInState, params: Body) -> Channel | Body:
     users = [user.strip() for user in str(params.get("users") or "").split(",") if user.strip()]
     if len(users) > 1:
         return error("invalid_arguments", "the stand-in opens 1:1 DMs only [json-pointer:/users]")
@@ -86,7 +83,7 @@ def _dm_to_open(standin: SlackStandIn, params: Body) -> Channel | Body:
     return channel
 
 
-def conversations_open(standin: SlackStandIn, params: Body) -> Body:
+def conversations_open(standin: StandInState, params: Body) -> Body:
     channel = _dm_to_open(standin, params)
     if not isinstance(channel, Channel):
         return channel
@@ -107,7 +104,7 @@ def conversations_open(standin: SlackStandIn, params: Body) -> Body:
     return body
 
 
-def chat_post_message(standin: SlackStandIn, params: Body) -> Body:
+def chat_post_message(standin: StandInState, params: Body) -> Body:
     channel = _postable(standin, params, by_user=True)
     if not isinstance(channel, Channel):
         return channel
@@ -123,7 +120,7 @@ def chat_post_message(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "channel": channel.id, "ts": ts, "message": dict(message)}
 
 
-def chat_update(standin: SlackStandIn, params: Body) -> Body:
+def chat_update(standin: StandInState, params: Body) -> Body:
     channel = _postable(standin, params, by_user=False)
     if not isinstance(channel, Channel):
         return channel
@@ -138,7 +135,7 @@ def chat_update(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "channel": channel.id, "ts": ts, "text": message["text"], "message": dict(message)}
 
 
-def conversations_history(standin: SlackStandIn, params: Body) -> Body:
+def conversations_history(standin: StandInState, params: Body) -> Body:
     channel = resolve_channel(standin, str(params.get("channel") or ""))
     if channel is None:
         return error("channel_not_found")
@@ -186,7 +183,7 @@ def conversations_history(standin: SlackStandIn, params: Body) -> Body:
     }
 
 
-def views_open(standin: SlackStandIn, params: Body) -> Body:
+def views_open(standin: StandInState, params: Body) -> Body:
     trigger_id = str(params.get("trigger_id") or params.get("interactivity_pointer") or "")
     if not trigger_id:
         return error("invalid_arguments", "invalid `trigger_id`")
@@ -204,7 +201,7 @@ def views_open(standin: SlackStandIn, params: Body) -> Body:
     return _store_view(standin, view, f"V{next(standin._ids):08d}", None)
 
 
-def views_update(standin: SlackStandIn, params: Body) -> Body:
+def views_update(standin: StandInState, params: Body) -> Body:
     view_id, external_id = params.get("view_id"), params.get("external_id")
     if not view_id and not external_id:
         return error("invalid_arguments", "either view_id or external_id is required")
@@ -226,7 +223,7 @@ def views_update(standin: SlackStandIn, params: Body) -> Body:
     return _store_view(standin, view, current["id"], current)
 
 
-def views_publish(_standin: SlackStandIn, params: Body) -> Body:
+def views_publish(_standin: StandInState, params: Body) -> Body:
     try:
         view = _json_field(params.get("view"))
     except json.JSONDecodeError:
@@ -238,19 +235,19 @@ def views_publish(_standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "view": {"id": "V0STANDIN", "type": view.get("type"), "blocks": view.get("blocks")}}
 
 
-def apps_connections_open(_standin: SlackStandIn, _params: Body) -> Body:
+def apps_connections_open(_standin: StandInState, _params: Body) -> Body:
     # No WebSocket server behind it: enough to check that Socket Mode is chosen and authenticated.
     return {"ok": True, "url": "ws://127.0.0.1:1/link/?ticket=standin&app_id=A0CRMCOACH"}
 
 
-def usergroups_users_list(standin: SlackStandIn, params: Body) -> Body:
+def usergroups_users_list(standin: StandInState, params: Body) -> Body:
     members = standin.usergroups.get(str(params.get("usergroup", "")))
     if members is None:
         return error("no_such_subteam")
     return {"ok": True, "users": list(members)}
 
 
-def chat_get_permalink(standin: SlackStandIn, params: Body) -> Body:
+def chat_get_permalink(standin: StandInState, params: Body) -> Body:
     channel = resolve_channel(standin, str(params.get("channel", "")))
     if channel is None:
         return error("channel_not_found")
@@ -261,7 +258,7 @@ def chat_get_permalink(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "channel": channel.id, "permalink": link}
 
 
-def files_get_upload_url_external(standin: SlackStandIn, params: Body) -> Body:
+def files_get_upload_url_external(standin: StandInState, params: Body) -> Body:
     if not params.get("filename") or not str(params.get("length", "")).isdigit():
         return error("invalid_arguments")
     file_id = f"F{len(standin.uploads) + 1:08d}"
@@ -273,7 +270,7 @@ def files_get_upload_url_external(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "upload_url": f"{standin.origin}/upload/{file_id}", "file_id": file_id}
 
 
-def files_complete_upload_external(standin: SlackStandIn, params: Body) -> Body:
+def files_complete_upload_external(standin: StandInState, params: Body) -> Body:
     files = _json_field(params.get("files"))
     if not isinstance(files, list) or not files:
         return error("invalid_arguments")
@@ -305,7 +302,7 @@ def files_complete_upload_external(standin: SlackStandIn, params: Body) -> Body:
     return {"ok": True, "files": shared}
 
 
-API_METHODS: dict[str, Callable[[SlackStandIn, Body], Body]] = {
+API_METHODS: dict[str, Callable[[StandInState, Body], Body]] = {
     "files.getUploadURLExternal": files_get_upload_url_external,
     "files.completeUploadExternal": files_complete_upload_external,
     "usergroups.users.list": usergroups_users_list,

@@ -7,10 +7,7 @@ import binascii
 import json
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.demo.standins.slack import SlackStandIn
+from typing import Any, Protocol
 
 MESSAGE_BLOCK_LIMIT = 50
 MESSAGE_TEXT_LIMIT = 40_000
@@ -106,7 +103,7 @@ def _one_block_problem(block: Any, pointer: str) -> str | None:
     return None
 
 
-def resolve_channel(standin: SlackStandIn, channel_id: str, *, by_user: bool = False) -> Channel | None:
+def resolve_channel(standin: StandInState, channel_id: str, *, by_user: bool = False) -> Channel | None:
     """A declared channel, or the DM with a known user: 'D' + user id, or (by_user, as chat.postMessage
     takes it) the user id itself."""
     if channel_id in standin.channels:
@@ -118,7 +115,7 @@ def resolve_channel(standin: SlackStandIn, channel_id: str, *, by_user: bool = F
     return None
 
 
-def _postable(standin: SlackStandIn, params: Body, *, by_user: bool) -> Channel | Body:
+def _postable(standin: StandInState, params: Body, *, by_user: bool) -> Channel | Body:
     """The channel the bot may post to, or the error Slack answers for it."""
     channel = resolve_channel(standin, str(params.get("channel") or ""), by_user=by_user)
     if channel is None:
@@ -209,7 +206,7 @@ def _view_text_problem(view: Body) -> str | None:
     return None
 
 
-def _store_view(standin: SlackStandIn, view: Body, view_id: str, previous: Body | None) -> Body:
+def _store_view(standin: StandInState, view: Body, view_id: str, previous: Body | None) -> Body:
     stored: Body = {
         "id": view_id,
         "team_id": standin.team_id,
@@ -234,8 +231,33 @@ def _store_view(standin: SlackStandIn, view: Body, view_id: str, previous: Body 
     return {"ok": True, "view": stored}
 
 
-def _external_id_taken(standin: SlackStandIn, view: Body, view_id: str | None) -> bool:
+def _external_id_taken(standin: StandInState, view: Body, view_id: str | None) -> bool:
     external_id = view.get("external_id")
     return bool(external_id) and any(
         other["external_id"] == external_id and other["id"] != view_id for other in standin.views.values()
     )
+
+
+class StandInState(Protocol):
+    """The workspace state the Web API methods read and change: SlackStandIn, seen from its methods
+    (a Protocol, so that the method modules need not import the stand-in that imports them)."""
+
+    team_id: str
+    team_name: str
+    users: dict[str, dict[str, Any]]
+    channels: dict[str, Channel]
+    views: dict[str, dict[str, Any]]
+    usergroups: dict[str, list[str]]
+    uploads: dict[str, dict[str, Any]]
+    history_page_cap: int
+    _emails: dict[str, str]
+    _deactivated: dict[str, Deactivation]
+    _used_triggers: set[str]
+    _ids: Any
+
+    @property
+    def origin(self) -> str: ...
+
+    def dm(self, user_id: str) -> Channel: ...
+
+    def _next_ts(self) -> str: ...
