@@ -83,8 +83,14 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     if claimed.suspect:
         channel = _conversation(client, channel) if channel else composer.dm_channel(claimed, client)
         if (ts := _already_posted(client, channel, claimed, container=container)) is not None:
-            outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
-            _after_post(container, claimed.payload.get("broadcast_id"), ts)
+            _posted(
+                container,
+                claimed,
+                channel=channel,
+                ts=ts,
+                now=now,
+                broadcast_id=claimed.payload.get("broadcast_id"),
+            )
             return Outcome("recovered", ts)
     if decision.send_at is None:
         # Missing a message is news; not sending to someone who paused or left is not.
@@ -113,11 +119,18 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
         },
     }
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
-    outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
-    _after_post(container, composer.broadcast_id, str(response["ts"]))
+    ts = str(response["ts"])
+    _posted(
+        container,
+        claimed,
+        channel=str(response["channel"]),
+        ts=ts,
+        now=now,
+        broadcast_id=composer.broadcast_id,
+    )
     if claimed.kind == "nudge" and container.after_nudge is not None:
         container.after_nudge(claimed.team_id, claimed.manager_id)
-    return Outcome("sent", str(response["ts"]))
+    return Outcome("sent", ts)
 
 
 def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Verdict:
@@ -146,9 +159,19 @@ def _conversation(client: WebClient, channel: str) -> str:
     return channel
 
 
-def _after_post(container: Container, broadcast_id: object, ts: str) -> None:
-    """A posted broadcast remembers its ts: thread replies to it are submissions."""
-    if broadcast_id is not None:
+def _posted(
+    container: Container,
+    claimed: outbox.Claimed,
+    *,
+    channel: str,
+    ts: str,
+    now: datetime,
+    broadcast_id: object,
+) -> None:
+    outbox.mark_sent(container.sessions, claimed, channel=channel, ts=ts, now=now)
+    if claimed.kind in ("notice", "answer"):  # what was said is in Slack now; the outbox keeps no copy
+        outbox.remember(container.sessions, claimed, text=None, message=None)
+    if broadcast_id is not None:  # a posted broadcast remembers its ts: thread replies are submissions
         mark_posted(container.sessions, int(str(broadcast_id)), ts=ts)
 
 

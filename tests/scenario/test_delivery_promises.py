@@ -358,4 +358,7 @@ def test_a_history_check_cut_short_by_rate_limits_goes_on_where_it_stopped(
 
 def _answer_metadata(number: int) -> dict[str, Any]:
     """What the bot's answers in the DM carry: a key of their own."""
-    return {"event_type": "crmcoach_answer", "event_payload": {"idempotency_key": f"T0TEST:answer:Ev{number}"}}
+    return {
+        "event_type": "crmcoach_answer",
+        "event_payload": {"idempotency_key": f"T0TEST:answer:Ev{number}"},
+    }

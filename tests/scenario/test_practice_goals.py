@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from bot.coaching.metrics import metric_value
 from bot.coaching.tasks import check_due_tasks
 from bot.container import Container
-from bot.delivery.render import nudge_message
 from bot.delivery.enroll import enroll_from_crm
+from bot.delivery.render import nudge_message
 from bot.delivery.worker import delivery_client, tick
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import PracticeTask
