@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -29,6 +31,7 @@ from bot.web import build_wsgi
 
 POSTGRES_URL = os.environ.get("CRMCOACH_TEST_POSTGRES_URL")
 SIGNING_SECRET = "test-signing-secret"
+CHECK_EVERY_POST = "CRMCOACH_TEST_CHECK_EVERY_POST"  # set: tests marked posts_without_key are checked too
 # A fixed "now" makes stale/overdue counts reproducible; seeding uses the same anchor.
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -41,6 +44,55 @@ BACKENDS = [
         ),
     ),
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "posts_without_key: the test posts to the Slack stand-in itself without an idempotency key "
+        "(tests of the stand-in); the bot's own posts are checked everywhere else",
+    )
+
+
+def _idempotency_key(params: dict[str, Any]) -> str | None:
+    metadata = params.get("metadata")
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return None
+    payload = metadata.get("event_payload") if isinstance(metadata, dict) else None
+    key = payload.get("idempotency_key") if isinstance(payload, dict) else None
+    return key if isinstance(key, str) and key else None
+
+
+@pytest.fixture(autouse=True)
+def _every_post_carries_an_idempotency_key(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every chat.postMessage any Slack stand-in receives during a test must carry an idempotency key in
+    its metadata: the outbox is the one road out (DESIGN.md), and Slack finds a message again by it."""
+    exempt = request.node.get_closest_marker("posts_without_key") is not None
+    if exempt and not os.environ.get(CHECK_EVERY_POST):
+        yield
+        return
+    unkeyed: list[dict[str, Any]] = []
+    lock = threading.Lock()
+    handle_api = SlackStandIn.handle_api
+
+    def checked(
+        standin: SlackStandIn, method: str, params: dict[str, Any], auth: str | None
+    ) -> tuple[int, dict[str, Any]]:
+        if method == "chat.postMessage" and _idempotency_key(params) is None:
+            with lock:
+                unkeyed.append(params)
+        return handle_api(standin, method, params, auth)
+
+    monkeypatch.setattr(SlackStandIn, "handle_api", checked)
+    yield
+    if unkeyed:
+        texts = [str(params.get("text", ""))[:80] for params in unkeyed]
+        pytest.fail(f"{len(unkeyed)} chat.postMessage call(s) without an idempotency key: {texts}")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
-"""Coaches broadcast exercises to channels; managers answer with buttons and thread replies."""
+"""Coaches broadcast exercises to channels; managers answer with buttons and thread replies.
+
+A broadcast is recorded here as an intent (a Broadcast row); bot/delivery posts it through the outbox."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,15 +21,6 @@ from bot.store.managers import ensure_workspace
 
 log = logging.getLogger(__name__)
 CHANNEL_MENTION = re.compile(r"^<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>\s*(?P<rest>.*)$", re.DOTALL)
-# What the coach can fix, with the message key that says how.
-FIXABLE = {
-    "not_in_channel": "broadcast.not_in_channel",
-    "channel_not_found": "broadcast.channel_not_found",
-    "is_archived": "broadcast.is_archived",
-    "msg_too_long": "broadcast.too_long",
-    "invalid_blocks": "broadcast.too_long",
-}
-BROADCAST_EVENT_TYPE = "crmcoach_broadcast"
 LANG_OPTION = re.compile(r"(?:^|\s)--lang(?:=|\s+)(?P<choice>de|en|both)(?=\s|$)", re.IGNORECASE)
 
 
@@ -48,13 +39,6 @@ class Exercise:
     title: str
     task: str
     reflection: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    broadcast_id: int
-    channel_id: str
-    ts: str
 
 
 def parse_target(text: str) -> tuple[str, str]:
@@ -140,19 +124,21 @@ def mark_posted(sessions: sessionmaker[Session], broadcast_id: int, *, ts: str) 
     _finish(sessions, broadcast_id, status="posted", message_ts=ts)
 
 
-def post_broadcast(
-    *,
+def mark_failed(sessions: sessionmaker[Session], broadcast_id: int, *, error: str) -> None:
+    _finish(sessions, broadcast_id, status="failed", error=error)
+
+
+def record_broadcast(
     sessions: sessionmaker[Session],
-    client: WebClient,
+    *,
     team_id: str,
     coach_id: str,
     channel_id: str,
     exercise: Exercise,
     language: Language,
-    message: dict[str, Any],
     now: datetime,
-) -> Posted:
-    """Record the broadcast, post it, and remember where it landed; BroadcastProblem for fixable errors."""
+) -> int:
+    """The broadcast a coach asked for, before it is posted; returns its id (its buttons carry it)."""
     with sessions() as session:
         ensure_workspace(session, team_id)
         row = Broadcast(
@@ -168,21 +154,12 @@ def post_broadcast(
         )
         session.add(row)
         session.commit()
-        broadcast_id = row.id
-    metadata = {"event_type": BROADCAST_EVENT_TYPE, "event_payload": {"broadcast_id": broadcast_id}}
-    try:
-        response = client.chat_postMessage(
-            channel=channel_id, metadata=metadata, **with_broadcast_id(message, broadcast_id)
-        )
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
-        _finish(sessions, broadcast_id, status="failed", error=error)
-        if error in FIXABLE:
-            raise BroadcastProblem(FIXABLE[error], channel=f"<#{channel_id}>") from None
-        raise
-    ts = str(response["ts"])
-    _finish(sessions, broadcast_id, status="posted", message_ts=ts)
-    return Posted(broadcast_id, channel_id, ts)
+        return row.id
+
+
+def exercise_of(broadcast: Broadcast) -> Exercise:
+    """The exercise as it was recorded (in every language it was asked for)."""
+    return Exercise(broadcast.lesson_id, broadcast.title, broadcast.task, broadcast.reflection)
 
 
 def record_response(
@@ -261,15 +238,6 @@ def _insert_response(
         ).returning(BroadcastResponse.id)
     ).scalar_one_or_none()
     return inserted is not None
-
-
-def with_broadcast_id(message: dict[str, Any], broadcast_id: int) -> dict[str, Any]:
-    """The buttons carry the broadcast id, known only once the row exists."""
-    blocks = [dict(block) for block in message.get("blocks", [])]
-    for block in blocks:
-        if block.get("type") == "actions":
-            block["elements"] = [{**element, "value": str(broadcast_id)} for element in block["elements"]]
-    return {**message, "blocks": blocks}
 
 
 def _finish(sessions: sessionmaker[Session], broadcast_id: int, **values: Any) -> None:

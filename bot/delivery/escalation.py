@@ -1,32 +1,33 @@
 """A manager's focus number has not moved for three weekly nudges: the coaches hear about it, with the trend.
 
 Only where the workspace turned it on (CRMCOACH_TELL_COACH_ON_STALL) and only to the coaches named in
-CRMCOACH_COACHES; a Slack failure is logged and never stops the manager's own nudge.
+CRMCOACH_COACHES. Each coach's notice is an outbox row due now, sent right after the nudge; a Slack
+failure there never stops the manager's own nudge.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-
-from slack_sdk.errors import SlackApiError
+from datetime import datetime
 
 from bot.container import Container
+from bot.delivery import outbox
 from bot.i18n import Language, t
-
-log = logging.getLogger(__name__)
 
 
 def tell_coaches(
     container: Container,
     *,
+    team_id: str,
+    nudge_key: str,
     manager_user_id: str,
     metric: str,
     trend: Sequence[float],
     topic: str | None,
     language: Language = "en",
+    now: datetime,
 ) -> int:
-    """DM every coach in CRMCOACH_COACHES; returns how many were told."""
+    """Record a DM to every coach in CRMCOACH_COACHES (once per nudge); returns how many."""
     settings = container.settings
     coaches = [coach.user for coach in settings.coaching.coaches]
     if not settings.coaching.tell_coach_on_stall or not coaches:
@@ -42,11 +43,14 @@ def tell_coaches(
         weeks=len(trend) - 1,
         topic=t(language, f"topics.{topic}").split(":")[0] if topic else "–",
     )
-    told = 0
     for coach in coaches:
-        try:
-            container.slack.chat_postMessage(channel=coach, text=text)
-            told += 1
-        except SlackApiError as error:
-            log.warning("could not tell coach %s about a stall: %s", coach, error.response.get("error"))
-    return told
+        notice = outbox.Outgoing(
+            team_id=team_id,
+            recipient=coach,
+            kind="notice",
+            idempotency_key=f"{nudge_key}:stall:{coach}",
+            channel=coach,
+            payload={"text": text},
+        )
+        outbox.record_now(container.sessions, notice, now=now)
+    return len(coaches)

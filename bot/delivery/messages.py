@@ -1,4 +1,6 @@
-"""Turning a claimed outbox row into a message: the manager's state, numbers, lesson and practice task."""
+"""Composing a claimed outbox row: for coaching, the manager's state, numbers, lesson and practice task;
+for a broadcast, the recorded exercise; for a notice or an answer, what was recorded. The Block Kit
+comes from bot/delivery/render.py."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.coaching.broadcasts import exercise_for_schedule, schedule_languages, with_broadcast_id
+from bot.coaching.broadcasts import exercise_for_schedule, exercise_of, schedule_languages
 from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import lesson_goal
@@ -17,15 +19,14 @@ from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
-from bot.delivery import compose as render
+from bot.delivery import render
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
 from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
-from bot.delivery.rules import manager_zone, slots_for
+from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
 from bot.delivery.schedule import iso_week
 from bot.delivery.trend_charts import nudge_chart, with_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
-from bot.slack.coach_blocks import broadcast_message
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
@@ -65,8 +66,8 @@ class MessageComposer:
         return channel
 
     def compose(self, claimed: Claimed) -> dict[str, Any]:
-        if claimed.kind == "broadcast":
-            return self._broadcast(claimed)
+        if claimed.kind not in MANAGER_KINDS:
+            return self._asked_for(claimed)
         with self.container.sessions() as session:
             # Subscribed, not paused, reachable: the sender checked bot/delivery/rules.py just before.
             manager, subscription = self._load(session, claimed)
@@ -82,6 +83,16 @@ class MessageComposer:
             return self._lesson(session, claimed, manager, stats, language)
 
     # --- kinds -----------------------------------------------------------------------------------
+    def _asked_for(self, claimed: Claimed) -> dict[str, Any]:
+        """What someone asked to be said: a broadcast, a notice, an answer."""
+        if claimed.kind == "notice":
+            return render.notice_message(str(claimed.payload["text"]))
+        if claimed.kind == "answer":  # rendered when the question was answered (bot/slack/replies.py)
+            return dict(claimed.payload["message"])
+        if "schedule_id" in claimed.payload:
+            return self._broadcast(claimed)
+        return self._broadcast_now(claimed)
+
     def _broadcast(self, claimed: Claimed) -> dict[str, Any]:
         """A coach's scheduled exercise: the same Broadcast row on every attempt, so buttons stay valid."""
         with self.container.sessions() as session:
@@ -113,8 +124,23 @@ class MessageComposer:
                 )
             session.commit()
             self.broadcast_id = int(broadcast_id)
-            message = broadcast_message(exercise, language=language, coach_id=schedule.coach_user_id)
-            return with_broadcast_id(message, self.broadcast_id)
+            return render.broadcast_message(
+                exercise, language=language, coach_id=schedule.coach_user_id, broadcast_id=self.broadcast_id
+            )
+
+    def _broadcast_now(self, claimed: Claimed) -> dict[str, Any]:
+        """A coach's exercise for right now, as the coach's command recorded it."""
+        with self.container.sessions() as session:
+            broadcast = session.get(Broadcast, int(claimed.payload.get("broadcast_id", 0)))
+            if broadcast is None:
+                raise SkipMessage("the broadcast is gone")
+            self.broadcast_id = broadcast.id
+            return render.broadcast_message(
+                exercise_of(broadcast),
+                language=language_for(broadcast.language, None),
+                coach_id=broadcast.coach_user_id,
+                broadcast_id=broadcast.id,
+            )
 
     def _welcome(self, manager: Manager, subscription: Subscription, language: Language) -> dict[str, Any]:
         nudge, *lessons = slots_for(subscription, self.container.settings)
@@ -165,11 +191,14 @@ class MessageComposer:
         if plan.escalated and stored is None and plan.focus is not None:  # once, not again on a retry
             tell_coaches(
                 self.container,
+                team_id=manager.team_id,
+                nudge_key=claimed.idempotency_key,
                 manager_user_id=manager.slack_user_id,
                 metric=plan.focus.metric,
                 trend=plan.trend,
                 topic=plan.topic,
                 language=language,
+                now=self.now,
             )
         message = render.nudge_message(
             language=language,

@@ -5,6 +5,10 @@ never both own a row; on Postgres the candidate SELECT also uses FOR UPDATE SKIP
 do not queue behind each other. A lease that expires without a recorded result marks the row
 `suspect`: the next owner first looks in the DM for the message before sending it again.
 
+Messages that should go out now (a coach's broadcast, a notice to one person, the answer to a DM) are
+recorded with `record_now`: a row due at once, which the caller's own process usually takes right away
+(bot/delivery/outbound.py) and any worker takes otherwise.
+
 Retries are bounded by time, not by count: a row is retried until its catch-up deadline (`deadline_at`),
 so an outage costs time, not messages. Only a row whose workers keep dying on it is failed by count.
 """
@@ -20,12 +24,29 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.rules import CATCH_UP
+from bot.delivery.schedule import iso_week
+from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage
+from bot.store.managers import get_or_create_manager
 
 LEASE = timedelta(minutes=2)
 # Claims that ended with the worker gone (killed, out of memory) before any result: a row that does
 # this again and again is probably what kills them.
 MAX_EXPIRED_LEASES = 8
+NOW_PERIOD = "now"  # the period of rows recorded by record_now: not part of any schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message that should go out now, as plain data; bot/delivery/render.py turns it into Block Kit."""
+
+    team_id: str
+    recipient: str  # the Slack user it is for (for a broadcast: the coach who asked for it)
+    kind: str  # broadcast | notice | answer
+    idempotency_key: str  # unique in the outbox; Slack finds the message by it (message metadata)
+    channel: str  # where it is posted: a channel, a DM, or a user id (Slack opens the DM)
+    payload: dict[str, Any]
+    deadline: timedelta | None = CATCH_UP  # past it the message is not sent late
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +68,51 @@ class Claimed:
     first_attempt_at: datetime  # nothing of this row can be in Slack from before it
 
 
+def record_now(sessions: sessionmaker[Session], outgoing: Outgoing, *, now: datetime) -> int:
+    """Put a message due now into the outbox; returns its row id. Recording the same idempotency key
+    again (Slack retrying an event) returns the row recorded first: it is sent once."""
+    with sessions() as session:
+        manager = get_or_create_manager(session, outgoing.team_id, outgoing.recipient)
+        statement = upsert_insert(session, OutboxMessage).values(
+            team_id=outgoing.team_id,
+            manager_id=manager.id,
+            kind=outgoing.kind,
+            period=NOW_PERIOD,
+            week=iso_week(now.date()),
+            idempotency_key=outgoing.idempotency_key,
+            scheduled_at=now,
+            next_attempt_at=now,
+            deadline_at=now + outgoing.deadline if outgoing.deadline is not None else None,
+            status="pending",
+            attempts=0,
+            slack_channel=outgoing.channel,
+            payload=outgoing.payload,
+            created_at=now,
+        )
+        statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
+        row_id = session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none()
+        if row_id is None:
+            key = outgoing.idempotency_key
+            row_id = session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+            ).one()
+        session.commit()
+        return int(row_id)
+
+
+def cancel(sessions: sessionmaker[Session], row_id: int, *, reason: str) -> bool:
+    """Skip a row nobody holds (the person who asked for it was told it did not go out); False when a
+    worker holds it or it is done."""
+    with sessions() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+            .values(status="skipped", last_error=reason)
+        )
+        session.commit()
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def claim(
     sessions: sessionmaker[Session],
     *,
@@ -55,15 +121,18 @@ def claim(
     limit: int = 50,
     lease: timedelta = LEASE,
     team_ids: Collection[str] | None = None,
+    row_ids: Collection[int] | None = None,
 ) -> list[Claimed]:
     """Take up to `limit` rows that are due (or whose lease expired) for this worker; only rows of
-    `team_ids` when given."""
+    `team_ids`, or only the rows `row_ids`, when given."""
     ready = or_(
         (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == "claimed") & (OutboxMessage.lease_until < now),
     )
     if team_ids is not None:
         ready = ready & OutboxMessage.team_id.in_(team_ids)
+    if row_ids is not None:
+        ready = ready & OutboxMessage.id.in_(row_ids)
     with sessions() as session:
         columns = (
             OutboxMessage.id,

@@ -1,4 +1,6 @@
-"""Sending one claimed outbox row to a manager's DM, exactly once, and only when the rules allow.
+"""Sending one claimed outbox row to Slack, exactly once, and for coaching messages only when the rules
+allow. This is the one place the bot calls chat.postMessage: a manager's coaching, a coach's broadcast,
+a notice to one person, the answer to a DM.
 
 - The rules (bot/delivery/rules.py) are checked again at the moment of posting: a row that may not go
   out now waits for the next allowed moment inside its catch-up deadline, or is skipped with the reason.
@@ -9,6 +11,7 @@
 - Slack cannot reach the person (user_not_found, deactivated, archived DM): the row fails and the manager
   is marked unreachable, so nothing new is planned for them. Other errors retrying cannot fix
   (invalid_blocks, …) fail the row at once. Every give-up is logged in one line with its reason.
+  What each Slack error means is one table: bot/delivery/slack_errors.py.
 """
 
 from __future__ import annotations
@@ -21,39 +24,25 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.coaching.broadcasts import FIXABLE, mark_posted
+from bot.coaching.broadcasts import mark_failed, mark_posted
 from bot.coaching.identity import stored_language
 from bot.container import Container
-from bot.delivery import outbox
+from bot.delivery import blockkit, outbox
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
+from bot.delivery.slack_errors import Meaning, coach_message_key, slack_error
 from bot.i18n import t
-from bot.slack import ids
-from bot.slack.responder import notify_user
 from bot.store.delivery_models import Subscription
 from bot.store.managers import mark_unreachable
 from bot.store.models import Manager
 
 log = logging.getLogger(__name__)
-# Slack cannot reach the person behind a DM: stop planning for them until Slack finds them again.
-UNREACHABLE_ERRORS = frozenset(
-    {
-        "user_not_found",
-        "account_inactive",
-        "user_disabled",
-        "is_archived",
-        "channel_not_found",
-        "cannot_dm_bot",
-    }
-)
-# Errors that say the message itself, or where it goes, is wrong: retrying cannot fix them.
-PERMANENT_ERRORS = UNREACHABLE_ERRORS | frozenset(
-    {"not_in_channel", "invalid_blocks", "msg_too_long", "no_text", "invalid_metadata_format"}
-)
+EVENT_TYPES = {"answer": blockkit.ANSWER_EVENT_TYPE, "broadcast": blockkit.BROADCAST_EVENT_TYPE}
 HISTORY_PAGE = 200  # Slack's advice for conversations.history; apps with lower limits get fewer per page
 HISTORY_CURSOR = "history_cursor"  # payload key: where an interrupted DM check goes on
 BACKOFF_FIRST = timedelta(seconds=15)
+BACKOFF_FIRST_NOW = timedelta(seconds=1)  # someone is waiting for a message recorded "now"
 BACKOFF_CAP = timedelta(minutes=10)  # after an outage the message goes out within minutes of recovery
 WAITING_FOR_RULES = "waiting: outside the delivery window, quiet hours or working days (manager's time)"
 
@@ -62,9 +51,20 @@ WAITING_FOR_RULES = "waiting: outside the delivery window, quiet hours or workin
 class Outcome:
     status: str  # sent | recovered | skipped | failed | retry | waiting | superseded
     detail: str = ""
+    error: str = ""  # Slack's error code, when Slack refused the message
+    retry_at: datetime | None = None  # for "retry": when the row may be tried again
 
 
-def deliver(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
+def deliver(
+    claimed: outbox.Claimed,
+    *,
+    container: Container,
+    client: WebClient,
+    now: datetime,
+    tell_coach: bool = True,
+) -> Outcome:
+    """Post one claimed row and record what happened. `tell_coach=False`: a coach waiting for this
+    broadcast hears the outcome from the caller, not in a DM of its own."""
     try:
         return _send(claimed, container=container, client=client, now=now)
     except Exception as exc:  # every failure ends in a recorded outcome, never in a dead worker
@@ -72,7 +72,7 @@ def deliver(claimed: outbox.Claimed, *, container: Container, client: WebClient,
             # The lease runs out and the row is taken up again (as uncertain) once the database is back.
             DATABASE.down(exc)
             return Outcome("retry", "database unavailable")
-        return _failure(claimed, exc, container=container, now=now)
+        return _failure(claimed, exc, container=container, now=now, tell_coach=tell_coach)
 
 
 def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
@@ -81,10 +81,16 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     composer = MessageComposer(container=container, now=now)
     channel = claimed.slack_channel
     if claimed.suspect:
-        channel = channel or composer.dm_channel(claimed, client)
+        channel = _conversation(client, channel) if channel else composer.dm_channel(claimed, client)
         if (ts := _already_posted(client, channel, claimed, container=container)) is not None:
-            outbox.mark_sent(sessions, claimed, channel=channel, ts=ts, now=now)
-            _after_post(container, claimed.payload.get("broadcast_id"), ts)
+            _posted(
+                container,
+                claimed,
+                channel=channel,
+                ts=ts,
+                now=now,
+                broadcast_id=claimed.payload.get("broadcast_id"),
+            )
             return Outcome("recovered", ts)
     if decision.send_at is None:
         # Missing a message is news; not sending to someone who paused or left is not.
@@ -103,20 +109,28 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
         # Composing outlasted the lease (a slow CRM) and another worker owns the row now: it delivers.
         return Outcome("superseded", "the lease ran out and another worker took the message over")
     metadata = {
-        "event_type": ids.DELIVERY_EVENT_TYPE,
+        "event_type": EVENT_TYPES.get(claimed.kind, blockkit.DELIVERY_EVENT_TYPE),
         # Next to the key: what the curriculum sent (lesson id, focus metric), for support and analytics.
         "event_payload": {
             "idempotency_key": claimed.idempotency_key,
             "kind": claimed.kind,
             **composer.curriculum,
+            **({"broadcast_id": composer.broadcast_id} if composer.broadcast_id is not None else {}),
         },
     }
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
-    outbox.mark_sent(sessions, claimed, channel=str(response["channel"]), ts=str(response["ts"]), now=now)
-    _after_post(container, composer.broadcast_id, str(response["ts"]))
+    ts = str(response["ts"])
+    _posted(
+        container,
+        claimed,
+        channel=str(response["channel"]),
+        ts=ts,
+        now=now,
+        broadcast_id=composer.broadcast_id,
+    )
     if claimed.kind == "nudge" and container.after_nudge is not None:
         container.after_nudge(claimed.team_id, claimed.manager_id)
-    return Outcome("sent", str(response["ts"]))
+    return Outcome("sent", ts)
 
 
 def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Verdict:
@@ -138,20 +152,39 @@ def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Ver
         )
 
 
-def _after_post(container: Container, broadcast_id: object, ts: str) -> None:
-    """A posted broadcast remembers its ts: thread replies to it are submissions."""
-    if broadcast_id is not None:
+def _conversation(client: WebClient, channel: str) -> str:
+    """The conversation id behind `channel`: a user id (a notice) stands for the DM with them."""
+    if channel.startswith(("U", "W")):
+        return str(client.conversations_open(users=channel)["channel"]["id"])
+    return channel
+
+
+def _posted(
+    container: Container,
+    claimed: outbox.Claimed,
+    *,
+    channel: str,
+    ts: str,
+    now: datetime,
+    broadcast_id: object,
+) -> None:
+    outbox.mark_sent(container.sessions, claimed, channel=channel, ts=ts, now=now)
+    if claimed.kind in ("notice", "answer"):  # what was said is in Slack now; the outbox keeps no copy
+        outbox.remember(container.sessions, claimed, text=None, message=None)
+    if broadcast_id is not None:  # a posted broadcast remembers its ts: thread replies are submissions
         mark_posted(container.sessions, int(str(broadcast_id)), ts=ts)
 
 
-def _failure(claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime) -> Outcome:
+def _failure(
+    claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime, tell_coach: bool
+) -> Outcome:
     sessions = container.sessions
     if isinstance(exc, SkipMessage):
         log.warning("%s not sent: %s", claimed.idempotency_key, exc)
         outbox.mark_skipped(sessions, claimed, reason=str(exc))
         return Outcome("skipped", str(exc))
     if isinstance(exc, SlackApiError):
-        return _slack_failure(claimed, exc, container=container, now=now)
+        return _slack_failure(claimed, exc, container=container, now=now, tell_coach=tell_coach)
     if isinstance(exc, RetryLater):  # nothing was posted: not uncertain
         CRM.down(exc)
         error = f"waiting: {exc}"
@@ -165,8 +198,11 @@ def _failure(claimed: outbox.Claimed, exc: Exception, *, container: Container, n
 
 
 def _retry(claimed: outbox.Claimed, *, container: Container, now: datetime, error: str) -> Outcome:
-    if outbox.release(container.sessions, claimed, now=now, retry_at=now + _backoff(claimed), error=error):
-        return Outcome("retry", error)
+    retry_at = now + _backoff(claimed)
+    if claimed.deadline_at is not None:
+        retry_at = min(retry_at, claimed.deadline_at)
+    if outbox.release(container.sessions, claimed, now=now, retry_at=retry_at, error=error):
+        return Outcome("retry", error, error.removeprefix("uncertain: "), retry_at)
     log.warning(
         "%s not sent: gave up at its catch-up deadline after %s attempt(s): %s",
         claimed.idempotency_key,
@@ -177,7 +213,7 @@ def _retry(claimed: outbox.Claimed, *, container: Container, now: datetime, erro
 
 
 def _slack_failure(
-    claimed: outbox.Claimed, exc: SlackApiError, *, container: Container, now: datetime
+    claimed: outbox.Claimed, exc: SlackApiError, *, container: Container, now: datetime, tell_coach: bool
 ) -> Outcome:
     status = exc.response.status_code
     error = (
@@ -185,25 +221,36 @@ def _slack_failure(
         if isinstance(exc.response.data, dict)
         else "http_error"
     )
-    if status == 429:
+    meaning = slack_error(error, status=status).meaning
+    if meaning is Meaning.RATE_LIMITED:
         wait = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
+        retry_at = now + timedelta(seconds=wait)
         # Turned away before it did anything; postpone() keeps a suspect message suspect, or the next
         # attempt would post without looking in the DM first.
-        outbox.postpone(
-            container.sessions, claimed, retry_at=now + timedelta(seconds=wait), error="ratelimited"
-        )
-        return Outcome("retry", f"rate limited for {wait} s")
-    if error in PERMANENT_ERRORS:
-        return _give_up(claimed, error, container=container, now=now)
+        outbox.postpone(container.sessions, claimed, retry_at=retry_at, error="ratelimited")
+        return Outcome("retry", f"rate limited for {wait} s", "ratelimited", retry_at)
+    if meaning.final:
+        return _give_up(claimed, error, meaning, container=container, now=now, tell_coach=tell_coach)
     # 5xx and unknown errors: Slack may or may not have posted it.
     return _retry(claimed, container=container, now=now, error=f"uncertain: {error}")
 
 
-def _give_up(claimed: outbox.Claimed, error: str, *, container: Container, now: datetime) -> Outcome:
+def _give_up(
+    claimed: outbox.Claimed,
+    error: str,
+    meaning: Meaning,
+    *,
+    container: Container,
+    now: datetime,
+    tell_coach: bool,
+) -> Outcome:
     if claimed.kind == "broadcast":
         log.warning("broadcast %s not posted: %s", claimed.idempotency_key, error)
-        _tell_coach(container, claimed, error)
-    elif error in UNREACHABLE_ERRORS:
+        if (broadcast_id := claimed.payload.get("broadcast_id")) is not None:
+            mark_failed(container.sessions, int(broadcast_id), error=error)
+        if tell_coach:
+            _tell_coach(container, claimed, error, now=now)
+    elif meaning is Meaning.UNREACHABLE:
         with container.sessions() as session:
             news = mark_unreachable(session, claimed.manager_id, reason=error, now=now)
             session.commit()
@@ -217,7 +264,7 @@ def _give_up(claimed: outbox.Claimed, error: str, *, container: Container, now: 
     else:
         log.error("%s not sent: Slack rejected it (%s)", claimed.idempotency_key, error)
     outbox.mark_failed(container.sessions, claimed, error=error)
-    return Outcome("failed", error)
+    return Outcome("failed", error, error)
 
 
 def _already_posted(
@@ -251,16 +298,26 @@ def _already_posted(
 
 def _backoff(claimed: outbox.Claimed) -> timedelta:
     doublings: int = min(max(0, claimed.attempts - 1), 16)
-    return min(BACKOFF_CAP, BACKOFF_FIRST * (1 << doublings))
+    first = BACKOFF_FIRST_NOW if claimed.period == outbox.NOW_PERIOD else BACKOFF_FIRST
+    return min(BACKOFF_CAP, first * (1 << doublings))
 
 
-def _tell_coach(container: Container, claimed: outbox.Claimed, error: str) -> None:
-    """A scheduled broadcast that cannot be posted: the coach learns why and what to do."""
+def _tell_coach(container: Container, claimed: outbox.Claimed, error: str, *, now: datetime) -> None:
+    """A broadcast that cannot be posted: the coach learns why and what to do, in a notice of its own
+    (recorded due now: the worker sending this row sends it next)."""
     with container.sessions() as session:
         coach = session.get(Manager, claimed.manager_id)
         coach_id = coach.slack_user_id if coach else None
     if coach_id is None:
         return
     language = stored_language(container.sessions, team_id=claimed.team_id, slack_user_id=coach_id) or "en"
-    text = t(language, FIXABLE.get(error, "broadcast.failed"), channel=f"<#{claimed.slack_channel}>")
-    notify_user(container.slack, coach_id, text)
+    text = t(language, coach_message_key(error), channel=f"<#{claimed.slack_channel}>")
+    notice = outbox.Outgoing(
+        team_id=claimed.team_id,
+        recipient=coach_id,
+        kind="notice",
+        idempotency_key=f"{claimed.idempotency_key}:told",
+        channel=coach_id,
+        payload={"text": text},
+    )
+    outbox.record_now(container.sessions, notice, now=now)

@@ -31,6 +31,8 @@ from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.planner import plan_due
 from bot.delivery.rules import manager_zone, rules_for, slots_for
 from bot.delivery.schedule import due_between
+from bot.delivery.sender import deliver
+from bot.delivery.worker import delivery_client
 from bot.slack_gateway import SlackUser
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
 from bot.store.managers import find_manager
@@ -120,8 +122,15 @@ def simulate(
         run.container = replace(run.container, clock=_fixed(moment))
         with run.container.sessions() as session:
             plan_due(session=session, settings=run.container.settings, now=moment)
-        for claimed in outbox.claim(run.container.sessions, worker="simulation", now=moment, limit=100_000):
-            run.deliver(claimed, moment)
+        sessions = run.container.sessions
+        while batch := outbox.claim(sessions, worker="simulation", now=moment, limit=100_000):
+            for claimed in batch:
+                if claimed.kind == "notice":  # a coach told about a stall: as live, through the sender
+                    deliver(
+                        claimed, container=run.container, client=delivery_client(run.container), now=moment
+                    )
+                else:
+                    run.deliver(claimed, moment)
     return run.received
 
 

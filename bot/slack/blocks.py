@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
-
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -18,36 +13,35 @@ from slack_sdk.models.blocks import (
 
 from bot.coaching.coach import CoachAnswer
 from bot.crm.base import ManagerStats
+from bot.delivery.blockkit import (
+    FIELD_TEXT_LIMIT,
+    HEADER_TEXT_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
+    SECTION_TEXT_LIMIT,
+    escape,
+    inert,
+    slack_date,
+    to_message,
+)
 from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t, tn
 from bot.slack import ids
 
-MESSAGE_BLOCK_LIMIT = 50
-SECTION_TEXT_LIMIT = 3000
-FIELD_TEXT_LIMIT = 2000
-HEADER_TEXT_LIMIT = 150
-
-UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
-
-
-def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
-    """A message payload; raises SlackObjectFormationError when Slack would reject the blocks."""
-    if len(blocks) > MESSAGE_BLOCK_LIMIT:
-        raise ValueError(f"{len(blocks)} blocks exceed Slack's {MESSAGE_BLOCK_LIMIT} per message")
-    return {"text": truncate(fallback, SECTION_TEXT_LIMIT), "blocks": [block.to_dict() for block in blocks]}
-
-
-def escape(text: str) -> str:
-    """Text someone typed, made inert in mrkdwn: no <!channel> pings, <@user> mentions or <url|links>."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def inert(mrkdwn: str) -> str:
-    """Text that is already mrkdwn made safe to post whoever wrote it (a lesson, the CRM, a model
-    echoing the question): no raw < or > is left to start a special mention (<!channel>,
-    <!subteam^…>), a user or channel mention or a <url|label> link. Entities already escaped stay as
-    they are, so text escaped earlier is not shown as "&amp;lt;"."""
-    return UNESCAPED_AMPERSAND.sub("&amp;", mrkdwn).replace("<", "&lt;").replace(">", "&gt;")
+# Kept importable from here: the surface's renderers build on the same basics as delivery's.
+__all__ = [
+    "FIELD_TEXT_LIMIT",
+    "HEADER_TEXT_LIMIT",
+    "MESSAGE_BLOCK_LIMIT",
+    "SECTION_TEXT_LIMIT",
+    "answer_blocks",
+    "escape",
+    "help_blocks",
+    "inert",
+    "slack_date",
+    "stats_blocks",
+    "text_blocks",
+    "to_message",
+]
 
 
 def help_blocks(
@@ -149,13 +143,6 @@ def _attention_section(stats: ManagerStats, language: Language) -> SectionBlock:
 
 def _fetched_line(stats: ManagerStats, language: Language) -> str:
     return t(language, "stats.fetched", crm=stats.source, when=slack_date(stats.fetched_at, language))
-
-
-def slack_date(moment: datetime, language: Language) -> str:
-    """A <!date> token: Slack shows it in each reader's own timezone and format."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    pattern = t(language, "formats.slack_date")  # Slack's own tokens, in the order the language puts them
-    return f"<!date^{int(moment.timestamp())}^{pattern}|{fallback}>"
 
 
 def _escape(text: str) -> str:

@@ -11,12 +11,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcasts import record_response
 from bot.container import Container
+from bot.delivery import outbound
 from bot.i18n import language_for, t
 from bot.slack import ids
 from bot.slack.background import text_message
 from bot.slack.caller import caller_of
 from bot.slack.replies import known_language
-from bot.slack.responder import notify_user, reply_ephemeral
+from bot.slack.responder import reply_ephemeral
 from bot.store.coach_models import Broadcast
 
 # action id -> (recorded kind, reply the first time, reply when already answered)
@@ -63,18 +64,12 @@ def _ask_coach_for_help(
         )
     except SlackApiError:
         link = f"<#{channel}>"
-    notify_user(
-        client,
-        coach_id,
-        t(
-            language,
-            "broadcast.help_for_coach",
-            user=user_id,
-            title=broadcast.title,
-            channel=channel,
-            link=link,
-        ),
+    text = t(
+        language, "broadcast.help_for_coach", user=user_id, title=broadcast.title, channel=channel, link=link
     )
+    # Once per person and broadcast: the button is recorded once, and so is the notice.
+    key = f"help:{broadcast.id}:{user_id}"
+    outbound.notify(container, team_id=broadcast.team_id, user_id=coach_id, text=text, key=key)
 
 
 def _id(action: dict[str, Any]) -> int:

@@ -1,67 +1,26 @@
-"""Block Kit for coaches: the broadcast exercise and the team progress view."""
+"""Block Kit for coaches: the team progress view (broadcast exercises: bot/delivery/render.py)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
-    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
-from bot.coaching.broadcasts import Exercise
 from bot.coaching.team import ManagerProgress
 from bot.formatting import truncate
 from bot.i18n import Language, t
-from bot.slack import ids
-from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
+from bot.slack.blocks import slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
 REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line
-
-
-def broadcast_message(exercise: Exercise, *, language: Language, coach_id: str) -> dict[str, Any]:
-    if exercise.lesson_id is None:  # the coach's own text: posted as written, never as pings or links
-        exercise = replace(exercise, title=escape(exercise.title), task=escape(exercise.task))
-    blocks: list[Block] = [
-        HeaderBlock(text=truncate(t(language, "broadcast.header", title=exercise.title), HEADER_TEXT_LIMIT)),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=truncate(t(language, "broadcast.task_title") + "\n" + exercise.task, SECTION_TEXT_LIMIT)
-            )
-        ),
-    ]
-    if exercise.reflection:
-        text = t(language, "broadcast.reflection_title") + "\n" + exercise.reflection
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))))
-    blocks.append(
-        ActionsBlock(
-            block_id=ids.BLOCK_BROADCAST_ACTIONS,
-            elements=[
-                ButtonElement(
-                    text=t(language, "broadcast.done"),
-                    action_id=ids.ACTION_BROADCAST_DONE,
-                    value="0",
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=t(language, "broadcast.help"), action_id=ids.ACTION_BROADCAST_HELP, value="0"
-                ),
-            ],
-        )
-    )
-    blocks.append(
-        ContextBlock(elements=[MarkdownTextObject(text=t(language, "broadcast.footer", coach=coach_id))])
-    )
-    return to_message(blocks, t(language, "broadcast.header", title=exercise.title))
 
 
 def team_message(progress: list[ManagerProgress], *, page: int, language: Language) -> dict[str, Any]:

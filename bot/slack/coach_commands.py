@@ -57,7 +57,6 @@ def _broadcast(command: Command) -> Message | None:
     container = command.container
     posted = post_now(
         container,
-        container.slack,
         team_id=command.team_id,
         coach_id=command.user_id,
         channel_id=channel_id,

@@ -27,20 +27,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, first_run
-from bot.coaching.broadcasts import (
-    BroadcastProblem,
-    exercise_in,
-    languages_for,
-    post_broadcast,
-    stored_languages,
-)
+from bot.coaching.broadcasts import BroadcastProblem, exercise_in, languages_for, stored_languages
 from bot.container import Container
+from bot.delivery import outbound
 from bot.delivery.schedule import local_to_utc
+from bot.delivery.slack_errors import slack_error
 from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
-from bot.slack import coach_blocks
 from bot.slack.blocks import slack_date
 from bot.slack.caller import caller_of
-from bot.slack.responder import notify_user
 
 log = logging.getLogger(__name__)
 CALLBACK_ID = "broadcast_composer"
@@ -257,9 +251,9 @@ def register(app: App, container: Container) -> None:
         ack()  # the modal closes; the outcome arrives as a DM
         tz = _coach_zone(client, coach_id)
         outcome = _carry_out(
-            container, client, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
+            container, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
         )
-        notify_user(client, coach_id, outcome)
+        outbound.notify(container, team_id=team_id, user_id=coach_id, text=outcome)
 
 
 def _text(value: Any) -> str | None:
@@ -268,7 +262,6 @@ def _text(value: Any) -> str | None:
 
 def post_now(
     container: Container,
-    client: WebClient,
     *,
     team_id: str,
     coach_id: str,
@@ -281,29 +274,27 @@ def post_now(
     the coach, in `language`."""
     try:
         exercise = exercise_in(content, container.answers.library, languages)
-        message = coach_blocks.broadcast_message(exercise, language=languages[0], coach_id=coach_id)
-        posted = post_broadcast(
-            sessions=container.sessions,
-            client=client,
-            team_id=team_id,
-            coach_id=coach_id,
-            channel_id=channel_id,
-            exercise=exercise,
-            language=languages[0],
-            message=message,
-            now=container.clock(),
-        )
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        if error == "ratelimited":
-            minutes = retry_minutes(exc.response.headers.get("Retry-After"))
-            log.warning("broadcast by %s still rate-limited after retries (%s min)", coach_id, minutes)
-            return t(language, "broadcast.rate_limited", minutes=minutes)
-        log.error("broadcast by %s failed: %s", coach_id, error)
-        return t(language, "errors.generic")
-    return t(language, "broadcast.posted", channel=f"<#{posted.channel_id}>")
+    outcome = outbound.broadcast_now(
+        container,
+        team_id=team_id,
+        coach_id=coach_id,
+        channel_id=channel_id,
+        exercise=exercise,
+        language=languages[0],
+    )
+    if outcome.status in ("sent", "recovered", "taken"):
+        return t(language, "broadcast.posted", channel=f"<#{channel_id}>")
+    if outcome.error == "ratelimited":
+        wait = (outcome.retry_at - container.clock()).total_seconds() if outcome.retry_at else 60
+        minutes = retry_minutes(str(max(1, round(wait))))
+        log.warning("broadcast by %s still rate-limited after retries (%s min)", coach_id, minutes)
+        return t(language, "broadcast.rate_limited", minutes=minutes)
+    if (key := slack_error(outcome.error).coach_key) is not None:
+        return t(language, key, channel=f"<#{channel_id}>")
+    log.error("broadcast by %s failed: %s", coach_id, outcome.detail)
+    return t(language, "errors.generic")
 
 
 def retry_minutes(retry_after: Any) -> int:
@@ -315,7 +306,6 @@ def retry_minutes(retry_after: Any) -> int:
 
 def _carry_out(
     container: Container,
-    client: WebClient,
     *,
     team_id: str,
     coach_id: str,
@@ -328,7 +318,6 @@ def _carry_out(
     if composed.when == "now":
         return post_now(
             container,
-            client,
             team_id=team_id,
             coach_id=coach_id,
             channel_id=composed.channel_id,

@@ -11,11 +11,11 @@ from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
 
 from bot.container import Container
+from bot.delivery import outbound
 from bot.i18n import Language, t
 from bot.slack import home_blocks
 from bot.slack import home_ids as ids
 from bot.slack.replies import known_language
-from bot.slack.responder import notify_user
 from bot.store.personal_data import ForgetReport, export_person, forget_person
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,9 @@ def send_export(container: Container, *, team_id: str, user_id: str, language: L
         )
     except SlackApiError as exc:
         log.error("data export for %s/%s failed: %s", team_id, user_id, exc.response.get("error"))
-        notify_user(container.slack, user_id, t(language, "privacy.export_failed"))
+        outbound.notify(
+            container, team_id=team_id, user_id=user_id, text=t(language, "privacy.export_failed")
+        )
         return False
     return True
 

@@ -1,18 +1,34 @@
 """Slack identifiers (commands, block and action ids) in one place."""
 
+# The buttons on outbound messages are rendered in bot/delivery; their ids live with the renderer.
+from bot.delivery.blockkit import (
+    ACTION_BROADCAST_DONE,
+    ACTION_BROADCAST_HELP,
+    ACTION_TASK_DONE,
+    ACTION_TASK_NOT_RELEVANT,
+    ACTION_TASK_SNOOZE,
+    BLOCK_BROADCAST_ACTIONS,
+    BLOCK_TASK_ACTIONS,
+    DELIVERY_EVENT_TYPE,
+    TASK_ACTIONS,
+)
+
+__all__ = [
+    "ACTION_BROADCAST_DONE",
+    "ACTION_BROADCAST_HELP",
+    "ACTION_TASK_DONE",
+    "ACTION_TASK_NOT_RELEVANT",
+    "ACTION_TASK_SNOOZE",
+    "BLOCK_BROADCAST_ACTIONS",
+    "BLOCK_STATS_ATTENTION",
+    "BLOCK_STATS_FIELDS",
+    "BLOCK_TASK_ACTIONS",
+    "COMMAND",
+    "DELIVERY_EVENT_TYPE",
+    "TASK_ACTIONS",
+]
+
 COMMAND = "/crmcoach"
 
 BLOCK_STATS_ATTENTION = "stats_attention"
 BLOCK_STATS_FIELDS = "stats_fields"
-
-BLOCK_TASK_ACTIONS = "task_actions"
-ACTION_TASK_DONE = "task_done"
-ACTION_TASK_SNOOZE = "task_snooze"
-ACTION_TASK_NOT_RELEVANT = "task_not_relevant"
-TASK_ACTIONS = (ACTION_TASK_DONE, ACTION_TASK_SNOOZE, ACTION_TASK_NOT_RELEVANT)
-
-DELIVERY_EVENT_TYPE = "crmcoach_delivery"
-
-BLOCK_BROADCAST_ACTIONS = "broadcast_actions"
-ACTION_BROADCAST_DONE = "broadcast_done"
-ACTION_BROADCAST_HELP = "broadcast_help"

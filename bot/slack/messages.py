@@ -6,18 +6,19 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk.errors import SlackApiError
 
 from bot.coaching.ask import answer_direct_message
 from bot.coaching.broadcasts import record_submission
 from bot.container import Container
+from bot.delivery import outbound
+from bot.delivery.blockkit import ANSWER_EVENT_TYPE
 from bot.slack.background import Background, Message, Outcome
 from bot.slack.caller import Caller, caller_of
 from bot.slack.replies import render_answer
 from bot.slack.router import LazyWork
 
 log = logging.getLogger(__name__)
-ANSWER_EVENT_TYPE = "crmcoach_answer"
+__all__ = ["ANSWER_EVENT_TYPE", "answer_in_background", "register"]
 # Plain messages, thread replies also sent to the channel, and messages with a file (a screenshot).
 ANSWERABLE_SUBTYPES = (None, "thread_broadcast", "file_share")
 
@@ -58,11 +59,16 @@ def answer_in_background(
         return None if result is None else render_answer(result)
 
     def post(message: Message) -> None:
-        metadata = {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"idempotency_key": f"dm:{event_id}"}}
-        try:
-            container.slack.chat_postMessage(channel=event["channel"], metadata=metadata, **message)
-        except SlackApiError as exc:
-            log.error("could not answer the DM of %s: %s", caller.user_id, exc.response.get("error"))
+        sent = outbound.answer(
+            container,
+            team_id=caller.team_id,
+            user_id=caller.user_id,
+            channel=event["channel"],
+            event_id=event_id,
+            message=message,
+        )
+        if sent.status not in ("sent", "recovered", "taken"):
+            log.error("could not answer the DM of %s yet: %s", caller.user_id, sent.detail)
 
     outcome = Outcome(
         what="direct message answer",

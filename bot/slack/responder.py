@@ -1,12 +1,11 @@
-"""Replies through a command's response_url (ephemeral), with Slack's retry handlers."""
+"""Replies through a command's response_url (ephemeral), with Slack's retry handlers. Direct messages
+and channel posts go through the outbox: bot/delivery/outbound.py."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.container import SLACK_TIMEOUT_SECONDS, slack_retry_handlers
@@ -33,13 +32,3 @@ def reply_ephemeral(response_url: str, message: dict[str, Any]) -> bool:
 def replace_message(response_url: str, message: dict[str, Any]) -> bool:
     """Replace the message a button was clicked in (block_actions response_url)."""
     return reply_ephemeral(response_url, {**message, "replace_original": True, "response_type": "in_channel"})
-
-
-def notify_user(client: WebClient, user_id: str, text: str) -> bool:
-    """A direct message to one person (posting to a user id opens the DM); False and logged on failure."""
-    try:
-        client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as exc:
-        log.error("could not send a direct message to %s: %s", user_id, exc.response.get("error"))
-        return False
-    return True

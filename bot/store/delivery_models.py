@@ -49,8 +49,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     manager_id: Mapped[int] = mapped_column(ForeignKey("managers.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # welcome | nudge | lesson
-    period: Mapped[str] = mapped_column(String(32))  # e.g. 2026-W48 or 2026-W48-d1
+    # welcome | nudge | lesson (coaching) · broadcast · notice | answer (recorded due now)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(32))  # e.g. 2026-W48 or 2026-W48-d1; "now" (record_now)
     week: Mapped[str] = mapped_column(String(10))  # ISO week of the planned local date, for the budget
     idempotency_key: Mapped[str] = mapped_column(String(160))
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the schedule said

@@ -84,7 +84,11 @@ def test_a_direct_message_is_answered_once_even_when_slack_retries(
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert answer.params["channel"] == "DU0JAMES"
     assert "Lessons: activity-logging-" in all_text(answer.params)
-    assert answer.params["metadata"]["event_payload"] == {"idempotency_key": "dm:Ev1"}
+    assert answer.params["metadata"]["event_type"] == "crmcoach_answer"
+    assert answer.params["metadata"]["event_payload"] == {
+        "idempotency_key": "T0TEST:answer:Ev1",
+        "kind": "answer",
+    }
 
 
 def test_edits_and_channel_messages_are_not_questions(base_url: str, slack: SlackStandIn) -> None:

@@ -302,7 +302,7 @@ def test_twenty_answers_after_an_unrecorded_post_do_not_cause_a_duplicate(
     client = delivery_client(world.container)
     for number in range(20):  # the bot answers Anna's questions in the same DM meanwhile
         world.clock.now += timedelta(seconds=1)
-        client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}")
+        client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}", metadata=_answer_metadata(number))
     world.run_until(start + timedelta(hours=1))
 
     assert [key for key, _ in world.posts("U0ANNA", "nudge")] == ["nudge:2026-W49"]
@@ -340,7 +340,7 @@ def test_a_history_check_cut_short_by_rate_limits_goes_on_where_it_stopped(
     client = delivery_client(world.container)
     for number in range(40):
         world.clock.now += timedelta(seconds=1)
-        client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}")
+        client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}", metadata=_answer_metadata(number))
     slack.limit_rate("conversations.history", workspace_per_minute=1)
     world.run_until(start + timedelta(hours=1))
 
@@ -350,3 +350,11 @@ def test_a_history_check_cut_short_by_rate_limits_goes_on_where_it_stopped(
     limited = [c for c in slack.calls_to("conversations.history") if c.status == 429]
     assert len(answered) == 3 and limited  # three pages, never the same page twice
     assert len({c.params.get("cursor") for c in answered}) == 3
+
+
+def _answer_metadata(number: int) -> dict[str, Any]:
+    """What the bot's answers in the DM carry: a key of their own."""
+    return {
+        "event_type": "crmcoach_answer",
+        "event_payload": {"idempotency_key": f"T0TEST:answer:Ev{number}"},
+    }

@@ -15,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 from bot.demo.standins.slack import SlackStandIn
 
 METADATA = {"event_type": "crmcoach_delivery", "event_payload": {"idempotency_key": "weekly:M1:2026-W48"}}
+# These tests exercise the stand-in itself, with posts of their own that carry no key.
+pytestmark = pytest.mark.posts_without_key
 
 
 class FakeClock:

@@ -1,9 +1,11 @@
-"""What a scheduled message says: the welcome, the weekly nudge and the micro-lessons (Block Kit)."""
+"""Block Kit for every message the outbox posts: the welcome, the weekly nudge, the micro-lessons, a
+coach's broadcast exercise and a plain notice. Services hand plain data; only this module (on
+bot/delivery/blockkit.py) knows Block Kit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.coaching.broadcasts import Exercise
 from bot.coaching.curriculum import Focus
 from bot.coaching.goals import GoalPlan
 from bot.coaching.lessons import Lesson
@@ -25,10 +28,10 @@ from bot.coaching.metrics import metric_value
 from bot.coaching.numbers import goal_sentence, goal_unit, number_sentences
 from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
+from bot.delivery import blockkit as ids
+from bot.delivery.blockkit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 from bot.formatting import format_int, truncate
 from bot.i18n import Language, t, tn
-from bot.slack import ids
-from bot.slack.blocks import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, slack_date, to_message
 
 # (metric, label key) shown in "what changed", in this order
 CHANGE_METRICS = (
@@ -170,6 +173,46 @@ def lesson_message(
         blocks.append(task_buttons(language, task.task_id))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"_{lesson.id}_")]))
     return to_message(blocks, t(language, "lesson.title", title=lesson.title))
+
+
+def broadcast_message(
+    exercise: Exercise, *, language: Language, coach_id: str, broadcast_id: int
+) -> dict[str, Any]:
+    """A coach's exercise for a channel; its buttons carry the broadcast's id."""
+    if exercise.lesson_id is None:  # the coach's own text: posted as written, never as pings or links
+        exercise = replace(exercise, title=escape(exercise.title), task=escape(exercise.task))
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(t(language, "broadcast.header", title=exercise.title), HEADER_TEXT_LIMIT)),
+        _section(t(language, "broadcast.task_title") + "\n" + exercise.task),
+    ]
+    if exercise.reflection:
+        blocks.append(_section(t(language, "broadcast.reflection_title") + "\n" + exercise.reflection))
+    value = str(broadcast_id)
+    blocks.append(
+        ActionsBlock(
+            block_id=ids.BLOCK_BROADCAST_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=t(language, "broadcast.done"),
+                    action_id=ids.ACTION_BROADCAST_DONE,
+                    value=value,
+                    style="primary",
+                ),
+                ButtonElement(
+                    text=t(language, "broadcast.help"), action_id=ids.ACTION_BROADCAST_HELP, value=value
+                ),
+            ],
+        )
+    )
+    blocks.append(
+        ContextBlock(elements=[MarkdownTextObject(text=t(language, "broadcast.footer", coach=coach_id))])
+    )
+    return to_message(blocks, t(language, "broadcast.header", title=exercise.title))
+
+
+def notice_message(text: str) -> dict[str, Any]:
+    """A short notice to one person (a coach told about a stall, an outcome): text only, as it was written."""
+    return {"text": text}
 
 
 def task_buttons(language: Language, task_id: int) -> ActionsBlock:

@@ -1,0 +1,63 @@
+"""The Block Kit basics every outbound message is built from: limits, the message payload, escaping,
+dates, and the ids of the buttons the bot posts (the Slack listeners answer to the same ids)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.formatting import truncate
+from bot.i18n import Language, t
+
+MESSAGE_BLOCK_LIMIT = 50
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+HEADER_TEXT_LIMIT = 150
+
+# Metadata event types: what kind of bot message a Slack message is.
+DELIVERY_EVENT_TYPE = "crmcoach_delivery"
+ANSWER_EVENT_TYPE = "crmcoach_answer"
+BROADCAST_EVENT_TYPE = "crmcoach_broadcast"
+
+BLOCK_TASK_ACTIONS = "task_actions"
+ACTION_TASK_DONE = "task_done"
+ACTION_TASK_SNOOZE = "task_snooze"
+ACTION_TASK_NOT_RELEVANT = "task_not_relevant"
+TASK_ACTIONS = (ACTION_TASK_DONE, ACTION_TASK_SNOOZE, ACTION_TASK_NOT_RELEVANT)
+
+BLOCK_BROADCAST_ACTIONS = "broadcast_actions"
+ACTION_BROADCAST_DONE = "broadcast_done"
+ACTION_BROADCAST_HELP = "broadcast_help"
+
+UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+
+
+def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
+    """A message payload; raises SlackObjectFormationError when Slack would reject the blocks."""
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:
+        raise ValueError(f"{len(blocks)} blocks exceed Slack's {MESSAGE_BLOCK_LIMIT} per message")
+    return {"text": truncate(fallback, SECTION_TEXT_LIMIT), "blocks": [block.to_dict() for block in blocks]}
+
+
+def escape(text: str) -> str:
+    """Text someone typed, made inert in mrkdwn: no <!channel> pings, <@user> mentions or <url|links>."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(mrkdwn: str) -> str:
+    """Text that is already mrkdwn made safe to post whoever wrote it (a lesson, the CRM, a model
+    echoing the question): no raw < or > is left to start a special mention (<!channel>,
+    <!subteam^…>), a user or channel mention or a <url|label> link. Entities already escaped stay as
+    they are, so text escaped earlier is not shown as "&amp;lt;"."""
+    return UNESCAPED_AMPERSAND.sub("&amp;", mrkdwn).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_date(moment: datetime, language: Language) -> str:
+    """A <!date> token: Slack shows it in each reader's own timezone and format."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    pattern = t(language, "formats.slack_date")  # Slack's own tokens, in the order the language puts them
+    return f"<!date^{int(moment.timestamp())}^{pattern}|{fallback}>"

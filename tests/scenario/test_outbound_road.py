@@ -1,0 +1,183 @@
+"""One road out: a broadcast posted now, a notice to one person and the answer to a DM are outbox rows,
+sent at once by the same sender as scheduled coaching, each with its idempotency key in the metadata,
+never twice, with the outbox's handling of rate limits and uncertain failures."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.container import Container
+from bot.delivery import outbound, outbox
+from bot.delivery.worker import delivery_client, drain, tick
+from bot.demo.standins.requests import event_body, post_signed
+from bot.demo.standins.slack import SlackStandIn
+from bot.store.coach_models import Broadcast
+from bot.store.delivery_models import OutboxMessage
+from bot.web import EVENTS_PATH
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
+from tests.helpers import all_text, command, final_reply
+
+LESSON = "pipeline-review-stale-first"
+
+
+@pytest.fixture
+def coached(container: Container, slack: SlackStandIn) -> Container:
+    slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
+    slack.add_channel("C0SALES", "sales-leads")
+    return reconfigured(container, slack, crmcoach_coaches="U0COACH")
+
+
+@pytest.fixture
+def url(coached: Container, serve: ServerFactory) -> str:
+    return serve(coached)
+
+
+def _rows(container: Container, kind: str) -> list[OutboxMessage]:
+    with Session(container.engine) as session:
+        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+
+
+def _settled(container: Container, kind: str, timeout: float = 10.0) -> list[OutboxMessage]:
+    """The rows of `kind` once none is claimed any more (the sender recorded its result)."""
+    deadline = time.monotonic() + timeout
+    while (rows := _rows(container, kind)) and any(row.status == "claimed" for row in rows):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return rows
+
+
+def _key(message: dict[str, Any]) -> str:
+    return str(message["metadata"]["event_payload"]["idempotency_key"])
+
+
+def test_a_broadcast_posted_now_is_an_outbox_row_that_no_worker_sends_again(
+    url: str, slack: SlackStandIn, coached: Container
+) -> None:
+    command(url, slack, "U0COACH", f"broadcast <#C0SALES|sales-leads> {LESSON}")
+    assert "Posted to <#C0SALES>" in all_text(final_reply(slack))
+
+    _, outcomes = tick(container=coached, now=NOW)  # a worker comes by afterwards
+
+    [posted] = slack.messages_in("C0SALES")
+    [row] = _rows(coached, "broadcast")
+    assert (row.status, row.slack_ts, row.slack_channel) == ("sent", posted["ts"], "C0SALES")
+    assert _key(posted) == row.idempotency_key and posted["metadata"]["event_type"] == "crmcoach_broadcast"
+    with Session(coached.engine) as session:
+        broadcast = session.scalars(select(Broadcast)).one()
+    assert (broadcast.status, broadcast.message_ts) == ("posted", posted["ts"])
+    assert posted["metadata"]["event_payload"]["broadcast_id"] == broadcast.id
+    assert outcomes == {}
+
+
+def test_a_broadcast_rate_limited_for_a_moment_goes_out_after_retry_after(
+    url: str, slack: SlackStandIn, coached: Container
+) -> None:
+    slack.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1, channel="C0SALES")
+
+    command(url, slack, "U0COACH", f"broadcast <#C0SALES|sales-leads> {LESSON}")
+
+    assert "Posted to <#C0SALES>" in all_text(final_reply(slack, timeout=20))
+    assert [call.status for call in slack.calls_to("chat.postMessage")] == [429, 200]
+    assert len(slack.messages_in("C0SALES")) == 1
+
+
+def test_a_broadcast_slack_refuses_tells_the_coach_now_and_is_not_posted_later(
+    url: str, slack: SlackStandIn, coached: Container
+) -> None:
+    slack.add_channel("C0SECRET", "secret", bot_is_member=False)
+
+    command(url, slack, "U0COACH", f"broadcast <#C0SECRET|secret> {LESSON}")
+
+    assert "Invite me with `/invite @CRM Coach`" in all_text(final_reply(slack))
+    _, outcomes = tick(container=coached, now=NOW)
+    [row] = _rows(coached, "broadcast")
+    assert (row.status, row.last_error) == ("failed", "not_in_channel")
+    assert outcomes == {} and slack.messages_in("DU0COACH") == []  # no second word in a DM
+
+
+def _dm(url: str, slack: SlackStandIn, user: str, text: str, *, event_id: str) -> None:
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": "1700000000.000200",
+        "event_ts": "1700000000.000200",
+    }
+    body = event_body(team_id=slack.team_id, event=event, event_id=event_id)
+    post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET, content_type="application/json")
+
+
+def test_an_answer_slack_may_have_posted_is_found_in_the_dm_not_posted_again(
+    url: str, slack: SlackStandIn, coached: Container
+) -> None:
+    slack.fail_next("chat.postMessage", status=500, channel="DU0JAMES", take_effect=True)  # posted, yet 500
+
+    _dm(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev7")
+    slack.wait_for("conversations.history", timeout=20)  # the retry looks first
+    [row] = _settled(coached, "answer")
+
+    [answer] = slack.messages_in("DU0JAMES")
+    assert "Lessons: activity-logging-" in all_text(answer)
+    assert [call.status for call in slack.calls_to("chat.postMessage")] == [500]
+    assert row.idempotency_key == "T0TEST:answer:Ev7" == _key(answer)
+    assert (row.status, row.slack_ts) == ("sent", answer["ts"])
+    assert "message" not in row.payload  # the answer is in Slack; the outbox keeps no copy
+
+
+def test_a_worker_racing_for_a_row_recorded_now_does_not_post_it_twice(
+    coached: Container, slack: SlackStandIn
+) -> None:
+    for number in range(5):
+        row_id = outbound.record_notice(
+            coached, team_id=slack.team_id, user_id="U0ANNA", text=f"notice {number}"
+        )
+        client = delivery_client(coached)
+        workers = [
+            threading.Thread(
+                target=drain, kwargs={"container": coached, "client": client, "now": coached.clock}
+            )
+            for _ in range(2)
+        ]
+        for worker in workers:
+            worker.start()
+        outcome = outbound.deliver_now(coached, row_id)
+        for worker in workers:
+            worker.join()
+        assert outcome.status in ("sent", "taken")
+
+    texts = sorted(message["text"] for message in slack.messages_in("DU0ANNA"))
+    assert texts == [f"notice {number}" for number in range(5)]
+    assert all(row.status == "sent" for row in _rows(coached, "notice"))
+
+
+def test_a_notice_to_someone_slack_cannot_reach_fails_at_once_and_says_why(
+    coached: Container, slack: SlackStandIn
+) -> None:
+    slack.fail_next("chat.postMessage", error="user_not_found", channel="U0PAT")
+
+    outcome = outbound.notify(coached, team_id=slack.team_id, user_id="U0PAT", text="hello")
+
+    assert (outcome.status, outcome.error) == ("failed", "user_not_found")
+    [row] = _rows(coached, "notice")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "user_not_found")
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_recording_the_same_key_again_sends_the_message_once(coached: Container, slack: SlackStandIn) -> None:
+    first = outbound.notify(coached, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1")
+    again = outbound.notify(coached, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1")
+
+    assert (first.status, again.status) == ("sent", "taken")
+    assert [message["text"] for message in slack.messages_in("DU0ANNA")] == ["once"]
+    [row] = _rows(coached, "notice")
+    assert row.idempotency_key == "T0TEST:notice:U0ANNA:k1" == _key(slack.messages_in("DU0ANNA")[0])
+    assert outbox.claim(coached.sessions, worker="late", now=coached.clock()) == []
