@@ -211,11 +211,11 @@ def _field_problems(path: Path, header: str, data: dict[str, Any], body: str) ->
     return problems
 
 
-MIN_ASKED_AS, MAX_ASKED_AS = 2, 4
+MIN_ASKED_AS, MAX_ASKED_AS = 2, 14
 
 
 def asked_as_problems(where: str, data: dict[str, Any]) -> list[str]:
-    """`asked_as`: the last key, a list of 2–4 different questions, none just the title again."""
+    """`asked_as`: the last key, a list of 2–14 different questions, none just the title again."""
     if "asked_as" not in data:
         return []
     questions = data["asked_as"]
