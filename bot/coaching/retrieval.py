@@ -33,7 +33,8 @@ GAP_BOOST = 1.1
 TOPIC_WEIGHT = 1.5
 # The questions a lesson says it answers (`asked_as`) are worded like the questions managers type.
 ASKED_AS_WEIGHT = 1.0
-# Cosine is 0..1 on its own scale, so a lone weak n-gram match stays weak (BM25 needs max-normalising).
+# The nearest example question by letter n-grams (cosine, 0..1 on its own scale: unlike max-normalised
+# BM25, a lone weak match stays weak).
 NGRAM_WEIGHT = 1.0
 
 
@@ -69,7 +70,9 @@ class LessonIndex:
         self._asked_retriever = self._index(questions)
         self._topic_retriever = self._index(topic_texts)
         exemplars = [
-            (row, text) for row, lesson in enumerate(self.lessons) for text in (lesson.title, *lesson.asked_as)
+            (row, text)
+            for row, lesson in enumerate(self.lessons)
+            for text in (lesson.title, *lesson.asked_as)
         ]
         self._exemplar_lesson = np.array([row for row, _ in exemplars], dtype=int)
         stopwords = self._analyzer.stopwords
@@ -95,10 +98,13 @@ class LessonIndex:
         lesson_text = _normalised(_bm25(self._retriever, tokens, size))
         asked = _normalised(_bm25(self._asked_retriever, tokens, size))
         topic = _normalised(_bm25(self._topic_retriever, tokens, int(self._topic_of.max()) + 1))
+        lexical: Scores = lesson_text + ASKED_AS_WEIGHT * asked + TOPIC_WEIGHT * topic[self._topic_of]
+        if not lexical.any():
+            # Any two texts share a few letter triples: n-grams re-rank what the words found, they never
+            # make a match alone (so "asdf jkl" still finds nothing and the asker's gaps decide).
+            return lexical
         nearest = pooled(self._ngrams.similarity(question), self._exemplar_lesson, size)
-        return (
-            lesson_text + ASKED_AS_WEIGHT * asked + TOPIC_WEIGHT * topic[self._topic_of] + NGRAM_WEIGHT * nearest
-        )
+        return lexical + NGRAM_WEIGHT * nearest
 
     def _index(self, corpus: list[str]) -> bm25s.BM25 | None:
         tokens = [self._analyzer.analyze(text) for text in corpus]
