@@ -38,6 +38,12 @@ ASKED_AS_WEIGHT = 1.0
 NGRAM_WEIGHT = 1.0
 
 
+# The lessons offered with an answer come from this many different topics: a question's words often
+# fit a neighbouring topic's lesson a little better, and the lessons after the first are the
+# alternatives (listed with the answer, context for the LLM); three lessons of one topic offer none.
+DISTINCT_TOPICS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     lesson: Lesson
@@ -128,6 +134,17 @@ class LessonIndex:
                 *(question for lesson in mine for question in lesson.asked_as),
             )
         )
+
+
+def distinct_topics_first(hits: list[Hit], *, count: int = DISTINCT_TOPICS) -> list[Hit]:
+    """The best matching lesson of each of the `count` best topics first, then the rest in order."""
+    leaders: dict[str, Hit] = {}
+    for hit in hits:
+        if len(leaders) == count or hit.score <= 0:
+            break
+        leaders.setdefault(hit.lesson.topic, hit)
+    first = list(leaders.values())
+    return first + [hit for hit in hits if hit not in first]
 
 
 def _bm25(retriever: bm25s.BM25 | None, tokens: list[str], size: int) -> Scores:
