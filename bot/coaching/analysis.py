@@ -71,7 +71,7 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
         keep = {word.lower() for word in vocabulary.keep.get(language, ())}
         drop = {word.lower() for word in vocabulary.drop.get(language, ())}
-        self._stopwords = (STOPWORDS[language] - keep) | drop
+        self.stopwords = (STOPWORDS[language] - keep) | drop
         self._concepts: dict[tuple[str, ...], str] = {}
         for name, terms in vocabulary.concepts.items():
             for term in terms:
@@ -100,7 +100,7 @@ class Analyzer:
         tokens: list[str] = []
         part_concepts: list[str] = []
         for word, stem in zip(found, stems, strict=True):
-            if word in self._stopwords or (len(word) < 2 and not word.isdigit()):
+            if word in self.stopwords or (len(word) < 2 and not word.isdigit()):
                 continue
             tokens.append(stem)
             splits = self.language in SPLIT_LANGUAGES

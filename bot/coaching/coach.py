@@ -15,7 +15,7 @@ from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.language import answer_language, warm_up
 from bot.coaching.lessons import Lesson, LessonLibrary
 from bot.coaching.numbers import Grounding, NumberFact, fact_sentences, goal_sentence, ground, offerable
-from bot.coaching.retrieval import Hit, LessonIndex
+from bot.coaching.retrieval import Hit, LessonIndex, distinct_topics_first
 from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
 from bot.i18n import LANGUAGES, Language, t
@@ -122,7 +122,9 @@ def focus_hits(
         # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
         matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
         lead = next(iter(matching), lead)
-    return [lead, *[hit for hit in offered if hit is not lead][: k - 1]]
+    # The alternatives after the lead come from other topics, in case the lead's topic is the wrong one.
+    alternatives = distinct_topics_first([lead, *(hit for hit in offered if hit is not lead)])[1:]
+    return [lead, *alternatives[: k - 1]]
 
 
 def offline_answer(

@@ -1,5 +1,9 @@
-"""BM25 retrieval over the lessons of one language, on tokens from analysis.py (stems, compound parts,
-vocabulary concepts), scored against the lesson texts, their example questions and the topic descriptions."""
+"""Lesson retrieval over the lessons of one language. Four channels, each normalised to 0..1 and added:
+- BM25 on tokens from analysis.py (stems, compound parts, vocabulary concepts) over the lesson texts,
+  over each lesson's example questions (`asked_as`), and over each topic as a whole;
+- character n-gram cosine against every example question and title on its own, the best one counting
+  for its lesson: typos, inflections, German compounds and Denglisch that stems miss still match, and
+  every new phrasing a lesson gains is one more exemplar to be near."""
 
 from __future__ import annotations
 
@@ -7,23 +11,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
+import numpy as np
+import numpy.typing as npt
 
 from bot.coaching.analysis import Analyzer
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import holds, metric_value
+from bot.coaching.ngrams import NgramIndex, pooled
 from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
 from bot.i18n import Language, t
 
+Scores = npt.NDArray[np.float64]
+
 # A lesson that addresses one of the asker's current gaps ranks a little higher among similar matches
-# (the score adds three normalised parts, so a small factor is already a clear push).
+# (the score adds normalised parts, so a small factor is already a clear push).
 GAP_BOOST = 1.1
 # Lesson texts share much vocabulary ("next step" is everywhere); matching the question against each
 # topic as a whole (its description, extra words from the vocabulary, its lessons' titles and example
-# questions) as well says which topic it is about. Scores are normalised to 0..1 and added.
+# questions) as well says which topic it is about.
 TOPIC_WEIGHT = 1.5
 # The questions a lesson says it answers (`asked_as`) are worded like the questions managers type.
 ASKED_AS_WEIGHT = 1.0
+# The nearest example question by letter n-grams (cosine, 0..1 on its own scale: unlike max-normalised
+# BM25, a lone weak match stays weak).
+NGRAM_WEIGHT = 1.0
+
+
+# The lessons offered with an answer come from this many different topics: a question's words often
+# fit a neighbouring topic's lesson a little better, and the lessons after the first are the
+# alternatives (listed with the answer, context for the LLM); three lessons of one topic offer none.
+DISTINCT_TOPICS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +64,9 @@ class LessonIndex:
     def __init__(self, lessons: Sequence[Lesson], language: Language, *, vocabulary: Vocabulary) -> None:
         self.language = language
         self.lessons = list(lessons)
-        self._topics = sorted({lesson.topic for lesson in self.lessons})
-        topic_texts = [self._topic_text(topic, vocabulary) for topic in self._topics]
+        topics = sorted({lesson.topic for lesson in self.lessons})
+        self._topic_of = np.array([topics.index(lesson.topic) for lesson in self.lessons], dtype=int)
+        topic_texts = [self._topic_text(topic, vocabulary) for topic in topics]
         documents = [self._document(lesson) for lesson in self.lessons]
         questions = [" ".join(lesson.asked_as) for lesson in self.lessons]
         self._analyzer = Analyzer(
@@ -56,32 +75,42 @@ class LessonIndex:
         self._retriever = self._index(documents)
         self._asked_retriever = self._index(questions)
         self._topic_retriever = self._index(topic_texts)
+        exemplars = [
+            (row, text)
+            for row, lesson in enumerate(self.lessons)
+            for text in (lesson.title, *lesson.asked_as)
+        ]
+        self._exemplar_lesson = np.array([row for row, _ in exemplars], dtype=int)
+        stopwords = self._analyzer.stopwords
+        self._ngrams = NgramIndex([text for _, text in exemplars], keep=lambda word: word not in stopwords)
 
     def search(self, question: str, *, k: int = 3, stats: ManagerStats | None = None) -> list[Hit]:
         """Best lessons first. Without any word in common, lessons for the asker's gaps come first."""
         if not self.lessons:
             return []
-        tokens = self._analyzer.analyze_question(question)
-        lesson_scores = _normalised(_scores(self._retriever, tokens, len(self.lessons)))
-        asked_scores = _normalised(_scores(self._asked_retriever, tokens, len(self.lessons)))
-        topic_scores = dict(
-            zip(
-                self._topics,
-                _normalised(_scores(self._topic_retriever, tokens, len(self._topics))),
-                strict=True,
-            )
-        )
-        scores = [
-            score + ASKED_AS_WEIGHT * asked + TOPIC_WEIGHT * topic_scores[lesson.topic]
-            for lesson, score, asked in zip(self.lessons, lesson_scores, asked_scores, strict=True)
-        ]
+        scores = self.scores(question)
         hits = [
-            Hit(lesson, score * (GAP_BOOST if gap else 1.0), gap)
+            Hit(lesson, float(score) * (GAP_BOOST if gap else 1.0), gap)
             for lesson, score in zip(self.lessons, scores, strict=True)
             for gap in (addresses_gap(lesson, stats),)
         ]
         hits.sort(key=lambda hit: (-hit.score, not hit.addresses_gap, hit.lesson.level, hit.lesson.id))
         return hits[:k]
+
+    def scores(self, question: str) -> Scores:
+        """Each lesson's match with the question, before the gap boost, in index order."""
+        tokens = self._analyzer.analyze_question(question)
+        size = len(self.lessons)
+        lesson_text = _normalised(_bm25(self._retriever, tokens, size))
+        asked = _normalised(_bm25(self._asked_retriever, tokens, size))
+        topic = _normalised(_bm25(self._topic_retriever, tokens, int(self._topic_of.max()) + 1))
+        lexical: Scores = lesson_text + ASKED_AS_WEIGHT * asked + TOPIC_WEIGHT * topic[self._topic_of]
+        if not lexical.any():
+            # Any two texts share a few letter triples: n-grams re-rank what the words found, they never
+            # make a match alone (so "asdf jkl" still finds nothing and the asker's gaps decide).
+            return lexical
+        nearest = pooled(self._ngrams.similarity(question), self._exemplar_lesson, size)
+        return lexical + NGRAM_WEIGHT * nearest
 
     def _index(self, corpus: list[str]) -> bm25s.BM25 | None:
         tokens = [self._analyzer.analyze(text) for text in corpus]
@@ -107,12 +136,23 @@ class LessonIndex:
         )
 
 
-def _scores(retriever: bm25s.BM25 | None, tokens: list[str], size: int) -> list[float]:
+def distinct_topics_first(hits: list[Hit], *, count: int = DISTINCT_TOPICS) -> list[Hit]:
+    """The best matching lesson of each of the `count` best topics first, then the rest in order."""
+    leaders: dict[str, Hit] = {}
+    for hit in hits:
+        if len(leaders) == count or hit.score <= 0:
+            break
+        leaders.setdefault(hit.lesson.topic, hit)
+    first = list(leaders.values())
+    return first + [hit for hit in hits if hit not in first]
+
+
+def _bm25(retriever: bm25s.BM25 | None, tokens: list[str], size: int) -> Scores:
     if retriever is None or not tokens:
-        return [0.0] * size
-    return [float(score) for score in retriever.get_scores(tokens)]
+        return np.zeros(size)
+    return np.asarray(retriever.get_scores(tokens), dtype=np.float64)
 
 
-def _normalised(scores: list[float]) -> list[float]:
-    top = max(scores, default=0.0)
-    return [score / top for score in scores] if top > 0 else scores
+def _normalised(scores: Scores) -> Scores:
+    top = float(scores.max(initial=0.0))
+    return scores / top if top > 0 else scores

@@ -1,0 +1,172 @@
+"""Lesson retrieval (bot/coaching/retrieval.py): which lessons a question finds, and in what order.
+
+A small library of its own, so each case shows one behaviour of the ranking, not the shipped lessons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.coaching import retrieval
+from bot.coaching.coach import focus_hits
+from bot.coaching.lessons import Condition, Lesson
+from bot.coaching.ngrams import NgramIndex
+from bot.coaching.retrieval import Hit, LessonIndex
+from bot.coaching.vocabulary import Vocabulary
+from bot.crm.base import ManagerStats, Owner
+from bot.i18n import Language
+
+NO_VOCABULARY = Vocabulary(concepts={}, topic_terms={}, words={}, keep={}, drop={})
+
+
+def lesson(
+    lesson_id: str,
+    topic: str,
+    title: str,
+    asked_as: tuple[str, ...],
+    *,
+    language: Language = "en",
+    triggers: tuple[Condition, ...] = (),
+) -> Lesson:
+    return Lesson(
+        id=lesson_id,
+        language=language,
+        topic=topic,
+        level=1,
+        title=title,
+        minutes=10,
+        practice="Pick three deals in the CRM today.",
+        reflection="What did you notice in the CRM?",
+        body="Open the CRM with your team and look at the deals together.",
+        metric="deals_without_next_step",
+        goal=None,
+        triggers=triggers,
+        path=Path(f"{language}/{lesson_id}.md"),
+        asked_as=asked_as,
+    )
+
+
+ENGLISH = [
+    # The longest title: a word every lesson shares ("CRM") matches this one least.
+    lesson(
+        "forecast-honest",
+        "forecasting",
+        "An honest forecast, deal by deal, every single week",
+        ("our forecast is always too optimistic",),
+    ),
+    lesson("next-step-verb", "next-steps", "A next step with a verb", ("our deals have no next step",)),
+    lesson(
+        "close-dates-clean",
+        "data-quality",
+        "Close dates that mean something",
+        ("close dates in the past everywhere",),
+        triggers=(Condition("overdue_close_dates", ">", 0),),
+    ),
+]
+GERMAN = [
+    lesson(
+        "prognose-ehrlich",
+        "forecasting",
+        "Eine ehrliche Prognose, Deal für Deal, jede einzelne Woche",
+        ("unsere prognose ist immer zu optimistisch",),
+        language="de",
+    ),
+    lesson(
+        "abschlusstermine",
+        "data-quality",
+        "Abschlusstermine, die stimmen, Deal für Deal, jede Woche neu",
+        ("überall abschlusstermine in der vergangenheit",),
+        language="de",
+    ),
+    lesson("naechster-schritt", "next-steps", "Ein Verb", ("kein nächster schritt",), language="de"),
+]
+
+
+def stats(*, overdue: int) -> ManagerStats:
+    return ManagerStats(
+        owner=Owner("o-1", "anna@example.com", "Anna"),
+        team_size=3,
+        open_deals=40,
+        open_value=Decimal("100000"),
+        currency="EUR",
+        stale_deals=0,
+        deals_without_next_step=0,
+        overdue_close_dates=overdue,
+        activities_7d_manager=2,
+        activities_7d_team=30,
+        won_90d=1,
+        lost_90d=1,
+        own_open_deals=5,
+        own_open_value=Decimal("1000"),
+        own_stale_deals=0,
+        own_deals_without_next_step=0,
+        own_overdue_close_dates=0,
+        stale_days=14,
+        fetched_at=datetime(2026, 11, 23, tzinfo=UTC),
+        source="Demo CRM",
+    )
+
+
+def ids(hits: list[Hit]) -> list[str]:
+    return [hit.lesson.id for hit in hits]
+
+
+def test_letter_ngrams_meet_a_misspelt_or_inflected_word() -> None:
+    index = NgramIndex(["pipeline review", "forecast call", "Abschlusstermin"])
+
+    assert index.similarity("pipline reveiw").argmax() == 0
+    assert index.similarity("forcasst").argmax() == 1
+    assert index.similarity("Abschlussterminen").argmax() == 2
+    assert index.similarity("forecast call")[1] == pytest.approx(1.0)
+    assert index.similarity("quokka").max() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "meant"),
+    [
+        ("en", "crm forcasst", "forecast-honest"),
+        ("en", "rosy forcassts in the crm", "forecast-honest"),
+        ("de", "Prognosequalität im CRM", "prognose-ehrlich"),
+        ("de", "Abschlussterminchaos im CRM", "abschlusstermine"),
+    ],
+)
+def test_a_misspelt_word_or_an_unknown_compound_finds_its_lesson(
+    language: Language, question: str, meant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = LessonIndex(ENGLISH if language == "en" else GERMAN, language, vocabulary=NO_VOCABULARY)
+
+    assert ids(index.search(question, k=1)) == [meant]
+    # Only "CRM" is a word the lessons share with the question; by words alone another lesson leads.
+    monkeypatch.setattr(retrieval, "NGRAM_WEIGHT", 0.0)
+    assert ids(index.search(question, k=1)) != [meant]
+
+
+@pytest.mark.parametrize("question", ["quokka zebra", "asdf jkl"])
+def test_a_question_with_no_word_in_common_ranks_the_askers_gaps_first(question: str) -> None:
+    index = LessonIndex(ENGLISH, "en", vocabulary=NO_VOCABULARY)
+
+    with_gap = index.search(question, k=3, stats=stats(overdue=4))
+    without_gap = index.search(question, k=3, stats=stats(overdue=0))
+
+    assert ids(with_gap)[0] == "close-dates-clean" and with_gap[0].addresses_gap
+    assert ids(without_gap) == ["close-dates-clean", "forecast-honest", "next-step-verb"]  # level, then id
+    assert all(hit.score == 0 for hit in with_gap + without_gap)  # the answer says nothing was found
+
+
+def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
+    lessons = [
+        lesson("forecast-a", "forecasting", "A", ()),
+        lesson("forecast-b", "forecasting", "B", ()),
+        lesson("forecast-c", "forecasting", "C", ()),
+        lesson("next-step-d", "next-steps", "D", ()),
+        lesson("close-dates-e", "data-quality", "E", ()),
+    ]
+    ranked = [Hit(item, score, False) for item, score in zip(lessons, [3.0, 2.5, 2.0, 1.0, 0.0], strict=True)]
+
+    offered = focus_hits(ranked, asked=None, stats=None)
+
+    # The data-quality lesson matched nothing: it is not pulled ahead of a lesson that did.
+    assert ids(offered) == ["forecast-a", "next-step-d", "forecast-b"]
