@@ -42,6 +42,12 @@ GENERAL_METRICS = ("attention", "open_deals")
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# "f*** off", "sh*t": a swear word with its letters starred out is still one.
+CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
+# The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
+ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
+# Up to this many words, a question naming a figure asks for it ("anything overdue?", "irgendwas überfällig?").
+MAX_BARE_FIGURE_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +75,17 @@ class MessageClassifier:
 
         The rules run in this order and the first that fires decides; coaching is what is left.
         """
-        text = normalise(message)
+        text = self._repair_asking(normalise(message))
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
-            ("off_topic", lambda: self._other_work(text)),
+            ("off_topic", lambda: self._other_work(text, words)),
             ("tool_howto", lambda: self._tool(text)),
             ("numbers", lambda: self._numbers(text)),
-            ("off_topic", lambda: self._off_topic(text, words)),
+            ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
         ]
         for kind, rule in rules:
             if (reason := rule()) is not None:
@@ -95,6 +101,12 @@ class MessageClassifier:
     def _hostile(self, message: str, text: str) -> str | None:
         if term := self.terms.injection.first(text):
             return f"tries to change the rules: '{term}'"
+        if match := CENSORED.search(text):
+            return f"a starred-out swear word: '{match.group()}'"
+        # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
+        # see each other's deals" asks how a permission works
+        if (term := self.terms.others_data.first(text)) and not self._asks_how(text):
+            return f"asks for other people's data: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
         # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
@@ -138,10 +150,20 @@ class MessageClassifier:
             return f"about the coach's messages: '{alone}'"
         if term := self.terms.controls.first(text):
             return f"about the coach's messages: '{term}'"
+        # "on holiday", "once a week": about the coach's schedule unless the message is about the work
+        # ("…when half the team is on holiday", "check the dashboards once a week?")
+        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
+        if (term := self.terms.controls_soft.first(text)) and not outside:
+            return f"about the coach's schedule: '{term}'"
+        # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
+        verb = self.terms.controls_verbs.first(text)
+        if verb and self.terms.controls_coach.first(text) and not outside:
+            return f"about the coaching itself: '{verb}'"
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
-        if when and not self.terms.domain.first(text) and not self._is_question(text, text):
+        small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
+        if when and not small_talk and not self.terms.domain.first(text) and not self._is_question(text, text):
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
@@ -150,7 +172,6 @@ class MessageClassifier:
         # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
         # answer to whatever it says about them, so it is not treated as a coaching question.
         # ("write me a poem" asks for other work: that rule comes later and decides)
-        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
         if thing and not outside and not self.terms.other_work.first(text):
             return f"about the coach's '{thing}'"
         return None
@@ -166,6 +187,22 @@ class MessageClassifier:
     def _asks(self, message: str, text: str) -> bool:
         """A question mark, or a request for help ("what do I do", "how do I")."""
         return "?" in message or bool(self.terms.help.first(text) or self.terms.tool_strict_asks.first(text))
+
+    def _asks_how(self, text: str) -> bool:
+        """Asks how or where something is done ("how do I…", "wie gebe ich…"), not for a thing."""
+        first = LETTERS.findall(text)[:1]
+        return bool(self.terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
+
+    def _repair_asking(self, text: str) -> str:
+        """'how mnay deals' → 'how many deals': one slip in the asking word must not hide the question."""
+        words = text.split(" ")
+        for index in range(1, len(words)):
+            keys = ASKING_WORDS.get(words[index - 1])
+            word = words[index]
+            if keys and word not in keys and len(word) >= min(map(len, keys)):
+                near = [key for key in keys if key in self.dictionaries.single_edits(word)]
+                words[index] = near[0] if near else word
+        return " ".join(words)
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
@@ -199,9 +236,12 @@ class MessageClassifier:
         figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
         if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
             return f"a fragment naming a figure: '{named[0]}'"
+        specific = set(named) - set(GENERAL_METRICS)
+        if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
+            return f"a bare question for a figure: '{sorted(specific)[0]}'"
         return None
 
-    def _off_topic(self, text: str, words: list[str]) -> str | None:
+    def _off_topic(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
         strong = self.terms.strong_domain.first(text)
         greeting = self.terms.greetings.first(text) if len(words) <= MAX_GREETING_WORDS else None
@@ -211,13 +251,21 @@ class MessageClassifier:
             return None
         if term := self.terms.small_talk.first(text):
             return f"small talk: '{term}'"
+        # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
+        if pending and self._asks(message, text):
+            return None
         if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
             return None
         return "nothing about sales, the team or the CRM"
 
-    def _other_work(self, text: str) -> str | None:
-        term = self.terms.other_work.first(text)
-        return f"asks for other work: '{term}'" if term else None
+    def _other_work(self, text: str, words: list[str]) -> str | None:
+        if term := self.terms.other_work.first(text):
+            return f"asks for other work: '{term}'"
+        # "can you write an email to the customer…": asked of the coach, writing is other work
+        writing = self.terms.writing.first(text)
+        if writing and self.terms.addressed.first(" ".join(words[:2])) and not self.terms.controls_objects.first(text):
+            return f"asks the coach to write something: '{writing}'"
+        return None
 
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
