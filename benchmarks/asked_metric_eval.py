@@ -39,6 +39,7 @@ from bot.store.migrations import upgrade
 SETS = {
     "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
+    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
 }
 ASKING_KINDS = {"coaching", "numbers"}
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--set", choices=sorted(SETS), default="questions", dest="eval_set")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    by_kind = args.eval_set == "kinds_dev"
+    by_kind = args.eval_set != "questions"
     questions: list[dict[str, Any]] = yaml.safe_load(SETS[args.eval_set].read_text(encoding="utf-8"))
     chosen = [q for q in questions if args.split == "all" or q["split"] == args.split]
     coach = Coach(library=LessonLibrary.load())

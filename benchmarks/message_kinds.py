@@ -27,6 +27,7 @@ from bot.coaching.lessons import LessonLibrary
 SETS = {
     "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
+    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
 }
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
 
