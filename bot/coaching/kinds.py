@@ -167,7 +167,8 @@ class MessageClassifier:
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
-        if thing and self.terms.controls_when.first(text) and not self.terms.controls_others.first(text):
+        others = self.terms.controls_others.first(text) or self.terms.other_work.first(text)
+        if thing and self.terms.controls_when.first(text) and not others:
             return f"about when the coach's '{thing}' come"
         # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
         # answer to whatever it says about them, so it is not treated as a coaching question.
@@ -270,9 +271,11 @@ class MessageClassifier:
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
         domain = self.terms.domain
+        # a word of the dictionary is no typo: "heute" is one edit from "leute" but means "today"
+        typo = not self.dictionaries.known(word)
         return (
             domain.covers(word)
-            or any(domain.covers(edit) for edit in self.dictionaries.single_edits(word))
+            or (typo and any(domain.covers(edit) for edit in self.dictionaries.single_edits(word)))
             or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
 
