@@ -88,7 +88,8 @@ def detected(chosen: list[dict[str, Any]]) -> None:
         found = [asked_metric(q["text"], language) or "" for q in named]
         family = sum(family_of(f) == q["metric"] for f, q in zip(found, named, strict=True))
         scoped = sum(
-            family_of(f) == q["metric"] and scope_of(f)[1] == q["scope"] for f, q in zip(found, named, strict=True)
+            family_of(f) == q["metric"] and scope_of(f)[1] == q["scope"]
+            for f, q in zip(found, named, strict=True)
         )
         print(f"asked metric detected {language} (family):         {ratio(family, len(named))}")
         print(f"asked metric detected {language} (family+scope):   {ratio(scoped, len(named))}")

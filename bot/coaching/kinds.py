@@ -163,7 +163,12 @@ class MessageClassifier:
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
         small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
-        if when and not small_talk and not self.terms.domain.first(text) and not self._is_question(text, text):
+        if (
+            when
+            and not small_talk
+            and not self.terms.domain.first(text)
+            and not self._is_question(text, text)
+        ):
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
@@ -264,7 +269,11 @@ class MessageClassifier:
             return f"asks for other work: '{term}'"
         # "can you write an email to the customer…": asked of the coach, writing is other work
         writing = self.terms.writing.first(text)
-        if writing and self.terms.addressed.first(" ".join(words[:2])) and not self.terms.controls_objects.first(text):
+        if (
+            writing
+            and self.terms.addressed.first(" ".join(words[:2]))
+            and not self.terms.controls_objects.first(text)
+        ):
             return f"asks the coach to write something: '{writing}'"
         return None
 
