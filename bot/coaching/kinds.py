@@ -46,7 +46,7 @@ EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
 ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
-# Up to this many words, a question naming a figure asks for it ("anything overdue?", "irgendwas überfällig?").
+# Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
 
 
@@ -81,6 +81,7 @@ class MessageClassifier:
             ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
+            ("controls", lambda: self._schedule(text)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("off_topic", lambda: self._other_work(text, words)),
             ("tool_howto", lambda: self._tool(text)),
@@ -150,15 +151,6 @@ class MessageClassifier:
             return f"about the coach's messages: '{alone}'"
         if term := self.terms.controls.first(text):
             return f"about the coach's messages: '{term}'"
-        # "on holiday", "once a week": about the coach's schedule unless the message is about the work
-        # ("…when half the team is on holiday", "check the dashboards once a week?")
-        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
-        if (term := self.terms.controls_soft.first(text)) and not outside:
-            return f"about the coach's schedule: '{term}'"
-        # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
-        verb = self.terms.controls_verbs.first(text)
-        if verb and self.terms.controls_coach.first(text) and not outside:
-            return f"about the coaching itself: '{verb}'"
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
@@ -178,8 +170,21 @@ class MessageClassifier:
         # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
         # answer to whatever it says about them, so it is not treated as a coaching question.
         # ("write me a poem" asks for other work: that rule comes later and decides)
+        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
         if thing and not outside and not self.terms.other_work.first(text):
             return f"about the coach's '{thing}'"
+        return None
+
+    def _schedule(self, text: str) -> str | None:
+        """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
+        if self.terms.work_domain.first(text) or self.terms.controls_others.first(text):
+            return None  # "…when half the team is on holiday", "check the dashboards once a week?"
+        if term := self.terms.controls_soft.first(text):
+            return f"about the coach's schedule: '{term}'"
+        # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
+        verb = self.terms.controls_verbs.first(text)
+        if verb and self.terms.controls_coach.first(text):
+            return f"about the coaching itself: '{verb}'"
         return None
 
     def _is_question(self, message: str, text: str) -> bool:
