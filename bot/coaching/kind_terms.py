@@ -99,6 +99,7 @@ class TermLists:
     tool_strict_asks: Terms
     numbers_asks: Terms
     numbers_coaching: Terms
+    numbers_commands: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
@@ -149,6 +150,7 @@ def term_lists() -> TermLists:
         tool_strict_asks=merged("tool_howto", "strict_asks"),
         numbers_asks=merged("numbers", "asks"),
         numbers_coaching=merged("numbers", "coaching"),
+        numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},

@@ -237,8 +237,12 @@ class MessageClassifier:
         ask = self.terms.numbers_asks.find(text)
         if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
             return f"asks for a figure the coach has: '{ask.term}'"
-        # "open deals count", "my team's stale deals?": a short fragment naming a figure
         words = LETTERS.findall(text)
+        # "show overdue", "zeig die eingeschlafenen": a command naming a figure, with no how or why
+        command = words[0] if words and self.terms.numbers_commands.covers(words[0]) else None
+        if command and not self.terms.numbers_coaching.first(text):
+            return f"a command naming a figure: '{command}'"
+        # "open deals count", "my team's stale deals?": a short fragment naming a figure
         # "how do I make my pipeline meetings shorter?" is a question, not a fragment
         short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
         short = short and bool(self.terms.numbers_nouns.first(text))
