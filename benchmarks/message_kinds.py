@@ -28,6 +28,7 @@ SETS = {
     "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
     "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
+    "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
 }
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
 
