@@ -278,11 +278,7 @@ class MessageClassifier:
             return f"asks for other work: '{term}'"
         # "can you write an email to the customer…": asked of the coach, writing is other work
         writing = self.terms.writing.first(text)
-        if (
-            writing
-            and self.terms.addressed.first(" ".join(words[:2]))
-            and not self.terms.controls_objects.first(text)
-        ):
+        if writing and self.terms.addressed.first(" ".join(words[:2])):
             return f"asks the coach to write something: '{writing}'"
         return None
 
