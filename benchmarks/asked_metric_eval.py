@@ -1,6 +1,6 @@
 """Numbers and goals on the metric the question names (issue 9, items 3 and 4), on the labelled set.
 
-    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all]
+    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set questions|kinds_dev]
 
 For every labelled question that names a metric (benchmarks/coaching_eval/questions.yaml: metric
 family and scope), asks the offline coach with each demo manager's numbers and prints:
@@ -9,6 +9,10 @@ family and scope), asks the offline coach with each demo manager's numbers and p
   questions whose family a goal can be on (won_lost and open_value have no goal metric in the schema);
 - top-lesson hit rate on all coaching questions (the answer's first lesson is a labelled one), to
   show that preferring the asked metric does not cost lesson accuracy.
+- asked metric detected: what bot/coaching/asked.py reads from the text is the labelled family (and
+  scope), per language, counted over the coaching and numbers questions that name one.
+With `--set kinds_dev` (the blind set in coaching_eval/kinds_dev.yaml), each message is answered the way
+users get it: classified first, then coaching, numbers or another kind's answer (a goal only for coaching).
 Prints figures only; tune on dev, report test.
 """
 
@@ -21,8 +25,9 @@ from typing import Any
 
 import yaml
 
-from bot.coaching.asked import family_of
-from bot.coaching.coach import Coach
+from bot.coaching.ask import Numbers, answer_by_kind
+from bot.coaching.asked import asked_metric, family_of
+from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.goals import scope_of
 from bot.coaching.lessons import LessonLibrary
 from bot.crm.base import ManagerStats
@@ -31,7 +36,13 @@ from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 
-QUESTIONS = Path(__file__).parent / "coaching_eval" / "questions.yaml"
+SETS = {
+    "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
+    "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
+    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
+    "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
+}
+ASKING_KINDS = {"coaching", "numbers"}
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 GOAL_FAMILIES = {"stale", "no_next_step", "overdue", "activities", "open_deals"}
 
@@ -53,14 +64,48 @@ def ratio(hits: int, total: int) -> str:
     return f"{hits}/{total} = {hits / total:.1%}" if total else "n/a"
 
 
+def answer(coach: Coach, question: dict[str, Any], stats: ManagerStats, *, by_kind: bool) -> CoachAnswer:
+    if not by_kind:
+        return coach.answer(question["text"], language=question["language"], stats=stats, offline=True)
+    pending = bool(question.get("after_lesson"))
+    kind = coach.classifier.classify(question["text"], reflection_pending=pending).kind
+    return answer_by_kind(
+        coach=coach,
+        kind=kind,
+        question=question["text"],
+        language=question["language"],
+        numbers=Numbers(stats=stats, linked=True),
+        prompt=None,
+        crm_name="Demo CRM",
+        now=NOW,
+        offline=True,
+    )
+
+
+def detected(chosen: list[dict[str, Any]]) -> None:
+    """How often asked.py reads the labelled family (and scope) from the text, per language."""
+    for language in ("en", "de"):
+        named = [q for q in chosen if q["language"] == language and q["metric"] and q["kind"] in ASKING_KINDS]
+        found = [asked_metric(q["text"], language) or "" for q in named]
+        family = sum(family_of(f) == q["metric"] for f, q in zip(found, named, strict=True))
+        scoped = sum(
+            family_of(f) == q["metric"] and scope_of(f)[1] == q["scope"]
+            for f, q in zip(found, named, strict=True)
+        )
+        print(f"asked metric detected {language} (family):         {ratio(family, len(named))}")
+        print(f"asked metric detected {language} (family+scope):   {ratio(scoped, len(named))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--set", choices=sorted(SETS), default="questions", dest="eval_set")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    questions: list[dict[str, Any]] = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    by_kind = args.eval_set != "questions"
+    questions: list[dict[str, Any]] = yaml.safe_load(SETS[args.eval_set].read_text(encoding="utf-8"))
     chosen = [q for q in questions if args.split == "all" or q["split"] == args.split]
     coach = Coach(library=LessonLibrary.load())
     managers = demo_stats()
@@ -70,31 +115,34 @@ def main() -> None:
     coaching = lesson_hits = 0
     for question in chosen:
         for stats in managers:
-            answer = coach.answer(question["text"], language=question["language"], stats=stats, offline=True)
-            if question["kind"] == "coaching" and question["lessons"]:
+            reply = answer(coach, question, stats, by_kind=by_kind)
+            if question["kind"] == "coaching" and question.get("lessons"):
                 coaching += 1
-                lesson_hits += answer.lessons[0].id in question["lessons"]
+                lesson_hits += reply.lessons[0].id in question["lessons"]
             family, scope = question["metric"], question["scope"]
-            if not family:
+            if not family or (by_kind and question["kind"] not in ASKING_KINDS):
                 continue
             counts["asked"] += 1
-            first = answer.numbers[0].metric if answer.numbers else ""
+            first = reply.numbers[0].metric if reply.numbers else ""
+            if args.show_misses and family_of(first) != family:
+                print(f"  numbers miss [{family}/{scope}] {question['text']!r} -> {first or None}")
             counts["numbers_family"] += family_of(first) == family
             counts["numbers_scope"] += family_of(first) == family and scope_of(first)[1] == scope
-            if family not in GOAL_FAMILIES:
+            if family not in GOAL_FAMILIES or (by_kind and question["kind"] != "coaching"):
                 continue
             counts["goal_total"] += 1
-            goal = answer.goal.metric if answer.goal else ""
-            counts["no_goal"] += answer.goal is None
+            goal = reply.goal.metric if reply.goal else ""
+            counts["no_goal"] += reply.goal is None
             counts["goal_family"] += family_of(goal) == family
             counts["goal_scope"] += family_of(goal) == family and scope_of(goal)[1] == scope
             if args.show_misses and (family_of(goal) != family or scope_of(goal)[1] != scope):
                 what = "goal miss" if family_of(goal) != family else "goal scope miss"
                 print(
                     f"  {what} [{family}/{scope}] {question['text']!r}",
-                    f"-> {goal or None} ({answer.lessons[0].id})",
+                    f"-> {goal or None} ({reply.lessons[0].id if reply.lessons else None})",
                 )
-    print(f"split {args.split}: {len(chosen)} questions x {len(managers)} demo managers")
+    print(f"{args.eval_set} split {args.split}: {len(chosen)} questions x {len(managers)} demo managers")
+    detected(chosen)
     print(f"numbers on the asked metric (family):        {ratio(counts['numbers_family'], counts['asked'])}")
     print(f"numbers on the asked metric (family+scope):  {ratio(counts['numbers_scope'], counts['asked'])}")
     print(

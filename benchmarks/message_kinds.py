@@ -4,7 +4,9 @@ A violation is an off-topic, hostile, gibberish or control message that would ge
 (i.e. is classified as coaching). Tune on dev only (the default split); `--errors` lists the
 misclassified dev messages; `--split test` (or all) only to report.
 
-    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test|all]
+    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test|all] [--set questions|kinds_dev]
+
+`--set kinds_dev` scores the blind development set in coaching_eval/kinds_dev.yaml (all of it is dev).
 """
 
 from __future__ import annotations
@@ -22,19 +24,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.coaching.kinds import MessageClassifier
 from bot.coaching.lessons import LessonLibrary
 
-QUESTIONS = Path(__file__).parent / "coaching_eval" / "questions.yaml"
+SETS = {
+    "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
+    "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
+    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
+    "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
+}
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="print the misclassified dev messages")
-    parser.add_argument("--file", type=Path, default=QUESTIONS)
+    parser.add_argument("--set", choices=sorted(SETS), default="questions", dest="eval_set")
+    parser.add_argument("--file", type=Path, help="another file in the same format")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     args = parser.parse_args()
     items = [
         item
-        for item in yaml.safe_load(args.file.read_text(encoding="utf-8"))
+        for item in yaml.safe_load((args.file or SETS[args.eval_set]).read_text(encoding="utf-8"))
         if args.split == "all" or item["split"] == args.split
     ]
     started = time.perf_counter()

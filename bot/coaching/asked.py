@@ -81,8 +81,14 @@ def same_scope(metric: str, asked: str) -> bool:
 def _mentions(text: str, words: list[str], inside_words: bool = False, short_whole: bool = False) -> bool:
     """Whether a word starts with one of `words`; with inside_words, a one-word term may also end a
     compound („Kundenaktivitäten“ names „aktivitäten“); with short_whole, terms of up to four letters
-    must be whole words ("won" is not "wonder")."""
+    must be whole words ("won" is not "wonder"); " ~ " in a term stands for up to three words
+    ("pipeline ~ worth" finds "pipeline currently worth")."""
     for word in words:
+        if " ~ " in word:
+            parts = (re.escape(part) for part in word.split(" ~ "))
+            if re.search(r"(?<!\w)" + r"\s+(?:\S+\s+){0,3}".join(parts), text):
+                return True
+            continue
         if inside_words and " " not in word and len(word) > SHORT and word in text:
             return True
         end = r"(?!\w)" if short_whole and len(word) <= SHORT else ""

@@ -84,8 +84,12 @@ class TermLists:
     insults: Terms
     help: Terms
     injection: Terms
+    others_data: Terms
     controls_alone: Terms
     controls: Terms
+    controls_soft: Terms
+    controls_verbs: Terms
+    controls_coach: Terms
     controls_objects: Terms
     controls_when: Terms
     controls_others: Terms
@@ -95,12 +99,15 @@ class TermLists:
     tool_strict_asks: Terms
     numbers_asks: Terms
     numbers_coaching: Terms
+    numbers_commands: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
     other_work: Terms
+    addressed: Terms
+    writing: Terms
     domain: Terms
     strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
     work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
@@ -128,8 +135,12 @@ def term_lists() -> TermLists:
         insults=merged("hostile", "insults"),
         help=merged("hostile", "help"),
         injection=merged("hostile", "injection"),
+        others_data=merged("hostile", "others_data"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
+        controls_soft=merged("controls", "soft"),
+        controls_verbs=merged("controls", "verbs"),
+        controls_coach=merged("controls", "coach"),
         controls_objects=merged("controls", "objects"),
         controls_when=merged("controls", "when"),
         controls_others=merged("controls", "others"),
@@ -139,12 +150,15 @@ def term_lists() -> TermLists:
         tool_strict_asks=merged("tool_howto", "strict_asks"),
         numbers_asks=merged("numbers", "asks"),
         numbers_coaching=merged("numbers", "coaching"),
+        numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),
+        addressed=merged("off_topic", "addressed"),
+        writing=merged("off_topic", "writing"),
         domain=merged("domain", "words"),
         strong_domain=Terms(set(merged("domain", "words").terms) - set(merged("domain", "weak").terms)),
         work_domain=Terms(

@@ -42,6 +42,12 @@ GENERAL_METRICS = ("attention", "open_deals")
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# "f*** off", "sh*t": a swear word with its letters starred out is still one.
+CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
+# The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
+ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
+# Up to this many words, a question naming a figure asks for it ("anything overdue?").
+MAX_BARE_FIGURE_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +75,18 @@ class MessageClassifier:
 
         The rules run in this order and the first that fires decides; coaching is what is left.
         """
-        text = normalise(message)
+        text = self._repair_asking(normalise(message))
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
             ("controls", lambda: self._control(text, words)),
+            ("controls", lambda: self._schedule(text)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
-            ("off_topic", lambda: self._other_work(text)),
+            ("off_topic", lambda: self._other_work(text, words)),
             ("tool_howto", lambda: self._tool(text)),
             ("numbers", lambda: self._numbers(text)),
-            ("off_topic", lambda: self._off_topic(text, words)),
+            ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
         ]
         for kind, rule in rules:
             if (reason := rule()) is not None:
@@ -95,6 +102,12 @@ class MessageClassifier:
     def _hostile(self, message: str, text: str) -> str | None:
         if term := self.terms.injection.first(text):
             return f"tries to change the rules: '{term}'"
+        if match := CENSORED.search(text):
+            return f"a starred-out swear word: '{match.group()}'"
+        # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
+        # see each other's deals" asks how a permission works
+        if (term := self.terms.others_data.first(text)) and not self._asks_how(text):
+            return f"asks for other people's data: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
         # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
@@ -141,11 +154,18 @@ class MessageClassifier:
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
-        if when and not self.terms.domain.first(text) and not self._is_question(text, text):
+        small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
+        if (
+            when
+            and not small_talk
+            and not self.terms.domain.first(text)
+            and not self._is_question(text, text)
+        ):
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
-        if thing and self.terms.controls_when.first(text) and not self.terms.controls_others.first(text):
+        others = self.terms.controls_others.first(text) or self.terms.other_work.first(text)
+        if thing and self.terms.controls_when.first(text) and not others:
             return f"about when the coach's '{thing}' come"
         # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
         # answer to whatever it says about them, so it is not treated as a coaching question.
@@ -153,6 +173,18 @@ class MessageClassifier:
         outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
         if thing and not outside and not self.terms.other_work.first(text):
             return f"about the coach's '{thing}'"
+        return None
+
+    def _schedule(self, text: str) -> str | None:
+        """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
+        if self.terms.work_domain.first(text) or self.terms.controls_others.first(text):
+            return None  # "…when half the team is on holiday", "check the dashboards once a week?"
+        if term := self.terms.controls_soft.first(text):
+            return f"about the coach's schedule: '{term}'"
+        # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
+        verb = self.terms.controls_verbs.first(text)
+        if verb and self.terms.controls_coach.first(text):
+            return f"about the coaching itself: '{verb}'"
         return None
 
     def _is_question(self, message: str, text: str) -> bool:
@@ -166,6 +198,22 @@ class MessageClassifier:
     def _asks(self, message: str, text: str) -> bool:
         """A question mark, or a request for help ("what do I do", "how do I")."""
         return "?" in message or bool(self.terms.help.first(text) or self.terms.tool_strict_asks.first(text))
+
+    def _asks_how(self, text: str) -> bool:
+        """Asks how or where something is done ("how do I…", "wie gebe ich…"), not for a thing."""
+        first = LETTERS.findall(text)[:1]
+        return bool(self.terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
+
+    def _repair_asking(self, text: str) -> str:
+        """'how mnay deals' → 'how many deals': one slip in the asking word must not hide the question."""
+        words = text.split(" ")
+        for index in range(1, len(words)):
+            keys = ASKING_WORDS.get(words[index - 1])
+            word = words[index]
+            if keys and word not in keys and len(word) >= min(map(len, keys)):
+                near = [key for key in keys if key in self.dictionaries.single_edits(word)]
+                words[index] = near[0] if near else word
+        return " ".join(words)
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
@@ -189,8 +237,12 @@ class MessageClassifier:
         ask = self.terms.numbers_asks.find(text)
         if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
             return f"asks for a figure the coach has: '{ask.term}'"
-        # "open deals count", "my team's stale deals?": a short fragment naming a figure
         words = LETTERS.findall(text)
+        # "show overdue", "zeig die eingeschlafenen": a command naming a figure, with no how or why
+        command = words[0] if words and self.terms.numbers_commands.covers(words[0]) else None
+        if command and not self.terms.numbers_coaching.first(text):
+            return f"a command naming a figure: '{command}'"
+        # "open deals count", "my team's stale deals?": a short fragment naming a figure
         # "how do I make my pipeline meetings shorter?" is a question, not a fragment
         short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
         short = short and bool(self.terms.numbers_nouns.first(text))
@@ -199,9 +251,12 @@ class MessageClassifier:
         figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
         if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
             return f"a fragment naming a figure: '{named[0]}'"
+        specific = set(named) - set(GENERAL_METRICS)
+        if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
+            return f"a bare question for a figure: '{sorted(specific)[0]}'"
         return None
 
-    def _off_topic(self, text: str, words: list[str]) -> str | None:
+    def _off_topic(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
         strong = self.terms.strong_domain.first(text)
         greeting = self.terms.greetings.first(text) if len(words) <= MAX_GREETING_WORDS else None
@@ -211,20 +266,30 @@ class MessageClassifier:
             return None
         if term := self.terms.small_talk.first(text):
             return f"small talk: '{term}'"
+        # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
+        if pending and self._asks(message, text):
+            return None
         if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
             return None
         return "nothing about sales, the team or the CRM"
 
-    def _other_work(self, text: str) -> str | None:
-        term = self.terms.other_work.first(text)
-        return f"asks for other work: '{term}'" if term else None
+    def _other_work(self, text: str, words: list[str]) -> str | None:
+        if term := self.terms.other_work.first(text):
+            return f"asks for other work: '{term}'"
+        # "can you write an email to the customer…": asked of the coach, writing is other work
+        writing = self.terms.writing.first(text)
+        if writing and self.terms.addressed.first(" ".join(words[:2])):
+            return f"asks the coach to write something: '{writing}'"
+        return None
 
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
         domain = self.terms.domain
+        # a word of the dictionary is no typo: "heute" is one edit from "leute" but means "today"
+        typo = not self.dictionaries.known(word)
         return (
             domain.covers(word)
-            or any(domain.covers(edit) for edit in self.dictionaries.single_edits(word))
+            or (typo and any(domain.covers(edit) for edit in self.dictionaries.single_edits(word)))
             or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
 
