@@ -17,6 +17,7 @@ a notice to one person, the answer to a DM.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -129,8 +130,16 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
         broadcast_id=composer.broadcast_id,
     )
     if claimed.kind == "nudge" and container.after_nudge is not None:
-        container.after_nudge(claimed.team_id, claimed.manager_id)
+        _after_nudge(container.after_nudge, claimed)
     return Outcome("sent", ts)
+
+
+def _after_nudge(refresh: Callable[[str, int], None], claimed: outbox.Claimed) -> None:
+    # The nudge is posted and recorded: a failing Home refresh is logged, it must not fail the send.
+    try:
+        refresh(claimed.team_id, claimed.manager_id)
+    except Exception:
+        log.exception("Home refresh after the nudge to manager %s failed", claimed.manager_id)
 
 
 def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Verdict:

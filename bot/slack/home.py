@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ImageBlock
 from slack_sdk.models.views import View
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.charts import TrendChart, has_numbers
 from bot.coaching.broadcast_schedule import active_schedules
@@ -20,6 +21,7 @@ from bot.coaching.dashboard import ManagerDashboard, manager_dashboard
 from bot.coaching.history import team_hygiene
 from bot.coaching.team import team_progress
 from bot.container import Container
+from bot.crm.base import CRMError
 from bot.delivery.chart_files import chart_block
 from bot.delivery.trend_charts import manager_charts, team_chart
 from bot.delivery.upcoming import Schedule, upcoming
@@ -49,8 +51,9 @@ def publish_home(container: Container, *, team_id: str, user_id: str, team_page:
     except SlackApiError as exc:
         log.error("views.publish failed for %s: %s", user_id, exc.response.get("error"))
         return False
-    except Exception:
-        log.exception("App Home for %s/%s could not be built", team_id, user_id)
+    except (CRMError, SQLAlchemyError) as exc:
+        # the CRM or the database is down: the Home keeps its last view until the next open
+        log.warning("App Home for %s/%s could not be built: %s", team_id, user_id, exc)
         return False
     return True
 

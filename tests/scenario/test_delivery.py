@@ -90,6 +90,24 @@ def test_the_weekly_nudge_arrives_monday_nine_local_with_focus_task_and_buttons(
     assert task.response == "open" and task.deadline > MONDAY_0800_UTC
 
 
+def test_a_failing_home_refresh_after_the_nudge_does_not_undo_the_sent_nudge(
+    enrolled: Container, slack: SlackStandIn
+) -> None:
+    def refresh_breaks(_team_id: str, _manager_id: int) -> None:
+        raise RuntimeError("chart renderer broke")
+
+    breaking = replace(enrolled, after_nudge=refresh_breaks)
+    tick(container=breaking, now=NOW + timedelta(hours=5))
+
+    _planned, outcomes = tick(container=breaking, now=MONDAY_0800_UTC)
+    tick(container=breaking, now=MONDAY_0800_UTC + timedelta(minutes=5))
+
+    assert outcomes.get("sent") == 1
+    assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome", "nudge:2026-W49"]  # once, not retried
+    nudge = next(row for row in _rows(enrolled) if row.kind == "nudge" and row.manager_id is not None)
+    assert nudge.status == "sent"
+
+
 def test_a_paused_manager_gets_nothing_until_the_pause_ends(enrolled: Container, slack: SlackStandIn) -> None:
     tick(container=enrolled, now=NOW + timedelta(hours=5))
     _set(enrolled, "U0ANNA", paused_until=datetime(2026, 12, 5, tzinfo=UTC))
