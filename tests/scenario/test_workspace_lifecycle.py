@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,13 @@ def _send_event(url: str, slack: SlackStandIn, event: dict[str, Any], event_id: 
 def _statuses(container: Container) -> list[str]:
     with Session(container.engine) as session:
         return list(session.scalars(select(OutboxMessage.status)))
+
+
+def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    deadline = time.monotonic() + 10
+    while not any(text in record.getMessage() for record in caplog.records) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert any(text in record.getMessage() for record in caplog.records), f"no log line with {text!r}"
 
 
 def _wait_until_stopped(container: Container) -> None:
@@ -101,13 +109,17 @@ def test_data_is_purged_after_the_retention_period(
 
 
 def test_a_workspace_that_installs_the_app_again_gets_its_coaching_back(
-    enrolled: Container, base_url: str, slack: SlackStandIn
+    enrolled: Container, base_url: str, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.slack.lifecycle")
     _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
     _wait_until_stopped(enrolled)
     # Slack also sends tokens_revoked after an uninstall: that is not a sign of being back.
     event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}, "event_ts": "1.2"}
     _send_event(base_url, slack, event, "EvREVOKED")
+    # Bolt runs event listeners after the ack: wait until tokens_revoked was handled, so the reinstall
+    # below comes after it, as it does in real life
+    _wait_for_log(caplog, "tokens_revoked")
     with Session(enrolled.engine) as session:
         gone = session.get(Workspace, slack.team_id)
         assert gone is not None and gone.uninstalled_at is not None
