@@ -14,20 +14,7 @@ from bot.cli import main
 from bot.store.migrations import head_revision
 from tests.helpers import managers
 
-pytestmark = pytest.mark.usefixtures("_isolated_env")
-
-
-@pytest.fixture
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_APP_TOKEN",
-        "SLACK_API_URL",
-        "DATABASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:

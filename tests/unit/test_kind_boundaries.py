@@ -7,7 +7,6 @@ not by a word that happens to occur ("reminders", "stop", "how many", "field", "
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -122,19 +121,6 @@ def test_a_question_right_after_a_lesson_is_about_the_lesson(classifier: Message
     assert classifier.classify("wie wird das wetter?", reflection_pending=True).kind == "off_topic"
 
 
-@pytest.fixture
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_APP_TOKEN",
-        "DATABASE_URL",
-        "OPENAI_API_KEY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
 def _ask_json(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str):
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     code = main(["ask", "--json", "--offline", "--user", "anna.berger@example.com", text])
@@ -142,7 +128,7 @@ def _ask_json(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("cli_env")
 @pytest.mark.parametrize(
     ("message", "kind"),
     [
@@ -168,7 +154,7 @@ def test_cli_gives_no_goal_to_what_is_not_coaching(
     assert (answer["kind"], answer.get("goal")) == (kind, None)
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("cli_env")
 def test_cli_coaching_about_notifications_gets_a_lesson_and_numbers_get_the_asked_one(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

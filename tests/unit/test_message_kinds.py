@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -126,20 +125,7 @@ def _ask(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     return code, captured.out, captured.err
 
 
-@pytest.fixture
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_APP_TOKEN",
-        "DATABASE_URL",
-        "OPENAI_API_KEY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("cli_env")
 def test_cli_json_says_the_kind_and_language(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -176,7 +162,7 @@ def test_cli_json_says_the_kind_and_language(
     assert json.loads(out)["kind"] == "controls" and "/crmcoach pause until" in json.loads(out)["answer"]
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("cli_env")
 def test_cli_after_lesson_makes_a_statement_a_reflection(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
