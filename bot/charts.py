@@ -9,8 +9,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from bot.formatting import format_int, format_percent
+from bot.i18n import Language, babel_locale, t
 
 WIDTH_PX = 800
 HEIGHT_PX = 400
@@ -30,19 +34,23 @@ class TrendChart:
     weeks: tuple[str, ...]  # "2026-W48"
     lines: tuple[Line, ...]
     percent: bool = False  # values are shares (0.25 -> "25%")
+    language: Language = "en"  # week labels ("W48" / "KW 48") and number formats
 
     def digest(self) -> str:
         """Changes exactly when the picture would: the chart is re-drawn and re-uploaded only then."""
-        data = [self.title, self.weeks, [(line.label, line.values) for line in self.lines], self.percent]
+        lines = [(line.label, line.values) for line in self.lines]
+        data = [self.title, self.weeks, lines, self.percent, self.language]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
 
 
-def format_value(value: float | None, *, percent: bool) -> str:
+def format_value(value: float | None, *, percent: bool, language: Language = "en") -> str:
     if value is None:
         return "–"
     if percent:
-        return f"{round(value * 100)}%"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+        return format_percent(value, language)
+    if float(value).is_integer():
+        return format_int(int(value), language)
+    return format_decimal(value, format="#,##0.0", locale=babel_locale(language))
 
 
 def alt_text(chart: TrendChart) -> str:
@@ -50,7 +58,8 @@ def alt_text(chart: TrendChart) -> str:
     parts = [chart.title + "."]
     for line in chart.lines:
         points = ", ".join(
-            f"{_short_week(week)}: {format_value(value, percent=chart.percent)}"
+            f"{_short_week(week, chart.language)}: "
+            f"{format_value(value, percent=chart.percent, language=chart.language)}"
             for week, value in zip(chart.weeks, line.values, strict=True)
         )
         parts.append(f"{line.label}: {points}.")
@@ -61,7 +70,7 @@ def trend_png(chart: TrendChart, *, width_px: int = WIDTH_PX, height_px: int = H
     figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    labels = [_short_week(week) for week in chart.weeks]
+    labels = [_short_week(week, chart.language) for week in chart.weeks]
     positions = list(range(len(labels)))
     for index, line in enumerate(chart.lines):
         points = [(x, y) for x, y in zip(positions, line.values, strict=True) if y is not None]
@@ -91,6 +100,6 @@ def has_numbers(lines: Sequence[Line]) -> bool:
     return any(value is not None for line in lines for value in line.values)
 
 
-def _short_week(week: str) -> str:
-    """'2026-W48' -> 'W48' (the axis has room for eight of them)."""
-    return week.rsplit("-", 1)[-1]
+def _short_week(week: str, language: Language) -> str:
+    """'2026-W48' -> 'W48' / 'KW 48' (the axis has room for eight of them)."""
+    return t(language, "dashboard.week_short", week=int(week.rsplit("-W", 1)[-1]))

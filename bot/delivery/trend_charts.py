@@ -52,6 +52,7 @@ def hygiene_chart(
             Line(t(language, "dashboard.stale"), stale),
             Line(t(language, "dashboard.without_next_step"), missing),
         ),
+        language=language,
     )
 
 
@@ -72,6 +73,7 @@ def focus_chart(language: Language, weeks: tuple[WeekNumbers, ...], metric: str)
         weeks=tuple(w.week for w in weeks),
         lines=(Line(label, metric_series(weeks, metric)),),
         percent=metric in SHARE_METRICS,
+        language=language,
     )
 
 

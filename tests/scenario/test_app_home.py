@@ -60,8 +60,8 @@ def test_a_linked_manager_sees_numbers_charts_and_buttons_in_german(
     images = blocks_of(view, "image")
     assert [image["block_id"] for image in images] == ["chart_focus", "chart_hygiene"]
     hygiene = images[1]
-    assert f"W48: {stats.stale_deals}" in hygiene["alt_text"]
-    assert f"W48: {stats.deals_without_next_step}" in hygiene["alt_text"]
+    assert f"KW 48: {stats.stale_deals}" in hygiene["alt_text"]
+    assert f"KW 48: {stats.deals_without_next_step}" in hygiene["alt_text"]
     picture = mpimg.imread(io.BytesIO(_png(slack, hygiene["slack_file"]["id"])), format="png")
     assert picture.shape[:2] == (400, 800)
     buttons = [e["action_id"] for b in blocks_of(view, "actions") for e in b["elements"]]

@@ -88,7 +88,7 @@ def test_a_moved_focus_metric_brings_its_chart_into_the_nudge(
 
     images = [b for b in _nudge(slack)["blocks"] if b["type"] == "image"]
     assert [b["block_id"] for b in images] == ["chart_focus"]
-    assert "W48:" in images[0]["alt_text"] and "W49:" in images[0]["alt_text"]
+    assert "KW 48:" in images[0]["alt_text"] and "KW 49:" in images[0]["alt_text"]
     assert slack.uploads[images[0]["slack_file"]["id"]]["content"].startswith(b"\x89PNG")
 
 

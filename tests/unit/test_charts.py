@@ -44,3 +44,20 @@ def test_the_digest_changes_exactly_when_the_numbers_do() -> None:
     assert _chart().digest() == _chart().digest()
     assert _chart(9).digest() != _chart(8).digest()
     assert _chart().digest() != _chart(percent=True).digest()
+
+
+def test_a_german_chart_speaks_german_weeks_and_numbers() -> None:
+    german = TrendChart(
+        title="Anteil",
+        weeks=WEEKS[:3],
+        lines=(Line("Anteil", (0.25, None, 0.5)), Line("Deals", (1234, 2.5, None))),
+        language="de",
+    )
+    shares = TrendChart(
+        title="Anteil", weeks=WEEKS[:2], lines=(Line("x", (0.25, 0.5)),), percent=True, language="de"
+    )
+
+    assert "Deals: KW 41: 1.234, KW 42: 2,5, KW 43: –." in alt_text(german)
+    assert alt_text(shares) == "Anteil. x: KW 41: 25\xa0%, KW 42: 50\xa0%."
+    english = TrendChart(title="Anteil", weeks=WEEKS[:2], lines=(Line("x", (0.25, 0.5)),), percent=True)
+    assert english.digest() != shares.digest()
