@@ -1,6 +1,6 @@
 """Composing a claimed outbox row: for coaching, the manager's state, numbers, lesson and practice task;
 for a broadcast, the recorded exercise; for a notice or an answer, what was recorded. The Block Kit
-comes from bot/delivery/render.py."""
+comes from bot/render/outbound.py."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
-from bot.delivery import render
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
 from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
@@ -27,6 +26,7 @@ from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
 from bot.delivery.schedule import iso_week
 from bot.delivery.trend_charts import nudge_chart, with_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
+from bot.render import outbound as render
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription

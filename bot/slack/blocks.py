@@ -13,7 +13,9 @@ from slack_sdk.models.blocks import (
 
 from bot.coaching.coach import CoachAnswer
 from bot.crm.base import ManagerStats
-from bot.delivery.blockkit import (
+from bot.formatting import format_int, format_money, truncate
+from bot.i18n import Language, t, tn
+from bot.render.kit import (
     FIELD_TEXT_LIMIT,
     HEADER_TEXT_LIMIT,
     MESSAGE_BLOCK_LIMIT,
@@ -23,8 +25,6 @@ from bot.delivery.blockkit import (
     slack_date,
     to_message,
 )
-from bot.formatting import format_int, format_money, truncate
-from bot.i18n import Language, t, tn
 from bot.slack import ids
 
 # Kept importable from here: the surface's renderers build on the same basics as delivery's.

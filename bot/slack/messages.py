@@ -11,7 +11,7 @@ from bot.coaching.ask import answer_direct_message
 from bot.coaching.broadcasts import record_submission
 from bot.container import Container
 from bot.delivery import outbound
-from bot.delivery.blockkit import ANSWER_EVENT_TYPE
+from bot.render.ids import ANSWER_EVENT_TYPE
 from bot.slack.background import Background, Message, Outcome
 from bot.slack.caller import Caller, caller_of
 from bot.slack.replies import render_answer

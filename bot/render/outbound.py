@@ -1,6 +1,5 @@
 """Block Kit for every message the outbox posts: the welcome, the weekly nudge, the micro-lessons, a
-coach's broadcast exercise and a plain notice. Services hand plain data; only this module (on
-bot/delivery/blockkit.py) knows Block Kit."""
+coach's broadcast exercise and a plain notice. Services hand plain data; bot/delivery posts the result."""
 
 from __future__ import annotations
 
@@ -28,10 +27,10 @@ from bot.coaching.metrics import metric_value
 from bot.coaching.numbers import goal_sentence, goal_unit, number_sentences
 from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
-from bot.delivery import blockkit as ids
-from bot.delivery.blockkit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 from bot.formatting import format_int, truncate
 from bot.i18n import Language, t, tn
+from bot.render import ids
+from bot.render.kit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 
 # (metric, label key) shown in "what changed", in this order
 CHANGE_METRICS = (
