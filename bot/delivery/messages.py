@@ -24,9 +24,10 @@ from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
 from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
 from bot.delivery.schedule import iso_week
-from bot.delivery.trend_charts import nudge_chart, with_chart
+from bot.delivery.trend_charts import nudge_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.render import outbound as render
+from bot.render.outbound import with_chart
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription

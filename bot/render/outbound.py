@@ -30,6 +30,7 @@ from bot.crm.base import ManagerStats
 from bot.formatting import format_int, truncate
 from bot.i18n import Language, t, tn
 from bot.render import ids
+from bot.render.charts import ChartImage, image_block
 from bot.render.kit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 
 # (metric, label key) shown in "what changed", in this order
@@ -212,6 +213,14 @@ def broadcast_message(
 def notice_message(text: str) -> dict[str, Any]:
     """A short notice to one person (a coach told about a stall, an outcome): text only, as it was written."""
     return {"text": text}
+
+
+def with_chart(message: dict[str, Any], chart: ChartImage | None) -> dict[str, Any]:
+    """The nudge with its chart under "what changed" (the header and that section come first)."""
+    if chart is None:
+        return message
+    blocks = list(message.get("blocks") or [])
+    return {**message, "blocks": [*blocks[:2], image_block(chart).to_dict(), *blocks[2:]]}
 
 
 def task_buttons(language: Language, task_id: int) -> ActionsBlock:

@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ImageBlock
 from slack_sdk.models.views import View
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,10 +21,11 @@ from bot.coaching.history import team_hygiene
 from bot.coaching.team import team_progress
 from bot.container import Container
 from bot.crm.base import CRMError
-from bot.delivery.chart_files import chart_block
+from bot.delivery.chart_files import chart_image
 from bot.delivery.trend_charts import manager_charts, team_chart
 from bot.delivery.upcoming import Schedule, upcoming
 from bot.i18n import t
+from bot.render.charts import ChartImage
 from bot.slack import home_blocks
 from bot.store.managers import slack_user_of
 from bot.store.workspace_lifecycle import is_uninstalled
@@ -109,7 +109,7 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
     team_id, user_id, language, now = board.team_id, board.slack_user_id, board.language, container.clock()
     progress = team_progress(container.sessions, team_id=team_id, scope=None, now=now)
     chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
-    image: ImageBlock | None = None
+    image: ChartImage | None = None
     if has_numbers(chart.lines):
         image = _chart(container, team_id=team_id, user_id=user_id, name="team_hygiene", chart=chart, now=now)
     library = container.answers.library
@@ -133,8 +133,8 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
 
 def _chart(
     container: Container, *, team_id: str, user_id: str, name: str, chart: TrendChart, now: datetime
-) -> ImageBlock | None:
-    return chart_block(
+) -> ChartImage | None:
+    return chart_image(
         sessions=container.sessions,
         files=container.gateway,
         team_id=team_id,

@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -25,6 +24,7 @@ from bot.crm.base import ManagerStats
 from bot.delivery.upcoming import Schedule
 from bot.formatting import truncate
 from bot.i18n import Language, t
+from bot.render.charts import ChartImage, image_block
 from bot.slack import home_ids
 from bot.slack.blocks import SECTION_TEXT_LIMIT, slack_date
 from bot.slack.coach_blocks import TEAM_PAGE_SIZE, team_line
@@ -43,7 +43,7 @@ def manager_home(
     board: ManagerDashboard,
     *,
     schedule: Schedule | None,
-    charts: Sequence[ImageBlock],
+    charts: Sequence[ChartImage],
     commands_text: str,
     crm_name: str,
 ) -> View:
@@ -58,7 +58,7 @@ def manager_home(
             )
         if board.stats is not None:
             blocks += _numbers(board.stats, board.previous, language)
-        blocks += list(charts) or [_context(t(language, "dashboard.no_chart"))]
+        blocks += [image_block(chart) for chart in charts] or [_context(t(language, "dashboard.no_chart"))]
         blocks.append(DividerBlock())
         blocks += _tasks(board, language)
         blocks.append(_context(_streak(board.streak_weeks, language)))
@@ -75,12 +75,14 @@ def coach_home(
     language: Language,
     progress: Sequence[ManagerProgress],
     page: int,
-    chart: ImageBlock | None,
+    chart: ChartImage | None,
     schedules: Sequence[tuple[int, str, str, str, datetime]],  # id, channel, title, repeat, next run
     personal: Sequence[Block] = (),
 ) -> View:
     blocks: list[Block] = [HeaderBlock(text=t(language, "dashboard.coach_title"))]
-    blocks.append(chart if chart is not None else _context(t(language, "dashboard.team_no_chart")))
+    blocks.append(
+        image_block(chart) if chart is not None else _context(t(language, "dashboard.team_no_chart"))
+    )
     blocks += _team_table(progress, page, language)
     blocks.append(DividerBlock())
     blocks.append(_section(t(language, "dashboard.broadcasts_title")))
