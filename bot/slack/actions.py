@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 from bot.coaching.tasks import Response, TaskAnswer, record_response
 from bot.container import Container
 from bot.i18n import Language, t
+from bot.render.kit import slack_date
 from bot.slack import ids
-from bot.slack.blocks import slack_date
 from bot.slack.caller import caller_of
 from bot.slack.responder import replace_message, reply_ephemeral
 

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.coaching.team import ManagerProgress
 from bot.formatting import truncate
 from bot.i18n import Language, t
-from bot.slack.blocks import slack_date, to_message
+from bot.render.kit import slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
 REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line

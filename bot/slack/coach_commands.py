@@ -11,9 +11,10 @@ from bot.coaching.broadcasts import BroadcastProblem, parse_target, split_langua
 from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
 from bot.i18n import Language, command_words, t
+from bot.render.kit import escape, slack_date
+from bot.render.replies import text_message
 from bot.slack import coach_blocks
-from bot.slack.background import Message, text_message
-from bot.slack.blocks import escape, slack_date
+from bot.slack.background import Message
 from bot.slack.composer import open_composer, post_now
 from bot.slack.router import Command, Route
 

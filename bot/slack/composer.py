@@ -33,7 +33,7 @@ from bot.delivery import outbound
 from bot.delivery.schedule import local_to_utc
 from bot.delivery.slack_errors import slack_error
 from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
-from bot.slack.blocks import slack_date
+from bot.render.kit import slack_date
 from bot.slack.caller import caller_of
 
 log = logging.getLogger(__name__)

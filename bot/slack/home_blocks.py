@@ -25,8 +25,8 @@ from bot.delivery.upcoming import Schedule
 from bot.formatting import truncate
 from bot.i18n import Language, t
 from bot.render.charts import ChartImage, image_block
+from bot.render.kit import SECTION_TEXT_LIMIT, slack_date
 from bot.slack import home_ids
-from bot.slack.blocks import SECTION_TEXT_LIMIT, slack_date
 from bot.slack.coach_blocks import TEAM_PAGE_SIZE, team_line
 
 VIEW_BLOCK_LIMIT = 100
