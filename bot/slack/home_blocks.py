@@ -26,8 +26,8 @@ from bot.formatting import truncate
 from bot.i18n import Language, t
 from bot.render.charts import ChartImage, image_block
 from bot.render.kit import SECTION_TEXT_LIMIT, slack_date
+from bot.render.team import TEAM_PAGE_SIZE, team_line
 from bot.slack import home_ids
-from bot.slack.coach_blocks import TEAM_PAGE_SIZE, team_line
 
 VIEW_BLOCK_LIMIT = 100
 MAX_TASKS_SHOWN = 10  # each takes two blocks; the Home view holds 100

@@ -1,4 +1,4 @@
-"""Block Kit for coaches: the team progress view (broadcast exercises: bot/render/outbound.py)."""
+"""The team progress view coaches get from `/crmcoach team` (broadcast exercises: bot/render/outbound.py)."""
 
 from __future__ import annotations
 
