@@ -25,8 +25,8 @@ from bot.delivery.chart_files import chart_image
 from bot.delivery.trend_charts import manager_charts, team_chart
 from bot.delivery.upcoming import Schedule, upcoming
 from bot.i18n import t
+from bot.render import home as render_home
 from bot.render.charts import ChartImage
-from bot.slack import home_blocks
 from bot.store.managers import slack_user_of
 from bot.store.workspace_lifecycle import is_uninstalled
 
@@ -96,7 +96,7 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
         for name, chart in manager_charts(board)
         if (block := _chart(container, user_id=user_id, team_id=team_id, name=name, chart=chart, now=now))
     ]
-    return home_blocks.manager_home(
+    return render_home.manager_home(
         board,
         schedule=schedule,
         charts=charts,
@@ -118,10 +118,10 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
         lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
         title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
         schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, schedule.next_run))
-    personal = home_blocks.personal_buttons(
+    personal = render_home.personal_buttons(
         language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
     )
-    return home_blocks.coach_home(
+    return render_home.coach_home(
         language=language,
         progress=progress,
         page=team_page,

@@ -25,7 +25,7 @@ from bot.coaching import preferences
 from bot.coaching.preferences import Preferences, SettingError
 from bot.container import Container
 from bot.i18n import WEEKDAY_NAMES, Language, t
-from bot.slack import home_ids as ids
+from bot.render import home_ids as ids
 from bot.slack.home import publish_home
 from bot.slack.replies import known_language
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,16 +22,32 @@ from slack_sdk.models.views import View
 from bot.coaching.dashboard import ManagerDashboard
 from bot.coaching.team import ManagerProgress
 from bot.crm.base import ManagerStats
-from bot.delivery.upcoming import Schedule
 from bot.formatting import truncate
 from bot.i18n import Language, t
+from bot.render import home_ids
 from bot.render.charts import ChartImage, image_block
 from bot.render.kit import SECTION_TEXT_LIMIT, slack_date
 from bot.render.team import TEAM_PAGE_SIZE, team_line
-from bot.slack import home_ids
 
 VIEW_BLOCK_LIMIT = 100
 MAX_TASKS_SHOWN = 10  # each takes two blocks; the Home view holds 100
+
+
+class Schedule(Protocol):
+    """What comes next for an enrolled manager (bot/delivery/upcoming.py works it out)."""
+
+    @property
+    def subscribed(self) -> bool: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+    @property
+    def unreachable(self) -> str | None: ...
+    @property
+    def next_nudge(self) -> datetime | None: ...
+    @property
+    def next_lesson(self) -> datetime | None: ...
+
+
 COUNT_ROWS = (
     ("open_deals", "own_open_deals"),
     ("stale_deals", "own_stale_deals"),
