@@ -223,6 +223,13 @@ def with_chart(message: dict[str, Any], chart: ChartImage | None) -> dict[str, A
     return {**message, "blocks": [*blocks[:2], image_block(chart).to_dict(), *blocks[2:]]}
 
 
+def answered_task(message: dict[str, Any], note: str) -> dict[str, Any]:
+    """The task's message as posted, its buttons replaced by what the click recorded."""
+    kept = [block for block in message.get("blocks", []) if block.get("block_id") != ids.BLOCK_TASK_ACTIONS]
+    outcome = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+    return {"text": message.get("text", note), "blocks": [*kept, outcome]}
+
+
 def task_buttons(language: Language, task_id: int) -> ActionsBlock:
     value = str(task_id)
     return ActionsBlock(

@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.charts import TrendChart, has_numbers
@@ -27,6 +26,7 @@ from bot.delivery.upcoming import Schedule, upcoming
 from bot.i18n import t
 from bot.render import home as render_home
 from bot.render.charts import ChartImage
+from bot.render.home import View
 from bot.store.managers import slack_user_of
 from bot.store.workspace_lifecycle import is_uninstalled
 
