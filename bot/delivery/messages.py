@@ -28,6 +28,7 @@ from bot.delivery.trend_charts import nudge_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.render import outbound as render
 from bot.render.outbound import with_chart
+from bot.render.replies import stored_answer
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
@@ -88,8 +89,8 @@ class MessageComposer:
         """What someone asked to be said: a broadcast, a notice, an answer."""
         if claimed.kind == "notice":
             return render.notice_message(str(claimed.payload["text"]))
-        if claimed.kind == "answer":  # rendered when the question was answered (bot/slack/replies.py)
-            return dict(claimed.payload["message"])
+        if claimed.kind == "answer":  # kept as data when the question was answered (bot/slack/messages.py)
+            return stored_answer(claimed.payload["message"])
         if "schedule_id" in claimed.payload:
             return self._broadcast(claimed)
         return self._broadcast_now(claimed)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -17,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.coaching.ask import AskResult
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money, truncate
-from bot.i18n import Language, t, tn
+from bot.i18n import Language, language_for, t, tn
 from bot.render import ids
 from bot.render.kit import (
     FIELD_TEXT_LIMIT,
@@ -166,6 +167,26 @@ class Answer:
     def of(cls, result: AskResult) -> Answer:
         answer = result.answer
         return cls(text=answer.text, source=answer.source, language=result.language, kind=result.kind)
+
+
+def answer_record(answer: Answer) -> dict[str, Any]:
+    """The answer as an outbox row keeps it until it is sent: plain JSON values, rendered at send time."""
+    return {"answer": asdict(answer)}
+
+
+def stored_answer(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The message an outbox row of kind "answer" holds: an answer record, rendered now, or a message
+    rendered when it was recorded (rows from before answers were kept as data, and failure notes)."""
+    record = message.get("answer")
+    if not isinstance(record, Mapping):
+        return dict(message)
+    answer = Answer(
+        text=str(record["text"]),
+        source=str(record["source"]),
+        language=language_for(str(record["language"]), None),
+        kind=str(record["kind"]),
+    )
+    return answer_message(answer)
 
 
 def answer_message(answer: Answer) -> dict[str, Any]:
