@@ -1,25 +1,23 @@
 """Charts into Slack: drawn as PNG, uploaded with files upload v2 (no channel: the app's own file), and
-shown by an image block that references the file — no public URL. Uploaded again only when the numbers
-behind the picture changed."""
+shown by an image block that references the file — no public URL (bot/render/charts.py). Uploaded again
+only when the numbers behind the picture changed."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from slack_sdk.models.blocks import ImageBlock
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.charts import TrendChart, alt_text, trend_png
-from bot.formatting import truncate
+from bot.render.charts import ChartImage
 from bot.slack_gateway import SlackCallFailed, SlackFiles
 from bot.store.chart_uploads import remember_upload, uploaded_file
 
 log = logging.getLogger(__name__)
-IMAGE_TITLE_LIMIT = 2000
 
 
-def chart_block(
+def chart_image(
     *,
     sessions: sessionmaker[Session],
     files: SlackFiles,
@@ -28,8 +26,8 @@ def chart_block(
     name: str,
     chart: TrendChart,
     now: datetime,
-) -> ImageBlock | None:
-    """The chart as an image block, or None when Slack refused the upload (the Home shows the numbers)."""
+) -> ChartImage | None:
+    """The uploaded chart, or None when Slack refused the upload (the Home shows the numbers)."""
     file_id = chart_file(
         sessions=sessions,
         files=files,
@@ -41,12 +39,7 @@ def chart_block(
     )
     if file_id is None:
         return None
-    return ImageBlock(
-        slack_file={"id": file_id},
-        alt_text=alt_text(chart),
-        title=truncate(chart.title, IMAGE_TITLE_LIMIT),
-        block_id=f"chart_{name}",
-    )
+    return ChartImage(name=name, file_id=file_id, title=chart.title, alt_text=alt_text(chart))
 
 
 def chart_file(

@@ -1,6 +1,6 @@
 """Composing a claimed outbox row: for coaching, the manager's state, numbers, lesson and practice task;
 for a broadcast, the recorded exercise; for a notice or an answer, what was recorded. The Block Kit
-comes from bot/delivery/render.py."""
+comes from bot/render/outbound.py."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
-from bot.delivery import render
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
 from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
 from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
 from bot.delivery.schedule import iso_week
-from bot.delivery.trend_charts import nudge_chart, with_chart
+from bot.delivery.trend_charts import nudge_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
+from bot.render import outbound as render
+from bot.render.outbound import with_chart
+from bot.render.replies import stored_answer
 from bot.store.coach_models import Broadcast, ScheduledBroadcast
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
@@ -87,8 +89,8 @@ class MessageComposer:
         """What someone asked to be said: a broadcast, a notice, an answer."""
         if claimed.kind == "notice":
             return render.notice_message(str(claimed.payload["text"]))
-        if claimed.kind == "answer":  # rendered when the question was answered (bot/slack/replies.py)
-            return dict(claimed.payload["message"])
+        if claimed.kind == "answer":  # kept as data when the question was answered (bot/slack/messages.py)
+            return stored_answer(claimed.payload["message"])
         if "schedule_id" in claimed.payload:
             return self._broadcast(claimed)
         return self._broadcast_now(claimed)

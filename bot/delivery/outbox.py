@@ -38,7 +38,7 @@ NOW_PERIOD = "now"  # the period of rows recorded by record_now: not part of any
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message that should go out now, as plain data; bot/delivery/render.py turns it into Block Kit."""
+    """A message that should go out now, as plain data; bot/render/outbound.py turns it into Block Kit."""
 
     team_id: str
     recipient: str  # the Slack user it is for (for a broadcast: the coach who asked for it)

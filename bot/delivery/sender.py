@@ -28,18 +28,19 @@ from slack_sdk.errors import SlackApiError
 from bot.coaching.broadcasts import mark_failed, mark_posted
 from bot.coaching.identity import stored_language
 from bot.container import Container
-from bot.delivery import blockkit, outbox
+from bot.delivery import outbox
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
 from bot.delivery.slack_errors import Meaning, coach_message_key, slack_error
 from bot.i18n import t
+from bot.render import ids
 from bot.store.delivery_models import Subscription
 from bot.store.managers import mark_unreachable
 from bot.store.models import Manager
 
 log = logging.getLogger(__name__)
-EVENT_TYPES = {"answer": blockkit.ANSWER_EVENT_TYPE, "broadcast": blockkit.BROADCAST_EVENT_TYPE}
+EVENT_TYPES = {"answer": ids.ANSWER_EVENT_TYPE, "broadcast": ids.BROADCAST_EVENT_TYPE}
 HISTORY_PAGE = 200  # Slack's advice for conversations.history; apps with lower limits get fewer per page
 HISTORY_CURSOR = "history_cursor"  # payload key: where an interrupted DM check goes on
 BACKOFF_FIRST = timedelta(seconds=15)
@@ -110,7 +111,7 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
         # Composing outlasted the lease (a slow CRM) and another worker owns the row now: it delivers.
         return Outcome("superseded", "the lease ran out and another worker took the message over")
     metadata = {
-        "event_type": EVENT_TYPES.get(claimed.kind, blockkit.DELIVERY_EVENT_TYPE),
+        "event_type": EVENT_TYPES.get(claimed.kind, ids.DELIVERY_EVENT_TYPE),
         # Next to the key: what the curriculum sent (lesson id, focus metric), for support and analytics.
         "event_payload": {
             "idempotency_key": claimed.idempotency_key,

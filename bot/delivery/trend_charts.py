@@ -4,9 +4,7 @@ hygiene, the team's hygiene, and the focus chart a weekly nudge carries when its
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from slack_sdk.models.blocks import ImageBlock
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.charts import Line, TrendChart, has_numbers
@@ -15,8 +13,9 @@ from bot.coaching.dashboard import ManagerDashboard
 from bot.coaching.history import HygieneWeek, WeekNumbers, manager_weeks, metric_series
 from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
-from bot.delivery.chart_files import chart_block
+from bot.delivery.chart_files import chart_image
 from bot.i18n import Language, t
+from bot.render.charts import ChartImage
 from bot.slack_gateway import SlackFiles
 
 SHARE_METRICS = ("stale_share", "no_next_step_share", "overdue_share")
@@ -88,7 +87,7 @@ def nudge_chart(
     previous: ManagerStats | None,
     focus: Focus | None,
     now: datetime,
-) -> ImageBlock | None:
+) -> ChartImage | None:
     """The Home's focus chart, for the weekly nudge, only when the focus metric moved since last week."""
     if focus is None or previous is None:
         return None
@@ -98,7 +97,7 @@ def nudge_chart(
     chart = focus_chart(language, weeks, focus.metric)
     if not has_numbers(chart.lines):
         return None
-    return chart_block(
+    return chart_image(
         sessions=sessions,
         files=files,
         team_id=team_id,
@@ -107,11 +106,3 @@ def nudge_chart(
         chart=chart,
         now=now,
     )
-
-
-def with_chart(message: dict[str, Any], chart: ImageBlock | None) -> dict[str, Any]:
-    """The nudge with its chart under "what changed" (the header and that section come first)."""
-    if chart is None:
-        return message
-    blocks = list(message.get("blocks") or [])
-    return {**message, "blocks": [*blocks[:2], chart.to_dict(), *blocks[2:]]}

@@ -16,7 +16,7 @@ from bot.container import Container
 from bot.demo.standins.render import message_panel
 from bot.demo.standins.requests import event_body, interaction_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import home_ids
+from bot.render import home_ids
 from bot.store.managers import find_manager
 from bot.web import EVENTS_PATH
 

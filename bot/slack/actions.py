@@ -7,13 +7,13 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from bot.coaching.tasks import Response, TaskAnswer, record_response
 from bot.container import Container
 from bot.i18n import Language, t
+from bot.render.kit import slack_date
+from bot.render.outbound import answered_task
 from bot.slack import ids
-from bot.slack.blocks import slack_date
 from bot.slack.caller import caller_of
 from bot.slack.responder import replace_message, reply_ephemeral
 
@@ -48,13 +48,7 @@ def register(app: App, container: Container) -> None:
             return
         note = _note(answer, caller.language)
         if answer.outcome == "recorded" and answer.response != "snoozed" and body.get("message"):
-            kept = [
-                b for b in body["message"].get("blocks", []) if b.get("block_id") != ids.BLOCK_TASK_ACTIONS
-            ]
-            outcome = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
-            replace_message(
-                body["response_url"], {"text": body["message"].get("text", note), "blocks": [*kept, outcome]}
-            )
+            replace_message(body["response_url"], answered_task(body["message"], note))
         else:
             reply_ephemeral(body["response_url"], {"text": note})
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Language, t
-from bot.slack import blocks
+from bot.render.replies import text_message
 from bot.slack.failures import failure_text
 
 Message = dict[str, Any]
@@ -90,7 +90,3 @@ class _Reply:
             crm=outcome.crm,
         )
         return text_message(text)
-
-
-def text_message(text: str) -> Message:
-    return blocks.to_message(blocks.text_blocks(text), text)

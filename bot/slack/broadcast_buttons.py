@@ -13,8 +13,8 @@ from bot.coaching.broadcasts import record_response
 from bot.container import Container
 from bot.delivery import outbound
 from bot.i18n import language_for, t
+from bot.render.replies import text_message
 from bot.slack import ids
-from bot.slack.background import text_message
 from bot.slack.caller import caller_of
 from bot.slack.replies import known_language
 from bot.slack.responder import reply_ephemeral

@@ -11,9 +11,10 @@ from bot.coaching.broadcasts import BroadcastProblem, parse_target, split_langua
 from bot.coaching.team import ManagerProgress, team_csv, team_progress
 from bot.container import Container
 from bot.i18n import Language, command_words, t
-from bot.slack import coach_blocks
-from bot.slack.background import Message, text_message
-from bot.slack.blocks import escape, slack_date
+from bot.render.kit import escape, slack_date
+from bot.render.replies import text_message
+from bot.render.team import team_message
+from bot.slack.background import Message
 from bot.slack.composer import open_composer, post_now
 from bot.slack.router import Command, Route
 
@@ -75,7 +76,7 @@ def _team_ack(command: Command) -> Message:
     if _wants_export(command):
         return {"text": t(command.language, "team.export_preparing")}
     page = int(command.rest) if command.rest.strip().isdigit() else 1
-    return coach_blocks.team_message(_progress(command), page=page, language=command.language)
+    return team_message(_progress(command), page=page, language=command.language)
 
 
 def _progress(command: Command) -> list[ManagerProgress]:

@@ -9,8 +9,9 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.container import Container
 from bot.i18n import t
-from bot.slack import blocks, coach_commands, ids, replies, settings_commands
-from bot.slack.background import Message, text_message
+from bot.render.replies import help_message, text_message
+from bot.slack import coach_commands, ids, replies, settings_commands
+from bot.slack.background import Message
 from bot.slack.caller import caller_of
 from bot.slack.router import Command, LazyWork, Route, Router, parse
 
@@ -18,16 +19,11 @@ __all__ = ["ROUTER", "ROUTES", "parse", "register"]
 
 
 def _help(command: Command) -> Message:
-    help_blocks = blocks.help_blocks(command.language, coach=command.caller.is_coach)
-    return blocks.to_message(help_blocks, t(command.language, "help.intro"))
+    return help_message(command.language, coach=command.caller.is_coach)
 
 
 def _unknown(command: Command) -> Message:
-    hint = t(command.language, "unknown.hint", command=blocks.escape(command.word[:60]))
-    help_blocks = blocks.help_blocks(
-        command.language, unknown_command=command.word, coach=command.caller.is_coach
-    )
-    return blocks.to_message(help_blocks, hint)
+    return help_message(command.language, coach=command.caller.is_coach, unknown_command=command.word)
 
 
 def _stats_ack(command: Command) -> Message:
@@ -35,7 +31,7 @@ def _stats_ack(command: Command) -> Message:
 
 
 def _stats(command: Command) -> Message:
-    return replies.stats_message(command.container, command.team_id, command.user_id)
+    return replies.stats_reply(command.container, command.team_id, command.user_id)
 
 
 def _ask_ack(command: Command) -> Message:
@@ -47,7 +43,7 @@ def _ask_ack(command: Command) -> Message:
 def _ask(command: Command) -> Message | None:
     if not command.rest:
         return None
-    return replies.answer_message(command.container, command.team_id, command.user_id, command.rest)
+    return replies.answer_reply(command.container, command.team_id, command.user_id, command.rest)
 
 
 ROUTES: tuple[Route, ...] = (

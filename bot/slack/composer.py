@@ -12,19 +12,6 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import (
-    ConversationFilter,
-    ConversationSelectElement,
-    DatePickerElement,
-    ExternalDataSelectElement,
-    InputBlock,
-    Option,
-    PlainTextInputElement,
-    RadioButtonsElement,
-    StaticSelectElement,
-    TimePickerElement,
-)
-from slack_sdk.models.views import View
 
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, first_run
 from bot.coaching.broadcasts import BroadcastProblem, exercise_in, languages_for, stored_languages
@@ -32,12 +19,13 @@ from bot.container import Container
 from bot.delivery import outbound
 from bot.delivery.schedule import local_to_utc
 from bot.delivery.slack_errors import slack_error
-from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
-from bot.slack.blocks import slack_date
+from bot.i18n import LANGUAGES, Language, language_for, t
+from bot.render import home_ids
+from bot.render.kit import slack_date
+from bot.render.modals import composer_modal, lesson_option
 from bot.slack.caller import caller_of
 
 log = logging.getLogger(__name__)
-CALLBACK_ID = "broadcast_composer"
 T = TypeVar("T")
 EARLIEST_ZONE = ZoneInfo("Etc/GMT+12")  # UTC-12: the last place where a date is still today
 MAX_OPTIONS = 100
@@ -57,77 +45,7 @@ class Composed:
 
 
 def open_composer(client: WebClient, *, trigger_id: str, language: Language) -> None:
-    def label(key: str) -> str:
-        return t(language, f"composer.{key}")
-
-    blocks = [
-        InputBlock(
-            block_id="channel",
-            label=label("channel"),
-            element=ConversationSelectElement(
-                action_id="channel",
-                default_to_current_conversation=True,
-                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-            ),
-        ),
-        InputBlock(
-            block_id="lesson",
-            label=label("lesson"),
-            optional=True,
-            element=ExternalDataSelectElement(
-                action_id="lesson", min_query_length=0, placeholder=label("lesson_hint")
-            ),
-        ),
-        InputBlock(
-            block_id="text",
-            label=label("text"),
-            optional=True,
-            element=PlainTextInputElement(action_id="text", multiline=True, max_length=2900),
-        ),
-        InputBlock(
-            block_id="post_language",
-            label=label("post_language"),
-            optional=True,
-            element=RadioButtonsElement(
-                action_id="post_language",
-                options=[Option(value=v, label=label(f"language_{v}")) for v in ("de", "en", "both")],
-            ),
-        ),
-        InputBlock(
-            block_id="when",
-            label=label("when"),
-            element=RadioButtonsElement(
-                action_id="when",
-                initial_option=Option(value="now", label=label("now")),
-                options=[Option(value=v, label=label(v)) for v in ("now", "once", "weekly")],
-            ),
-        ),
-        InputBlock(
-            block_id="date", label=label("date"), optional=True, element=DatePickerElement(action_id="date")
-        ),
-        InputBlock(
-            block_id="time", label=label("time"), optional=True, element=TimePickerElement(action_id="time")
-        ),
-        InputBlock(
-            block_id="weekday",
-            label=label("weekday"),
-            optional=True,
-            element=StaticSelectElement(
-                action_id="weekday",
-                options=[Option(value=str(n), label=weekday_name(n, language)) for n in range(7)],
-            ),
-        ),
-    ]
-    view = View(
-        type="modal",
-        callback_id=CALLBACK_ID,
-        title=label("title"),
-        submit=label("submit"),
-        close=label("close"),
-        blocks=blocks,
-        private_metadata=language,
-    )
-    client.views_open(trigger_id=trigger_id, view=view)
+    client.views_open(trigger_id=trigger_id, view=composer_modal(language))
 
 
 def lesson_options(container: Container, query: str) -> list[dict[str, Any]]:
@@ -139,8 +57,7 @@ def lesson_options(container: Container, query: str) -> list[dict[str, Any]]:
             topic = t(language, f"topics.{lesson.topic}").split(":")[0]
             if wanted and wanted not in f"{lesson.title} {topic} {lesson.id}".lower():
                 continue
-            text = f"{lesson.title} · {topic} ({language})"[:75]
-            options.append({"text": {"type": "plain_text", "text": text}, "value": f"{language}:{lesson.id}"})
+            options.append(lesson_option(f"{lesson.title} · {topic} ({language})", f"{language}:{lesson.id}"))
     return options[:MAX_OPTIONS]
 
 
@@ -230,7 +147,7 @@ def register(app: App, container: Container) -> None:
     def on_lesson_search(ack: Ack, payload: dict[str, Any]) -> None:
         ack(options=lesson_options(container, str(payload.get("value", ""))))
 
-    @app.view(CALLBACK_ID)
+    @app.view(home_ids.COMPOSER_CALLBACK)
     def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         caller = caller_of(context)
         team_id, coach_id = caller.team_id, caller.user_id

@@ -13,8 +13,8 @@ from slack_sdk.errors import SlackApiError
 from bot.container import Container
 from bot.delivery import outbound
 from bot.i18n import Language, t
-from bot.slack import home_blocks
-from bot.slack import home_ids as ids
+from bot.render import home as render_home
+from bot.render import home_ids as ids
 from bot.slack.replies import known_language
 from bot.store.personal_data import ForgetReport, export_person, forget_person
 
@@ -55,7 +55,7 @@ def delete_everything(container: Container, *, team_id: str, user_id: str) -> Fo
 
 def show_deleted(container: Container, *, user_id: str, language: Language, rows: int) -> None:
     try:
-        container.slack.views_publish(user_id=user_id, view=home_blocks.deleted_home(language, rows))
+        container.slack.views_publish(user_id=user_id, view=render_home.deleted_home(language, rows))
     except SlackApiError as exc:
         log.error("views.publish after delete failed for %s: %s", user_id, exc.response.get("error"))
 
@@ -74,7 +74,7 @@ def register(app: App, container: Container) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         language = known_language(container, team_id, user_id) or "en"
         try:
-            container.slack.views_open(trigger_id=body["trigger_id"], view=home_blocks.delete_modal(language))
+            container.slack.views_open(trigger_id=body["trigger_id"], view=render_home.delete_modal(language))
         except SlackApiError as exc:
             log.error("views.open (delete) failed for %s: %s", user_id, exc.response.get("error"))
 

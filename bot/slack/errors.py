@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.container import Container
-from bot.slack.background import text_message
+from bot.render.replies import text_message
 from bot.slack.caller import caller_of
 from bot.slack.failures import failure_text
 from bot.slack.responder import reply_ephemeral

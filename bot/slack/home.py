@@ -11,8 +11,6 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ImageBlock
-from slack_sdk.models.views import View
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.charts import TrendChart, has_numbers
@@ -22,11 +20,13 @@ from bot.coaching.history import team_hygiene
 from bot.coaching.team import team_progress
 from bot.container import Container
 from bot.crm.base import CRMError
-from bot.delivery.chart_files import chart_block
+from bot.delivery.chart_files import chart_image
 from bot.delivery.trend_charts import manager_charts, team_chart
 from bot.delivery.upcoming import Schedule, upcoming
 from bot.i18n import t
-from bot.slack import home_blocks
+from bot.render import home as render_home
+from bot.render.charts import ChartImage
+from bot.render.home import View
 from bot.store.managers import slack_user_of
 from bot.store.workspace_lifecycle import is_uninstalled
 
@@ -96,7 +96,7 @@ def home_view(container: Container, *, team_id: str, user_id: str, team_page: in
         for name, chart in manager_charts(board)
         if (block := _chart(container, user_id=user_id, team_id=team_id, name=name, chart=chart, now=now))
     ]
-    return home_blocks.manager_home(
+    return render_home.manager_home(
         board,
         schedule=schedule,
         charts=charts,
@@ -109,7 +109,7 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
     team_id, user_id, language, now = board.team_id, board.slack_user_id, board.language, container.clock()
     progress = team_progress(container.sessions, team_id=team_id, scope=None, now=now)
     chart = team_chart(language, team_hygiene(container.sessions, team_id=team_id, now=now))
-    image: ImageBlock | None = None
+    image: ChartImage | None = None
     if has_numbers(chart.lines):
         image = _chart(container, team_id=team_id, user_id=user_id, name="team_hygiene", chart=chart, now=now)
     library = container.answers.library
@@ -118,10 +118,10 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
         lesson = library.get(schedule.lesson_id, language) if schedule.lesson_id else None
         title = lesson.title if lesson else (schedule.text or "").split("\n")[0][:60]
         schedules.append((schedule.id, schedule.channel_id, title, schedule.repeat, schedule.next_run))
-    personal = home_blocks.personal_buttons(
+    personal = render_home.personal_buttons(
         language, enrolled=mine is not None, paused=mine is not None and mine.paused_until is not None
     )
-    return home_blocks.coach_home(
+    return render_home.coach_home(
         language=language,
         progress=progress,
         page=team_page,
@@ -133,8 +133,8 @@ def _coach_view(container: Container, board: ManagerDashboard, mine: Schedule | 
 
 def _chart(
     container: Container, *, team_id: str, user_id: str, name: str, chart: TrendChart, now: datetime
-) -> ImageBlock | None:
-    return chart_block(
+) -> ChartImage | None:
+    return chart_image(
         sessions=container.sessions,
         files=container.gateway,
         team_id=team_id,

@@ -18,7 +18,7 @@ from bot.coaching.preferences import SettingError
 from bot.coaching.tasks import Response, record_response
 from bot.container import Container
 from bot.i18n import Language
-from bot.slack import home_ids as ids
+from bot.render import home_ids as ids
 from bot.slack.composer import open_composer
 from bot.slack.home import publish_home
 from bot.slack.replies import known_language

@@ -11,10 +11,10 @@ from bot.coaching.ask import answer_direct_message
 from bot.coaching.broadcasts import record_submission
 from bot.container import Container
 from bot.delivery import outbound
-from bot.delivery.blockkit import ANSWER_EVENT_TYPE
+from bot.render.ids import ANSWER_EVENT_TYPE
+from bot.render.replies import Answer, answer_record
 from bot.slack.background import Background, Message, Outcome
 from bot.slack.caller import Caller, caller_of
-from bot.slack.replies import render_answer
 from bot.slack.router import LazyWork
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def answer_in_background(
             question=(event.get("text") or "").strip(),
             now=container.clock(),
         )
-        return None if result is None else render_answer(result)
+        return None if result is None else answer_record(Answer.of(result))  # rendered when sent
 
     def post(message: Message) -> None:
         sent = outbound.answer(

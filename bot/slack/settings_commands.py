@@ -12,8 +12,9 @@ from bot.coaching.preferences import Preferences, SettingError
 from bot.delivery.subscribe import subscribe_self
 from bot.formatting import format_date
 from bot.i18n import Language, language_name, t, weekday_name, weekdays_text
-from bot.slack.background import Message, text_message
-from bot.slack.blocks import escape
+from bot.render.kit import escape
+from bot.render.replies import text_message
+from bot.slack.background import Message
 from bot.slack.router import Command, Handler, Route
 from bot.slack.settings_modal import open_settings
 

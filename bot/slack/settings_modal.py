@@ -4,28 +4,18 @@ each error shown under its field."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import (
-    CheckboxesElement,
-    DatePickerElement,
-    InputBlock,
-    Option,
-    PlainTextObject,
-    StaticSelectElement,
-    TimePickerElement,
-)
-from slack_sdk.models.views import View
 
 from bot.coaching import preferences
-from bot.coaching.preferences import Preferences, SettingError
+from bot.coaching.preferences import SettingError
 from bot.container import Container
-from bot.i18n import WEEKDAY_NAMES, Language, t
-from bot.slack import home_ids as ids
+from bot.i18n import Language, t
+from bot.render import home_ids as ids
+from bot.render.modals import settings_modal
 from bot.slack.home import publish_home
 from bot.slack.replies import known_language
 
@@ -42,94 +32,6 @@ FIELD_BLOCKS = {
     "pause": ids.FIELD_PAUSE_UNTIL,
 }
 DAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def settings_modal(view: Preferences, now: datetime) -> View:
-    language, names = view.language, WEEKDAY_NAMES[view.language]
-    days = [Option(value=str(day), text=names[day]) for day in range(7)]
-    languages = [
-        Option(value="auto", text=t(language, "settings_modal.language_auto")),
-        Option(value="en", text="English"),
-        Option(value="de", text="Deutsch"),
-    ]
-    chosen_language = next(o for o in languages if o.value == (view.chosen_language or "auto"))
-    paused_day = _paused_day(view, now)
-
-    def field(
-        block_id: str, label_key: str, element: Any, *, optional: bool = False, hint: str = ""
-    ) -> InputBlock:
-        return InputBlock(
-            block_id=block_id,
-            label=t(language, label_key),
-            element=element,
-            optional=optional,
-            hint=PlainTextObject(text=hint) if hint else None,
-        )
-
-    blocks = [
-        field(
-            ids.FIELD_NUDGE_DAY,
-            "settings_modal.nudge_day",
-            StaticSelectElement(action_id=ids.ELEMENT, options=days, initial_option=days[view.nudge_weekday]),
-        ),
-        field(
-            ids.FIELD_NUDGE_TIME,
-            "settings_modal.nudge_time",
-            TimePickerElement(action_id=ids.ELEMENT, initial_time=f"{view.nudge_time:%H:%M}"),
-        ),
-        field(
-            ids.FIELD_LESSON_DAYS,
-            "settings_modal.lesson_days",
-            CheckboxesElement(
-                action_id=ids.ELEMENT,
-                options=days,
-                initial_options=[days[day] for day in view.lesson_weekdays] or None,
-            ),
-        ),
-        field(
-            ids.FIELD_LESSON_TIME,
-            "settings_modal.lesson_time",
-            TimePickerElement(action_id=ids.ELEMENT, initial_time=f"{view.lesson_time:%H:%M}"),
-        ),
-        field(
-            ids.FIELD_QUIET_FROM,
-            "settings_modal.quiet_from",
-            TimePickerElement(
-                action_id=ids.ELEMENT, initial_time=f"{view.quiet[0]:%H:%M}" if view.quiet else None
-            ),
-            optional=True,
-            hint=t(language, "settings_modal.quiet_hint"),
-        ),
-        field(
-            ids.FIELD_QUIET_TO,
-            "settings_modal.quiet_to",
-            TimePickerElement(
-                action_id=ids.ELEMENT, initial_time=f"{view.quiet[1]:%H:%M}" if view.quiet else None
-            ),
-            optional=True,
-        ),
-        field(
-            ids.FIELD_LANGUAGE,
-            "settings_modal.language",
-            StaticSelectElement(action_id=ids.ELEMENT, options=languages, initial_option=chosen_language),
-        ),
-        field(
-            ids.FIELD_PAUSE_UNTIL,
-            "settings_modal.pause_until",
-            DatePickerElement(
-                action_id=ids.ELEMENT, initial_date=paused_day.isoformat() if paused_day else None
-            ),
-            optional=True,
-        ),
-    ]
-    return View(
-        type="modal",
-        callback_id=ids.SETTINGS_CALLBACK,
-        title=t(language, "settings_modal.title"),
-        submit=t(language, "settings_modal.submit"),
-        close=t(language, "settings_modal.close"),
-        blocks=blocks,
-    )
 
 
 def changes_from(
@@ -208,10 +110,3 @@ def register(app: App, container: Container) -> None:
 
 def _day_word(value: object) -> str:
     return DAY_WORDS[int(str(value))]
-
-
-def _paused_day(view: Preferences, now: datetime) -> date | None:
-    """The last paused day, as the manager said it (paused_until is the end of that day)."""
-    if view.paused_until is None or view.paused_until <= now:
-        return None
-    return (view.paused_until.astimezone(ZoneInfo(view.tz)) - timedelta(minutes=1)).date()

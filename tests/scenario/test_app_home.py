@@ -13,7 +13,7 @@ from bot.coaching.stats import my_stats
 from bot.container import Container
 from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import home_ids
+from bot.render import home_ids
 from tests.conftest import NOW, ServerFactory, enroll_everyone, reconfigured
 from tests.scenario.home_helpers import blocks_of, click, open_home, published, view_text
 

@@ -30,7 +30,8 @@ from bot.demo.standins.requests import (
     view_submission_payload,
 )
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import home_ids, ids
+from bot.render import home_ids
+from bot.slack import ids
 from bot.slack.app import build_app
 from bot.web import EVENTS_PATH, build_wsgi
 from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from bot.delivery import outbound, outbox
 from bot.delivery.worker import delivery_client, drain, tick
 from bot.demo.standins.requests import event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
+from bot.render.kit import inert
 from bot.store.coach_models import Broadcast
 from bot.store.delivery_models import OutboxMessage
 from bot.web import EVENTS_PATH
@@ -131,6 +133,71 @@ def test_an_answer_slack_may_have_posted_is_found_in_the_dm_not_posted_again(
     assert row.idempotency_key == "T0TEST:answer:Ev7" == _key(answer)
     assert (row.status, row.slack_ts) == ("sent", answer["ts"])
     assert "message" not in row.payload  # the answer is in Slack; the outbox keeps no copy
+
+
+def _waiting(container: Container, kind: str, timeout: float = 20.0) -> OutboxMessage:
+    """The row of `kind` once a first attempt failed and it waits for a later one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = _rows(container, kind)
+        if rows and rows[0].status == "pending" and rows[0].last_error:
+            return rows[0]
+        time.sleep(0.05)
+    raise TimeoutError(f"no {kind} row waiting for a retry")
+
+
+def test_a_dm_answer_waits_in_the_outbox_as_data_and_is_rendered_when_it_goes_out(
+    url: str, slack: SlackStandIn, coached: Container
+) -> None:
+    slack.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=600, channel="DU0JAMES")
+
+    _dm(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev8")
+    waiting = _waiting(coached, "answer")
+
+    record = waiting.payload["message"]["answer"]
+    assert list(waiting.payload["message"]) == ["answer"]  # no Block Kit in the database
+    assert (record["source"], record["language"], record["kind"]) == ("offline", "en", "coaching")
+    assert "activity-logging-" in record["text"]
+    assert slack.messages_in("DU0JAMES") == []
+
+    tick(container=coached, now=NOW + timedelta(minutes=11))  # Retry-After has passed
+
+    [answer] = slack.messages_in("DU0JAMES")
+    assert answer["text"] == inert(record["text"])
+    assert [block["type"] for block in answer["blocks"]][-1] == "context"  # where the answer came from
+    assert "Lessons: activity-logging-" in all_text(answer)
+    assert _key(answer) == "T0TEST:answer:Ev8" and answer["metadata"]["event_type"] == "crmcoach_answer"
+    [row] = _rows(coached, "answer")
+    assert (row.status, row.slack_ts) == ("sent", answer["ts"]) and "message" not in row.payload
+
+
+def test_an_answer_stored_already_rendered_is_posted_as_it_was_stored(
+    coached: Container, slack: SlackStandIn
+) -> None:
+    """Rows recorded before answers were kept as data hold the rendered message: it still goes out."""
+    rendered = {
+        "text": "Log each call right after it.",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": "Log each call right after it."}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "From the lessons"}]},
+        ],
+    }
+    outgoing = outbox.Outgoing(
+        team_id=slack.team_id,
+        recipient="U0JAMES",
+        kind="answer",
+        idempotency_key="T0TEST:answer:EvOld",
+        channel="DU0JAMES",
+        payload={"message": rendered},
+        deadline=outbound.ANSWER_DEADLINE,
+    )
+    row_id = outbox.record_now(coached.sessions, outgoing, now=coached.clock())
+
+    assert outbound.deliver_now(coached, row_id).status == "sent"
+
+    [answer] = slack.messages_in("DU0JAMES")
+    assert (answer["text"], answer["blocks"]) == (rendered["text"], rendered["blocks"])
+    assert _key(answer) == "T0TEST:answer:EvOld"
 
 
 def test_a_worker_racing_for_a_row_recorded_now_does_not_post_it_twice(

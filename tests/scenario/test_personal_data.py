@@ -13,7 +13,7 @@ from bot.cli import main
 from bot.container import Container
 from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import home_ids as ids
+from bot.render import home_ids as ids
 from bot.store.coach_models import Broadcast, BroadcastResponse, ScheduledBroadcast
 from bot.store.models import Base
 from bot.store.personal_data import PERSON_TABLES

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from bot.coaching.metrics import metric_value
 from bot.coaching.tasks import check_due_tasks
 from bot.container import Container
-from bot.delivery.render import nudge_message
 from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
+from bot.render.outbound import nudge_message
 from bot.store.delivery_models import PracticeTask
 from bot.store.models import Manager
 from tests.conftest import NOW, enroll_everyone

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.container import Container
 from bot.delivery.worker import tick
 from bot.demo.standins.slack import SlackStandIn
-from bot.slack import home_ids as ids
+from bot.render import home_ids as ids
 from bot.store.delivery_models import Subscription
 from bot.store.models import Manager
 from tests.conftest import NOW, enroll_everyone

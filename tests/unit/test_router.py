@@ -11,7 +11,8 @@ import pytest
 
 from bot.crm.base import CRMUnavailableError
 from bot.i18n import catalog, command_words
-from bot.slack.background import Background, Message, Outcome, text_message
+from bot.render.replies import text_message
+from bot.slack.background import Background, Message, Outcome
 from bot.slack.commands import ROUTES, UNKNOWN
 from bot.slack.router import Router, parse
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.coaching.team import ManagerProgress, team_csv
-from bot.slack.coach_blocks import team_message
+from bot.render.team import team_message
 
 
 def _progress(n: int) -> ManagerProgress:

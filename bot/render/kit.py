@@ -1,5 +1,4 @@
-"""The Block Kit basics every outbound message is built from: limits, the message payload, escaping,
-dates, and the ids of the buttons the bot posts (the Slack listeners answer to the same ids)."""
+"""The Block Kit basics every message is built from: limits, the message payload, escaping, dates."""
 
 from __future__ import annotations
 
@@ -17,21 +16,6 @@ MESSAGE_BLOCK_LIMIT = 50
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
 HEADER_TEXT_LIMIT = 150
-
-# Metadata event types: what kind of bot message a Slack message is.
-DELIVERY_EVENT_TYPE = "crmcoach_delivery"
-ANSWER_EVENT_TYPE = "crmcoach_answer"
-BROADCAST_EVENT_TYPE = "crmcoach_broadcast"
-
-BLOCK_TASK_ACTIONS = "task_actions"
-ACTION_TASK_DONE = "task_done"
-ACTION_TASK_SNOOZE = "task_snooze"
-ACTION_TASK_NOT_RELEVANT = "task_not_relevant"
-TASK_ACTIONS = (ACTION_TASK_DONE, ACTION_TASK_SNOOZE, ACTION_TASK_NOT_RELEVANT)
-
-BLOCK_BROADCAST_ACTIONS = "broadcast_actions"
-ACTION_BROADCAST_DONE = "broadcast_done"
-ACTION_BROADCAST_HELP = "broadcast_help"
 
 UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 

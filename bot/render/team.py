@@ -1,4 +1,4 @@
-"""Block Kit for coaches: the team progress view (broadcast exercises: bot/delivery/render.py)."""
+"""The team progress view coaches get from `/crmcoach team` (broadcast exercises: bot/render/outbound.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.coaching.team import ManagerProgress
 from bot.formatting import truncate
 from bot.i18n import Language, t
-from bot.slack.blocks import slack_date, to_message
+from bot.render.kit import slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
 REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line

@@ -10,7 +10,8 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.formatting import format_money, truncate
-from bot.slack.blocks import help_blocks, inert, stats_blocks, to_message
+from bot.render.kit import inert, to_message
+from bot.render.replies import help_blocks, stats_blocks
 from bot.slack.commands import parse
 
 

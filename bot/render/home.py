@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -13,7 +14,6 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -22,15 +22,42 @@ from slack_sdk.models.views import View
 from bot.coaching.dashboard import ManagerDashboard
 from bot.coaching.team import ManagerProgress
 from bot.crm.base import ManagerStats
-from bot.delivery.upcoming import Schedule
 from bot.formatting import truncate
 from bot.i18n import Language, t
-from bot.slack import home_ids
-from bot.slack.blocks import SECTION_TEXT_LIMIT, slack_date
-from bot.slack.coach_blocks import TEAM_PAGE_SIZE, team_line
+from bot.render import home_ids
+from bot.render.charts import ChartImage, image_block
+from bot.render.kit import SECTION_TEXT_LIMIT, slack_date
+from bot.render.team import TEAM_PAGE_SIZE, team_line
 
+__all__ = [  # View too: the surface annotates with it and imports no Block Kit model itself
+    "Schedule",
+    "View",
+    "change",
+    "coach_home",
+    "delete_modal",
+    "deleted_home",
+    "manager_home",
+    "personal_buttons",
+]
 VIEW_BLOCK_LIMIT = 100
 MAX_TASKS_SHOWN = 10  # each takes two blocks; the Home view holds 100
+
+
+class Schedule(Protocol):
+    """What comes next for an enrolled manager (bot/delivery/upcoming.py works it out)."""
+
+    @property
+    def subscribed(self) -> bool: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+    @property
+    def unreachable(self) -> str | None: ...
+    @property
+    def next_nudge(self) -> datetime | None: ...
+    @property
+    def next_lesson(self) -> datetime | None: ...
+
+
 COUNT_ROWS = (
     ("open_deals", "own_open_deals"),
     ("stale_deals", "own_stale_deals"),
@@ -43,7 +70,7 @@ def manager_home(
     board: ManagerDashboard,
     *,
     schedule: Schedule | None,
-    charts: Sequence[ImageBlock],
+    charts: Sequence[ChartImage],
     commands_text: str,
     crm_name: str,
 ) -> View:
@@ -58,7 +85,7 @@ def manager_home(
             )
         if board.stats is not None:
             blocks += _numbers(board.stats, board.previous, language)
-        blocks += list(charts) or [_context(t(language, "dashboard.no_chart"))]
+        blocks += [image_block(chart) for chart in charts] or [_context(t(language, "dashboard.no_chart"))]
         blocks.append(DividerBlock())
         blocks += _tasks(board, language)
         blocks.append(_context(_streak(board.streak_weeks, language)))
@@ -75,12 +102,14 @@ def coach_home(
     language: Language,
     progress: Sequence[ManagerProgress],
     page: int,
-    chart: ImageBlock | None,
+    chart: ChartImage | None,
     schedules: Sequence[tuple[int, str, str, str, datetime]],  # id, channel, title, repeat, next run
     personal: Sequence[Block] = (),
 ) -> View:
     blocks: list[Block] = [HeaderBlock(text=t(language, "dashboard.coach_title"))]
-    blocks.append(chart if chart is not None else _context(t(language, "dashboard.team_no_chart")))
+    blocks.append(
+        image_block(chart) if chart is not None else _context(t(language, "dashboard.team_no_chart"))
+    )
     blocks += _team_table(progress, page, language)
     blocks.append(DividerBlock())
     blocks.append(_section(t(language, "dashboard.broadcasts_title")))

@@ -1,6 +1,5 @@
 """Block Kit for every message the outbox posts: the welcome, the weekly nudge, the micro-lessons, a
-coach's broadcast exercise and a plain notice. Services hand plain data; only this module (on
-bot/delivery/blockkit.py) knows Block Kit."""
+coach's broadcast exercise and a plain notice. Services hand plain data; bot/delivery posts the result."""
 
 from __future__ import annotations
 
@@ -28,10 +27,11 @@ from bot.coaching.metrics import metric_value
 from bot.coaching.numbers import goal_sentence, goal_unit, number_sentences
 from bot.coaching.tasks import TaskCheck
 from bot.crm.base import ManagerStats
-from bot.delivery import blockkit as ids
-from bot.delivery.blockkit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 from bot.formatting import format_int, truncate
 from bot.i18n import Language, t, tn
+from bot.render import ids
+from bot.render.charts import ChartImage, image_block
+from bot.render.kit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
 
 # (metric, label key) shown in "what changed", in this order
 CHANGE_METRICS = (
@@ -213,6 +213,21 @@ def broadcast_message(
 def notice_message(text: str) -> dict[str, Any]:
     """A short notice to one person (a coach told about a stall, an outcome): text only, as it was written."""
     return {"text": text}
+
+
+def with_chart(message: dict[str, Any], chart: ChartImage | None) -> dict[str, Any]:
+    """The nudge with its chart under "what changed" (the header and that section come first)."""
+    if chart is None:
+        return message
+    blocks = list(message.get("blocks") or [])
+    return {**message, "blocks": [*blocks[:2], image_block(chart).to_dict(), *blocks[2:]]}
+
+
+def answered_task(message: dict[str, Any], note: str) -> dict[str, Any]:
+    """The task's message as posted, its buttons replaced by what the click recorded."""
+    kept = [block for block in message.get("blocks", []) if block.get("block_id") != ids.BLOCK_TASK_ACTIONS]
+    outcome = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+    return {"text": message.get("text", note), "blocks": [*kept, outcome]}
 
 
 def task_buttons(language: Language, task_id: int) -> ActionsBlock:

@@ -1,4 +1,4 @@
-"""Block and action ids of the App Home tab, the settings modal and the data buttons."""
+"""Block, action and callback ids of the App Home tab, the modals and the data buttons."""
 
 ACTION_HOME_TASK_DONE = "home_task_done"
 ACTION_HOME_TASK_SNOOZE = "home_task_snooze"
@@ -15,6 +15,7 @@ ACTION_CANCEL_BROADCAST = "home_cancel_broadcast"
 ACTION_NEW_BROADCAST = "home_new_broadcast"
 
 SETTINGS_CALLBACK = "settings_modal"
+COMPOSER_CALLBACK = "broadcast_composer"
 DELETE_CALLBACK = "delete_my_data"
 
 # Settings modal: input block ids (the field errors name them) and their element's action id.

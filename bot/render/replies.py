@@ -1,6 +1,10 @@
-"""Pure renderers: domain objects -> slack_sdk Block Kit models (validated on to_dict)."""
+"""The answers `/crmcoach` and direct messages get: help, a plain text, the stats card, a coaching answer."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -11,9 +15,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.coaching.coach import CoachAnswer
+from bot.coaching.ask import AskResult
 from bot.crm.base import ManagerStats
-from bot.delivery.blockkit import (
+from bot.formatting import format_int, format_money, truncate
+from bot.i18n import Language, language_for, t, tn
+from bot.render import ids
+from bot.render.kit import (
     FIELD_TEXT_LIMIT,
     HEADER_TEXT_LIMIT,
     MESSAGE_BLOCK_LIMIT,
@@ -23,25 +30,22 @@ from bot.delivery.blockkit import (
     slack_date,
     to_message,
 )
-from bot.formatting import format_int, format_money, truncate
-from bot.i18n import Language, t, tn
-from bot.slack import ids
 
-# Kept importable from here: the surface's renderers build on the same basics as delivery's.
-__all__ = [
-    "FIELD_TEXT_LIMIT",
-    "HEADER_TEXT_LIMIT",
-    "MESSAGE_BLOCK_LIMIT",
-    "SECTION_TEXT_LIMIT",
-    "answer_blocks",
-    "escape",
-    "help_blocks",
-    "inert",
-    "slack_date",
-    "stats_blocks",
-    "text_blocks",
-    "to_message",
-]
+
+def help_message(language: Language, *, coach: bool, unknown_command: str | None = None) -> dict[str, Any]:
+    """The overview of commands; after a word the bot does not know, that word comes first."""
+    blocks = help_blocks(language, unknown_command=unknown_command, coach=coach)
+    if unknown_command is None:
+        return to_message(blocks, t(language, "help.intro"))
+    return to_message(blocks, t(language, "unknown.hint", command=escape(unknown_command[:60])))
+
+
+def text_message(text: str) -> dict[str, Any]:
+    return to_message(text_blocks(text), text)
+
+
+def stats_message(stats: ManagerStats, language: Language) -> dict[str, Any]:
+    return to_message(stats_blocks(stats, language), t(language, "stats.title", name=stats.owner.name))
 
 
 def help_blocks(
@@ -150,11 +154,55 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def answer_blocks(answer: CoachAnswer, language: Language, *, with_source: bool = True) -> list[Block]:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What an answer message shows: plain values, so an answer can wait in the outbox as data."""
+
+    text: str  # Slack mrkdwn as the coach wrote it; made inert when rendered
+    source: str  # which ask.source_* line names where it came from
+    language: Language
+    kind: str  # coaching, or a kind of message that is not a lesson (thanks, a greeting, ...)
+
+    @classmethod
+    def of(cls, result: AskResult) -> Answer:
+        answer = result.answer
+        return cls(text=answer.text, source=answer.source, language=result.language, kind=result.kind)
+
+
+def answer_record(answer: Answer) -> dict[str, Any]:
+    """The answer as an outbox row keeps it until it is sent: plain JSON values, rendered at send time."""
+    return {"answer": asdict(answer)}
+
+
+def stored_answer(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The message an outbox row of kind "answer" holds: an answer record, rendered now, or a message
+    rendered when it was recorded (rows from before answers were kept as data, and failure notes)."""
+    record = message.get("answer")
+    if not isinstance(record, Mapping):
+        return dict(message)
+    answer = Answer(
+        text=str(record["text"]),
+        source=str(record["source"]),
+        language=language_for(str(record["language"]), None),
+        kind=str(record["kind"]),
+    )
+    return answer_message(answer)
+
+
+def answer_message(answer: Answer) -> dict[str, Any]:
+    """Every answer the bot posts (`/crmcoach ask` and DMs) passes here: whatever wrote it, no Slack
+    control sequence from the question survives."""
+    text = inert(answer.text)
+    # "Answered from the lessons and your numbers" only fits an answer that is a lesson.
+    source = t(answer.language, f"ask.source_{answer.source}") if answer.kind == "coaching" else None
+    return to_message(answer_blocks(text, source=source), text)
+
+
+def answer_blocks(text: str, *, source: str | None) -> list[Block]:
     """A coaching answer: its paragraphs as sections (each within Slack's 3,000 characters)."""
     sections: list[Block] = []
     current = ""
-    for paragraph in answer.text.split("\n\n"):
+    for paragraph in text.split("\n\n"):
         candidate = f"{current}\n\n{paragraph}" if current else paragraph
         if len(candidate) > SECTION_TEXT_LIMIT and current:
             sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
@@ -162,7 +210,6 @@ def answer_blocks(answer: CoachAnswer, language: Language, *, with_source: bool 
         current = truncate(candidate, SECTION_TEXT_LIMIT)
     if current:
         sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
-    if not with_source:
+    if source is None:
         return sections[:MESSAGE_BLOCK_LIMIT]
-    source = t(language, f"ask.source_{answer.source}")
     return [*sections[: MESSAGE_BLOCK_LIMIT - 1], ContextBlock(elements=[MarkdownTextObject(text=source)])]
