@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcasts import exercise_for_schedule, exercise_of, schedule_languages
+from bot.coaching.calendar import iso_week
 from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
+from bot.coaching.manager_calendar import manager_zone, slots_for
 from bot.coaching.numbers import lesson_goal
 from bot.coaching.tasks import check_due_tasks, stored_goal
 from bot.container import Container
@@ -23,8 +25,7 @@ from bot.delivery import render
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
 from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
-from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
-from bot.delivery.schedule import iso_week
+from bot.delivery.rules import MANAGER_KINDS
 from bot.delivery.trend_charts import nudge_chart, with_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.store.coach_models import Broadcast, ScheduledBroadcast

@@ -27,11 +27,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcasts import mark_failed, mark_posted
 from bot.coaching.identity import stored_language
+from bot.coaching.manager_calendar import manager_zone
 from bot.container import Container
 from bot.delivery import blockkit, outbox
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
-from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
+from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, verdict
 from bot.delivery.slack_errors import Meaning, coach_message_key, slack_error
 from bot.i18n import t
 from bot.store.delivery_models import Subscription

@@ -18,8 +18,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import due_between
 from bot.coaching.curriculum import moves_focus
 from bot.coaching.lessons import Lesson
+from bot.coaching.manager_calendar import manager_zone, rules_for, slots_for
 from bot.coaching.tasks import Response, record_response
 from bot.config import Settings
 from bot.container import Container
@@ -29,8 +31,6 @@ from bot.delivery.curriculum_plan import open_tasks
 from bot.delivery.enroll import enroll
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.planner import plan_due
-from bot.delivery.rules import manager_zone, rules_for, slots_for
-from bot.delivery.schedule import due_between
 from bot.delivery.sender import deliver
 from bot.delivery.worker import delivery_client
 from bot.slack_gateway import SlackUser

@@ -28,9 +28,9 @@ from slack_sdk.models.views import View
 
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, first_run
 from bot.coaching.broadcasts import BroadcastProblem, exercise_in, languages_for, stored_languages
+from bot.coaching.calendar import local_to_utc
 from bot.container import Container
 from bot.delivery import outbound
-from bot.delivery.schedule import local_to_utc
 from bot.delivery.slack_errors import slack_error
 from bot.i18n import LANGUAGES, Language, language_for, t, weekday_name
 from bot.slack.blocks import slack_date
