@@ -253,7 +253,7 @@ def register(app: App, container: Container) -> None:
         outcome = _carry_out(
             container, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
         )
-        outbound.notify(container, team_id=team_id, user_id=coach_id, text=outcome)
+        outbound.notify(delivery=container.delivery, team_id=team_id, user_id=coach_id, text=outcome)
 
 
 def _text(value: Any) -> str | None:
@@ -277,7 +277,7 @@ def post_now(
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     outcome = outbound.broadcast_now(
-        container,
+        delivery=container.delivery,
         team_id=team_id,
         coach_id=coach_id,
         channel_id=channel_id,
