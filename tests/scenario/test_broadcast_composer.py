@@ -204,3 +204,5 @@ def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
     assert outcomes == {"failed": 1, "sent": 1}  # the broadcast, then the notice that tells the coach
     note = slack.messages_in("DU0COACH")[-1]
     assert "Invite me with `/invite @CRM Coach`" in note["text"]
+    # Recorded by the one notice function, like every other notice to one person.
+    assert note["metadata"]["event_payload"]["idempotency_key"].startswith(f"{slack.team_id}:notice:U0COACH:")

@@ -51,6 +51,7 @@ def test_the_coach_hears_about_a_stall_with_the_trend_where_turned_on(
     told = slack.messages_in("U0COACH")
     assert len(told) == 1
     assert "has not moved for 3 weekly nudges" in told[0]["text"] and " → " in told[0]["text"]
+    assert told[0]["metadata"]["event_payload"]["idempotency_key"].startswith("TSIM:notice:U0COACH:")
 
 
 def test_nobody_is_told_where_it_is_off(engine: Engine, coach: Coach, slack: SlackStandIn) -> None:
