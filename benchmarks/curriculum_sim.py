@@ -42,7 +42,7 @@ def main() -> None:
         ensure_schema(container.engine)
         started = time.perf_counter()
         _, grid = run_grid(
-            container,
+            delivery=container.delivery,
             profiles=synthetic_profiles(args.profiles, now=START),
             behaviours=BEHAVIOURS,
             start=START,
@@ -65,7 +65,7 @@ def main() -> None:
             personas.append(demo.manager_stats(owner.crm_id, now=START))
         container = build_container(Settings(_env_file=None, database_url=url), engine=engine, answers=coach)  # type: ignore[call-arg]
         _, persona = run_grid(
-            container,
+            delivery=container.delivery,
             profiles=personas,
             behaviours=("done", "ignore", "snooze"),
             start=START,

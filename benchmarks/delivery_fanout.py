@@ -122,7 +122,11 @@ def send_all(container: Container, workers: int) -> tuple[float, Counter[str]]:
     threads = [
         threading.Thread(
             target=run_worker,
-            kwargs={"container": container, "stop": stop, "client": delivery_client(container)},
+            kwargs={
+                "delivery": container.delivery,
+                "stop": stop,
+                "client": delivery_client(container.delivery),
+            },
             name=f"worker-{number}",
         )
         for number in range(workers)

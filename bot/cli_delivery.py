@@ -80,7 +80,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     container = with_home_refresh(open_container(args, settings))
-    run_worker(container=container, stop=stop, team_ids=_only(args.team))
+    run_worker(delivery=container.delivery, stop=stop, team_ids=_only(args.team))
     return 0
 
 
@@ -99,7 +99,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     settings.slack.require()
     container = with_home_refresh(open_container(args, settings))
     report = run_tick(
-        container=container,
+        delivery=container.delivery,
         now=args.now or datetime.now(UTC),
         max_seconds=args.max_seconds,
         team_ids=_only(args.team),

@@ -43,7 +43,7 @@ def _preview(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("bot").setLevel(logging.WARNING)  # the preview shows messages, not our logs
     try:
         result = preview(
-            container,
+            delivery=container.delivery,
             email=args.user,
             weeks=args.weeks,
             behaviour=args.behaviour,

@@ -25,6 +25,7 @@ from bot.coaching.workspaces import Workspaces
 from bot.config import Settings
 from bot.crm.base import CRMConnector
 from bot.crm.registry import build_connector
+from bot.delivery.services import Delivery
 from bot.llm import LLMAnswerWriter, build_llm_client
 from bot.slack_gateway import SlackGateway
 from bot.store.db import make_engine, make_session_factory
@@ -60,6 +61,22 @@ class Container:
     @property
     def gateway(self) -> SlackGateway:
         return SlackGateway(self.slack)
+
+    @property
+    def delivery(self) -> Delivery:
+        """What the outbound road uses (bot/delivery): the narrow view delivery gets instead of this."""
+        return Delivery(
+            sessions=self.sessions,
+            settings=self.settings,
+            library=self.answers.library,
+            crm=self.crm,
+            files=self.gateway,
+            slack_token=self.slack.token,
+            slack_api_url=self.slack.base_url,
+            slack_timeout=SLACK_TIMEOUT_SECONDS,
+            clock=self.clock,
+            after_nudge=self.after_nudge,
+        )
 
     @property
     def identities(self) -> Identities:

@@ -36,7 +36,7 @@ def _start_clock_and_worker(container: Container, *, team: str | None) -> None:
     stop = threading.Event()
     threading.Thread(
         target=run_worker,
-        kwargs={"container": with_home_refresh(container), "stop": stop},
+        kwargs={"delivery": with_home_refresh(container).delivery, "stop": stop},
         name="worker",
         daemon=True,
     ).start()

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery.schedule import Due, Rules, Slot, due_between, iso_week, local_to_utc
+from bot.coaching.calendar import Due, Rules, Slot, due_between, iso_week, local_to_utc
 from bot.store.coach_models import ScheduledBroadcast
 from bot.store.delivery_models import OutboxMessage
 from bot.store.managers import get_or_create_manager

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import iso_week
 from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
@@ -31,12 +32,6 @@ class HygieneWeek:
     week: str
     stale: int | None
     without_next_step: int | None
-
-
-def iso_week(day: date) -> str:
-    """2026-11-23 -> '2026-W48' (as the outbox and the nudge snapshots name weeks)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def last_weeks(now: datetime, count: int = TREND_WEEKS) -> tuple[str, ...]:

@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import local_to_utc
+from bot.coaching.manager_calendar import manager_zone, rules_for, slots_for
 from bot.config import Settings
-from bot.delivery.planner import manager_zone, rules_for, slots_for
-from bot.delivery.schedule import local_to_utc
 from bot.i18n import Language, language_for
 from bot.store.delivery_models import Subscription
 from bot.store.managers import find_manager

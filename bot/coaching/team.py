@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import iso_week
 from bot.crm.codec import stats_from_json
-from bot.delivery.schedule import iso_week
 from bot.store.coach_models import BroadcastResponse
 from bot.store.delivery_models import PracticeTask, StatsSnapshot, Subscription
 from bot.store.models import Manager

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.container import Container
-from bot.delivery import outbox
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config_groups import CoachingSettings
+from bot.delivery.notices import record_notice
 from bot.i18n import Language, t
 
 
 def tell_coaches(
-    container: Container,
     *,
+    sessions: sessionmaker[Session],
+    coaching: CoachingSettings,
     team_id: str,
     nudge_key: str,
     manager_user_id: str,
@@ -28,9 +31,8 @@ def tell_coaches(
     now: datetime,
 ) -> int:
     """Record a DM to every coach in CRMCOACH_COACHES (once per nudge); returns how many."""
-    settings = container.settings
-    coaches = [coach.user for coach in settings.coaching.coaches]
-    if not settings.coaching.tell_coach_on_stall or not coaches:
+    coaches = [coach.user for coach in coaching.coaches]
+    if not coaching.tell_coach_on_stall or not coaches:
         return 0
     shares = metric.endswith("_share")
     points = " → ".join(f"{round(v * 100)} %" if shares else f"{round(v)}" for v in trend)
@@ -44,13 +46,5 @@ def tell_coaches(
         topic=t(language, f"topics.{topic}").split(":")[0] if topic else "–",
     )
     for coach in coaches:
-        notice = outbox.Outgoing(
-            team_id=team_id,
-            recipient=coach,
-            kind="notice",
-            idempotency_key=f"{nudge_key}:stall:{coach}",
-            channel=coach,
-            payload={"text": text},
-        )
-        outbox.record_now(container.sessions, notice, now=now)
+        record_notice(sessions, team_id=team_id, user_id=coach, text=text, now=now, key=f"{nudge_key}:stall")
     return len(coaches)

@@ -12,18 +12,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcasts import exercise_for_schedule, exercise_of, schedule_languages
+from bot.coaching.calendar import iso_week
 from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
+from bot.coaching.manager_calendar import manager_zone, slots_for
 from bot.coaching.numbers import lesson_goal
 from bot.coaching.tasks import check_due_tasks, stored_goal
-from bot.container import Container
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
 from bot.delivery.escalation import tell_coaches
 from bot.delivery.outbox import Claimed
-from bot.delivery.rules import MANAGER_KINDS, manager_zone, slots_for
-from bot.delivery.schedule import iso_week
+from bot.delivery.rules import MANAGER_KINDS
+from bot.delivery.services import Delivery
 from bot.delivery.trend_charts import nudge_chart
 from bot.i18n import WEEKDAY_NAMES, Language, language_for, weekdays_text
 from bot.render import outbound as render
@@ -44,8 +45,8 @@ class SkipMessage(Exception):
 
 
 class MessageComposer:
-    def __init__(self, *, container: Container, now: datetime, charts: bool = True) -> None:
-        self.container = container
+    def __init__(self, *, delivery: Delivery, now: datetime, charts: bool = True) -> None:
+        self.delivery = delivery
         self.now = now
         self.charts = charts  # False for previews: drawing a chart uploads it to Slack
         self.broadcast_id: int | None = None  # set when composing a broadcast
@@ -54,14 +55,14 @@ class MessageComposer:
 
     def dm_channel(self, claimed: Claimed, client: WebClient) -> str:
         """The manager's DM with the bot (conversations.open, remembered on the subscription)."""
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             manager, subscription = self._load(session, claimed)
             if subscription.dm_channel_id:
                 return subscription.dm_channel_id
             user_id = manager.slack_user_id
         # No transaction stays open while Slack answers.
         channel = str(client.conversations_open(users=user_id)["channel"]["id"])
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             _, subscription = self._load(session, claimed)
             subscription.dm_channel_id = channel
             session.commit()
@@ -70,7 +71,7 @@ class MessageComposer:
     def compose(self, claimed: Claimed) -> dict[str, Any]:
         if claimed.kind not in MANAGER_KINDS:
             return self._asked_for(claimed)
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             # Subscribed, not paused, reachable: the sender checked bot/delivery/rules.py just before.
             manager, subscription = self._load(session, claimed)
             language = language_for(manager.preferred_language, manager.slack_locale)
@@ -78,7 +79,7 @@ class MessageComposer:
                 return self._welcome(manager, subscription, language)
             team_id, owner_id = manager.team_id, manager.crm_owner_id
         stats = self._stats(team_id, owner_id)  # the CRM may be slow: outside any transaction
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             manager, _ = self._load(session, claimed)
             if claimed.kind == "nudge":
                 return self._nudge(session, claimed, manager, stats, language)
@@ -97,13 +98,13 @@ class MessageComposer:
 
     def _broadcast(self, claimed: Claimed) -> dict[str, Any]:
         """A coach's scheduled exercise: the same Broadcast row on every attempt, so buttons stay valid."""
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             schedule = session.get(ScheduledBroadcast, int(claimed.payload.get("schedule_id", 0)))
             if schedule is None or not schedule.active:
                 raise SkipMessage("the coach cancelled this broadcast")
             languages = schedule_languages(schedule.language)
             language = languages[0]
-            exercise = exercise_for_schedule(schedule, self.container.answers.library, languages)
+            exercise = exercise_for_schedule(schedule, self.delivery.library, languages)
             broadcast_id = claimed.payload.get("broadcast_id")
             if broadcast_id is None:
                 row = Broadcast(
@@ -132,7 +133,7 @@ class MessageComposer:
 
     def _broadcast_now(self, claimed: Claimed) -> dict[str, Any]:
         """A coach's exercise for right now, as the coach's command recorded it."""
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             broadcast = session.get(Broadcast, int(claimed.payload.get("broadcast_id", 0)))
             if broadcast is None:
                 raise SkipMessage("the broadcast is gone")
@@ -145,16 +146,16 @@ class MessageComposer:
             )
 
     def _welcome(self, manager: Manager, subscription: Subscription, language: Language) -> dict[str, Any]:
-        nudge, *lessons = slots_for(subscription, self.container.settings)
+        nudge, *lessons = slots_for(subscription, self.delivery.settings)
         return render.welcome_message(
             language=language,
             name=(manager.display_name or manager.email or "").split(" ")[0].split("@")[0],
-            crm=self.container.crm.display_name,
+            crm=self.delivery.crm.display_name,
             nudge_day=WEEKDAY_NAMES[language][nudge.weekday],
             nudge_time=nudge.at.strftime("%H:%M"),
             lesson_days=weekdays_text([slot.weekday for slot in lessons], language),
-            tz=str(manager_zone(manager.tz, self.container.settings)),
-            coach_told=self.container.settings.coaching.tell_coach_on_stall,
+            tz=str(manager_zone(manager.tz, self.delivery.settings)),
+            coach_told=self.delivery.settings.coaching.tell_coach_on_stall,
         )
 
     def _nudge(
@@ -167,9 +168,9 @@ class MessageComposer:
     ) -> dict[str, Any]:
         if stats is None:
             raise SkipMessage("no CRM numbers for this manager")
-        week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.container.settings)).date())
+        week = iso_week(self.now.astimezone(manager_zone(manager.tz, self.delivery.settings)).date())
         previous = self._previous_snapshot(session, manager, week)
-        library = self.container.answers.library
+        library = self.delivery.library
         checks = check_due_tasks(session, manager_id=manager.id, stats=stats, now=self.now)
         titles = {
             c.lesson_id: (lesson.title if (lesson := library.get(c.lesson_id, language)) else c.lesson_id)
@@ -192,7 +193,8 @@ class MessageComposer:
         session.commit()
         if plan.escalated and stored is None and plan.focus is not None:  # once, not again on a retry
             tell_coaches(
-                self.container,
+                sessions=self.delivery.sessions,
+                coaching=self.delivery.settings.coaching,
                 team_id=manager.team_id,
                 nudge_key=claimed.idempotency_key,
                 manager_user_id=manager.slack_user_id,
@@ -216,8 +218,8 @@ class MessageComposer:
         if not self.charts:
             return message
         chart = nudge_chart(
-            sessions=self.container.sessions,
-            files=self.container.gateway,
+            sessions=self.delivery.sessions,
+            files=self.delivery.files,
             team_id=manager.team_id,
             slack_user_id=manager.slack_user_id,
             language=language,
@@ -238,7 +240,7 @@ class MessageComposer:
     ) -> dict[str, Any]:
         plan = self._plan(session, claimed, language) or plan_micro(
             session,
-            library=self.container.answers.library,
+            library=self.delivery.library,
             manager_id=manager.id,
             stats=stats,
             language=language,
@@ -260,7 +262,7 @@ class MessageComposer:
         if "focus" not in stored:  # planned before the curriculum recorded its week: a task was always given
             stored = {**stored, "with_task": True}
         lesson_id = stored.get("lesson_id")
-        lesson = self.container.answers.library.get(str(lesson_id), language) if lesson_id else None
+        lesson = self.delivery.library.get(str(lesson_id), language) if lesson_id else None
         focus_metric = stored.get("focus")
         focus = None
         if focus_metric:
@@ -290,7 +292,7 @@ class MessageComposer:
         }
 
     def _open_titles(self, session: Session, manager: Manager, language: Language) -> list[str]:
-        library = self.container.answers.library
+        library = self.delivery.library
         return [
             lesson.title if (lesson := library.get(task.lesson_id, language)) else task.lesson_id
             for task in open_tasks(session, manager.id)
@@ -323,7 +325,7 @@ class MessageComposer:
         if crm_owner_id is None:
             return None
         try:
-            return self.container.stats.current(team_id=team_id, crm_owner_id=crm_owner_id, now=self.now)
+            return self.delivery.stats.current(team_id=team_id, crm_owner_id=crm_owner_id, now=self.now)
         except CRMError as error:
             raise RetryLater(f"CRM: {error.user_message}") from error
 

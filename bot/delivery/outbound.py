@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.coaching.broadcasts import Exercise, mark_failed, record_broadcast
-from bot.container import Container
 from bot.delivery import outbox
+from bot.delivery.notices import record_notice
 from bot.delivery.sender import Outcome, deliver
+from bot.delivery.services import Delivery
 from bot.delivery.worker import delivery_client, worker_name
 from bot.i18n import Language
 
@@ -32,8 +32,8 @@ TAKEN = Outcome("taken", "another worker has the message")
 
 
 def broadcast_now(
-    container: Container,
     *,
+    delivery: Delivery,
     team_id: str,
     coach_id: str,
     channel_id: str,
@@ -42,9 +42,9 @@ def broadcast_now(
 ) -> Outcome:
     """Post a coach's exercise to a channel now. The coach hears the outcome from the caller; when it
     could not be posted within a few attempts, it is not posted later either (the coach decides)."""
-    now = container.clock()
+    now = delivery.clock()
     broadcast_id = record_broadcast(
-        container.sessions,
+        delivery.sessions,
         team_id=team_id,
         coach_id=coach_id,
         channel_id=channel_id,
@@ -60,42 +60,28 @@ def broadcast_now(
         channel=channel_id,
         payload={"broadcast_id": broadcast_id},
     )
-    row_id = outbox.record_now(container.sessions, outgoing, now=now)
-    outcome = deliver_now(container, row_id, coach_waiting=True)
+    row_id = outbox.record_now(delivery.sessions, outgoing, now=now)
+    outcome = deliver_now(delivery=delivery, row_id=row_id, coach_waiting=True)
     if outcome.status == "retry":
         if outbox.cancel(
-            container.sessions, row_id, reason=f"not posted in time ({outcome.error}); coach told"
+            delivery.sessions, row_id, reason=f"not posted in time ({outcome.error}); coach told"
         ):
-            mark_failed(container.sessions, broadcast_id, error=outcome.error)
+            mark_failed(delivery.sessions, broadcast_id, error=outcome.error)
             return outcome
         return TAKEN  # a worker took it over meanwhile: it posts it
     return outcome
 
 
-def notify(container: Container, *, team_id: str, user_id: str, text: str, key: str | None = None) -> Outcome:
+def notify(*, delivery: Delivery, team_id: str, user_id: str, text: str, key: str | None = None) -> Outcome:
     """A short direct message to one person, now. `key` makes it once-only (else it is unique)."""
-    row_id = record_notice(container, team_id=team_id, user_id=user_id, text=text, key=key)
-    return deliver_now(container, row_id)
-
-
-def record_notice(
-    container: Container, *, team_id: str, user_id: str, text: str, key: str | None = None
-) -> int:
-    """Record a direct message to one person, due now (a worker sends it if the caller does not)."""
-    outgoing = outbox.Outgoing(
-        team_id=team_id,
-        recipient=user_id,
-        kind="notice",
-        idempotency_key=f"{team_id}:notice:{user_id}:{key or uuid.uuid4().hex}",
-        channel=user_id,  # Slack opens the DM
-        payload={"text": text},
-    )
-    return outbox.record_now(container.sessions, outgoing, now=container.clock())
+    now = delivery.clock()
+    row_id = record_notice(delivery.sessions, team_id=team_id, user_id=user_id, text=text, now=now, key=key)
+    return deliver_now(delivery=delivery, row_id=row_id)
 
 
 def answer(
-    container: Container,
     *,
+    delivery: Delivery,
     team_id: str,
     user_id: str,
     channel: str,
@@ -112,33 +98,33 @@ def answer(
         payload={"message": message},
         deadline=ANSWER_DEADLINE,
     )
-    row_id = outbox.record_now(container.sessions, outgoing, now=container.clock())
-    return deliver_now(container, row_id)
+    row_id = outbox.record_now(delivery.sessions, outgoing, now=delivery.clock())
+    return deliver_now(delivery=delivery, row_id=row_id)
 
 
 def deliver_now(
-    container: Container,
-    row_id: int,
     *,
+    delivery: Delivery,
+    row_id: int,
     coach_waiting: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
     """Send one row from this process right away, retrying briefly by the outbox's rules; "taken" when
     a worker has it, "retry" when it is left to the workers."""
-    client = delivery_client(container)
-    started, at_start = time.monotonic(), container.clock()
+    client = delivery_client(delivery)
+    started, at_start = time.monotonic(), delivery.clock()
 
-    def clock() -> datetime:  # the container's time, moving on while we wait (a frozen clock too)
+    def clock() -> datetime:  # the delivery's clock, moving on while we wait (a frozen clock too)
         return at_start + timedelta(seconds=time.monotonic() - started)
 
     worker = worker_name()
     outcome = TAKEN
     for attempt in range(NOW_ATTEMPTS):
-        claimed = outbox.claim(container.sessions, worker=worker, now=clock(), limit=1, row_ids=(row_id,))
+        claimed = outbox.claim(delivery.sessions, worker=worker, now=clock(), limit=1, row_ids=(row_id,))
         if not claimed:
             return outcome if attempt else TAKEN
         outcome = deliver(
-            claimed[0], container=container, client=client, now=clock(), tell_coach=not coach_waiting
+            claimed[0], delivery=delivery, client=client, now=clock(), tell_coach=not coach_waiting
         )
         if outcome.status != "retry" or outcome.retry_at is None:
             return outcome

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import iso_week
 from bot.delivery.rules import CATCH_UP
-from bot.delivery.schedule import iso_week
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage
 from bot.store.managers import get_or_create_manager

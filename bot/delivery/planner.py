@@ -17,22 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coaching.broadcast_schedule import planned_broadcasts
+from bot.coaching.calendar import Due, Slot, due_between, first_allowed, iso_week
+from bot.coaching.manager_calendar import manager_zone, rules_for, slots_for
 from bot.config import Settings
-from bot.delivery.rules import (
-    CATCH_UP,
-    deadline_for,
-    manager_zone,
-    rules_for,
-    slots_for,
-    verdict,
-)
-from bot.delivery.schedule import Due, Slot, due_between, first_allowed, iso_week
+from bot.delivery.rules import CATCH_UP, deadline_for, verdict
 from bot.store.db import upsert_insert
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.models import Manager
-
-# Kept importable from here for callers outside delivery (bot/coaching/preferences.py).
-__all__ = ["CATCH_UP", "PlanReport", "manager_zone", "plan_due", "plan_welcome", "rules_for", "slots_for"]
 
 log = logging.getLogger(__name__)
 # How far back a late tick looks for slots it missed: those beyond the catch-up limit are recorded as

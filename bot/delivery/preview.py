@@ -17,11 +17,12 @@ from sqlalchemy.orm import make_transient
 
 from bot.coaching.goals import GoalPlan
 from bot.coaching.tasks import stored_goal
-from bot.container import Container, build_container
 from bot.crm.base import ManagerStats
 from bot.delivery.enroll import start_subscription
+from bot.delivery.services import Delivery
 from bot.delivery.simulation import Behaviour, Received, ScriptedCRM, simulate
 from bot.i18n import Language, language_for
+from bot.store.db import make_engine, make_session_factory
 from bot.store.delivery_models import OutboxMessage, PracticeTask, StatsSnapshot, Subscription
 from bot.store.migrations import ensure_schema
 from bot.store.models import Manager, Workspace
@@ -52,8 +53,8 @@ class Preview:
     items: tuple[PreviewItem, ...]
 
 
-def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviour, now: datetime) -> Preview:
-    with container.sessions() as session:
+def preview(*, delivery: Delivery, email: str, weeks: int, behaviour: Behaviour, now: datetime) -> Preview:
+    with delivery.sessions() as session:
         manager = session.scalars(
             select(Manager).where(func.lower(Manager.email) == email.strip().lower())
         ).first()
@@ -63,7 +64,7 @@ def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviou
         if manager is not None:
             known = (manager.id, manager.crm_owner_id, manager.preferred_language, manager.slack_locale)
     if known is None:  # not in Slack yet: a CRM user, previewed as if they enrolled now
-        owner = container.crm.find_owner_by_email(email.strip())
+        owner = delivery.crm.find_owner_by_email(email.strip())
         if owner is None:
             raise PreviewError(
                 f"nobody with the e-mail {email} in the CRM or among the managers (`crmcoach managers list`)"
@@ -72,30 +73,32 @@ def preview(container: Container, *, email: str, weeks: int, behaviour: Behaviou
     manager_id, owner_id, chosen, locale = known
     assert owner_id is not None
     language = language_for(chosen, locale)
-    stats = container.crm.manager_stats(owner_id, now=now)
+    stats = delivery.crm.manager_stats(owner_id, now=now)
     with tempfile.TemporaryDirectory(prefix="crmcoach-preview-") as directory:
-        settings = container.settings.replaced(
+        settings = delivery.settings.replaced(
             DATABASE_URL=f"sqlite:///{Path(directory) / 'preview.db'}",
             CRMCOACH_TELL_COACH_ON_STALL=False,  # a preview tells nobody
         )
-        copy = build_container(settings, answers=container.answers)
+        engine = make_engine(settings.database.url)
         try:
-            ensure_schema(copy.engine)
+            ensure_schema(engine)
+            crm = ScriptedCRM({owner_id: stats}, display_name=delivery.crm.display_name)
+            copy = replace(delivery, sessions=make_session_factory(engine), settings=settings, crm=crm)
             if manager_id is None:
                 manager_id = _new_manager(copy, stats, now)
                 enrolled = False
             else:
-                enrolled = _copy_manager(container, copy, manager_id, now)
-            crm = ScriptedCRM({owner_id: stats}, display_name=container.crm.display_name)
-            copy = replace(copy, crm=crm)
-            received = simulate(copy, crm=crm, start=now, weeks=weeks, behaviours={manager_id: behaviour})
+                enrolled = _copy_manager(delivery, copy, manager_id, now)
+            received = simulate(
+                delivery=copy, crm=crm, start=now, weeks=weeks, behaviours={manager_id: behaviour}
+            )
             items = tuple(_item(copy, item, language) for item in received)
         finally:
-            copy.engine.dispose()
+            engine.dispose()
     return Preview(email, language, enrolled, stats, items)
 
 
-def _new_manager(target: Container, stats: ManagerStats, now: datetime) -> int:
+def _new_manager(target: Delivery, stats: ManagerStats, now: datetime) -> int:
     with target.sessions() as session:
         session.add(Workspace(team_id=PREVIEW_TEAM, name="preview"))
         session.flush()  # before the manager that refers to it
@@ -114,7 +117,7 @@ def _new_manager(target: Container, stats: ManagerStats, now: datetime) -> int:
         return manager.id
 
 
-def _copy_manager(source: Container, target: Container, manager_id: int, now: datetime) -> bool:
+def _copy_manager(source: Delivery, target: Delivery, manager_id: int, now: datetime) -> bool:
     """The manager's rows, with their ids, into the throwaway database; True if they were enrolled."""
     with source.sessions() as session:
         manager = session.get(Manager, manager_id)
@@ -141,11 +144,11 @@ def _copy_manager(source: Container, target: Container, manager_id: int, now: da
     return subscription is not None
 
 
-def _item(container: Container, received: Received, language: Language) -> PreviewItem:
-    lesson = container.answers.library.get(received.lesson_id, language) if received.lesson_id else None
+def _item(delivery: Delivery, received: Received, language: Language) -> PreviewItem:
+    lesson = delivery.library.get(received.lesson_id, language) if received.lesson_id else None
     goal = None
     if received.task_id is not None and lesson is not None:
-        with container.sessions() as session:
+        with delivery.sessions() as session:
             task = session.get(PracticeTask, received.task_id)
             goal = stored_goal(task, lesson) if task else None
     return PreviewItem(

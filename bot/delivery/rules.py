@@ -8,20 +8,15 @@ an outage, retries, a pause or a timezone change may lie in between.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.coaching.calendar import first_allowed
+from bot.coaching.manager_calendar import rules_for
 from bot.config import Settings
-from bot.delivery.schedule import Rules, Slot, first_allowed
 from bot.store.delivery_models import Subscription
-from bot.timeparse import parse_clock, parse_range, parse_weekdays
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 # A message that cannot go out within a day of falling due is skipped: stale coaching is noise.
 CATCH_UP = timedelta(hours=24)
 MISSED_REASON = "missed: more than 24 h late"
@@ -80,39 +75,3 @@ def _unwanted(subscription: Subscription | None, kind: str, now: datetime) -> st
 def deadline_for(kind: str, due_at: datetime) -> datetime | None:
     """The catch-up limit of a message that fell due at `due_at`; a welcome waits as long as it takes."""
     return None if kind == "welcome" else due_at + CATCH_UP
-
-
-def slots_for(subscription: Subscription | None, settings: Settings) -> list[Slot]:
-    """The manager's own days and times, else the workspace's (parsed once, when the settings load)."""
-    defaults = settings.schedule
-    nudge_day = _own(subscription, "nudge_weekday", int, defaults.nudge_day)
-    nudge_at = _own(subscription, "nudge_time", parse_clock, defaults.nudge_time)
-    lesson_days = _own(subscription, "lesson_weekdays", parse_weekdays, defaults.lesson_days)
-    lesson_at = _own(subscription, "lesson_time", parse_clock, defaults.lesson_time)
-    return [Slot("nudge", nudge_day, nudge_at), *(Slot("lesson", day, lesson_at) for day in lesson_days)]
-
-
-def rules_for(subscription: Subscription | None, settings: Settings) -> Rules:
-    defaults = settings.schedule
-    return Rules(
-        window=defaults.delivery_window,
-        quiet=_own(subscription, "quiet_hours", parse_range, defaults.quiet_hours),
-        holidays=defaults.holidays,
-    )
-
-
-def manager_zone(name: str | None, settings: Settings) -> ZoneInfo:
-    default = settings.schedule.default_tz
-    if not name:
-        return default
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("unknown timezone %r; using %s", name, default.key)
-        return default
-
-
-def _own(subscription: Subscription | None, attribute: str, parse: Callable[[str], T], default: T) -> T:
-    """The manager's own setting (stored as text), or the workspace default when they have none."""
-    value = getattr(subscription, attribute, None) if subscription is not None else None
-    return default if value is None or value == "" else parse(str(value))

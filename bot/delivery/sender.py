@@ -27,11 +27,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcasts import mark_failed, mark_posted
 from bot.coaching.identity import stored_language
-from bot.container import Container
+from bot.coaching.manager_calendar import manager_zone
 from bot.delivery import outbox
 from bot.delivery.availability import CRM, DATABASE, is_database_outage
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
-from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, manager_zone, verdict
+from bot.delivery.notices import record_notice
+from bot.delivery.rules import MANAGER_KINDS, MISSED_REASON, Verdict, verdict
+from bot.delivery.services import Delivery
 from bot.delivery.slack_errors import Meaning, coach_message_key, slack_error
 from bot.i18n import t
 from bot.render import ids
@@ -60,7 +62,7 @@ class Outcome:
 def deliver(
     claimed: outbox.Claimed,
     *,
-    container: Container,
+    delivery: Delivery,
     client: WebClient,
     now: datetime,
     tell_coach: bool = True,
@@ -68,25 +70,25 @@ def deliver(
     """Post one claimed row and record what happened. `tell_coach=False`: a coach waiting for this
     broadcast hears the outcome from the caller, not in a DM of its own."""
     try:
-        return _send(claimed, container=container, client=client, now=now)
+        return _send(claimed, delivery=delivery, client=client, now=now)
     except Exception as exc:  # every failure ends in a recorded outcome, never in a dead worker
         if is_database_outage(exc):
             # The lease runs out and the row is taken up again (as uncertain) once the database is back.
             DATABASE.down(exc)
             return Outcome("retry", "database unavailable")
-        return _failure(claimed, exc, container=container, now=now, tell_coach=tell_coach)
+        return _failure(claimed, exc, delivery=delivery, now=now, tell_coach=tell_coach)
 
 
-def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, now: datetime) -> Outcome:
-    sessions = container.sessions
-    decision = _decide(container, claimed, now)
-    composer = MessageComposer(container=container, now=now)
+def _send(claimed: outbox.Claimed, *, delivery: Delivery, client: WebClient, now: datetime) -> Outcome:
+    sessions = delivery.sessions
+    decision = _decide(delivery, claimed, now)
+    composer = MessageComposer(delivery=delivery, now=now)
     channel = claimed.slack_channel
     if claimed.suspect:
         channel = _conversation(client, channel) if channel else composer.dm_channel(claimed, client)
-        if (ts := _already_posted(client, channel, claimed, container=container)) is not None:
+        if (ts := _already_posted(client, channel, claimed, delivery=delivery)) is not None:
             _posted(
-                container,
+                delivery,
                 claimed,
                 channel=channel,
                 ts=ts,
@@ -123,15 +125,15 @@ def _send(claimed: outbox.Claimed, *, container: Container, client: WebClient, n
     response = client.chat_postMessage(channel=channel, metadata=metadata, **message)
     ts = str(response["ts"])
     _posted(
-        container,
+        delivery,
         claimed,
         channel=str(response["channel"]),
         ts=ts,
         now=now,
         broadcast_id=composer.broadcast_id,
     )
-    if claimed.kind == "nudge" and container.after_nudge is not None:
-        _after_nudge(container.after_nudge, claimed)
+    if claimed.kind == "nudge" and delivery.after_nudge is not None:
+        _after_nudge(delivery.after_nudge, claimed)
     return Outcome("sent", ts)
 
 
@@ -143,19 +145,19 @@ def _after_nudge(refresh: Callable[[str, int], None], claimed: outbox.Claimed) -
         log.exception("Home refresh after the nudge to manager %s failed", claimed.manager_id)
 
 
-def _decide(container: Container, claimed: outbox.Claimed, now: datetime) -> Verdict:
+def _decide(delivery: Delivery, claimed: outbox.Claimed, now: datetime) -> Verdict:
     """The rules, as of now: the manager's current timezone, settings, pause and subscription."""
     if claimed.kind not in MANAGER_KINDS:  # a coach's broadcast keeps the coach's schedule
         late = claimed.deadline_at is not None and now > claimed.deadline_at
         return Verdict(None, MISSED_REASON) if late else Verdict(now)
-    with container.sessions() as session:
+    with delivery.sessions() as session:
         manager = session.get(Manager, claimed.manager_id)
         subscription = session.get(Subscription, claimed.manager_id)
-        tz = manager_zone(manager.tz if manager else None, container.settings)
+        tz = manager_zone(manager.tz if manager else None, delivery.settings)
         return verdict(
             subscription=subscription if manager is not None else None,
             tz=tz,
-            settings=container.settings,
+            settings=delivery.settings,
             kind=claimed.kind,
             now=now,
             deadline=claimed.deadline_at,
@@ -170,7 +172,7 @@ def _conversation(client: WebClient, channel: str) -> str:
 
 
 def _posted(
-    container: Container,
+    delivery: Delivery,
     claimed: outbox.Claimed,
     *,
     channel: str,
@@ -178,23 +180,23 @@ def _posted(
     now: datetime,
     broadcast_id: object,
 ) -> None:
-    outbox.mark_sent(container.sessions, claimed, channel=channel, ts=ts, now=now)
+    outbox.mark_sent(delivery.sessions, claimed, channel=channel, ts=ts, now=now)
     if claimed.kind in ("notice", "answer"):  # what was said is in Slack now; the outbox keeps no copy
-        outbox.remember(container.sessions, claimed, text=None, message=None)
+        outbox.remember(delivery.sessions, claimed, text=None, message=None)
     if broadcast_id is not None:  # a posted broadcast remembers its ts: thread replies are submissions
-        mark_posted(container.sessions, int(str(broadcast_id)), ts=ts)
+        mark_posted(delivery.sessions, int(str(broadcast_id)), ts=ts)
 
 
 def _failure(
-    claimed: outbox.Claimed, exc: Exception, *, container: Container, now: datetime, tell_coach: bool
+    claimed: outbox.Claimed, exc: Exception, *, delivery: Delivery, now: datetime, tell_coach: bool
 ) -> Outcome:
-    sessions = container.sessions
+    sessions = delivery.sessions
     if isinstance(exc, SkipMessage):
         log.warning("%s not sent: %s", claimed.idempotency_key, exc)
         outbox.mark_skipped(sessions, claimed, reason=str(exc))
         return Outcome("skipped", str(exc))
     if isinstance(exc, SlackApiError):
-        return _slack_failure(claimed, exc, container=container, now=now, tell_coach=tell_coach)
+        return _slack_failure(claimed, exc, delivery=delivery, now=now, tell_coach=tell_coach)
     if isinstance(exc, RetryLater):  # nothing was posted: not uncertain
         CRM.down(exc)
         error = f"waiting: {exc}"
@@ -204,14 +206,14 @@ def _failure(
         # A bug: retry later, as uncertain since it may have struck after the post.
         log.exception("delivering %s failed unexpectedly", claimed.idempotency_key, exc_info=exc)
         error = f"uncertain: {type(exc).__name__}"
-    return _retry(claimed, container=container, now=now, error=error)
+    return _retry(claimed, delivery=delivery, now=now, error=error)
 
 
-def _retry(claimed: outbox.Claimed, *, container: Container, now: datetime, error: str) -> Outcome:
+def _retry(claimed: outbox.Claimed, *, delivery: Delivery, now: datetime, error: str) -> Outcome:
     retry_at = now + _backoff(claimed)
     if claimed.deadline_at is not None:
         retry_at = min(retry_at, claimed.deadline_at)
-    if outbox.release(container.sessions, claimed, now=now, retry_at=retry_at, error=error):
+    if outbox.release(delivery.sessions, claimed, now=now, retry_at=retry_at, error=error):
         return Outcome("retry", error, error.removeprefix("uncertain: "), retry_at)
     log.warning(
         "%s not sent: gave up at its catch-up deadline after %s attempt(s): %s",
@@ -223,7 +225,7 @@ def _retry(claimed: outbox.Claimed, *, container: Container, now: datetime, erro
 
 
 def _slack_failure(
-    claimed: outbox.Claimed, exc: SlackApiError, *, container: Container, now: datetime, tell_coach: bool
+    claimed: outbox.Claimed, exc: SlackApiError, *, delivery: Delivery, now: datetime, tell_coach: bool
 ) -> Outcome:
     status = exc.response.status_code
     error = (
@@ -237,12 +239,12 @@ def _slack_failure(
         retry_at = now + timedelta(seconds=wait)
         # Turned away before it did anything; postpone() keeps a suspect message suspect, or the next
         # attempt would post without looking in the DM first.
-        outbox.postpone(container.sessions, claimed, retry_at=retry_at, error="ratelimited")
+        outbox.postpone(delivery.sessions, claimed, retry_at=retry_at, error="ratelimited")
         return Outcome("retry", f"rate limited for {wait} s", "ratelimited", retry_at)
     if meaning.final:
-        return _give_up(claimed, error, meaning, container=container, now=now, tell_coach=tell_coach)
+        return _give_up(claimed, error, meaning, delivery=delivery, now=now, tell_coach=tell_coach)
     # 5xx and unknown errors: Slack may or may not have posted it.
-    return _retry(claimed, container=container, now=now, error=f"uncertain: {error}")
+    return _retry(claimed, delivery=delivery, now=now, error=f"uncertain: {error}")
 
 
 def _give_up(
@@ -250,18 +252,18 @@ def _give_up(
     error: str,
     meaning: Meaning,
     *,
-    container: Container,
+    delivery: Delivery,
     now: datetime,
     tell_coach: bool,
 ) -> Outcome:
     if claimed.kind == "broadcast":
         log.warning("broadcast %s not posted: %s", claimed.idempotency_key, error)
         if (broadcast_id := claimed.payload.get("broadcast_id")) is not None:
-            mark_failed(container.sessions, int(broadcast_id), error=error)
+            mark_failed(delivery.sessions, int(broadcast_id), error=error)
         if tell_coach:
-            _tell_coach(container, claimed, error, now=now)
+            _tell_coach(delivery, claimed, error, now=now)
     elif meaning is Meaning.UNREACHABLE:
-        with container.sessions() as session:
+        with delivery.sessions() as session:
             news = mark_unreachable(session, claimed.manager_id, reason=error, now=now)
             session.commit()
         log.warning(
@@ -273,12 +275,12 @@ def _give_up(
         )
     else:
         log.error("%s not sent: Slack rejected it (%s)", claimed.idempotency_key, error)
-    outbox.mark_failed(container.sessions, claimed, error=error)
+    outbox.mark_failed(delivery.sessions, claimed, error=error)
     return Outcome("failed", error, error)
 
 
 def _already_posted(
-    client: WebClient, channel: str, claimed: outbox.Claimed, *, container: Container
+    client: WebClient, channel: str, claimed: outbox.Claimed, *, delivery: Delivery
 ) -> str | None:
     """The ts of a message in the DM that carries this row's idempotency key, if Slack has one. Reads
     the whole history back to the row's first attempt, page by page (the bot answers questions in the
@@ -293,7 +295,7 @@ def _already_posted(
             )
         except SlackApiError:
             if cursor != claimed.payload.get(HISTORY_CURSOR):
-                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: cursor})
+                outbox.remember(delivery.sessions, claimed, **{HISTORY_CURSOR: cursor})
             raise
         for message in response.get("messages") or []:
             payload: dict[str, Any] = (message.get("metadata") or {}).get("event_payload") or {}
@@ -302,7 +304,7 @@ def _already_posted(
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not response.get("has_more") or not cursor:
             if HISTORY_CURSOR in claimed.payload:  # read to the end: a later check starts afresh
-                outbox.remember(container.sessions, claimed, **{HISTORY_CURSOR: None})
+                outbox.remember(delivery.sessions, claimed, **{HISTORY_CURSOR: None})
             return None
 
 
@@ -312,22 +314,21 @@ def _backoff(claimed: outbox.Claimed) -> timedelta:
     return min(BACKOFF_CAP, first * (1 << doublings))
 
 
-def _tell_coach(container: Container, claimed: outbox.Claimed, error: str, *, now: datetime) -> None:
+def _tell_coach(delivery: Delivery, claimed: outbox.Claimed, error: str, *, now: datetime) -> None:
     """A broadcast that cannot be posted: the coach learns why and what to do, in a notice of its own
     (recorded due now: the worker sending this row sends it next)."""
-    with container.sessions() as session:
+    with delivery.sessions() as session:
         coach = session.get(Manager, claimed.manager_id)
         coach_id = coach.slack_user_id if coach else None
     if coach_id is None:
         return
-    language = stored_language(container.sessions, team_id=claimed.team_id, slack_user_id=coach_id) or "en"
+    language = stored_language(delivery.sessions, team_id=claimed.team_id, slack_user_id=coach_id) or "en"
     text = t(language, coach_message_key(error), channel=f"<#{claimed.slack_channel}>")
-    notice = outbox.Outgoing(
+    record_notice(
+        delivery.sessions,
         team_id=claimed.team_id,
-        recipient=coach_id,
-        kind="notice",
-        idempotency_key=f"{claimed.idempotency_key}:told",
-        channel=coach_id,
-        payload={"text": text},
+        user_id=coach_id,
+        text=text,
+        now=now,
+        key=f"{claimed.idempotency_key}:told",
     )
-    outbox.record_now(container.sessions, notice, now=now)

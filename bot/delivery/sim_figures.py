@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.container import Container
 from bot.crm.base import ManagerStats
+from bot.delivery.services import Delivery
 from bot.delivery.simulation import Behaviour, Received, ScriptedCRM, enroll_profiles, simulate
 from bot.store.delivery_models import PracticeTask
 
@@ -53,8 +53,8 @@ class Figures:
 
 
 def run_grid(
-    container: Container,
     *,
+    delivery: Delivery,
     profiles: Sequence[ManagerStats],
     behaviours: Sequence[Behaviour],
     start: datetime,
@@ -63,17 +63,17 @@ def run_grid(
 ) -> tuple[list[Received], Figures]:
     """Enroll every profile (behaviours repeat in turn), simulate `weeks` weeks, and measure."""
     crm = ScriptedCRM({p.owner.crm_id: p for p in profiles})
-    container = replace(container, crm=crm)
+    delivery = replace(delivery, crm=crm)
     ids = enroll_profiles(
-        sessions=container.sessions,
-        settings=container.settings,
+        sessions=delivery.sessions,
+        settings=delivery.settings,
         profiles=list(profiles),
         team_id=team_id,
         now=start - timedelta(hours=1),
     )
     chosen = {manager_id: behaviours[i % len(behaviours)] for i, manager_id in enumerate(ids)}
-    received = simulate(container, crm=crm, start=start, weeks=weeks, behaviours=chosen)
-    return received, figures(container.sessions, received)
+    received = simulate(delivery=delivery, crm=crm, start=start, weeks=weeks, behaviours=chosen)
+    return received, figures(delivery.sessions, received)
 
 
 def figures(sessions: sessionmaker[Session], received: Sequence[Received]) -> Figures:

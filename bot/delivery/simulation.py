@@ -18,20 +18,20 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import due_between
 from bot.coaching.curriculum import moves_focus
 from bot.coaching.lessons import Lesson
+from bot.coaching.manager_calendar import manager_zone, rules_for, slots_for
 from bot.coaching.tasks import Response, record_response
 from bot.config import Settings
-from bot.container import Container
 from bot.crm.base import CRMNotFoundError, ManagerStats, Owner
 from bot.delivery import outbox
 from bot.delivery.curriculum_plan import open_tasks
 from bot.delivery.enroll import enroll
 from bot.delivery.messages import MessageComposer, RetryLater, SkipMessage
 from bot.delivery.planner import plan_due
-from bot.delivery.rules import manager_zone, rules_for, slots_for
-from bot.delivery.schedule import due_between
 from bot.delivery.sender import deliver
+from bot.delivery.services import Delivery
 from bot.delivery.worker import delivery_client
 from bot.slack_gateway import SlackUser
 from bot.store.delivery_models import OutboxMessage, PracticeTask, Subscription
@@ -109,26 +109,24 @@ class Received:
 
 
 def simulate(
-    container: Container,
     *,
+    delivery: Delivery,
     crm: ScriptedCRM,
     start: datetime,
     weeks: int,
     behaviours: Mapping[int, Behaviour],
 ) -> list[Received]:
     """Run `weeks` weeks from `start` for every subscribed manager (default behaviour: ignore)."""
-    run = _Run(replace(container, crm=crm), crm, behaviours, start)
-    for moment in _moments(container.sessions, container.settings, start, start + timedelta(weeks=weeks)):
-        run.container = replace(run.container, clock=_fixed(moment))
-        with run.container.sessions() as session:
-            plan_due(session=session, settings=run.container.settings, now=moment)
-        sessions = run.container.sessions
+    run = _Run(replace(delivery, crm=crm), crm, behaviours, start)
+    for moment in _moments(delivery.sessions, delivery.settings, start, start + timedelta(weeks=weeks)):
+        run.delivery = replace(run.delivery, clock=_fixed(moment))
+        with run.delivery.sessions() as session:
+            plan_due(session=session, settings=run.delivery.settings, now=moment)
+        sessions = run.delivery.sessions
         while batch := outbox.claim(sessions, worker="simulation", now=moment, limit=100_000):
             for claimed in batch:
                 if claimed.kind == "notice":  # a coach told about a stall: as live, through the sender
-                    deliver(
-                        claimed, container=run.container, client=delivery_client(run.container), now=moment
-                    )
+                    deliver(claimed, delivery=run.delivery, client=delivery_client(run.delivery), now=moment)
                 else:
                     run.deliver(claimed, moment)
     return run.received
@@ -136,7 +134,7 @@ def simulate(
 
 @dataclass
 class _Run:
-    container: Container
+    delivery: Delivery
     crm: ScriptedCRM
     behaviours: Mapping[int, Behaviour]
     start: datetime
@@ -144,16 +142,16 @@ class _Run:
     seen: dict[int, set[str]] = field(default_factory=dict)  # lessons each manager received
 
     def deliver(self, claimed: outbox.Claimed, now: datetime) -> None:
-        composer = MessageComposer(container=self.container, now=now, charts=False)  # nothing reaches Slack
+        composer = MessageComposer(delivery=self.delivery, now=now, charts=False)  # nothing reaches Slack
         try:
             message = composer.compose(claimed)
         except SkipMessage as skip:
-            outbox.mark_skipped(self.container.sessions, claimed, reason=str(skip))
+            outbox.mark_skipped(self.delivery.sessions, claimed, reason=str(skip))
             return
         except RetryLater as later:
-            outbox.mark_failed(self.container.sessions, claimed, error=str(later))
+            outbox.mark_failed(self.delivery.sessions, claimed, error=str(later))
             return
-        sessions = self.container.sessions
+        sessions = self.delivery.sessions
         outbox.mark_sent(sessions, claimed, channel="D-simulated", ts=f"{now.timestamp():.6f}", now=now)
         with sessions() as session:
             row = session.get(OutboxMessage, claimed.id)
@@ -164,7 +162,7 @@ class _Run:
             who = (manager.team_id, manager.slack_user_id, manager.crm_owner_id)
             task_id = task.id if task else None
         lesson_id, focus = payload.get("lesson_id"), payload.get("focus")
-        lesson = self.container.answers.library.get(str(lesson_id), "en") if lesson_id else None
+        lesson = self.delivery.library.get(str(lesson_id), "en") if lesson_id else None
         seen = self.seen.setdefault(claimed.manager_id, set())
         resend = lesson is not None and lesson.id in seen
         if lesson is not None:
@@ -203,19 +201,19 @@ class _Run:
             return
         team_id, user_id, owner = who
         record_response(
-            self.container.sessions,
+            self.delivery.sessions,
             team_id=team_id,
             slack_user_id=user_id,
             task_id=task_id,
             response=response,
             now=at + ANSWER_AFTER,
-            library=self.container.answers.library,
+            library=self.delivery.library,
         )
         if response == "done" and owner is not None and lesson.goal is not None:
             self.crm.do_task(owner, lesson.metric, lesson.goal.change)
 
     def open_tasks(self, manager_id: int) -> int:
-        with self.container.sessions() as session:
+        with self.delivery.sessions() as session:
             return len(open_tasks(session, manager_id))
 
 

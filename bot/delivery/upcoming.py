@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.calendar import due_between
+from bot.coaching.manager_calendar import manager_zone, rules_for, slots_for
 from bot.config import Settings
-from bot.delivery.rules import manager_zone, rules_for, slots_for
-from bot.delivery.schedule import due_between
 from bot.store.delivery_models import Subscription
 from bot.store.managers import find_manager
 

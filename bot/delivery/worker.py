@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bot.container import SLACK_TIMEOUT_SECONDS, Container
 from bot.delivery import outbox
 from bot.delivery.availability import DATABASE, is_database_outage
 from bot.delivery.planner import plan_due
 from bot.delivery.sender import deliver
+from bot.delivery.services import Delivery
 from bot.store.delivery_models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,14 @@ class TickReport:
     left: int  # due at the tick's instant but not sent within its time budget (rate limits, retries)
 
 
-def delivery_client(container: Container) -> WebClient:
+def delivery_client(delivery: Delivery) -> WebClient:
     """A client that surfaces 429s instead of sleeping on them: the outbox reschedules that one row."""
     # No retry handlers at all: a connection reset may come after Slack posted; the outbox then checks
     # the DM's history before trying again, which a silent retry here would skip.
     return WebClient(
-        token=container.slack.token,
-        base_url=container.slack.base_url,
-        timeout=SLACK_TIMEOUT_SECONDS,
+        token=delivery.slack_token,
+        base_url=delivery.slack_api_url,
+        timeout=delivery.slack_timeout,
         retry_handlers=[],
     )
 
@@ -54,7 +54,7 @@ def worker_name() -> str:
 
 def drain(
     *,
-    container: Container,
+    delivery: Delivery,
     client: WebClient,
     now: Callable[[], datetime],
     worker: str | None = None,
@@ -67,36 +67,36 @@ def drain(
     worker = worker or worker_name()
     outcomes: Counter[str] = Counter()
     while stop is None or not stop.is_set():
-        batch = outbox.claim(container.sessions, worker=worker, now=now(), limit=BATCH, team_ids=team_ids)
+        batch = outbox.claim(delivery.sessions, worker=worker, now=now(), limit=BATCH, team_ids=team_ids)
         DATABASE.up()
         if not batch:
             break
         for claimed in batch:
             if seen is not None:
                 seen.add(claimed.id)
-            outcomes[deliver(claimed, container=container, client=client, now=now()).status] += 1
+            outcomes[deliver(claimed, delivery=delivery, client=client, now=now()).status] += 1
     return outcomes
 
 
 def run_worker(
     *,
-    container: Container,
+    delivery: Delivery,
     stop: threading.Event,
     client: WebClient | None = None,
     team_ids: Collection[str] | None = None,
 ) -> None:
     """Loop until `stop` is set: drain (only `team_ids`' rows when given), then wait a little when
     there was nothing to do."""
-    client = client or delivery_client(container)
+    client = client or delivery_client(delivery)
     name = worker_name()
     log.info("worker %s started", name)
     while not stop.is_set():
-        stop.wait(work_once(container=container, client=client, worker=name, stop=stop, team_ids=team_ids))
+        stop.wait(work_once(delivery=delivery, client=client, worker=name, stop=stop, team_ids=team_ids))
 
 
 def work_once(
     *,
-    container: Container,
+    delivery: Delivery,
     client: WebClient,
     worker: str,
     stop: threading.Event | None = None,
@@ -105,9 +105,9 @@ def work_once(
     """One round of a worker: send what is ready; returns how many seconds to wait before the next."""
     try:
         outcomes = drain(
-            container=container,
+            delivery=delivery,
             client=client,
-            now=container.clock,
+            now=delivery.clock,
             worker=worker,
             stop=stop,
             team_ids=team_ids,
@@ -124,16 +124,16 @@ def work_once(
     return IDLE_SECONDS
 
 
-def tick(*, container: Container, now: datetime, client: WebClient | None = None) -> tuple[int, Counter[str]]:
+def tick(*, delivery: Delivery, now: datetime, client: WebClient | None = None) -> tuple[int, Counter[str]]:
     """Plan what is due at `now` and send what is ready at that very instant (a frozen clock: nothing
     is waited for); returns (planned, outcomes). `crmcoach tick` uses run_tick, which waits."""
-    report = run_tick(container=container, now=now, client=client, max_seconds=0, clock=lambda: now)
+    report = run_tick(delivery=delivery, now=now, client=client, max_seconds=0, clock=lambda: now)
     return report.planned, report.outcomes
 
 
 def run_tick(
     *,
-    container: Container,
+    delivery: Delivery,
     now: datetime,
     client: WebClient | None = None,
     max_seconds: float = TICK_BUDGET_SECONDS,
@@ -148,16 +148,16 @@ def run_tick(
     with `team_ids`, only those workspaces' messages are planned and sent."""
     clock = clock or _running_from(now)
     sleep = sleep or time.sleep
-    client = client or delivery_client(container)
-    with container.sessions() as session:
-        planned = plan_due(session=session, settings=container.settings, now=now, team_ids=team_ids).planned
+    client = client or delivery_client(delivery)
+    with delivery.sessions() as session:
+        planned = plan_due(session=session, settings=delivery.settings, now=now, team_ids=team_ids).planned
     budget_end = clock() + timedelta(seconds=max_seconds)
     seen: set[int] = set()
     outcomes: Counter[str] = Counter()
     while True:
-        progress = drain(container=container, client=client, now=clock, seen=seen, team_ids=team_ids)
+        progress = drain(delivery=delivery, client=client, now=clock, seen=seen, team_ids=team_ids)
         outcomes += progress
-        next_try, left = _left_over(container, seen, due_by=now, team_ids=team_ids)
+        next_try, left = _left_over(delivery, seen, due_by=now, team_ids=team_ids)
         if next_try is None or next_try > budget_end or (not progress and next_try <= clock()):
             return TickReport(planned, outcomes, left)
         sleep(max(0.0, (next_try - clock()).total_seconds()))
@@ -174,12 +174,12 @@ def _running_from(now: datetime) -> Callable[[], datetime]:
 
 
 def _left_over(
-    container: Container, seen: set[int], *, due_by: datetime, team_ids: Collection[str] | None
+    delivery: Delivery, seen: set[int], *, due_by: datetime, team_ids: Collection[str] | None
 ) -> tuple[datetime | None, int]:
     """When the earliest row due at the tick's instant may be tried again, and how many such rows are
     still pending: those this tick took and had to give back, and any it did not get to."""
     ids = sorted(seen)
-    with container.sessions() as session:
+    with delivery.sessions() as session:
         pending = OutboxMessage.status == "pending"
         if team_ids is not None:
             pending = pending & OutboxMessage.team_id.in_(team_ids)

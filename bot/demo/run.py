@@ -130,7 +130,7 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     report = enroll_from_crm(
         sessions=container.sessions,
         crm=container.crm,
-        profiles=SlackGateway(delivery_client(container)),
+        profiles=SlackGateway(delivery_client(container.delivery)),
         settings=container.settings,
         team_id=slack.team_id,
         now=monday,
@@ -142,7 +142,7 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     )
     for hour in (8, 14):  # 09:00 in Vienna, 09:00 in New York
         moment = monday.replace(hour=hour)
-        planned, outcomes = tick(container=container, now=moment)
+        planned, outcomes = tick(delivery=container.delivery, now=moment)
         console.print(
             f"[bold]crmcoach tick --now {moment:%Y-%m-%dT%H:%MZ}[/bold]: planned {planned}, "
             f"{dict(outcomes) or 'nothing to send'}"
@@ -171,7 +171,7 @@ def _show_delivery(console: Console, slack: SlackStandIn, base_url: str, contain
     console.print(message_panel({"blocks": replaced["blocks"][-1:]}, title="The nudge now ends with"))
     next_week = monday.replace(hour=8) + timedelta(days=7)  # the curriculum's second week
     for hour in range(1, 7 * 24 + 1):  # the week in between as it happens (micro-lessons included)
-        tick(container=container, now=monday.replace(hour=8) + timedelta(hours=hour))
+        tick(delivery=container.delivery, now=monday.replace(hour=8) + timedelta(hours=hour))
     console.print(f"[bold]crmcoach tick[/bold], hour by hour until {next_week:%Y-%m-%dT%H:%MZ}: a week later")
     second = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "nudge"][
         -1
@@ -186,7 +186,7 @@ def _show_reflection(console: Console, slack: SlackStandIn, base_url: str, conta
     """Tuesday's micro-lesson asks a question; Anna's reply is kept for her coach, not answered."""
     today = datetime.now(UTC)
     tuesday = (today + timedelta(days=8 - today.weekday())).replace(hour=9, minute=0, second=0, microsecond=0)
-    tick(container=container, now=tuesday)  # 10:00 in Vienna
+    tick(delivery=container.delivery, now=tuesday)  # 10:00 in Vienna
     lessons = [
         m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"].get("kind") == "lesson"
     ]

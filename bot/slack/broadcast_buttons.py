@@ -69,7 +69,9 @@ def _ask_coach_for_help(
     )
     # Once per person and broadcast: the button is recorded once, and so is the notice.
     key = f"help:{broadcast.id}:{user_id}"
-    outbound.notify(container, team_id=broadcast.team_id, user_id=coach_id, text=text, key=key)
+    outbound.notify(
+        delivery=container.delivery, team_id=broadcast.team_id, user_id=coach_id, text=text, key=key
+    )
 
 
 def _id(action: dict[str, Any]) -> int:

@@ -15,9 +15,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.broadcast_schedule import ScheduleRequest, create_schedule, first_run
 from bot.coaching.broadcasts import BroadcastProblem, exercise_in, languages_for, stored_languages
+from bot.coaching.calendar import local_to_utc
 from bot.container import Container
 from bot.delivery import outbound
-from bot.delivery.schedule import local_to_utc
 from bot.delivery.slack_errors import slack_error
 from bot.i18n import LANGUAGES, Language, language_for, t
 from bot.render import home_ids
@@ -170,7 +170,7 @@ def register(app: App, container: Container) -> None:
         outcome = _carry_out(
             container, team_id=team_id, coach_id=coach_id, composed=parsed, language=language, tz=tz
         )
-        outbound.notify(container, team_id=team_id, user_id=coach_id, text=outcome)
+        outbound.notify(delivery=container.delivery, team_id=team_id, user_id=coach_id, text=outcome)
 
 
 def _text(value: Any) -> str | None:
@@ -194,7 +194,7 @@ def post_now(
     except BroadcastProblem as problem:
         return t(language, problem.key, **problem.values)
     outcome = outbound.broadcast_now(
-        container,
+        delivery=container.delivery,
         team_id=team_id,
         coach_id=coach_id,
         channel_id=channel_id,

@@ -43,7 +43,10 @@ def send_export(container: Container, *, team_id: str, user_id: str, language: L
     except SlackApiError as exc:
         log.error("data export for %s/%s failed: %s", team_id, user_id, exc.response.get("error"))
         outbound.notify(
-            container, team_id=team_id, user_id=user_id, text=t(language, "privacy.export_failed")
+            delivery=container.delivery,
+            team_id=team_id,
+            user_id=user_id,
+            text=t(language, "privacy.export_failed"),
         )
         return False
     return True

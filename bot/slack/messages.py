@@ -60,7 +60,7 @@ def answer_in_background(
 
     def post(message: Message) -> None:
         sent = outbound.answer(
-            container,
+            delivery=container.delivery,
             team_id=caller.team_id,
             user_id=caller.user_id,
             channel=event["channel"],

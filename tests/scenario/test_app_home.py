@@ -27,7 +27,7 @@ def enrolled(container: Container, slack: SlackStandIn) -> Container:
     slack.add_user("U0KARL", name="Karl Coach", email="karl@example.org", locale="de-DE")
     built = reconfigured(container, slack, crmcoach_coaches="U0COACH,U0KARL")
     enroll_everyone(built, team_id=slack.team_id, now=NOW)
-    tick(container=built, now=NOW + timedelta(hours=5))  # welcomes
+    tick(delivery=built.delivery, now=NOW + timedelta(hours=5))  # welcomes
     return built
 
 
@@ -124,7 +124,9 @@ def test_a_coach_sees_the_team_table_trend_and_broadcast_buttons(url: str, slack
 def test_task_buttons_on_home_record_the_answer_and_refresh(
     url: str, slack: SlackStandIn, enrolled: Container
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(days=7))  # Monday: the weekly nudge with a practice task
+    tick(
+        delivery=enrolled.delivery, now=NOW + timedelta(days=7)
+    )  # Monday: the weekly nudge with a practice task
     view = open_home(url, slack, "U0JAMES")
     task_blocks = [b for b in blocks_of(view, "actions") if b.get("block_id", "").startswith("home_task_")]
     assert task_blocks, view_text(view)

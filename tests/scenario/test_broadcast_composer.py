@@ -146,17 +146,19 @@ def test_a_weekly_schedule_posts_once_at_the_coachs_local_time_and_can_be_cancel
     )
     scheduled = slack.wait_for("chat.postMessage")[-1].params["text"]
 
-    tick(container=coached, now=MONDAY_0800_UTC - timedelta(minutes=1))
+    tick(delivery=coached.delivery, now=MONDAY_0800_UTC - timedelta(minutes=1))
     assert slack.messages_in("C0SALES") == []  # 08:59 in Berlin: not yet
-    tick(container=coached, now=MONDAY_0800_UTC)
-    tick(container=coached, now=MONDAY_0800_UTC + timedelta(minutes=5))  # a restart re-plans: no duplicate
+    tick(delivery=coached.delivery, now=MONDAY_0800_UTC)
+    tick(
+        delivery=coached.delivery, now=MONDAY_0800_UTC + timedelta(minutes=5)
+    )  # a restart re-plans: no duplicate
     command(
         url, slack, "U0COACH", "broadcasts"
     )  # their first command: answered once Slack says their language
     listed = all_text(reply(slack))
     number = scheduled.split("Scheduled as #")[1].split(" ")[0]
     cancelled = all_text(command(url, slack, "U0COACH", f"broadcasts cancel {number}").json())
-    tick(container=coached, now=MONDAY_0800_UTC + timedelta(days=7))
+    tick(delivery=coached.delivery, now=MONDAY_0800_UTC + timedelta(days=7))
 
     assert f"Scheduled as #{number} for <#C0SALES>" in scheduled
     [posted] = slack.messages_in("C0SALES")
@@ -176,7 +178,7 @@ def test_a_scheduled_broadcast_in_both_languages_posts_both_like_posting_now(
     )
     scheduled = slack.wait_for("chat.postMessage")[-1].params["text"]
 
-    tick(container=coached, now=MONDAY_0800_UTC)
+    tick(delivery=coached.delivery, now=MONDAY_0800_UTC)
     _submit(url, slack, _values(lesson="de:pipeline-review-stale-first", post_language="both"))
     slack.wait_for("chat.postMessage", count=4)
 
@@ -197,8 +199,10 @@ def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
     _submit(url, slack, _values(text="Log every call today", when="once", on_date="2026-11-30", at="09:00"))
     assert "Scheduled as #" in slack.wait_for("chat.postMessage")[-1].params["text"]  # done after the ack
 
-    _, outcomes = tick(container=coached, now=MONDAY_0800_UTC)
+    _, outcomes = tick(delivery=coached.delivery, now=MONDAY_0800_UTC)
 
     assert outcomes == {"failed": 1, "sent": 1}  # the broadcast, then the notice that tells the coach
     note = slack.messages_in("DU0COACH")[-1]
     assert "Invite me with `/invite @CRM Coach`" in note["text"]
+    # Recorded by the one notice function, like every other notice to one person.
+    assert note["metadata"]["event_payload"]["idempotency_key"].startswith(f"{slack.team_id}:notice:U0COACH:")

@@ -27,14 +27,14 @@ DATE_TOKEN = re.compile(r"<!date\^(\d+)\^")
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))  # welcomes
     return container
 
 
 def test_snooze_says_the_deadline_it_stored_a_week_after_the_one_the_nudge_gave(
     enrolled: Container, base_url: str, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
     nudge = _last(slack, "DU0ANNA", "nudge")
     promised = _task_deadline(nudge)
 
@@ -51,13 +51,13 @@ def test_snooze_says_the_deadline_it_stored_a_week_after_the_one_the_nudge_gave(
 def test_done_says_when_it_will_be_checked_and_the_next_nudge_gives_the_result(
     enrolled: Container, base_url: str, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
     nudge = _last(slack, "DU0ANNA", "nudge")
     deadline = _task_deadline(nudge)
 
     reply = _click(base_url, slack, "U0ANNA", "task_done", nudge)
     for week in (1, 2):
-        tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(weeks=week))
+        tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(weeks=week))
 
     note = all_text(reply)
     assert "Ich schaue am" in note and "im CRM nach" in note and "gut gemacht" not in note
@@ -78,7 +78,7 @@ def test_two_not_relevant_in_a_topic_rest_it_for_four_weeks(
         moment = MONDAY_0800_UTC + timedelta(weeks=week)
         before = len(slack.messages_in("DU0ANNA"))
         for day in range(0, 5):
-            tick(container=enrolled, now=moment + timedelta(days=day, hours=1))
+            tick(delivery=enrolled.delivery, now=moment + timedelta(days=day, hours=1))
         for message in slack.messages_in("DU0ANNA")[before:]:
             if rested_topic is None and _has_buttons(message):
                 reply = _click(base_url, slack, "U0ANNA", "task_not_relevant", message)
@@ -98,7 +98,7 @@ def test_every_nudge_and_micro_lesson_says_its_kind_lesson_and_focus_in_the_meta
     enrolled: Container, slack: SlackStandIn
 ) -> None:
     for day in range(0, 5):
-        tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=day, hours=1))
+        tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=day, hours=1))
 
     sent = [m for m in slack.messages_in("DU0ANNA") if _metadata(m)["kind"] in ("nudge", "lesson")]
     assert len(sent) >= 2
@@ -116,7 +116,7 @@ def test_open_tasks_never_exceed_two_for_a_manager_who_ignores_everything(
     ignoring = container
     enroll_everyone(ignoring, team_id=slack.team_id, now=NOW)
     for day in range(0, 28):
-        tick(container=ignoring, now=MONDAY_0800_UTC + timedelta(days=day, hours=1))
+        tick(delivery=ignoring.delivery, now=MONDAY_0800_UTC + timedelta(days=day, hours=1))
         with Session(ignoring.engine) as session:
             for manager_id in {t.manager_id for t in session.scalars(select(PracticeTask))}:
                 still_open = session.scalars(

@@ -37,7 +37,9 @@ def test_the_coach_hears_about_a_stall_with_the_trend_where_turned_on(
     )
     container = build_container(settings, engine=engine, answers=coach)
 
-    received, _ = run_grid(container, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5)
+    received, _ = run_grid(
+        delivery=container.delivery, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5
+    )
 
     welcome = next(r for r in received if r.kind == "welcome")
     assert "let your coach know" in all_text(welcome.message)
@@ -49,6 +51,7 @@ def test_the_coach_hears_about_a_stall_with_the_trend_where_turned_on(
     told = slack.messages_in("U0COACH")
     assert len(told) == 1
     assert "has not moved for 3 weekly nudges" in told[0]["text"] and " → " in told[0]["text"]
+    assert told[0]["metadata"]["event_payload"]["idempotency_key"].startswith("TSIM:notice:U0COACH:")
 
 
 def test_nobody_is_told_where_it_is_off(engine: Engine, coach: Coach, slack: SlackStandIn) -> None:
@@ -58,7 +61,9 @@ def test_nobody_is_told_where_it_is_off(engine: Engine, coach: Coach, slack: Sla
     )
     container = build_container(settings, engine=engine, answers=coach)
 
-    received, _ = run_grid(container, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5)
+    received, _ = run_grid(
+        delivery=container.delivery, profiles=_stuck_manager(), behaviours=("ignore",), start=START, weeks=5
+    )
 
     assert any(r.escalated for r in received)
     assert "let your coach know" not in all_text(next(r for r in received if r.kind == "welcome").message)

@@ -28,7 +28,7 @@ def test_a_grid_of_managers_gets_one_focus_a_week_without_repeats(engine: Engine
     container = build_container(_settings(engine), engine=engine, answers=coach)
 
     received, figures = run_grid(
-        container,
+        delivery=container.delivery,
         profiles=synthetic_profiles(PROFILES, now=START),
         behaviours=BEHAVIOURS,
         start=START,
@@ -55,7 +55,11 @@ def test_the_three_demo_personas(engine: Engine, coach: Coach) -> None:
     container = build_container(_settings(engine), engine=engine, answers=coach)
 
     received, figures = run_grid(
-        container, profiles=personas, behaviours=("done", "ignore", "snooze"), start=START, weeks=8
+        delivery=container.delivery,
+        profiles=personas,
+        behaviours=("done", "ignore", "snooze"),
+        start=START,
+        weeks=8,
     )
 
     does, ignores, snoozes = sorted({r.manager_id for r in received})

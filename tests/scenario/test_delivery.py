@@ -51,27 +51,27 @@ def _set(container: Container, user: str, **values: object) -> None:
 def test_enrolled_managers_get_one_welcome_at_their_local_time(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    _planned, outcomes = tick(container=enrolled, now=NOW)  # 10:30 in Vienna, 04:30 in New York
+    _planned, outcomes = tick(delivery=enrolled.delivery, now=NOW)  # 10:30 in Vienna, 04:30 in New York
 
     assert outcomes == {"sent": 1}
     [welcome] = slack.messages_in("DU0ANNA")
     assert "Hallo Anna, ich bin dein CRM Coach" in all_text(welcome)  # Anna's Slack is German
     assert "/crmcoach unsubscribe" in all_text(welcome) and "ändere dort nichts" in all_text(welcome)
     assert slack.messages_in("DU0JAMES") == []  # too early in New York
-    tick(container=enrolled, now=NOW + timedelta(hours=4))  # 08:30 in New York
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=4))  # 08:30 in New York
     assert "Hi James, I'm your CRM Coach" in all_text(slack.messages_in("DU0JAMES")[0])
     again = enroll_everyone(enrolled, team_id=slack.team_id, now=NOW)
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     assert again.enrolled == 0 and len(slack.messages_in("DU0ANNA")) == 1  # never twice
 
 
 def test_the_weekly_nudge_arrives_monday_nine_local_with_focus_task_and_buttons(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))  # welcomes out of the way
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))  # welcomes out of the way
 
-    tick(container=enrolled, now=MONDAY_0800_UTC)
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(minutes=1))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(minutes=1))
 
     anna = slack.messages_in("DU0ANNA")
     assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome", "nudge:2026-W49"]
@@ -97,10 +97,10 @@ def test_a_failing_home_refresh_after_the_nudge_does_not_undo_the_sent_nudge(
         raise RuntimeError("chart renderer broke")
 
     breaking = replace(enrolled, after_nudge=refresh_breaks)
-    tick(container=breaking, now=NOW + timedelta(hours=5))
+    tick(delivery=breaking.delivery, now=NOW + timedelta(hours=5))
 
-    _planned, outcomes = tick(container=breaking, now=MONDAY_0800_UTC)
-    tick(container=breaking, now=MONDAY_0800_UTC + timedelta(minutes=5))
+    _planned, outcomes = tick(delivery=breaking.delivery, now=MONDAY_0800_UTC)
+    tick(delivery=breaking.delivery, now=MONDAY_0800_UTC + timedelta(minutes=5))
 
     assert outcomes.get("sent") == 1
     assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome", "nudge:2026-W49"]  # once, not retried
@@ -109,11 +109,11 @@ def test_a_failing_home_refresh_after_the_nudge_does_not_undo_the_sent_nudge(
 
 
 def test_a_paused_manager_gets_nothing_until_the_pause_ends(enrolled: Container, slack: SlackStandIn) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     _set(enrolled, "U0ANNA", paused_until=datetime(2026, 12, 5, tzinfo=UTC))
 
-    tick(container=enrolled, now=MONDAY_0800_UTC)
-    tick(container=enrolled, now=MONDAY_1400_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_1400_UTC)
 
     assert _keys_in_slack(slack, "U0ANNA") == ["welcome:welcome"]
     assert "nudge:2026-W49" in _keys_in_slack(slack, "U0JAMES")
@@ -122,12 +122,16 @@ def test_a_paused_manager_gets_nothing_until_the_pause_ends(enrolled: Container,
 def test_an_outage_shorter_than_a_day_is_caught_up_a_longer_one_is_not(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
 
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=20))  # back at 05:00 in Vienna: not now
+    tick(
+        delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(hours=20)
+    )  # back at 05:00 in Vienna: not now
     assert [key for key in _keys_in_slack(slack, "U0ANNA") if key.startswith("nudge:")] == []
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=23))  # 08:00 in Vienna: caught up
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=30))  # back after 30 h: skip it
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(hours=23))  # 08:00 in Vienna: caught up
+    tick(
+        delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=7, hours=30)
+    )  # back after 30 h: skip it
 
     nudges = [key for key in _keys_in_slack(slack, "U0ANNA") if key.startswith("nudge:")]
     assert nudges == ["nudge:2026-W49"]  # W50's fell due 30 h before the tick: skipped
@@ -137,10 +141,10 @@ def test_the_weekly_budget_defers_instead_of_dropping(container: Container, slac
     settings = container.settings.replaced(crmcoach_weekly_message_budget=2)
     limited = replace(container, settings=settings)
     enroll_everyone(limited, team_id=slack.team_id, now=NOW)
-    tick(container=limited, now=NOW + timedelta(hours=5))  # welcome: 1 of 2 this week
+    tick(delivery=limited.delivery, now=NOW + timedelta(hours=5))  # welcome: 1 of 2 this week
 
     for day in range(7):  # Monday nudge, Tuesday and Thursday lessons of week 49
-        tick(container=limited, now=MONDAY_1400_UTC + timedelta(days=day))
+        tick(delivery=limited.delivery, now=MONDAY_1400_UTC + timedelta(days=day))
 
     kinds = [m["metadata"]["event_payload"]["kind"] for m in slack.messages_in("DU0ANNA")]
     assert kinds == ["welcome", "nudge", "lesson"]  # week 48: welcome; week 49: nudge + one lesson
@@ -154,7 +158,7 @@ def test_a_crash_after_slack_accepted_the_message_does_not_send_it_again(
     with Session(enrolled.engine) as session:
         plan_due(session=session, settings=enrolled.settings, now=NOW)
     [claimed] = outbox.claim(enrolled.sessions, worker="doomed", now=NOW, lease=timedelta(seconds=30))
-    client = delivery_client(enrolled)
+    client = delivery_client(enrolled.delivery)
     channel = client.conversations_open(users="U0ANNA")["channel"]["id"]
     metadata = {
         "event_type": "crmcoach_delivery",
@@ -164,7 +168,7 @@ def test_a_crash_after_slack_accepted_the_message_does_not_send_it_again(
         channel=channel, text="welcome", metadata=metadata
     )  # ... and then the worker died
 
-    _planned, outcomes = tick(container=enrolled, now=NOW + timedelta(minutes=5))
+    _planned, outcomes = tick(delivery=enrolled.delivery, now=NOW + timedelta(minutes=5))
 
     assert outcomes == {"recovered": 1}
     assert len(slack.messages_in("DU0ANNA")) == 1
@@ -177,8 +181,8 @@ def test_rate_limits_delay_only_that_recipient_and_permanent_errors_are_reported
     slack.fail_next("chat.postMessage", status=429, retry_after=30, channel="DU0ANNA")
     slack.deactivate_user("U0JAMES")
 
-    first = tick(container=enrolled, now=NOW + timedelta(hours=4))[1]  # both welcomes are due
-    second = tick(container=enrolled, now=NOW + timedelta(hours=4, seconds=31))[1]
+    first = tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=4))[1]  # both welcomes are due
+    second = tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=4, seconds=31))[1]
 
     assert first == {"retry": 1, "failed": 1} and second == {"sent": 1}
     statuses = {r.manager_id: (r.status, r.last_error) for r in _rows(enrolled)}
@@ -190,8 +194,8 @@ def test_a_5xx_that_still_posted_is_found_in_the_dm_not_sent_twice(
 ) -> None:
     slack.fail_next("chat.postMessage", status=500, channel="DU0ANNA", take_effect=True)
 
-    tick(container=enrolled, now=NOW)
-    _, outcomes = tick(container=enrolled, now=NOW + timedelta(minutes=1))
+    tick(delivery=enrolled.delivery, now=NOW)
+    _, outcomes = tick(delivery=enrolled.delivery, now=NOW + timedelta(minutes=1))
 
     assert outcomes == {"recovered": 1}
     assert len(slack.messages_in("DU0ANNA")) == 1
@@ -213,14 +217,14 @@ def test_enrollment_waits_out_rate_limits_and_skips_one_failing_owner(
 def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     crm = CountingConnector(enrolled.crm)
     down = replace(enrolled, crm=crm)
     crm.down = True
 
-    _, first = tick(container=down, now=MONDAY_0800_UTC)
+    _, first = tick(delivery=down.delivery, now=MONDAY_0800_UTC)
     crm.down = False
-    _, later = tick(container=down, now=MONDAY_0800_UTC + timedelta(hours=1))
+    _, later = tick(delivery=down.delivery, now=MONDAY_0800_UTC + timedelta(hours=1))
 
     assert first == {"retry": 1} and later == {"sent": 1}
     assert "nudge:2026-W49" in _keys_in_slack(slack, "U0ANNA")
@@ -229,10 +233,10 @@ def test_a_crm_outage_postpones_the_nudge_instead_of_dropping_it(
 def test_a_bug_while_composing_releases_the_row_and_other_messages_still_go(
     enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     broken = replace(enrolled, crm=ExplodingConnector(enrolled.crm))
 
-    _, outcomes = tick(container=broken, now=MONDAY_1400_UTC)  # both nudges are due by now
+    _, outcomes = tick(delivery=broken.delivery, now=MONDAY_1400_UTC)  # both nudges are due by now
 
     assert outcomes == {"retry": 2}
     assert any("failed unexpectedly" in record.getMessage() for record in caplog.records)
@@ -268,7 +272,7 @@ def test_lessons_over_budget_do_not_pile_up_week_after_week(
     enroll_everyone(busy, team_id=slack.team_id, now=NOW)
 
     for hour in range(0, 24 * 21, 6):  # three weeks, a tick every six hours
-        tick(container=busy, now=NOW + timedelta(hours=hour))
+        tick(delivery=busy.delivery, now=NOW + timedelta(hours=hour))
 
     sent_per_week: dict[str, int] = {}
     for row in _rows(busy):
@@ -287,14 +291,14 @@ def test_lessons_over_budget_do_not_pile_up_week_after_week(
 def test_practice_tasks_are_checked_in_the_crm_after_their_deadline(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
-    tick(container=enrolled, now=MONDAY_0800_UTC)  # W49 nudge: a practice task with a CRM goal
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)  # W49 nudge: a practice task with a CRM goal
     with Session(enrolled.engine) as session:
         session.execute(update(PracticeTask).values(deadline=MONDAY_0800_UTC + timedelta(days=6)))
         session.commit()
 
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7))  # W50 nudge
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=14))  # W51 nudge
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=7))  # W50 nudge
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=14))  # W51 nudge
 
     nudges = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "nudge"]
     texts = [all_text(m) for m in nudges]

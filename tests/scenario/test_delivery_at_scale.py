@@ -125,9 +125,9 @@ def test_two_workers_share_a_thousand_deliveries_on_postgres_without_a_duplicate
     start = threading.Barrier(2)
 
     def work(name: str) -> Counter[str]:
-        client = delivery_client(container)
+        client = delivery_client(container.delivery)
         start.wait(timeout=10)
-        return drain(container=container, client=client, now=lambda: NOW, worker=name)
+        return drain(delivery=container.delivery, client=client, now=lambda: NOW, worker=name)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(work, name) for name in ("worker-a", "worker-b")}
@@ -160,11 +160,11 @@ def test_a_429_storm_with_five_percent_5xx_loses_nothing_and_duplicates_nothing(
     slack.limit_rate("chat.postMessage", per_channel_per_second=1, workspace_per_minute=240)
     slack.limit_rate("conversations.history", workspace_per_minute=3)
     slack.fail_randomly("chat.postMessage", rate=0.05, status=500, seed=7, take_effect=take_effect)
-    client = delivery_client(container)
+    client = delivery_client(container.delivery)
 
     outcomes: Counter[str] = Counter()
     for _step in range(500):
-        outcomes += drain(container=container, client=client, now=clock, worker="storm")
+        outcomes += drain(delivery=container.delivery, client=client, now=clock, worker="storm")
         with Session(container.engine) as session:
             next_due = session.scalar(
                 select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
@@ -195,11 +195,15 @@ def test_a_rate_limited_history_check_keeps_the_message_suspect(
     [user] = keys.values()
     slack.fail_next("chat.postMessage", status=500, channel=user, take_effect=True)  # posted, yet 500
     slack.fail_next("conversations.history", status=429, retry_after=30)  # the check is turned away
-    client = delivery_client(container)
+    client = delivery_client(container.delivery)
 
-    first = drain(container=container, client=client, now=lambda: NOW, worker="w")
-    second = drain(container=container, client=client, now=lambda: NOW + timedelta(minutes=1), worker="w")
-    third = drain(container=container, client=client, now=lambda: NOW + timedelta(minutes=2), worker="w")
+    first = drain(delivery=container.delivery, client=client, now=lambda: NOW, worker="w")
+    second = drain(
+        delivery=container.delivery, client=client, now=lambda: NOW + timedelta(minutes=1), worker="w"
+    )
+    third = drain(
+        delivery=container.delivery, client=client, now=lambda: NOW + timedelta(minutes=2), worker="w"
+    )
 
     assert (first, second, third) == ({"retry": 1}, {"retry": 1}, {"recovered": 1})
     assert len(slack.messages_in(f"D{user}")) == 1
@@ -227,7 +231,7 @@ class _SlowClient(WebClient):
 
 
 def _slow_client(container: Container, *, then_fail: bool) -> _SlowClient:
-    fast = delivery_client(container)
+    fast = delivery_client(container.delivery)
     return _SlowClient(
         token=fast.token, base_url=fast.base_url, timeout=fast.timeout, retry_handlers=[], then_fail=then_fail
     )
@@ -242,10 +246,13 @@ def test_a_lease_that_expires_while_slack_is_slow_to_answer_is_recovered_not_sen
     after_the_lease = NOW + outbox.LEASE + timedelta(seconds=1)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(drain, container=container, client=slow, now=lambda: NOW, worker="slow")
+        first = pool.submit(drain, delivery=container.delivery, client=slow, now=lambda: NOW, worker="slow")
         assert slow.posted.wait(timeout=10)  # in Slack, but the first worker has not heard back
         second = drain(
-            container=container, client=delivery_client(container), now=lambda: after_the_lease, worker="b"
+            delivery=container.delivery,
+            client=delivery_client(container.delivery),
+            now=lambda: after_the_lease,
+            worker="b",
         )
         slow.go_on.set()
         first.result(timeout=30)
@@ -256,7 +263,10 @@ def test_a_lease_that_expires_while_slack_is_slow_to_answer_is_recovered_not_sen
     [row] = _rows(container)
     assert (row.status, row.slack_ts, row.attempts) == ("sent", message["ts"], 2)  # the late answer: ignored
     later = NOW + timedelta(hours=1)
-    assert drain(container=container, client=delivery_client(container), now=lambda: later) == {}
+    assert (
+        drain(delivery=container.delivery, client=delivery_client(container.delivery), now=lambda: later)
+        == {}
+    )
     assert len(slack.messages_in(f"D{user}")) == 1
 
 
@@ -277,12 +287,12 @@ def test_a_lease_that_expires_before_the_first_worker_posts_keeps_it_from_postin
 
     monkeypatch.setattr(MessageComposer, "compose", slow_first_compose)
     after_the_lease = NOW + outbox.LEASE + timedelta(seconds=1)
-    client = delivery_client(container)
+    client = delivery_client(container.delivery)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(drain, container=container, client=client, now=lambda: NOW, worker="slow")
+        first = pool.submit(drain, delivery=container.delivery, client=client, now=lambda: NOW, worker="slow")
         assert composing.wait(timeout=10)
-        second = drain(container=container, client=client, now=lambda: after_the_lease, worker="b")
+        second = drain(delivery=container.delivery, client=client, now=lambda: after_the_lease, worker="b")
         go_on.set()
         late = first.result(timeout=30)
 

@@ -59,8 +59,8 @@ class World:
         while self.clock.now <= end:
             with self.container.sessions() as session:
                 plan_due(session=session, settings=self.container.settings, now=self.clock.now)
-            web = client(self.clock.now) if client else delivery_client(self.container)
-            drain(container=self.container, client=web, now=self.clock, worker="w")
+            web = client(self.clock.now) if client else delivery_client(self.container.delivery)
+            drain(delivery=self.container.delivery, client=web, now=self.clock, worker="w")
             with Session(self.container.engine) as session:
                 next_due = session.scalar(
                     select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
@@ -117,7 +117,7 @@ def _world(container: Container, slack: SlackStandIn, **settings: Any) -> World:
     slack.wall_clock = clock.seconds  # message ts tell the fake time
     enroll_everyone(world.container, team_id=slack.team_id, now=NOW)
     clock.now = NOW + timedelta(hours=5)
-    tick(container=world.container, now=clock.now)  # the welcomes, out of the way
+    tick(delivery=world.container.delivery, now=clock.now)  # the welcomes, out of the way
     return world
 
 
@@ -238,7 +238,7 @@ def test_slack_down_for_three_hours_loses_nothing_within_the_catch_up(
     )
 
     def client(now: datetime) -> WebClient:
-        return dead if failure != "503" and now < back else delivery_client(world.container)
+        return dead if failure != "503" and now < back else delivery_client(world.container.delivery)
 
     if failure == "503":
         slack_down(slack)
@@ -299,7 +299,7 @@ def test_twenty_answers_after_an_unrecorded_post_do_not_cause_a_duplicate(
     world.clock.now = start
     slack.fail_next("chat.postMessage", status=500, channel="DU0ANNA", take_effect=True)  # posted, yet 500
     world.run_until(start)
-    client = delivery_client(world.container)
+    client = delivery_client(world.container.delivery)
     for number in range(20):  # the bot answers Anna's questions in the same DM meanwhile
         world.clock.now += timedelta(seconds=1)
         client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}", metadata=_answer_metadata(number))
@@ -337,7 +337,7 @@ def test_a_history_check_cut_short_by_rate_limits_goes_on_where_it_stopped(
     world.clock.now = start
     slack.fail_next("chat.postMessage", status=500, channel="DU0ANNA", take_effect=True)
     world.run_until(start)
-    client = delivery_client(world.container)
+    client = delivery_client(world.container.delivery)
     for number in range(40):
         world.clock.now += timedelta(seconds=1)
         client.chat_postMessage(channel="DU0ANNA", text=f"answer {number}", metadata=_answer_metadata(number))

@@ -69,7 +69,7 @@ def _unreachable(container: Container, user: str) -> str | None:
 
 def _weeks(container: Container, start: datetime, weeks: int) -> None:
     for hour in range(0, 24 * 7 * weeks, 6):
-        tick(container=container, now=start + timedelta(hours=hour))
+        tick(delivery=container.delivery, now=start + timedelta(hours=hour))
 
 
 # --- unreachable people leave the schedule ------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_a_user_slack_no_longer_finds_is_marked_unreachable_and_gets_no_new_rows
 ) -> None:
     slack.deactivate_user("U0JAMES", open_error="user_not_found")
 
-    tick(container=enrolled, now=NOW + timedelta(hours=5))  # both welcomes are due
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))  # both welcomes are due
     _weeks(enrolled, MONDAY_0800_UTC, 2)
 
     assert _unreachable(enrolled, "U0JAMES") == "user_not_found"
@@ -105,7 +105,7 @@ def test_a_user_slack_no_longer_finds_is_marked_unreachable_and_gets_no_new_rows
 def test_an_archived_dm_marks_the_manager_unreachable(enrolled: Container, slack: SlackStandIn) -> None:
     slack.fail_next("chat.postMessage", error="is_archived", channel="DU0ANNA")
 
-    _, outcomes = tick(container=enrolled, now=NOW + timedelta(hours=5))
+    _, outcomes = tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     _weeks(enrolled, MONDAY_0800_UTC, 1)
 
     assert outcomes["failed"] == 1 and _unreachable(enrolled, "U0ANNA") == "is_archived"
@@ -115,7 +115,7 @@ def test_an_archived_dm_marks_the_manager_unreachable(enrolled: Container, slack
 def test_a_user_change_event_for_a_deactivated_user_stops_their_schedule(
     enrolled: Container, slack: SlackStandIn, base_url: str
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
 
     def user_change(deleted: bool, event_id: str) -> None:
         user = {**slack.users["U0ANNA"], "deleted": deleted}
@@ -175,11 +175,11 @@ def test_enrollment_lists_crm_managers_without_an_e_mail_instead_of_asking_slack
 def test_a_tick_more_than_a_day_late_records_the_missed_nudge_once(
     enrolled: Container, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
     caplog.set_level(logging.INFO)
 
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=31))
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=32))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(hours=31))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(hours=32))
 
     [nudge] = [r for r in _rows_of(enrolled, "U0ANNA") if r.kind == "nudge" and r.period == "2026-W49"]
     assert (nudge.status, nudge.last_error) == ("skipped", "missed: more than 24 h late")
@@ -216,7 +216,7 @@ def test_tick_keeps_sending_through_rate_limits_until_done_or_out_of_time(
     slack.limit_rate("chat.postMessage", workspace_per_minute=6)
 
     report = run_tick(
-        container=container, now=MONDAY_0800_UTC, max_seconds=budget, clock=clock, sleep=clock.sleep
+        delivery=container.delivery, now=MONDAY_0800_UTC, max_seconds=budget, clock=clock, sleep=clock.sleep
     )
 
     sent = sum(len(slack.messages_in(f"D{user}")) for user in keys.values())
@@ -251,12 +251,12 @@ def test_a_worker_with_the_database_down_logs_one_line_then_one_when_it_is_back(
 ) -> None:
     DATABASE.up()
     down = _dead_database(container)
-    client = delivery_client(container)
+    client = delivery_client(container.delivery)
     caplog.set_level(logging.INFO)
 
-    waits = [work_once(container=down, client=client, worker="w") for _ in range(6)]
-    work_once(container=container, client=client, worker="w")
-    work_once(container=container, client=client, worker="w")
+    waits = [work_once(delivery=down.delivery, client=client, worker="w") for _ in range(6)]
+    work_once(delivery=container.delivery, client=client, worker="w")
+    work_once(delivery=container.delivery, client=client, worker="w")
 
     assert waits == sorted(waits) and waits[0] < waits[-1] <= 60  # backing off, capped
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.availability"]
@@ -278,13 +278,13 @@ def test_the_database_lost_in_the_middle_of_a_delivery_is_a_warning_not_a_traceb
     [first, *_] = outbox.claim(enrolled.sessions, worker="w", now=moment)
     down = _dead_database(enrolled)  # the connection is terminated after the claim
 
-    outcome = deliver(first, container=down, client=delivery_client(enrolled), now=moment)
+    outcome = deliver(first, delivery=down.delivery, client=delivery_client(enrolled.delivery), now=moment)
 
     assert outcome.status == "retry" and slack.calls_to("chat.postMessage") == []
     assert [r.levelname for r in caplog.records if r.name.startswith("bot.")] == ["WARNING"]
     assert not any(r.exc_info for r in caplog.records)
     later = moment + outbox.LEASE + timedelta(seconds=1)  # back: the row is taken up again and sent once
-    tick(container=enrolled, now=later)
+    tick(delivery=enrolled.delivery, now=later)
     assert [r.status for r in _rows_of(enrolled, "U0ANNA")] == ["sent"]
     assert len(slack.messages_in("DU0ANNA")) == 1
 

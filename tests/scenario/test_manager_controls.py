@@ -27,7 +27,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))  # welcomes
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))  # welcomes
     return container
 
 
@@ -42,8 +42,8 @@ def test_settings_show_and_change_the_schedule(
 ) -> None:
     shown = command(base_url, slack, "U0ANNA", "settings")
     changed = command(base_url, slack, "U0ANNA", "settings nudge mittwoch 08:30")
-    tick(container=enrolled, now=MONDAY_0800_UTC)
-    tick(container=enrolled, now=WEDNESDAY_0730_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=WEDNESDAY_0730_UTC)
 
     assert "Deine CRM-Coach-Einstellungen" in all_text(shown.json()) and "Montag um 09:00" in all_text(
         shown.json()
@@ -78,10 +78,10 @@ def test_pause_and_unsubscribe_stop_messages_resume_brings_them_back(
     enrolled: Container, base_url: str, slack: SlackStandIn
 ) -> None:
     paused = command(base_url, slack, "U0JAMES", "pause until 2026-12-06")
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(hours=6))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(hours=6))
     command(base_url, slack, "U0JAMES", "resume")
     left = command(base_url, slack, "U0JAMES", "unsubscribe")
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7, hours=6))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=7, hours=6))
 
     assert "Paused until Dec 6, 2026" in all_text(paused.json()) and "Unsubscribed" in all_text(left.json())
     keys = [
@@ -97,7 +97,7 @@ def test_a_linked_manager_can_subscribe_themselves(
     command(base_url, slack, "U0JAMES", "subscribe")
 
     assert "Subscribed" in all_text(final_reply(slack))
-    tick(container=container, now=NOW + timedelta(hours=4))
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=4))
     assert "Hi James, I'm your CRM Coach" in all_text(slack.messages_in("DU0JAMES")[0])
 
 
@@ -119,7 +119,7 @@ def _click(base_url: str, slack: SlackStandIn, user: str, action: str, message: 
 def test_task_buttons_are_recorded_once_and_answered_in_place(
     enrolled: Container, base_url: str, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
     nudge = slack.messages_in("DU0ANNA")[-1]
 
     _click(base_url, slack, "U0ANNA", "task_done", nudge)
@@ -164,7 +164,7 @@ def test_a_stranger_gets_exactly_one_answer_to_a_settings_command(base_url: str,
 def test_snooze_keeps_the_buttons_so_done_still_works(
     enrolled: Container, base_url: str, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
     nudge = slack.messages_in("DU0ANNA")[-1]
 
     _click(base_url, slack, "U0ANNA", "task_snooze", nudge)
@@ -186,8 +186,8 @@ def test_resuming_in_the_evening_does_not_send_the_mornings_nudge(
     evening = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 19:00 in Vienna, after the 09:00 nudge
     set_subscribed(enrolled.sessions, team_id=slack.team_id, user_id="U0ANNA", subscribed=True, now=evening)
 
-    tick(container=enrolled, now=evening + timedelta(minutes=1))
-    tick(container=enrolled, now=MONDAY_0800_UTC + timedelta(days=7))
+    tick(delivery=enrolled.delivery, now=evening + timedelta(minutes=1))
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC + timedelta(days=7))
 
     keys = [
         m["metadata"]["event_payload"]["idempotency_key"].split(":", 2)[2]

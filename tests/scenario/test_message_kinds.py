@@ -110,8 +110,8 @@ def test_a_where_to_click_question_points_to_the_vendors_help(base_url: str, sla
 def lesson_sent(container: Container, slack: SlackStandIn) -> str:
     """Anna got her Tuesday micro-lesson (with its reflection question) through the real delivery."""
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))  # the welcome
-    tick(container=container, now=TUESDAY_LESSON_UTC)
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))  # the welcome
+    tick(delivery=container.delivery, now=TUESDAY_LESSON_UTC)
     lessons = [m for m in slack.messages_in("DU0ANNA") if m["metadata"]["event_payload"]["kind"] == "lesson"]
     assert len(lessons) == 1 and "*Zum Nachdenken*" in all_text(lessons[0])
     with Session(container.engine) as session:

@@ -28,7 +28,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Vienna: A
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))
     return container
 
 
@@ -84,7 +84,7 @@ def test_a_moved_focus_metric_brings_its_chart_into_the_nudge(
     focus = weekly_focus(stats)
     assert focus is not None
 
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
 
     images = [b for b in _nudge(slack)["blocks"] if b["type"] == "image"]
     assert [b["block_id"] for b in images] == ["chart_focus"]
@@ -97,7 +97,7 @@ def test_an_unchanged_focus_metric_keeps_the_nudge_without_a_chart(
 ) -> None:
     _last_week(enrolled, slack.team_id, moved=False)
 
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
 
     assert not [b for b in _nudge(slack)["blocks"] if b["type"] == "image"]
     assert not slack.calls_to("files.getUploadURLExternal")
@@ -106,7 +106,7 @@ def test_an_unchanged_focus_metric_keeps_the_nudge_without_a_chart(
 def test_the_home_tab_is_refreshed_after_each_nudge(enrolled: Container, slack: SlackStandIn) -> None:
     sender = with_home_refresh(enrolled)  # as `crmcoach worker`, `tick` and `run` build it
 
-    tick(container=sender, now=MONDAY_0800_UTC)
+    tick(delivery=sender.delivery, now=MONDAY_0800_UTC)
 
     [call] = [c for c in slack.calls_to("views.publish") if c.params["user_id"] == "U0ANNA"]
     view = call.params["view"] if isinstance(call.params["view"], dict) else json.loads(call.params["view"])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.container import Container
-from bot.delivery import outbound, outbox
+from bot.delivery import notices, outbound, outbox
 from bot.delivery.worker import delivery_client, drain, tick
 from bot.demo.standins.requests import event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
@@ -65,7 +65,7 @@ def test_a_broadcast_posted_now_is_an_outbox_row_that_no_worker_sends_again(
     command(url, slack, "U0COACH", f"broadcast <#C0SALES|sales-leads> {LESSON}")
     assert "Posted to <#C0SALES>" in all_text(final_reply(slack))
 
-    _, outcomes = tick(container=coached, now=NOW)  # a worker comes by afterwards
+    _, outcomes = tick(delivery=coached.delivery, now=NOW)  # a worker comes by afterwards
 
     [posted] = slack.messages_in("C0SALES")
     [row] = _rows(coached, "broadcast")
@@ -98,7 +98,7 @@ def test_a_broadcast_slack_refuses_tells_the_coach_now_and_is_not_posted_later(
     command(url, slack, "U0COACH", f"broadcast <#C0SECRET|secret> {LESSON}")
 
     assert "Invite me with `/invite @CRM Coach`" in all_text(final_reply(slack))
-    _, outcomes = tick(container=coached, now=NOW)
+    _, outcomes = tick(delivery=coached.delivery, now=NOW)
     [row] = _rows(coached, "broadcast")
     assert (row.status, row.last_error) == ("failed", "not_in_channel")
     assert outcomes == {} and slack.messages_in("DU0COACH") == []  # no second word in a DM
@@ -204,19 +204,23 @@ def test_a_worker_racing_for_a_row_recorded_now_does_not_post_it_twice(
     coached: Container, slack: SlackStandIn
 ) -> None:
     for number in range(5):
-        row_id = outbound.record_notice(
-            coached, team_id=slack.team_id, user_id="U0ANNA", text=f"notice {number}"
+        row_id = notices.record_notice(
+            coached.sessions,
+            team_id=slack.team_id,
+            user_id="U0ANNA",
+            text=f"notice {number}",
+            now=coached.clock(),
         )
-        client = delivery_client(coached)
+        client = delivery_client(coached.delivery)
         workers = [
             threading.Thread(
-                target=drain, kwargs={"container": coached, "client": client, "now": coached.clock}
+                target=drain, kwargs={"delivery": coached.delivery, "client": client, "now": coached.clock}
             )
             for _ in range(2)
         ]
         for worker in workers:
             worker.start()
-        outcome = outbound.deliver_now(coached, row_id)
+        outcome = outbound.deliver_now(delivery=coached.delivery, row_id=row_id)
         for worker in workers:
             worker.join()
         assert outcome.status in ("sent", "taken")
@@ -231,7 +235,7 @@ def test_a_notice_to_someone_slack_cannot_reach_fails_at_once_and_says_why(
 ) -> None:
     slack.fail_next("chat.postMessage", error="user_not_found", channel="U0PAT")
 
-    outcome = outbound.notify(coached, team_id=slack.team_id, user_id="U0PAT", text="hello")
+    outcome = outbound.notify(delivery=coached.delivery, team_id=slack.team_id, user_id="U0PAT", text="hello")
 
     assert (outcome.status, outcome.error) == ("failed", "user_not_found")
     [row] = _rows(coached, "notice")
@@ -240,8 +244,12 @@ def test_a_notice_to_someone_slack_cannot_reach_fails_at_once_and_says_why(
 
 
 def test_recording_the_same_key_again_sends_the_message_once(coached: Container, slack: SlackStandIn) -> None:
-    first = outbound.notify(coached, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1")
-    again = outbound.notify(coached, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1")
+    first = outbound.notify(
+        delivery=coached.delivery, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1"
+    )
+    again = outbound.notify(
+        delivery=coached.delivery, team_id=slack.team_id, user_id="U0ANNA", text="once", key="k1"
+    )
 
     assert (first.status, again.status) == ("sent", "taken")
     assert [message["text"] for message in slack.messages_in("DU0ANNA")] == ["once"]

@@ -31,8 +31,8 @@ CRM_TABLES = {"demo_crm_owners", "demo_crm_deals", "demo_crm_activities"}
 def used(container: Container, slack: SlackStandIn, base_url: str) -> Container:
     """Anna and James have used everything: enrolled, nudged, Home opened, broadcasts sent and answered."""
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))
-    tick(container=container, now=NOW + timedelta(days=7))  # nudges with practice tasks and snapshots
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))
+    tick(delivery=container.delivery, now=NOW + timedelta(days=7))  # nudges with practice tasks and snapshots
     for user in ("U0ANNA", "U0JAMES"):
         open_home(base_url, slack, user)
     with Session(container.engine) as session:
@@ -153,7 +153,7 @@ def test_delete_asks_first_then_removes_every_row_and_stops_all_messages(
     assert not any(_rows_about(used.engine, "U0ANNA").values()), _rows_about(used.engine, "U0ANNA")
     assert all(_rows_about(used.engine, "U0JAMES").values())  # nobody else's rows go
     before = len(slack.messages_in("DU0ANNA"))
-    tick(container=used, now=NOW + timedelta(days=14))
+    tick(delivery=used.delivery, now=NOW + timedelta(days=14))
     assert len(slack.messages_in("DU0ANNA")) == before
 
 

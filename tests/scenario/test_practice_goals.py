@@ -27,7 +27,7 @@ MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Anna's weekly nudg
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))  # welcomes out of the way
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))  # welcomes out of the way
     return container
 
 
@@ -40,7 +40,7 @@ def anna_tasks(container: Container) -> list[PracticeTask]:
 def test_the_nudges_task_sets_a_goal_from_the_managers_starting_number(
     enrolled: Container, slack: SlackStandIn
 ) -> None:
-    tick(container=enrolled, now=MONDAY_0800_UTC)
+    tick(delivery=enrolled.delivery, now=MONDAY_0800_UTC)
 
     [task] = anna_tasks(enrolled)
     lesson = enrolled.answers.library.get(task.lesson_id, "de")

@@ -24,7 +24,7 @@ from tests.scenario.home_helpers import click, submit, view_of
 @pytest.fixture
 def enrolled(container: Container, slack: SlackStandIn) -> Container:
     enroll_everyone(container, team_id=slack.team_id, now=NOW)
-    tick(container=container, now=NOW + timedelta(hours=5))
+    tick(delivery=container.delivery, now=NOW + timedelta(hours=5))
     return container
 
 

@@ -60,8 +60,8 @@ def test_uninstall_stops_a_pending_delivery_and_everything_after(
 
     _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
     _wait_until_stopped(enrolled)
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
-    tick(container=enrolled, now=NOW + timedelta(days=7))  # a Monday: nudges would fall due
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(days=7))  # a Monday: nudges would fall due
 
     assert set(_statuses(enrolled)) <= {"skipped"}
     assert not slack.calls_to("chat.postMessage")
@@ -76,7 +76,7 @@ def test_a_revoked_bot_token_stops_sending_too(
     event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT"]}, "event_ts": "1.1"}
     _send_event(base_url, slack, event, "EvREVOKED")
     _wait_until_stopped(enrolled)
-    tick(container=enrolled, now=NOW + timedelta(hours=5))
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(hours=5))
 
     assert set(_statuses(enrolled)) <= {"skipped"}
     assert not slack.calls_to("chat.postMessage")
@@ -129,5 +129,5 @@ def test_a_workspace_that_installs_the_app_again_gets_its_coaching_back(
     with Session(enrolled.engine) as session:
         back = session.get(Workspace, slack.team_id)
         assert back is not None and (back.uninstalled_at, back.purge_after) == (None, None)
-    tick(container=enrolled, now=NOW + timedelta(days=7))  # a Monday: the nudges go out again
+    tick(delivery=enrolled.delivery, now=NOW + timedelta(days=7))  # a Monday: the nudges go out again
     assert {call.params.get("channel") for call in slack.calls_to("chat.postMessage")} >= {"DU0ANNA"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.coaching.calendar import Rules, Slot, due_between, first_allowed, local_to_utc
 from bot.config import Settings
 from bot.delivery.rules import CATCH_UP, MISSED_REASON, NO_ROOM_REASON, Verdict, verdict
-from bot.delivery.schedule import Rules, Slot, due_between, first_allowed, local_to_utc
 from bot.store.delivery_models import Subscription
 
 VIENNA = ZoneInfo("Europe/Vienna")
