@@ -29,6 +29,7 @@ SETS = {
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
     "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
     "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
+    "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
 }
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
 
