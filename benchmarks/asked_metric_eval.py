@@ -42,6 +42,7 @@ SETS = {
     "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
     "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
     "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
+    "kinds_probe2": Path(__file__).parent / "coaching_eval" / "kinds_probe2.yaml",
 }
 ASKING_KINDS = {"coaching", "numbers"}
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

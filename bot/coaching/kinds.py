@@ -36,7 +36,7 @@ MAX_ALONE_WORDS = 4
 MAX_GREETING_WORDS = 5
 MAX_FRAGMENT_WORDS = 6
 # German compounds: a subject word this long inside another word makes that word a subject word too.
-MIN_COMPOUND_PART = 5
+MIN_COMPOUND_PART = 6
 GENERAL_METRICS = ("attention", "open_deals")
 # "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
 REPEATS = re.compile(r"(\w)\1\1")
