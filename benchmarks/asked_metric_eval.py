@@ -41,6 +41,8 @@ SETS = {
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
     "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
     "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
+    "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
+    "kinds_probe2": Path(__file__).parent / "coaching_eval" / "kinds_probe2.yaml",
     "kinds_blind7": Path(__file__).parent / "coaching_eval" / "kinds_blind7.yaml",
 }
 ASKING_KINDS = {"coaching", "numbers"}

@@ -1,10 +1,10 @@
 """Message kinds on the labelled coaching eval set: accuracy per split and language, and violations.
 
 A violation is an off-topic, hostile, gibberish or control message that would get a lesson with a goal
-(i.e. is classified as coaching). Tune on dev only (the default split); `--errors` lists the
-misclassified dev messages; `--split test` (or all) only to report.
+(classified as coaching and naming the work, `MessageClassifier.goal_evidence`). Tune on dev only (the
+default split); `--errors` lists the misclassified dev messages; `--split test` (or all) only to report.
 
-    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test|all] [--set questions|kinds_dev]
+    .venv/bin/python benchmarks/message_kinds.py [--errors] [--split dev|test|all] [--set NAME]
 
 `--set kinds_dev` scores the blind development set in coaching_eval/kinds_dev.yaml (all of it is dev).
 """
@@ -29,6 +29,8 @@ SETS = {
     "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
     "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
     "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
+    "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
+    "kinds_probe2": Path(__file__).parent / "coaching_eval" / "kinds_probe2.yaml",
     "kinds_blind7": Path(__file__).parent / "coaching_eval" / "kinds_blind7.yaml",
 }
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
@@ -64,7 +66,8 @@ def main() -> int:
             confusion[(item["split"], item["kind"], result.kind)] += 1
             if args.errors and item["split"] == "dev":
                 print(f"  {item['id']}: {item['kind']} -> {result.kind} ({result.reason}): {item['text']!r}")
-        if item["kind"] in NO_GOAL_KINDS and result.kind == "coaching":
+        goal = result.kind == "coaching" and classifier.goal_evidence(item["text"]) is not None
+        if item["kind"] in NO_GOAL_KINDS and goal:
             violations[item["split"]] += 1
     per_message = (time.perf_counter() - started) / max(len(items), 1)
     for split in ("dev", "test"):

@@ -140,7 +140,11 @@ def answer_by_kind(
     `language` is the profile language; a question clearly written in the other one is answered in it.
     """
     if kind == "coaching":
-        return coach.answer(question, language=language, stats=numbers.stats, offline=offline)
+        # a goal only when the message is plainly about the work: coaching is also what no rule claims
+        with_goal = coach.classifier.goal_evidence(question) is not None
+        return coach.answer(
+            question, language=language, stats=numbers.stats, offline=offline, with_goal=with_goal
+        )
     language = answer_language(question, profile=language)
     if kind == "numbers":
         if numbers.stats is None:

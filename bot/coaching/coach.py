@@ -75,11 +75,18 @@ class Coach:
         return hits[0].lesson if hits and hits[0].score > 0 else None
 
     def answer(
-        self, question: str, *, language: Language, stats: ManagerStats | None, offline: bool = False
+        self,
+        question: str,
+        *,
+        language: Language,
+        stats: ManagerStats | None,
+        offline: bool = False,
+        with_goal: bool = True,
     ) -> CoachAnswer:
         """The coaching path: a lesson, with the asker's numbers and practice task.
 
-        `language` is the profile language; a question clearly in the other one is answered in it."""
+        `language` is the profile language; a question clearly in the other one is answered in it.
+        Without `with_goal` the task comes without a target (the message may not be a coaching question)."""
         language = answer_language(question, profile=language)
         index = self._indexes[language]
         ranked = index.search(question, k=len(index.lessons), stats=stats)
@@ -88,7 +95,8 @@ class Coach:
         asked = asked_metric(question, language)
         hits = focus_hits(ranked, asked=asked, stats=stats)
         grounding = ground(hits[0].lesson, stats, asked=asked)
-        if asked is not None and asked not in GOAL_METRICS and not same_family(hits[0].lesson.metric, asked):
+        off_metric = asked is not None and asked not in GOAL_METRICS
+        if not with_goal or (off_metric and not same_family(hits[0].lesson.metric, asked or "")):
             # Asked about won/lost deals or the pipeline's value, which no task moves: a goal on another
             # number would answer a question nobody asked. The task stays, without a target.
             grounding = replace(grounding, goal=None)

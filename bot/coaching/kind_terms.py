@@ -102,6 +102,7 @@ class TermLists:
     numbers_commands: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
+    numbers_periods: Terms
     metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
@@ -111,6 +112,7 @@ class TermLists:
     domain: Terms
     strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
     work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
+    evidence: Terms  # sales-management words that let a coaching answer set a goal
     habit: Terms
     question_words: Terms
     request_words: Terms
@@ -153,6 +155,7 @@ def term_lists() -> TermLists:
         numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
+        numbers_periods=merged("numbers", "periods"),
         metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
@@ -166,6 +169,7 @@ def term_lists() -> TermLists:
             - set(merged("domain", "weak").terms)
             - set(merged("hostile", "about_coach").terms)
         ),
+        evidence=merged("domain", "evidence"),
         habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
         request_words=merged("domain", "request_words"),

@@ -36,7 +36,7 @@ MAX_ALONE_WORDS = 4
 MAX_GREETING_WORDS = 5
 MAX_FRAGMENT_WORDS = 6
 # German compounds: a subject word this long inside another word makes that word a subject word too.
-MIN_COMPOUND_PART = 5
+MIN_COMPOUND_PART = 6
 GENERAL_METRICS = ("attention", "open_deals")
 # "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
 REPEATS = re.compile(r"(\w)\1\1")
@@ -48,6 +48,11 @@ CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-
 ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
+MAX_PERIOD_WORDS = 10
+# Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
+ADVICE_OPENERS = frozenset(
+    {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +91,9 @@ class MessageClassifier:
             ("off_topic", lambda: self._other_work(text, words)),
             ("tool_howto", lambda: self._tool(text)),
             ("numbers", lambda: self._numbers(text)),
+            ("numbers", lambda: self._figure_over_period(text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
+            ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]
         for kind, rule in rules:
             if (reason := rule()) is not None:
@@ -149,7 +156,10 @@ class MessageClassifier:
         alone = self.terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
         if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
             return f"about the coach's messages: '{alone}'"
-        if term := self.terms.controls.first(text):
+        term = self.terms.controls.first(text)
+        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting
+        product = self.terms.vendors.first(text) or self.terms.ui.first(text)
+        if term and not (product and not self.terms.controls_objects.first(text)):
             return f"about the coach's messages: '{term}'"
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
@@ -181,6 +191,10 @@ class MessageClassifier:
             return None  # "…when half the team is on holiday", "check the dashboards once a week?"
         if term := self.terms.controls_soft.first(text):
             return f"about the coach's schedule: '{term}'"
+        # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
+        when = self.terms.controls_when.first(text)
+        if when and self.terms.writing.first(text) and not self.terms.domain.first(text):
+            return None if self.terms.other_work.first(text) else f"about when the coach writes: '{when}'"
         # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
         verb = self.terms.controls_verbs.first(text)
         if verb and self.terms.controls_coach.first(text):
@@ -256,6 +270,19 @@ class MessageClassifier:
             return f"a bare question for a figure: '{sorted(specific)[0]}'"
         return None
 
+    def _figure_over_period(self, text: str) -> str | None:
+        """ "won vs lost last 90 days for the team?": a figure over a period, no verb, no how or why."""
+        period = self.terms.numbers_periods.first(text)
+        if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS:
+            return None
+        if self.terms.numbers_coaching.first(text) or self.terms.numbers_verbs.first(text):
+            return None
+        named = [metric for metric, terms in self.terms.metrics.items() if terms.first(text)]
+        # plain "deals" names no figure
+        if set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) not in (None, "deals"):
+            return f"a figure over a period: '{period}'"
+        return None
+
     def _off_topic(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
         strong = self.terms.strong_domain.first(text)
@@ -272,6 +299,18 @@ class MessageClassifier:
         if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
             return None
         return "nothing about sales, the team or the CRM"
+
+    def _everyday(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
+        """Only everyday words of the subject ("the team lunch", "Termin morgen in der Werkstatt"):
+        coaching needs evidence of the work, or a request for advice ("how should I…", "wie soll ich…")."""
+        if self.terms.strong_domain.first(text) or self.terms.vendors.first(text):
+            return None
+        if (pending and self._asks(message, text)) or self._asks_advice(text, words):
+            return None
+        return None if self.goal_evidence(message) else "only everyday words, nothing of the work"
+
+    def _asks_advice(self, text: str, words: list[str]) -> bool:
+        return bool(self.terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)
 
     def _other_work(self, text: str, words: list[str]) -> str | None:
         if term := self.terms.other_work.first(text):
@@ -292,6 +331,29 @@ class MessageClassifier:
             or (typo and any(domain.covers(edit) for edit in self.dictionaries.single_edits(word)))
             or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
+
+    def goal_evidence(self, message: str) -> str | None:
+        """What makes `message` a question about managing sales with a CRM, or None.
+
+        Coaching is what no other rule claims, so a new wording of small talk or a complaint can land
+        there; only with such evidence does the lesson come with a goal (a goal on a misread message
+        would be a target nobody asked for)."""
+        text = self._repair_asking(normalise(message))
+        if term := self.terms.evidence.first(text):
+            return f"names the work: '{term}'"
+        evidence = self.terms.evidence
+        for word in LETTERS.findall(text):
+            if len(word) <= MIN_COMPOUND_PART:
+                continue
+            # "Vertriebsteam", "Kundentermin": a compound with a subject word in it
+            if any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in evidence.stems):
+                return f"a compound of a subject word: '{word}'"
+            # "pipline", "forcast": one slip in a subject word
+            if not self.dictionaries.known(word) and any(
+                evidence.covers(edit) for edit in self.dictionaries.single_edits(word)
+            ):
+                return f"a typo of a subject word: '{word}'"
+        return None
 
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""

@@ -160,7 +160,7 @@ def test_a_dm_answer_waits_in_the_outbox_as_data_and_is_rendered_when_it_goes_ou
     assert "activity-logging-" in record["text"]
     assert slack.messages_in("DU0JAMES") == []
 
-    tick(container=coached, now=NOW + timedelta(minutes=11))  # Retry-After has passed
+    tick(delivery=coached.delivery, now=NOW + timedelta(minutes=11))  # Retry-After has passed
 
     [answer] = slack.messages_in("DU0JAMES")
     assert answer["text"] == inert(record["text"])
@@ -193,7 +193,7 @@ def test_an_answer_stored_already_rendered_is_posted_as_it_was_stored(
     )
     row_id = outbox.record_now(coached.sessions, outgoing, now=coached.clock())
 
-    assert outbound.deliver_now(coached, row_id).status == "sent"
+    assert outbound.deliver_now(delivery=coached.delivery, row_id=row_id).status == "sent"
 
     [answer] = slack.messages_in("DU0JAMES")
     assert (answer["text"], answer["blocks"]) == (rendered["text"], rendered["blocks"])

@@ -35,6 +35,17 @@ from bot.i18n import Language
         ("en", "what can I read from a rep's activity timeline before a 1:1", None),
         ("de", "was sagt mir der Aktivitätsverlauf eines Deals?", None),
         ("de", "als Teamleiter hab ich selber kaum Aktivitäten erfasst", "activities_7d_manager"),
+        # word families: plurals and participles, separable verbs, time without contact, "bei uns/mir"
+        ("de", "die Abschlussdaten sind bei uns oft überschritten", "overdue_close_dates"),
+        ("de", "bei mir sind drei Schlusstermine überschritten", "own_overdue_close_dates"),
+        ("de", "die Kollegen tragen keine Telefonate ein", "activities_7d_team"),
+        ("de", "manche Chancen liegen im Team seit Wochen rum", "stale_deals"),
+        ("en", "I forgot to touch half of my own deals for weeks", "own_stale_deals"),
+        ("en", "how do I get my team to keep close dates realistic", "overdue_close_dates"),
+        ("en", "show me my deals without a next step", "own_deals_without_next_step"),
+        ("de", "zeig mir meine überfälligen Deals", "own_overdue_close_dates"),
+        ("en", "half of my own accounts aren't in the crm at all", "own_open_deals"),
+        ("de", "die Hälfte der Kunden vom Team ist nicht im CRM", "open_deals"),
     ],
 )
 def test_the_metric_the_question_names(language: Language, question: str, metric: str | None) -> None:

@@ -73,6 +73,34 @@ BOUNDARIES = {
         ("what's your api-key", "hostile"),
     ],
 }
+BOUNDARIES |= {
+    "everyday words of the subject vs a question about the work": [
+        ("when is the team lunch on friday?", "off_topic"),
+        ("Wann ist das Teamessen am Freitag?", "off_topic"),
+        ("the meeting room on floor 3 is booked again", "off_topic"),
+        ("Mein Termin beim Zahnarzt ist morgen", "off_topic"),
+        ("how should I run our weekly team meeting?", "coaching"),
+        ("Wie soll ich unsere Teammeetings aufbauen?", "coaching"),
+        ("my team never updates anything before month end", "coaching"),
+        ("Die Kollegen im Außendienst pflegen ihre Termine nicht", "coaching"),
+    ],
+    "a figure over a period vs a question about it": [
+        ("won and lost deals last 30 days?", "numbers"),
+        ("Gewonnene Deals dieses Quartal, ganzes Team", "numbers"),
+        ("we won fewer deals this quarter, why?", "coaching"),
+        ("Hab diese Woche kaum Aktivitäten eingetragen, schlimm?", "coaching"),
+    ],
+    "when the coach writes vs writing for someone": [
+        ("could you only write on tuesdays", "controls"),
+        ("Bitte nur noch freitags schreiben", "controls"),
+        ("can you write a poem for my colleague on friday", "off_topic"),
+    ],
+    "a product's setting switched off vs the coach switched off": [
+        ("Pipedrive: wo kann ich die Pflichtfelder wieder ausschalten?", "tool_howto"),
+        ("in hubspot, where do I turn off the required fields", "tool_howto"),
+        ("Coaching ausschalten", "controls"),
+    ],
+}
 CASES = [(name, message, kind) for name, cases in BOUNDARIES.items() for message, kind in cases]
 
 
@@ -119,6 +147,30 @@ def test_a_question_right_after_a_lesson_is_about_the_lesson(classifier: Message
     )
     assert classifier.classify("ok, und wie mache ich das remote?").kind == "off_topic"
     assert classifier.classify("wie wird das wetter?", reflection_pending=True).kind == "off_topic"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "reps hate the crm, ideas?",
+        "Vertriebsteam trägt nix ein",
+        "forcast is always off",
+        "1:1s feel pointless lately",
+        "Jour fixe mit den Kollegen ist zäh",
+    ],
+)
+def test_a_question_about_the_work_may_get_a_goal(classifier: MessageClassifier, message: str) -> None:
+    assert classifier.goal_evidence(message) is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ok, und wie mache ich das remote?", "what time is lunch?", "wie war dein Wochenende", "any tips?"],
+)
+def test_a_message_naming_nothing_of_the_work_gets_no_goal(
+    classifier: MessageClassifier, message: str
+) -> None:
+    assert classifier.goal_evidence(message) is None
 
 
 def _ask_json(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str):
@@ -170,3 +222,30 @@ def test_cli_coaching_about_notifications_gets_a_lesson_and_numbers_get_the_aske
     assert coaching["goal"]["metric"] == "deals_without_next_step"
     assert (numbers["kind"], numbers["lessons"]) == ("numbers", [])
     assert numbers["numbers"][0]["metric"] == "stale_deals"
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("follow_up", "about_the_work"),
+    [
+        ("ok, but how do I do that when everyone works from home?", False),
+        ("ok, und wie mache ich das, wenn alle im Homeoffice sind?", False),
+        ("ok, and how do I get my reps to put a next step on every deal?", True),
+        ("ok, und wie kriege ich mein Team dazu, bei jedem Deal den nächsten Schritt einzutragen?", True),
+    ],
+)
+def test_cli_a_follow_up_after_a_lesson_gets_a_goal_only_when_it_names_the_work(
+    seeded: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    follow_up: str,
+    about_the_work: bool,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+    argv = ["ask", "--json", "--offline", "--user", "anna.berger@example.com"]
+    code = main([*argv, "--after-lesson", "next-steps-verb-who-when", follow_up])
+    assert code == 0
+    answer = json.loads(capsys.readouterr().out)
+
+    assert answer["kind"] == "coaching" and answer["lessons"]
+    assert (answer["goal"] is not None) == about_the_work
