@@ -1,9 +1,11 @@
-"""Lesson retrieval over the lessons of one language. Four channels, each normalised to 0..1 and added:
+"""Lesson retrieval over the lessons of one language. Five channels, each 0..1, added:
 - BM25 on tokens from analysis.py (stems, compound parts, vocabulary concepts) over the lesson texts,
   over each lesson's example questions (`asked_as`), and over each topic as a whole;
 - character n-gram cosine against every example question and title on its own, the best one counting
   for its lesson: typos, inflections, German compounds and Denglisch that stems miss still match, and
-  every new phrasing a lesson gains is one more exemplar to be near."""
+  every new phrasing a lesson gains is one more exemplar to be near;
+- a topic prior (topic_prior.py): naive Bayes over the same example questions and titles, labelled with
+  their lesson's topic, says how much more one topic uses the question's words than the others."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from bot.coaching.analysis import Analyzer
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import holds, metric_value
 from bot.coaching.ngrams import NgramIndex, pooled
+from bot.coaching.topic_prior import TopicPrior
 from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
 from bot.i18n import Language, t
@@ -36,6 +39,9 @@ ASKED_AS_WEIGHT = 1.0
 # The nearest example question by letter n-grams (cosine, 0..1 on its own scale: unlike max-normalised
 # BM25, a lone weak match stays weak).
 NGRAM_WEIGHT = 1.0
+# How sure the topic classifier (topic_prior.py, trained on the example questions) is, relative to its
+# favourite topic: words that one topic uses far more than the others ("slip", "friday") tip the scale.
+TOPIC_PRIOR_WEIGHT = 1.0
 
 
 # The lessons offered with an answer come from this many different topics: a question's words often
@@ -68,21 +74,30 @@ class LessonIndex:
         self._topic_of = np.array([topics.index(lesson.topic) for lesson in self.lessons], dtype=int)
         topic_texts = [self._topic_text(topic, vocabulary) for topic in topics]
         documents = [self._document(lesson) for lesson in self.lessons]
-        questions = [" ".join(lesson.asked_as) for lesson in self.lessons]
+        questions = [question for lesson in self.lessons for question in lesson.asked_as]
         self._analyzer = Analyzer(
             language, vocabulary=vocabulary, lexicon_texts=documents + questions + topic_texts
         )
-        self._retriever = self._index(documents)
-        self._asked_retriever = self._index(questions)
-        self._topic_retriever = self._index(topic_texts)
+        # Each example question analysed once: its tokens train the topic prior, and a lesson's together
+        # are its document for the asked_as channel.
         exemplars = [
-            (row, text)
+            (row, text, self._analyzer.analyze(text))
             for row, lesson in enumerate(self.lessons)
             for text in (lesson.title, *lesson.asked_as)
         ]
-        self._exemplar_lesson = np.array([row for row, _ in exemplars], dtype=int)
+        asked_tokens: list[list[str]] = [[] for _ in self.lessons]
+        for row, text, tokens in exemplars:
+            if text != self.lessons[row].title:  # `lessons check` rejects an asked_as that repeats it
+                asked_tokens[row] += tokens
+        self._retriever = self._index([self._analyzer.analyze(text) for text in documents])
+        self._asked_retriever = self._index(asked_tokens)
+        self._topic_retriever = self._index([self._analyzer.analyze(text) for text in topic_texts])
+        self._exemplar_lesson = np.array([row for row, _, _ in exemplars], dtype=int)
         stopwords = self._analyzer.stopwords
-        self._ngrams = NgramIndex([text for _, text in exemplars], keep=lambda word: word not in stopwords)
+        self._ngrams = NgramIndex([text for _, text, _ in exemplars], keep=lambda word: word not in stopwords)
+        self._topic_prior = TopicPrior(
+            [(int(self._topic_of[row]), tokens) for row, _, tokens in exemplars], len(topics)
+        )
 
     def search(self, question: str, *, k: int = 3, stats: ManagerStats | None = None) -> list[Hit]:
         """Best lessons first. Without any word in common, lessons for the asker's gaps come first."""
@@ -110,14 +125,15 @@ class LessonIndex:
             # make a match alone (so "asdf jkl" still finds nothing and the asker's gaps decide).
             return lexical
         nearest = pooled(self._ngrams.similarity(question), self._exemplar_lesson, size)
-        return lexical + NGRAM_WEIGHT * nearest
+        prior = self._topic_prior.probabilities(tokens)
+        topic_prior: Scores = (prior / prior.max())[self._topic_of]
+        return lexical + NGRAM_WEIGHT * nearest + TOPIC_PRIOR_WEIGHT * topic_prior
 
-    def _index(self, corpus: list[str]) -> bm25s.BM25 | None:
-        tokens = [self._analyzer.analyze(text) for text in corpus]
-        if not any(tokens):
+    def _index(self, corpus: list[list[str]]) -> bm25s.BM25 | None:
+        if not any(corpus):
             return None
         retriever = bm25s.BM25()
-        retriever.index(tokens, show_progress=False)
+        retriever.index(corpus, show_progress=False)
         return retriever
 
     def _document(self, lesson: Lesson) -> str:
