@@ -4,8 +4,9 @@
 
 Slack gives an app 3 seconds to acknowledge a slash command; the coach must answer at once and do
 its CRM work afterwards, without that work slowing anyone else's ack. This run starts a Slack
-stand-in (in this process, next to the clients), seeds a demo CRM into SQLite and starts two servers,
-each in a process of its own and served the same way (waitress, HTTP_THREADS threads):
+stand-in in a process of its own (the replies it takes would otherwise hold the GIL of the clients
+that time the acks), seeds a demo CRM into SQLite and starts two servers, each in a process of its
+own and served the same way (waitress, HTTP_THREADS threads):
 
 1. `crmcoach serve` itself: the real app behind bot/web.py, with its worker processes; its stats
    replies go to the stand-in's response_url;
@@ -28,7 +29,10 @@ Results (2 cores shared with six other engineers' tests, load average 8-13; thre
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
+import multiprocessing
+import multiprocessing.connection
 import os
 import socket
 import statistics
@@ -56,6 +60,44 @@ from bot.web import EVENTS_PATH
 
 SECRET = "bench-signing-secret"  # the stand-in's, not a real secret
 TEAM = "T0BENCH"
+
+
+class SlackProcess:
+    """The Slack stand-in in a process of its own: its API, response_urls, and a count of replies."""
+
+    def __init__(self, users: list[str]) -> None:
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_run_slack, args=(users, child), daemon=True
+        )
+        self._process.start()
+        self.api_url, self.bot_token, self._origin = self._pipe.recv()
+        self._keys = itertools.count(1)
+
+    def response_url(self) -> str:
+        return f"{self._origin}/response/bench{next(self._keys)}"
+
+    def replies(self, count: int, *, timeout: float) -> int:
+        """Waits until `count` replies reached a response_url; how many did (fewer after `timeout`)."""
+        self._pipe.send((count, timeout))
+        return int(self._pipe.recv())
+
+    def stop(self) -> None:
+        self._pipe.send(None)
+        self._process.join(10)
+
+
+def _run_slack(users: list[str], pipe: multiprocessing.connection.Connection) -> None:
+    with SlackStandIn(team_id=TEAM, record_params=False) as slack:
+        for index, user_id in enumerate(users):
+            slack.add_user(user_id, name=f"Manager {index}", email=demo_manager_email(index), tz="UTC")
+        pipe.send((slack.api_url, slack.bot_token, slack.origin))
+        while (request := pipe.recv()) is not None:
+            count, timeout = request
+            try:
+                pipe.send(len(slack.wait_for("response_url", count=count, timeout=timeout)))
+            except TimeoutError:
+                pipe.send(len([call for call in slack.calls_to("response_url") if call.status == 200]))
 
 
 def serve_bare_app(port: int, api_url: str, token: str) -> None:
@@ -91,7 +133,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} did not come up within 60 s")
 
 
-def _stats(base_url: str, slack: SlackStandIn, user_id: str) -> float:
+def _stats(base_url: str, slack: SlackProcess, user_id: str) -> float:
     body = slash_command_body(team_id=TEAM, user_id=user_id, text="stats", response_url=slack.response_url())
     started = time.perf_counter()
     result = post_signed(base_url + EVENTS_PATH, body, secret=SECRET)
@@ -102,7 +144,7 @@ def _stats(base_url: str, slack: SlackStandIn, user_id: str) -> float:
 
 
 def _fire(
-    pool: ThreadPoolExecutor, base_url: str, slack: SlackStandIn, users: list[str], n: int
+    pool: ThreadPoolExecutor, base_url: str, slack: SlackProcess, users: list[str], n: int
 ) -> list[float]:
     return list(pool.map(lambda i: _stats(base_url, slack, users[i % len(users)]), range(n)))
 
@@ -119,15 +161,14 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=50)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder, SlackStandIn(team_id=TEAM, record_params=False) as slack:
+    users = [f"U0BENCH{i:03d}" for i in range(args.managers)]
+    slack = SlackProcess(users)
+    with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{Path(folder) / 'ack.db'}"
         engine = make_engine(database_url)
         upgrade(engine)
         seed_demo(engine, managers=args.managers)
         engine.dispose()
-        users = [f"U0BENCH{i:03d}" for i in range(args.managers)]
-        for index, user_id in enumerate(users):
-            slack.add_user(user_id, name=f"Manager {index}", email=demo_manager_email(index), tz="UTC")
 
         serve_port, bare_port = _free_port(), _free_port()
         environment = {
@@ -156,6 +197,7 @@ def main() -> None:
             for process in processes:
                 process.terminate()
                 process.wait(10)
+            slack.stop()
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -169,7 +211,7 @@ def _cpu_seconds(pid: int) -> float | None:
 
 def _measure(
     args: argparse.Namespace,
-    slack: SlackStandIn,
+    slack: SlackProcess,
     users: list[str],
     serve_url: str,
     bare_url: str,
@@ -178,9 +220,9 @@ def _measure(
 ) -> None:
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         _fire(pool, serve_url, slack, users[:1], 1)  # the workspace's first user creates its row
-        slack.wait_for("response_url", count=1, timeout=60)
+        slack.replies(1, timeout=60)
         _fire(pool, serve_url, slack, users, len(users))  # first contact: profiles read, owners linked
-        slack.wait_for("response_url", count=1 + len(users), timeout=60)
+        slack.replies(1 + len(users), timeout=60)
         _fire(pool, bare_url, slack, users, len(users))
         cpu_before = [_cpu_seconds(pid) for pid in pids]
         timings: dict[str, list[float]] = {"crmcoach serve": [], "bare Bolt app": []}
@@ -193,7 +235,7 @@ def _measure(
             for before, pid in zip(cpu_before, pids, strict=True)
         ]
     expected = 1 + len(users) + len(timings["crmcoach serve"])
-    replies = len(slack.wait_for("response_url", count=expected, timeout=120))
+    replies = slack.replies(expected, timeout=120)
     figures = {name: (_percentile(t, 0.5), _percentile(t, 0.99)) for name, t in timings.items()}
     print(f"/crmcoach stats acks: {args.requests} each, {args.concurrency} concurrent, {len(users)} managers")
     for (name, (p50, p99)), per_request in zip(figures.items(), cpu, strict=True):
