@@ -23,7 +23,7 @@ from bot.i18n import Language
 from bot.store.models import Manager, Workspace
 
 REMEMBER_SECONDS = 60.0
-MAX_ENTRIES = 10_000  # per kind; the least recently added go first
+MAX_ENTRIES = 10_000  # per kind; when full, the least recently used go first
 _EVERYTHING = object()  # in a transaction's changes: a statement on many rows
 _WATCHED_TABLES = frozenset({Manager.__tablename__, Workspace.__tablename__})
 
