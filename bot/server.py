@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -62,6 +63,9 @@ def serve(settings: Settings, *, with_clock_and_worker: bool = False, team: str 
         raise ConfigError(
             {"SLACK_API_URL": f"Slack is not reachable ({reason}); start again once it is"}
         ) from None
+    # What start-up built (settings, lessons, search indexes, the app: some 200k objects) lives as long as
+    # the process: kept out of the collector, a full collection no longer stops every ack for a moment.
+    gc.freeze()
     # The platform stops a web process with SIGTERM: exit through `finally`, so the worker processes
     # finish the replies they are preparing and nothing is left behind.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)

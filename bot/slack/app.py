@@ -24,6 +24,7 @@ from bot.slack import (
     settings_modal,
     user_events,
 )
+from bot.slack.caller_memory import CallerMemory
 from bot.slack.lazy import InProcess
 from bot.slack.router import LazyWork
 
@@ -44,7 +45,8 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
         logger=logging.getLogger("bot.slack.bolt"),
     )
     later = later or InProcess(container)
-    caller.register(app, container)
+    memory = CallerMemory(container.sessions)  # what each request needs, without a database read
+    caller.register(app, container, memory)
     replays.register(app, container)
     errors.register(app, container)
     commands.register(app, container, later)
@@ -57,5 +59,5 @@ def build_app(settings: Settings, container: Container, *, later: LazyWork | Non
     home_actions.register(app, container)
     settings_modal.register(app, container)
     data_actions.register(app, container)
-    lifecycle.register(app, container)
+    lifecycle.register(app, container, memory)
     return app

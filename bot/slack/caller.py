@@ -1,5 +1,5 @@
 """Who sent a request: one Bolt middleware turns away workspaces this install does not serve, and looks
-up the caller's language and coach role once per request."""
+up the caller's language and coach role once per request (from memory: caller_memory.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.container import Container
 from bot.i18n import Language
+from bot.slack.caller_memory import CallerMemory
 from bot.slack.replies import known_language
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class Caller:
         return self.known_language or "en"
 
 
-def register(app: App, container: Container) -> None:
+def register(app: App, container: Container, memory: CallerMemory) -> None:
     @app.middleware
     def identify_caller(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         if not container.workspaces.serves(context.team_id):
@@ -39,12 +40,15 @@ def register(app: App, container: Container) -> None:
                 "ignored a request from workspace %s, which this install does not serve", context.team_id
             )
             return BoltResponse(status=200, body="")
-        if context.team_id and context.user_id:
+        team_id, user_id = context.team_id, context.user_id
+        if team_id and user_id:
             context[CONTEXT_KEY] = Caller(
-                team_id=context.team_id,
-                user_id=context.user_id,
-                known_language=known_language(container, context.team_id, context.user_id),
-                is_coach=container.coach_roster.is_coach(context.team_id, context.user_id),
+                team_id=team_id,
+                user_id=user_id,
+                known_language=memory.language(
+                    team_id, user_id, lambda: known_language(container, team_id, user_id)
+                ),
+                is_coach=container.coach_roster.is_coach(team_id, user_id),
             )
         next()
         return None

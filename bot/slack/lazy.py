@@ -29,7 +29,10 @@ from bot.slack.router import Command, run_later
 
 log = logging.getLogger(__name__)
 WORKER_PROCESSES = 2
-WORKER_NICENESS = 5  # when CPU is short, the web process (acks) goes first
+# When CPU is short the web process goes first: an ack costs it about a millisecond and must be back within
+# 3 s, while a reply may take a few seconds. At 5 the workers still took a third of the CPU from acks
+# under load (ack benchmark p50 1.1-1.2x the bare app's); at 15 they take what the web process leaves.
+WORKER_NICENESS = 15
 
 
 class InProcess:

@@ -11,21 +11,24 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.container import Container
+from bot.slack.caller_memory import CallerMemory
 from bot.store.workspace_lifecycle import LEAVING_EVENTS, mark_reinstalled, mark_uninstalled
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, container: Container) -> None:
+def register(app: App, container: Container, memory: CallerMemory) -> None:
     @app.middleware
     def back_after_leaving(
         context: BoltContext, body: dict[str, Any], next: Callable[[], None]
     ) -> BoltResponse | None:
         # Slack delivers nothing to an uninstalled app: any other request means it was installed again.
         event_type = (body.get("event") or {}).get("type") if isinstance(body.get("event"), dict) else None
-        leaving = event_type in LEAVING_EVENTS
-        if context.team_id and not leaving and mark_reinstalled(container.sessions, team_id=context.team_id):
-            log.warning("workspace %s: installed again; its data stays and sending resumes", context.team_id)
+        team_id = context.team_id
+        if team_id and event_type not in LEAVING_EVENTS:
+            # Read once a minute per workspace, not on every request; an uninstall this process
+            # records counts at once (caller_memory.py).
+            memory.ensure_installed(team_id, lambda: _mark_reinstalled(container, team_id))
         next()
         return None
 
@@ -38,6 +41,11 @@ def register(app: App, container: Container) -> None:
         # Only a revoked bot token ends our access; a user token (we hold none) would not.
         if (event.get("tokens") or {}).get("bot"):
             _leave(container, str(body.get("team_id") or ""), "tokens_revoked")
+
+
+def _mark_reinstalled(container: Container, team_id: str) -> None:
+    if mark_reinstalled(container.sessions, team_id=team_id):
+        log.warning("workspace %s: installed again; its data stays and sending resumes", team_id)
 
 
 def _leave(container: Container, team_id: str, reason: str) -> None:

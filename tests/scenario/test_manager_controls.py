@@ -220,3 +220,16 @@ def _pause_directly(container: Container, user: str, until: datetime) -> None:
             update(Subscription).where(Subscription.manager_id == manager_id).values(paused_until=until)
         )
         session.commit()
+
+
+def test_a_language_change_counts_from_the_very_next_command(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    before = command(base_url, slack, "U0JAMES", "help")  # the web process remembers: English
+
+    changed = command(base_url, slack, "U0JAMES", "settings language de")
+    after = command(base_url, slack, "U0JAMES", "help")
+
+    assert "What you can ask me" in all_text(before.json())
+    assert "Gespeichert." in all_text(changed.json())
+    assert "Was du mich fragen kannst" in all_text(after.json())

@@ -131,3 +131,17 @@ def test_a_workspace_that_installs_the_app_again_gets_its_coaching_back(
         assert back is not None and (back.uninstalled_at, back.purge_after) == (None, None)
     tick(delivery=enrolled.delivery, now=NOW + timedelta(days=7))  # a Monday: the nudges go out again
     assert {call.params.get("channel") for call in slack.calls_to("chat.postMessage")} >= {"DU0ANNA"}
+
+
+def test_an_uninstall_after_recent_requests_is_still_followed_by_a_reinstall(
+    enrolled: Container, base_url: str, slack: SlackStandIn
+) -> None:
+    assert command(base_url, slack, "U0ANNA", "help").status == 200  # the web process remembers: installed
+    _send_event(base_url, slack, {"type": "app_uninstalled", "event_ts": "1.1"}, "EvUNINSTALL")
+    _wait_until_stopped(enrolled)
+
+    assert command(base_url, slack, "U0ANNA", "help").status == 200  # installed again
+
+    with Session(enrolled.engine) as session:
+        back = session.get(Workspace, slack.team_id)
+        assert back is not None and (back.uninstalled_at, back.purge_after) == (None, None)
