@@ -67,6 +67,12 @@ class SlackDirectMessages(Protocol):
         ...
 
 
+class SlackPermalinks(Protocol):
+    def permalink(self, *, channel: str, message_ts: str) -> str | None:
+        """A link to a message, None when Slack cannot give one (deleted, no access)."""
+        ...
+
+
 class SlackFiles(Protocol):
     def upload_file(self, *, filename: str, content: bytes, title: str, alt_text: str) -> str | None:
         """Upload as the app's own file (shared nowhere); its id, None if Slack returned none.
@@ -114,6 +120,12 @@ class SlackGateway:
             return str(self.client.conversations_open(users=user_id)["channel"]["id"])
         except SlackApiError as exc:
             raise _failed("conversations.open", exc) from exc
+
+    def permalink(self, *, channel: str, message_ts: str) -> str | None:
+        try:
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=message_ts)["permalink"])
+        except SlackApiError:
+            return None  # the link is a convenience: the notice names the channel anyway
 
     def upload_file(self, *, filename: str, content: bytes, title: str, alt_text: str) -> str | None:
         try:

@@ -34,6 +34,19 @@ class BroadcastProblem(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class AnsweredExercise:
+    """The broadcast a manager's button answered: what telling its coach needs, not the row."""
+
+    id: int
+    team_id: str
+    coach_user_id: str
+    channel_id: str
+    message_ts: str | None
+    title: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class Exercise:
     lesson_id: str | None
     title: str
@@ -170,8 +183,8 @@ def record_response(
     user_id: str,
     kind: Literal["done", "help"],
     now: datetime,
-) -> tuple[bool, Broadcast | None]:
-    """(True, broadcast) the first time; (False, broadcast) when this person already answered so."""
+) -> tuple[bool, AnsweredExercise | None]:
+    """(True, exercise) the first time; (False, exercise) when this person already answered so."""
     with sessions() as session:
         broadcast = session.get(Broadcast, broadcast_id)
         if broadcast is None or broadcast.team_id != team_id:
@@ -180,8 +193,15 @@ def record_response(
             session, broadcast, user_id=user_id, kind=kind, message_ts="", text=None, now=now
         )
         session.commit()
-        session.expunge(broadcast)
-        return first, broadcast
+        return first, AnsweredExercise(
+            id=broadcast.id,
+            team_id=broadcast.team_id,
+            coach_user_id=broadcast.coach_user_id,
+            channel_id=broadcast.channel_id,
+            message_ts=broadcast.message_ts,
+            title=broadcast.title,
+            language=broadcast.language,
+        )
 
 
 def record_submission(

@@ -122,6 +122,19 @@ def test_done_is_recorded_once_and_help_reaches_the_coach_once(
     assert kinds == [("U0ANNA", "done"), ("U0JAMES", "help")]
 
 
+def test_help_names_the_channel_when_slack_gives_no_link_to_the_exercise(
+    coach_url: str, slack: SlackStandIn
+) -> None:
+    _broadcast(coach_url, slack, "<#C0SALES|sales-leads> Log every customer call this week")
+    slack.fail_next("chat.getPermalink", error="message_not_found")
+
+    reply = _click(coach_url, slack, "U0JAMES", "broadcast_help")
+
+    assert "coach" in reply["text"].lower()
+    [note] = slack.messages_in("DU0COACH")
+    assert "<#C0SALES>" in note["text"] and "archives" not in note["text"]
+
+
 def test_thread_replies_are_collected_once_as_submissions(
     coach_url: str, slack: SlackStandIn, container: Container
 ) -> None:
