@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -84,12 +84,7 @@ class Container:
 
     @property
     def stats(self) -> PipelineStats:
-        return PipelineStats(
-            sessions=self.sessions,
-            crm=self.crm,
-            connector=self.settings.crm.connector,
-            ttl=timedelta(minutes=self.settings.crm.stats_ttl_minutes),
-        )
+        return self.delivery.stats
 
 
 def build_container(

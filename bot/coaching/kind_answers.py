@@ -48,7 +48,7 @@ def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str])
     families = {family_of(metric) for metric in chosen}
     order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
-    attention = _attention(stats, language)
+    attention = attention_text(stats, language)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -62,7 +62,8 @@ def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str])
     )
 
 
-def _attention(stats: ManagerStats, language: Language) -> str:
+def attention_text(stats: ManagerStats, language: Language) -> str:
+    """The deals that need attention and why, one line each (mrkdwn; CRM text made inert)."""
     if not stats.attention:
         return t(language, "stats.no_attention")
     lines = [t(language, "stats.attention_title")]

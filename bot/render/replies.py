@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.coaching.ask import AskResult
+from bot.coaching.kind_answers import attention_text
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, language_for, t, tn
@@ -122,36 +123,16 @@ def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:
 
 
 def _attention_section(stats: ManagerStats, language: Language) -> SectionBlock:
+    text = attention_text(stats, language)
     if not stats.attention:
-        return SectionBlock(text=MarkdownTextObject(text=t(language, "stats.no_attention")))
-    lines = [t(language, "stats.attention_title")]
-    for deal in stats.attention:
-        reasons = ", ".join(
-            t(language, f"reasons.{reason}", days=stats.stale_days) for reason in deal.reasons
-        )
-        lines.append(
-            t(
-                language,
-                "stats.attention_item",
-                name=truncate(_escape(deal.name), 80),
-                owner=truncate(_escape(deal.owner_name), 60),
-                amount=format_money(deal.amount, stats.currency, language),
-                reasons=reasons,
-            )
-        )
+        return SectionBlock(text=MarkdownTextObject(text=text))
     return SectionBlock(
-        block_id=ids.BLOCK_STATS_ATTENTION,
-        text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_TEXT_LIMIT)),
+        block_id=ids.BLOCK_STATS_ATTENTION, text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))
     )
 
 
 def _fetched_line(stats: ManagerStats, language: Language) -> str:
     return t(language, "stats.fetched", crm=stats.source, when=slack_date(stats.fetched_at, language))
-
-
-def _escape(text: str) -> str:
-    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True, slots=True)
