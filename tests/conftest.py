@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.coaching.coach import Coach
-from bot.coaching.lessons import LessonLibrary
+from bot.coaching.shared import shared_coach
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import seed_demo
@@ -176,8 +176,8 @@ def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
 
 @pytest.fixture(scope="session")
 def coach() -> Coach:
-    """The real lesson library, indexed once for the whole test session."""
-    return Coach(library=LessonLibrary.load())
+    """The real lesson library, indexed once per process: the same Coach the in-process CLI calls use."""
+    return shared_coach()
 
 
 @pytest.fixture
