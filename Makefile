@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# pytest processes for `make test` (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint unit format clean
 
@@ -24,7 +26,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/crmcoach lessons check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.coaching.coach import Coach
 from bot.coaching.coaches import CoachDirectory
 from bot.coaching.identity import Identities
-from bot.coaching.lessons import LessonLibrary
 from bot.coaching.pipeline import PipelineStats
+from bot.coaching.shared import shared_coach
 from bot.coaching.workspaces import Workspaces
 from bot.config import Settings
 from bot.crm.base import CRMConnector
@@ -113,7 +113,8 @@ def build_container(
 
 
 def build_coach(settings: Settings) -> Coach:
-    """The lesson library, its indexes and (when configured) the LLM client, built once.
+    """The lesson library, its indexes (built once per process: see shared.py) and, when configured,
+    the LLM client.
 
     Raises LessonError for invalid lesson files.
     """
@@ -137,4 +138,4 @@ def build_coach(settings: Settings) -> Coach:
         if llm is not None
         else None
     )
-    return Coach(library=LessonLibrary.load(), writer=writer)
+    return shared_coach(writer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import uuid
@@ -16,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.coaching.coach import Coach
-from bot.coaching.lessons import LessonLibrary
+from bot.coaching.shared import shared_coach
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.demo_seed import seed_demo
@@ -93,6 +94,24 @@ def _every_post_carries_an_idempotency_key(
     if unkeyed:
         texts = [str(params.get("text", ""))[:80] for params in unkeyed]
         pytest.fail(f"{len(unkeyed)} chat.postMessage call(s) without an idempotency key: {texts}")
+
+
+@pytest.fixture(autouse=True)
+def _logger_levels_restored() -> Iterator[None]:
+    """In-process `crmcoach` commands set logger levels for the rest of their process (preview and demo
+    quiet the "bot" logger): the next test in that pytest process must not inherit them, whatever the
+    order (pytest -n runs the files in another order than one process)."""
+    levels = {name: logger.level for name, logger in _loggers().items()}
+    yield
+    for name, logger in _loggers().items():
+        level = levels.get(name, logging.NOTSET)  # a logger made during the test starts at NOTSET
+        if logger.level != level:
+            logger.setLevel(level)
+
+
+def _loggers() -> dict[str, logging.Logger]:
+    known = logging.Logger.manager.loggerDict.items()
+    return {"": logging.getLogger(), **{n: x for n, x in known if isinstance(x, logging.Logger)}}
 
 
 @pytest.fixture(scope="session")
@@ -176,8 +195,8 @@ def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
 
 @pytest.fixture(scope="session")
 def coach() -> Coach:
-    """The real lesson library, indexed once for the whole test session."""
-    return Coach(library=LessonLibrary.load())
+    """The real lesson library, indexed once per process: the same Coach the in-process CLI calls use."""
+    return shared_coach()
 
 
 @pytest.fixture

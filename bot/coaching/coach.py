@@ -6,6 +6,7 @@ failure there falls back to the offline answer, never to an error.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -68,6 +69,12 @@ class Coach:
         warm_up()
         # Built with the indexes, not on the first message: its word lists take a moment to load.
         self.classifier = MessageClassifier.for_library(library)
+
+    def with_writer(self, writer: AnswerWriter | None) -> Coach:
+        """This coach answering through `writer`, sharing its read-only lessons, indexes and classifier."""
+        other = copy.copy(self)
+        other.writer = writer
+        return other
 
     def related_lesson(self, question: str, *, language: Language) -> Lesson | None:
         """The lesson that best matches the words of `question`, if any does."""

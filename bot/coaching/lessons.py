@@ -63,6 +63,8 @@ LANGUAGE_NEUTRAL = ("topic", "level", "minutes", "metric", "goal", "reflective",
 NUMBER_WORDS_FILE = LESSONS_DIR / "number_words.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
+# libyaml's safe loader when PyYAML was built with it: the same documents, about 15x faster to read.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,7 @@ def parse_lesson(path: Path, language: Language) -> Lesson:
         raise LessonError([f"{path}:1: must start with '---', YAML front matter, '---', then the body"])
     header, body = match.group(1), _unwrap(match.group(2).strip())
     try:
-        data = yaml.safe_load(header)
+        data = yaml.load(header, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
         raise LessonError([f"{path}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})"]) from None

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.coaching.lessons import LESSONS_DIR, TOPICS
+from bot.coaching.lessons import LESSONS_DIR, SAFE_LOADER, TOPICS
 from bot.i18n import LANGUAGES, Language
 
 VOCABULARY_FILE = LESSONS_DIR / "vocabulary.yaml"
@@ -48,7 +48,7 @@ class Vocabulary:
         if not path.exists():
             return cls(concepts={}, topic_terms={}, words={}, keep={}, drop={})
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}  # noqa: S506
         except yaml.YAMLError as exc:
             raise VocabularyError([f"{path}: invalid YAML ({exc})"]) from None
         if not isinstance(data, dict):

@@ -11,11 +11,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import openai
-from openai.types.chat import ChatCompletionMessageParam
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletionMessageParam
 
 OPENAI_API_URL = "https://api.openai.com/v1"
 # Local servers (Ollama, vLLM) ignore the key, but the openai client insists on one.
@@ -49,6 +50,8 @@ class LLMClient:
 
     def chat(self, messages: Sequence[ChatMessage], *, model: str, max_tokens: int) -> LLMReply:
         """One chat completion; raises LLMError for anything but a well-formed reply."""
+        import openai  # noqa: PLC0415 - imported by the client's builder already, so this costs nothing
+
         params = [_param(message) for message in messages]
         try:
             raw = self._client.chat.completions.with_raw_response.create(
@@ -81,6 +84,9 @@ def build_llm_client(
     *, api_key: str | None, base_url: str | None, timeout_seconds: float, max_retries: int
 ) -> LLMClient:
     """The LLM client for OpenAI (no base URL) or an OpenAI-compatible server (a key is optional there)."""
+    # Imported here: the package takes a second to import, and most installs run without an LLM.
+    import openai  # noqa: PLC0415
+
     key = api_key or KEYLESS_PLACEHOLDER
     base_url = base_url or OPENAI_API_URL
     # Everything passed explicitly: Settings is the only place the environment is read (None would make

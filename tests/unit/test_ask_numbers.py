@@ -121,8 +121,7 @@ def test_the_goal_in_the_json_is_the_goal_in_the_text_and_starts_from_the_askers
     assert f"{start} of your {anna.open_deals} open deals (" in result["answer"]
 
 
-def test_one_is_singular_in_both_languages(anna: ManagerStats) -> None:
-    coach = Coach(library=LessonLibrary.load())
+def test_one_is_singular_in_both_languages(anna: ManagerStats, coach: Coach) -> None:
     stats = replace(anna, activities_7d_manager=1, own_deals_without_next_step=1)
 
     english = coach.answer("how many activities did I log myself?", language="en", stats=stats).text

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.coaching.lessons import SAFE_LOADER
 from bot.paths import PROMPTS_DIR
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" / "questions.yaml"
@@ -56,7 +57,7 @@ MAX_LESSONS = 3
 
 @cache
 def items() -> list[dict[str, Any]]:
-    loaded = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    loaded = yaml.load(QUESTIONS.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     assert isinstance(loaded, list), "questions.yaml must be one YAML list"
     return loaded
 
@@ -66,7 +67,7 @@ def lesson_topics(language: str) -> dict[str, str]:
     """Lesson id -> topic, read from the front matter of prompts/lessons/<language>/*.md."""
     topics = {}
     for path in sorted((PROMPTS_DIR / "lessons" / language).glob("*.md")):
-        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        front = yaml.load(path.read_text(encoding="utf-8").split("---")[1], Loader=SAFE_LOADER)
         topics[front["id"]] = front["topic"]
     return topics
 

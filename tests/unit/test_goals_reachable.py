@@ -133,7 +133,7 @@ def test_every_goal_is_reachable_by_its_task_and_never_met_at_the_start(engine: 
     assert offered > 2 * ineligible  # the library fits the demo managers; few lessons drop out
 
 
-def test_a_lesson_whose_goal_is_met_at_the_start_is_not_offered(engine: Engine) -> None:
+def test_a_lesson_whose_goal_is_met_at_the_start_is_not_offered(engine: Engine, coach: Coach) -> None:
     seed_demo(engine, as_of=NOW)
     crm = DemoConnector(engine, stale_days=STALE_DAYS)
     owner = crm.find_owner_by_email(demo_manager_email(0))
@@ -144,12 +144,12 @@ def test_a_lesson_whose_goal_is_met_at_the_start_is_not_offered(engine: Engine) 
         session.commit()
     stats = crm.manager_stats(owner.crm_id, now=NOW)
     assert stats.own_deals_without_next_step == 0 and stats.deals_without_next_step > 0
-    library = LessonLibrary.load()
+    library = coach.library
     english = library.in_language("en")
     done_already = {x.id for x in english if x.metric == "own_deals_without_next_step" and x.goal}
     assert "role-model-go-first" in done_already
 
-    answer = Coach(library=library).answer(
+    answer = coach.answer(
         "Which of my own deals still need a next step? I want to go first", language="en", stats=stats
     )
     assert not done_already & {lesson.id for lesson in answer.lessons}

@@ -76,14 +76,14 @@ def test_asked_as_must_be_the_last_key(tmp_path: Path) -> None:
     assert any("asked_as must be the last key" in problem for problem in found), found
 
 
-def test_a_lessons_questions_count_in_retrieval(tmp_path: Path) -> None:
+def test_a_lessons_questions_count_in_retrieval(tmp_path: Path, coach: Coach) -> None:
     for language in ("en", "de"):
         (tmp_path / language).mkdir()
         for source in sorted((LESSONS_DIR / language).glob("*.md")):
             (tmp_path / language / source.name).write_text(source.read_text(encoding="utf-8"), "utf-8")
     question = "how do I tame the kraken"
-    before = Coach(library=LessonLibrary.load(tmp_path), vocabulary=Vocabulary.load())
-    assert before.answer(question, language="en", stats=None, offline=True).lessons[0].id != SHIPPED.stem
+    # Before the edit the copy is the shipped library, which the session's coach answers from.
+    assert coach.answer(question, language="en", stats=None, offline=True).lessons[0].id != SHIPPED.stem
 
     shipped = (tmp_path / "en" / SHIPPED.name).read_text(encoding="utf-8")
     (tmp_path / "en" / SHIPPED.name).write_text(

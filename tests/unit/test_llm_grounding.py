@@ -36,15 +36,15 @@ def server() -> Iterator[OpenAIStandIn]:
 
 @pytest.mark.parametrize(("language", "question"), QUESTIONS)
 def test_the_llm_gets_and_reports_the_offline_answers_number_and_goal(
-    server: OpenAIStandIn, library: LessonLibrary, language: Language, question: str
+    server: OpenAIStandIn, coach: Coach, language: Language, question: str
 ) -> None:
     stats = make_stats()
-    offline = Coach(library=library).answer(question, language=language, stats=stats, offline=True)
-    coach = Coach(library=library, writer=writer_for(server))
+    offline = coach.answer(question, language=language, stats=stats, offline=True)
+    with_llm = coach.with_writer(writer_for(server))
     lead = offline.lessons[0].id
     server.answer_next(f"Work through them one by one in the CRM. [lesson:{lead}]")
 
-    answer = coach.answer(question, language=language, stats=stats)
+    answer = with_llm.answer(question, language=language, stats=stats)
 
     assert answer.source == "llm"
     assert (answer.numbers, answer.goal) == (offline.numbers, offline.goal)
@@ -58,11 +58,11 @@ def test_the_llm_gets_and_reports_the_offline_answers_number_and_goal(
 
 
 def test_a_reply_that_states_the_number_and_goal_is_left_as_it_is(
-    server: OpenAIStandIn, library: LessonLibrary
+    server: OpenAIStandIn, coach: Coach
 ) -> None:
     stats = make_stats()
     question = "half of our deals have no next step"
-    offline = Coach(library=library).answer(question, language="en", stats=stats, offline=True)
+    offline = coach.answer(question, language="en", stats=stats, offline=True)
     assert offline.goal is not None and offline.numbers[0].value == 9
     start, target = int(offline.goal.start), int(offline.goal.target)
     server.answer_next(
@@ -70,7 +70,7 @@ def test_a_reply_that_states_the_number_and_goal_is_left_as_it_is(
         f"[lesson:{offline.lessons[0].id}]"
     )
 
-    answer = Coach(library=library, writer=writer_for(server)).answer(question, language="en", stats=stats)
+    answer = coach.with_writer(writer_for(server)).answer(question, language="en", stats=stats)
 
     assert answer.source == "llm" and answer.goal == offline.goal
     assert goal_sentence(offline.goal, "en") not in answer.text

@@ -8,6 +8,7 @@ on. The test half is never read here: it is for reporting (benchmarks/coaching_e
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from bot.coaching.coach import Coach
-from bot.coaching.lessons import TOPICS
+from bot.coaching.lessons import SAFE_LOADER, TOPICS
 from bot.i18n import Language
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" / "questions.yaml"
@@ -106,9 +107,10 @@ def test_retrieval_finds_the_right_topic(coach: Coach, language: Language) -> No
     assert top1 / len(cases) >= TOP1_THRESHOLD, f"top-1 {top1}/{len(cases)}"
 
 
-def dev_coaching_items() -> list[dict[str, Any]]:
-    items = yaml.safe_load(EVAL_SET.read_text(encoding="utf-8"))
-    return [item for item in items if item["split"] == "dev" and item["kind"] == "coaching"]
+@cache  # read once per process (the tests only read the items)
+def dev_coaching_items() -> tuple[dict[str, Any], ...]:
+    items = yaml.load(EVAL_SET.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return tuple(item for item in items if item["split"] == "dev" and item["kind"] == "coaching")
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

@@ -1,0 +1,44 @@
+"""The offline Coach, built once per process and per content of the lesson files.
+
+Building it (lessons, vocabulary, search indexes, the classifier's word lists) takes seconds, and every
+`crmcoach` command, web process and worker process builds a container. Everything the Coach holds is
+read-only once built, so one instance serves every container and thread of a process. The key is a hash
+of the files under prompts/lessons: a lesson edited while a process runs is seen by the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+from bot.coaching.coach import AnswerWriter, Coach
+from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
+
+_lock = threading.Lock()
+_built: dict[str, Coach] = {}  # at most one entry: the coach for the files as they are now
+
+
+def lessons_fingerprint(directory: Path = LESSONS_DIR) -> str:
+    """A hash of every file's name and bytes under `directory` (a few milliseconds)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(path for path in directory.rglob("*") if path.is_file()):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def shared_coach(writer: AnswerWriter | None = None) -> Coach:
+    """The process's coach for the shipped lessons, answering through `writer` (the LLM) when given.
+
+    Raises LessonError for invalid lesson files (and builds again on the next call)."""
+    key = lessons_fingerprint()
+    with _lock:  # two threads starting at once build it once
+        coach = _built.get(key)
+        if coach is None:
+            coach = Coach(library=LessonLibrary.load())
+            _built.clear()
+            _built[key] = coach
+    return coach if writer is None else coach.with_writer(writer)

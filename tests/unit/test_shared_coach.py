@@ -1,0 +1,44 @@
+"""The offline Coach is built once per process and per content of the lesson files (coaching/shared.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.coaching.coach import Coach
+from bot.coaching.lessons import LESSONS_DIR
+from bot.coaching.shared import lessons_fingerprint, shared_coach
+
+
+class _Writer:
+    def write(self, **_: object) -> None:
+        return None  # "fall back to the offline answer"
+
+
+def test_every_build_in_a_process_gets_the_same_coach(coach: Coach) -> None:
+    assert shared_coach() is shared_coach() is coach
+
+
+def test_a_writer_gets_its_own_coach_on_the_shared_indexes(coach: Coach) -> None:
+    writer = _Writer()
+
+    written = shared_coach(writer)
+
+    assert written.writer is writer and coach.writer is None
+    assert written.classifier is coach.classifier and written.library is coach.library
+    answer = written.answer("how do I review my pipeline?", language="en", stats=None)
+    assert answer.source == "offline"  # the writer's None falls back to the shared offline answer
+
+
+def test_the_key_changes_when_a_lesson_file_changes(tmp_path: Path) -> None:
+    copy = tmp_path / "lessons"
+    shutil.copytree(LESSONS_DIR, copy)
+    before = lessons_fingerprint(copy)
+    assert lessons_fingerprint(copy) == before == lessons_fingerprint(LESSONS_DIR)
+
+    lesson = next((copy / "en").glob("*.md"))
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    edited = lessons_fingerprint(copy)
+    (copy / "de" / "new.md").write_text("---\n---\n", encoding="utf-8")
+
+    assert len({before, edited, lessons_fingerprint(copy)}) == 3
