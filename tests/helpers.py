@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.demo.standins.requests import HttpResult, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
+from bot.store.delivery_models import OutboxMessage
 from bot.store.models import Manager
 from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET
@@ -64,3 +65,20 @@ def all_text(message: dict[str, Any]) -> str:
 def managers(engine: Engine) -> list[Manager]:
     with Session(engine) as session:
         return list(session.scalars(select(Manager).order_by(Manager.slack_user_id)))
+
+
+def outbox_rows(engine: Engine, kind: str | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    with Session(engine) as session:
+        return list(session.scalars(query if kind is None else query.where(OutboxMessage.kind == kind)))
+
+
+def settled_outbox(engine: Engine, kind: str | None = None, timeout: float = 10.0) -> list[OutboxMessage]:
+    """The outbox rows (of `kind`) once none is claimed any more: every sender recorded its result.
+    A message Slack already shows may still be claimed for a moment after the post."""
+    deadline = time.monotonic() + timeout
+    while (rows := outbox_rows(engine, kind)) and any(row.status == "claimed" for row in rows):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return rows

@@ -19,7 +19,7 @@ from bot.demo.standins.requests import (
 from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured
-from tests.helpers import all_text, command, reply
+from tests.helpers import all_text, command, reply, settled_outbox
 
 MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 
@@ -198,6 +198,7 @@ def test_a_scheduled_broadcast_the_bot_cannot_post_tells_the_coach(
     slack.add_channel("C0SALES", "sales-leads", bot_is_member=False)
     _submit(url, slack, _values(text="Log every call today", when="once", on_date="2026-11-30", at="09:00"))
     assert "Scheduled as #" in slack.wait_for("chat.postMessage")[-1].params["text"]  # done after the ack
+    settled_outbox(coached.engine)  # the confirmation's sender has recorded it as sent
 
     _, outcomes = tick(delivery=coached.delivery, now=MONDAY_0800_UTC)
 

@@ -23,7 +23,7 @@ from bot.store.coach_models import Broadcast
 from bot.store.delivery_models import OutboxMessage
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
-from tests.helpers import all_text, command, final_reply
+from tests.helpers import all_text, command, final_reply, outbox_rows, settled_outbox
 
 LESSON = "pipeline-review-stale-first"
 
@@ -41,18 +41,11 @@ def url(coached: Container, serve: ServerFactory) -> str:
 
 
 def _rows(container: Container, kind: str) -> list[OutboxMessage]:
-    with Session(container.engine) as session:
-        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+    return outbox_rows(container.engine, kind)
 
 
-def _settled(container: Container, kind: str, timeout: float = 10.0) -> list[OutboxMessage]:
-    """The rows of `kind` once none is claimed any more (the sender recorded its result)."""
-    deadline = time.monotonic() + timeout
-    while (rows := _rows(container, kind)) and any(row.status == "claimed" for row in rows):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    return rows
+def _settled(container: Container, kind: str) -> list[OutboxMessage]:
+    return settled_outbox(container.engine, kind)
 
 
 def _key(message: dict[str, Any]) -> str:

@@ -164,8 +164,9 @@ def test_a_slow_server_falls_back_within_about_the_timeout(server: OpenAIStandIn
     started = time.monotonic()
     assert ask(writer_for(server, retries=retries)) is None
     elapsed = time.monotonic() - started
-    # one attempt per retry, each cut at the timeout, plus the client's short back-off in between
-    assert elapsed < (retries + 1) * TIMEOUT + 1.0
+    # Each attempt is cut at the timeout instead of waiting out the server's 5 s (the slack is for a
+    # busy CI machine; waiting even once would overshoot it).
+    assert elapsed < (retries + 1) * TIMEOUT + 2.5 < 5
     assert len(server.chat_requests()) == retries + 1
 
 
