@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from bot.cli_support import UserError
 from bot.coaching.lessons import LessonError
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 from bot.store.migrations import SchemaOutdatedError
 
 log = logging.getLogger("bot.cli")
@@ -31,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = load_settings()
-        _configure_logging(settings.server.log_level)
+        configure_logging(settings.server.log_level)
         with ExitStack() as resources:  # engines the command opened are disposed on the way out
             args.resources = resources
             result: int = args.run(args, settings)
@@ -69,14 +70,6 @@ def _explain(exc: Exception) -> tuple[int, str]:
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return text[0] if text else exc.__class__.__name__
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)
-    if level != "DEBUG":
-        for chatty in ("alembic", "bm25s", "httpx"):  # migration, indexing and request chatter is not news
-            logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

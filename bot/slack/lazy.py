@@ -21,6 +21,7 @@ from typing import Any
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.i18n import Language
+from bot.logs import configure_logging
 from bot.slack.background import Background
 from bot.slack.caller import Caller
 from bot.slack.commands import ROUTER
@@ -122,8 +123,7 @@ def _start_worker(settings: Settings) -> None:
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     if hasattr(os, "nice"):  # not on Windows
         os.nice(WORKER_NICENESS)
-    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=settings.server.log_level, format=log_format)
+    configure_logging(settings.server.log_level)
     container = build_container(settings)
     _worker = (container, InProcess(container))
 
