@@ -76,6 +76,8 @@ class WorkerProcesses:
         )
         for _ in range(processes):  # start them now, not on the first user's request
             self._pool.submit(_ready).add_done_callback(_report)
+        self._replies = 0  # replies submitted and not finished yet
+        self._replies_lock = threading.Lock()
 
     def command(self, route_name: str, command: Command, *, first_contact: bool) -> None:
         job = _CommandJob(
@@ -87,24 +89,38 @@ class WorkerProcesses:
             command.language,
             command.body,
         )
-        self._pool.submit(_run_command, job).add_done_callback(_report)
+        self._track(self._pool.submit(_run_command, job))
 
     def direct_message(self, event: dict[str, Any], *, event_id: str, caller: Caller) -> None:
-        self._pool.submit(_run_direct_message, event, event_id, caller).add_done_callback(_report)
+        self._track(self._pool.submit(_run_direct_message, event, event_id, caller))
+
+    def _track(self, reply: Future[None]) -> None:
+        with self._replies_lock:
+            self._replies += 1
+        reply.add_done_callback(self._finished)
+
+    def _finished(self, reply: Future[None]) -> None:
+        with self._replies_lock:
+            self._replies -= 1
+        _report(reply)
 
     def shutdown(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """Stop taking work; replies already being prepared get `grace_seconds` to be sent.
 
         A worker still starting (or stuck) is then stopped, so the platform's stop never hangs on it.
         """
+        with self._replies_lock:
+            preparing = self._replies > 0
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if not preparing:  # nobody waits for a reply: a worker still starting up is not worth waiting for
+            grace_seconds = 0.0
         deadline = time.monotonic() + grace_seconds
         for child in multiprocessing.active_children():
             child.join(max(0.0, deadline - time.monotonic()))
             if child.is_alive():
-                log.warning(
-                    "worker process %s did not stop within %.0f s; terminating it", child.pid, grace_seconds
-                )
+                if preparing:
+                    stop = "worker process %s did not stop within %.0f s; terminating it"
+                    log.warning(stop, child.pid, grace_seconds)
                 child.terminate()
 
 

@@ -1,0 +1,34 @@
+"""serve's worker processes: a stop never hangs on workers that have nothing to finish."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.demo.standins.slack import SlackStandIn
+from bot.slack.lazy import WorkerProcesses
+from tests.conftest import make_settings
+
+
+def test_a_stop_right_after_start_stops_the_starting_workers_without_waiting(
+    seeded: Engine, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    workers = WorkerProcesses(make_settings(slack, seeded.url.render_as_string(hide_password=False)))
+    starting = {child.pid for child in multiprocessing.active_children()}
+    assert starting  # spawned at once, not on the first request
+
+    with caplog.at_level(logging.WARNING, logger="bot.slack.lazy"):
+        workers.shutdown()
+
+    # Terminated: only the exit itself is left (the pool's own thread may be the one that reaps it).
+    deadline = time.monotonic() + 5
+    while (
+        left := starting & {c.pid for c in multiprocessing.active_children()}
+    ) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left
+    assert "did not stop" not in caplog.text  # nobody was waiting for a reply: nothing to warn about
