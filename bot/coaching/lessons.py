@@ -91,7 +91,7 @@ class Lesson:
     triggers: tuple[Condition, ...]
     path: Path
     asked_as: tuple[str, ...] = ()  # example questions in the lesson's language; they count in retrieval
-    training: tuple[str, ...] = ()  # prompts/lessons/training/: never shown, they teach retrieval
+    training: tuple[str, ...] = ()  # prompts/lessons/training/: teach the picker only
 
     @property
     def reflective(self) -> bool:

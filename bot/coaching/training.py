@@ -2,9 +2,10 @@
 
     prompts/lessons/training/<en|de>.yaml      lesson id -> list of questions, in that language
 
-Unlike a lesson's `asked_as`, these are never shown; retrieval learns from them (topic prior, n-gram
-exemplars), so the lesson files stay short while the picker sees many more wordings. A language without
-a file simply has none. Problems are reported as file:line like the lessons'.
+Like a lesson's `asked_as` they are never shown to anyone; unlike them they live outside the lesson files,
+in any number, and teach only the picker: each is an n-gram exemplar of its lesson and a topic-prior
+example, but not BM25 text (there they made the dev set worse). A language without a file has none.
+Problems are reported as file:line like the lessons'.
 """
 
 from __future__ import annotations
