@@ -1,12 +1,15 @@
 """Coaching quality on a labelled set of manager questions, through the real `crmcoach ask` CLI.
 
-    .venv/bin/python benchmarks/coaching_eval.py [--split dev|test|all] [--batch N] [--ids P] [--show-misses]
+    .venv/bin/python benchmarks/coaching_eval.py [--split dev|test|all] [--batch N] [--ids P] [--skip-ids P]
+        [--show-misses]
 
 Seeds the demo CRM into a throwaway SQLite database, then asks every question of
 benchmarks/coaching_eval/questions.yaml in-process, exactly as an admin would type it:
 `crmcoach ask TEXT --json --offline --user EMAIL --locale PROFILE [--after-lesson ID]`, as one demo
 manager whose numbers are non-zero for every metric. Tune on `dev`; report `test` only. `--batch 6`
-keeps one numbering block (en-6xxx, de-6xxx), `--ids PREFIX` ids with that prefix; both combine with --split.
+keeps one numbering block (en-6xxx, de-6xxx), `--ids PREFIX` ids with that prefix, `--skip-ids PREFIX` leaves
+out ids with that prefix (`--skip-ids en-7 --skip-ids de-7` keeps a held-out batch unscored); all combine
+with --split.
 
 Per split and language it prints: kind accuracy, answer language, top-1/top-3 topic and top-1 lesson
 (coaching questions), the first numbers line on the asked metric, the goal on the asked metric, goals
@@ -220,8 +223,12 @@ def load_items(path: Path = QUESTIONS) -> list[Item]:
     ]
 
 
-def selected(item: Item, prefixes: list[str] | None, batch: str | None) -> bool:
+def selected(
+    item: Item, prefixes: list[str] | None, batch: str | None, skipped: list[str] | None = None
+) -> bool:
     in_batch = batch is None or re.fullmatch(rf"(en|de)-{re.escape(batch)}\d{{3}}", item.id) is not None
+    if skipped and item.id.startswith(tuple(skipped)):
+        return False
     return in_batch and (not prefixes or item.id.startswith(tuple(prefixes)))
 
 
@@ -374,13 +381,16 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
     parser.add_argument("--batch", metavar="DIGIT", help="only the 4-digit id block, e.g. 6 for en-6001…")
     parser.add_argument("--ids", metavar="PREFIX", action="append", help="only ids with this prefix")
+    parser.add_argument(
+        "--skip-ids", metavar="PREFIX", action="append", help="leave out ids with this prefix"
+    )
     parser.add_argument("--show-misses", action="store_true", help="list every question a check missed")
     parser.add_argument("--fresh-coach", action="store_true", help="build the coach anew for every question")
     args = parser.parse_args()
     items = [
         item
         for item in load_items()
-        if args.split in ("all", item.split) and selected(item, args.ids, args.batch)
+        if args.split in ("all", item.split) and selected(item, args.ids, args.batch, args.skip_ids)
     ]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="crmcoach-eval-") as folder:

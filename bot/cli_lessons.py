@@ -39,8 +39,10 @@ def _check(args: argparse.Namespace, _settings: Settings) -> int:
         print(problem, file=sys.stderr)
     counts = Counter(lesson.language for lesson in library.lessons)
     summary = ", ".join(f"{counts[language]} {language}" for language in sorted(counts))
+    training = sum(len(lesson.training) for lesson in library.lessons)
     print(
-        f"{len(library.lessons)} lessons ({summary or 'none'}) in {directory}: "
+        f"{len(library.lessons)} lessons ({summary or 'none'}), {training} training questions "
+        f"in {directory}: "
         f"{'ok' if not problems else f'{len(problems)} problem(s)'}."
     )
     return 1 if problems else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import yaml
 
 from bot.coaching.goals import GOAL_METRICS, REFLECTIVE_METRICS, Goal, goal_problems
 from bot.coaching.metrics import COMPARISONS, METRICS
+from bot.coaching.training import load_training, training_file
 from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
 
@@ -92,6 +93,7 @@ class Lesson:
     triggers: tuple[Condition, ...]
     path: Path
     asked_as: tuple[str, ...] = ()  # example questions in the lesson's language; they count in retrieval
+    training: tuple[str, ...] = ()  # prompts/lessons/training/: teach the picker only
 
     @property
     def reflective(self) -> bool:
@@ -115,6 +117,7 @@ class LessonLibrary:
         """Every lesson in every language; raises LessonError listing every problem found."""
         lessons, problems = _load_all(directory)
         problems += _pair_problems(lessons)
+        lessons = _with_training(directory, lessons, problems)
         if problems:
             raise LessonError(problems)
         return cls(
@@ -140,6 +143,17 @@ def _load_all(directory: Path) -> tuple[list[Lesson], list[str]]:
             except LessonError as error:
                 problems += error.problems
     return lessons, problems
+
+
+def _with_training(directory: Path, lessons: list[Lesson], problems: list[str]) -> list[Lesson]:
+    """Each lesson with its training questions (prompts/lessons/training/<language>.yaml, if any)."""
+    questions: dict[tuple[str, str], tuple[str, ...]] = {}
+    for language in LANGUAGES:
+        ids = {lesson.id for lesson in lessons if lesson.language == language}
+        training, found = load_training(training_file(directory, language), ids)
+        problems += found
+        questions.update({(language, lesson_id): asked for lesson_id, asked in training.items()})
+    return [replace(lesson, training=questions.get((lesson.language, lesson.id), ())) for lesson in lessons]
 
 
 def parse_lesson(path: Path, language: Language) -> Lesson:

@@ -79,16 +79,19 @@ class LessonIndex:
             language, vocabulary=vocabulary, lexicon_texts=documents + questions + topic_texts
         )
         # Each example question analysed once: its tokens train the topic prior, and a lesson's together
-        # are its document for the asked_as channel.
+        # are its document for the asked_as channel. Training questions (never shown) are exemplars for
+        # the n-grams and the prior only: as BM25 text they made dev worse (benchmarks/coaching_eval/).
         exemplars = [
             (row, text, self._analyzer.analyze(text))
             for row, lesson in enumerate(self.lessons)
-            for text in (lesson.title, *lesson.asked_as)
+            for text in (lesson.title, *lesson.asked_as, *lesson.training)
         ]
         asked_tokens: list[list[str]] = [[] for _ in self.lessons]
-        for row, text, tokens in exemplars:
-            if text != self.lessons[row].title:  # `lessons check` rejects an asked_as that repeats it
+        first = 0
+        for row, lesson in enumerate(self.lessons):  # each lesson's exemplars: title, asked_as, training
+            for _, _, tokens in exemplars[first + 1 : first + 1 + len(lesson.asked_as)]:
                 asked_tokens[row] += tokens
+            first += 1 + len(lesson.asked_as) + len(lesson.training)
         self._retriever = self._index([self._analyzer.analyze(text) for text in documents])
         self._asked_retriever = self._index(asked_tokens)
         self._topic_retriever = self._index([self._analyzer.analyze(text) for text in topic_texts])

@@ -1,0 +1,78 @@
+"""Training questions: how managers word the situations a lesson answers, used only to teach the picker.
+
+    prompts/lessons/training/<en|de>.yaml      lesson id -> list of questions, in that language
+
+Like a lesson's `asked_as` they are never shown to anyone; unlike them they live outside the lesson files,
+in any number, and teach only the picker: each is an n-gram exemplar of its lesson and a topic-prior
+example, but not BM25 text (there they made the dev set worse). A language without a file has none.
+Problems are reported as file:line like the lessons'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TRAINING_FOLDER = "training"  # beside the lesson folders
+# The files hold a thousand questions or more per language: libyaml reads them 20x faster when present.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Training = dict[str, tuple[str, ...]]  # lesson id -> its training questions
+
+
+def training_file(lessons_dir: Path, language: str) -> Path:
+    return lessons_dir / TRAINING_FOLDER / f"{language}.yaml"
+
+
+def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, list[str]]:
+    """The questions per lesson id and every problem found ('file:line: what'); no file, no questions."""
+    if not path.exists():
+        return {}, []
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
+        return {}, [f"{path}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})"]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [f"{path}:1: must map each lesson id to a list of questions"]
+    training: Training = {}
+    problems: list[str] = []
+    for lesson_id, questions in data.items():
+        where = f"{path}:{_line_of(text, lesson_id)}"
+        if lesson_id not in lesson_ids:
+            problems.append(f"{where}: unknown lesson id '{lesson_id}' (no such lesson in this language)")
+            continue
+        found = _question_problems(questions)
+        problems += [f"{where}: lesson '{lesson_id}': {problem}" for problem in found]
+        if not found:
+            training[lesson_id] = tuple(question.strip() for question in questions)
+    return training, problems
+
+
+def _question_problems(questions: Any) -> list[str]:
+    if not isinstance(questions, list) or not questions:
+        return ["must be a non-empty list of questions"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for question in questions:
+        if not isinstance(question, str) or not question.strip():
+            problems.append("each entry must be a non-empty question (quote it)")
+            continue
+        key = " ".join(question.casefold().split())
+        if key in seen:
+            problems.append(f"lists the question '{question.strip()}' twice")
+        seen.add(key)
+    return problems
+
+
+def _line_of(text: str, key: object) -> int:
+    """1-based line where `key:` starts a line (the file is a flat mapping); 1 when not found."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
+            return number
+    return 1
