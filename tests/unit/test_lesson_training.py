@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.coaching import training
+from bot.coaching import shared, training
 from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary
 
 TRAINING = LESSONS_DIR / "training"
@@ -134,4 +134,5 @@ def test_a_training_questions_wording_finds_its_topic_and_not_without_the_file(
     assert answer["language"] == "de"
     assert answer["lessons"][0]["topic"] == "adoption"
     monkeypatch.setattr(training, "TRAINING_FOLDER", "no-training-here")
+    monkeypatch.setattr(shared, "_built", {})  # the process's coach was built with the files: build anew
     assert ask(question, capsys)["lessons"][0]["topic"] != "adoption"
