@@ -59,14 +59,21 @@ def stored_language(sessions: sessionmaker[Session], *, team_id: str, slack_user
     A database error counts as English: the language is a nicety and must not cost the reply.
     """
     try:
-        with sessions() as session:
-            manager = find_manager(session, team_id, slack_user_id)
-            if manager is None or manager.profile_refreshed_at is None:
-                return None
-            return language_for(manager.preferred_language, manager.slack_locale)
+        return recorded_language(sessions, team_id=team_id, slack_user_id=slack_user_id)
     except SQLAlchemyError as exc:
         log.warning("stored language unavailable for %s/%s: %s", team_id, slack_user_id, exc)
         return "en"
+
+
+def recorded_language(
+    sessions: sessionmaker[Session], *, team_id: str, slack_user_id: str
+) -> Language | None:
+    """Like stored_language, but a database error is raised (so that nobody remembers a stand-in)."""
+    with sessions() as session:
+        manager = find_manager(session, team_id, slack_user_id)
+        if manager is None or manager.profile_refreshed_at is None:
+            return None
+        return language_for(manager.preferred_language, manager.slack_locale)
 
 
 def profile_language(

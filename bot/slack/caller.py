@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import App, BoltContext, BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.coaching.identity import recorded_language
 from bot.container import Container
 from bot.i18n import Language
 from bot.slack.caller_memory import CallerMemory
-from bot.slack.replies import known_language
 
 log = logging.getLogger(__name__)
 CONTEXT_KEY = "crmcoach_caller"
@@ -45,13 +47,28 @@ def register(app: App, container: Container, memory: CallerMemory) -> None:
             context[CONTEXT_KEY] = Caller(
                 team_id=team_id,
                 user_id=user_id,
-                known_language=memory.language(
-                    team_id, user_id, lambda: known_language(container, team_id, user_id)
-                ),
+                known_language=caller_language(memory, container.sessions, team_id, user_id),
                 is_coach=container.coach_roster.is_coach(team_id, user_id),
             )
         next()
         return None
+
+
+def caller_language(
+    memory: CallerMemory, sessions: sessionmaker[Session], team_id: str, user_id: str
+) -> Language | None:
+    """The caller's language, from memory or the database; English (for this request only) when the
+    database cannot say."""
+
+    def read() -> Language | None:
+        return recorded_language(sessions, team_id=team_id, slack_user_id=user_id)
+
+    try:
+        return memory.language(team_id, user_id, read)
+    except SQLAlchemyError as exc:
+        # English for this request only: a database hiccup must not be remembered as the caller's language.
+        log.warning("stored language unavailable for %s/%s: %s", team_id, user_id, exc)
+        return "en"
 
 
 def caller_of(context: BoltContext) -> Caller:

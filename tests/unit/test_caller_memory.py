@@ -3,11 +3,14 @@ one from another process within REMEMBER_SECONDS."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, update
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.identity import stored_language
 from bot.i18n import Language
+from bot.slack.caller import caller_language
 from bot.slack.caller_memory import REMEMBER_SECONDS, CallerMemory
 from bot.store.db import make_session_factory
 from bot.store.models import Manager, Workspace
@@ -148,3 +151,13 @@ def test_a_workspace_is_checked_once_until_its_row_is_written(engine: Engine) ->
     memory.ensure_installed(TEAM, lambda: checks.append(TEAM))
 
     assert checks == [TEAM, TEAM]
+
+
+def test_a_database_error_answers_in_english_for_that_request_only(engine: Engine, tmp_path: Path) -> None:
+    _manager(engine, "U0DE", "de")
+    sessions = sessionmaker(engine)
+    memory = CallerMemory(sessions)
+    unreachable = sessionmaker(create_engine(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}"))
+
+    assert caller_language(memory, unreachable, TEAM, "U0DE") == "en"  # a hiccup: English, this once
+    assert caller_language(memory, sessions, TEAM, "U0DE") == "de"  # ... and not remembered
