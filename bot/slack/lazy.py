@@ -74,10 +74,11 @@ class WorkerProcesses:
             initializer=_start_worker,
             initargs=(settings,),
         )
-        for _ in range(processes):  # start them now, not on the first user's request
-            self._pool.submit(_ready).add_done_callback(_report)
-        self._replies = 0  # replies submitted and not finished yet
-        self._replies_lock = threading.Lock()
+        # Start them now, not on the first user's request. The queue is first in, first out: a worker
+        # takes a user's job only after one of these, so while none is done no reply can be under way.
+        self.ready = tuple(self._pool.submit(_ready) for _ in range(processes))  # done: that worker is up
+        for started in self.ready:
+            started.add_done_callback(_report)
 
     def command(self, route_name: str, command: Command, *, first_contact: bool) -> None:
         job = _CommandJob(
@@ -89,36 +90,26 @@ class WorkerProcesses:
             command.language,
             command.body,
         )
-        self._track(self._pool.submit(_run_command, job))
+        self._pool.submit(_run_command, job).add_done_callback(_report)
 
     def direct_message(self, event: dict[str, Any], *, event_id: str, caller: Caller) -> None:
-        self._track(self._pool.submit(_run_direct_message, event, event_id, caller))
-
-    def _track(self, reply: Future[None]) -> None:
-        with self._replies_lock:
-            self._replies += 1
-        reply.add_done_callback(self._finished)
-
-    def _finished(self, reply: Future[None]) -> None:
-        with self._replies_lock:
-            self._replies -= 1
-        _report(reply)
+        self._pool.submit(_run_direct_message, event, event_id, caller).add_done_callback(_report)
 
     def shutdown(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """Stop taking work; replies already being prepared get `grace_seconds` to be sent.
 
         A worker still starting (or stuck) is then stopped, so the platform's stop never hangs on it.
         """
-        with self._replies_lock:
-            preparing = self._replies > 0
+        # A job returns once its reply runs on the worker's own threads, so the pool cannot tell whether
+        # a reply is under way; a worker exits only after its replies are done, which the grace waits for.
+        # Only while no worker has started yet is there certainly nothing to wait for.
+        started = any(ready.done() for ready in self.ready)
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if not preparing:  # nobody waits for a reply: a worker still starting up is not worth waiting for
-            grace_seconds = 0.0
-        deadline = time.monotonic() + grace_seconds
+        deadline = time.monotonic() + (grace_seconds if started else 0.0)
         for child in multiprocessing.active_children():
             child.join(max(0.0, deadline - time.monotonic()))
             if child.is_alive():
-                if preparing:
+                if started:
                     stop = "worker process %s did not stop within %.0f s; terminating it"
                     log.warning(stop, child.pid, grace_seconds)
                 child.terminate()
