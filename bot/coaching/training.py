@@ -30,7 +30,9 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
     """The questions per lesson id and every problem found ('file:line: what'); no file, no questions."""
     if not path.exists():
         return {}, []
-    text = path.read_text(encoding="utf-8")
+    text, unreadable = _read(path)
+    if unreadable:
+        return {}, unreadable
     try:
         data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -54,6 +56,17 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
     return training, problems
 
 
+def _read(path: Path) -> tuple[str, list[str]]:
+    """The file's text, or what keeps it from being read as intended."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return "", [f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]
+    twice = "is listed twice (merge its questions into one list)"
+    return text, [f"{path}:{line}: lesson '{key}' {twice}" for key, line in _repeated_keys(text)]
+
+
 def _question_problems(questions: Any) -> list[str]:
     if not isinstance(questions, list) or not questions:
         return ["must be a non-empty list of questions"]
@@ -68,6 +81,20 @@ def _question_problems(questions: Any) -> list[str]:
             problems.append(f"lists the question '{question.strip()}' twice")
         seen.add(key)
     return problems
+
+
+def _repeated_keys(text: str) -> list[tuple[str, int]]:
+    """(key, line) for each top-level key seen before: YAML would silently keep only the last list."""
+    seen: set[str] = set()
+    repeated: list[tuple[str, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line[:1].isspace() or line.startswith(("#", "-")) or ":" not in line:
+            continue
+        key = line.split(":", 1)[0].strip().strip("'\"")
+        if key in seen:
+            repeated.append((key, number))
+        seen.add(key)
+    return repeated
 
 
 def _line_of(text: str, key: object) -> int:

@@ -87,6 +87,8 @@ def test_the_shipped_training_files_pass_the_check(capsys: pytest.CaptureFixture
             'next-steps-verb-who-when:\n  - "Our next steps say TBD"\n  - "our next  steps say tbd"\n',
             "lesson 'next-steps-verb-who-when': lists the question 'our next  steps say tbd' twice",
         ),
+        # YAML itself would keep only the second list and lose the first without a word.
+        ('role-model-go-first:\n  - "another question"\n', "lesson 'role-model-go-first' is listed twice"),
     ],
 )
 def test_lessons_check_names_the_file_line_and_lesson_of_a_bad_entry(
@@ -100,6 +102,18 @@ def test_lessons_check_names_the_file_line_and_lesson_of_a_bad_entry(
     assert f"{path}:3: {message}" in output, output
     with pytest.raises(LessonError):  # the bot refuses to start on it too, with the same message
         LessonLibrary.load(library_copy)
+
+
+def test_a_training_file_that_is_not_utf8_is_reported_with_its_line(
+    library_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_training(library_copy, "de", 'role-model-go-first:\n  - "x"\n')
+    path.write_bytes(path.read_bytes() + '  - "Kundenbesuch über Wiedervorlage"\n'.encode("latin-1"))
+
+    code, output = check(library_copy, capsys)
+
+    assert code == 1
+    assert f"{path}:3: not UTF-8 text (save the file as UTF-8)" in output
 
 
 def test_a_training_file_that_is_not_a_mapping_is_reported(
