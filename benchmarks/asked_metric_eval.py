@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
+from eval_sets import SETS
 
 from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.asked import asked_metric, family_of
@@ -36,15 +36,6 @@ from bot.crm.demo_seed import demo_manager_email, seed_demo
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 
-SETS = {
-    "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
-    "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
-    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
-    "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
-    "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
-    "kinds_probe2": Path(__file__).parent / "coaching_eval" / "kinds_probe2.yaml",
-    "kinds_blind7": Path(__file__).parent / "coaching_eval" / "kinds_blind7.yaml",
-}
 ASKING_KINDS = {"coaching", "numbers"}
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 GOAL_FAMILIES = {"stale", "no_next_step", "overdue", "activities", "open_deals"}

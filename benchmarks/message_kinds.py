@@ -21,18 +21,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eval_sets import SETS
+
 from bot.coaching.kinds import MessageClassifier
 from bot.coaching.lessons import LessonLibrary
 
-SETS = {
-    "questions": Path(__file__).parent / "coaching_eval" / "questions.yaml",
-    "kinds_dev": Path(__file__).parent / "coaching_eval" / "kinds_dev.yaml",
-    "kinds_check": Path(__file__).parent / "coaching_eval" / "kinds_check.yaml",
-    "kinds_unseen": Path(__file__).parent / "coaching_eval" / "kinds_unseen.yaml",
-    "kinds_probe": Path(__file__).parent / "coaching_eval" / "kinds_probe.yaml",
-    "kinds_probe2": Path(__file__).parent / "coaching_eval" / "kinds_probe2.yaml",
-    "kinds_blind7": Path(__file__).parent / "coaching_eval" / "kinds_blind7.yaml",
-}
 NO_GOAL_KINDS = {"off_topic", "hostile", "gibberish", "controls"}
 
 

@@ -1,0 +1,15 @@
+"""The labelled message sets that message_kinds.py and asked_metric_eval.py score, by name (--set NAME)."""
+
+from pathlib import Path
+
+FOLDER = Path(__file__).parent / "coaching_eval"
+NAMES = (
+    "questions",
+    "kinds_dev",
+    "kinds_check",
+    "kinds_unseen",
+    "kinds_probe",
+    "kinds_probe2",
+    "kinds_blind7",
+)
+SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
