@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.cli import main
 from bot.demo.standins.requests import HttpResult, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage
@@ -82,3 +85,10 @@ def settled_outbox(engine: Engine, kind: str | None = None, timeout: float = 10.
             break
         time.sleep(0.05)
     return rows
+
+
+def ask_json(question: str, capsys: pytest.CaptureFixture[str], *options: str) -> dict[str, Any]:
+    """`crmcoach ask QUESTION --offline --json [OPTIONS]`, run in-process: the JSON it prints."""
+    assert main(["ask", question, "--offline", "--json", *options]) == 0
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return result

@@ -19,6 +19,7 @@ from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
 from bot.crm.demo import DemoConnector
 from bot.crm.demo_seed import seed_demo
+from tests.helpers import ask_json
 
 ANNA = "anna.berger@example.com"  # the first demo manager
 
@@ -34,8 +35,7 @@ def anna(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Man
 
 
 def ask(question: str, capsys: pytest.CaptureFixture[str], *, locale: str = "en") -> dict[str, Any]:
-    assert main(["ask", question, "--user", ANNA, "--locale", locale, "--offline", "--json"]) == 0
-    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    result = ask_json(question, capsys, "--user", ANNA, "--locale", locale)
     assert set(result) == {"answer", "lessons", "source", "language", "numbers", "goal", "kind"}
     return result
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.coaching import shared, training
 from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary
+from tests.helpers import ask_json
 
 TRAINING = LESSONS_DIR / "training"
 
@@ -128,9 +128,7 @@ def test_a_training_file_that_is_not_a_mapping_is_reported(
 
 
 def ask(question: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    assert main(["ask", question, "--locale", "en", "--offline", "--json"]) == 0
-    result: dict[str, Any] = json.loads(capsys.readouterr().out)
-    return result
+    return ask_json(question, capsys, "--locale", "en")
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -3,15 +3,14 @@ which topic a question is about, and tips the ranking where the words of the les
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 import pytest
 
-from bot.cli import main
 from bot.coaching import retrieval, shared, training
 from bot.coaching.topic_prior import TopicPrior
+from tests.helpers import ask_json
 
 EXAMPLES = [
     (0, ["deal", "slip", "month"]),
@@ -39,9 +38,7 @@ def test_words_no_example_used_say_nothing_about_the_topic(tokens: list[str]) ->
 
 
 def ask(question: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    assert main(["ask", question, "--locale", "en", "--offline", "--json"]) == 0
-    result: dict[str, Any] = json.loads(capsys.readouterr().out)
-    return result
+    return ask_json(question, capsys, "--locale", "en")
 
 
 @pytest.mark.usefixtures("cli_env")
