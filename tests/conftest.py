@@ -219,6 +219,13 @@ def reconfigured(
     return Container(**{**_fields(built), "clock": lambda: now})
 
 
+def with_coach(container: Container, slack: SlackStandIn, **settings: Any) -> Container:
+    """Carla (U0COACH) is the coach, and #sales-leads (C0SALES) a channel the bot is in."""
+    slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
+    slack.add_channel("C0SALES", "sales-leads")
+    return reconfigured(container, slack, crmcoach_coaches="U0COACH", **settings)
+
+
 ServerFactory = Callable[[Container], str]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.demo.standins.requests import HttpResult, post_signed, slash_command_body
+from bot.demo.standins.requests import HttpResult, event_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.delivery_models import OutboxMessage
 from bot.store.models import Manager
@@ -92,3 +92,26 @@ def ask_json(question: str, capsys: pytest.CaptureFixture[str], *options: str) -
     assert main(["ask", question, "--offline", "--json", *options]) == 0
     result: dict[str, Any] = json.loads(capsys.readouterr().out)
     return result
+
+
+def direct_message(
+    base_url: str, slack: SlackStandIn, user: str, text: str, *, event_id: str, retry: int | None = None
+) -> HttpResult:
+    """A signed `message.im` event from `user` (`retry`: Slack's redelivery number of it)."""
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": "1700000000.000200",
+        "event_ts": "1700000000.000200",
+    }
+    headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+    return post_signed(
+        base_url + EVENTS_PATH,
+        event_body(team_id=slack.team_id, event=event, event_id=event_id),
+        secret=SIGNING_SECRET,
+        content_type="application/json",
+        extra_headers=headers,
+    )

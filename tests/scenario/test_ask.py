@@ -9,28 +9,8 @@ from bot.demo.standins.requests import event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
-from tests.helpers import all_text, command, final_reply
+from tests.helpers import all_text, command, direct_message, final_reply
 from tests.oracle import expected_stats
-
-
-def _dm(base_url: str, slack: SlackStandIn, user: str, text: str, *, event_id: str, retry: int | None = None):
-    event = {
-        "type": "message",
-        "channel_type": "im",
-        "channel": f"D{user}",
-        "user": user,
-        "text": text,
-        "ts": "1700000000.000200",
-        "event_ts": "1700000000.000200",
-    }
-    headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-    return post_signed(
-        base_url + EVENTS_PATH,
-        event_body(team_id=slack.team_id, event=event, event_id=event_id),
-        secret=SIGNING_SECRET,
-        content_type="application/json",
-        extra_headers=headers,
-    )
 
 
 def test_ask_answers_with_a_lesson_and_the_askers_numbers(
@@ -73,9 +53,11 @@ def test_ask_without_a_question_explains_how(base_url: str, slack: SlackStandIn)
 def test_a_direct_message_is_answered_once_even_when_slack_retries(
     base_url: str, slack: SlackStandIn, container: Container
 ) -> None:
-    first = _dm(base_url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev1")
+    first = direct_message(
+        base_url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev1"
+    )
     [answer] = slack.wait_for("chat.postMessage")
-    retried = _dm(
+    retried = direct_message(
         base_url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev1", retry=1
     )
     time.sleep(0.5)  # a duplicate answer, had one been sent, would have arrived by now

@@ -34,7 +34,7 @@ from bot.render import home_ids
 from bot.slack import ids
 from bot.slack.app import build_app
 from bot.web import EVENTS_PATH, build_wsgi
-from tests.conftest import SIGNING_SECRET, ServerFactory, reconfigured
+from tests.conftest import SIGNING_SECRET, ServerFactory, with_coach
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -42,9 +42,7 @@ JSON = "application/json"
 
 @pytest.fixture
 def coached(container: Container, slack: SlackStandIn) -> Container:
-    slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
-    slack.add_channel("C0SALES", "sales-leads")
-    return reconfigured(container, slack, crmcoach_coaches="U0COACH")
+    return with_coach(container, slack)
 
 
 @pytest.fixture

@@ -14,17 +14,15 @@ from bot.demo.standins.requests import block_actions_body, event_body, post_sign
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.coach_models import Broadcast, BroadcastResponse
 from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, enroll_everyone, reconfigured
+from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, enroll_everyone, with_coach
 from tests.helpers import all_text, command, final_reply
 
 
 @pytest.fixture
 def coach_url(container: Container, serve: ServerFactory, slack: SlackStandIn) -> str:
-    slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
-    slack.add_channel("C0SALES", "sales-leads")
     slack.add_channel("C0SECRET", "secret", bot_is_member=False)
     slack.add_channel("C0OLD", "old", archived=True)
-    return serve(reconfigured(container, slack, crmcoach_coaches="U0COACH"))
+    return serve(with_coach(container, slack))
 
 
 def _ack_text(result: Any) -> str:

@@ -16,23 +16,19 @@ from sqlalchemy.orm import Session
 from bot.container import Container
 from bot.delivery import notices, outbound, outbox
 from bot.delivery.worker import delivery_client, drain, tick
-from bot.demo.standins.requests import event_body, post_signed
 from bot.demo.standins.slack import SlackStandIn
 from bot.render.kit import inert
 from bot.store.coach_models import Broadcast
 from bot.store.delivery_models import OutboxMessage
-from bot.web import EVENTS_PATH
-from tests.conftest import NOW, SIGNING_SECRET, ServerFactory, reconfigured
-from tests.helpers import all_text, command, final_reply, outbox_rows, settled_outbox
+from tests.conftest import NOW, ServerFactory, with_coach
+from tests.helpers import all_text, command, direct_message, final_reply, outbox_rows, settled_outbox
 
 LESSON = "pipeline-review-stale-first"
 
 
 @pytest.fixture
 def coached(container: Container, slack: SlackStandIn) -> Container:
-    slack.add_user("U0COACH", name="Carla Coach", email="carla@example.com", locale="en-US")
-    slack.add_channel("C0SALES", "sales-leads")
-    return reconfigured(container, slack, crmcoach_coaches="U0COACH")
+    return with_coach(container, slack)
 
 
 @pytest.fixture
@@ -97,26 +93,12 @@ def test_a_broadcast_slack_refuses_tells_the_coach_now_and_is_not_posted_later(
     assert outcomes == {} and slack.messages_in("DU0COACH") == []  # no second word in a DM
 
 
-def _dm(url: str, slack: SlackStandIn, user: str, text: str, *, event_id: str) -> None:
-    event = {
-        "type": "message",
-        "channel_type": "im",
-        "channel": f"D{user}",
-        "user": user,
-        "text": text,
-        "ts": "1700000000.000200",
-        "event_ts": "1700000000.000200",
-    }
-    body = event_body(team_id=slack.team_id, event=event, event_id=event_id)
-    post_signed(url + EVENTS_PATH, body, secret=SIGNING_SECRET, content_type="application/json")
-
-
 def test_an_answer_slack_may_have_posted_is_found_in_the_dm_not_posted_again(
     url: str, slack: SlackStandIn, coached: Container
 ) -> None:
     slack.fail_next("chat.postMessage", status=500, channel="DU0JAMES", take_effect=True)  # posted, yet 500
 
-    _dm(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev7")
+    direct_message(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev7")
     slack.wait_for("conversations.history", timeout=20)  # the retry looks first
     [row] = _settled(coached, "answer")
 
@@ -144,7 +126,7 @@ def test_a_dm_answer_waits_in_the_outbox_as_data_and_is_rendered_when_it_goes_ou
 ) -> None:
     slack.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=600, channel="DU0JAMES")
 
-    _dm(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev8")
+    direct_message(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev8")
     waiting = _waiting(coached, "answer")
 
     record = waiting.payload["message"]["answer"]
