@@ -18,9 +18,8 @@ from bot.slack.messages import ANSWER_EVENT_TYPE
 from bot.store.delivery_models import OutboxMessage, Subscription
 from bot.store.reflection_models import Reflection
 from tests.conftest import NOW, ServerFactory, enroll_everyone, reconfigured
-from tests.helpers import all_text, command, final_reply
+from tests.helpers import all_text, command, direct_message, final_reply
 from tests.oracle import expected_stats
-from tests.scenario.test_ask import _dm
 
 TUESDAY_LESSON_UTC = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Vienna: Anna's micro-lesson
 GOAL_WORDS = ("Goal within", "Ziel in", "*Practice this week*", "*Übung für diese Woche*")
@@ -37,7 +36,7 @@ def _ask_dm(url: str, slack: SlackStandIn, user: str, text: str, *, event_id: st
         ]
 
     seen = len(answers())
-    _dm(url, slack, user, text, event_id=event_id)
+    direct_message(url, slack, user, text, event_id=event_id)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if len(found := answers()) > seen:
