@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot.render.kit import inert
 from bot.store.coach_models import Broadcast
 from bot.store.delivery_models import OutboxMessage
 from tests.conftest import NOW, ServerFactory, with_coach
-from tests.helpers import all_text, command, direct_message, final_reply, outbox_rows, settled_outbox
+from tests.helpers import all_text, command, direct_message, final_reply, outbox_rows
 
 LESSON = "pipeline-review-stale-first"
 
@@ -38,10 +39,6 @@ def url(coached: Container, serve: ServerFactory) -> str:
 
 def _rows(container: Container, kind: str) -> list[OutboxMessage]:
     return outbox_rows(container.engine, kind)
-
-
-def _settled(container: Container, kind: str) -> list[OutboxMessage]:
-    return settled_outbox(container.engine, kind)
 
 
 def _key(message: dict[str, Any]) -> str:
@@ -100,7 +97,8 @@ def test_an_answer_slack_may_have_posted_is_found_in_the_dm_not_posted_again(
 
     direct_message(url, slack, "U0JAMES", "how do I get my team to log their calls?", event_id="Ev7")
     slack.wait_for("conversations.history", timeout=20)  # the retry looks first
-    [row] = _settled(coached, "answer")
+    # Between the failed post and the retry's look into the DM, the row waits as pending: wait for "sent".
+    row = _first_row_when(coached, "answer", lambda row: row.status == "sent")
 
     [answer] = slack.messages_in("DU0JAMES")
     assert "Lessons: activity-logging-" in all_text(answer)
@@ -110,15 +108,22 @@ def test_an_answer_slack_may_have_posted_is_found_in_the_dm_not_posted_again(
     assert "message" not in row.payload  # the answer is in Slack; the outbox keeps no copy
 
 
-def _waiting(container: Container, kind: str, timeout: float = 20.0) -> OutboxMessage:
-    """The row of `kind` once a first attempt failed and it waits for a later one."""
+def _first_row_when(
+    container: Container, kind: str, ready: Callable[[OutboxMessage], bool], timeout: float = 20.0
+) -> OutboxMessage:
+    """The first row of `kind` once `ready` says so."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         rows = _rows(container, kind)
-        if rows and rows[0].status == "pending" and rows[0].last_error:
+        if rows and ready(rows[0]):
             return rows[0]
         time.sleep(0.05)
-    raise TimeoutError(f"no {kind} row waiting for a retry")
+    raise TimeoutError(f"the {kind} row never got there: {[(r.status, r.last_error) for r in rows]}")
+
+
+def _waiting(container: Container, kind: str) -> OutboxMessage:
+    """The row of `kind` once a first attempt failed and it waits for a later one."""
+    return _first_row_when(container, kind, lambda row: row.status == "pending" and bool(row.last_error))
 
 
 def test_a_dm_answer_waits_in_the_outbox_as_data_and_is_rendered_when_it_goes_out(
