@@ -186,10 +186,26 @@ def claim(
 
 
 def mark_sent(
-    sessions: sessionmaker[Session], claimed: Claimed, *, channel: str, ts: str, now: datetime
+    sessions: sessionmaker[Session],
+    claimed: Claimed,
+    *,
+    channel: str,
+    ts: str,
+    now: datetime,
+    forget: Collection[str] = (),
 ) -> None:
+    """`forget`: payload keys not kept once the message is in Slack, dropped in the same write as the
+    status (nobody can see a sent row that still holds them)."""
+    kept = {"payload": {k: v for k, v in claimed.payload.items() if k not in forget}} if forget else {}
     _finish(
-        sessions, claimed, status="sent", slack_channel=channel, slack_ts=ts, sent_at=now, last_error=None
+        sessions,
+        claimed,
+        status="sent",
+        slack_channel=channel,
+        slack_ts=ts,
+        sent_at=now,
+        last_error=None,
+        **kept,
     )
 
 

@@ -180,9 +180,9 @@ def _posted(
     now: datetime,
     broadcast_id: object,
 ) -> None:
-    outbox.mark_sent(delivery.sessions, claimed, channel=channel, ts=ts, now=now)
-    if claimed.kind in ("notice", "answer"):  # what was said is in Slack now; the outbox keeps no copy
-        outbox.remember(delivery.sessions, claimed, text=None, message=None)
+    # What was said to one person is in Slack now: the outbox keeps no copy.
+    forget = ("text", "message") if claimed.kind in ("notice", "answer") else ()
+    outbox.mark_sent(delivery.sessions, claimed, channel=channel, ts=ts, now=now, forget=forget)
     if broadcast_id is not None:  # a posted broadcast remembers its ts: thread replies are submissions
         mark_posted(delivery.sessions, int(str(broadcast_id)), ts=ts)
 
