@@ -20,6 +20,8 @@ from bot.store.managers import find_manager
 Response = Literal["done", "snoozed", "not_relevant"]
 Outcome = Literal["recorded", "already", "not_yours"]
 SNOOZE = timedelta(days=7)
+# A reflective lesson's task (no goal to check) still gets a week, so it can be answered and escalated.
+REFLECTIVE_TASK_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,11 @@ def _rested_topic(
     ).all()
     same = [x for x in answered if (other := library.get(x.lesson_id, "en")) and other.topic == lesson.topic]
     return lesson.topic if len(same) >= NOT_RELEVANT_LIMIT else None
+
+
+def default_deadline(lesson: Lesson, now: datetime) -> datetime:
+    """A new practice task is due when its goal's window closes."""
+    return now + timedelta(days=lesson.goal.deadline_days if lesson.goal else REFLECTIVE_TASK_DAYS)
 
 
 def stored_goal(task: PracticeTask, lesson: Lesson) -> GoalPlan | None:

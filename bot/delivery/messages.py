@@ -17,7 +17,7 @@ from bot.coaching.curriculum import FOCUS_RULES, Focus
 from bot.coaching.lessons import Lesson
 from bot.coaching.manager_calendar import manager_zone, slots_for
 from bot.coaching.numbers import lesson_goal
-from bot.coaching.tasks import check_due_tasks, stored_goal
+from bot.coaching.tasks import check_due_tasks, default_deadline, stored_goal
 from bot.crm.base import CRMError, ManagerStats
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.delivery.curriculum_plan import WeekPlan, open_tasks, plan_micro, plan_nudge
@@ -311,7 +311,7 @@ class MessageComposer:
                 outbox_id=claimed.id,
                 lesson_id=lesson.id,
                 assigned_at=self.now,
-                deadline=render.default_deadline(lesson, self.now),
+                deadline=default_deadline(lesson, self.now),
                 metric=goal.metric if goal else None,
                 comparison=("<=" if goal.decreasing else ">=") if goal else None,
                 target=goal.target if goal else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -244,10 +244,6 @@ def task_buttons(language: Language, task_id: int) -> ActionsBlock:
             ),
         ],
     )
-
-
-def default_deadline(lesson: Lesson, now: datetime) -> datetime:
-    return now + timedelta(days=lesson.goal.deadline_days if lesson.goal else 7)
 
 
 def _practice(lesson: Lesson, task: TaskInfo, language: Language, stale_days: int) -> str:
