@@ -27,6 +27,9 @@ CLEAR_CONFIDENCE = 0.9
 # Words of only one of the two languages outweigh the detector unless it is nearly certain otherwise:
 # "Pipeline Review wie?" is German although two of its three words are English loanwords.
 OVERRULE_CONFIDENCE = 0.97
+# In a mixed text ("meine reps loggen keine calls, any idea"), the language with at least this many times
+# the other's function words is the one the manager writes in; the other's words are borrowed phrases.
+MAJORITY = 2
 
 
 @cache
@@ -47,9 +50,9 @@ def detect_language(text: str) -> Language | None:
     confidence = {LINGUA[v.language]: v.value for v in _detector().compute_language_confidence_values(text)}
     german = sum(word in FUNCTION_WORDS["de"] for word in found)
     english = sum(word in FUNCTION_WORDS["en"] for word in found)
-    if german and not english and confidence.get("en", 0.0) < OVERRULE_CONFIDENCE:
+    if german >= max(1, MAJORITY * english) and confidence.get("en", 0.0) < OVERRULE_CONFIDENCE:
         return "de"
-    if english and not german and confidence.get("de", 0.0) < OVERRULE_CONFIDENCE:
+    if english >= max(1, MAJORITY * german) and confidence.get("de", 0.0) < OVERRULE_CONFIDENCE:
         return "en"
     best = max(confidence, key=lambda language: confidence[language], default=None)
     return best if best is not None and confidence[best] >= CLEAR_CONFIDENCE else None

@@ -16,6 +16,8 @@ from bot.coaching.language import answer_language, detect_language
         "Verkaufschancen ohne Wiedervorlage",
         "hab diese woche kaum was eingetragen",
         "Soll ich im 1:1 alle Deals durchgehen?",
+        "meine reps loggen keine calls, any idea",
+        "wie kriege ich mein team dazu, die next steps zu pflegen, any tips?",
     ],
 )
 def test_clearly_german_questions(question: str) -> None:
@@ -30,6 +32,7 @@ def test_clearly_german_questions(question: str) -> None:
         "pipeline review how?",
         "my reps never log their calls",
         "should I go through every deal in a 1:1?",
+        "how do I get my reps to keep their pipeline sauber before the review",
     ],
 )
 def test_clearly_english_questions(question: str) -> None:
