@@ -154,7 +154,7 @@ def answer_by_kind(
         listed = coach.classifier.asked_metrics(question)
         lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
         asked = lead + ([named] if named else []) + listed
-        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
+        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked, named=named)
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)

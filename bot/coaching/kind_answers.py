@@ -12,10 +12,10 @@ from functools import cache
 from bot.coaching.asked import family_of
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
-from bot.coaching.kinds import Kind
+from bot.coaching.kinds import GENERAL_METRICS, Kind
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import metric_sentence, number_facts
-from bot.crm.base import ManagerStats
+from bot.coaching.numbers import asked_deals, asked_numbers, metric_sentence, number_facts
+from bot.crm.base import AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
@@ -40,34 +40,49 @@ class Vendor:
     help: str
 
 
-def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str]) -> CoachAnswer:
-    """The numbers /crmcoach stats shows, as sentences, the asked ones first (own or team); no lesson."""
+def numbers_answer(
+    *, stats: ManagerStats, language: Language, asked: list[str], named: str | None = None
+) -> CoachAnswer:
+    """The numbers a question asks for, as sentences, no lesson: exactly the named ones (own or team, with
+    the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats shows."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
-    chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
-    families = {family_of(metric) for metric in chosen}
-    order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+    wanted = asked_numbers(named, [m for m in asked if m not in (ATTENTION, *GENERAL_METRICS)])
+    if wanted:
+        order, deals = wanted, asked_deals(stats, wanted)
+        if deals is None:  # a count or a value: the deals only when asked for
+            attention = attention_text(stats, language) if asked[:1] == [ATTENTION] else ""
+        else:
+            attention = attention_text(stats, language, deals=deals) if deals else ""
+    else:
+        chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
+        families = {family_of(metric) for metric in chosen}
+        order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+        attention = attention_text(stats, language)
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
-    attention = attention_text(stats, language)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
     return CoachAnswer(
-        text="\n\n".join(parts),
+        text="\n\n".join(part for part in parts if part),
         lessons=(),
         source="offline",
         language=language,
-        numbers=number_facts(order, stats),
+        numbers=number_facts(order, stats, limit=len(order)),  # every number the text states
     )
 
 
-def attention_text(stats: ManagerStats, language: Language) -> str:
-    """The deals that need attention and why, one line each (mrkdwn; CRM text made inert)."""
-    if not stats.attention:
+def attention_text(
+    stats: ManagerStats, language: Language, *, deals: tuple[AttentionDeal, ...] | None = None
+) -> str:
+    """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
+    made inert)."""
+    deals = stats.attention if deals is None else deals
+    if not deals:
         return t(language, "stats.no_attention")
     lines = [t(language, "stats.attention_title")]
-    for deal in stats.attention:
+    for deal in deals:
         reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)
         lines.append(
             t(

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.coaching.asked import FAMILY_METRICS, family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
-from bot.crm.base import ManagerStats
+from bot.crm.base import AttentionDeal, AttentionReason, ManagerStats
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
@@ -30,6 +31,12 @@ OF_OPEN_DEALS = {
 SENTENCE_FOR = {**SAME_AS, "own_open_value": "own_open_deals"}
 for _own in ("own_stale_deals", "own_deals_without_next_step", "own_overdue_close_dates"):
     SENTENCE_FOR[_own] = _own
+# The metric families that are a problem of single deals: their deals can be listed.
+PROBLEM_REASONS: dict[str, AttentionReason] = {
+    "stale": "stale",
+    "no_next_step": "no_next_step",
+    "overdue": "overdue",
+}
 # Which count decides singular or plural in a metric's sentence (a value's sentence counts deals).
 COUNTED_BY = {"open_value": "open_deals", "own_open_value": "own_open_deals"}
 
@@ -67,8 +74,10 @@ class NumberFact:
         return scope_of(self.metric)[1]
 
 
-def number_facts(metrics: list[str], stats: ManagerStats) -> tuple[NumberFact, ...]:
-    chosen = list(dict.fromkeys(metrics))[:MAX_NUMBER_SENTENCES]
+def number_facts(
+    metrics: list[str], stats: ManagerStats, *, limit: int = MAX_NUMBER_SENTENCES
+) -> tuple[NumberFact, ...]:
+    chosen = list(dict.fromkeys(metrics))[:limit]
     return tuple(
         NumberFact(
             metric=metric,
@@ -76,6 +85,35 @@ def number_facts(metrics: list[str], stats: ManagerStats) -> tuple[NumberFact, .
             of=int(metric_value(stats, OF_OPEN_DEALS[metric])) if metric in OF_OPEN_DEALS else None,
         )
         for metric in chosen
+    )
+
+
+def asked_numbers(named: str | None, listed: list[str]) -> list[str]:
+    """The metrics a numbers question asks for, one per family: the one it names first (own or team),
+    then any other it names, in the same scope ("my stale and overdue deals" → both own); empty when
+    it names none (then the answer is the overview)."""
+    own = named is not None and scope_of(named)[1] == "own"
+    chosen = [named] if named else []
+    for metric in listed:
+        family = family_of(metric)
+        if family is None or family in {family_of(m) for m in chosen}:
+            continue
+        chosen.append(FAMILY_METRICS[family][1 if own else 0] if named and family != "won_lost" else metric)
+    return chosen
+
+
+def asked_deals(stats: ManagerStats, asked: list[str]) -> tuple[AttentionDeal, ...] | None:
+    """The deals worth a look that show what was asked: those with an asked problem (stale, no next
+    step, overdue), only the manager's own when the question is about their own deals; None when no
+    problem of single deals is asked (a count or a value)."""
+    reasons = {PROBLEM_REASONS[f] for m in asked if (f := family_of(m) or "") in PROBLEM_REASONS}
+    if not reasons:
+        return None
+    own = any(scope_of(m)[1] == "own" for m in asked if family_of(m) in PROBLEM_REASONS)
+    return tuple(
+        deal
+        for deal in stats.attention
+        if reasons.intersection(deal.reasons) and (not own or deal.owner_name == stats.owner.name)
     )
 
 
