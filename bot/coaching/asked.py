@@ -60,7 +60,15 @@ def asked_metric(question: str, language: Language) -> str | None:
 
 
 def read_asked(question: str, language: Language) -> AskedReading | None:
-    """The answer's language comes first, but a question typed in the other language is understood too."""
+    """The metric the question names first (families in the data file's order) and why."""
+    return next(iter(read_all(question, language)), None)
+
+
+def read_all(question: str, language: Language) -> list[AskedReading]:
+    """Every metric the question names, one per family, all in the question's scope ("my stale and
+    overdue deals" → both own). A word counts for one family only: once a family is found its terms
+    are taken out („Deals ohne Aktivität“ is stale, not also activities). The answer's language comes
+    first, but a question typed in the other language is understood too."""
     spaced = " " + " ".join(question.split()) + " "
     text = spaced.lower().replace("’", "'")
     terms = _terms()
@@ -68,26 +76,37 @@ def read_asked(question: str, language: Language) -> AskedReading | None:
     for lang in order:
         for record in terms["records"][lang]:
             text = text.replace(record, " ")
+    original = text
 
-    def first(words: dict[str, list[str]], *, short_whole: bool = False) -> str | None:
+    def first(words: dict[str, list[str]], within: str) -> str | None:
         return next(
-            (hit for lang in order if (hit := _found(text, words[lang], lang in COMPOUNDING, short_whole))),
-            None,
+            (hit for lang in order if (hit := _found(within, words[lang], lang in COMPOUNDING, True))), None
         )
 
-    found = next(
-        ((name, hit) for name, words in terms["families"].items() if (hit := first(words, short_whole=True))),
-        None,
-    )
-    if found is None:
-        return None
-    family, family_term = found
-    if family == "won_lost":
-        lost = first(terms["lost_words"], short_whole=True)
-        return AskedReading("lost_90d" if lost else "won_90d", family_term, lost)
-    own, scope_term = _own_scope(spaced, text, order)
-    team_metric, own_metric = FAMILY_METRICS[family]
-    return AskedReading(own_metric if own else team_metric, family_term, scope_term)
+    readings: list[AskedReading] = []
+    scope: tuple[bool, str | None] | None = None
+    named = [(family, words, False) for family, words in terms["families"].items()]
+    for family, words, alone in [
+        *named,
+        *((family, words, True) for family, words in terms["alone"].items()),
+    ]:
+        if alone and readings:
+            break
+        if (family_term := first(words, text)) is None:
+            continue
+        for lang in order:
+            for word in words[lang]:
+                text = _pattern(word, lang in COMPOUNDING, True).sub(" ", text)
+        if family == "won_lost":
+            lost = first(terms["lost_words"], original)
+            readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
+            continue
+        if scope is None:  # read once: it is the question's, whichever family
+            scope = _own_scope(spaced, original, order)
+        own, scope_term = scope
+        team_metric, own_metric = FAMILY_METRICS[family]
+        readings.append(AskedReading(own_metric if own else team_metric, family_term, scope_term))
+    return readings
 
 
 def _own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str | None]:
@@ -96,7 +115,7 @@ def _own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str
     scopes = _terms()["scope"]
     for lang in order:
         for word in scopes["not_scope"][lang]:
-            text = re.sub(_pattern(word, False, False) + r"\w*", " ", text)
+            text = re.sub(_pattern(word, False, False).pattern + r"\w*", " ", text)
 
     def first(words: dict[str, list[str]]) -> str | None:
         return next((hit for lang in order if (hit := _found(text, words[lang], lang in COMPOUNDING))), None)
@@ -146,11 +165,11 @@ def same_scope(metric: str, asked: str) -> bool:
 
 def _found(text: str, words: list[str], inside_words: bool = False, short_whole: bool = False) -> str | None:
     """The first of `words` in `text` (see `_pattern`)."""
-    return next((word for word in words if re.search(_pattern(word, inside_words, short_whole), text)), None)
+    return next((word for word in words if _pattern(word, inside_words, short_whole).search(text)), None)
 
 
 @cache
-def _pattern(word: str, inside_words: bool, short_whole: bool) -> str:
+def _pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str]:
     """A term starts a word; with inside_words, a one-word term may also end a compound
     („Kundenaktivitäten“ names „aktivitäten“); with short_whole, terms of up to four letters must be
     whole words ("won" is not "wonder"); " ~ " stands for up to three words, each part the start of a
@@ -158,12 +177,12 @@ def _pattern(word: str, inside_words: bool, short_whole: bool) -> str:
     ("$", "€") needs no word boundary on that side ("500€", "$2m")."""
     if " ~ " in word:
         parts = (re.escape(part) for part in word.split(" ~ "))
-        return r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts)
+        return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts))
     if inside_words and " " not in word and len(word) > SHORT:
-        return re.escape(word)
+        return re.compile(re.escape(word))
     start = r"(?<!\w)" if word[:1].isalnum() else ""
     end = r"(?!\w)" if short_whole and len(word) <= SHORT and word[-1:].isalnum() else ""
-    return start + re.escape(word) + end
+    return re.compile(start + re.escape(word) + end)
 
 
 @cache

@@ -5,6 +5,7 @@ reflections, and one line for off-topic, gibberish and hostile messages. None of
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -12,9 +13,9 @@ from functools import cache
 from bot.coaching.asked import family_of
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
-from bot.coaching.kinds import GENERAL_METRICS, Kind
+from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import asked_deals, asked_numbers, metric_sentence, number_facts
+from bot.coaching.numbers import asked_deals, metric_sentence, number_facts, told_once
 from bot.crm.base import AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
 from bot.i18n import Language, t
@@ -41,13 +42,14 @@ class Vendor:
 
 
 def numbers_answer(
-    *, stats: ManagerStats, language: Language, asked: list[str], named: str | None = None
+    *, stats: ManagerStats, language: Language, asked: list[str], named: Sequence[str] = ()
 ) -> CoachAnswer:
-    """The numbers a question asks for, as sentences, no lesson: exactly the named ones (own or team, with
-    the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats shows."""
+    """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
+    with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
+    shows, `asked` first."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
-    wanted = asked_numbers(named, [m for m in asked if m not in (ATTENTION, *GENERAL_METRICS)])
+    wanted = told_once(named)
     if wanted:
         order, deals = wanted, asked_deals(stats, wanted)
         if deals is None:  # a count or a value: the deals only when asked for

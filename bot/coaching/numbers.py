@@ -6,10 +6,11 @@ messages, so every surface quotes the same number and sets the same goal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.coaching.asked import FAMILY_METRICS, family_of
+from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
@@ -88,18 +89,27 @@ def number_facts(
     )
 
 
-def asked_numbers(named: str | None, listed: list[str]) -> list[str]:
-    """The metrics a numbers question asks for, one per family: the one it names first (own or team),
-    then any other it names, in the same scope ("my stale and overdue deals" → both own); empty when
-    it names none (then the answer is the overview)."""
-    own = named is not None and scope_of(named)[1] == "own"
-    chosen = [named] if named else []
-    for metric in listed:
-        family = family_of(metric)
-        if family is None or family in {family_of(m) for m in chosen}:
-            continue
-        chosen.append(FAMILY_METRICS[family][1 if own else 0] if named and family != "won_lost" else metric)
-    return chosen
+def told_once(metrics: Sequence[str]) -> list[str]:
+    """The metrics without one whose number another's sentence already states: the pipeline's value is
+    told with its deal count and the count with its value; "x of your y open deals" tells y."""
+    unique = list(dict.fromkeys(metrics))
+
+    def told_elsewhere(index: int, metric: str) -> bool:
+        # of two sentences that state each other's number (value and count), the first one is kept
+        return any(
+            metric in _stated_by(other) and not (other in _stated_by(metric) and later > index)
+            for later, other in enumerate(unique)
+            if later != index
+        )
+
+    return [metric for index, metric in enumerate(unique) if not told_elsewhere(index, metric)]
+
+
+def _stated_by(metric: str) -> set[str]:
+    """The other numbers the sentence of `metric` states."""
+    partners = {COUNTED_BY.get(metric), OF_OPEN_DEALS.get(metric)}
+    partners |= {value for value, count in COUNTED_BY.items() if count == metric}
+    return {partner for partner in partners if partner}
 
 
 def asked_deals(stats: ManagerStats, asked: list[str]) -> tuple[AttentionDeal, ...] | None:

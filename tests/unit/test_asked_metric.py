@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.asked import asked_metric, read_asked
+from bot.coaching.asked import asked_metric, read_all, read_asked
 from bot.i18n import Language
 
 
@@ -91,3 +91,26 @@ def test_a_reading_says_which_words_decided_it() -> None:
 
     assert reading is not None
     assert (reading.family_term, reading.scope_term) == ("folgetermin", "meiner verkaufschancen")
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metrics"),
+    [
+        # every family named, in the question's scope
+        (
+            "en",
+            "numbers for my stale opps and my past-due ones?",
+            ["own_stale_deals", "own_overdue_close_dates"],
+        ),
+        (
+            "de",
+            "wie viele Abschlusstermine sind bei uns überfällig und was haben wir verloren",
+            ["overdue_close_dates", "lost_90d"],
+        ),
+        # a word counts for one family only: deals without activity are stale, not an activity count
+        ("de", "Chancen ohne Aktivität bei den Kollegen, Anzahl?", ["stale_deals"]),
+        ("en", "how much € is in our open opps", ["open_value", "open_deals"]),
+    ],
+)
+def test_every_metric_a_question_names(language: Language, question: str, metrics: list[str]) -> None:
+    assert [reading.metric for reading in read_all(question, language)] == metrics
