@@ -109,6 +109,13 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     return readings
 
 
+def asks_for_biggest(question: str) -> str | None:
+    """The words asking for the biggest deals ("5 biggest open opps", „die größten Deals“), if any."""
+    text = " " + " ".join(question.lower().split()) + " "
+    words = _terms()["requests"]["biggest"]
+    return next((hit for lang in LANGUAGES if (hit := _found(text, words[lang], short_whole=True))), None)
+
+
 def _own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str | None]:
     """Whether the question is about the manager's own deals, and the cue that says so. Strong cues
     ("my own", „bei mir“) win over team words; weak ones ("my deals", "did I") only without them."""

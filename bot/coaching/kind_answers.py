@@ -42,25 +42,32 @@ class Vendor:
 
 
 def numbers_answer(
-    *, stats: ManagerStats, language: Language, asked: list[str], named: Sequence[str] = ()
+    *,
+    stats: ManagerStats,
+    language: Language,
+    asked: list[str],
+    named: Sequence[str] = (),
+    biggest: bool = False,
 ) -> CoachAnswer:
     """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
     with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
-    shows, `asked` first."""
+    shows, `asked` first. Asked for the `biggest` deals, it says it has no ranking of all deals and
+    lists the deals worth a look by amount."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
     wanted = told_once(named)
     if wanted:
         order, deals = wanted, asked_deals(stats, wanted)
         if deals is None:  # a count or a value: the deals only when asked for
-            attention = attention_text(stats, language) if asked[:1] == [ATTENTION] else ""
+            listed = asked[:1] == [ATTENTION] or biggest
+            attention = attention_text(stats, language, biggest=biggest) if listed else ""
         else:
-            attention = attention_text(stats, language, deals=deals) if deals else ""
+            attention = attention_text(stats, language, deals=deals, biggest=biggest) if deals else ""
     else:
         chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
         families = {family_of(metric) for metric in chosen}
         order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
-        attention = attention_text(stats, language)
+        attention = attention_text(stats, language, biggest=biggest)
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
@@ -76,14 +83,21 @@ def numbers_answer(
 
 
 def attention_text(
-    stats: ManagerStats, language: Language, *, deals: tuple[AttentionDeal, ...] | None = None
+    stats: ManagerStats,
+    language: Language,
+    *,
+    deals: tuple[AttentionDeal, ...] | None = None,
+    biggest: bool = False,
 ) -> str:
     """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
-    made inert)."""
+    made inert); with `biggest`, by amount and saying that this is no ranking of all open deals."""
     deals = stats.attention if deals is None else deals
     if not deals:
         return t(language, "stats.no_attention")
     lines = [t(language, "stats.attention_title")]
+    if biggest:
+        lines.append(t(language, "kinds.numbers_no_ranking", crm=stats.source))
+        deals = tuple(sorted(deals, key=lambda deal: deal.amount, reverse=True))
     for deal in deals:
         reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)
         lines.append(

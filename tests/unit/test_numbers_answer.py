@@ -88,3 +88,25 @@ def test_a_question_naming_no_number_gets_the_overview(coach: Coach, anna: Manag
     assert "*Worth a look first*" in answer.text
     # the JSON lists every number the text states
     assert len(answer.numbers) == len(bullets(answer)) - len(anna.attention)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "says"),
+    [
+        ("top five opps by value in my team, amounts please", "en", "I can't rank all open deals by size"),
+        ("Welche sind unsere wertvollsten offenen Deals?", "de", "nach Größe sortieren kann ich nicht"),
+    ],
+)
+def test_asked_for_the_biggest_deals_it_says_it_has_no_ranking_and_lists_by_amount(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, says: str
+) -> None:
+    answer = ask(coach, anna, question, language)
+
+    after_note = answer.text.split(says, 1)[1].split("\n\n")[0]
+    listed = [line for line in after_note.splitlines() if line.startswith("• ")]
+    amounts = [deal.amount for deal in sorted(anna.attention, key=lambda deal: deal.amount, reverse=True)]
+    assert len(listed) == len(amounts)
+    assert all(
+        format_money(amount, anna.currency, language) in line
+        for amount, line in zip(amounts, listed, strict=True)
+    )
