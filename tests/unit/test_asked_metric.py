@@ -86,6 +86,11 @@ def test_the_metric_the_question_names(language: Language, question: str, metric
         ("de", "Wie viele Deals sind bei uns im Verzug?", "overdue_close_dates"),
         ("de", "Was ist mein eigenes Auftragsvolumen?", "own_open_value"),
         ("de", "Deals ohne Folgeaktivität bei Jonas", "deals_without_next_step"),
+        ("de", "Was sind unsere offenen Deals insgesamt wert?", "open_value"),
+        ("de", "Bei wie vielen Deals hat sich seit einem Monat keiner gemeldet?", "stale_deals"),
+        ("de", "Deals ohne geplante Aktivität, Anzahl?", "deals_without_next_step"),
+        ("de", "Wieviele Deals hab ich selber noch offen?", "own_open_deals"),
+        ("en", "how many opps nobody has followed up on", "deals_without_next_step"),
         # a field or a currency outside a question about the pipeline's sum names no metric
         ("en", "reps leave the amount empty on new opps, how do I fix that habit", None),
         ("de", "die Beträge fehlen oft, wie gewöhne ich das dem Team ab?", None),
