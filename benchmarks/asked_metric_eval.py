@@ -1,6 +1,6 @@
 """Numbers and goals on the metric the question names (issue 9, items 3 and 4), on the labelled set.
 
-    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set questions|kinds_dev]
+    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set NAME] [--show-misses]
 
 For every labelled question that names a metric (benchmarks/coaching_eval/questions.yaml: metric
 family and scope), asks the offline coach with each demo manager's numbers and prints:
@@ -11,8 +11,11 @@ family and scope), asks the offline coach with each demo manager's numbers and p
   show that preferring the asked metric does not cost lesson accuracy.
 - asked metric detected: what bot/coaching/asked.py reads from the text is the labelled family (and
   scope), per language, counted over the coaching and numbers questions that name one.
-With `--set kinds_dev` (the blind set in coaching_eval/kinds_dev.yaml), each message is answered the way
-users get it: classified first, then coaching, numbers or another kind's answer (a goal only for coaching).
+- numbers answers with only the asked family: of the numbers answers to questions naming a metric,
+  those that state no other family (a question naming two metrics counts as a miss).
+NAME is a set of benchmarks/eval_sets.py (default questions). With `--set kinds_dev` (or any kinds_*
+set, all of them dev), each message is answered the way users get it: classified first, then
+coaching, numbers or another kind's answer (a goal only for coaching).
 Prints figures only; tune on dev, report test.
 """
 
@@ -26,7 +29,7 @@ import yaml
 from eval_sets import SETS
 
 from bot.coaching.ask import Numbers, answer_by_kind
-from bot.coaching.asked import asked_metric, family_of
+from bot.coaching.asked import family_of, read_asked
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.goals import scope_of
 from bot.coaching.lessons import LessonLibrary
@@ -76,11 +79,24 @@ def answer(coach: Coach, question: dict[str, Any], stats: ManagerStats, *, by_ki
     )
 
 
-def detected(chosen: list[dict[str, Any]]) -> None:
-    """How often asked.py reads the labelled family (and scope) from the text, per language."""
+def detected(chosen: list[dict[str, Any]], *, show_misses: bool = False) -> None:
+    """How often asked.py reads the labelled family (and scope) from the text, per language; with
+    show_misses, each wrong reading and the words that decided it."""
     for language in ("en", "de"):
         named = [q for q in chosen if q["language"] == language and q["metric"] and q["kind"] in ASKING_KINDS]
-        found = [asked_metric(q["text"], language) or "" for q in named]
+        readings = [read_asked(q["text"], language) for q in named]
+        found = [reading.metric if reading else "" for reading in readings]
+        for reading, question in zip(readings, named, strict=True):
+            wanted = (question["metric"], question["scope"])
+            if show_misses and (
+                reading is None or (family_of(reading.metric), scope_of(reading.metric)[1]) != wanted
+            ):
+                why = (
+                    f"{reading.metric} ({reading.family_term!r} / {reading.scope_term!r})"
+                    if reading
+                    else None
+                )
+                print(f"  detection miss [{wanted[0]}/{wanted[1]}] {question['text']!r} -> {why}")
         family = sum(family_of(f) == q["metric"] for f, q in zip(found, named, strict=True))
         scoped = sum(
             family_of(f) == q["metric"] and scope_of(f)[1] == q["scope"]
@@ -104,7 +120,18 @@ def main() -> None:
     coach = Coach(library=LessonLibrary.load())
     managers = demo_stats()
     counts = dict.fromkeys(
-        ("asked", "numbers_family", "numbers_scope", "goal_total", "goal_family", "goal_scope", "no_goal"), 0
+        (
+            "asked",
+            "numbers_family",
+            "numbers_scope",
+            "numbers_answers",
+            "only_asked",
+            "goal_total",
+            "goal_family",
+            "goal_scope",
+            "no_goal",
+        ),
+        0,
     )
     coaching = lesson_hits = 0
     for question in chosen:
@@ -122,6 +149,9 @@ def main() -> None:
                 print(f"  numbers miss [{family}/{scope}] {question['text']!r} -> {first or None}")
             counts["numbers_family"] += family_of(first) == family
             counts["numbers_scope"] += family_of(first) == family and scope_of(first)[1] == scope
+            if not reply.lessons and reply.numbers:  # answered as numbers
+                counts["numbers_answers"] += 1
+                counts["only_asked"] += all(family_of(fact.metric) == family for fact in reply.numbers)
             if family not in GOAL_FAMILIES or (by_kind and question["kind"] != "coaching"):
                 continue
             counts["goal_total"] += 1
@@ -136,9 +166,13 @@ def main() -> None:
                     f"-> {goal or None} ({reply.lessons[0].id if reply.lessons else None})",
                 )
     print(f"{args.eval_set} split {args.split}: {len(chosen)} questions x {len(managers)} demo managers")
-    detected(chosen)
+    detected(chosen, show_misses=args.show_misses)
     print(f"numbers on the asked metric (family):        {ratio(counts['numbers_family'], counts['asked'])}")
     print(f"numbers on the asked metric (family+scope):  {ratio(counts['numbers_scope'], counts['asked'])}")
+    print(
+        "numbers answers with only the asked family: ",
+        ratio(counts["only_asked"], counts["numbers_answers"]),
+    )
     print(
         f"goal on the asked metric (family):           {ratio(counts['goal_family'], counts['goal_total'])}"
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import asked_metric
+from bot.coaching.asked import asks_for_biggest, read_all
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
@@ -149,12 +149,18 @@ def answer_by_kind(
     if kind == "numbers":
         if numbers.stats is None:
             return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
-        # the figure the question names, own or team; then any others it names ("which deals…" first)
-        named = asked_metric(question, language)
+        # exactly the figures the question names, own or team; else all, those it hints at first
+        named = [reading.metric for reading in read_all(question, language)]
         listed = coach.classifier.asked_metrics(question)
         lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
-        asked = lead + ([named] if named else []) + listed
-        return kind_answers.numbers_answer(stats=numbers.stats, language=language, asked=asked)
+        asked = lead + named + listed
+        return kind_answers.numbers_answer(
+            stats=numbers.stats,
+            language=language,
+            asked=asked,
+            named=named,
+            biggest=asks_for_biggest(question) is not None,
+        )
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)

@@ -5,6 +5,7 @@ reflections, and one line for off-topic, gibberish and hostile messages. None of
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -14,8 +15,8 @@ from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import metric_sentence, number_facts
-from bot.crm.base import ManagerStats
+from bot.coaching.numbers import asked_deals, metric_sentence, number_facts, told_once
+from bot.crm.base import AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
@@ -40,34 +41,64 @@ class Vendor:
     help: str
 
 
-def numbers_answer(*, stats: ManagerStats, language: Language, asked: list[str]) -> CoachAnswer:
-    """The numbers /crmcoach stats shows, as sentences, the asked ones first (own or team); no lesson."""
+def numbers_answer(
+    *,
+    stats: ManagerStats,
+    language: Language,
+    asked: list[str],
+    named: Sequence[str] = (),
+    biggest: bool = False,
+) -> CoachAnswer:
+    """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
+    with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
+    shows, `asked` first. Asked for the `biggest` deals, it says it has no ranking of all deals and
+    lists the deals worth a look by amount."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
-    chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
-    families = {family_of(metric) for metric in chosen}
-    order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+    wanted = told_once(named)
+    if wanted:
+        order, deals = wanted, asked_deals(stats, wanted)
+        if deals is None:  # a count or a value: the deals only when asked for
+            listed = asked[:1] == [ATTENTION] or biggest
+            attention = attention_text(stats, language, biggest=biggest) if listed else ""
+        else:
+            attention = attention_text(stats, language, deals=deals, biggest=biggest) if deals else ""
+    else:
+        chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
+        families = {family_of(metric) for metric in chosen}
+        order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
+        attention = attention_text(stats, language, biggest=biggest)
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
-    attention = attention_text(stats, language)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
     return CoachAnswer(
-        text="\n\n".join(parts),
+        text="\n\n".join(part for part in parts if part),
         lessons=(),
         source="offline",
         language=language,
-        numbers=number_facts(order, stats),
+        numbers=number_facts(order, stats, limit=len(order)),  # every number the text states
     )
 
 
-def attention_text(stats: ManagerStats, language: Language) -> str:
-    """The deals that need attention and why, one line each (mrkdwn; CRM text made inert)."""
-    if not stats.attention:
+def attention_text(
+    stats: ManagerStats,
+    language: Language,
+    *,
+    deals: tuple[AttentionDeal, ...] | None = None,
+    biggest: bool = False,
+) -> str:
+    """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
+    made inert); with `biggest`, by amount and saying that this is no ranking of all open deals."""
+    deals = stats.attention if deals is None else deals
+    if not deals:
         return t(language, "stats.no_attention")
     lines = [t(language, "stats.attention_title")]
-    for deal in stats.attention:
+    if biggest:
+        lines.append(t(language, "kinds.numbers_no_ranking", crm=stats.source))
+        deals = tuple(sorted(deals, key=lambda deal: deal.amount, reverse=True))
+    for deal in deals:
         reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)
         lines.append(
             t(

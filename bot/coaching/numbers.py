@@ -6,13 +6,15 @@ messages, so every surface quotes the same number and sets the same goal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
-from bot.crm.base import ManagerStats
+from bot.crm.base import AttentionDeal, AttentionReason, ManagerStats
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
@@ -30,6 +32,12 @@ OF_OPEN_DEALS = {
 SENTENCE_FOR = {**SAME_AS, "own_open_value": "own_open_deals"}
 for _own in ("own_stale_deals", "own_deals_without_next_step", "own_overdue_close_dates"):
     SENTENCE_FOR[_own] = _own
+# The metric families that are a problem of single deals: their deals can be listed.
+PROBLEM_REASONS: dict[str, AttentionReason] = {
+    "stale": "stale",
+    "no_next_step": "no_next_step",
+    "overdue": "overdue",
+}
 # Which count decides singular or plural in a metric's sentence (a value's sentence counts deals).
 COUNTED_BY = {"open_value": "open_deals", "own_open_value": "own_open_deals"}
 
@@ -67,8 +75,10 @@ class NumberFact:
         return scope_of(self.metric)[1]
 
 
-def number_facts(metrics: list[str], stats: ManagerStats) -> tuple[NumberFact, ...]:
-    chosen = list(dict.fromkeys(metrics))[:MAX_NUMBER_SENTENCES]
+def number_facts(
+    metrics: list[str], stats: ManagerStats, *, limit: int = MAX_NUMBER_SENTENCES
+) -> tuple[NumberFact, ...]:
+    chosen = list(dict.fromkeys(metrics))[:limit]
     return tuple(
         NumberFact(
             metric=metric,
@@ -76,6 +86,44 @@ def number_facts(metrics: list[str], stats: ManagerStats) -> tuple[NumberFact, .
             of=int(metric_value(stats, OF_OPEN_DEALS[metric])) if metric in OF_OPEN_DEALS else None,
         )
         for metric in chosen
+    )
+
+
+def told_once(metrics: Sequence[str]) -> list[str]:
+    """The metrics without one whose number another's sentence already states: the pipeline's value is
+    told with its deal count and the count with its value; "x of your y open deals" tells y."""
+    unique = list(dict.fromkeys(metrics))
+
+    def told_elsewhere(index: int, metric: str) -> bool:
+        # of two sentences that state each other's number (value and count), the first one is kept
+        return any(
+            metric in _stated_by(other) and not (other in _stated_by(metric) and later > index)
+            for later, other in enumerate(unique)
+            if later != index
+        )
+
+    return [metric for index, metric in enumerate(unique) if not told_elsewhere(index, metric)]
+
+
+def _stated_by(metric: str) -> set[str]:
+    """The other numbers the sentence of `metric` states."""
+    partners = {COUNTED_BY.get(metric), OF_OPEN_DEALS.get(metric)}
+    partners |= {value for value, count in COUNTED_BY.items() if count == metric}
+    return {partner for partner in partners if partner}
+
+
+def asked_deals(stats: ManagerStats, asked: list[str]) -> tuple[AttentionDeal, ...] | None:
+    """The deals worth a look that show what was asked: those with an asked problem (stale, no next
+    step, overdue), only the manager's own when the question is about their own deals; None when no
+    problem of single deals is asked (a count or a value)."""
+    reasons = {PROBLEM_REASONS[f] for m in asked if (f := family_of(m) or "") in PROBLEM_REASONS}
+    if not reasons:
+        return None
+    own = any(scope_of(m)[1] == "own" for m in asked if family_of(m) in PROBLEM_REASONS)
+    return tuple(
+        deal
+        for deal in stats.attention
+        if reasons.intersection(deal.reasons) and (not own or deal.owner_name == stats.owner.name)
     )
 
 

@@ -16,7 +16,7 @@ from tests.oracle import expected_stats
 def test_ask_answers_with_a_lesson_and_the_askers_numbers(
     base_url: str, slack: SlackStandIn, container: Container
 ) -> None:
-    command(base_url, slack, "U0JAMES", "ask half of my deals have no next step, what do I do?")
+    command(base_url, slack, "U0JAMES", "ask half of our deals have no next step, what do I do?")
 
     message = final_reply(slack)
     text = all_text(message)
@@ -108,7 +108,7 @@ def test_a_german_question_from_an_english_profile_is_answered_in_german(
     base_url: str, slack: SlackStandIn
 ) -> None:
     command(
-        base_url, slack, "U0JAMES", "ask Die Hälfte meiner Verkaufschancen hat keine Wiedervorlage, was tun?"
+        base_url, slack, "U0JAMES", "ask Die Hälfte unserer Verkaufschancen hat keine Wiedervorlage, was tun?"
     )
 
     text = all_text(final_reply(slack))
