@@ -4,6 +4,7 @@ A small library of its own, so each case shows one behaviour of the ranking, not
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -154,6 +155,23 @@ def test_a_question_with_no_word_in_common_ranks_the_askers_gaps_first(question:
     assert ids(with_gap)[0] == "close-dates-clean" and with_gap[0].addresses_gap
     assert ids(without_gap) == ["close-dates-clean", "forecast-honest", "next-step-verb"]  # level, then id
     assert all(hit.score == 0 for hit in with_gap + without_gap)  # the answer says nothing was found
+
+
+def test_the_askers_gap_breaks_a_near_tie_but_does_not_bury_a_better_match() -> None:
+    # Most lessons' triggers hold for most managers: a gap may not outweigh what the question says.
+    library = [
+        replace(ENGLISH[0], triggers=(Condition("overdue_close_dates", ">", 0),)),  # forecast-honest
+        ENGLISH[1],
+        replace(ENGLISH[2], triggers=()),  # close-dates-clean
+    ]
+    index = LessonIndex(library, "en", vocabulary=NO_VOCABULARY)
+    question = "our forecast is always too optimistic, close dates in the past"
+    scores = {hit.lesson.id: hit.score for hit in index.search(question, k=3)}
+    assert scores["forecast-honest"] < scores["close-dates-clean"] < 1.1 * scores["forecast-honest"]
+
+    hits = index.search(question, k=2, stats=stats(overdue=4))
+
+    assert ids(hits) == ["close-dates-clean", "forecast-honest"] and hits[1].addresses_gap
 
 
 def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
