@@ -10,8 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import Stemmer
 
 from bot.coaching import retrieval
+from bot.coaching.analysis import STEMMER_NAMES, words
 from bot.coaching.coach import focus_hits
 from bot.coaching.lessons import Condition, Lesson
 from bot.coaching.ngrams import NgramIndex
@@ -188,3 +190,20 @@ def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
 
     # The data-quality lesson matched nothing: it is not pulled ahead of a lesson that did.
     assert ids(offered) == ["forecast-a", "next-step-d", "forecast-b"]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_no_two_concepts_of_the_shipped_vocabulary_claim_the_same_term(language: Language) -> None:
+    # Terms meet by their stems, and the first concept to claim a stem keeps it: a term that stems like
+    # another concept's ("leader" and "Leads" are both "lead" in German) silently means that concept.
+    stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
+    claimed: dict[tuple[str, ...], str] = {}
+    clashes = []
+    for concept, terms in Vocabulary.load().concepts.items():
+        for term in terms:
+            stems = tuple(stemmer.stemWords(words(term)))
+            owner = claimed.setdefault(stems, concept)
+            if owner != concept:
+                clashes.append(f"{term!r} of {concept} stems like a term of {owner}")
+
+    assert clashes == []
