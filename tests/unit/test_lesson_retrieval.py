@@ -4,13 +4,16 @@ A small library of its own, so each case shows one behaviour of the ranking, not
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import Stemmer
 
 from bot.coaching import retrieval
+from bot.coaching.analysis import STEMMER_NAMES, words
 from bot.coaching.coach import focus_hits
 from bot.coaching.lessons import Condition, Lesson
 from bot.coaching.ngrams import NgramIndex
@@ -156,6 +159,23 @@ def test_a_question_with_no_word_in_common_ranks_the_askers_gaps_first(question:
     assert all(hit.score == 0 for hit in with_gap + without_gap)  # the answer says nothing was found
 
 
+def test_the_askers_gap_breaks_a_near_tie_but_does_not_bury_a_better_match() -> None:
+    # Most lessons' triggers hold for most managers: a gap may not outweigh what the question says.
+    library = [
+        replace(ENGLISH[0], triggers=(Condition("overdue_close_dates", ">", 0),)),  # forecast-honest
+        ENGLISH[1],
+        replace(ENGLISH[2], triggers=()),  # close-dates-clean
+    ]
+    index = LessonIndex(library, "en", vocabulary=NO_VOCABULARY)
+    question = "our forecast is always too optimistic, close dates in the past"
+    scores = {hit.lesson.id: hit.score for hit in index.search(question, k=3)}
+    assert scores["forecast-honest"] < scores["close-dates-clean"] < 1.1 * scores["forecast-honest"]
+
+    hits = index.search(question, k=2, stats=stats(overdue=4))
+
+    assert ids(hits) == ["close-dates-clean", "forecast-honest"] and hits[1].addresses_gap
+
+
 def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
     lessons = [
         lesson("forecast-a", "forecasting", "A", ()),
@@ -170,3 +190,20 @@ def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
 
     # The data-quality lesson matched nothing: it is not pulled ahead of a lesson that did.
     assert ids(offered) == ["forecast-a", "next-step-d", "forecast-b"]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_no_two_concepts_of_the_shipped_vocabulary_claim_the_same_term(language: Language) -> None:
+    # Terms meet by their stems, and the first concept to claim a stem keeps it: a term that stems like
+    # another concept's ("leader" and "Leads" are both "lead" in German) silently means that concept.
+    stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
+    claimed: dict[tuple[str, ...], str] = {}
+    clashes = []
+    for concept, terms in Vocabulary.load().concepts.items():
+        for term in terms:
+            stems = tuple(stemmer.stemWords(words(term)))
+            owner = claimed.setdefault(stems, concept)
+            if owner != concept:
+                clashes.append(f"{term!r} of {concept} stems like a term of {owner}")
+
+    assert clashes == []

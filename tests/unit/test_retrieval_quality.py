@@ -23,11 +23,13 @@ EVAL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval" 
 # Floors a little under what retrieval reaches on the dev half, so a regression fails (figures: report).
 # The first batch (ids en-001…, de-001…) keeps the floors it was tuned to; the whole dev half, with the
 # second blind batch (en-5001…, de-5001…), has its own, lower ones: that batch was written later and
-# measured before any tuning on it (then: top-1 en 63 %, de 60 %). Batch 6 (en-6001…) counts in "all" only.
-DEV_TOP1_FLOOR = 0.8
-DEV_TOP3_FLOOR = 0.9
-ALL_DEV_TOP1_FLOOR = 0.75
-ALL_DEV_TOP3_FLOOR = 0.9
+# measured before any tuning on it (then: top-1 en 63 %, de 60 %). Batches 6 and 7 count in "all" only.
+# Reached 2026-11-30 (without numbers): first batch top-1 en 88 %, de 96 %; all dev en 89 %, de 92 %,
+# top-3 98-100 %.
+DEV_TOP1_FLOOR = 0.85
+DEV_TOP3_FLOOR = 0.95
+ALL_DEV_TOP1_FLOOR = 0.85
+ALL_DEV_TOP3_FLOOR = 0.95
 FIRST_BATCH_ID = re.compile(r"(en|de)-\d{3}")
 
 # (language, question, expected topic). Written from how managers ask, not from lesson wording.
@@ -84,6 +86,46 @@ LABELLED: list[tuple[Language, str, str]] = [
 TOP3_THRESHOLD = 0.9
 TOP1_THRESHOLD = 0.8
 
+# Situations told in a manager's everyday words, none of them a lesson's: the vocabulary's concepts (end of
+# the week, chat tools, knowledge kept in someone's head, correcting others' data, records entered twice)
+# tie them to their topic. Written for this test, not taken from the evaluation set.
+SITUATIONS: list[tuple[Language, str, str]] = [
+    (
+        "en",
+        "Is there a good ritual for the end of the week to go through the opportunities I own?",
+        "personal-crm",
+    ),
+    ("en", "Friday afternoons I'd like 15 minutes to go over my own pipeline. How?", "personal-crm"),
+    (
+        "en",
+        "Half my day is slack pings to reps asking where a deal stands. Is that a bad example?",
+        "role-model",
+    ),
+    ("en", "I text my sellers for deal status instead of looking in the CRM. Should I stop?", "role-model"),
+    ("en", "Our number one seller keeps every deal in her head and refuses to enter them", "adoption"),
+    ("en", "Every Sunday I sit there correcting close dates and amounts for my reps", "data-quality"),
+    ("en", "Is it my job to tidy up the team's records by hand?", "data-quality"),
+    ("en", "Some accounts seem to be in the crm twice, owned by different sellers", "data-quality"),
+    (
+        "de",
+        "Welche Routine zum Ende der Woche hilft mir, meine eigenen Deals im Griff zu behalten?",
+        "personal-crm",
+    ),
+    (
+        "de",
+        "Freitagnachmittag will ich eine Viertelstunde meine eigene Pipeline durchsehen. Wie?",
+        "personal-crm",
+    ),
+    (
+        "de",
+        "Ich frage meine Verkäufer ständig per WhatsApp nach dem Stand ihrer Deals. Schlechtes Vorbild?",
+        "role-model",
+    ),
+    ("de", "Unsere Nummer 1 im Vertrieb hat alle Kunden nur im Kopf und trägt nichts ein", "adoption"),
+    ("de", "Jeden Sonntag korrigiere ich Beträge und Abschlusstermine meiner Leute", "data-quality"),
+    ("de", "Manche Firmen gibt es zweimal im CRM, jeweils bei einem anderen Verkäufer", "data-quality"),
+]
+
 
 def test_the_labelled_set_covers_every_topic_in_both_languages() -> None:
     for language in ("en", "de"):
@@ -105,6 +147,16 @@ def test_retrieval_finds_the_right_topic(coach: Coach, language: Language) -> No
 
     assert top3 / len(cases) >= TOP3_THRESHOLD, "\n".join(misses)
     assert top1 / len(cases) >= TOP1_THRESHOLD, f"top-1 {top1}/{len(cases)}"
+
+
+@pytest.mark.parametrize(("language", "question", "topic"), SITUATIONS)
+def test_a_situation_told_in_everyday_words_finds_its_topic(
+    coach: Coach, language: Language, question: str, topic: str
+) -> None:
+    answer = coach.answer(question, language=language, stats=None, offline=True)
+
+    assert answer.language == language
+    assert answer.lessons[0].topic == topic, [lesson.id for lesson in answer.lessons]
 
 
 @cache  # read once per process (the tests only read the items)

@@ -50,7 +50,7 @@ def test_a_german_compound_question_finds_its_topic_through_the_prior(
     # prior as learnt from the lesson files alone: the training questions also find it without the prior.
     monkeypatch.setattr(training, "TRAINING_FOLDER", "no-training-here")
     monkeypatch.setattr(shared, "_built", {})  # not the process's coach, which was built with the files
-    question = "wie kriege ich einen Kundenschritt in jede Verkaufschance"
+    question = "wie bekomme ich Kundenschritte in alle Verkaufschancen"
 
     answer = ask(question, capsys)
 
