@@ -23,6 +23,8 @@ from bot.i18n import LANGUAGES, Language, t
 
 Source = Literal["offline", "llm"]
 RETRIEVED_LESSONS = 3
+# A lesson on the asked metric leads only with at least this share of the best lesson's score.
+ASKED_METRIC_LEAD_FLOOR = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,9 @@ def focus_hits(
         matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
         # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
         matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
-        lead = next(iter(matching), lead)
+        # ... unless it fits the question far worse than the best lesson (a passing mention of the metric).
+        floor = ASKED_METRIC_LEAD_FLOOR * lead.score
+        lead = next((hit for hit in matching if hit.score >= floor), lead)
     # The alternatives after the lead come from other topics, in case the lead's topic is the wrong one.
     alternatives = distinct_topics_first([lead, *(hit for hit in offered if hit is not lead)])[1:]
     return [lead, *alternatives[: k - 1]]

@@ -192,6 +192,20 @@ def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
     assert ids(offered) == ["forecast-a", "next-step-d", "forecast-b"]
 
 
+def test_a_lesson_on_the_asked_metric_leads_unless_it_fits_the_question_far_worse() -> None:
+    best = lesson("forecast-a", "forecasting", "A", ())
+    close = replace(lesson("stale-b", "pipeline-review", "B", ()), metric="stale_deals")
+    far = replace(lesson("stale-c", "data-quality", "C", ()), metric="stale_deals")
+
+    near_enough = [Hit(best, 3.0, False), Hit(close, 1.5, False), Hit(far, 0.3, False)]
+    only_a_mention = [Hit(best, 3.0, False), Hit(far, 0.3, False)]
+
+    # Asked about stale deals, the stale lesson that fits half as well leads, so the goal is on stale deals;
+    # one that fits a tenth as well does not: the question was about something else that mentions them.
+    assert ids(focus_hits(near_enough, asked="stale_deals", stats=None))[0] == "stale-b"
+    assert ids(focus_hits(only_a_mention, asked="stale_deals", stats=None))[0] == "forecast-a"
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_no_two_concepts_of_the_shipped_vocabulary_claim_the_same_term(language: Language) -> None:
     # Terms meet by their stems, and the first concept to claim a stem keeps it: a term that stems like
