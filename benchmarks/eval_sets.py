@@ -11,5 +11,6 @@ NAMES = (
     "kinds_probe",
     "kinds_probe2",
     "kinds_blind7",
+    "kinds_blind8",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
