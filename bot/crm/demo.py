@@ -15,12 +15,13 @@ from sqlalchemy import (
     Engine,
     Select,
     Subquery,
-    and_,
     case,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -212,41 +213,40 @@ class DemoConnector:
 
     def _biggest(self, session: Session, managers: list[str], scope: list[str] | None) -> _Biggest:
         """The biggest open deals of each manager's team and of the manager's own, ranked in SQL (a
-        window per team, and one per owner within it). Deals without an amount (0) are not ranked."""
+        window per team; the own ranking only over the managers' own deals). Deals without an amount
+        (0) are not ranked."""
         members = _team_members(managers, scope)
         deals = (
             select(DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoDeal.owner_id)
             .where(DemoDeal.status == "open", DemoDeal.amount > 0)
             .subquery()
         )
-        biggest_first = (deals.c.amount.desc(), deals.c.id)
-        team_rank = func.row_number().over(partition_by=members.c.team_of, order_by=biggest_first)
-        owner_rank = func.row_number().over(
-            partition_by=(members.c.team_of, deals.c.owner_id), order_by=biggest_first
-        )
-        ranked = select(
-            deals,
-            members.c.team_of.label("manager_id"),
-            team_rank.label("team_rank"),
-            owner_rank.label("owner_rank"),
-        ).join(members, members.c.member_id == deals.c.owner_id)
-        if scope is not None:
-            ranked = ranked.where(members.c.team_of.in_(managers))
-        top = ranked.subquery()
-        own_kept = and_(top.c.owner_id == top.c.manager_id, top.c.owner_rank <= BIGGEST_DEALS_LIMIT)
+
+        def ranked(*, own: bool) -> Select[Any]:
+            rank = func.row_number().over(
+                partition_by=members.c.team_of, order_by=(deals.c.amount.desc(), deals.c.id)
+            )
+            query = select(
+                deals,
+                members.c.team_of.label("manager_id"),
+                rank.label("rank"),
+                (true() if own else false()).label("own_list"),  # SQL literals: no typeless bind
+            ).join(members, members.c.member_id == deals.c.owner_id)
+            if own:  # the manager's own deals: members who lead the team they are in
+                query = query.where(members.c.member_id == members.c.team_of)
+            return query if scope is None else query.where(members.c.team_of.in_(managers))
+
+        both = union_all(ranked(own=False), ranked(own=True)).subquery()
         rows = session.execute(
-            select(top, DemoOwner.name.label("owner_name"))
-            .join(DemoOwner, DemoOwner.id == top.c.owner_id)
-            .where(or_(top.c.team_rank <= BIGGEST_DEALS_LIMIT, own_kept))
-            .order_by(top.c.manager_id, top.c.team_rank)
+            select(both, DemoOwner.name.label("owner_name"))
+            .join(DemoOwner, DemoOwner.id == both.c.owner_id)
+            .where(both.c.rank <= BIGGEST_DEALS_LIMIT)
+            .order_by(both.c.manager_id, both.c.own_list, both.c.rank)
         )
         result = _Biggest()
         for row in rows.mappings():
             deal = ListedDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]))
-            if row["team_rank"] <= BIGGEST_DEALS_LIMIT:
-                result.team[row["manager_id"]].append(deal)
-            if row["owner_id"] == row["manager_id"] and row["owner_rank"] <= BIGGEST_DEALS_LIMIT:
-                result.own[row["manager_id"]].append(deal)
+            (result.own if row["own_list"] else result.team)[row["manager_id"]].append(deal)
         return result
 
     def _combine(
