@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bulk_stats.py [--managers 1000] [--deals 1000000] [--database-url URL]
 
 Seeds the demo CRM (SQLite file by default), then times hand-written SQL that produces every output of
-the bulk pass (all metrics, own and team; activities; won/lost; the top-5 attention deals per manager)
+the bulk pass (all metrics, own and team; activities; won/lost; the top-5 attention deals and the 10
+biggest open deals per manager)
 and DemoConnector.all_manager_stats(), checks that both found the same numbers, and prints both times
 and their ratio. Prints numbers only; it passes or fails nothing.
 """
@@ -29,8 +30,8 @@ from bot.store.models import UTCDateTime
 
 # The same outputs as all_manager_stats, written by hand: per manager (team = the manager and their
 # direct reports) the open-deal metrics, the manager's own ones, won/lost in 90 days, activities in 7
-# days (own and team), and the 5 worst open deals with their flags. Nothing left to compute in Python
-# but turning rows into objects.
+# days (own and team), the 5 worst open deals with their flags, and the 10 biggest open deals (team and
+# own). Nothing left to compute in Python but turning rows into objects.
 MEMBERS = """
 members AS (
     SELECT id AS member_id, manager_id AS team_of FROM demo_crm_owners WHERE manager_id IS NOT NULL
@@ -93,6 +94,20 @@ ranked AS (
 SELECT r.team_of, r.rank, r.id, r.name, r.amount, o.name, r.stale, r.no_step, r.overdue
 FROM ranked r JOIN demo_crm_owners o ON o.id = r.owner_id
 WHERE r.rank <= 5""",
+    "biggest": f"""
+WITH {MEMBERS},
+open_deals AS (SELECT id, name, amount, owner_id FROM demo_crm_deals WHERE status = 'open' AND amount > 0),
+ranked AS (
+    SELECT 'team' AS list, m.team_of, d.*,
+           ROW_NUMBER() OVER (PARTITION BY m.team_of ORDER BY d.amount DESC, d.id) AS rank
+    FROM open_deals d JOIN members m ON m.member_id = d.owner_id
+    UNION ALL
+    SELECT 'own', d.owner_id, d.*, ROW_NUMBER() OVER (PARTITION BY d.owner_id ORDER BY d.amount DESC, d.id)
+    FROM open_deals d WHERE d.owner_id IN (SELECT team_of FROM members)
+)
+SELECT r.team_of, r.list, r.rank, r.id, r.name, r.amount, o.name
+FROM ranked r JOIN demo_crm_owners o ON o.id = r.owner_id
+WHERE r.rank <= 10""",
 }
 
 
@@ -128,7 +143,14 @@ def same_outputs(stats: dict[str, ManagerStats], rows: dict[str, list[Any]]) -> 
     attention: dict[str, list[tuple[int, str]]] = {}
     for r in rows["attention"]:
         attention.setdefault(r[0], []).append((int(r[1]), str(r[2])))
+    biggest: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for r in rows["biggest"]:
+        biggest.setdefault((r[0], r[1]), []).append((int(r[2]), str(r[3])))
     for manager_id, s in stats.items():
+        for which, deals in (("team", s.biggest_open_deals), ("own", s.own_biggest_open_deals)):
+            ranked = [deal_id for _, deal_id in sorted(biggest.get((manager_id, which), []))]
+            if ranked != [d.deal_id for d in deals]:
+                return False
         want = (
             s.open_deals,
             s.open_value,

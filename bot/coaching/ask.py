@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import asks_for_biggest, read_all
+from bot.coaching.asked import read_all, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
@@ -159,7 +159,7 @@ def answer_by_kind(
             language=language,
             asked=asked,
             named=named,
-            biggest=asks_for_biggest(question) is not None,
+            biggest=read_biggest(question, language),
         )
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)

@@ -18,6 +18,9 @@ TERMS_FILE = PROMPTS_DIR / "coach" / "metric_terms.toml"
 COMPOUNDING: frozenset[str] = frozenset({"de"})  # languages that glue nouns into one word
 SHORT = 4
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
+# How far from the biggest-deals words a count may stand: "the five deals with the highest value".
+COUNT_WORDS_BEFORE = 4
+COUNT_WORDS_AFTER = 2
 # family -> (team metric, own metric)
 FAMILY_METRICS: dict[str, tuple[str, str]] = {
     "no_next_step": ("deals_without_next_step", "own_deals_without_next_step"),
@@ -48,6 +51,17 @@ class AskedReading:
     scope_term: str | None  # the cue that decided own or team, None when nothing did (team)
 
 
+@dataclass(frozen=True, slots=True)
+class BiggestReading:
+    """A question asking for the biggest deals: how many (None when it says no number), whose, and
+    the words that decided it."""
+
+    term: str  # e.g. "größten"
+    count: int | None
+    own: bool
+    scope_term: str | None  # the cue that made it own or team, None when nothing did (team)
+
+
 def family_of(metric: str) -> str | None:
     """'own_deals_without_next_step' → 'no_next_step'; None for a metric of no family (team_size)."""
     return FAMILY_OF.get(metric)
@@ -69,13 +83,8 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     overdue deals" → both own). A word counts for one family only: once a family is found its terms
     are taken out („Deals ohne Aktivität“ is stale, not also activities). The answer's language comes
     first, but a question typed in the other language is understood too."""
-    spaced = " " + " ".join(question.split()) + " "
-    text = spaced.lower().replace("’", "'")
+    spaced, text, order = _prepared(question, language)
     terms = _terms()
-    order = [language, *(other for other in LANGUAGES if other != language)]
-    for lang in order:
-        for record in terms["records"][lang]:
-            text = text.replace(record, " ")
     original = text
 
     def first(words: dict[str, list[str]], within: str) -> str | None:
@@ -114,6 +123,47 @@ def asks_for_biggest(question: str) -> str | None:
     text = " " + " ".join(question.lower().split()) + " "
     words = _terms()["requests"]["biggest"]
     return next((hit for lang in LANGUAGES if (hit := _found(text, words[lang], short_whole=True))), None)
+
+
+def read_biggest(question: str, language: Language) -> BiggestReading | None:
+    """What a question asking for the biggest deals wants: how many, whose (the scope every other
+    number of the question is read in: "my own", „meine eigenen“ → own), and the words that said so."""
+    term = asks_for_biggest(question)
+    if term is None:
+        return None
+    spaced, text, order = _prepared(question, language)
+    own, scope_term = _own_scope(spaced, text, order)
+    return BiggestReading(term=term, count=_count_near(question, term), own=own, scope_term=scope_term)
+
+
+def _count_near(question: str, term: str) -> int | None:
+    """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 3"): a number
+    in the words themselves, else the nearest one a few words before or after them."""
+    text = " " + " ".join(question.lower().split()) + " "
+    hit = _pattern(term, False, True).search(text)
+    if hit is None:
+        return None
+    before = re.findall(r"\w+", text[: hit.start()])[-COUNT_WORDS_BEFORE:]
+    after = re.findall(r"\w+", text[hit.end() :])[:COUNT_WORDS_AFTER]
+    words = _terms()["requests"]["count_words"]
+    number_words = {word: number for lang in LANGUAGES for word, number in words[lang].items()}
+    for word in [*re.findall(r"\w+", hit.group(0)), *reversed(before), *after]:
+        count = int(word) if word.isdecimal() and len(word) <= 2 else number_words.get(word)
+        if count:
+            return int(count)
+    return None
+
+
+def _prepared(question: str, language: Language) -> tuple[str, str, list[Language]]:
+    """The question with single spaces, the same lower-cased without CRM record words, and the
+    languages to read it in (the answer's first)."""
+    spaced = " " + " ".join(question.split()) + " "
+    text = spaced.lower().replace("’", "'")
+    order = [language, *(other for other in LANGUAGES if other != language)]
+    for lang in order:
+        for record in _terms()["records"][lang]:
+            text = text.replace(record, " ")
+    return spaced, text, order
 
 
 def _own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str | None]:

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from bot.coaching.asked import family_of
+from bot.coaching.asked import BiggestReading, family_of
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
 from bot.coaching.numbers import asked_deals, metric_sentence, number_facts, told_once
-from bot.crm.base import AttentionDeal, ManagerStats
+from bot.crm.base import BIGGEST_DEALS_LIMIT, AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
-from bot.i18n import Language, t
+from bot.i18n import Language, t, tn
 from bot.paths import PROMPTS_DIR
 
 VENDORS_FILE = PROMPTS_DIR / "kinds" / "vendors.toml"
@@ -33,6 +33,7 @@ STATS_ORDER = (
 )
 ATTENTION = "attention"
 PAUSE_EXAMPLE_DAYS = 14
+BIGGEST_DEALS_SHOWN = 5  # when the question says no number
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,30 +48,37 @@ def numbers_answer(
     language: Language,
     asked: list[str],
     named: Sequence[str] = (),
-    biggest: bool = False,
+    biggest: BiggestReading | None = None,
 ) -> CoachAnswer:
     """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
     with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
-    shows, `asked` first. Asked for the `biggest` deals, it says it has no ranking of all deals and
-    lists the deals worth a look by amount."""
+    shows, `asked` first. Asked for the `biggest` deals, their ranking (own or team, as many as asked)
+    comes first, with only the numbers the question names; asked for the biggest deals with a problem,
+    the deals worth a look that have it, by amount."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
     wanted = told_once(named)
+    deals = asked_deals(stats, wanted) if wanted else None
+    ranking = biggest_deals_text(stats, language, biggest) if biggest and deals is None else ""
     if wanted:
-        order, deals = wanted, asked_deals(stats, wanted)
-        if deals is None:  # a count or a value: the deals only when asked for
-            listed = asked[:1] == [ATTENTION] or biggest
-            attention = attention_text(stats, language, biggest=biggest) if listed else ""
-        else:
-            attention = attention_text(stats, language, deals=deals, biggest=biggest) if deals else ""
+        order = wanted
+    elif ranking:
+        order = []  # the ranking is what was asked: no overview of every number after it
     else:
         chosen = list(dict.fromkeys(metric for metric in asked if metric != ATTENTION))
         families = {family_of(metric) for metric in chosen}
         order = chosen + [m for m in STATS_ORDER if m not in chosen and family_of(m) not in families]
-        attention = attention_text(stats, language, biggest=biggest)
+    if ranking:
+        listing = ranking
+    elif deals is not None:
+        listing = attention_text(stats, language, deals=deals, biggest=biggest is not None) if deals else ""
+    elif not wanted or asked[:1] == [ATTENTION] or biggest:  # a count or a value: deals only when asked
+        listing = attention_text(stats, language, biggest=biggest is not None)
+    else:
+        listing = ""
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
-    parts += [attention, lines] if asked[:1] == [ATTENTION] else [lines, attention]
+    parts += [listing, lines] if ranking or asked[:1] == [ATTENTION] else [lines, listing]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
     return CoachAnswer(
@@ -82,6 +90,38 @@ def numbers_answer(
     )
 
 
+def biggest_deals_text(stats: ManagerStats, language: Language, reading: BiggestReading) -> str:
+    """The biggest open deals, the team's or the manager's own, biggest first with owner and amount,
+    as many as asked (default BIGGEST_DEALS_SHOWN, at most BIGGEST_DEALS_LIMIT); "" for numbers stored
+    before they held the ranking (the caller lists the deals worth a look instead)."""
+    scope = "own" if reading.own else "team"
+    deals, value = (
+        (stats.own_biggest_open_deals, stats.own_open_value)
+        if reading.own
+        else (stats.biggest_open_deals, stats.open_value)
+    )
+    if not deals:
+        return "" if value > 0 else t(language, f"kinds.biggest_none_{scope}", crm=stats.source)
+    wanted = min(reading.count or BIGGEST_DEALS_SHOWN, BIGGEST_DEALS_LIMIT)
+    shown = deals[:wanted]
+    lines = [tn(language, f"kinds.biggest_title_{scope}", len(shown))]
+    lines += [
+        t(
+            language,
+            f"kinds.biggest_item_{scope}",
+            name=truncate(_escape(deal.name), 80),
+            owner=truncate(_escape(deal.owner_name), 60),
+            amount=format_money(deal.amount, stats.currency, language),
+        )
+        for deal in shown
+    ]
+    if reading.count and reading.count > BIGGEST_DEALS_LIMIT:
+        lines.append(t(language, "kinds.biggest_limit", limit=BIGGEST_DEALS_LIMIT, crm=stats.source))
+    elif len(shown) < wanted:
+        lines.append(tn(language, f"kinds.biggest_fewer_{scope}", len(shown)))
+    return "\n".join(lines)
+
+
 def attention_text(
     stats: ManagerStats,
     language: Language,
@@ -90,13 +130,14 @@ def attention_text(
     biggest: bool = False,
 ) -> str:
     """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
-    made inert); with `biggest`, by amount and saying that this is no ranking of all open deals."""
+    made inert); with `biggest`, by amount, saying why these are not the ranking of all open deals."""
+    note = "kinds.numbers_no_ranking" if deals is None else "kinds.numbers_no_filtered_ranking"
     deals = stats.attention if deals is None else deals
     if not deals:
         return t(language, "stats.no_attention")
     lines = [t(language, "stats.attention_title")]
     if biggest:
-        lines.append(t(language, "kinds.numbers_no_ranking", crm=stats.source))
+        lines.append(t(language, note, crm=stats.source))
         deals = tuple(sorted(deals, key=lambda deal: deal.amount, reverse=True))
     for deal in deals:
         reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)

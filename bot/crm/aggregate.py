@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from bot.crm.base import AttentionDeal, AttentionReason, CRMSnapshot, DealRecord, ManagerStats, Owner
+from bot.crm.base import (
+    BIGGEST_DEALS_LIMIT,
+    AttentionDeal,
+    AttentionReason,
+    CRMSnapshot,
+    DealRecord,
+    ListedDeal,
+    ManagerStats,
+    Owner,
+)
 
 ATTENTION_LIMIT = 5
 CLOSED_WINDOW = timedelta(days=90)
@@ -26,6 +36,19 @@ def deal_reasons(deal: DealRecord, *, now: datetime, stale_days: int) -> tuple[A
     if deal.close_date is not None and deal.close_date < now.date():
         reasons.append("overdue")
     return tuple(reasons)
+
+
+def biggest_first(deal: DealRecord) -> tuple[Decimal, int, str]:
+    """Sort key of the biggest-deals lists: amount descending, ties by deal id (shorter ids first, so
+    numeric ids sort as numbers, the way the demo connector's database orders its integer keys)."""
+    return -deal.amount, len(deal.deal_id), deal.deal_id
+
+
+def biggest_open_deals(deals: Iterable[DealRecord]) -> list[DealRecord]:
+    """The biggest of these open deals, biggest first. A deal without an amount is not ranked: the CRMs
+    store a missing amount as 0, and a zero deal is no big one."""
+    ranked = (deal for deal in deals if deal.amount > 0)
+    return heapq.nsmallest(BIGGEST_DEALS_LIMIT, ranked, key=biggest_first)
 
 
 def managers_of(owners: Iterable[Owner]) -> dict[str, list[Owner]]:
@@ -49,6 +72,7 @@ class _Tally:
     activities: int = 0
     currencies: Counter[str] = field(default_factory=Counter)
     flagged: list[tuple[DealRecord, tuple[AttentionReason, ...]]] = field(default_factory=list)
+    open_list: list[DealRecord] = field(default_factory=list)
 
 
 def stats_from_snapshot(
@@ -92,6 +116,7 @@ def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) ->
             tally.open_deals += 1
             tally.open_value += deal.amount
             tally.currencies[deal.currency] += 1
+            tally.open_list.append(deal)
             reasons = deal_reasons(deal, now=now, stale_days=stale_days)
             tally.stale += "stale" in reasons
             tally.no_next_step += "no_next_step" in reasons
@@ -122,6 +147,16 @@ def _combine(
     currencies: Counter[str] = sum((tally.currencies for tally in everyone), Counter())
     flagged = [item for tally in everyone for item in tally.flagged]
     flagged.sort(key=lambda item: (-len(item[1]), -item[0].amount, item[0].deal_id))
+
+    def owner_name(deal: DealRecord) -> str:
+        return owners[deal.owner_id].name if deal.owner_id in owners else "?"
+
+    def listed(deals: Iterable[DealRecord]) -> tuple[ListedDeal, ...]:
+        return tuple(
+            ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount)
+            for deal in biggest_open_deals(deals)
+        )
+
     return ManagerStats(
         owner=manager,
         team_size=team_size,
@@ -147,10 +182,12 @@ def _combine(
             AttentionDeal(
                 deal_id=deal.deal_id,
                 name=deal.name,
-                owner_name=owners[deal.owner_id].name if deal.owner_id in owners else "?",
+                owner_name=owner_name(deal),
                 amount=deal.amount,
                 reasons=reasons,
             )
             for deal, reasons in flagged[:ATTENTION_LIMIT]
         ),
+        biggest_open_deals=listed(deal for tally in everyone for deal in tally.open_list),
+        own_biggest_open_deals=listed(own.open_list),
     )

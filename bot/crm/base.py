@@ -9,6 +9,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 DealStatus = Literal["open", "won", "lost"]
 AttentionReason = Literal["stale", "no_next_step", "overdue"]
+# How many of the biggest open deals ManagerStats keeps, for the team and for the manager's own.
+BIGGEST_DEALS_LIMIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +65,19 @@ class CRMSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class AttentionDeal:
-    """A deal worth the manager's attention, and why it is listed."""
+class ListedDeal:
+    """An open deal as a list in an answer shows it."""
 
     deal_id: str
     name: str
     owner_name: str
     amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionDeal(ListedDeal):
+    """A deal worth the manager's attention, and why it is listed."""
+
     reasons: tuple[AttentionReason, ...]
 
 
@@ -102,6 +110,10 @@ class ManagerStats:
     fetched_at: datetime
     source: str  # human name of the CRM, e.g. "Demo CRM"
     attention: tuple[AttentionDeal, ...] = field(default_factory=tuple)
+    # The biggest open deals by amount (at most BIGGEST_DEALS_LIMIT, biggest first, ties by deal id);
+    # deals without an amount (0) are not ranked. Team: the manager's own included, like open_deals.
+    biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
+    own_biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
 
 
 class CRMError(Exception):

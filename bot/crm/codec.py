@@ -6,9 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.crm.base import AttentionDeal, ManagerStats, Owner
+from bot.crm.base import AttentionDeal, ListedDeal, ManagerStats, Owner
 
-CODEC_VERSION = 2  # 2: own_* numbers
+# 2: own_* numbers. The biggest-deals lists came later without a new version: an entry written before
+# them reads with empty lists (the weekly history must not be dropped for them).
+CODEC_VERSION = 2
 
 
 def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
@@ -49,6 +51,8 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
             }
             for d in stats.attention
         ],
+        "biggest_open_deals": [_listed_to_json(d) for d in stats.biggest_open_deals],
+        "own_biggest_open_deals": [_listed_to_json(d) for d in stats.own_biggest_open_deals],
     }
 
 
@@ -81,4 +85,19 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
             AttentionDeal(d["deal_id"], d["name"], d["owner_name"], Decimal(d["amount"]), tuple(d["reasons"]))
             for d in data["attention"]
         ),
+        biggest_open_deals=tuple(_listed_from_json(d) for d in data.get("biggest_open_deals", [])),
+        own_biggest_open_deals=tuple(_listed_from_json(d) for d in data.get("own_biggest_open_deals", [])),
     )
+
+
+def _listed_to_json(deal: ListedDeal) -> dict[str, str]:
+    return {
+        "deal_id": deal.deal_id,
+        "name": deal.name,
+        "owner_name": deal.owner_name,
+        "amount": str(deal.amount),
+    }
+
+
+def _listed_from_json(data: dict[str, str]) -> ListedDeal:
+    return ListedDeal(data["deal_id"], data["name"], data["owner_name"], Decimal(data["amount"]))

@@ -5,21 +5,36 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    Subquery,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.crm.aggregate import ACTIVITY_WINDOW, ATTENTION_LIMIT, CLOSED_WINDOW, DEFAULT_CURRENCY
 from bot.crm.base import (
+    BIGGEST_DEALS_LIMIT,
     AttentionDeal,
     AttentionReason,
     CRMNotFoundError,
     CRMUnavailableError,
+    ListedDeal,
     ManagerStats,
     Owner,
 )
@@ -40,6 +55,14 @@ class _Counts:
     lost: int = 0
     activities: int = 0
     currency: str | None = None
+
+
+@dataclass(slots=True)
+class _Biggest:
+    """The biggest open deals by manager id: their team's (their own included) and their own."""
+
+    team: defaultdict[str, list[ListedDeal]] = field(default_factory=lambda: defaultdict(list))
+    own: defaultdict[str, list[ListedDeal]] = field(default_factory=lambda: defaultdict(list))
 
 
 class DemoConnector:
@@ -89,9 +112,15 @@ class DemoConnector:
             scope = None if manager_ids is None else [m for m in wanted for m in (m, *teams.get(m, []))]
             counts = self._counts(session, now, scope)
             attention = self._attention(session, now, wanted, scope)
+            biggest = self._biggest(session, wanted, scope)
         return {
             manager_id: self._combine(
-                owners[manager_id], teams.get(manager_id, []), counts=counts, attention=attention, now=now
+                owners[manager_id],
+                teams.get(manager_id, []),
+                counts=counts,
+                attention=attention,
+                biggest=biggest,
+                now=now,
             )
             for manager_id in wanted
         }
@@ -144,21 +173,7 @@ class DemoConnector:
         flag_values = [case((flags[reason], 1), else_=0) for reason in REASONS]
         score = sum(flag_values, literal(0))
         labelled = [value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True)]
-        # A deal counts for its owner's manager, and for its owner when they manage: team membership
-        # as rows, so that only managers' teams are ranked (not every rep's own deals as well).
-        reports = select(DemoOwner.id.label("member_id"), DemoOwner.manager_id.label("team_of")).where(
-            DemoOwner.manager_id.is_not(None)
-        )
-        leads = (
-            select(DemoOwner.manager_id.label("member_id"), DemoOwner.manager_id.label("team_of"))
-            .where(DemoOwner.manager_id.is_not(None))
-            .distinct()
-            if scope is None
-            else select(DemoOwner.id.label("member_id"), DemoOwner.id.label("team_of")).where(
-                DemoOwner.id.in_(managers)  # asked for by id: their own deals count, team or not
-            )
-        )
-        members = union_all(reports, leads).subquery()
+        members = _team_members(managers, scope)
         flagged = (
             select(
                 DemoDeal.id,
@@ -196,6 +211,44 @@ class DemoConnector:
             )
         return result
 
+    def _biggest(self, session: Session, managers: list[str], scope: list[str] | None) -> _Biggest:
+        """The biggest open deals of each manager's team and of the manager's own, ranked in SQL (a
+        window per team; the own ranking only over the managers' own deals). Deals without an amount
+        (0) are not ranked."""
+        members = _team_members(managers, scope)
+        deals = (
+            select(DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoDeal.owner_id)
+            .where(DemoDeal.status == "open", DemoDeal.amount > 0)
+            .subquery()
+        )
+
+        def ranked(*, own: bool) -> Select[Any]:
+            rank = func.row_number().over(
+                partition_by=members.c.team_of, order_by=(deals.c.amount.desc(), deals.c.id)
+            )
+            query = select(
+                deals,
+                members.c.team_of.label("manager_id"),
+                rank.label("rank"),
+                (true() if own else false()).label("own_list"),  # SQL literals: no typeless bind
+            ).join(members, members.c.member_id == deals.c.owner_id)
+            if own:  # the manager's own deals: members who lead the team they are in
+                query = query.where(members.c.member_id == members.c.team_of)
+            return query if scope is None else query.where(members.c.team_of.in_(managers))
+
+        both = union_all(ranked(own=False), ranked(own=True)).subquery()
+        rows = session.execute(
+            select(both, DemoOwner.name.label("owner_name"))
+            .join(DemoOwner, DemoOwner.id == both.c.owner_id)
+            .where(both.c.rank <= BIGGEST_DEALS_LIMIT)
+            .order_by(both.c.manager_id, both.c.own_list, both.c.rank)
+        )
+        result = _Biggest()
+        for row in rows.mappings():
+            deal = ListedDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]))
+            (result.own if row["own_list"] else result.team)[row["manager_id"]].append(deal)
+        return result
+
     def _combine(
         self,
         manager: Owner,
@@ -203,6 +256,7 @@ class DemoConnector:
         *,
         counts: dict[str, _Counts],
         attention: dict[str, list[AttentionDeal]],
+        biggest: _Biggest,
         now: datetime,
     ) -> ManagerStats:
         everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
@@ -229,6 +283,8 @@ class DemoConnector:
             fetched_at=now,
             source=self.display_name,
             attention=tuple(attention.get(manager.crm_id, [])),
+            biggest_open_deals=tuple(biggest.team.get(manager.crm_id, [])),
+            own_biggest_open_deals=tuple(biggest.own.get(manager.crm_id, [])),
         )
 
     @contextmanager
@@ -242,6 +298,24 @@ class DemoConnector:
                 f"The {self.display_name} is not answering right now. Please try again in a minute.",
                 detail=str(exc),
             ) from exc
+
+
+def _team_members(managers: list[str], scope: list[str] | None) -> Subquery:
+    """Team membership as rows (member_id, team_of): a deal counts for its owner's manager, and for its
+    owner when they manage, so that only managers' teams are ranked (not every rep's own deals too)."""
+    reports = select(DemoOwner.id.label("member_id"), DemoOwner.manager_id.label("team_of")).where(
+        DemoOwner.manager_id.is_not(None)
+    )
+    leads = (
+        select(DemoOwner.manager_id.label("member_id"), DemoOwner.manager_id.label("team_of"))
+        .where(DemoOwner.manager_id.is_not(None))
+        .distinct()
+        if scope is None
+        else select(DemoOwner.id.label("member_id"), DemoOwner.id.label("team_of")).where(
+            DemoOwner.id.in_(managers)  # asked for by id: their own deals count, team or not
+        )
+    )
+    return union_all(reports, leads).subquery()
 
 
 def _scoped(query: AnySelect, column: Any, scope: list[str] | None) -> AnySelect:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.crm.base import CRMConnector, CRMNotFoundError
+from bot.crm.base import CRMConnector, CRMNotFoundError, ListedDeal
 from bot.crm.demo import DemoConnector
 from tests.conftest import NOW
 from tests.oracle import expected_stats
@@ -65,6 +66,12 @@ def test_stats_match_the_reference(connector: CRMConnector, seeded: Engine, owne
     )
     assert (stats.won_90d, stats.lost_90d) == (expected.won_90d, expected.lost_90d)
     assert stats.fetched_at == NOW
+    assert listed(stats.biggest_open_deals) == expected.biggest
+    assert listed(stats.own_biggest_open_deals) == expected.own_biggest
+
+
+def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal], ...]:
+    return tuple((d.deal_id, d.name, d.owner_name, d.amount) for d in deals)
 
 
 def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnector) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from bot.crm.base import CRMConnector, CRMNotFoundError
+from bot.crm.base import BIGGEST_DEALS_LIMIT, CRMConnector, CRMNotFoundError, ListedDeal
 from tests.contract.world import World, build_world, expected, iter_world_factories
 
 FACTORIES = dict(iter_world_factories())
@@ -97,6 +98,20 @@ def test_each_managers_stats_match_the_reference(connector: CRMConnector, world:
             want.own_overdue,
         ), manager_id
         assert stats.fetched_at == world.now
+        assert listed(stats.biggest_open_deals) == want.biggest, manager_id
+        assert listed(stats.own_biggest_open_deals) == want.own_biggest, manager_id
+
+
+def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal], ...]:
+    return tuple((d.deal_id, d.name, d.owner_name, d.amount) for d in deals)
+
+
+def test_the_biggest_deals_are_ranked_even_where_amounts_tie(world: World) -> None:
+    """The reference ranks ties by deal id; the world must have a tie in a list for that to be checked."""
+    lists = [want.biggest for want in (expected(world, m) for m in world.managers())]
+    amounts = [[amount for *_, amount in ranked] for ranked in lists]
+    assert any(len(set(ranked)) < len(ranked) for ranked in amounts)
+    assert all(len(ranked) == BIGGEST_DEALS_LIMIT for ranked in lists)
 
 
 def test_bulk_stats_cover_every_manager_in_one_pass(connector: CRMConnector, world: World) -> None:
@@ -111,6 +126,10 @@ def test_bulk_stats_cover_every_manager_in_one_pass(connector: CRMConnector, wor
             single.stale_deals,
             single.activities_7d_team,
         )
+        assert (stats.biggest_open_deals, stats.own_biggest_open_deals) == (
+            single.biggest_open_deals,
+            single.own_biggest_open_deals,
+        ), manager_id
 
 
 def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnector, world: World) -> None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from bot.crm.base import ActivityRecord, CRMConnector, DealRecord, Owner
+from bot.crm.base import BIGGEST_DEALS_LIMIT, ActivityRecord, CRMConnector, DealRecord, Owner
 from bot.crm.demo_seed import deal_rows, owner_rows, seed_anchor
 from tests.contract import worlds
 
@@ -116,6 +116,16 @@ class Expected:
     own_stale: int
     own_no_next_step: int
     own_overdue: int
+    # (deal id, name, owner name, amount), biggest first, ties by deal id; deals without amount not ranked
+    biggest: tuple[tuple[str, str, str, Decimal], ...]
+    own_biggest: tuple[tuple[str, str, str, Decimal], ...]
+
+
+def biggest_of(world: World, deals: list[DealRecord]) -> tuple[tuple[str, str, str, Decimal], ...]:
+    """Every deal with an amount sorted by it, cut at the limit: the obvious way, no heap."""
+    names = {o.crm_id: o.name for o in world.owners}
+    ranked = sorted((d for d in deals if d.amount > 0), key=lambda d: (-d.amount, int(d.deal_id)))
+    return tuple((d.deal_id, d.name, names[d.owner_id or ""], d.amount) for d in ranked[:BIGGEST_DEALS_LIMIT])
 
 
 def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
@@ -150,6 +160,8 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         ),
         own_no_next_step=sum(1 for d in own if not (d.next_step or "").strip()),
         own_overdue=sum(1 for d in own if d.close_date is not None and d.close_date < now.date()),
+        biggest=biggest_of(world, open_deals),
+        own_biggest=biggest_of(world, own),
     )
 
 

@@ -34,6 +34,8 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
         language_neutral = {
             "help.title",
             "stats.attention_item",
+            "kinds.biggest_item_team",
+            "kinds.biggest_item_own",
             "nudge.change_line",
             "nudge.delta_up",
             "nudge.delta_down",

@@ -91,21 +91,29 @@ def test_a_question_naming_no_number_gets_the_overview(coach: Coach, anna: Manag
 
 
 @pytest.mark.parametrize(
-    ("question", "language", "says"),
+    ("question", "language", "title"),
     [
-        ("top five opps by value in my team, amounts please", "en", "I can't rank all open deals by size"),
-        ("Welche sind unsere wertvollsten offenen Deals?", "de", "nach Größe sortieren kann ich nicht"),
+        (
+            "top five opps by value in my team, amounts please",
+            "en",
+            "*The 5 biggest open deals in your team*",
+        ),
+        (
+            "Welche sind unsere wertvollsten offenen Deals?",
+            "de",
+            "*Die 5 größten offenen Deals in deinem Team*",
+        ),
     ],
 )
-def test_asked_for_the_biggest_deals_it_says_it_has_no_ranking_and_lists_by_amount(
-    coach: Coach, anna: ManagerStats, *, question: str, language: Language, says: str
+def test_asked_for_the_biggest_deals_it_lists_the_teams_biggest_by_amount(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str
 ) -> None:
     answer = ask(coach, anna, question, language)
 
-    after_note = answer.text.split(says, 1)[1].split("\n\n")[0]
-    listed = [line for line in after_note.splitlines() if line.startswith("• ")]
-    amounts = [deal.amount for deal in sorted(anna.attention, key=lambda deal: deal.amount, reverse=True)]
-    assert len(listed) == len(amounts)
+    after_title = answer.text.split(title, 1)[1].split("\n\n")[0]
+    listed = [line for line in after_title.splitlines() if line.startswith("• ")]
+    amounts = [deal.amount for deal in anna.biggest_open_deals[:5]]
+    assert len(listed) == len(amounts) == 5
     assert all(
         format_money(amount, anna.currency, language) in line
         for amount, line in zip(amounts, listed, strict=True)

@@ -1,0 +1,227 @@
+"""Asked for the biggest deals ("5 biggest open opps", „die 3 größten meiner eigenen Deals“), the numbers
+answer lists them biggest first with owner and amount: as many as asked (default 5, at most 10), the
+team's or the manager's own, in English and German; through `crmcoach ask` as in the chat."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.coaching.ask import Numbers, answer_by_kind
+from bot.coaching.asked import read_biggest
+from bot.coaching.coach import Coach, CoachAnswer
+from bot.crm.base import BIGGEST_DEALS_LIMIT, ListedDeal, ManagerStats
+from bot.crm.demo import DemoConnector
+from bot.crm.demo_seed import seed_demo
+from bot.formatting import format_money
+from bot.i18n import Language
+from tests.conftest import NOW
+from tests.helpers import ask_json
+
+ANNA = "anna.berger@example.com"  # the first demo manager, M00001
+
+
+@pytest.fixture
+def anna(seeded: Engine) -> ManagerStats:
+    return DemoConnector(seeded).manager_stats("M00001", now=NOW)
+
+
+def ask(coach: Coach, stats: ManagerStats, question: str, language: Language = "en") -> CoachAnswer:
+    return answer_by_kind(
+        coach=coach,
+        kind="numbers",
+        question=question,
+        language=language,
+        numbers=Numbers(stats=stats, linked=True),
+        prompt=None,
+        crm_name="Demo CRM",
+        now=NOW,
+        offline=True,
+    )
+
+
+def ranking(text: str, title: str) -> list[str]:
+    """The bullet lines right under `title`."""
+    after = text.split(title + "\n", 1)[1].split("\n\n", maxsplit=1)[0]
+    return [line for line in after.splitlines() if line.startswith("• ")]
+
+
+def shown(
+    deals: tuple[ListedDeal, ...], stats: ManagerStats, language: Language, *, owner: bool
+) -> list[str]:
+    """The lines a ranking of `deals` shows (CRM text made inert for Slack: "&" is "&amp;")."""
+    return [
+        f"• {format_money(d.amount, stats.currency, language)} – {d.name.replace('&', '&amp;')}"
+        + (f" ({d.owner_name})" if owner else "")
+        for d in deals
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "count", "own", "scope_term"),
+    [
+        ("5 biggest open opps, amounts only", "en", 5, False, None),
+        ("my top 3 deals by value", "en", 3, True, "my top 3 deal"),
+        ("top five opps by value in my team, amounts please", "en", 5, False, "team"),
+        ("show me the five deals with the highest value", "en", 5, False, None),
+        ("zeig mir die größten Deals im Team", "de", None, False, "team"),
+        ("die 3 größten meiner eigenen Deals", "de", 3, True, "meiner eigenen"),
+        ("zeig mir die top-5 Deals", "de", 5, False, None),
+        ("die zwei dicksten Deals bei mir?", "de", 2, True, "bei mir"),
+    ],
+)
+def test_the_question_says_how_many_and_whose(
+    question: str, language: Language, count: int | None, own: bool, scope_term: str | None
+) -> None:
+    reading = read_biggest(question, language)
+
+    assert reading is not None
+    assert (reading.count, reading.own, reading.scope_term) == (count, own, scope_term)
+
+
+def test_a_question_not_about_size_asks_for_no_ranking() -> None:
+    assert read_biggest("how many open deals do we have?", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "title", "count"),
+    [
+        ("list the 3 biggest open deals in my team", "en", "*The 3 biggest open deals in your team*", 3),
+        ("what are our biggest deals by amount?", "en", "*The 5 biggest open deals in your team*", 5),
+        ("zeig mir die größten Deals im Team", "de", "*Die 5 größten offenen Deals in deinem Team*", 5),
+        ("die sieben größten Deals im Team, bitte", "de", "*Die 7 größten offenen Deals in deinem Team*", 7),
+    ],
+)
+def test_the_teams_biggest_deals_biggest_first_with_owner_and_amount(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str, count: int
+) -> None:
+    answer = ask(coach, anna, question, language)
+
+    assert answer.text.splitlines()[2] == title  # the ranking leads, right under the heading
+    assert ranking(answer.text, title) == shown(anna.biggest_open_deals[:count], anna, language, owner=True)
+    amounts = [d.amount for d in anna.biggest_open_deals]
+    assert amounts == sorted(amounts, reverse=True)
+    assert any(d.owner_name != "Anna Berger" for d in anna.biggest_open_deals[:count])
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "title", "count"),
+    [
+        ("list my own 3 biggest open deals", "en", "*Your 3 biggest open deals*", 3),
+        ("die 4 größten meiner eigenen Deals", "de", "*Deine 4 größten offenen Deals*", 4),
+    ],
+)
+def test_own_scope_lists_the_managers_own_biggest_deals(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str, count: int
+) -> None:
+    answer = ask(coach, anna, question, language)
+
+    own = anna.own_biggest_open_deals
+    assert ranking(answer.text, title) == shown(own[:count], anna, language, owner=False)
+    assert own[0] != anna.biggest_open_deals[0]  # the team's biggest is someone else's: scope shows
+
+
+def test_a_count_over_the_limit_lists_the_limit_and_says_where_the_rest_is(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    answer = ask(coach, anna, "the 25 biggest open deals in the team?")
+
+    title = f"*The {BIGGEST_DEALS_LIMIT} biggest open deals in your team*"
+    assert len(ranking(answer.text, title)) == BIGGEST_DEALS_LIMIT
+    assert "I keep the 10 biggest; the deal list in Demo CRM sorted by amount shows the rest." in answer.text
+
+
+def test_fewer_ranked_deals_than_asked_says_so(coach: Coach, anna: ManagerStats) -> None:
+    stats = replace(anna, own_biggest_open_deals=anna.own_biggest_open_deals[:2])
+
+    answer = ask(coach, stats, "meine eigenen 5 größten Deals", "de")
+
+    assert len(ranking(answer.text, "*Deine 2 größten offenen Deals*")) == 2
+    assert "Nur diese 2 deiner offenen Deals haben einen Betrag." in answer.text
+
+
+def test_no_deal_with_an_amount_says_there_is_nothing_to_rank(coach: Coach, anna: ManagerStats) -> None:
+    stats = replace(anna, own_biggest_open_deals=(), own_open_value=0)
+
+    answer = ask(coach, stats, "my own 3 biggest deals")
+
+    assert "None of your own open deals has an amount in Demo CRM" in answer.text
+
+
+def test_numbers_stored_before_the_ranking_list_the_deals_worth_a_look_by_amount(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    stats = replace(anna, biggest_open_deals=(), own_biggest_open_deals=())
+
+    answer = ask(coach, stats, "top five opps by value in my team, amounts please")
+
+    note = "These numbers from Demo CRM hold no ranking of all open deals by size yet"
+    after = answer.text.split(note, 1)[1].split("\n\n")[0]
+    listed = [line for line in after.splitlines() if line.startswith("• ")]
+    amounts = sorted((deal.amount for deal in anna.attention), reverse=True)
+    assert len(listed) == len(amounts) > 0
+    assert all(format_money(a, anna.currency, "en") in line for a, line in zip(amounts, listed, strict=True))
+
+
+def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    answer = ask(coach, anna, "our biggest stale deals in the team?")
+
+    assert "My ranking of the biggest deals doesn't say which of them have this problem" in answer.text
+    assert "biggest open deals in your team*" not in answer.text
+
+
+# --- through `crmcoach ask --json`, as an admin tries it --------------------------------------------------
+@pytest.fixture
+def anna_today(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ManagerStats:
+    """Anna's numbers as the CLI sees them: the demo CRM seeded for today (the CLI reads the real clock)."""
+    now = datetime.now(UTC)
+    seed_demo(engine, as_of=now)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return DemoConnector(engine).manager_stats("M00001", now=now)
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "title", "own", "count"),
+    [
+        (
+            "list the 3 biggest open deals in my team",
+            "en",
+            "*The 3 biggest open deals in your team*",
+            False,
+            3,
+        ),
+        ("my top 3 deals by value", "en", "*Your 3 biggest open deals*", True, 3),
+        (
+            "zeig mir die größten Deals im Team",
+            "de",
+            "*Die 5 größten offenen Deals in deinem Team*",
+            False,
+            5,
+        ),
+        ("liste meine 4 größten offenen Deals", "de", "*Deine 4 größten offenen Deals*", True, 4),
+    ],
+)
+def test_crmcoach_ask_lists_the_biggest_deals(
+    anna_today: ManagerStats,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: Language,
+    title: str,
+    own: bool,
+    count: int,
+) -> None:
+    result = ask_json(question, capsys, "--user", ANNA, "--locale", locale)
+
+    deals = anna_today.own_biggest_open_deals if own else anna_today.biggest_open_deals
+    assert result["kind"] == "numbers" and result["lessons"] == []
+    assert ranking(result["answer"], title) == shown(deals[:count], anna_today, locale, owner=not own)
+    # the JSON states the numbers the text states, no metric made up for the list
+    assert all(fact["metric"] == "open_deals" for fact in result["numbers"])

@@ -1,0 +1,106 @@
+"""ManagerStats keeps the biggest open deals, the team's and the manager's own: ranked by amount, ties by
+deal id, deals without an amount left out; stored stats keep them, and stats stored before them read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from bot.crm.aggregate import stats_from_snapshot
+from bot.crm.base import BIGGEST_DEALS_LIMIT, CRMSnapshot, DealRecord, DealStatus, ListedDeal, Owner
+from bot.crm.codec import stats_from_json, stats_to_json
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+MANAGER = Owner("M1", "mara@example.com", "Mara Manager")
+REP = Owner("R1", "rick@example.com", "Rick Rep", manager_crm_id="M1")
+OTHER_TEAM = Owner("R2", "olga@example.com", "Olga Other", manager_crm_id="M2")
+OTHER_MANAGER = Owner("M2", "max@example.com", "Max Manager")
+
+
+def deal(deal_id: str, owner: Owner, amount: int, status: DealStatus = "open") -> DealRecord:
+    return DealRecord(
+        deal_id=deal_id,
+        name=f"Deal {deal_id}",
+        owner_id=owner.crm_id,
+        amount=Decimal(amount),
+        currency="EUR",
+        status=status,
+        close_date=None,
+        next_step="call",
+        created_at=NOW - timedelta(days=3),
+        last_activity_at=NOW - timedelta(days=1),
+        closed_at=NOW - timedelta(days=2) if status != "open" else None,
+    )
+
+
+def stats_for(*deals: DealRecord) -> dict[str, tuple[ListedDeal, ...]]:
+    snapshot = CRMSnapshot((MANAGER, REP, OTHER_TEAM, OTHER_MANAGER), deals, (), NOW)
+    stats = stats_from_snapshot(snapshot, now=NOW, stale_days=14, source="Test CRM")["M1"]
+    return {"team": stats.biggest_open_deals, "own": stats.own_biggest_open_deals}
+
+
+def ids(deals: tuple[ListedDeal, ...]) -> list[str]:
+    return [d.deal_id for d in deals]
+
+
+def test_the_teams_biggest_open_deals_come_biggest_first_with_owner_and_amount() -> None:
+    ranked = stats_for(
+        deal("1", REP, 5_000),
+        deal("2", MANAGER, 90_000),
+        deal("3", REP, 40_000),
+        deal("4", REP, 500_000, status="won"),  # closed: not open pipeline
+        deal("5", OTHER_TEAM, 900_000),  # another manager's team
+    )
+
+    assert ranked["team"] == (
+        ListedDeal("2", "Deal 2", "Mara Manager", Decimal(90_000)),
+        ListedDeal("3", "Deal 3", "Rick Rep", Decimal(40_000)),
+        ListedDeal("1", "Deal 1", "Rick Rep", Decimal(5_000)),
+    )
+    assert ids(ranked["own"]) == ["2"]
+
+
+def test_equal_amounts_rank_by_deal_id_as_numbers() -> None:
+    ranked = stats_for(deal("10", REP, 7_000), deal("9", REP, 7_000), deal("11", MANAGER, 7_000))
+
+    assert ids(ranked["team"]) == ["9", "10", "11"]
+
+
+def test_deals_without_an_amount_are_not_ranked() -> None:
+    ranked = stats_for(deal("1", REP, 0), deal("2", MANAGER, 0), deal("3", REP, 1_000))
+
+    assert ids(ranked["team"]) == ["3"]
+    assert ranked["own"] == ()
+
+
+def test_the_lists_keep_the_limit_each() -> None:
+    deals = [
+        deal(str(n), MANAGER if n % 2 else REP, 1_000 * n) for n in range(1, 2 * BIGGEST_DEALS_LIMIT + 3)
+    ]
+
+    ranked = stats_for(*deals)
+
+    top = sorted(deals, key=lambda d: -d.amount)
+    assert ids(ranked["team"]) == [d.deal_id for d in top[:BIGGEST_DEALS_LIMIT]]
+    own = [d for d in top if d.owner_id == MANAGER.crm_id]
+    assert ids(ranked["own"]) == [d.deal_id for d in own[:BIGGEST_DEALS_LIMIT]]
+
+
+def test_stored_stats_keep_the_biggest_deals() -> None:
+    snapshot = CRMSnapshot((MANAGER, REP), (deal("1", REP, 3_000), deal("2", MANAGER, 4_000)), (), NOW)
+    stats = stats_from_snapshot(snapshot, now=NOW, stale_days=14, source="Test CRM")["M1"]
+
+    assert stats_from_json(stats_to_json(stats)) == stats
+    assert len(stats.biggest_open_deals) == 2 and len(stats.own_biggest_open_deals) == 1
+
+
+def test_stats_stored_before_the_biggest_deals_read_with_empty_lists() -> None:
+    snapshot = CRMSnapshot((MANAGER, REP), (deal("1", REP, 3_000),), (), NOW)
+    stats = stats_from_snapshot(snapshot, now=NOW, stale_days=14, source="Test CRM")["M1"]
+    stored = stats_to_json(stats)
+    del stored["biggest_open_deals"], stored["own_biggest_open_deals"]
+
+    read = stats_from_json(stored)
+
+    assert read == replace(stats, biggest_open_deals=(), own_biggest_open_deals=())
