@@ -107,8 +107,10 @@ class WorkerProcesses:
         self._pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + (grace_seconds if started else 0.0)
         for child in multiprocessing.active_children():
-            child.join(max(0.0, deadline - time.monotonic()))
-            if child.is_alive():
+            # The ended process's sentinel, not is_alive(): the pool's own thread may reap it first, and
+            # is_alive() then reports a process that has exited as running.
+            ended = multiprocessing.connection.wait([child.sentinel], max(0.0, deadline - time.monotonic()))
+            if not ended:
                 if started:
                     stop = "worker process %s did not stop within %.0f s; terminating it"
                     log.warning(stop, child.pid, grace_seconds)
