@@ -20,6 +20,8 @@ from bot.coaching.coach import Coach
 from bot.coaching.shared import shared_coach
 from bot.config import Settings
 from bot.container import Container, build_container
+from bot.crm.base import ManagerStats
+from bot.crm.demo import DemoConnector
 from bot.crm.demo_seed import seed_demo
 from bot.delivery.enroll import EnrollReport, enroll_from_crm
 from bot.demo.standins.local_server import start_local_server
@@ -160,6 +162,22 @@ def _empty(engine: Engine) -> None:
 def seeded(engine: Engine) -> Engine:
     seed_demo(engine, as_of=NOW)
     return engine
+
+
+@pytest.fixture
+def anna(seeded: Engine) -> ManagerStats:
+    """The first demo manager's numbers at NOW."""
+    return DemoConnector(seeded).manager_stats("M00001", now=NOW)
+
+
+@pytest.fixture
+def anna_today(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ManagerStats:
+    """Anna's numbers as the CLI sees them: the demo CRM seeded for today (the CLI reads the real clock)."""
+    now = datetime.now(UTC)
+    seed_demo(engine, as_of=now)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return DemoConnector(engine).manager_stats("M00001", now=now)
 
 
 @pytest.fixture

@@ -11,12 +11,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
+from bot.coaching.ask import Numbers, answer_by_kind
+from bot.coaching.coach import Coach, CoachAnswer
+from bot.crm.base import ManagerStats
 from bot.demo.standins.requests import HttpResult, event_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
+from bot.i18n import Language
 from bot.store.delivery_models import OutboxMessage
 from bot.store.models import Manager
 from bot.web import EVENTS_PATH
-from tests.conftest import SIGNING_SECRET
+from tests.conftest import NOW, SIGNING_SECRET
 
 
 def command(
@@ -114,4 +118,19 @@ def direct_message(
         secret=SIGNING_SECRET,
         content_type="application/json",
         extra_headers=headers,
+    )
+
+
+def numbers_reply(coach: Coach, stats: ManagerStats, question: str, language: Language = "en") -> CoachAnswer:
+    """The coach's answer to a message already known to be a numbers question, from these numbers."""
+    return answer_by_kind(
+        coach=coach,
+        kind="numbers",
+        question=question,
+        language=language,
+        numbers=Numbers(stats=stats, linked=True),
+        prompt=None,
+        crm_name="Demo CRM",
+        now=NOW,
+        offline=True,
     )

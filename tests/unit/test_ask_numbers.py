@@ -5,33 +5,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
 from bot.cli import main
 from bot.coaching.coach import Coach
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
-from bot.crm.demo import DemoConnector
-from bot.crm.demo_seed import seed_demo
 from tests.helpers import ask_json
 
 ANNA = "anna.berger@example.com"  # the first demo manager
-
-
-@pytest.fixture
-def anna(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ManagerStats:
-    """Anna's numbers as the CLI sees them: the demo CRM seeded for today (the CLI reads the real clock)."""
-    now = datetime.now(UTC)
-    seed_demo(engine, as_of=now)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    return DemoConnector(engine).manager_stats("M00001", now=now)
 
 
 def ask(question: str, capsys: pytest.CaptureFixture[str], *, locale: str = "en") -> dict[str, Any]:
@@ -76,7 +61,7 @@ def ask(question: str, capsys: pytest.CaptureFixture[str], *, locale: str = "en"
     ],
 )
 def test_the_numbers_line_is_on_the_metric_the_question_names(
-    anna: ManagerStats,
+    anna_today: ManagerStats,
     capsys: pytest.CaptureFixture[str],
     *,
     question: str,
@@ -92,8 +77,8 @@ def test_the_numbers_line_is_on_the_metric_the_question_names(
     assert first == {
         "metric": metric,
         "scope": scope,
-        "value": int(metric_value(anna, full_name)),
-        "of": int(metric_value(anna, of)) if of else None,
+        "value": int(metric_value(anna_today, full_name)),
+        "of": int(metric_value(anna_today, of)) if of else None,
     }
     if result["kind"] == "numbers":  # answered from the stats alone: the asked number is the first line
         numbers_line = result["answer"].split("\n• ")[1].split("\n")[0]
@@ -103,7 +88,7 @@ def test_the_numbers_line_is_on_the_metric_the_question_names(
 
 
 def test_the_goal_in_the_json_is_the_goal_in_the_text_and_starts_from_the_askers_number(
-    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = ask("half of my team's deals have no next step, what do I do?", capsys)
 
@@ -111,18 +96,18 @@ def test_the_goal_in_the_json_is_the_goal_in_the_text_and_starts_from_the_askers
     lesson = LessonLibrary.load().get(result["lessons"][0]["id"], "en")
     assert lesson is not None and lesson.goal is not None
     assert (goal["metric"], goal["scope"]) == ("deals_without_next_step", "team") == (lesson.metric, "team")
-    start = anna.deals_without_next_step
+    start = anna_today.deals_without_next_step
     assert goal["from"] == start > 1
     assert goal["target"] == max(0, start + lesson.goal.change) and goal["days"] == lesson.goal.deadline_days
     assert (
         f"Goal: from {start} to at most {goal['target']} deals without a next step in your team "
         f"within {goal['days']} days." in result["answer"]
     )
-    assert f"{start} of your {anna.open_deals} open deals (" in result["answer"]
+    assert f"{start} of your {anna_today.open_deals} open deals (" in result["answer"]
 
 
-def test_one_is_singular_in_both_languages(anna: ManagerStats, coach: Coach) -> None:
-    stats = replace(anna, activities_7d_manager=1, own_deals_without_next_step=1)
+def test_one_is_singular_in_both_languages(anna_today: ManagerStats, coach: Coach) -> None:
+    stats = replace(anna_today, activities_7d_manager=1, own_deals_without_next_step=1)
 
     english = coach.answer("how many activities did I log myself?", language="en", stats=stats).text
     german = coach.answer("wie viele Aktivitäten hab ich selbst erfasst?", language="de", stats=stats).text
@@ -130,13 +115,13 @@ def test_one_is_singular_in_both_languages(anna: ManagerStats, coach: Coach) -> 
 
     assert "You logged 1 activity yourself in the last 7 days" in english
     assert "Du hast in den letzten 7 Tagen selbst 1 Aktivität erfasst" in german
-    assert f"1 of your own {anna.own_open_deals} open deals has no next step" in own_steps.text
+    assert f"1 of your own {anna_today.own_open_deals} open deals has no next step" in own_steps.text
     if own_steps.goal is not None and own_steps.goal.metric == "own_deals_without_next_step":
         assert "Goal: from 1 to at most 0 of your own deals without a next step within" in own_steps.text
 
 
 def test_without_a_metric_in_the_question_the_lessons_metric_is_quoted(
-    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = ask("how do I run a good pipeline review?", capsys)
 
@@ -148,7 +133,7 @@ def test_without_a_metric_in_the_question_the_lessons_metric_is_quoted(
 
 
 def test_without_the_askers_numbers_there_are_no_numbers_and_no_goal(
-    anna: ManagerStats, capsys: pytest.CaptureFixture[str]
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["ask", "half my deals have no next step", "--offline", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -163,7 +148,7 @@ def test_without_the_askers_numbers_there_are_no_numbers_and_no_goal(
     ],
 )
 def test_a_question_naming_won_or_lost_deals_gets_the_fitting_lesson_the_count_and_no_goal(
-    anna: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str, metric: str
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str, metric: str
 ) -> None:
     result = ask(question, capsys, locale=locale)
 

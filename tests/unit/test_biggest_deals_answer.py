@@ -5,43 +5,17 @@ team's or the manager's own, in English and German; through `crmcoach ask` as in
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
-from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.asked import read_biggest
-from bot.coaching.coach import Coach, CoachAnswer
+from bot.coaching.coach import Coach
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ListedDeal, ManagerStats
-from bot.crm.demo import DemoConnector
-from bot.crm.demo_seed import seed_demo
 from bot.formatting import format_money
 from bot.i18n import Language
-from tests.conftest import NOW
-from tests.helpers import ask_json
+from tests.helpers import ask_json, numbers_reply
 
 ANNA = "anna.berger@example.com"  # the first demo manager, M00001
-
-
-@pytest.fixture
-def anna(seeded: Engine) -> ManagerStats:
-    return DemoConnector(seeded).manager_stats("M00001", now=NOW)
-
-
-def ask(coach: Coach, stats: ManagerStats, question: str, language: Language = "en") -> CoachAnswer:
-    return answer_by_kind(
-        coach=coach,
-        kind="numbers",
-        question=question,
-        language=language,
-        numbers=Numbers(stats=stats, linked=True),
-        prompt=None,
-        crm_name="Demo CRM",
-        now=NOW,
-        offline=True,
-    )
 
 
 def ranking(text: str, title: str) -> list[str]:
@@ -99,7 +73,7 @@ def test_a_question_not_about_size_asks_for_no_ranking() -> None:
 def test_the_teams_biggest_deals_biggest_first_with_owner_and_amount(
     coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str, count: int
 ) -> None:
-    answer = ask(coach, anna, question, language)
+    answer = numbers_reply(coach, anna, question, language)
 
     assert answer.text.splitlines()[2] == title  # the ranking leads, right under the heading
     assert ranking(answer.text, title) == shown(anna.biggest_open_deals[:count], anna, language, owner=True)
@@ -118,7 +92,7 @@ def test_the_teams_biggest_deals_biggest_first_with_owner_and_amount(
 def test_own_scope_lists_the_managers_own_biggest_deals(
     coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str, count: int
 ) -> None:
-    answer = ask(coach, anna, question, language)
+    answer = numbers_reply(coach, anna, question, language)
 
     own = anna.own_biggest_open_deals
     assert ranking(answer.text, title) == shown(own[:count], anna, language, owner=False)
@@ -128,7 +102,7 @@ def test_own_scope_lists_the_managers_own_biggest_deals(
 def test_a_count_over_the_limit_lists_the_limit_and_says_where_the_rest_is(
     coach: Coach, anna: ManagerStats
 ) -> None:
-    answer = ask(coach, anna, "the 25 biggest open deals in the team?")
+    answer = numbers_reply(coach, anna, "the 25 biggest open deals in the team?")
 
     title = f"*The {BIGGEST_DEALS_LIMIT} biggest open deals in your team*"
     assert len(ranking(answer.text, title)) == BIGGEST_DEALS_LIMIT
@@ -138,7 +112,7 @@ def test_a_count_over_the_limit_lists_the_limit_and_says_where_the_rest_is(
 def test_fewer_ranked_deals_than_asked_says_so(coach: Coach, anna: ManagerStats) -> None:
     stats = replace(anna, own_biggest_open_deals=anna.own_biggest_open_deals[:2])
 
-    answer = ask(coach, stats, "meine eigenen 5 größten Deals", "de")
+    answer = numbers_reply(coach, stats, "meine eigenen 5 größten Deals", "de")
 
     assert len(ranking(answer.text, "*Deine 2 größten offenen Deals*")) == 2
     assert "Nur diese 2 deiner offenen Deals haben einen Betrag." in answer.text
@@ -147,7 +121,7 @@ def test_fewer_ranked_deals_than_asked_says_so(coach: Coach, anna: ManagerStats)
 def test_no_deal_with_an_amount_says_there_is_nothing_to_rank(coach: Coach, anna: ManagerStats) -> None:
     stats = replace(anna, own_biggest_open_deals=(), own_open_value=0)
 
-    answer = ask(coach, stats, "my own 3 biggest deals")
+    answer = numbers_reply(coach, stats, "my own 3 biggest deals")
 
     assert "None of your own open deals has an amount in Demo CRM" in answer.text
 
@@ -157,7 +131,7 @@ def test_numbers_stored_before_the_ranking_list_the_deals_worth_a_look_by_amount
 ) -> None:
     stats = replace(anna, biggest_open_deals=(), own_biggest_open_deals=())
 
-    answer = ask(coach, stats, "top five opps by value in my team, amounts please")
+    answer = numbers_reply(coach, stats, "top five opps by value in my team, amounts please")
 
     note = "These numbers from Demo CRM hold no ranking of all open deals by size yet"
     after = answer.text.split(note, 1)[1].split("\n\n")[0]
@@ -170,23 +144,13 @@ def test_numbers_stored_before_the_ranking_list_the_deals_worth_a_look_by_amount
 def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
     coach: Coach, anna: ManagerStats
 ) -> None:
-    answer = ask(coach, anna, "our biggest stale deals in the team?")
+    answer = numbers_reply(coach, anna, "our biggest stale deals in the team?")
 
     assert "My ranking of the biggest deals doesn't say which of them have this problem" in answer.text
     assert "biggest open deals in your team*" not in answer.text
 
 
 # --- through `crmcoach ask --json`, as an admin tries it --------------------------------------------------
-@pytest.fixture
-def anna_today(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ManagerStats:
-    """Anna's numbers as the CLI sees them: the demo CRM seeded for today (the CLI reads the real clock)."""
-    now = datetime.now(UTC)
-    seed_demo(engine, as_of=now)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    return DemoConnector(engine).manager_stats("M00001", now=now)
-
-
 @pytest.mark.parametrize(
     ("question", "locale", "title", "own", "count"),
     [

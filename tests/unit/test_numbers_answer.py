@@ -4,34 +4,12 @@ asked problem; a question naming no number gets the overview /crmcoach stats sho
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
 
-from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.crm.base import ManagerStats
-from bot.crm.demo import DemoConnector
 from bot.formatting import format_money
 from bot.i18n import Language
-from tests.conftest import NOW
-
-
-@pytest.fixture
-def anna(seeded: Engine) -> ManagerStats:
-    return DemoConnector(seeded).manager_stats("M00001", now=NOW)
-
-
-def ask(coach: Coach, stats: ManagerStats, question: str, language: Language = "en") -> CoachAnswer:
-    return answer_by_kind(
-        coach=coach,
-        kind="numbers",
-        question=question,
-        language=language,
-        numbers=Numbers(stats=stats, linked=True),
-        prompt=None,
-        crm_name="Demo CRM",
-        now=NOW,
-        offline=True,
-    )
+from tests.helpers import numbers_reply
 
 
 def bullets(answer: CoachAnswer) -> list[str]:
@@ -50,7 +28,7 @@ def bullets(answer: CoachAnswer) -> list[str]:
 def test_a_value_question_gets_the_value_alone(
     coach: Coach, anna: ManagerStats, *, question: str, language: Language, metric: str, value: str
 ) -> None:
-    answer = ask(coach, anna, question, language)
+    answer = numbers_reply(coach, anna, question, language)
 
     assert [fact.metric for fact in answer.numbers] == [metric]
     [line] = bullets(answer)
@@ -59,7 +37,9 @@ def test_a_value_question_gets_the_value_alone(
 
 
 def test_an_own_problem_lists_only_the_managers_own_deals_with_it(coach: Coach, anna: ManagerStats) -> None:
-    answer = ask(coach, anna, "wie viele meiner Deals haben das Abschlussdatum überzogen, und welche?", "de")
+    answer = numbers_reply(
+        coach, anna, "wie viele meiner Deals haben das Abschlussdatum überzogen, und welche?", "de"
+    )
 
     assert [fact.metric for fact in answer.numbers] == ["own_overdue_close_dates"]
     [line] = bullets(answer)[:1]
@@ -70,7 +50,7 @@ def test_an_own_problem_lists_only_the_managers_own_deals_with_it(coach: Coach, 
 
 
 def test_two_asked_numbers_of_the_team_and_nothing_else(coach: Coach, anna: ManagerStats) -> None:
-    answer = ask(coach, anna, "across the team: stale opps and opps with no next step?")
+    answer = numbers_reply(coach, anna, "across the team: stale opps and opps with no next step?")
 
     assert sorted((fact.metric, fact.scope) for fact in answer.numbers) == [
         ("deals_without_next_step", "team"),
@@ -82,7 +62,7 @@ def test_two_asked_numbers_of_the_team_and_nothing_else(coach: Coach, anna: Mana
 
 
 def test_a_question_naming_no_number_gets_the_overview(coach: Coach, anna: ManagerStats) -> None:
-    answer = ask(coach, anna, "just give me the numbers")
+    answer = numbers_reply(coach, anna, "just give me the numbers")
 
     assert f"won {anna.won_90d} and lost {anna.lost_90d}" in answer.text
     assert "*Worth a look first*" in answer.text
@@ -108,7 +88,7 @@ def test_a_question_naming_no_number_gets_the_overview(coach: Coach, anna: Manag
 def test_asked_for_the_biggest_deals_it_lists_the_teams_biggest_by_amount(
     coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str
 ) -> None:
-    answer = ask(coach, anna, question, language)
+    answer = numbers_reply(coach, anna, question, language)
 
     after_title = answer.text.split(title, 1)[1].split("\n\n")[0]
     listed = [line for line in after_title.splitlines() if line.startswith("• ")]
