@@ -159,6 +159,26 @@ def test_a_situation_told_in_everyday_words_finds_its_topic(
     assert answer.lessons[0].topic == topic, [lesson.id for lesson in answer.lessons]
 
 
+# Words a situation concept holds that also mean something else ("correct" = accurate): the other meaning
+# must not pull the question to that concept's lesson.
+OTHER_MEANINGS: list[tuple[Language, str, str]] = [
+    ("en", "Is our forecast correct?", "forecasting"),
+    ("en", "How do I make my one-on-ones more effective? Is weekly the correct rhythm?", "one-on-one"),
+    ("en", "How do I correct a rep who keeps sandbagging the forecast?", "forecasting"),
+    ("de", "Wie korrigiere ich meinen Forecast, wenn die Reps zu optimistisch sind?", "forecasting"),
+    ("en", "what's the correct way to prep for a quarterly forecast call with my VP", "forecasting"),
+]
+
+
+@pytest.mark.parametrize(("language", "question", "topic"), OTHER_MEANINGS)
+def test_a_word_used_in_its_other_meaning_does_not_pull_to_the_concepts_lesson(
+    coach: Coach, language: Language, question: str, topic: str
+) -> None:
+    answer = coach.answer(question, language=language, stats=None, offline=True)
+
+    assert answer.lessons[0].topic == topic, [lesson.id for lesson in answer.lessons]
+
+
 @cache  # read once per process (the tests only read the items)
 def dev_coaching_items() -> tuple[dict[str, Any], ...]:
     items = yaml.load(EVAL_SET.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
