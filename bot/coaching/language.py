@@ -7,6 +7,7 @@ one of the two languages uses (wie, ich, nicht / how, my, what) count as well.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_GERMAN
@@ -30,6 +31,7 @@ OVERRULE_CONFIDENCE = 0.97
 # In a mixed text ("meine reps loggen keine calls, any idea"), the language with at least this many times
 # the other's function words is the one the manager writes in; the other's words are borrowed phrases.
 MAJORITY = 2
+WORD = re.compile(r"\w+")
 
 
 @cache
@@ -50,12 +52,24 @@ def detect_language(text: str) -> Language | None:
     confidence = {LINGUA[v.language]: v.value for v in _detector().compute_language_confidence_values(text)}
     german = sum(word in FUNCTION_WORDS["de"] for word in found)
     english = sum(word in FUNCTION_WORDS["en"] for word in found)
+    if german and english:  # mixed: "für" in "Verein für Sport und Kultur" is a name's, not the writer's
+        german, english = (_outside_names(text, FUNCTION_WORDS[language]) for language in ("de", "en"))
     if german >= max(1, MAJORITY * english) and confidence.get("en", 0.0) < OVERRULE_CONFIDENCE:
         return "de"
     if english >= max(1, MAJORITY * german) and confidence.get("de", 0.0) < OVERRULE_CONFIDENCE:
         return "en"
     best = max(confidence, key=lambda language: confidence[language], default=None)
     return best if best is not None and confidence[best] >= CLEAR_CONFIDENCE else None
+
+
+def _outside_names(text: str, function_words: frozenset[str]) -> int:
+    """How many of these function words stand outside a capitalised name ("Verein für Sport und Kultur")."""
+    tokens = WORD.findall(text)
+    return sum(
+        token.lower() in function_words
+        and not (0 < at < len(tokens) - 1 and tokens[at - 1][0].isupper() and tokens[at + 1][0].isupper())
+        for at, token in enumerate(tokens)
+    )
 
 
 def answer_language(question: str, *, profile: Language) -> Language:

@@ -33,6 +33,7 @@ def test_clearly_german_questions(question: str) -> None:
         "my reps never log their calls",
         "should I go through every deal in a 1:1?",
         "how do I get my reps to keep their pipeline sauber before the review",
+        "next step for Verein für Sport und Kultur?",
     ],
 )
 def test_clearly_english_questions(question: str) -> None:
