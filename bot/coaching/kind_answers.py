@@ -111,7 +111,7 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
             f"kinds.biggest_item_{scope}",
             name=truncate(_escape(deal.name), 80),
             owner=truncate(_escape(deal.owner_name), 60),
-            amount=format_money(deal.amount, stats.currency, language),
+            amount=format_money(deal.amount, deal.currency, language),
         )
         for deal in shown
     ]
@@ -138,7 +138,7 @@ def attention_text(
     lines = [t(language, "stats.attention_title")]
     if biggest:
         lines.append(t(language, note, crm=stats.source))
-        deals = tuple(sorted(deals, key=lambda deal: deal.amount, reverse=True))
+        deals = tuple(sorted(deals, key=lambda deal: deal.by_amount(stats.currency)))
     for deal in deals:
         reasons = ", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons)
         lines.append(
@@ -147,7 +147,7 @@ def attention_text(
                 "stats.attention_item",
                 name=truncate(_escape(deal.name), 80),
                 owner=truncate(_escape(deal.owner_name), 60),
-                amount=format_money(deal.amount, stats.currency, language),
+                amount=format_money(deal.amount, deal.currency, language),
                 reasons=reasons,
             )
         )

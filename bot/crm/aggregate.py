@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from bot.crm.base import (
     BIGGEST_DEALS_LIMIT,
+    DEFAULT_CURRENCY,
     AttentionDeal,
     AttentionReason,
     CRMSnapshot,
@@ -23,7 +24,6 @@ from bot.crm.base import (
 ATTENTION_LIMIT = 5
 CLOSED_WINDOW = timedelta(days=90)
 ACTIVITY_WINDOW = timedelta(days=7)
-DEFAULT_CURRENCY = "EUR"
 
 
 def deal_reasons(deal: DealRecord, *, now: datetime, stale_days: int) -> tuple[AttentionReason, ...]:
@@ -38,17 +38,26 @@ def deal_reasons(deal: DealRecord, *, now: datetime, stale_days: int) -> tuple[A
     return tuple(reasons)
 
 
-def biggest_first(deal: DealRecord) -> tuple[Decimal, int, str]:
-    """Sort key of the biggest-deals lists: amount descending, ties by deal id (shorter ids first, so
-    numeric ids sort as numbers, the way the demo connector's database orders its integer keys)."""
-    return -deal.amount, len(deal.deal_id), deal.deal_id
+def main_currency(open_deals_per_currency: Counter[str]) -> str:
+    """The currency most open deals are in (ties: the first code alphabetically, so every connector
+    agrees); DEFAULT_CURRENCY when there are none."""
+    if not open_deals_per_currency:
+        return DEFAULT_CURRENCY
+    return min(open_deals_per_currency, key=lambda code: (-open_deals_per_currency[code], code))
 
 
-def biggest_open_deals(deals: Iterable[DealRecord]) -> list[DealRecord]:
-    """The biggest of these open deals, biggest first. A deal without an amount is not ranked: the CRMs
-    store a missing amount as 0, and a zero deal is no big one."""
+def biggest_deals(deals: Iterable[ListedDeal], main: str) -> tuple[ListedDeal, ...]:
+    """The biggest of these open deals (ListedDeal.by_amount). A deal without an amount is not ranked: the
+    CRMs store a missing amount as 0, and a zero deal is no big one."""
     ranked = (deal for deal in deals if deal.amount > 0)
-    return heapq.nsmallest(BIGGEST_DEALS_LIMIT, ranked, key=biggest_first)
+    return tuple(heapq.nsmallest(BIGGEST_DEALS_LIMIT, ranked, key=lambda deal: deal.by_amount(main)))
+
+
+def worst_deals(deals: Iterable[AttentionDeal], main: str) -> tuple[AttentionDeal, ...]:
+    """The deals most worth a look: most reasons first, then by amount (ListedDeal.by_amount)."""
+    return tuple(
+        heapq.nsmallest(ATTENTION_LIMIT, deals, key=lambda deal: (-len(deal.reasons), *deal.by_amount(main)))
+    )
 
 
 def managers_of(owners: Iterable[Owner]) -> dict[str, list[Owner]]:
@@ -144,17 +153,17 @@ def _combine(
     source: str,
 ) -> ManagerStats:
     everyone = [own, *team]
-    currencies: Counter[str] = sum((tally.currencies for tally in everyone), Counter())
-    flagged = [item for tally in everyone for item in tally.flagged]
-    flagged.sort(key=lambda item: (-len(item[1]), -item[0].amount, item[0].deal_id))
+    currency = main_currency(sum((tally.currencies for tally in everyone), Counter()))
 
     def owner_name(deal: DealRecord) -> str:
         return owners[deal.owner_id].name if deal.owner_id in owners else "?"
 
-    def listed(deals: Iterable[DealRecord]) -> tuple[ListedDeal, ...]:
-        return tuple(
-            ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount)
-            for deal in biggest_open_deals(deals)
+    def listed(deal: DealRecord) -> ListedDeal:
+        return ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount, currency=deal.currency)
+
+    def flagged(deal: DealRecord, reasons: tuple[AttentionReason, ...]) -> AttentionDeal:
+        return AttentionDeal(
+            deal.deal_id, deal.name, owner_name(deal), deal.amount, reasons, currency=deal.currency
         )
 
     return ManagerStats(
@@ -162,7 +171,7 @@ def _combine(
         team_size=team_size,
         open_deals=sum(t.open_deals for t in everyone),
         open_value=sum((t.open_value for t in everyone), Decimal(0)),
-        currency=currencies.most_common(1)[0][0] if currencies else DEFAULT_CURRENCY,
+        currency=currency,
         stale_deals=sum(t.stale for t in everyone),
         deals_without_next_step=sum(t.no_next_step for t in everyone),
         overdue_close_dates=sum(t.overdue for t in everyone),
@@ -178,16 +187,11 @@ def _combine(
         stale_days=stale_days,
         fetched_at=now,
         source=source,
-        attention=tuple(
-            AttentionDeal(
-                deal_id=deal.deal_id,
-                name=deal.name,
-                owner_name=owner_name(deal),
-                amount=deal.amount,
-                reasons=reasons,
-            )
-            for deal, reasons in flagged[:ATTENTION_LIMIT]
+        attention=worst_deals(
+            (flagged(deal, reasons) for tally in everyone for deal, reasons in tally.flagged), currency
         ),
-        biggest_open_deals=listed(deal for tally in everyone for deal in tally.open_list),
-        own_biggest_open_deals=listed(own.open_list),
+        biggest_open_deals=biggest_deals(
+            (listed(deal) for tally in everyone for deal in tally.open_list), currency
+        ),
+        own_biggest_open_deals=biggest_deals(map(listed, own.open_list), currency),
     )

@@ -11,6 +11,8 @@ DealStatus = Literal["open", "won", "lost"]
 AttentionReason = Literal["stale", "no_next_step", "overdue"]
 # How many of the biggest open deals ManagerStats keeps, for the team and for the manager's own.
 BIGGEST_DEALS_LIMIT = 10
+# The currency assumed where a CRM (or an entry stored before deals carried one) names none.
+DEFAULT_CURRENCY = "EUR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,16 @@ class ListedDeal:
     name: str
     owner_name: str
     amount: Decimal
+    # The deal's own currency (ISO code): a team may sell in several. Keyword-only, so that subclass
+    # fields and positional construction are unaffected.
+    currency: str = field(default=DEFAULT_CURRENCY, kw_only=True)
+
+    def by_amount(self, main_currency: str) -> tuple[bool, str, Decimal, int, str]:
+        """Sort key: biggest first, ties by deal id (shorter ids first, so numeric ids sort as numbers,
+        the way the demo connector's database orders its integer keys). We have no exchange rates, so
+        amounts in different currencies are never compared: deals in `main_currency` come first, then
+        each other currency's in turn."""
+        return self.currency != main_currency, self.currency, -self.amount, len(self.deal_id), self.deal_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +123,9 @@ class ManagerStats:
     source: str  # human name of the CRM, e.g. "Demo CRM"
     attention: tuple[AttentionDeal, ...] = field(default_factory=tuple)
     # The biggest open deals by amount (at most BIGGEST_DEALS_LIMIT, biggest first, ties by deal id);
-    # deals without an amount (0) are not ranked. Team: the manager's own included, like open_deals.
+    # deals without an amount (0) are not ranked. Amounts in different currencies are never compared:
+    # deals in `currency` come first, then each other currency's (docs/crm-connectors.md).
+    # Team: the manager's own included, like open_deals.
     biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
     own_biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
 

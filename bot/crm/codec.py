@@ -8,8 +8,9 @@ from typing import Any
 
 from bot.crm.base import AttentionDeal, ListedDeal, ManagerStats, Owner
 
-# 2: own_* numbers. The biggest-deals lists came later without a new version: an entry written before
-# them reads with empty lists (the weekly history must not be dropped for them).
+# 2: own_* numbers. The biggest-deals lists and each listed deal's currency came later without a new
+# version: an entry written before them reads with empty lists and the stats' currency (the weekly
+# history must not be dropped for them).
 CODEC_VERSION = 2
 
 
@@ -41,16 +42,7 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "stale_days": stats.stale_days,
         "fetched_at": stats.fetched_at.isoformat(),
         "source": stats.source,
-        "attention": [
-            {
-                "deal_id": d.deal_id,
-                "name": d.name,
-                "owner_name": d.owner_name,
-                "amount": str(d.amount),
-                "reasons": list(d.reasons),
-            }
-            for d in stats.attention
-        ],
+        "attention": [{**_listed_to_json(d), "reasons": list(d.reasons)} for d in stats.attention],
         "biggest_open_deals": [_listed_to_json(d) for d in stats.biggest_open_deals],
         "own_biggest_open_deals": [_listed_to_json(d) for d in stats.own_biggest_open_deals],
     }
@@ -82,11 +74,11 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         fetched_at=datetime.fromisoformat(data["fetched_at"]),
         source=data["source"],
         attention=tuple(
-            AttentionDeal(d["deal_id"], d["name"], d["owner_name"], Decimal(d["amount"]), tuple(d["reasons"]))
+            AttentionDeal(**_listed_fields(d, data["currency"]), reasons=tuple(d["reasons"]))
             for d in data["attention"]
         ),
-        biggest_open_deals=tuple(_listed_from_json(d) for d in data.get("biggest_open_deals", [])),
-        own_biggest_open_deals=tuple(_listed_from_json(d) for d in data.get("own_biggest_open_deals", [])),
+        biggest_open_deals=_listed_from_json(data, "biggest_open_deals"),
+        own_biggest_open_deals=_listed_from_json(data, "own_biggest_open_deals"),
     )
 
 
@@ -96,8 +88,21 @@ def _listed_to_json(deal: ListedDeal) -> dict[str, str]:
         "name": deal.name,
         "owner_name": deal.owner_name,
         "amount": str(deal.amount),
+        "currency": deal.currency,
     }
 
 
-def _listed_from_json(data: dict[str, str]) -> ListedDeal:
-    return ListedDeal(data["deal_id"], data["name"], data["owner_name"], Decimal(data["amount"]))
+def _listed_fields(data: dict[str, Any], stats_currency: str) -> dict[str, Any]:
+    """A listed deal's fields; one stored before deals carried their currency is in the stats' currency
+    (the only one lists were shown in then)."""
+    return {
+        "deal_id": data["deal_id"],
+        "name": data["name"],
+        "owner_name": data["owner_name"],
+        "amount": Decimal(data["amount"]),
+        "currency": data.get("currency", stats_currency),
+    }
+
+
+def _listed_from_json(data: dict[str, Any], key: str) -> tuple[ListedDeal, ...]:
+    return tuple(ListedDeal(**_listed_fields(d, data["currency"])) for d in data.get(key, []))

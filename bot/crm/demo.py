@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    RowMapping,
     Select,
     Subquery,
     case,
@@ -27,7 +28,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.crm.aggregate import ACTIVITY_WINDOW, ATTENTION_LIMIT, CLOSED_WINDOW, DEFAULT_CURRENCY
+from bot.crm.aggregate import (
+    ACTIVITY_WINDOW,
+    ATTENTION_LIMIT,
+    CLOSED_WINDOW,
+    biggest_deals,
+    main_currency,
+    worst_deals,
+)
 from bot.crm.base import (
     BIGGEST_DEALS_LIMIT,
     AttentionDeal,
@@ -54,12 +62,13 @@ class _Counts:
     won: int = 0
     lost: int = 0
     activities: int = 0
-    currency: str | None = None
+    currencies: Counter[str] = field(default_factory=Counter)  # open deals per currency
 
 
 @dataclass(slots=True)
 class _Biggest:
-    """The biggest open deals by manager id: their team's (their own included) and their own."""
+    """Candidates for the biggest open deals by manager id, the first few in each currency: their
+    team's (their own included) and their own."""
 
     team: defaultdict[str, list[ListedDeal]] = field(default_factory=lambda: defaultdict(list))
     own: defaultdict[str, list[ListedDeal]] = field(default_factory=lambda: defaultdict(list))
@@ -134,17 +143,21 @@ class DemoConnector:
                 func.count(),
                 func.sum(DemoDeal.amount),
                 *(func.sum(case((flags[reason], 1), else_=0)) for reason in REASONS),
-                func.min(DemoDeal.currency),
+                DemoDeal.currency,
             ).where(DemoDeal.status == "open"),
             DemoDeal.owner_id,
             scope,
         )
         for owner_id, n, value, stale, no_step, overdue, currency in session.execute(
-            open_deals.group_by(DemoDeal.owner_id)
+            open_deals.group_by(DemoDeal.owner_id, DemoDeal.currency)
         ):
             c = counts[owner_id]
-            c.open_deals, c.open_value, c.currency = n, Decimal(value or 0), currency
-            c.stale, c.no_next_step, c.overdue = int(stale), int(no_step), int(overdue)
+            c.open_deals += n
+            c.open_value += Decimal(value or 0)
+            c.currencies[currency] += n
+            c.stale += int(stale)
+            c.no_next_step += int(no_step)
+            c.overdue += int(overdue)
         closed = _scoped(
             select(DemoDeal.owner_id, DemoDeal.status, func.count()).where(
                 DemoDeal.status.in_(["won", "lost"]), DemoDeal.closed_at >= now - CLOSED_WINDOW
@@ -168,85 +181,49 @@ class DemoConnector:
     def _attention(
         self, session: Session, now: datetime, managers: list[str], scope: list[str] | None
     ) -> dict[str, list[AttentionDeal]]:
-        """The worst open deals per manager, ranked in SQL (a window per manager)."""
+        """Candidates for the worst open deals per manager: the first few in each currency, ranked in SQL
+        (most reasons first, then biggest); _combine picks across currencies."""
         flags = _flags(now, self._stale_days)
         flag_values = [case((flags[reason], 1), else_=0) for reason in REASONS]
         score = sum(flag_values, literal(0))
         labelled = [value.label(f"flag_{reason}") for reason, value in zip(REASONS, flag_values, strict=True)]
-        members = _team_members(managers, scope)
         flagged = (
-            select(
-                DemoDeal.id,
-                DemoDeal.name,
-                DemoDeal.amount,
-                DemoDeal.owner_id,
-                *labelled,
-                score.label("score"),
-            )
+            select(*_LISTED_COLUMNS, *labelled, score.label("score"))
             .where(DemoDeal.status == "open", score > 0)
             .subquery()
         )
-        rank = func.row_number().over(
-            partition_by=members.c.team_of,
-            order_by=(flagged.c.score.desc(), flagged.c.amount.desc(), flagged.c.id),
-        )
-        ranked = select(flagged, members.c.team_of.label("manager_id"), rank.label("rank")).join(
-            members, members.c.member_id == flagged.c.owner_id
-        )
-        if scope is not None:
-            ranked = ranked.where(members.c.team_of.in_(managers))
-        top = ranked.subquery()
-        # Owner names only for the few rows kept, not for every flagged deal.
-        rows = session.execute(
-            select(top, DemoOwner.name.label("owner_name"))
-            .join(DemoOwner, DemoOwner.id == top.c.owner_id)
-            .where(top.c.rank <= ATTENTION_LIMIT)
-            .order_by(top.c.manager_id, top.c.rank)
+        ranked = _ranked_per_team(
+            flagged,
+            (flagged.c.score.desc(), flagged.c.amount.desc(), flagged.c.id),
+            _team_members(managers, scope),
+            managers if scope is not None else None,
         )
         result: dict[str, list[AttentionDeal]] = defaultdict(list)
-        for row in rows.mappings():
+        for row in _top_with_owner_names(session, ranked.subquery(), ATTENTION_LIMIT):
             reasons = tuple(reason for reason in REASONS if row[f"flag_{reason}"])
-            result[row["manager_id"]].append(
-                AttentionDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]), reasons)
-            )
+            result[row["manager_id"]].append(AttentionDeal(**_listed_fields(row), reasons=reasons))
         return result
 
     def _biggest(self, session: Session, managers: list[str], scope: list[str] | None) -> _Biggest:
-        """The biggest open deals of each manager's team and of the manager's own, ranked in SQL (a
-        window per team; the own ranking only over the managers' own deals). Deals without an amount
-        (0) are not ranked."""
+        """Candidates for the biggest open deals of each manager's team and of the manager's own: the
+        first few in each currency, ranked in SQL (the own ranking only over the managers' own deals);
+        _combine picks across currencies. Deals without an amount (0) are not ranked."""
         members = _team_members(managers, scope)
-        deals = (
-            select(DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoDeal.owner_id)
-            .where(DemoDeal.status == "open", DemoDeal.amount > 0)
-            .subquery()
-        )
+        deals = select(*_LISTED_COLUMNS).where(DemoDeal.status == "open", DemoDeal.amount > 0).subquery()
 
         def ranked(*, own: bool) -> Select[Any]:
-            rank = func.row_number().over(
-                partition_by=members.c.team_of, order_by=(deals.c.amount.desc(), deals.c.id)
-            )
-            query = select(
-                deals,
-                members.c.team_of.label("manager_id"),
-                rank.label("rank"),
-                (true() if own else false()).label("own_list"),  # SQL literals: no typeless bind
-            ).join(members, members.c.member_id == deals.c.owner_id)
-            if own:  # the manager's own deals: members who lead the team they are in
-                query = query.where(members.c.member_id == members.c.team_of)
-            return query if scope is None else query.where(members.c.team_of.in_(managers))
+            query = _ranked_per_team(
+                deals, (deals.c.amount.desc(), deals.c.id), members, managers if scope is not None else None
+            ).add_columns((true() if own else false()).label("own_list"))  # SQL literals: no typeless bind
+            # the manager's own deals: members who lead the team they are in
+            return query.where(members.c.member_id == members.c.team_of) if own else query
 
-        both = union_all(ranked(own=False), ranked(own=True)).subquery()
-        rows = session.execute(
-            select(both, DemoOwner.name.label("owner_name"))
-            .join(DemoOwner, DemoOwner.id == both.c.owner_id)
-            .where(both.c.rank <= BIGGEST_DEALS_LIMIT)
-            .order_by(both.c.manager_id, both.c.own_list, both.c.rank)
-        )
         result = _Biggest()
-        for row in rows.mappings():
-            deal = ListedDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]))
-            (result.own if row["own_list"] else result.team)[row["manager_id"]].append(deal)
+        both = union_all(ranked(own=False), ranked(own=True)).subquery()
+        for row in _top_with_owner_names(session, both, BIGGEST_DEALS_LIMIT):
+            (result.own if row["own_list"] else result.team)[row["manager_id"]].append(
+                ListedDeal(**_listed_fields(row))
+            )
         return result
 
     def _combine(
@@ -260,7 +237,7 @@ class DemoConnector:
         now: datetime,
     ) -> ManagerStats:
         everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
-        currency = next((c.currency for c in everyone if c.currency), DEFAULT_CURRENCY)
+        currency = main_currency(sum((c.currencies for c in everyone), Counter()))
         return ManagerStats(
             owner=manager,
             team_size=len(reports),
@@ -282,9 +259,9 @@ class DemoConnector:
             stale_days=self._stale_days,
             fetched_at=now,
             source=self.display_name,
-            attention=tuple(attention.get(manager.crm_id, [])),
-            biggest_open_deals=tuple(biggest.team.get(manager.crm_id, [])),
-            own_biggest_open_deals=tuple(biggest.own.get(manager.crm_id, [])),
+            attention=worst_deals(attention.get(manager.crm_id, []), currency),
+            biggest_open_deals=biggest_deals(biggest.team.get(manager.crm_id, []), currency),
+            own_biggest_open_deals=biggest_deals(biggest.own.get(manager.crm_id, []), currency),
         )
 
     @contextmanager
@@ -316,6 +293,43 @@ def _team_members(managers: list[str], scope: list[str] | None) -> Subquery:
         )
     )
     return union_all(reports, leads).subquery()
+
+
+# What a listed deal shows, as _listed_fields reads it back.
+_LISTED_COLUMNS = (DemoDeal.id, DemoDeal.name, DemoDeal.amount, DemoDeal.currency, DemoDeal.owner_id)
+
+
+def _ranked_per_team(
+    deals: Subquery, order_by: Sequence[ColumnElement[Any]], members: Subquery, managers: list[str] | None
+) -> Select[Any]:
+    """The deals of each manager's team (`managers` only, when given) with their rank per team and
+    currency: amounts in different currencies are never compared (ListedDeal.by_amount)."""
+    rank = func.row_number().over(partition_by=(members.c.team_of, deals.c.currency), order_by=order_by)
+    query = select(deals, members.c.team_of.label("manager_id"), rank.label("rank")).join(
+        members, members.c.member_id == deals.c.owner_id
+    )
+    return query if managers is None else query.where(members.c.team_of.in_(managers))
+
+
+def _top_with_owner_names(session: Session, ranked: Subquery, limit: int) -> Iterator[RowMapping]:
+    """The first `limit` of each ranking, with owner names: names only for the few rows kept."""
+    return iter(
+        session.execute(
+            select(ranked, DemoOwner.name.label("owner_name"))
+            .join(DemoOwner, DemoOwner.id == ranked.c.owner_id)
+            .where(ranked.c.rank <= limit)
+        ).mappings()
+    )
+
+
+def _listed_fields(row: RowMapping) -> dict[str, Any]:
+    return {
+        "deal_id": str(row["id"]),
+        "name": row["name"],
+        "owner_name": row["owner_name"],
+        "amount": Decimal(row["amount"]),
+        "currency": row["currency"],
+    }
 
 
 def _scoped(query: AnySelect, column: Any, scope: list[str] | None) -> AnySelect:

@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.crm.aggregate import DEFAULT_CURRENCY
-from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner
+from bot.crm.base import DEFAULT_CURRENCY, ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner
 
 log = logging.getLogger(__name__)
 

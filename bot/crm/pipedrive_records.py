@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from bot.crm.aggregate import DEFAULT_CURRENCY
 from bot.crm.base import (
+    DEFAULT_CURRENCY,
     ActivityRecord,
     CRMUnavailableError,
     DealRecord,

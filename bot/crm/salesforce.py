@@ -32,8 +32,8 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 from simple_salesforce.login import SalesforceLogin
 
-from bot.crm.aggregate import DEFAULT_CURRENCY
 from bot.crm.base import (
+    DEFAULT_CURRENCY,
     ActivityRecord,
     CRMAuthError,
     CRMError,

@@ -272,7 +272,7 @@ def _user_values(
             "stats.attention_item",
             name=names.label(deal.name),
             owner=names.label(deal.owner_name),
-            amount=format_money(deal.amount, stats.currency, language),
+            amount=format_money(deal.amount, deal.currency, language),
             reasons=", ".join(t(language, f"reasons.{r}", days=stats.stale_days) for r in deal.reasons),
         )
         for deal in stats.attention[:MAX_ATTENTION_DEALS]

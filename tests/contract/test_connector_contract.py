@@ -70,8 +70,8 @@ def test_stats_match_the_reference(connector: CRMConnector, seeded: Engine, owne
     assert listed(stats.own_biggest_open_deals) == expected.own_biggest
 
 
-def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal], ...]:
-    return tuple((d.deal_id, d.name, d.owner_name, d.amount) for d in deals)
+def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal, str], ...]:
+    return tuple((d.deal_id, d.name, d.owner_name, d.amount, d.currency) for d in deals)
 
 
 def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnector) -> None:

@@ -16,8 +16,9 @@ from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
 from bot.config_crm import SalesforceCRM
-from bot.crm.aggregate import CLOSED_WINDOW, DEFAULT_CURRENCY
+from bot.crm.aggregate import CLOSED_WINDOW
 from bot.crm.base import (
+    DEFAULT_CURRENCY,
     CRMAuthError,
     CRMError,
     CRMPermissionError,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.crm.base import BIGGEST_DEALS_LIMIT, CRMConnector, CRMNotFoundError, ListedDeal
-from tests.contract.world import World, build_world, expected, iter_world_factories
+from tests.contract.world import World, build_world, expected, iter_world_factories, with_foreign_currencies
 
 FACTORIES = dict(iter_world_factories())
 
@@ -22,6 +22,19 @@ def world() -> World:
 @pytest.fixture(params=sorted(FACTORIES))
 def connector(request: pytest.FixtureRequest, world: World, tmp_path: Path) -> Iterator[CRMConnector]:
     with FACTORIES[request.param](world, tmp_path) as connector:
+        yield connector
+
+
+@pytest.fixture(scope="module")
+def world_in_currencies() -> World:
+    return with_foreign_currencies(build_world())
+
+
+@pytest.fixture(params=sorted(FACTORIES))
+def connector_in_currencies(
+    request: pytest.FixtureRequest, world_in_currencies: World, tmp_path: Path
+) -> Iterator[CRMConnector]:
+    with FACTORIES[request.param](world_in_currencies, tmp_path) as connector:
         yield connector
 
 
@@ -98,18 +111,40 @@ def test_each_managers_stats_match_the_reference(connector: CRMConnector, world:
             want.own_overdue,
         ), manager_id
         assert stats.fetched_at == world.now
+        assert stats.currency == want.currency, manager_id
         assert listed(stats.biggest_open_deals) == want.biggest, manager_id
         assert listed(stats.own_biggest_open_deals) == want.own_biggest, manager_id
 
 
-def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal], ...]:
-    return tuple((d.deal_id, d.name, d.owner_name, d.amount) for d in deals)
+def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal, str], ...]:
+    return tuple((d.deal_id, d.name, d.owner_name, d.amount, d.currency) for d in deals)
+
+
+def test_deal_lists_never_compare_amounts_in_different_currencies(
+    connector_in_currencies: CRMConnector, world_in_currencies: World
+) -> None:
+    """Yen amounts are numerically far above euro ones: they must not top the lists, nor show in euros."""
+    world = world_in_currencies
+    for manager_id in world.managers():
+        stats = connector_in_currencies.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
+
+        assert stats.currency == want.currency == "EUR", manager_id
+        assert listed(stats.biggest_open_deals) == want.biggest, manager_id
+        assert listed(stats.own_biggest_open_deals) == want.own_biggest, manager_id
+        worst_first = [
+            (-len(d.reasons), d.currency != stats.currency, d.currency, -d.amount) for d in stats.attention
+        ]
+        assert worst_first == sorted(worst_first), manager_id
+    # The world must put foreign deals into the lists for that to be checked.
+    managers = [expected(world, m) for m in world.managers()]
+    assert {currency for want in managers for *_, currency in want.own_biggest} >= {"EUR", "USD", "JPY"}
 
 
 def test_the_biggest_deals_are_ranked_even_where_amounts_tie(world: World) -> None:
     """The reference ranks ties by deal id; the world must have a tie in a list for that to be checked."""
     lists = [want.biggest for want in (expected(world, m) for m in world.managers())]
-    amounts = [[amount for *_, amount in ranked] for ranked in lists]
+    amounts = [[amount for *_, amount, _currency in ranked] for ranked in lists]
     assert any(len(set(ranked)) < len(ranked) for ranked in amounts)
     assert all(len(ranked) == BIGGEST_DEALS_LIMIT for ranked in lists)
 

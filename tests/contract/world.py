@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -99,6 +100,19 @@ def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 24
     return World(tuple(owners), tuple(deal_records), tuple(activity_records), NOW, open_tasks)
 
 
+def with_foreign_currencies(world: World) -> World:
+    """The same world, teams selling in several currencies: every 4th deal in yen at yen-sized amounts
+    (numerically far above any euro deal), every other 3rd in US dollars; the most stay in euros."""
+
+    def foreign(deal: DealRecord) -> DealRecord:
+        number = int(deal.deal_id)
+        if number % 4 == 0:
+            return replace(deal, currency="JPY", amount=deal.amount * 150)
+        return replace(deal, currency="USD") if number % 3 == 0 else deal
+
+    return replace(world, deals=tuple(map(foreign, world.deals)))
+
+
 @dataclass(frozen=True)
 class Expected:
     team_size: int
@@ -116,16 +130,31 @@ class Expected:
     own_stale: int
     own_no_next_step: int
     own_overdue: int
-    # (deal id, name, owner name, amount), biggest first, ties by deal id; deals without amount not ranked
-    biggest: tuple[tuple[str, str, str, Decimal], ...]
-    own_biggest: tuple[tuple[str, str, str, Decimal], ...]
+    currency: str  # the one most open deals are in (ties: the first code alphabetically)
+    # (deal id, name, owner name, amount, currency), biggest first, ties by deal id; deals without amount
+    # not ranked; amounts in different currencies never compared: `currency` first, then each other one
+    biggest: tuple[tuple[str, str, str, Decimal, str], ...]
+    own_biggest: tuple[tuple[str, str, str, Decimal, str], ...]
 
 
-def biggest_of(world: World, deals: list[DealRecord]) -> tuple[tuple[str, str, str, Decimal], ...]:
-    """Every deal with an amount sorted by it, cut at the limit: the obvious way, no heap."""
+def biggest_of(
+    world: World, deals: list[DealRecord], currency: str
+) -> tuple[tuple[str, str, str, Decimal, str], ...]:
+    """Every deal with an amount sorted by it, `currency` first, cut at the limit: the obvious way."""
     names = {o.crm_id: o.name for o in world.owners}
-    ranked = sorted((d for d in deals if d.amount > 0), key=lambda d: (-d.amount, int(d.deal_id)))
-    return tuple((d.deal_id, d.name, names[d.owner_id or ""], d.amount) for d in ranked[:BIGGEST_DEALS_LIMIT])
+    ranked = sorted(
+        (d for d in deals if d.amount > 0),
+        key=lambda d: (d.currency != currency, d.currency, -d.amount, int(d.deal_id)),
+    )
+    return tuple(
+        (d.deal_id, d.name, names[d.owner_id or ""], d.amount, d.currency)
+        for d in ranked[:BIGGEST_DEALS_LIMIT]
+    )
+
+
+def main_currency(deals: list[DealRecord]) -> str:
+    counts = Counter(d.currency for d in deals)
+    return min(counts, key=lambda code: (-counts[code], code)) if counts else "EUR"
 
 
 def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
@@ -140,6 +169,7 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
     ]
     closed = [d for d in mine if d.closed_at is not None and d.closed_at >= now - timedelta(days=90)]
     own = [d for d in open_deals if d.owner_id == manager_id]
+    currency = main_currency(open_deals)
     return Expected(
         team_size=len(reports),
         open_deals=len(open_deals),
@@ -160,8 +190,9 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         ),
         own_no_next_step=sum(1 for d in own if not (d.next_step or "").strip()),
         own_overdue=sum(1 for d in own if d.close_date is not None and d.close_date < now.date()),
-        biggest=biggest_of(world, open_deals),
-        own_biggest=biggest_of(world, own),
+        currency=currency,
+        biggest=biggest_of(world, open_deals, currency),
+        own_biggest=biggest_of(world, own, currency),
     )
 
 

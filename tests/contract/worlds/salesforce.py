@@ -20,8 +20,10 @@ def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
     with SalesforceStandIn(batch_size=BATCH_SIZE, workdir=tmp_path) as standin:
         standin.load_world(world)
         # A single-currency org whose API user may not read the Organization (no "View Setup"):
-        # the currency lookup is refused, and every number must still come through.
-        standin.multi_currency, standin.hidden_objects = False, {"Organization"}
+        # the currency lookup is refused, and every number must still come through. A world in several
+        # currencies is a multi-currency org.
+        standin.multi_currency = len({deal.currency for deal in world.deals}) > 1
+        standin.hidden_objects = {"Organization"}
         # simple-salesforce turns any instance URL into https://, so the stand-in serves TLS with a
         # throwaway self-signed certificate, and the connector trusts exactly that certificate.
         connector = SalesforceConnector(
