@@ -153,7 +153,7 @@ def _combine(
 
     def listed(deals: Iterable[DealRecord]) -> tuple[ListedDeal, ...]:
         return tuple(
-            ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount)
+            ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount, owner_id=deal.owner_id)
             for deal in biggest_open_deals(deals)
         )
 
@@ -185,6 +185,7 @@ def _combine(
                 owner_name=owner_name(deal),
                 amount=deal.amount,
                 reasons=reasons,
+                owner_id=deal.owner_id,
             )
             for deal, reasons in flagged[:ATTENTION_LIMIT]
         ),

@@ -72,6 +72,9 @@ class ListedDeal:
     name: str
     owner_name: str
     amount: Decimal
+    # Keyword-only so AttentionDeal keeps its positional fields; None when the CRM names no owner or
+    # for stats stored before it was kept. Own deals are told by this id, never by a (shared) name.
+    owner_id: str | None = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

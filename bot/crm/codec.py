@@ -48,6 +48,7 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
                 "owner_name": d.owner_name,
                 "amount": str(d.amount),
                 "reasons": list(d.reasons),
+                "owner_id": d.owner_id,
             }
             for d in stats.attention
         ],
@@ -82,7 +83,14 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         fetched_at=datetime.fromisoformat(data["fetched_at"]),
         source=data["source"],
         attention=tuple(
-            AttentionDeal(d["deal_id"], d["name"], d["owner_name"], Decimal(d["amount"]), tuple(d["reasons"]))
+            AttentionDeal(
+                d["deal_id"],
+                d["name"],
+                d["owner_name"],
+                Decimal(d["amount"]),
+                tuple(d["reasons"]),
+                owner_id=d.get("owner_id"),  # absent in stats stored before it was kept
+            )
             for d in data["attention"]
         ),
         biggest_open_deals=tuple(_listed_from_json(d) for d in data.get("biggest_open_deals", [])),
@@ -90,14 +98,18 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
     )
 
 
-def _listed_to_json(deal: ListedDeal) -> dict[str, str]:
+def _listed_to_json(deal: ListedDeal) -> dict[str, str | None]:
     return {
         "deal_id": deal.deal_id,
         "name": deal.name,
         "owner_name": deal.owner_name,
         "amount": str(deal.amount),
+        "owner_id": deal.owner_id,
     }
 
 
 def _listed_from_json(data: dict[str, str]) -> ListedDeal:
-    return ListedDeal(data["deal_id"], data["name"], data["owner_name"], Decimal(data["amount"]))
+    owner_id = data.get("owner_id")  # absent in stats stored before it was kept
+    return ListedDeal(
+        data["deal_id"], data["name"], data["owner_name"], Decimal(data["amount"]), owner_id=owner_id
+    )

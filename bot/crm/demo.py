@@ -207,7 +207,14 @@ class DemoConnector:
         for row in rows.mappings():
             reasons = tuple(reason for reason in REASONS if row[f"flag_{reason}"])
             result[row["manager_id"]].append(
-                AttentionDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]), reasons)
+                AttentionDeal(
+                    str(row["id"]),
+                    row["name"],
+                    row["owner_name"],
+                    Decimal(row["amount"]),
+                    reasons,
+                    owner_id=row["owner_id"],
+                )
             )
         return result
 
@@ -245,7 +252,13 @@ class DemoConnector:
         )
         result = _Biggest()
         for row in rows.mappings():
-            deal = ListedDeal(str(row["id"]), row["name"], row["owner_name"], Decimal(row["amount"]))
+            deal = ListedDeal(
+                str(row["id"]),
+                row["name"],
+                row["owner_name"],
+                Decimal(row["amount"]),
+                owner_id=row["owner_id"],
+            )
             (result.own if row["own_list"] else result.team)[row["manager_id"]].append(deal)
         return result
 
