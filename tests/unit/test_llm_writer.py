@@ -88,7 +88,9 @@ def make_stats(
                 ("no_next_step", "overdue"),
                 owner_id="R2",
             ),
-            AttentionDeal("d3", "Umbrella Pilot", name, Decimal("12000"), ("no_next_step",), owner_id="o-anna"),
+            AttentionDeal(
+                "d3", "Umbrella Pilot", name, Decimal("12000"), ("no_next_step",), owner_id="o-anna"
+            ),
         ),
     )
 
