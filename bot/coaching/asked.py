@@ -119,16 +119,11 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     return readings
 
 
-def asks_for_biggest(question: str) -> str | None:
-    """The words asking for the biggest deals ("5 biggest open opps", „die größten Deals“), if any: only
-    with a deal word close by, so "our biggest problem" and „größtenteils“ ask for no ranking."""
-    hit = _biggest_hit(_flat(question))
-    return hit.group(0).strip() if hit else None
-
-
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
-    """What a question asking for the biggest deals wants: how many, whose (the scope every other
-    number of the question is read in: "my own", „meine eigenen“ → own), and the words that said so."""
+    """What a question asking for the biggest deals ("5 biggest open opps", „die größten Deals“) wants:
+    how many, whose (the scope every other number of the question is read in: "my own", „meine
+    eigenen“ → own), and the words that said so; None when it asks for no ranking ("our biggest
+    problem", „größtenteils“)."""
     text = _flat(question)
     hit = _biggest_hit(text)
     if hit is None:
