@@ -57,6 +57,7 @@ def sample_stats() -> ManagerStats:
             f"Representative {n}",
             Decimal(90_000 + n),
             ("stale", "no_next_step", "overdue"),
+            owner_id=f"R{n}",
         )
         for n in range(8)
     )

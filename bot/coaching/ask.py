@@ -150,16 +150,20 @@ def answer_by_kind(
         if numbers.stats is None:
             return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
         # exactly the figures the question names, own or team; else all, those it hints at first
-        named = [reading.metric for reading in read_all(question, language)]
+        readings = read_all(question, language)
+        biggest = read_biggest(question, language)
+        # the deciding words, to trace a wrong reading to its term (debug only: they quote the question)
+        log.debug(
+            "numbers read as %s, biggest %s",
+            [(r.metric, r.family_term, r.scope_term) for r in readings],
+            biggest,
+        )
+        named = [reading.metric for reading in readings]
         listed = coach.classifier.asked_metrics(question)
         lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
         asked = lead + named + listed
         return kind_answers.numbers_answer(
-            stats=numbers.stats,
-            language=language,
-            asked=asked,
-            named=named,
-            biggest=read_biggest(question, language),
+            stats=numbers.stats, language=language, asked=asked, named=named, biggest=biggest
         )
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)

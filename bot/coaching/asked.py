@@ -21,6 +21,7 @@ POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged ac
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
 COUNT_WORDS_BEFORE = 4
 COUNT_WORDS_AFTER = 2
+DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal word after them
 # family -> (team metric, own metric)
 FAMILY_METRICS: dict[str, tuple[str, str]] = {
     "no_next_step": ("deals_without_next_step", "own_deals_without_next_step"),
@@ -118,40 +119,68 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     return readings
 
 
-def asks_for_biggest(question: str) -> str | None:
-    """The words asking for the biggest deals ("5 biggest open opps", „die größten Deals“), if any."""
-    text = " " + " ".join(question.lower().split()) + " "
-    words = _terms()["requests"]["biggest"]
-    return next((hit for lang in LANGUAGES if (hit := _found(text, words[lang], short_whole=True))), None)
-
-
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
-    """What a question asking for the biggest deals wants: how many, whose (the scope every other
-    number of the question is read in: "my own", „meine eigenen“ → own), and the words that said so."""
-    term = asks_for_biggest(question)
-    if term is None:
-        return None
-    spaced, text, order = _prepared(question, language)
-    own, scope_term = _own_scope(spaced, text, order)
-    return BiggestReading(term=term, count=_count_near(question, term), own=own, scope_term=scope_term)
-
-
-def _count_near(question: str, term: str) -> int | None:
-    """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 3"): a number
-    in the words themselves, else the nearest one a few words before or after them."""
-    text = " " + " ".join(question.lower().split()) + " "
-    hit = _pattern(term, False, True).search(text)
+    """What a question asking for the biggest deals ("5 biggest open opps", „die größten Deals“) wants:
+    how many, whose (the scope every other number of the question is read in: "my own", „meine
+    eigenen“ → own), and the words that said so; None when it asks for no ranking ("our biggest
+    problem", „größtenteils“)."""
+    text = _flat(question)
+    hit = _biggest_hit(text)
     if hit is None:
         return None
-    before = re.findall(r"\w+", text[: hit.start()])[-COUNT_WORDS_BEFORE:]
-    after = re.findall(r"\w+", text[hit.end() :])[:COUNT_WORDS_AFTER]
-    words = _terms()["requests"]["count_words"]
-    number_words = {word: number for lang in LANGUAGES for word, number in words[lang].items()}
-    for word in [*re.findall(r"\w+", hit.group(0)), *reversed(before), *after]:
-        count = int(word) if word.isdecimal() and len(word) <= 2 else number_words.get(word)
-        if count:
-            return int(count)
+    spaced, scoped, order = _prepared(question, language)
+    own, scope_term = _own_scope(spaced, scoped, order)
+    return BiggestReading(
+        term=hit.group(0).strip(), count=_count_near(text, hit), own=own, scope_term=scope_term
+    )
+
+
+def _flat(question: str) -> str:
+    return " " + " ".join(question.lower().replace("’", "'").split()) + " "
+
+
+def _biggest_hit(text: str) -> re.Match[str] | None:
+    """The first biggest-deals words of the text that have a deal word right after them ("biggest open
+    deals") or before them in the same clause ("which deals are the biggest")."""
+    requests = _terms()["requests"]
+    deal_words = "|".join(re.escape(word) for lang in LANGUAGES for word in requests["deal_words"][lang])
+    after = re.compile(rf"^\W*(?:\w+\W+){{0,{DEAL_WORD_GAP}}}(?:{deal_words})")
+    before = re.compile(rf"(?<!\w)(?:{deal_words})[^.,;:!?]*$")
+    for lang in LANGUAGES:
+        for word in requests["biggest"][lang]:
+            for hit in _pattern(word, False, True).finditer(text):
+                if after.search(text[hit.end() :]) or before.search(text[: hit.start()]):
+                    return hit
     return None
+
+
+def _count_near(text: str, hit: re.Match[str]) -> int | None:
+    """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 30"): the number
+    in the words themselves, else the nearest one a few words before or after them that counts no other
+    thing ("in the last 30 days", "our 12 reps"); 1 for a single deal ("our biggest deal")."""
+    if hit.groups() and hit.group(1):
+        return int(hit.group(1))
+    requests = _terms()["requests"]
+    tokens = [(m.group(0), m.start()) for m in re.finditer(r"\w+|[%€$£]", text)]
+    number_words = {
+        word: number for lang in LANGUAGES for word, number in requests["count_words"][lang].items()
+    }
+    units = {unit for lang in LANGUAGES for unit in requests["count_units"][lang]}
+    first = next((i for i, (_, start) in enumerate(tokens) if start >= hit.start()), len(tokens))
+    last = next((i for i, (_, start) in enumerate(tokens) if start >= hit.end()), len(tokens))
+    near = [
+        *range(first, last),
+        *reversed(range(max(first - COUNT_WORDS_BEFORE, 0), first)),
+        *range(last, min(last + COUNT_WORDS_AFTER, len(tokens))),
+    ]
+    for index in near:
+        word = tokens[index][0]
+        count = int(word) if word.isdecimal() and len(word) <= 3 else number_words.get(word)
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        if count and following not in units:
+            return int(count)
+    singular = (f for lang in LANGUAGES for f in requests["one_deal"][lang])
+    return 1 if any(_pattern(phrase, False, True).search(text) for phrase in singular) else None
 
 
 def _prepared(question: str, language: Language) -> tuple[str, str, list[Language]]:
@@ -181,7 +210,7 @@ def _own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str
     strong = shouted or first(scopes["own_strong"])
     if strong:
         return True, strong
-    team = first(scopes["team"]) or _someone_elses(text, order)
+    team = first(scopes["team"]) or _someone_elses(spaced, text, order)
     if team:
         return False, team
     weak = first(scopes["own_weak"]) or _possessed(text, order)
@@ -201,13 +230,18 @@ def _possessed(text: str, order: list[Language]) -> str | None:
     return None
 
 
-def _someone_elses(text: str, order: list[Language]) -> str | None:
-    """A rep's deals are the team's: "Emma's deals", "Lukas' pipeline"."""
+def _someone_elses(spaced: str, text: str, order: list[Language]) -> str | None:
+    """A rep's deals are the team's: "Emma's deals", "Lukas' pipeline". Only a capitalised word is a
+    name ("yesterday's meetings" is no rep's), and never one of the words listed as no name."""
     scopes = _terms()["scope"]
+    original = spaced.replace("’", "'")
+    no_names = {word for lang in order for word in scopes["not_a_name"][lang]}
     for lang in order:
         objects = "|".join(re.escape(word) for word in scopes["objects"][lang])
         for hit in re.finditer(rf"(?<!\w)(\w+)(?:'s|s')\s+(?:\S+\s+){{0,1}}(?:{objects})", text):
-            if hit.group(1) not in scopes["not_a_name"][lang]:
+            name = hit.group(1)
+            written = re.search(rf"(?<!\w){re.escape(name)}(?='s|s')", original, re.IGNORECASE)
+            if name not in no_names and written and written.group(0)[:1].isupper():
                 return hit.group(0)
     return None
 
@@ -230,16 +264,20 @@ def _pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str
     """A term starts a word; with inside_words, a one-word term may also end a compound
     („Kundenaktivitäten“ names „aktivitäten“); with short_whole, terms of up to four letters must be
     whole words ("won" is not "wonder"); " ~ " stands for up to three words, each part the start of a
-    word ("offen ~ opportunit" finds „offenen Opportunities“). A term that begins or ends with a sign
-    ("$", "€") needs no word boundary on that side ("500€", "$2m")."""
+    word ("offen ~ opportunit" finds „offenen Opportunities“). A term that ends in a space or a digit
+    must end a word ("did i " is not "did it", "top 3" not "top 30"); "{n}" stands for a number ("top
+    {n}", read as the term's group 1). A term that begins or ends with a sign ("$", "€") needs no word
+    boundary on that side ("500€", "$2m")."""
+    whole_end = word.endswith(" ") or word[-1:].isdecimal() or word.endswith("{n}")
+    word = word.strip()
+    end = r"(?!\w)" if whole_end or (short_whole and len(word) <= SHORT and word[-1:].isalnum()) else ""
     if " ~ " in word:
         parts = (re.escape(part) for part in word.split(" ~ "))
-        return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts))
-    if inside_words and " " not in word and len(word) > SHORT:
+        return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts) + (end if whole_end else ""))
+    if inside_words and " " not in word and len(word) > SHORT and not whole_end:
         return re.compile(re.escape(word))
     start = r"(?<!\w)" if word[:1].isalnum() else ""
-    end = r"(?!\w)" if short_whole and len(word) <= SHORT and word[-1:].isalnum() else ""
-    return re.compile(start + re.escape(word) + end)
+    return re.compile(start + re.escape(word).replace(re.escape("{n}"), r"(\d{1,3})") + end)
 
 
 @cache

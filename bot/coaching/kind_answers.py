@@ -15,7 +15,14 @@ from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import asked_deals, metric_sentence, number_facts, told_once
+from bot.coaching.numbers import (
+    asked_deals,
+    asked_problem_count,
+    metric_sentence,
+    number_facts,
+    own_deals,
+    told_once,
+)
 from bot.crm.base import BIGGEST_DEALS_LIMIT, AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
 from bot.i18n import Language, t, tn
@@ -71,9 +78,17 @@ def numbers_answer(
     if ranking:
         listing = ranking
     elif deals is not None:
-        listing = attention_text(stats, language, deals=deals, biggest=biggest is not None) if deals else ""
+        listing = _problem_deals_text(stats, language, deals, asked_problem_count(stats, wanted), biggest)
+    elif biggest and biggest.own:  # numbers stored before the ranking: the own deals worth a look
+        listing = attention_text(
+            stats,
+            language,
+            deals=own_deals(stats),
+            note="kinds.numbers_no_ranking_own",
+            empty="kinds.numbers_no_ranking_own_none",
+        )
     elif not wanted or asked[:1] == [ATTENTION] or biggest:  # a count or a value: deals only when asked
-        listing = attention_text(stats, language, biggest=biggest is not None)
+        listing = attention_text(stats, language, note="kinds.numbers_no_ranking" if biggest else None)
     else:
         listing = ""
     lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
@@ -101,8 +116,11 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
         else (stats.biggest_open_deals, stats.open_value)
     )
     if not deals:
+        if reading.own and stats.own_open_deals == 0:
+            return t(language, "kinds.biggest_no_own_deals", crm=stats.source)
         return "" if value > 0 else t(language, f"kinds.biggest_none_{scope}", crm=stats.source)
-    wanted = min(reading.count or BIGGEST_DEALS_SHOWN, BIGGEST_DEALS_LIMIT)
+    asked = reading.count or BIGGEST_DEALS_SHOWN
+    wanted = min(asked, BIGGEST_DEALS_LIMIT)
     shown = deals[:wanted]
     lines = [tn(language, f"kinds.biggest_title_{scope}", len(shown))]
     lines += [
@@ -115,11 +133,29 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
         )
         for deal in shown
     ]
-    if reading.count and reading.count > BIGGEST_DEALS_LIMIT:
-        lines.append(t(language, "kinds.biggest_limit", limit=BIGGEST_DEALS_LIMIT, crm=stats.source))
-    elif len(shown) < wanted:
+    if len(shown) < wanted:  # every deal with an amount is shown
         lines.append(tn(language, f"kinds.biggest_fewer_{scope}", len(shown)))
+    elif asked > BIGGEST_DEALS_LIMIT:  # the ranking is cut at the limit: more may have an amount
+        lines.append(t(language, "kinds.biggest_limit", limit=BIGGEST_DEALS_LIMIT, crm=stats.source))
     return "\n".join(lines)
+
+
+def _problem_deals_text(
+    stats: ManagerStats,
+    language: Language,
+    deals: tuple[AttentionDeal, ...],
+    count: int,
+    biggest: BiggestReading | None,
+) -> str:
+    """The deals worth a look that have the asked problem; when they are fewer than the deals that have
+    it, where the full list is (the stats keep only the few worth a look first)."""
+    if not deals:
+        return t(language, "kinds.numbers_none_listed", crm=stats.source) if count else ""
+    note = "kinds.numbers_no_filtered_ranking" if biggest else None
+    text = attention_text(stats, language, deals=deals, note=note)
+    if len(deals) < count:
+        text += "\n\n" + t(language, "kinds.numbers_partial_list", crm=stats.source)
+    return text
 
 
 def attention_text(
@@ -127,16 +163,17 @@ def attention_text(
     language: Language,
     *,
     deals: tuple[AttentionDeal, ...] | None = None,
-    biggest: bool = False,
+    note: str | None = None,
+    empty: str = "stats.no_attention",
 ) -> str:
     """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
-    made inert); with `biggest`, by amount, saying why these are not the ranking of all open deals."""
-    note = "kinds.numbers_no_ranking" if deals is None else "kinds.numbers_no_filtered_ranking"
+    made inert); with a `note` (asked for the biggest), by amount, the note saying why these are not
+    the ranking of all open deals; `empty` is what to say when there are none."""
     deals = stats.attention if deals is None else deals
     if not deals:
-        return t(language, "stats.no_attention")
+        return t(language, empty, crm=stats.source)
     lines = [t(language, "stats.attention_title")]
-    if biggest:
+    if note:
         lines.append(t(language, note, crm=stats.source))
         deals = tuple(sorted(deals, key=lambda deal: deal.by_amount(stats.currency)))
     for deal in deals:

@@ -120,11 +120,20 @@ def asked_deals(stats: ManagerStats, asked: list[str]) -> tuple[AttentionDeal, .
     if not reasons:
         return None
     own = any(scope_of(m)[1] == "own" for m in asked if family_of(m) in PROBLEM_REASONS)
-    return tuple(
-        deal
-        for deal in stats.attention
-        if reasons.intersection(deal.reasons) and (not own or deal.owner_name == stats.owner.name)
-    )
+    deals = own_deals(stats) if own else stats.attention
+    return tuple(deal for deal in deals if reasons.intersection(deal.reasons))
+
+
+def own_deals(stats: ManagerStats) -> tuple[AttentionDeal, ...]:
+    """The deals worth a look that the manager owns, told by owner id (a rep may share the manager's
+    name); none from stats stored before deals kept their owner's id."""
+    return tuple(deal for deal in stats.attention if deal.owner_id == stats.owner.crm_id)
+
+
+def asked_problem_count(stats: ManagerStats, asked: list[str]) -> int:
+    """How many deals have the asked problem (the largest count when several are asked)."""
+    counts = [int(metric_value(stats, m)) for m in asked if m in OF_OPEN_DEALS]
+    return max(counts, default=0)
 
 
 def lesson_goal(lesson: Lesson, stats: ManagerStats | None) -> GoalPlan | None:

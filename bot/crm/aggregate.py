@@ -159,11 +159,24 @@ def _combine(
         return owners[deal.owner_id].name if deal.owner_id in owners else "?"
 
     def listed(deal: DealRecord) -> ListedDeal:
-        return ListedDeal(deal.deal_id, deal.name, owner_name(deal), deal.amount, currency=deal.currency)
+        return ListedDeal(
+            deal.deal_id,
+            deal.name,
+            owner_name(deal),
+            deal.amount,
+            currency=deal.currency,
+            owner_id=deal.owner_id,
+        )
 
     def flagged(deal: DealRecord, reasons: tuple[AttentionReason, ...]) -> AttentionDeal:
         return AttentionDeal(
-            deal.deal_id, deal.name, owner_name(deal), deal.amount, reasons, currency=deal.currency
+            deal.deal_id,
+            deal.name,
+            owner_name(deal),
+            deal.amount,
+            reasons,
+            currency=deal.currency,
+            owner_id=deal.owner_id,
         )
 
     return ManagerStats(

@@ -77,6 +77,9 @@ class ListedDeal:
     # The deal's own currency (ISO code): a team may sell in several. Keyword-only, so that subclass
     # fields and positional construction are unaffected.
     currency: str = field(default=DEFAULT_CURRENCY, kw_only=True)
+    # Keyword-only so AttentionDeal keeps its positional fields; None when the CRM names no owner or
+    # for stats stored before it was kept. Own deals are told by this id, never by a (shared) name.
+    owner_id: str | None = field(kw_only=True)
 
     def by_amount(self, main_currency: str) -> tuple[bool, str, Decimal, int, str]:
         """Sort key: biggest first, ties by deal id (shorter ids first, so numeric ids sort as numbers,

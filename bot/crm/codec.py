@@ -82,25 +82,27 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
     )
 
 
-def _listed_to_json(deal: ListedDeal) -> dict[str, str]:
+def _listed_to_json(deal: ListedDeal) -> dict[str, str | None]:
     return {
         "deal_id": deal.deal_id,
         "name": deal.name,
         "owner_name": deal.owner_name,
         "amount": str(deal.amount),
         "currency": deal.currency,
+        "owner_id": deal.owner_id,
     }
 
 
 def _listed_fields(data: dict[str, Any], stats_currency: str) -> dict[str, Any]:
     """A listed deal's fields; one stored before deals carried their currency is in the stats' currency
-    (the only one lists were shown in then)."""
+    (the only one lists were shown in then), and one without an owner id has none."""
     return {
         "deal_id": data["deal_id"],
         "name": data["name"],
         "owner_name": data["owner_name"],
         "amount": Decimal(data["amount"]),
         "currency": data.get("currency", stats_currency),
+        "owner_id": data.get("owner_id"),  # absent in stats stored before it was kept
     }
 
 

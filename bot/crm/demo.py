@@ -329,6 +329,7 @@ def _listed_fields(row: RowMapping) -> dict[str, Any]:
         "owner_name": row["owner_name"],
         "amount": Decimal(row["amount"]),
         "currency": row["currency"],
+        "owner_id": row["owner_id"],
     }
 
 

@@ -159,3 +159,32 @@ def test_a_question_naming_won_or_lost_deals_gets_the_fitting_lesson_the_count_a
     assert str(result["numbers"][0]["value"]) in result["answer"]
     # and no goal on some other number: nobody asked about that one
     assert result["goal"] is None
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        # loose words ("a week's worth", "win … over") name no value or won count: the activity number is
+        # quoted and the goal stays on it
+        ("My reps only log a week's worth of calls on Friday afternoon, how do I change that?", "en"),
+        ("How do I win my reps over to logging calls?", "en"),
+        ("my team logs a month's worth of meetings in one go at the end, how do I fix that?", "en"),
+        ("Warum tragen die Reps ihre Aktivitäten nicht selbst ein?", "de"),
+    ],
+)
+def test_a_coaching_question_about_the_teams_logging_keeps_the_activity_number_and_goal(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str
+) -> None:
+    result = ask(question, capsys, locale=locale)
+
+    assert result["kind"] == "coaching"
+    first = result["numbers"][0]
+    assert (first["metric"], first["scope"], first["value"]) == (
+        "activities_7d_team",
+        "team",
+        anna_today.activities_7d_team,
+    )
+    assert result["goal"] is not None and (result["goal"]["metric"], result["goal"]["scope"]) == (
+        "activities_7d_team",
+        "team",
+    )

@@ -128,3 +128,81 @@ def test_a_reading_says_which_words_decided_it() -> None:
 )
 def test_every_metric_a_question_names(language: Language, question: str, metrics: list[str]) -> None:
     assert [reading.metric for reading in read_all(question, language)] == metrics
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        # a day, a weekday or a meeting before "'s" is no rep whose deals would make it the team's
+        ("en", "how many activities did I log in yesterday's meetings?", "activities_7d_manager"),
+        ("en", "How many of my deals from Monday's pipeline review are overdue?", "own_overdue_close_dates"),
+        ("en", "how many of my deals are stale? asking for tomorrow's forecast call", "own_stale_deals"),
+        ("en", "which of my opps slipped since last Friday's deal review?", "own_overdue_close_dates"),
+        ("en", "how many of Jonas's opps have an outdated close date", "overdue_close_dates"),
+        # "did i"/"have i" are whole words: "did it", "have incomplete" are no own cue
+        ("en", "How many open deals are there, did it grow?", "open_deals"),
+        ("en", "How many deals have incomplete close dates?", "overdue_close_dates"),
+        ("en", "how many stale deals do we have, is it worse than in spring?", "stale_deals"),
+        ("en", "how many deals have I got without a next step?", "own_deals_without_next_step"),
+        # introducing oneself is no own cue; "in my name" is
+        ("en", "Hi, my name is Jan. How many open deals does my team have?", "open_deals"),
+        ("en", "My name's Priya, new here: how many stale deals are in the team?", "stale_deals"),
+        ("en", "how many open deals are in my name?", "own_open_deals"),
+        # German "alle"/"selbst" are whole words and "selbst" a weak cue: the reps doing it themselves
+        ("de", "Wie viele Deals sind überfällig, vor allem meine?", "own_overdue_close_dates"),
+        ("de", "Wie viele Chancen haben keinen Folgetermin, besonders meine?", "own_deals_without_next_step"),
+        ("de", "Wie viele Deals sind überfällig? Das Team arbeitet selbstständig.", "overdue_close_dates"),
+        ("de", "Warum tragen die Reps ihre Aktivitäten nicht selbst ein?", "activities_7d_team"),
+        ("de", "allerdings: wie viele meiner Deals sind ohne Wiedervorlage?", "own_deals_without_next_step"),
+        (
+            "de",
+            "Wie viele Deals haben die Kollegen selbstverständlich ohne Folgetermin?",
+            "deals_without_next_step",
+        ),
+        ("de", "wie viele offene Deals habe ich selbst?", "own_open_deals"),
+        ("de", "wie viele Deals sind bei allen Verkäufern überfällig?", "overdue_close_dates"),
+    ],
+)
+def test_scope_words_are_whole_words_and_names_are_names(
+    language: Language, question: str, metric: str | None
+) -> None:
+    assert asked_metric(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metrics"),
+    [
+        # loose family words: a week's worth of calls is no value, activity in two weeks no stale count
+        (
+            "en",
+            "My reps only log a week's worth of calls on Friday afternoon, how do I change that?",
+            ["activities_7d_team"],
+        ),
+        (
+            "en",
+            "a month's worth of meetings got logged in one go, how many activities did I log?",
+            ["activities_7d_manager"],
+        ),
+        ("en", "How much activity in the last two weeks did the team log?", ["activities_7d_team"]),
+        ("en", "has my team had any activity this week?", ["activities_7d_team"]),
+        ("en", "how many of our deals haven't had any activity in 3 weeks?", ["stale_deals"]),
+        ("en", "how much worth of deals does the team have open?", ["open_value"]),
+        ("de", "Wie hoch ist unser Aktivitätsvolumen?", ["activities_7d_team"]),
+        ("de", "Wie ist die Summe der Aktivitäten diese Woche?", ["activities_7d_team"]),
+        ("de", "Wie hoch ist das Anrufvolumen im Team?", []),
+        ("de", "Summe der offenen Deals im Team?", ["open_value"]),
+        ("de", "Wie groß ist das Volumen unserer Pipeline?", ["open_value"]),
+        # "passed", "in the past", „vergessen“ alone name no overdue or stale deals
+        ("en", "how many deals do we have? I passed the pipeline to finance yesterday", ["open_deals"]),
+        ("en", "in the past we had more open deals, how many are there now?", ["open_deals"]),
+        ("en", "how many close dates are in the past?", ["overdue_close_dates"]),
+        ("de", "Wie viele Deals haben wir? Ich hab vergessen, wo ich das sehe.", ["open_deals"]),
+        ("de", "wie viele vergessene Deals gibt es im Team?", ["stale_deals"]),
+        # "win" the reps over is no won count; winning deals is
+        ("en", "How do I win my reps over to logging calls?", ["activities_7d_team"]),
+        ("en", "how do I win back the team's trust in the CRM?", []),
+        ("en", "how many deals did we win this quarter?", ["won_90d"]),
+    ],
+)
+def test_loose_words_name_no_other_metric(language: Language, question: str, metrics: list[str]) -> None:
+    assert [reading.metric for reading in read_all(question, language)] == metrics

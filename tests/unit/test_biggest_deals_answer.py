@@ -57,8 +57,45 @@ def test_the_question_says_how_many_and_whose(
     assert (reading.count, reading.own, reading.scope_term) == (count, own, scope_term)
 
 
-def test_a_question_not_about_size_asks_for_no_ranking() -> None:
-    assert read_biggest("how many open deals do we have?", "en") is None
+@pytest.mark.parametrize(
+    ("question", "language", "count"),
+    [
+        # a number counting days or reps is no count of deals; "top N" is read whole
+        ("which deals in the last 30 days are the biggest?", "en", None),
+        ("Which of our 12 reps have the biggest deals", "en", None),
+        ("the 3 biggest deals above 50 k", "en", 3),
+        ("top 50 deals by amount please", "en", 50),
+        ("top 30 deals", "en", 30),
+        ("top 100 deals by amount", "en", 100),
+        ("die top 20 Deals im Team nach Betrag", "de", 20),
+        ("welche Deals der letzten 14 Tage sind die größten?", "de", None),
+        # one deal asked for: one shown
+        ("What is our biggest open deal?", "en", 1),
+        ("Was ist der größte Deal im Team?", "de", 1),
+        ("Welches ist mein größter offener Deal?", "de", 1),
+    ],
+)
+def test_only_a_count_of_deals_is_the_count(question: str, language: Language, count: int | None) -> None:
+    reading = read_biggest(question, language)
+
+    assert reading is not None
+    assert reading.count == count
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("how many open deals do we have?", "en"),
+        # "biggest"/„größten“ without a deal word next to them, or inside another word
+        ("What's our biggest problem - how many deals are overdue?", "en"),
+        ("the biggest issue is stale deals: how many do we have?", "en"),
+        ("Wie viele offene Deals hat mein Team? Die sind größtenteils von Lukas.", "de"),
+        ("Meine Deals sind größtenteils überfällig, wie viele genau?", "de"),
+        ("Was ist unser größtes Problem bei den überfälligen Deals?", "de"),
+    ],
+)
+def test_a_question_not_about_size_asks_for_no_ranking(question: str, language: Language) -> None:
+    assert read_biggest(question, language) is None
 
 
 @pytest.mark.parametrize(
@@ -109,6 +146,50 @@ def test_a_count_over_the_limit_lists_the_limit_and_says_where_the_rest_is(
     assert "I keep the 10 biggest; the deal list in Demo CRM sorted by amount shows the rest." in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "count", "note"),
+    [
+        ("top 50 deals by amount please", "en", 10, "I keep the 10 biggest;"),
+        ("top 100 deals by amount", "en", 10, "I keep the 10 biggest;"),
+        ("which deals in the last 30 days are the biggest?", "en", 5, None),
+        ("Which of our 12 reps have the biggest deals", "en", 5, None),
+        ("What is our biggest open deal?", "en", 1, None),
+        ("die top 20 Deals im Team nach Betrag", "de", 10, "Ich behalte die 10 größten;"),
+    ],
+)
+def test_the_ranking_shows_as_many_as_asked_and_says_when_it_is_cut(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, count: int, note: str | None
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    title = answer.text.splitlines()[2]
+    assert ranking(answer.text, title) == shown(anna.biggest_open_deals[:count], anna, language, owner=True)
+    assert (note is not None and note in answer.text) or "10 biggest;" not in answer.text
+
+
+def test_more_asked_than_ranked_says_only_these_have_an_amount_not_the_limit(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    stats = replace(anna, biggest_open_deals=anna.biggest_open_deals[:3])
+
+    answer = numbers_reply(coach, stats, "the 25 biggest open deals in the team?")
+
+    assert len(ranking(answer.text, "*The 3 biggest open deals in your team*")) == 3
+    assert "Only these 3 open deals in your team have an amount." in answer.text
+    assert "I keep the 10 biggest" not in answer.text
+
+
+def test_a_manager_without_own_deals_hears_so_not_that_none_has_an_amount(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    stats = replace(anna, own_biggest_open_deals=(), own_open_value=0, own_open_deals=0)
+
+    answer = numbers_reply(coach, stats, "meine eigenen 3 größten Deals", "de")
+
+    assert "Du hast in Demo CRM keine eigenen offenen Deals" in answer.text
+    assert "Betrag" not in answer.text
+
+
 def test_fewer_ranked_deals_than_asked_says_so(coach: Coach, anna: ManagerStats) -> None:
     stats = replace(anna, own_biggest_open_deals=anna.own_biggest_open_deals[:2])
 
@@ -141,6 +222,40 @@ def test_numbers_stored_before_the_ranking_list_the_deals_worth_a_look_by_amount
     assert all(format_money(a, anna.currency, "en") in line for a, line in zip(amounts, listed, strict=True))
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        ("my own 3 biggest deals", "en", "hold no ranking of your own open deals by size yet"),
+        ("meine größten eigenen Deals?", "de", "keine Rangliste deiner eigenen offenen Deals"),
+    ],
+)
+def test_numbers_stored_before_the_ranking_list_only_the_own_deals_worth_a_look_for_own_scope(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, note: str
+) -> None:
+    stats = replace(anna, biggest_open_deals=(), own_biggest_open_deals=())
+
+    answer = numbers_reply(coach, stats, question, language)
+
+    own = [d for d in anna.attention if d.owner_id == anna.owner.crm_id]
+    others = [d for d in anna.attention if d.owner_id != anna.owner.crm_id]
+    assert note in answer.text
+    assert own and others  # the team's list holds both: scope shows
+    assert all(d.name in answer.text for d in own)
+    assert not any(d.name in answer.text for d in others)
+
+
+def test_numbers_stored_before_owner_ids_list_no_team_deals_as_the_managers_own(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    attention = tuple(replace(d, owner_id=None) for d in anna.attention)
+    stats = replace(anna, biggest_open_deals=(), own_biggest_open_deals=(), attention=attention)
+
+    answer = numbers_reply(coach, stats, "list my own biggest deals")
+
+    assert "hold no ranking of your own open deals by size yet" in answer.text
+    assert not any(d.name in answer.text for d in anna.attention)
+
+
 def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
     coach: Coach, anna: ManagerStats
 ) -> None:
@@ -152,7 +267,7 @@ def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
 
 # --- through `crmcoach ask --json`, as an admin tries it --------------------------------------------------
 @pytest.mark.parametrize(
-    ("question", "locale", "title", "own", "count"),
+    ("question", "locale", "title", "own", "count", "numbers"),
     [
         (
             "list the 3 biggest open deals in my team",
@@ -160,16 +275,25 @@ def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
             "*The 3 biggest open deals in your team*",
             False,
             3,
+            [("open_deals", "team")],
         ),
-        ("my top 3 deals by value", "en", "*Your 3 biggest open deals*", True, 3),
+        ("my top 3 deals by value", "en", "*Your 3 biggest open deals*", True, 3, []),
         (
             "zeig mir die größten Deals im Team",
             "de",
             "*Die 5 größten offenen Deals in deinem Team*",
             False,
             5,
+            [],
         ),
-        ("liste meine 4 größten offenen Deals", "de", "*Deine 4 größten offenen Deals*", True, 4),
+        (
+            "liste meine 4 größten offenen Deals",
+            "de",
+            "*Deine 4 größten offenen Deals*",
+            True,
+            4,
+            [("open_deals", "own")],
+        ),
     ],
 )
 def test_crmcoach_ask_lists_the_biggest_deals(
@@ -181,6 +305,7 @@ def test_crmcoach_ask_lists_the_biggest_deals(
     title: str,
     own: bool,
     count: int,
+    numbers: list[tuple[str, str]],
 ) -> None:
     result = ask_json(question, capsys, "--user", ANNA, "--locale", locale)
 
@@ -188,4 +313,4 @@ def test_crmcoach_ask_lists_the_biggest_deals(
     assert result["kind"] == "numbers" and result["lessons"] == []
     assert ranking(result["answer"], title) == shown(deals[:count], anna_today, locale, owner=not own)
     # the JSON states the numbers the text states, no metric made up for the list
-    assert all(fact["metric"] == "open_deals" for fact in result["numbers"])
+    assert [(fact["metric"], fact["scope"]) for fact in result["numbers"]] == numbers

@@ -78,9 +78,9 @@ def test_the_teams_biggest_open_deals_come_biggest_first_with_owner_and_amount()
     )
 
     assert ranked["team"] == (
-        ListedDeal("2", "Deal 2", "Mara Manager", Decimal(90_000)),
-        ListedDeal("3", "Deal 3", "Rick Rep", Decimal(40_000)),
-        ListedDeal("1", "Deal 1", "Rick Rep", Decimal(5_000)),
+        ListedDeal("2", "Deal 2", "Mara Manager", Decimal(90_000), owner_id="M1"),
+        ListedDeal("3", "Deal 3", "Rick Rep", Decimal(40_000), owner_id="R1"),
+        ListedDeal("1", "Deal 1", "Rick Rep", Decimal(5_000), owner_id="R1"),
     )
     assert ids(ranked["own"]) == ["2"]
 
@@ -208,3 +208,17 @@ def test_deals_stored_before_they_carried_a_currency_read_in_the_stats_currency(
 
     assert read == stats  # the stats' currency is the one the old lists were shown in
     assert read is not None and [d.currency for d in read.biggest_open_deals + read.attention] == ["CHF"] * 2
+
+
+def test_stats_stored_before_deals_kept_their_owner_id_read_without_it() -> None:
+    snapshot = CRMSnapshot((MANAGER, REP), (deal("1", REP, 3_000),), (), NOW)
+    stats = stats_from_snapshot(snapshot, now=NOW, stale_days=14, source="Test CRM")["M1"]
+    stored = stats_to_json(stats)
+    for listed in [*stored["attention"], *stored["biggest_open_deals"], *stored["own_biggest_open_deals"]]:
+        del listed["owner_id"]
+
+    read = stats_from_json(stored)
+
+    assert read is not None
+    assert [(d.deal_id, d.owner_id) for d in read.biggest_open_deals] == [("1", None)]
+    assert stats.biggest_open_deals[0].owner_id == "R1"

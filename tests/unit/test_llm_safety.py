@@ -57,7 +57,7 @@ def test_with_send_names_deal_and_rep_names_are_sent_but_never_the_email(server:
 
 
 def test_real_names_come_back_for_the_asker_escaped_for_slack(server: OpenAIStandIn) -> None:
-    odd = AttentionDeal("d9", "AT&T <Renewal> \\1", "Marco Rossi", Decimal(1), ("stale",))
+    odd = AttentionDeal("d9", "AT&T <Renewal> \\1", "Marco Rossi", Decimal(1), ("stale",), owner_id="R1")
     server.answer_next("Look at Deal A with Rep 1 [lesson:go-first].")
     answer = ask(writer_for(server), stats=replace(make_stats(), attention=(odd,)))
     assert answer is not None

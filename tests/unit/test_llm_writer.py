@@ -77,11 +77,20 @@ def make_stats(
         fetched_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
         source="Demo CRM",
         attention=(
-            AttentionDeal("d1", "Globex Renewal 2027", "Marco Rossi", Decimal("90000"), ("stale",)),
             AttentionDeal(
-                "d2", "Initech Expansion", "Lena Vogt", Decimal("45000"), ("no_next_step", "overdue")
+                "d1", "Globex Renewal 2027", "Marco Rossi", Decimal("90000"), ("stale",), owner_id="R1"
             ),
-            AttentionDeal("d3", "Umbrella Pilot", name, Decimal("12000"), ("no_next_step",)),
+            AttentionDeal(
+                "d2",
+                "Initech Expansion",
+                "Lena Vogt",
+                Decimal("45000"),
+                ("no_next_step", "overdue"),
+                owner_id="R2",
+            ),
+            AttentionDeal(
+                "d3", "Umbrella Pilot", name, Decimal("12000"), ("no_next_step",), owner_id="o-anna"
+            ),
         ),
     )
 

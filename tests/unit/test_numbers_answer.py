@@ -3,6 +3,8 @@ asked problem; a question naming no number gets the overview /crmcoach stats sho
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.coaching.coach import Coach, CoachAnswer
@@ -44,9 +46,64 @@ def test_an_own_problem_lists_only_the_managers_own_deals_with_it(coach: Coach, 
     assert [fact.metric for fact in answer.numbers] == ["own_overdue_close_dates"]
     [line] = bullets(answer)[:1]
     assert f"{anna.own_overdue_close_dates} deiner eigenen {anna.own_open_deals} offenen Deals" in line
+    own = [d for d in anna.attention if d.owner_id == anna.owner.crm_id and "overdue" in d.reasons]
     listed = bullets(answer)[1:]
-    assert listed
-    assert all("Anna Berger" in deal and "Abschlusstermin überschritten" in deal for deal in listed)
+    assert len(listed) == len(own) == 1  # Anna's one overdue deal among the team's worth a look
+    assert own[0].name in listed[0] and "Abschlusstermin überschritten" in listed[0]
+    # the list holds fewer than the count: it says where all of them are
+    assert "die Deal-Liste in Demo CRM, nach diesem Problem gefiltert, zeigt alle" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        (
+            "how many of my deals are stale and which ones?",
+            "en",
+            "These are just the ones among the deals worth a look first",
+        ),
+        ("welche meiner Deals sind seit Wochen unberührt, und wie viele?", "de", "Das sind nur die unter"),
+    ],
+)
+def test_an_own_list_shorter_than_its_count_says_it_is_partial(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, note: str
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    listed = bullets(answer)[1:]
+    assert [fact.metric for fact in answer.numbers] == ["own_stale_deals"]
+    assert 0 < len(listed) < anna.own_stale_deals
+    assert note in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        ("list my biggest deals without a next step", "en", "None of them is among the deals worth a look"),
+        ("which of my own deals have no next step?", "en", "None of them is among the deals worth a look"),
+        ("welche meiner Deals haben keine Wiedervorlage?", "de", "Keiner davon ist unter den Deals"),
+    ],
+)
+def test_an_own_problem_none_of_whose_deals_is_kept_says_where_they_are(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, note: str
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    assert anna.own_deals_without_next_step > 0
+    assert [fact.metric for fact in answer.numbers] == ["own_deals_without_next_step"]
+    assert len(bullets(answer)) == 1  # the count; no deal is Anna's among those kept
+    assert note in answer.text
+
+
+def test_a_rep_named_like_the_manager_is_not_the_managers_own(coach: Coach, anna: ManagerStats) -> None:
+    namesake = tuple(replace(d, owner_name=anna.owner.name) for d in anna.attention)
+    stats = replace(anna, attention=namesake)
+
+    answer = numbers_reply(coach, stats, "how many of my deals are stale and which ones?")
+
+    own = [d.name for d in anna.attention if d.owner_id == anna.owner.crm_id]
+    listed = bullets(answer)[1:]
+    assert len(listed) == len(own) and all(name in "".join(listed) for name in own)
 
 
 def test_two_asked_numbers_of_the_team_and_nothing_else(coach: Coach, anna: ManagerStats) -> None:

@@ -44,7 +44,9 @@ def _stats(**changes: object) -> ManagerStats:
 
 
 def test_long_crm_names_are_cut_not_rejected() -> None:
-    huge = AttentionDeal("1", "<!channel> " + "X" * 5000, "Y" * 500, Decimal(1), ("stale", "overdue"))
+    huge = AttentionDeal(
+        "1", "<!channel> " + "X" * 5000, "Y" * 500, Decimal(1), ("stale", "overdue"), owner_id="R1"
+    )
 
     message = to_message(stats_blocks(_stats(attention=(huge,) * 5), "en"), "fallback")
 
