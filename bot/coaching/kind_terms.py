@@ -98,6 +98,7 @@ class TermLists:
     tool_asks: Terms
     tool_strict_asks: Terms
     numbers_asks: Terms
+    numbers_only: Terms
     numbers_coaching: Terms
     numbers_commands: Terms
     numbers_nouns: Terms
@@ -151,6 +152,7 @@ def term_lists() -> TermLists:
         tool_asks=merged("tool_howto", "asks"),
         tool_strict_asks=merged("tool_howto", "strict_asks"),
         numbers_asks=merged("numbers", "asks"),
+        numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),
         numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
