@@ -34,7 +34,7 @@ def main() -> int:
     questions = [(q, x.language) for x in library.lessons for q in (*x.asked_as, *x.training)]
     labelled = [(text, "coaching", language) for text, language in questions]
     for path in sorted(TRAINING_DIR.glob("*.yaml")):
-        labelled += [(text, kind, path.stem) for text, kind in load_examples(path, KINDS)[0]]
+        labelled += [(text, kind, path.stem.split("_")[0]) for text, kind in load_examples(path, KINDS)[0]]
     examples, problems = training_examples((q for q, _ in questions), KINDS)
     for problem in problems:
         print("problem:", problem)

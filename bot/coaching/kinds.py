@@ -57,6 +57,9 @@ NO_RULE = "a question about working with the CRM"
 # further for coaching: a lesson answers a message the rules found nothing of the work in.
 MIN_MARGIN = 0.04
 MIN_MARGIN_FOR = {"coaching": 0.08}
+# A coaching answer sets no goal when the model takes the message for one of these by this margin.
+NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
+MIN_DOUBT = 0.02
 # The rules' guesses the model may overrule, and the kinds it may overrule them with.
 OPEN_TO: dict[str, frozenset[str]] = {
     NO_RULE: frozenset({"numbers", "tool_howto", "off_topic", "hostile", "controls"}),
@@ -146,10 +149,11 @@ class MessageClassifier:
             # "12 of my deals have no next step" states a figure; "why so many overdue?" asks for advice
             statement = "?" not in message and self.terms.numbers_verbs.first(text)
             advice = self.terms.numbers_coaching.first(text) or self._asks_advice(text, words)
-            return self.goal_evidence(message) is not None and not statement and not advice
+            return self.work_evidence(message) is not None and not statement and not advice
         if kind == "tool_howto":
             product = self.terms.vendors.first(text) or self.terms.ui.first(text)
-            asks = self.terms.tool_asks.first(text) or self.terms.tool_strict_asks.first(text)
+            # "how do I…", "where is…" asks how exactly ("which criteria…" asks for advice)
+            asks = self.terms.tool_strict_asks.first(text)
             return bool(product and asks) and not self.terms.habit.first(text)
         return True
 
@@ -320,7 +324,7 @@ class MessageClassifier:
             return None
         if (pending and self._asks(message, text)) or self._asks_advice(text, words):
             return None
-        return None if self.goal_evidence(message) else "only everyday words, nothing of the work"
+        return None if self.work_evidence(message) else "only everyday words, nothing of the work"
 
     def _asks_advice(self, text: str, words: list[str]) -> bool:
         return bool(self.terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)
@@ -346,11 +350,19 @@ class MessageClassifier:
         )
 
     def goal_evidence(self, message: str) -> str | None:
-        """What makes `message` a question about managing sales with a CRM, or None.
+        """What lets a coaching answer to `message` set a goal, or None.
 
         Coaching is what no other rule claims, so a new wording of small talk or a complaint can land
-        there; only with such evidence does the lesson come with a goal (a goal on a misread message
-        would be a target nobody asked for)."""
+        there; only when it names the work, and the model does not take it for a message that gets no
+        goal, does the lesson come with a goal (a goal on a misread message is a target nobody asked for)."""
+        evidence = self.work_evidence(message)
+        if evidence is None or self.model is None:
+            return evidence
+        predicted = self.model.predict(message)
+        return None if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT else evidence
+
+    def work_evidence(self, message: str) -> str | None:
+        """What makes `message` a question about managing sales with a CRM, or None."""
         text = self._repair_asking(normalise(message))
         if term := self.terms.evidence.first(text):
             return f"names the work: '{term}'"
