@@ -12,6 +12,7 @@ built when the coach starts, from the data files, and its decisions can be trace
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ from bot.paths import PROMPTS_DIR
 
 TRAINING_DIR = PROMPTS_DIR / "kinds" / "training"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DIGIT = re.compile(r"\d")
 # Length matters: a numbers request is three words, a coaching question twelve.
 LENGTH_BUCKETS = (1, 2, 3, 4, 6, 9, 13)
 
@@ -60,15 +62,9 @@ def message_features(text: str, found: Sequence[str]) -> list[str]:
         result.append("first:" + found[0])
     if "?" in text:
         result.append("?")
-    if any(char.isdigit() for char in text):
+    if DIGIT.search(text):
         result.append("digit")
     return result
-
-
-def features(text: str) -> list[str]:
-    """The features of one message (with repeats: a word used twice counts twice)."""
-    found = [word.casefold() for word in words(text)]
-    return [feature for word in found for feature in word_features(word)] + message_features(text, found)
 
 
 class KindModel:
@@ -101,21 +97,23 @@ class KindModel:
     def _ids_of(self, text: str, *, grow: bool) -> Ids:
         found = [word.casefold() for word in words(text)]
         parts = [self._ids_of_word(word, grow=grow) for word in found]
-        extra = [self._id(feature, grow=grow) for feature in message_features(text, found)]
-        parts.append(np.array([index for index in extra if index >= 0], dtype=np.int64))
+        parts.append(self._ids_of_features(message_features(text, found), grow=grow))
         return np.concatenate(parts)
 
     def _ids_of_word(self, word: str, *, grow: bool) -> Ids:
         if (known := self._word_ids.get(word)) is not None:
             return known
-        found = [self._id(feature, grow=grow) for feature in word_features(word)]
-        ids = np.array([index for index in found if index >= 0], dtype=np.int64)
+        ids = self._ids_of_features(word_features(word), grow=grow)
         if grow:
             self._word_ids[word] = ids
         return ids
 
-    def _id(self, feature: str, *, grow: bool) -> int:
-        return self._ids.setdefault(feature, len(self._ids)) if grow else self._ids.get(feature, -1)
+    def _ids_of_features(self, found: Sequence[str], *, grow: bool) -> Ids:
+        """The ids of `found`; a feature no example had is new when training, else left out."""
+        ids = self._ids
+        if grow:
+            return np.array([ids.setdefault(feature, len(ids)) for feature in found], dtype=np.int64)
+        return np.array([ids[feature] for feature in found if feature in ids], dtype=np.int64)
 
     def predict(self, text: str) -> Prediction:
         ids, counts = np.unique(self._ids_of(text, grow=False), return_counts=True)
