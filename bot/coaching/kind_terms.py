@@ -108,6 +108,8 @@ class TermLists:
     greetings: Terms
     small_talk: Terms
     other_work: Terms
+    craft: Terms
+    crm_work: Terms
     addressed: Terms
     writing: Terms
     domain: Terms
@@ -162,6 +164,8 @@ def term_lists() -> TermLists:
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),
+        craft=merged("off_topic", "craft"),
+        crm_work=merged("off_topic", "crm_work"),
         addressed=merged("off_topic", "addressed"),
         writing=merged("off_topic", "writing"),
         domain=merged("domain", "words"),

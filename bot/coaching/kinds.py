@@ -114,6 +114,7 @@ class MessageClassifier:
             ("controls", lambda: self._schedule(text)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("off_topic", lambda: self._other_work(text, words)),
+            ("off_topic", lambda: self._sales_craft(text)),
             ("tool_howto", lambda: self._tool(text)),
             ("numbers", lambda: figures_only(self.terms, text)),
             ("numbers", lambda: asks_for_figure(self.terms, text)),
@@ -337,6 +338,15 @@ class MessageClassifier:
         if writing and self.terms.addressed.first(" ".join(words[:2])):
             return f"asks the coach to write something: '{writing}'"
         return None
+
+    def _sales_craft(self, text: str) -> str | None:
+        """Negotiating, pay, careers: selling, but not the CRM work the coach coaches."""
+        craft = self.terms.craft.first(text)
+        return (
+            f"sales craft, not the CRM work: '{craft}'"
+            if craft and not self.terms.crm_work.first(text)
+            else None
+        )
 
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
