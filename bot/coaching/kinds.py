@@ -215,9 +215,11 @@ class MessageClassifier:
         if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
             return f"about the coach's messages: '{alone}'"
         term = self.terms.controls.first(text)
-        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting
-        product = self.terms.vendors.first(text) or self.terms.ui.first(text)
-        if term and not (product and not self.terms.controls_objects.first(text)):
+        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting, and
+        # "should we pause the pipeline review over the summer?" the team's meeting
+        terms = self.terms
+        other = terms.vendors.first(text) or terms.ui.first(text) or terms.work_domain.first(text)
+        if term and not (other and not terms.controls_objects.first(text)):
             return f"about the coach's messages: '{term}'"
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
