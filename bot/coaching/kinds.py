@@ -53,18 +53,17 @@ ADVICE_OPENERS = frozenset(
 
 
 NO_RULE = "a question about working with the CRM"
-# How far ahead of the runner-up the model must be to overrule a guess of the rules (cosine points);
-# further for coaching: a lesson answers a message the rules found nothing of the work in.
-MIN_MARGIN = 0.04
-MIN_MARGIN_FOR = {"coaching": 0.08}
 # A coaching answer sets no goal when the model takes the message for one of these by this margin.
 NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
 MIN_DOUBT = 0.02
-# The rules' guesses the model may overrule, and the kinds it may overrule them with.
-OPEN_TO: dict[str, frozenset[str]] = {
-    NO_RULE: frozenset({"numbers", "tool_howto", "off_topic", "hostile", "controls"}),
-    "nothing about sales, the team or the CRM": frozenset({"coaching", "numbers", "controls"}),
-    "only everyday words, nothing of the work": frozenset({"coaching", "numbers", "controls"}),
+# The rules' guesses the model may overrule: with which kinds, and how far ahead of the runner-up the
+# model must be (cosine points); further for coaching: a lesson for a message the rules found nothing of
+# the work in. Not hostile after "nothing about sales": the model takes "are you a real person?" for it.
+NOT_THE_WORK = {"coaching": 0.08, "numbers": 0.04, "controls": 0.04}
+OPEN_TO: dict[str, dict[str, float]] = {
+    NO_RULE: {"numbers": 0.04, "tool_howto": 0.04, "off_topic": 0.04, "hostile": 0.04, "controls": 0.04},
+    "nothing about sales, the team or the CRM": NOT_THE_WORK,
+    "only everyday words, nothing of the work": NOT_THE_WORK,
 }
 
 
@@ -137,7 +136,7 @@ class MessageClassifier:
         if self.model is None or open_to is None:
             return ruled
         predicted = self.model.predict(message)
-        if predicted.kind not in open_to or predicted.margin < MIN_MARGIN_FOR.get(predicted.kind, MIN_MARGIN):
+        if predicted.margin < open_to.get(predicted.kind, 1.0):
             return ruled
         if not self._plausible(predicted.kind, message, text, words):
             return ruled
