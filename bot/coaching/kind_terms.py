@@ -97,6 +97,7 @@ class TermLists:
     ui: Terms
     tool_asks: Terms
     tool_strict_asks: Terms
+    tool_setup: Terms
     numbers_asks: Terms
     numbers_only: Terms
     numbers_coaching: Terms
@@ -153,6 +154,7 @@ def term_lists() -> TermLists:
         ui=merged("tool_howto", "ui"),
         tool_asks=merged("tool_howto", "asks"),
         tool_strict_asks=merged("tool_howto", "strict_asks"),
+        tool_setup=merged("tool_howto", "setup"),
         numbers_asks=merged("numbers", "asks"),
         numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),

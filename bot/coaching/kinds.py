@@ -152,8 +152,9 @@ class MessageClassifier:
             return self.work_evidence(message) is not None and not statement and not advice
         if kind == "tool_howto":
             product = self.terms.vendors.first(text) or self.terms.ui.first(text)
-            # "how do I…", "where is…" asks how exactly ("which criteria…" asks for advice)
-            asks = self.terms.tool_strict_asks.first(text)
+            # "how do I…", "where is…" asks how exactly, "…in hubspot einrichten" asks to do something in it
+            # ("which criteria…" asks for advice)
+            asks = self.terms.tool_strict_asks.first(text) or self.terms.tool_setup.first(text)
             return bool(product and asks) and not self.terms.habit.first(text)
         return True
 
