@@ -6,8 +6,8 @@ the 3- to 5-letter pieces of each word (typos and German compounds keep most of 
 message's length and whether it asks. Training is closed-form (one pass, no iterations), so the model is
 built when the coach starts, from the data files, and its decisions can be traced to the examples.
 
-    prompts/kinds/training/<en|de>.yaml     kind -> list of example messages (coaching: boundary cases;
-                                            the lessons' asked_as and training questions are coaching too)
+    prompts/kinds/training/*.yaml     kind -> list of example messages, any language (coaching: boundary
+                                      cases; the lessons' asked_as and training questions are coaching too)
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Prediction:
     margin: float  # how far ahead of the runner-up
     runner_up: str
 
-    def scores_for(self) -> str:
+    def summary(self) -> str:
+        """'numbers 0.27, coaching 0.15': the kind and the runner-up, with their scores."""
         return f"{self.kind} {self.score:.2f}, {self.runner_up} {self.score - self.margin:.2f}"
 
 

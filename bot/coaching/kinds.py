@@ -1,7 +1,9 @@
 """What kind of message is it? Rules over term lists (prompts/kinds/<lang>.toml), explainable by design.
 
 Each result says which rule and which term decided, so a wrong kind can be fixed in the data file, not
-in code. Both languages' lists always apply: managers mix languages, and a term is a term.
+in code. Both languages' lists always apply: managers mix languages, and a term is a term. Where the
+rules only guess (no rule fired, or "nothing about sales"), a model learned from example messages
+(kind_model.py) may decide instead, and then the reason says "model:" and both its scores.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ class MessageClassifier:
         if not self._plausible(predicted.kind, message, text, words):
             return ruled
         kind = next(kind for kind in KINDS if kind == predicted.kind)
-        return Classification(kind, f"model: {predicted.scores_for()} (rules: {ruled.reason})")
+        return Classification(kind, f"model: {predicted.summary()} (rules: {ruled.reason})")
 
     def _plausible(self, kind: str, message: str, text: str, words: list[str]) -> bool:
         """The model's kind must not contradict what the message plainly says."""
@@ -198,9 +200,6 @@ class MessageClassifier:
             ):
                 score += TYPO_WEIGHT
         return score / len(words)
-
-    def _typo(self, word: str) -> bool:
-        return len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
 
     def _known(self, word: str) -> bool:
         return (
