@@ -97,7 +97,9 @@ class TermLists:
     ui: Terms
     tool_asks: Terms
     tool_strict_asks: Terms
+    tool_setup: Terms
     numbers_asks: Terms
+    numbers_only: Terms
     numbers_coaching: Terms
     numbers_commands: Terms
     numbers_nouns: Terms
@@ -107,6 +109,8 @@ class TermLists:
     greetings: Terms
     small_talk: Terms
     other_work: Terms
+    craft: Terms
+    crm_work: Terms
     addressed: Terms
     writing: Terms
     domain: Terms
@@ -150,7 +154,9 @@ def term_lists() -> TermLists:
         ui=merged("tool_howto", "ui"),
         tool_asks=merged("tool_howto", "asks"),
         tool_strict_asks=merged("tool_howto", "strict_asks"),
+        tool_setup=merged("tool_howto", "setup"),
         numbers_asks=merged("numbers", "asks"),
+        numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),
         numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
@@ -160,6 +166,8 @@ def term_lists() -> TermLists:
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),
+        craft=merged("off_topic", "craft"),
+        crm_work=merged("off_topic", "crm_work"),
         addressed=merged("off_topic", "addressed"),
         writing=merged("off_topic", "writing"),
         domain=merged("domain", "words"),

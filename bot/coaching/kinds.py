@@ -1,7 +1,9 @@
 """What kind of message is it? Rules over term lists (prompts/kinds/<lang>.toml), explainable by design.
 
 Each result says which rule and which term decided, so a wrong kind can be fixed in the data file, not
-in code. Both languages' lists always apply: managers mix languages, and a term is a term.
+in code. Both languages' lists always apply: managers mix languages, and a term is a term. Where the
+rules only guess (no rule fired, or "nothing about sales"), a model learned from example messages
+(kind_model.py) may decide instead, and then the reason says "model:" and both its scores.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.coaching.kind_model import KindModel, training_examples
+from bot.coaching.kind_numbers import asked_metrics, asks_for_figure, figure_over_period, figures_only
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
@@ -34,10 +38,8 @@ TYPO_WEIGHT = 0.6
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4
 MAX_GREETING_WORDS = 5
-MAX_FRAGMENT_WORDS = 6
 # German compounds: a subject word this long inside another word makes that word a subject word too.
 MIN_COMPOUND_PART = 6
-GENERAL_METRICS = ("attention", "open_deals")
 # "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
@@ -46,13 +48,25 @@ EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
 ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
-# Up to this many words, a question naming a figure asks for it ("anything overdue?").
-MAX_BARE_FIGURE_WORDS = 3
-MAX_PERIOD_WORDS = 10
 # Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
 ADVICE_OPENERS = frozenset(
     {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
 )
+
+
+NO_RULE = "a question about working with the CRM"
+# A coaching answer sets no goal when the model takes the message for one of these by this margin.
+NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
+MIN_DOUBT = 0.02
+# The rules' guesses the model may overrule: with which kinds, and how far ahead of the runner-up the
+# model must be (cosine points); further for coaching: a lesson for a message the rules found nothing of
+# the work in. Not hostile after "nothing about sales": the model takes "are you a real person?" for it.
+NOT_THE_WORK = {"coaching": 0.08, "numbers": 0.04, "controls": 0.04}
+OPEN_TO: dict[str, dict[str, float]] = {
+    NO_RULE: {"numbers": 0.04, "tool_howto": 0.04, "off_topic": 0.04, "hostile": 0.04, "controls": 0.04},
+    "nothing about sales, the team or the CRM": NOT_THE_WORK,
+    "only everyday words, nothing of the work": NOT_THE_WORK,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +78,33 @@ class Classification:
 class MessageClassifier:
     """Built once (the word lists take a moment to load); classify() is read-only and thread-safe."""
 
-    def __init__(self, *, vocabulary: Iterable[str], dictionaries: Dictionaries | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        vocabulary: Iterable[str],
+        model: KindModel | None = None,
+        dictionaries: Dictionaries | None = None,
+    ) -> None:
         self.terms = term_lists()
         self.vocabulary = {word.lower() for word in vocabulary} | self.terms.all_words()
+        self.model = model
         self.dictionaries = dictionaries or Dictionaries.load()
 
     @classmethod
     def for_library(cls, library: LessonLibrary) -> MessageClassifier:
         """The lessons' own words count as known words (CRM jargon is in no dictionary)."""
         texts = (" ".join((x.title, x.body, x.practice, x.reflection)) for x in library.lessons)
-        return cls(vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))})
+        questions = (question for x in library.lessons for question in (*x.asked_as, *x.training))
+        return cls(
+            vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))},
+            model=KindModel(training_examples(questions, KINDS)[0]),
+        )
 
     def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:
         """The kind of `message`; `reflection_pending`: a lesson asked the sender a question < 48 h ago.
 
-        The rules run in this order and the first that fires decides; coaching is what is left.
+        The rules run in this order and the first that fires decides; coaching is what is left. Where
+        no rule fired or only a weak one did, the model learned from examples may overrule it (OPEN_TO).
         """
         text = self._repair_asking(normalise(message))
         words = LETTERS.findall(text)
@@ -89,16 +115,50 @@ class MessageClassifier:
             ("controls", lambda: self._schedule(text)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("off_topic", lambda: self._other_work(text, words)),
+            ("off_topic", lambda: self._sales_craft(text)),
             ("tool_howto", lambda: self._tool(text)),
-            ("numbers", lambda: self._numbers(text)),
-            ("numbers", lambda: self._figure_over_period(text)),
+            ("numbers", lambda: figures_only(self.terms, text)),
+            ("numbers", lambda: asks_for_figure(self.terms, text)),
+            ("numbers", lambda: figure_over_period(self.terms, text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
             ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]
         for kind, rule in rules:
             if (reason := rule()) is not None:
-                return Classification(kind, reason)
-        return Classification("coaching", "a question about working with the CRM")
+                ruled = Classification(kind, reason)
+                break
+        else:
+            ruled = Classification("coaching", NO_RULE)
+        # right after a lesson, the rules know what the model cannot: the message may be about the lesson
+        return ruled if reflection_pending else self._reviewed(ruled, message, text, words)
+
+    def _reviewed(self, ruled: Classification, message: str, text: str, words: list[str]) -> Classification:
+        """The rules' decision, or the model's where the rules only guessed and the model is sure."""
+        open_to = OPEN_TO.get(ruled.reason)
+        if self.model is None or open_to is None:
+            return ruled
+        predicted = self.model.predict(message)
+        if predicted.margin < open_to.get(predicted.kind, 1.0):
+            return ruled
+        if not self._plausible(predicted.kind, message, text, words):
+            return ruled
+        kind = next(kind for kind in KINDS if kind == predicted.kind)
+        return Classification(kind, f"model: {predicted.summary()} (rules: {ruled.reason})")
+
+    def _plausible(self, kind: str, message: str, text: str, words: list[str]) -> bool:
+        """The model's kind must not contradict what the message plainly says."""
+        if kind == "numbers":
+            # "12 of my deals have no next step" states a figure; "why so many overdue?" asks for advice
+            statement = "?" not in message and self.terms.numbers_verbs.first(text)
+            advice = self.terms.numbers_coaching.first(text) or self._asks_advice(text, words)
+            return self.work_evidence(message) is not None and not statement and not advice
+        if kind == "tool_howto":
+            product = self.terms.vendors.first(text) or self.terms.ui.first(text)
+            # "how do I…", "where is…" asks how exactly, "…in hubspot einrichten" asks to do something in it
+            # ("which criteria…" asks for advice)
+            asks = self.terms.tool_strict_asks.first(text) or self.terms.tool_setup.first(text)
+            return bool(product and asks) and not self.terms.habit.first(text)
+        return True
 
     def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
         if not words:  # "1:1?" is a real question, an emoji a reaction
@@ -141,9 +201,6 @@ class MessageClassifier:
                 score += TYPO_WEIGHT
         return score / len(words)
 
-    def _typo(self, word: str) -> bool:
-        return len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
-
     def _known(self, word: str) -> bool:
         return (
             word in self.vocabulary
@@ -157,9 +214,11 @@ class MessageClassifier:
         if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
             return f"about the coach's messages: '{alone}'"
         term = self.terms.controls.first(text)
-        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting
-        product = self.terms.vendors.first(text) or self.terms.ui.first(text)
-        if term and not (product and not self.terms.controls_objects.first(text)):
+        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting, and
+        # "should we pause the pipeline review over the summer?" the team's meeting
+        terms = self.terms
+        other = terms.vendors.first(text) or terms.ui.first(text) or terms.work_domain.first(text)
+        if term and not (other and not terms.controls_objects.first(text)):
             return f"about the coach's messages: '{term}'"
         # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
         # when the coach writes (the only schedule the coach and the sender share)
@@ -243,46 +302,6 @@ class MessageClassifier:
             return f"how exactly in a product: '{vendor}'"
         return None
 
-    def _numbers(self, text: str) -> str | None:
-        """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
-        named = [metric for metric, terms in self.terms.metrics.items() if terms.first(text)]
-        if not named:
-            return None  # "what's my role in the forecast?" asks for no figure we have
-        ask = self.terms.numbers_asks.find(text)
-        if ask is not None and not self.terms.numbers_coaching.outside(text, ask):
-            return f"asks for a figure the coach has: '{ask.term}'"
-        words = LETTERS.findall(text)
-        # "show overdue", "zeig die eingeschlafenen": a command naming a figure, with no how or why
-        command = words[0] if words and self.terms.numbers_commands.covers(words[0]) else None
-        if command and not self.terms.numbers_coaching.first(text):
-            return f"a command naming a figure: '{command}'"
-        # "open deals count", "my team's stale deals?": a short fragment naming a figure
-        # "how do I make my pipeline meetings shorter?" is a question, not a fragment
-        short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not self.terms.question_words.covers(words[0])
-        short = short and bool(self.terms.numbers_nouns.first(text))
-        short = short and ("?" in text or not self.terms.numbers_verbs.first(text))
-        # plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does
-        figure = set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) != "deals"
-        if ask is None and short and figure and not self.terms.numbers_coaching.first(text):
-            return f"a fragment naming a figure: '{named[0]}'"
-        specific = set(named) - set(GENERAL_METRICS)
-        if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
-            return f"a bare question for a figure: '{sorted(specific)[0]}'"
-        return None
-
-    def _figure_over_period(self, text: str) -> str | None:
-        """ "won vs lost last 90 days for the team?": a figure over a period, no verb, no how or why."""
-        period = self.terms.numbers_periods.first(text)
-        if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS:
-            return None
-        if self.terms.numbers_coaching.first(text) or self.terms.numbers_verbs.first(text):
-            return None
-        named = [metric for metric, terms in self.terms.metrics.items() if terms.first(text)]
-        # plain "deals" names no figure
-        if set(named) - {"open_deals"} or self.terms.metrics["open_deals"].first(text) not in (None, "deals"):
-            return f"a figure over a period: '{period}'"
-        return None
-
     def _off_topic(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
         strong = self.terms.strong_domain.first(text)
@@ -307,7 +326,7 @@ class MessageClassifier:
             return None
         if (pending and self._asks(message, text)) or self._asks_advice(text, words):
             return None
-        return None if self.goal_evidence(message) else "only everyday words, nothing of the work"
+        return None if self.work_evidence(message) else "only everyday words, nothing of the work"
 
     def _asks_advice(self, text: str, words: list[str]) -> bool:
         return bool(self.terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)
@@ -321,6 +340,15 @@ class MessageClassifier:
             return f"asks the coach to write something: '{writing}'"
         return None
 
+    def _sales_craft(self, text: str) -> str | None:
+        """Negotiating, pay, careers: selling, but not the CRM work the coach coaches."""
+        craft = self.terms.craft.first(text)
+        return (
+            f"sales craft, not the CRM work: '{craft}'"
+            if craft and not self.terms.crm_work.first(text)
+            else None
+        )
+
     def _near_domain(self, word: str) -> bool:
         """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
         domain = self.terms.domain
@@ -333,11 +361,19 @@ class MessageClassifier:
         )
 
     def goal_evidence(self, message: str) -> str | None:
-        """What makes `message` a question about managing sales with a CRM, or None.
+        """What lets a coaching answer to `message` set a goal, or None.
 
         Coaching is what no other rule claims, so a new wording of small talk or a complaint can land
-        there; only with such evidence does the lesson come with a goal (a goal on a misread message
-        would be a target nobody asked for)."""
+        there; only when it names the work, and the model does not take it for a message that gets no
+        goal, does the lesson come with a goal (a goal on a misread message is a target nobody asked for)."""
+        evidence = self.work_evidence(message)
+        if evidence is None or self.model is None:
+            return evidence
+        predicted = self.model.predict(message)
+        return None if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT else evidence
+
+    def work_evidence(self, message: str) -> str | None:
+        """What makes `message` a question about managing sales with a CRM, or None."""
         text = self._repair_asking(normalise(message))
         if term := self.terms.evidence.first(text):
             return f"names the work: '{term}'"
@@ -357,12 +393,4 @@ class MessageClassifier:
 
     def asked_metrics(self, message: str) -> list[str]:
         """The metrics a numbers question names, in the order it names them."""
-        text = normalise(message)
-        found: list[tuple[int, int, str]] = []
-        for metric, terms in self.terms.metrics.items():
-            if (hit := terms.find(text)) is not None:
-                # a named figure first, then the deals worth a look, then the plain count (in every question)
-                found.append(
-                    (GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1, hit.start, metric)
-                )
-        return [metric for _, _, metric in sorted(found)]
+        return asked_metrics(self.terms, message)

@@ -17,6 +17,13 @@ from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 BOUNDARIES = {
+    "the craft of selling vs the CRM work": [
+        ("a buyer wants ten percent off if we sign this month, how do I handle that", "off_topic"),
+        ("what bonus should a rep get for beating the target by a fifth", "off_topic"),
+        ("Einkäufer will zehn Prozent Nachlass bei Unterschrift im Mai, wie gehe ich vor?", "off_topic"),
+        ("deals stall in the negotiation stage for weeks, how do I review them with reps?", "coaching"),
+        ("Deals hängen wochenlang in der Verhandlungsphase, wie geh ich sie mit dem Team durch?", "coaching"),
+    ],
     "controls vs coaching about notifications": [
         ("your reminders arrive far too often", "controls"),
         ("turn the lessons back on please", "controls"),

@@ -1,0 +1,152 @@
+"""The kind model beside the rules: where no rule fires it decides, it says so, and it never lets an
+off-topic or hostile message get a goal. Wordings here are new (not from the evaluation sets)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import Engine
+
+from bot.coaching.coach import Coach
+from bot.coaching.kind_model import TRAINING_DIR, KindModel, load_examples, training_examples
+from bot.coaching.kinds import KINDS, MessageClassifier
+from tests.helpers import ask_json
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
+ANNA = "anna.berger@example.com"
+
+
+@pytest.fixture(scope="module")
+def classifier(coach: Coach) -> MessageClassifier:
+    return coach.classifier
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def test_the_training_files_are_valid_and_cover_every_kind_but_reflection() -> None:
+    examples, problems = training_examples([], KINDS)
+
+    assert problems == []
+    assert {kind for _, kind in examples} == set(KINDS) - {"reflection"}
+
+
+def test_no_training_message_is_an_evaluation_item() -> None:
+    evaluated = {
+        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())
+    }
+    trained = [text for path in TRAINING_DIR.glob("*.yaml") for text, _ in load_examples(path, KINDS)[0]]
+
+    assert [text for text in trained if _key(text) in evaluated] == []
+
+
+def test_a_training_file_with_an_unknown_kind_or_a_repeat_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        'numbers:\n  - "open deals?"\n  - "Open deals?"\nsmalltalk:\n  - "hi"\n', encoding="utf-8"
+    )
+
+    examples, problems = load_examples(path, KINDS)
+
+    assert examples == [("open deals?", "numbers"), ("Open deals?", "numbers")]
+    assert any("'Open deals?' is listed twice" in problem for problem in problems)
+    assert any("unknown kind 'smalltalk'" in problem for problem in problems)
+
+
+def test_the_model_picks_the_kind_whose_examples_a_message_resembles() -> None:
+    model = KindModel(
+        [
+            ("how many open deals do I have", "numbers"),
+            ("list my overdue deals", "numbers"),
+            ("how do I get my team to log calls", "coaching"),
+            ("my reps never update their deals, what do I do", "coaching"),
+        ]
+    )
+
+    assert model.predict("overdue deals list please").kind == "numbers"
+    assert model.predict("how do I get my reps to update the crm").kind == "coaching"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("open pipeline amount for my whole region team?", "numbers"),
+        ("the 3 largest open opps with amounts", "numbers"),
+        ("recommend a good italian place for dinner with a customer in hamburg", "off_topic"),
+        ("gutes Steakhaus für ein Kundenessen in Frankfurt?", "off_topic"),
+    ],
+)
+def test_where_no_rule_fires_the_model_decides_and_says_so(
+    classifier: MessageClassifier, message: str, kind: str
+) -> None:
+    result = classifier.classify(message)
+
+    assert (result.kind, message) == (kind, message), result.reason
+    assert result.reason.startswith("model: "), result.reason
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("value of all my open opportunities, quickly", "numbers"),
+        ("you're the most pointless tool we ever bought", "hostile"),
+        ("mute yourself till monday", "controls"),
+        ("in salesforce, how do I hand all opportunities of a leaving rep to a colleague", "tool_howto"),
+        ("how do I stop my reps from parking deals in the proposal stage for months", "coaching"),
+        (
+            "Verkäufer pflegen ihre Termine nie nach, und in der Wochenrunde weiß keiner, wo wir stehen",
+            "coaching",
+        ),
+    ],
+)
+def test_new_wordings_get_their_kind(classifier: MessageClassifier, message: str, kind: str) -> None:
+    result = classifier.classify(message)
+
+    assert (result.kind, message) == (kind, message), result.reason
+
+
+def test_right_after_a_lesson_the_rules_decide(classifier: MessageClassifier) -> None:
+    # the model has no idea a lesson just asked something; "und wie im Homeoffice?" is about that lesson
+    result = classifier.classify("und wie klappt das im Homeoffice?", reflection_pending=True)
+
+    assert result.kind == "coaching" and not result.reason.startswith("model")
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("recommend a good italian place for dinner with a customer in hamburg", "off_topic"),
+        ("gutes Steakhaus für ein Kundenessen in Frankfurt?", "off_topic"),
+        ("you're the most pointless tool we ever bought, my reps' pipeline included", "hostile"),
+        ("mute yourself till monday", "controls"),
+    ],
+)
+def test_no_goal_for_off_topic_hostile_or_controls(
+    seeded: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    message: str,
+    kind: str,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+
+    answer = ask_json(message, capsys, "--user", ANNA)
+
+    assert (answer["kind"], answer["goal"], answer["lessons"]) == (kind, None, [])
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_numbers_request_the_model_recognised_gets_the_numbers_and_no_lesson(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+
+    answer = ask_json("open pipeline amount for my whole region team?", capsys, "--user", ANNA)
+
+    assert (answer["kind"], answer["lessons"], answer["goal"]) == ("numbers", [], None)
+    assert answer["numbers"][0]["metric"] == "open_value"
