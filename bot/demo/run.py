@@ -50,7 +50,12 @@ SCRIPT = (
         demo_manager_email(1),
         "America/New_York",
         "en-US",
-        ("stats", "ask half of my deals have no next step, what do I do?", "ask which deals are overdue?"),
+        (
+            "stats",
+            "ask half of my deals have no next step, what do I do?",
+            "ask which deals are overdue?",
+            "ask what are our 3 biggest deals?",
+        ),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),
 )

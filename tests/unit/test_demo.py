@@ -52,6 +52,9 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Was du mich fragen kannst" in shown  # Anna's help, in German
     assert "Deine Pipeline, Anna" in shown
     assert "Your pipeline, James" in shown and "Open deals" in shown
+    biggest = shown.split("ask what are our 3 biggest deals?")[1].split("Only you can see this")[0]
+    assert biggest.count("• €") == 3  # a numbers question: the three biggest open deals, no lesson
+    assert "Lessons:" not in biggest
     assert "crmcoach managers link --slack U0PAT" in shown
     assert "I don't know forecast yet" in shown
     assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
