@@ -1,6 +1,7 @@
 """Numbers and goals on the metric the question names (issue 9, items 3 and 4), on the labelled set.
 
-    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set NAME] [--show-misses]
+    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set NAME] [--skip-ids PREFIX]
+        [--show-misses]
 
 For every labelled question that names a metric (benchmarks/coaching_eval/questions.yaml: metric
 family and scope), asks the offline coach with each demo manager's numbers and prints:
@@ -112,11 +113,19 @@ def main() -> None:
     )
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
     parser.add_argument("--set", choices=sorted(SETS), default="questions", dest="eval_set")
+    parser.add_argument(
+        "--skip-ids", metavar="PREFIX", action="append", default=[], help="leave out ids with this prefix"
+    )
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     by_kind = args.eval_set != "questions"
     questions: list[dict[str, Any]] = yaml.safe_load(SETS[args.eval_set].read_text(encoding="utf-8"))
-    chosen = [q for q in questions if args.split == "all" or q["split"] == args.split]
+    chosen = [
+        q
+        for q in questions
+        if (args.split == "all" or q["split"] == args.split)
+        and not str(q["id"]).startswith(tuple(args.skip_ids))
+    ]
     coach = Coach(library=LessonLibrary.load())
     managers = demo_stats()
     counts = dict.fromkeys(
