@@ -22,9 +22,14 @@ def names_a_figure(terms: TermLists, text: str, named: list[str]) -> bool:
 
 
 def figures_only(terms: TermLists, text: str) -> str | None:
-    """ "overdue deals in my team, no advice needed": a figure, and explicitly nothing else."""
-    only = terms.numbers_only.first(text)
-    return f"asks for the figures only: '{only}'" if only and named_metrics(terms, text) else None
+    """ "overdue deals in my team, no advice needed": a figure, and explicitly nothing else.
+
+    "no lesson please, how do I get my overdue deals down?" still asks how: the how or why outside the
+    "no lesson" decides, as in asks_for_figure."""
+    only = terms.numbers_only.find(text)
+    if only is None or terms.numbers_coaching.outside(text, only) or not named_metrics(terms, text):
+        return None
+    return f"asks for the figures only: '{only.term}'"
 
 
 def asks_for_figure(terms: TermLists, text: str) -> str | None:

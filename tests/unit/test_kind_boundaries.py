@@ -142,6 +142,16 @@ BOUNDARIES |= {
         ("which data of my team do you store, and where?", "coaching"),
         ("Wo liegen unsere CRM-Daten eigentlich, bei dir auf dem Server?", "coaching"),
     ],
+    "'no lesson' before a how or why still asks for advice": [
+        ("ohne coaching: warum haben so viele deals keinen nächsten schritt?", "coaching"),
+        ("keine lektion bitte, wie kriege ich die überfälligen deals runter?", "coaching"),
+        ("no tips needed, how do I get reps to fix stale deals fast?", "coaching"),
+        ("no lesson please, just tell me how to get my overdue deals down", "coaching"),
+        ("skip the lesson: why do my reps leave deals without a next step?", "coaching"),
+        ("Ohne Lektion bitte: Wie bringe ich mein Team dazu, veraltete Deals zu schließen?", "coaching"),
+        ("overdue deals in my team, no advice needed", "numbers"),
+        ("überfällige Deals im Team, ohne Coaching bitte", "numbers"),
+    ],
 }
 CASES = [(name, message, kind) for name, cases in BOUNDARIES.items() for message, kind in cases]
 
