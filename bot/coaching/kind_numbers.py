@@ -41,13 +41,15 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if ask is not None and not terms.numbers_coaching.outside(text, ask):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
+    # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment
+    plain = not terms.controls_verbs.first(text)
     # "show overdue", "zeig die eingeschlafenen": a command naming a figure, with no how or why
-    command = words[0] if words and terms.numbers_commands.covers(words[0]) else None
+    command = words[0] if plain and words and terms.numbers_commands.covers(words[0]) else None
     if command and not terms.numbers_coaching.first(text):
         return f"a command naming a figure: '{command}'"
     # "open deals count", "my team's stale deals?": a short fragment naming a figure
     # "how do I make my pipeline meetings shorter?" is a question, not a fragment
-    short = 0 < len(words) <= MAX_FRAGMENT_WORDS and not terms.question_words.covers(words[0])
+    short = plain and 0 < len(words) <= MAX_FRAGMENT_WORDS and not terms.question_words.covers(words[0])
     short = short and bool(terms.numbers_nouns.first(text))
     short = short and ("?" in text or not terms.numbers_verbs.first(text))
     figure = names_a_figure(terms, text, named)

@@ -225,12 +225,8 @@ class MessageClassifier:
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
         small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
-        if (
-            when
-            and not small_talk
-            and not self.terms.domain.first(text)
-            and not self._is_question(text, text)
-        ):
+        about_work = self.terms.domain.first(text) or self._is_question(text, text)
+        if when and not small_talk and not about_work:
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
@@ -247,6 +243,11 @@ class MessageClassifier:
 
     def _schedule(self, text: str) -> str | None:
         """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
+        # "stop the pipeline tips for a week": a control verb on what the coach sends, whatever it is about
+        terms = self.terms
+        stoppable = terms.controls_stoppable.first(text) if terms.controls_verbs.first(text) else None
+        if stoppable and not terms.controls_others.first(text):
+            return f"stops the coach's '{stoppable}'"
         if self.terms.work_domain.first(text) or self.terms.controls_others.first(text):
             return None  # "…when half the team is on holiday", "check the dashboards once a week?"
         if term := self.terms.controls_soft.first(text):

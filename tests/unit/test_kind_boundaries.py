@@ -152,6 +152,17 @@ BOUNDARIES |= {
         ("overdue deals in my team, no advice needed", "numbers"),
         ("überfällige Deals im Team, ohne Coaching bitte", "numbers"),
     ],
+    "a control verb on the team's work vs on the coach's messages": [
+        ("pausiere das pipeline meeting", "coaching"),
+        ("stop doing pipeline reviews on friday?", "coaching"),
+        ("should we pause the forecast call in december?", "coaching"),
+        ("Sollen wir das Deal-Review im August aussetzen?", "coaching"),
+        ("can you stop the pipeline tips for a week", "controls"),
+        ("hör auf mit den deal-erinnerungen", "controls"),
+        ("please pause the forecast reminders until monday", "controls"),
+        ("Pausiere die Pipeline-Tipps bis nächste Woche", "controls"),
+        ("how do I get my reps to stop ignoring the deal reminders?", "coaching"),
+    ],
 }
 CASES = [(name, message, kind) for name, cases in BOUNDARIES.items() for message, kind in cases]
 
