@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_model import KindModel, training_examples
+from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import asked_metrics, asks_for_figure, figure_over_period, figures_only
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
@@ -98,7 +98,7 @@ class MessageClassifier:
         questions = (question for x in library.lessons for question in (*x.asked_as, *x.training))
         return cls(
             vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))},
-            model=KindModel(training_examples(questions, KINDS)[0]),
+            model=trained_model(questions, KINDS),
         )
 
     def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:

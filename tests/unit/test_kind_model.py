@@ -11,7 +11,14 @@ import yaml
 from sqlalchemy import Engine
 
 from bot.coaching.coach import Coach
-from bot.coaching.kind_model import TRAINING_DIR, KindModel, load_examples, training_examples
+from bot.coaching.kind_model import (
+    TRAINING_DIR,
+    KindModel,
+    load_examples,
+    trained_model,
+    training_examples,
+    training_problems,
+)
 from bot.coaching.kinds import KINDS, MessageClassifier
 from tests.helpers import ask_json
 
@@ -55,6 +62,30 @@ def test_a_training_file_with_an_unknown_kind_or_a_repeat_is_reported(tmp_path: 
     assert examples == [("open deals?", "numbers"), ("Open deals?", "numbers")]
     assert any("'Open deals?' is listed twice" in problem for problem in problems)
     assert any("unknown kind 'smalltalk'" in problem for problem in problems)
+
+
+def test_lessons_check_reports_broken_or_misspelt_training_files(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text('numbers:\n  - "open deals?"\n  - [unclosed\n', encoding="utf-8")
+    (tmp_path / "de.yaml").write_text('hostlie:\n  - "hau ab"\n', encoding="utf-8")
+
+    problems = training_problems(KINDS, tmp_path)
+
+    assert any("not readable as UTF-8 YAML" in problem for problem in problems)
+    assert any("unknown kind 'hostlie'" in problem for problem in problems)
+    assert any("fewer than 2 kinds" in problem for problem in problems)
+
+
+def test_the_shipped_training_files_pass_lessons_check() -> None:
+    assert training_problems(KINDS) == []
+
+
+def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() -> None:
+    with pytest.raises(ValueError, match="2 kinds"):
+        KindModel([("open deals?", "numbers"), ("stale deals", "numbers")])
+    with pytest.raises(ValueError, match="2 kinds"):
+        KindModel([])
+
+    assert trained_model(["how do I run a pipeline review?"], ["coaching"]) is None
 
 
 def test_the_model_picks_the_kind_whose_examples_a_message_resembles() -> None:
