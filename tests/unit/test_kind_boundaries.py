@@ -135,6 +135,8 @@ BOUNDARIES |= {
         ("you absolute idiot", "hostile"),
         ("i know where your server lives", "hostile"),
         ("Ich weiß wo dein Server steht", "hostile"),
+        ("meine Pipeline geht dich gar nichts an", "hostile"),
+        ("your coaching tips are garbage and my deals are none of your business", "hostile"),
     ],
     "the model never makes a question hostile (hostile needs a term)": [
         ("is our CRM data safe? where is your server located?", "coaching"),

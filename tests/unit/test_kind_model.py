@@ -88,6 +88,38 @@ def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() 
     assert trained_model(["how do I run a pipeline review?"], ["coaching"]) is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "your pipeline tips bore me to death, honestly",
+        "my pipeline is none of your concern",
+        "deine Pipeline-Tipps langweilen mich zu Tode",
+        "deine Forecast-Ratschläge kannst du behalten",
+    ],
+)
+def test_coaching_that_names_the_work_gets_no_goal_when_the_model_reads_it_as_hostile(
+    classifier: MessageClassifier, message: str
+) -> None:
+    # the rules find the work (pipeline, Forecast) and no hostile term; the model's doubt withholds the goal
+    assert classifier.classify(message).kind == "coaching"
+    assert classifier.work_evidence(message) is not None
+
+    assert classifier.goal_evidence(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do I run a weekly pipeline review with my team?",
+        "Wie führe ich ein Forecast-Meeting mit dem Team?",
+    ],
+)
+def test_a_real_coaching_question_keeps_its_goal(classifier: MessageClassifier, message: str) -> None:
+    assert classifier.classify(message).kind == "coaching"
+
+    assert classifier.goal_evidence(message) is not None
+
+
 def test_the_model_picks_the_kind_whose_examples_a_message_resembles() -> None:
     model = KindModel(
         [
