@@ -4,6 +4,7 @@ off-topic or hostile message get a goal. Wordings here are new (not from the eva
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from bot.coaching.kind_model import (
     training_problems,
 )
 from bot.coaching.kinds import KINDS, MessageClassifier
+from bot.coaching.shared import CONTENT_DIRS, content_fingerprint
 from tests.helpers import ask_json
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
@@ -213,3 +215,16 @@ def test_a_numbers_request_the_model_recognised_gets_the_numbers_and_no_lesson(
 
     assert (answer["kind"], answer["lessons"], answer["goal"]) == ("numbers", [], None)
     assert answer["numbers"][0]["metric"] == "open_value"
+
+
+def test_an_edited_kinds_term_or_training_file_rebuilds_the_shared_coach(tmp_path: Path) -> None:
+    kinds = tmp_path / "kinds"
+    shutil.copytree(TRAINING_DIR.parent, kinds)
+    before = content_fingerprint((kinds,))
+    terms = kinds / "en.toml"
+    terms.write_text(terms.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = content_fingerprint((kinds,))
+    (kinds / "training" / "xx.yaml").write_text('numbers:\n  - "deals?"\n', encoding="utf-8")
+
+    assert len({before, edited, content_fingerprint((kinds,))}) == 3
+    assert TRAINING_DIR.parent in CONTENT_DIRS
