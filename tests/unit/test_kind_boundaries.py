@@ -15,6 +15,7 @@ from bot.cli import main
 from bot.coaching.asked import asked_metric
 from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
+from tests.helpers import ask_json
 
 BOUNDARIES = {
     "the craft of selling vs the CRM work": [
@@ -243,9 +244,7 @@ def test_a_message_naming_nothing_of_the_work_gets_no_goal(
 
 def _ask_json(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str):
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    code = main(["ask", "--json", "--offline", "--user", "anna.berger@example.com", text])
-    assert code == 0
-    return json.loads(capsys.readouterr().out)
+    return ask_json(text, capsys, "--user", "anna.berger@example.com")
 
 
 @pytest.mark.usefixtures("cli_env")
