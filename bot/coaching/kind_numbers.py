@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.coaching.kind_terms import LETTERS, TermLists, normalise
+
+if TYPE_CHECKING:
+    from bot.coaching.spelling import Dictionaries
 
 # A figure first, then the deals worth a look, then the plain count (named in every question).
 GENERAL_METRICS = ("attention", "open_deals")
@@ -10,6 +15,20 @@ MAX_FRAGMENT_WORDS = 6
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
 MAX_PERIOD_WORDS = 10
+# The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
+ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
+
+
+def repair_asking(text: str, dictionaries: Dictionaries) -> str:
+    """'how mnay deals' → 'how many deals': one slip in the asking word must not hide the question."""
+    words = text.split(" ")
+    for index in range(1, len(words)):
+        keys = ASKING_WORDS.get(words[index - 1])
+        word = words[index]
+        if keys and word not in keys and len(word) >= min(map(len, keys)):
+            near = [key for key in keys if key in dictionaries.single_edits(word)]
+            words[index] = near[0] if near else word
+    return " ".join(words)
 
 
 def named_metrics(terms: TermLists, text: str) -> list[str]:

@@ -8,17 +8,25 @@ rules only guess (no rule fired, or "nothing about sales"), a model learned from
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.coaching.kind_model import KindModel, trained_model
-from bot.coaching.kind_numbers import asked_metrics, asks_for_figure, figure_over_period, figures_only
+from bot.coaching.kind_numbers import (
+    asked_metrics,
+    asks_for_figure,
+    figure_over_period,
+    figures_only,
+    repair_asking,
+)
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
 
+log = logging.getLogger(__name__)
 Kind = Literal[
     "coaching", "numbers", "controls", "tool_howto", "reflection", "off_topic", "gibberish", "hostile"
 ]
@@ -46,8 +54,6 @@ REPEATS = re.compile(r"(\w)\1\1")
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
-# The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
-ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
 # Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
 ADVICE_OPENERS = frozenset(
     {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
@@ -107,7 +113,7 @@ class MessageClassifier:
         The rules run in this order and the first that fires decides; coaching is what is left. Where
         no rule fired or only a weak one did, the model learned from examples may overrule it (OPEN_TO).
         """
-        text = self._repair_asking(normalise(message))
+        text = repair_asking(normalise(message), self.dictionaries)
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
@@ -279,17 +285,6 @@ class MessageClassifier:
         first = LETTERS.findall(text)[:1]
         return bool(self.terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
 
-    def _repair_asking(self, text: str) -> str:
-        """'how mnay deals' → 'how many deals': one slip in the asking word must not hide the question."""
-        words = text.split(" ")
-        for index in range(1, len(words)):
-            keys = ASKING_WORDS.get(words[index - 1])
-            word = words[index]
-            if keys and word not in keys and len(word) >= min(map(len, keys)):
-                near = [key for key in keys if key in self.dictionaries.single_edits(word)]
-                words[index] = near[0] if near else word
-        return " ".join(words)
-
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
         if self.terms.habit.first(text):
@@ -372,11 +367,14 @@ class MessageClassifier:
         if evidence is None or self.model is None:
             return evidence
         predicted = self.model.predict(message)
-        return None if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT else evidence
+        if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT:
+            log.debug("goal withheld, the model reads it as %s: %r", predicted.summary(), message)
+            return None
+        return evidence
 
     def work_evidence(self, message: str) -> str | None:
         """What makes `message` a question about managing sales with a CRM, or None."""
-        text = self._repair_asking(normalise(message))
+        text = repair_asking(normalise(message), self.dictionaries)
         if term := self.terms.evidence.first(text):
             return f"names the work: '{term}'"
         evidence = self.terms.evidence

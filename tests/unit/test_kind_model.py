@@ -3,6 +3,7 @@ off-topic or hostile message get a goal. Wordings here are new (not from the eva
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -107,6 +108,15 @@ def test_coaching_that_names_the_work_gets_no_goal_when_the_model_reads_it_as_ho
     assert classifier.work_evidence(message) is not None
 
     assert classifier.goal_evidence(message) is None
+
+
+def test_a_withheld_goal_is_logged_with_the_models_reading(
+    classifier: MessageClassifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="bot.coaching.kinds"):
+        classifier.goal_evidence("my pipeline is none of your concern")
+
+    assert any("goal withheld, the model reads it as hostile" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize(
