@@ -169,6 +169,17 @@ BOUNDARIES |= {
         ("Pausiere die Pipeline-Tipps bis nächste Woche", "controls"),
         ("how do I get my reps to stop ignoring the deal reminders?", "coaching"),
     ],
+    "what a good figure would be vs the figure": [
+        ("what's a good number of open deals per rep?", "coaching"),
+        ("how many open deals is a healthy number for one rep?", "coaching"),
+        ("Was ist eine gute Anzahl offener Deals pro Verkäufer?", "coaching"),
+        ("number of open deals per rep", "numbers"),
+        ("Anzahl offener Deals pro Verkäufer", "numbers"),
+    ],
+    "the field sales team is the work": [
+        ("Außendienst trägt Besuche nie ein, wie ändere ich das?", "coaching"),
+        ("Unser Außendienst pflegt keine Kontakte, was tun?", "coaching"),
+    ],
 }
 CASES = [(name, message, kind) for name, cases in BOUNDARIES.items() for message, kind in cases]
 
