@@ -23,6 +23,8 @@ def register(commands: Any) -> None:
 
 
 def _check(args: argparse.Namespace, _settings: Settings) -> int:
+    from bot.coaching.kind_model import training_problems
+    from bot.coaching.kinds import KINDS
     from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary, coverage_problems
     from bot.coaching.vocabulary import vocabulary_problems
 
@@ -35,6 +37,7 @@ def _check(args: argparse.Namespace, _settings: Settings) -> int:
         print(f"{len(error.problems)} problem(s) in {directory}.", file=sys.stderr)
         return 1
     problems = coverage_problems(library) + vocabulary_problems(directory / "vocabulary.yaml")
+    problems += training_problems(KINDS)  # the kind model's examples (prompts/kinds/training)
     for problem in problems:
         print(problem, file=sys.stderr)
     counts = Counter(lesson.language for lesson in library.lessons)

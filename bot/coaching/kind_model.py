@@ -12,6 +12,7 @@ built when the coach starts, from the data files, and its decisions can be trace
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,11 +28,14 @@ from bot.coaching.analysis import words
 from bot.coaching.ngrams import fold, word_ngrams
 from bot.paths import PROMPTS_DIR
 
+log = logging.getLogger(__name__)
+
 TRAINING_DIR = PROMPTS_DIR / "kinds" / "training"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIGIT = re.compile(r"\d")
 # Length matters: a numbers request is three words, a coaching question twelve.
 LENGTH_BUCKETS = (1, 2, 3, 4, 6, 9, 13)
+MIN_KINDS = 2
 
 Ids = npt.NDArray[np.int64]
 
@@ -73,6 +77,8 @@ class KindModel:
 
     def __init__(self, examples: Sequence[tuple[str, str]]) -> None:
         self.kinds = tuple(sorted({kind for _, kind in examples}))
+        if len(self.kinds) < MIN_KINDS:  # a model with one kind has no runner-up to be ahead of
+            raise ValueError(f"a kind model needs examples of {MIN_KINDS} kinds, got {list(self.kinds)}")
         self._ids: dict[str, int] = {}
         self._word_ids: dict[str, Ids] = {}  # the training words' feature ids, built once per word
         per_row = [self._ids_of(text, grow=True) for text, _ in examples]
@@ -167,3 +173,25 @@ def training_examples(
         examples += found
         problems += wrong
     return examples, problems
+
+
+def trained_model(lesson_questions: Iterable[str], kinds: Collection[str]) -> KindModel | None:
+    """The model from the training files, or None (the rules decide alone) when they cannot make one.
+
+    A broken file must not stop the coach: its problems are logged (`crmcoach lessons check` fails on
+    them), and the readable examples still train the model."""
+    examples, problems = training_examples(lesson_questions, kinds)
+    for problem in problems:
+        log.warning("kind training: %s", problem)
+    if len({kind for _, kind in examples}) < MIN_KINDS:
+        log.warning("kind training: examples of fewer than %d kinds, so no model", MIN_KINDS)
+        return None
+    return KindModel(examples)
+
+
+def training_problems(kinds: Collection[str], folder: Path = TRAINING_DIR) -> list[str]:
+    """Every problem in the training files, and too few kinds to learn from, for `lessons check`."""
+    examples, problems = training_examples((), kinds, folder)
+    if len({kind for _, kind in examples}) < MIN_KINDS:
+        problems.append(f"{folder}: examples of fewer than {MIN_KINDS} kinds, the model cannot learn")
+    return problems

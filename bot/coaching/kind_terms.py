@@ -91,6 +91,7 @@ class TermLists:
     controls_verbs: Terms
     controls_coach: Terms
     controls_objects: Terms
+    controls_stoppable: Terms
     controls_when: Terms
     controls_others: Terms
     vendors: Terms
@@ -148,6 +149,7 @@ def term_lists() -> TermLists:
         controls_verbs=merged("controls", "verbs"),
         controls_coach=merged("controls", "coach"),
         controls_objects=merged("controls", "objects"),
+        controls_stoppable=merged("controls", "stoppable"),
         controls_when=merged("controls", "when"),
         controls_others=merged("controls", "others"),
         vendors=merged("tool_howto", "vendors"),

@@ -8,17 +8,25 @@ rules only guess (no rule fired, or "nothing about sales"), a model learned from
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_model import KindModel, training_examples
-from bot.coaching.kind_numbers import asked_metrics, asks_for_figure, figure_over_period, figures_only
+from bot.coaching.kind_model import KindModel, trained_model
+from bot.coaching.kind_numbers import (
+    asked_metrics,
+    asks_for_figure,
+    figure_over_period,
+    figures_only,
+    repair_asking,
+)
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
 
+log = logging.getLogger(__name__)
 Kind = Literal[
     "coaching", "numbers", "controls", "tool_howto", "reflection", "off_topic", "gibberish", "hostile"
 ]
@@ -46,8 +54,6 @@ REPEATS = re.compile(r"(\w)\1\1")
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
-# The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
-ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
 # Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
 ADVICE_OPENERS = frozenset(
     {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
@@ -60,10 +66,11 @@ NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
 MIN_DOUBT = 0.02
 # The rules' guesses the model may overrule: with which kinds, and how far ahead of the runner-up the
 # model must be (cosine points); further for coaching: a lesson for a message the rules found nothing of
-# the work in. Not hostile after "nothing about sales": the model takes "are you a real person?" for it.
+# the work in. Never hostile: the model takes "where is your server located?" or "are you a real person?"
+# for it, and a hostile answer to a harmless question is the worst mistake (hostile needs a term).
 NOT_THE_WORK = {"coaching": 0.08, "numbers": 0.04, "controls": 0.04}
 OPEN_TO: dict[str, dict[str, float]] = {
-    NO_RULE: {"numbers": 0.04, "tool_howto": 0.04, "off_topic": 0.04, "hostile": 0.04, "controls": 0.04},
+    NO_RULE: {"numbers": 0.04, "tool_howto": 0.04, "off_topic": 0.04, "controls": 0.04},
     "nothing about sales, the team or the CRM": NOT_THE_WORK,
     "only everyday words, nothing of the work": NOT_THE_WORK,
 }
@@ -97,7 +104,7 @@ class MessageClassifier:
         questions = (question for x in library.lessons for question in (*x.asked_as, *x.training))
         return cls(
             vocabulary={word for text in texts for word in LETTERS.findall(normalise(text))},
-            model=KindModel(training_examples(questions, KINDS)[0]),
+            model=trained_model(questions, KINDS),
         )
 
     def classify(self, message: str, *, reflection_pending: bool = False) -> Classification:
@@ -106,7 +113,7 @@ class MessageClassifier:
         The rules run in this order and the first that fires decides; coaching is what is left. Where
         no rule fired or only a weak one did, the model learned from examples may overrule it (OPEN_TO).
         """
-        text = self._repair_asking(normalise(message))
+        text = repair_asking(normalise(message), self.dictionaries)
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
@@ -224,12 +231,8 @@ class MessageClassifier:
         # when the coach writes (the only schedule the coach and the sender share)
         when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
         small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
-        if (
-            when
-            and not small_talk
-            and not self.terms.domain.first(text)
-            and not self._is_question(text, text)
-        ):
+        about_work = self.terms.domain.first(text) or self._is_question(text, text)
+        if when and not small_talk and not about_work:
             return f"about when the coach writes: '{when}'"
         thing = self.terms.controls_objects.first(text)
         # "my team ignores the daily reminders" is about the team, not about the coach's messages
@@ -246,6 +249,11 @@ class MessageClassifier:
 
     def _schedule(self, text: str) -> str | None:
         """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
+        # "stop the pipeline tips for a week": a control verb on what the coach sends, whatever it is about
+        terms = self.terms
+        stoppable = terms.controls_stoppable.first(text) if terms.controls_verbs.first(text) else None
+        if stoppable and not terms.controls_others.first(text):
+            return f"stops the coach's '{stoppable}'"
         if self.terms.work_domain.first(text) or self.terms.controls_others.first(text):
             return None  # "…when half the team is on holiday", "check the dashboards once a week?"
         if term := self.terms.controls_soft.first(text):
@@ -276,17 +284,6 @@ class MessageClassifier:
         """Asks how or where something is done ("how do I…", "wie gebe ich…"), not for a thing."""
         first = LETTERS.findall(text)[:1]
         return bool(self.terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
-
-    def _repair_asking(self, text: str) -> str:
-        """'how mnay deals' → 'how many deals': one slip in the asking word must not hide the question."""
-        words = text.split(" ")
-        for index in range(1, len(words)):
-            keys = ASKING_WORDS.get(words[index - 1])
-            word = words[index]
-            if keys and word not in keys and len(word) >= min(map(len, keys)):
-                near = [key for key in keys if key in self.dictionaries.single_edits(word)]
-                words[index] = near[0] if near else word
-        return " ".join(words)
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
@@ -370,11 +367,14 @@ class MessageClassifier:
         if evidence is None or self.model is None:
             return evidence
         predicted = self.model.predict(message)
-        return None if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT else evidence
+        if predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT:
+            log.debug("goal withheld, the model reads it as %s: %r", predicted.summary(), message)
+            return None
+        return evidence
 
     def work_evidence(self, message: str) -> str | None:
         """What makes `message` a question about managing sales with a CRM, or None."""
-        text = self._repair_asking(normalise(message))
+        text = repair_asking(normalise(message), self.dictionaries)
         if term := self.terms.evidence.first(text):
             return f"names the work: '{term}'"
         evidence = self.terms.evidence

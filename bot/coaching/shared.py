@@ -3,7 +3,8 @@
 Building it (lessons, vocabulary, search indexes, the classifier's word lists) takes seconds, and every
 `crmcoach` command, web process and worker process builds a container. Everything the Coach holds is
 read-only once built, so one instance serves every container and thread of a process. The key is a hash
-of the files under prompts/lessons: a lesson edited while a process runs is seen by the next build.
+of the files under prompts/lessons, prompts/kinds (term lists, the kind model's examples) and prompts/coach:
+a file edited while a process runs is seen by the next build.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ import threading
 from pathlib import Path
 
 from bot.coaching.coach import AnswerWriter, Coach
+from bot.coaching.kind_terms import term_lists
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
+from bot.paths import PROMPTS_DIR
+
+# Every folder the coach reads its content from when it is built.
+CONTENT_DIRS = (LESSONS_DIR, PROMPTS_DIR / "kinds", PROMPTS_DIR / "coach")
 
 _lock = threading.Lock()
 _built: dict[str, Coach] = {}  # at most one entry: the coach for the files as they are now
@@ -30,14 +36,21 @@ def lessons_fingerprint(directory: Path = LESSONS_DIR) -> str:
     return digest.hexdigest()
 
 
+def content_fingerprint(directories: tuple[Path, ...] = CONTENT_DIRS) -> str:
+    """A hash of the files under every folder the coach is built from."""
+    return "-".join(lessons_fingerprint(directory) for directory in directories if directory.is_dir())
+
+
 def shared_coach(writer: AnswerWriter | None = None) -> Coach:
     """The process's coach for the shipped lessons, answering through `writer` (the LLM) when given.
 
     Raises LessonError for invalid lesson files (and builds again on the next call)."""
-    key = lessons_fingerprint()
+    key = content_fingerprint()
     with _lock:  # two threads starting at once build it once
         coach = _built.get(key)
         if coach is None:
+            if _built:  # the files changed: the term lists are read again too
+                term_lists.cache_clear()
             coach = Coach(library=LessonLibrary.load())
             _built.clear()
             _built[key] = coach

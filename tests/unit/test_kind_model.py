@@ -3,7 +3,9 @@ off-topic or hostile message get a goal. Wordings here are new (not from the eva
 
 from __future__ import annotations
 
+import logging
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,16 @@ import yaml
 from sqlalchemy import Engine
 
 from bot.coaching.coach import Coach
-from bot.coaching.kind_model import TRAINING_DIR, KindModel, load_examples, training_examples
+from bot.coaching.kind_model import (
+    TRAINING_DIR,
+    KindModel,
+    load_examples,
+    trained_model,
+    training_examples,
+    training_problems,
+)
 from bot.coaching.kinds import KINDS, MessageClassifier
+from bot.coaching.shared import CONTENT_DIRS, content_fingerprint
 from tests.helpers import ask_json
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
@@ -55,6 +65,71 @@ def test_a_training_file_with_an_unknown_kind_or_a_repeat_is_reported(tmp_path: 
     assert examples == [("open deals?", "numbers"), ("Open deals?", "numbers")]
     assert any("'Open deals?' is listed twice" in problem for problem in problems)
     assert any("unknown kind 'smalltalk'" in problem for problem in problems)
+
+
+def test_lessons_check_reports_broken_or_misspelt_training_files(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text('numbers:\n  - "open deals?"\n  - [unclosed\n', encoding="utf-8")
+    (tmp_path / "de.yaml").write_text('hostlie:\n  - "hau ab"\n', encoding="utf-8")
+
+    problems = training_problems(KINDS, tmp_path)
+
+    assert any("not readable as UTF-8 YAML" in problem for problem in problems)
+    assert any("unknown kind 'hostlie'" in problem for problem in problems)
+    assert any("fewer than 2 kinds" in problem for problem in problems)
+
+
+def test_the_shipped_training_files_pass_lessons_check() -> None:
+    assert training_problems(KINDS) == []
+
+
+def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() -> None:
+    with pytest.raises(ValueError, match="2 kinds"):
+        KindModel([("open deals?", "numbers"), ("stale deals", "numbers")])
+    with pytest.raises(ValueError, match="2 kinds"):
+        KindModel([])
+
+    assert trained_model(["how do I run a pipeline review?"], ["coaching"]) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "your pipeline tips bore me to death, honestly",
+        "my pipeline is none of your concern",
+        "deine Pipeline-Tipps langweilen mich zu Tode",
+        "deine Forecast-Ratschläge kannst du behalten",
+    ],
+)
+def test_coaching_that_names_the_work_gets_no_goal_when_the_model_reads_it_as_hostile(
+    classifier: MessageClassifier, message: str
+) -> None:
+    # the rules find the work (pipeline, Forecast) and no hostile term; the model's doubt withholds the goal
+    assert classifier.classify(message).kind == "coaching"
+    assert classifier.work_evidence(message) is not None
+
+    assert classifier.goal_evidence(message) is None
+
+
+def test_a_withheld_goal_is_logged_with_the_models_reading(
+    classifier: MessageClassifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="bot.coaching.kinds"):
+        classifier.goal_evidence("my pipeline is none of your concern")
+
+    assert any("goal withheld, the model reads it as hostile" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how do I run a weekly pipeline review with my team?",
+        "Wie führe ich ein Forecast-Meeting mit dem Team?",
+    ],
+)
+def test_a_real_coaching_question_keeps_its_goal(classifier: MessageClassifier, message: str) -> None:
+    assert classifier.classify(message).kind == "coaching"
+
+    assert classifier.goal_evidence(message) is not None
 
 
 def test_the_model_picks_the_kind_whose_examples_a_message_resembles() -> None:
@@ -150,3 +225,16 @@ def test_a_numbers_request_the_model_recognised_gets_the_numbers_and_no_lesson(
 
     assert (answer["kind"], answer["lessons"], answer["goal"]) == ("numbers", [], None)
     assert answer["numbers"][0]["metric"] == "open_value"
+
+
+def test_an_edited_kinds_term_or_training_file_rebuilds_the_shared_coach(tmp_path: Path) -> None:
+    kinds = tmp_path / "kinds"
+    shutil.copytree(TRAINING_DIR.parent, kinds)
+    before = content_fingerprint((kinds,))
+    terms = kinds / "en.toml"
+    terms.write_text(terms.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = content_fingerprint((kinds,))
+    (kinds / "training" / "xx.yaml").write_text('numbers:\n  - "deals?"\n', encoding="utf-8")
+
+    assert len({before, edited, content_fingerprint((kinds,))}) == 3
+    assert TRAINING_DIR.parent in CONTENT_DIRS
