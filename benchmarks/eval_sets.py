@@ -12,5 +12,6 @@ NAMES = (
     "kinds_probe2",
     "kinds_blind7",
     "kinds_blind8",
+    "kinds_blind9",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
