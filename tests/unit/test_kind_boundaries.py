@@ -270,6 +270,10 @@ def _ask_json(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
         ("f*** off bot", "hostile"),
         ("jjjjjj kkkkk", "gibberish"),
         ("where do I set the amount field to required in pipedrive", "tool_howto"),
+        ("recommend a good italian place for dinner with a customer in hamburg", "off_topic"),
+        ("gutes Steakhaus für ein Kundenessen in Frankfurt?", "off_topic"),
+        ("you're the most pointless tool we ever bought, my reps' pipeline included", "hostile"),
+        ("mute yourself till monday", "controls"),
     ],
 )
 def test_cli_gives_no_goal_to_what_is_not_coaching(
@@ -282,6 +286,8 @@ def test_cli_gives_no_goal_to_what_is_not_coaching(
     answer = _ask_json(seeded, monkeypatch, capsys, message)
 
     assert (answer["kind"], answer.get("goal")) == (kind, None)
+    if kind != "tool_howto":  # a tool question may point to one related lesson; nothing else gets one
+        assert answer["lessons"] == []
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -192,30 +192,6 @@ def test_right_after_a_lesson_the_rules_decide(classifier: MessageClassifier) ->
 
 
 @pytest.mark.usefixtures("cli_env")
-@pytest.mark.parametrize(
-    ("message", "kind"),
-    [
-        ("recommend a good italian place for dinner with a customer in hamburg", "off_topic"),
-        ("gutes Steakhaus für ein Kundenessen in Frankfurt?", "off_topic"),
-        ("you're the most pointless tool we ever bought, my reps' pipeline included", "hostile"),
-        ("mute yourself till monday", "controls"),
-    ],
-)
-def test_no_goal_for_off_topic_hostile_or_controls(
-    seeded: Engine,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    message: str,
-    kind: str,
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
-
-    answer = ask_json(message, capsys, "--user", ANNA)
-
-    assert (answer["kind"], answer["goal"], answer["lessons"]) == (kind, None, [])
-
-
-@pytest.mark.usefixtures("cli_env")
 def test_a_numbers_request_the_model_recognised_gets_the_numbers_and_no_lesson(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
