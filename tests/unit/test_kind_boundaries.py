@@ -62,6 +62,12 @@ BOUNDARIES = {
         ("Wie mache ich in Pipedrive den Betrag zum Pflichtfeld?", "tool_howto"),
         ("the salesforce app keeps crashing on my ipad", "tool_howto"),
         ("Die HubSpot-App stürzt ständig ab", "tool_howto"),
+        # a file out of the CRM is the vendor's export, not a figure the coach has
+        ("export my pipeline to excel", "tool_howto"),
+        ("could you export the overdue opps as csv", "tool_howto"),
+        ("Pipeline als Excel exportieren bitte", "tool_howto"),
+        ("die Hälfte vom Team pflegt alles in Excel statt im CRM, was tun?", "coaching"),
+        ("my reps keep their deals in excel instead of the crm", "coaching"),
     ],
     "numbers vs coaching": [
         ("how many deals have no next step?", "numbers"),
