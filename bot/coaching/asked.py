@@ -284,3 +284,8 @@ def _pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str
 def _terms() -> dict[str, Any]:
     with TERMS_FILE.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def forget_terms() -> None:
+    """The term file is read again on next use (it was edited while the process runs)."""
+    _terms.cache_clear()

@@ -13,6 +13,7 @@ import hashlib
 import threading
 from pathlib import Path
 
+from bot.coaching.asked import forget_terms
 from bot.coaching.coach import AnswerWriter, Coach
 from bot.coaching.kind_terms import term_lists
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
@@ -51,6 +52,7 @@ def shared_coach(writer: AnswerWriter | None = None) -> Coach:
         if coach is None:
             if _built:  # the files changed: the term lists are read again too
                 term_lists.cache_clear()
+                forget_terms()
             coach = Coach(library=LessonLibrary.load())
             _built.clear()
             _built[key] = coach

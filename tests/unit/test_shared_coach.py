@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from bot.coaching import asked, shared
 from bot.coaching.coach import Coach
 from bot.coaching.lessons import LESSONS_DIR
 from bot.coaching.shared import lessons_fingerprint, shared_coach
@@ -42,3 +45,25 @@ def test_the_key_changes_when_a_lesson_file_changes(tmp_path: Path) -> None:
     (copy / "de" / "new.md").write_text("---\n---\n", encoding="utf-8")
 
     assert len({before, edited, lessons_fingerprint(copy)}) == 3
+
+
+def test_a_rebuild_reads_the_edited_metric_terms_again(
+    coach: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = tmp_path / "metric_terms.toml"
+    edited.write_text(
+        asked.TERMS_FILE.read_text(encoding="utf-8").replace(
+            '"overdue",', '"overdue", "blorptastic date",', 1
+        ),
+        encoding="utf-8",
+    )
+    assert asked.asked_metric("how many deals have a blorptastic date", "en") == "open_deals"  # just counted
+    monkeypatch.setattr(asked, "TERMS_FILE", edited)
+    monkeypatch.setattr(shared, "_built", {"the files as they were": coach})  # the files changed since
+
+    try:
+        shared_coach()
+
+        assert asked.asked_metric("how many deals have a blorptastic date", "en") == "overdue_close_dates"
+    finally:
+        asked.forget_terms()  # the next test reads the shipped file again
