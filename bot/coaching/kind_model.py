@@ -26,12 +26,12 @@ import yaml
 
 from bot.coaching.analysis import words
 from bot.coaching.ngrams import fold, word_ngrams
+from bot.coaching.training import YAML_LOADER, read_mapping
 from bot.paths import PROMPTS_DIR
 
 log = logging.getLogger(__name__)
 
 TRAINING_DIR = PROMPTS_DIR / "kinds" / "training"
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIGIT = re.compile(r"\d")
 # Length matters: a numbers request is three words, a coaching question twelve.
 LENGTH_BUCKETS = (1, 2, 3, 4, 6, 9, 13)
@@ -138,9 +138,12 @@ class KindModel:
 
 def load_examples(path: Path, kinds: Collection[str]) -> tuple[list[tuple[str, str]], list[str]]:
     """(message, kind) pairs from one training file and every problem found ('file: what')."""
+    text, unreadable = read_mapping(path, "kind", "merge its messages into one list")
+    if unreadable:
+        return [], unreadable
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
         return [], [f"{path}: not readable as UTF-8 YAML ({exc})"]
     if not isinstance(data, dict):
         return [], [f"{path}: must map each kind to a list of messages"]

@@ -20,7 +20,7 @@ import yaml
 
 from bot.coaching.goals import GOAL_METRICS, REFLECTIVE_METRICS, Goal, goal_problems
 from bot.coaching.metrics import COMPARISONS, METRICS
-from bot.coaching.training import load_training, training_file
+from bot.coaching.training import YAML_LOADER, load_training, training_file
 from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
 
@@ -65,7 +65,7 @@ NUMBER_WORDS_FILE = LESSONS_DIR / "number_words.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 # libyaml's safe loader when PyYAML was built with it: the same documents, about 15x faster to read.
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type[yaml.SafeLoader] = YAML_LOADER
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
     """The questions per lesson id and every problem found ('file:line: what'); no file, no questions."""
     if not path.exists():
         return {}, []
-    text, unreadable = _read(path)
+    text, unreadable = read_mapping(path, "lesson", "merge its questions into one list")
     if unreadable:
         return {}, unreadable
     try:
@@ -56,15 +56,17 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
     return training, problems
 
 
-def _read(path: Path) -> tuple[str, list[str]]:
-    """The file's text, or what keeps it from being read as intended."""
+def read_mapping(path: Path, key_name: str, fix: str) -> tuple[str, list[str]]:
+    """A flat YAML mapping file's text, or what keeps it from being read as intended: not UTF-8, or a key
+    listed twice (YAML would silently keep only the last list)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return "", [f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]
-    twice = "is listed twice (merge its questions into one list)"
-    return text, [f"{path}:{line}: lesson '{key}' {twice}" for key, line in _repeated_keys(text)]
+    return text, [
+        f"{path}:{line}: {key_name} '{key}' is listed twice ({fix})" for key, line in _repeated_keys(text)
+    ]
 
 
 def _question_problems(questions: Any) -> list[str]:

@@ -54,6 +54,16 @@ def test_no_training_message_is_an_evaluation_item() -> None:
     assert [text for text in trained if _key(text) in evaluated] == []
 
 
+def test_a_kind_listed_twice_in_a_training_file_is_reported_not_silently_merged(tmp_path: Path) -> None:
+    path = tmp_path / "de.yaml"
+    path.write_text('numbers:\n  - "offene Deals?"\ncontrols:\n  - "Pause"\nnumbers:\n  - "Pipelinewert?"\n')
+
+    examples, problems = load_examples(path, KINDS)
+
+    assert examples == []
+    assert problems == [f"{path}:5: kind 'numbers' is listed twice (merge its messages into one list)"]
+
+
 def test_a_training_file_with_an_unknown_kind_or_a_repeat_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "en.yaml"
     path.write_text(
