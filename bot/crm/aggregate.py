@@ -15,6 +15,7 @@ from bot.crm.base import (
     AttentionDeal,
     AttentionReason,
     CRMSnapshot,
+    CurrencyTotal,
     DealRecord,
     ListedDeal,
     ManagerStats,
@@ -46,6 +47,42 @@ def main_currency(open_deals_per_currency: Counter[str]) -> str:
     return min(open_deals_per_currency, key=lambda code: (-open_deals_per_currency[code], code))
 
 
+@dataclass(slots=True)
+class OpenByCurrency:
+    """Open deals counted and summed per currency: we have no exchange rates, so amounts in different
+    currencies are never added up."""
+
+    deals: Counter[str] = field(default_factory=Counter)
+    values: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, currency: str, *, deals: int, value: Decimal) -> None:
+        self.deals[currency] += deals
+        self.values[currency] += value
+
+    @property
+    def count(self) -> int:
+        return sum(self.deals.values())
+
+    @classmethod
+    def combined(cls, parts: Iterable[OpenByCurrency]) -> OpenByCurrency:
+        total = cls()
+        for part in parts:
+            for currency, deals in part.deals.items():
+                total.add(currency, deals=deals, value=part.values[currency])
+        return total
+
+    def value_in(self, currency: str) -> Decimal:
+        return self.values.get(currency, Decimal(0))
+
+    def others(self, main: str) -> tuple[CurrencyTotal, ...]:
+        """Every currency but `main` that open deals are in, by currency code."""
+        return tuple(
+            CurrencyTotal(code, self.value_in(code), self.deals[code])
+            for code in sorted(self.deals)
+            if code != main and self.deals[code] > 0
+        )
+
+
 def biggest_deals(deals: Iterable[ListedDeal], main: str) -> tuple[ListedDeal, ...]:
     """The biggest of these open deals (ListedDeal.by_amount). A deal without an amount is not ranked: the
     CRMs store a missing amount as 0, and a zero deal is no big one."""
@@ -71,15 +108,13 @@ def managers_of(owners: Iterable[Owner]) -> dict[str, list[Owner]]:
 
 @dataclass(slots=True)
 class _Tally:
-    open_deals: int = 0
-    open_value: Decimal = Decimal(0)
+    open: OpenByCurrency = field(default_factory=OpenByCurrency)
     stale: int = 0
     no_next_step: int = 0
     overdue: int = 0
     won: int = 0
     lost: int = 0
     activities: int = 0
-    currencies: Counter[str] = field(default_factory=Counter)
     flagged: list[tuple[DealRecord, tuple[AttentionReason, ...]]] = field(default_factory=list)
     open_list: list[DealRecord] = field(default_factory=list)
 
@@ -122,9 +157,7 @@ def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) ->
             continue
         tally = tallies[deal.owner_id]
         if deal.status == "open":
-            tally.open_deals += 1
-            tally.open_value += deal.amount
-            tally.currencies[deal.currency] += 1
+            tally.open.add(deal.currency, deals=1, value=deal.amount)
             tally.open_list.append(deal)
             reasons = deal_reasons(deal, now=now, stale_days=stale_days)
             tally.stale += "stale" in reasons
@@ -153,7 +186,8 @@ def _combine(
     source: str,
 ) -> ManagerStats:
     everyone = [own, *team]
-    currency = main_currency(sum((tally.currencies for tally in everyone), Counter()))
+    team_open = OpenByCurrency.combined(tally.open for tally in everyone)
+    currency = main_currency(team_open.deals)
 
     def owner_name(deal: DealRecord) -> str:
         return owners[deal.owner_id].name if deal.owner_id in owners else "?"
@@ -182,8 +216,8 @@ def _combine(
     return ManagerStats(
         owner=manager,
         team_size=team_size,
-        open_deals=sum(t.open_deals for t in everyone),
-        open_value=sum((t.open_value for t in everyone), Decimal(0)),
+        open_deals=team_open.count,
+        open_value=team_open.value_in(currency),
         currency=currency,
         stale_deals=sum(t.stale for t in everyone),
         deals_without_next_step=sum(t.no_next_step for t in everyone),
@@ -192,8 +226,8 @@ def _combine(
         activities_7d_team=sum(t.activities for t in team),
         won_90d=sum(t.won for t in everyone),
         lost_90d=sum(t.lost for t in everyone),
-        own_open_deals=own.open_deals,
-        own_open_value=own.open_value,
+        own_open_deals=own.open.count,
+        own_open_value=own.open.value_in(currency),
         own_stale_deals=own.stale,
         own_deals_without_next_step=own.no_next_step,
         own_overdue_close_dates=own.overdue,
@@ -207,4 +241,6 @@ def _combine(
             (listed(deal) for tally in everyone for deal in tally.open_list), currency
         ),
         own_biggest_open_deals=biggest_deals(map(listed, own.open_list), currency),
+        other_open_values=team_open.others(currency),
+        own_other_open_values=own.open.others(currency),
     )

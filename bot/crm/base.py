@@ -97,11 +97,23 @@ class AttentionDeal(ListedDeal):
 
 
 @dataclass(frozen=True, slots=True)
+class CurrencyTotal:
+    """The open deals in one currency other than the stats' main one: how many, and their summed amount.
+    We have no exchange rates, so such a total is never added to the main currency's."""
+
+    currency: str
+    amount: Decimal
+    deals: int
+
+
+@dataclass(frozen=True, slots=True)
 class ManagerStats:
     """Pipeline numbers for a manager and their direct reports, as of `fetched_at`.
 
     The unprefixed deal numbers are the team's (the manager's own deals included); `own_*` are the
     manager's own deals only, so a role-model lesson can show what the manager did personally.
+    `open_value` and `own_open_value` sum only the deals in `currency`; the other currencies' open
+    deals are in `other_open_values` and `own_other_open_values`.
     """
 
     owner: Owner
@@ -131,6 +143,10 @@ class ManagerStats:
     # Team: the manager's own included, like open_deals.
     biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
     own_biggest_open_deals: tuple[ListedDeal, ...] = field(default_factory=tuple)
+    # The open deals in every currency but `currency`, one total each, by currency code; empty when all
+    # open deals are in `currency` (and in stats stored before these were kept). Team: own included.
+    other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
+    own_other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
 
 
 class CRMError(Exception):

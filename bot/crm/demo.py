@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from bot.crm.aggregate import (
     ACTIVITY_WINDOW,
     ATTENTION_LIMIT,
     CLOSED_WINDOW,
+    OpenByCurrency,
     biggest_deals,
     main_currency,
     worst_deals,
@@ -54,15 +55,13 @@ REASONS: tuple[AttentionReason, ...] = ("stale", "no_next_step", "overdue")
 
 @dataclass(slots=True)
 class _Counts:
-    open_deals: int = 0
-    open_value: Decimal = Decimal(0)
+    open: OpenByCurrency = field(default_factory=OpenByCurrency)
     stale: int = 0
     no_next_step: int = 0
     overdue: int = 0
     won: int = 0
     lost: int = 0
     activities: int = 0
-    currencies: Counter[str] = field(default_factory=Counter)  # open deals per currency
 
 
 @dataclass(slots=True)
@@ -152,9 +151,7 @@ class DemoConnector:
             open_deals.group_by(DemoDeal.owner_id, DemoDeal.currency)
         ):
             c = counts[owner_id]
-            c.open_deals += n
-            c.open_value += Decimal(value or 0)
-            c.currencies[currency] += n
+            c.open.add(currency, deals=n, value=Decimal(value or 0))
             c.stale += int(stale)
             c.no_next_step += int(no_step)
             c.overdue += int(overdue)
@@ -237,12 +234,13 @@ class DemoConnector:
         now: datetime,
     ) -> ManagerStats:
         everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
-        currency = main_currency(sum((c.currencies for c in everyone), Counter()))
+        team_open = OpenByCurrency.combined(c.open for c in everyone)
+        currency = main_currency(team_open.deals)
         return ManagerStats(
             owner=manager,
             team_size=len(reports),
-            open_deals=sum(c.open_deals for c in everyone),
-            open_value=sum((c.open_value for c in everyone), Decimal(0)),
+            open_deals=team_open.count,
+            open_value=team_open.value_in(currency),
             currency=currency,
             stale_deals=sum(c.stale for c in everyone),
             deals_without_next_step=sum(c.no_next_step for c in everyone),
@@ -251,8 +249,8 @@ class DemoConnector:
             activities_7d_team=sum(c.activities for c in everyone[1:]),
             won_90d=sum(c.won for c in everyone),
             lost_90d=sum(c.lost for c in everyone),
-            own_open_deals=everyone[0].open_deals,
-            own_open_value=everyone[0].open_value,
+            own_open_deals=everyone[0].open.count,
+            own_open_value=everyone[0].open.value_in(currency),
             own_stale_deals=everyone[0].stale,
             own_deals_without_next_step=everyone[0].no_next_step,
             own_overdue_close_dates=everyone[0].overdue,
@@ -262,6 +260,8 @@ class DemoConnector:
             attention=worst_deals(attention.get(manager.crm_id, []), currency),
             biggest_open_deals=biggest_deals(biggest.team.get(manager.crm_id, []), currency),
             own_biggest_open_deals=biggest_deals(biggest.own.get(manager.crm_id, []), currency),
+            other_open_values=team_open.others(currency),
+            own_other_open_values=everyone[0].open.others(currency),
         )
 
     @contextmanager

@@ -8,10 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from bot.crm.base import CRMConnector, CRMNotFoundError, ListedDeal
 from bot.crm.demo import DemoConnector
+from bot.store.models import DemoDeal
 from tests.conftest import NOW
 from tests.oracle import expected_stats
 
@@ -68,6 +69,37 @@ def test_stats_match_the_reference(connector: CRMConnector, seeded: Engine, owne
     assert stats.fetched_at == NOW
     assert listed(stats.biggest_open_deals) == expected.biggest
     assert listed(stats.own_biggest_open_deals) == expected.own_biggest
+    assert (stats.own_open_value, stats.other_open_values, stats.own_other_open_values) == (
+        expected.own_open_value,
+        expected.other_values,
+        expected.own_other_values,
+    )
+
+
+@pytest.mark.parametrize("owner_id", ["M00001", "M00002"])
+def test_values_in_other_currencies_are_totalled_apart(
+    connector: CRMConnector, seeded: Engine, owner_id: str
+) -> None:
+    """Every 3rd deal in US dollars, every 7th in Swiss francs: the pipeline value holds the main
+    currency's deals only, each other currency gets its own total (summed per currency in SQL)."""
+    with seeded.begin() as connection:
+        connection.execute(update(DemoDeal).where(DemoDeal.id % 3 == 0).values(currency="USD"))
+        connection.execute(update(DemoDeal).where(DemoDeal.id % 7 == 0).values(currency="CHF"))
+    stats = connector.manager_stats(owner_id, now=NOW)
+    expected = expected_stats(seeded, owner_id, NOW)
+
+    assert (stats.currency, stats.open_deals, stats.open_value, stats.other_open_values) == (
+        expected.currency,
+        expected.open_deals,
+        expected.open_value,
+        expected.other_values,
+    )
+    assert (stats.own_open_value, stats.own_other_open_values) == (
+        expected.own_open_value,
+        expected.own_other_values,
+    )
+    assert [total.currency for total in stats.other_open_values] == ["CHF", "USD"]
+    assert connector.all_manager_stats(now=NOW)[owner_id] == stats
 
 
 def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal, str], ...]:

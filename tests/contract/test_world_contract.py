@@ -114,6 +114,7 @@ def test_each_managers_stats_match_the_reference(connector: CRMConnector, world:
         assert stats.currency == want.currency, manager_id
         assert listed(stats.biggest_open_deals) == want.biggest, manager_id
         assert listed(stats.own_biggest_open_deals) == want.own_biggest, manager_id
+        assert (stats.other_open_values, stats.own_other_open_values) == ((), ()), manager_id
 
 
 def listed(deals: tuple[ListedDeal, ...]) -> tuple[tuple[str, str, str, Decimal, str], ...]:
@@ -139,6 +140,39 @@ def test_deal_lists_never_compare_amounts_in_different_currencies(
     # The world must put foreign deals into the lists for that to be checked.
     managers = [expected(world, m) for m in world.managers()]
     assert {currency for want in managers for *_, currency in want.own_biggest} >= {"EUR", "USD", "JPY"}
+
+
+def test_pipeline_value_never_adds_amounts_in_different_currencies(
+    connector_in_currencies: CRMConnector, world_in_currencies: World
+) -> None:
+    """The value is the main currency's deals only; every other currency has its own total and count
+    (from each vendor's own currency field: deal_currency_code, CurrencyIsoCode, currency)."""
+    world = world_in_currencies
+    bulk = connector_in_currencies.all_manager_stats(now=world.now)
+    for manager_id in world.managers():
+        stats = connector_in_currencies.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
+
+        assert (stats.open_deals, stats.open_value, stats.other_open_values) == (
+            want.open_deals,
+            want.open_value,
+            want.other_values,
+        ), manager_id
+        assert (stats.own_open_deals, stats.own_open_value, stats.own_other_open_values) == (
+            want.own_open_deals,
+            want.own_open_value,
+            want.own_other_values,
+        ), manager_id
+        assert (bulk[manager_id].other_open_values, bulk[manager_id].own_other_open_values) == (
+            stats.other_open_values,
+            stats.own_other_open_values,
+        ), manager_id
+        assert bulk[manager_id].own_open_value == stats.own_open_value, manager_id
+    # Every manager's own deals are in three currencies here, so a sum across them would show.
+    for manager_id in world.managers():
+        want = expected(world, manager_id)
+        assert want.currency == "EUR", manager_id
+        assert [total.currency for total in want.own_other_values] == ["JPY", "USD"], manager_id
 
 
 def test_the_biggest_deals_are_ranked_even_where_amounts_tie(world: World) -> None:

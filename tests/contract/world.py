@@ -18,7 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from bot.crm.base import BIGGEST_DEALS_LIMIT, ActivityRecord, CRMConnector, DealRecord, Owner
+from bot.crm.base import (
+    BIGGEST_DEALS_LIMIT,
+    ActivityRecord,
+    CRMConnector,
+    CurrencyTotal,
+    DealRecord,
+    Owner,
+)
 from bot.crm.demo_seed import deal_rows, owner_rows, seed_anchor
 from tests.contract import worlds
 
@@ -117,7 +124,7 @@ def with_foreign_currencies(world: World) -> World:
 class Expected:
     team_size: int
     open_deals: int
-    open_value: Decimal
+    open_value: Decimal  # the deals in `currency` only: amounts in other currencies are never added
     stale: int
     no_next_step: int
     overdue: int
@@ -135,6 +142,9 @@ class Expected:
     # not ranked; amounts in different currencies never compared: `currency` first, then each other one
     biggest: tuple[tuple[str, str, str, Decimal, str], ...]
     own_biggest: tuple[tuple[str, str, str, Decimal, str], ...]
+    # every other currency's open deals: (currency, summed amount, deal count), by currency code
+    other_values: tuple[CurrencyTotal, ...]
+    own_other_values: tuple[CurrencyTotal, ...]
 
 
 def biggest_of(
@@ -157,6 +167,15 @@ def main_currency(deals: list[DealRecord]) -> str:
     return min(counts, key=lambda code: (-counts[code], code)) if counts else "EUR"
 
 
+def value_in(deals: list[DealRecord], currency: str) -> Decimal:
+    return sum((d.amount for d in deals if d.currency == currency), Decimal(0))
+
+
+def other_values(deals: list[DealRecord], currency: str) -> tuple[CurrencyTotal, ...]:
+    counts = Counter(d.currency for d in deals if d.currency != currency)
+    return tuple(CurrencyTotal(code, value_in(deals, code), counts[code]) for code in sorted(counts))
+
+
 def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
     """The numbers computed the slow, obvious way: the reference every connector is checked against."""
     now = world.now
@@ -173,7 +192,7 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
     return Expected(
         team_size=len(reports),
         open_deals=len(open_deals),
-        open_value=sum((d.amount for d in open_deals), Decimal(0)),
+        open_value=value_in(open_deals, currency),
         stale=sum(
             1 for d in open_deals if (d.last_activity_at or d.created_at) < now - timedelta(days=stale_days)
         ),
@@ -184,7 +203,7 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         won_90d=sum(1 for d in closed if d.status == "won"),
         lost_90d=sum(1 for d in closed if d.status == "lost"),
         own_open_deals=len(own),
-        own_open_value=sum((d.amount for d in own), Decimal(0)),
+        own_open_value=value_in(own, currency),
         own_stale=sum(
             1 for d in own if (d.last_activity_at or d.created_at) < now - timedelta(days=stale_days)
         ),
@@ -193,6 +212,8 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         currency=currency,
         biggest=biggest_of(world, open_deals, currency),
         own_biggest=biggest_of(world, own, currency),
+        other_values=other_values(open_deals, currency),
+        own_other_values=other_values(own, currency),
     )
 
 
