@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.crm.base import AttentionDeal, ListedDeal, ManagerStats, Owner
+from bot.crm.base import AttentionDeal, CurrencyTotal, ListedDeal, ManagerStats, Owner
 
-# 2: own_* numbers. The biggest-deals lists and each listed deal's currency came later without a new
-# version: an entry written before them reads with empty lists and the stats' currency (the weekly
-# history must not be dropped for them).
+# 2: own_* numbers. The biggest-deals lists, each listed deal's currency and the other currencies' open
+# totals came later without a new version: an entry written before them reads with empty lists and the
+# stats' currency (the weekly history must not be dropped for them). Its open_value may still sum
+# several currencies: it was stored so.
 CODEC_VERSION = 2
 
 
@@ -45,6 +46,8 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "attention": [{**_listed_to_json(d), "reasons": list(d.reasons)} for d in stats.attention],
         "biggest_open_deals": [_listed_to_json(d) for d in stats.biggest_open_deals],
         "own_biggest_open_deals": [_listed_to_json(d) for d in stats.own_biggest_open_deals],
+        "other_open_values": [_total_to_json(total) for total in stats.other_open_values],
+        "own_other_open_values": [_total_to_json(total) for total in stats.own_other_open_values],
     }
 
 
@@ -79,6 +82,8 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         ),
         biggest_open_deals=_listed_from_json(data, "biggest_open_deals"),
         own_biggest_open_deals=_listed_from_json(data, "own_biggest_open_deals"),
+        other_open_values=_totals_from_json(data, "other_open_values"),
+        own_other_open_values=_totals_from_json(data, "own_other_open_values"),
     )
 
 
@@ -108,3 +113,15 @@ def _listed_fields(data: dict[str, Any], stats_currency: str) -> dict[str, Any]:
 
 def _listed_from_json(data: dict[str, Any], key: str) -> tuple[ListedDeal, ...]:
     return tuple(ListedDeal(**_listed_fields(d, data["currency"])) for d in data.get(key, []))
+
+
+def _total_to_json(total: CurrencyTotal) -> dict[str, str | int]:
+    return {"currency": total.currency, "amount": str(total.amount), "deals": total.deals}
+
+
+def _totals_from_json(data: dict[str, Any], key: str) -> tuple[CurrencyTotal, ...]:
+    """Absent in stats stored before the other currencies were totalled apart: none."""
+    return tuple(
+        CurrencyTotal(currency=d["currency"], amount=Decimal(d["amount"]), deals=d["deals"])
+        for d in data.get(key, [])
+    )
