@@ -10,6 +10,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:  # the CLI imports the coach only for the commands that need it
     from bot.coaching.coach import CoachAnswer
+    from bot.coaching.numbers import NumberFact
 
 
 def register(commands: Any) -> None:
@@ -102,12 +103,26 @@ def answer_json(answer: CoachAnswer) -> dict[str, Any]:
         "lessons": [{"id": lesson.id, "topic": lesson.topic} for lesson in answer.lessons],
         "source": answer.source,
         "language": answer.language,
-        "numbers": [
-            {"metric": fact.name, "scope": fact.scope, "value": _number(fact.value), "of": fact.of}
-            for fact in answer.numbers
-        ],
+        "numbers": [_fact_json(fact) for fact in answer.numbers],
         "goal": goal,
     }
+
+
+def _fact_json(fact: NumberFact) -> dict[str, Any]:
+    """A pipeline value also says its currency and the other currencies' open deals (never added to it)."""
+    entry: dict[str, Any] = {
+        "metric": fact.name,
+        "scope": fact.scope,
+        "value": _number(fact.value),
+        "of": fact.of,
+    }
+    if fact.currency is not None:
+        entry["currency"] = fact.currency
+        entry["other_currencies"] = [
+            {"currency": total.currency, "value": _number(float(total.amount)), "deals": total.deals}
+            for total in fact.others
+        ]
+    return entry
 
 
 def _number(value: float) -> int | float:

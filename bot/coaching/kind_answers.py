@@ -110,15 +110,16 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
     as many as asked (default BIGGEST_DEALS_SHOWN, at most BIGGEST_DEALS_LIMIT); "" for numbers stored
     before they held the ranking (the caller lists the deals worth a look instead)."""
     scope = "own" if reading.own else "team"
-    deals, value = (
-        (stats.own_biggest_open_deals, stats.own_open_value)
+    deals, value, others = (
+        (stats.own_biggest_open_deals, stats.own_open_value, stats.own_other_open_values)
         if reading.own
-        else (stats.biggest_open_deals, stats.open_value)
+        else (stats.biggest_open_deals, stats.open_value, stats.other_open_values)
     )
     if not deals:
         if reading.own and stats.own_open_deals == 0:
             return t(language, "kinds.biggest_no_own_deals", crm=stats.source)
-        return "" if value > 0 else t(language, f"kinds.biggest_none_{scope}", crm=stats.source)
+        with_amount = value > 0 or any(total.amount > 0 for total in others)
+        return "" if with_amount else t(language, f"kinds.biggest_none_{scope}", crm=stats.source)
     asked = reading.count or BIGGEST_DEALS_SHOWN
     wanted = min(asked, BIGGEST_DEALS_LIMIT)
     shown = deals[:wanted]

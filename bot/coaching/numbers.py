@@ -14,8 +14,9 @@ from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
-from bot.crm.base import AttentionDeal, AttentionReason, ManagerStats
-from bot.formatting import format_int, format_money
+from bot.coaching.pipeline_value import pipeline_value_text
+from bot.crm.base import AttentionDeal, AttentionReason, CurrencyTotal, ManagerStats
+from bot.formatting import format_int
 from bot.i18n import Language, t, tn
 
 MAX_NUMBER_SENTENCES = 2
@@ -65,6 +66,10 @@ class NumberFact:
     metric: str  # e.g. own_deals_without_next_step
     value: float
     of: int | None
+    # A pipeline value's currency (`value` sums only its deals) and the other currencies' open deals,
+    # which are never added to it; None and () for every other metric.
+    currency: str | None = None
+    others: tuple[CurrencyTotal, ...] = ()
 
     @property
     def name(self) -> str:
@@ -79,11 +84,14 @@ def number_facts(
     metrics: list[str], stats: ManagerStats, *, limit: int = MAX_NUMBER_SENTENCES
 ) -> tuple[NumberFact, ...]:
     chosen = list(dict.fromkeys(metrics))[:limit]
+    others = {"open_value": stats.other_open_values, "own_open_value": stats.own_other_open_values}
     return tuple(
         NumberFact(
             metric=metric,
             value=metric_value(stats, metric),
             of=int(metric_value(stats, OF_OPEN_DEALS[metric])) if metric in OF_OPEN_DEALS else None,
+            currency=stats.currency if metric in others else None,
+            others=others.get(metric, ()),
         )
         for metric in chosen
     )
@@ -195,7 +203,7 @@ def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
 
     return {
         "open": n(stats.open_deals),
-        "value": format_money(stats.open_value, stats.currency, language),
+        "value": pipeline_value_text(stats, language),
         "stale": n(stats.stale_deals),
         "no_step": n(stats.deals_without_next_step),
         "overdue": n(stats.overdue_close_dates),
@@ -209,7 +217,7 @@ def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
         "no_step_pct": pct(stats.deals_without_next_step),
         "overdue_pct": pct(stats.overdue_close_dates),
         "own_open": n(stats.own_open_deals),
-        "own_value": format_money(stats.own_open_value, stats.currency, language),
+        "own_value": pipeline_value_text(stats, language, own=True),
         "own_stale": n(stats.own_stale_deals),
         "own_no_step": n(stats.own_deals_without_next_step),
         "own_overdue": n(stats.own_overdue_close_dates),

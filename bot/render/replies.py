@@ -17,8 +17,9 @@ from slack_sdk.models.blocks import (
 
 from bot.coaching.ask import AskResult
 from bot.coaching.kind_answers import attention_text
+from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import ManagerStats
-from bot.formatting import format_int, format_money, truncate
+from bot.formatting import format_int, truncate
 from bot.i18n import Language, language_for, t, tn
 from bot.render import ids
 from bot.render.kit import (
@@ -103,7 +104,7 @@ def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:
             language,
             "stats.open_deals",
             count=n(stats.open_deals),
-            value=format_money(stats.open_value, stats.currency, language),
+            value=pipeline_value_text(stats, language),
         ),
         t(language, "stats.stale", days=stats.stale_days, count=n(stats.stale_deals)),
         t(language, "stats.no_next_step", count=n(stats.deals_without_next_step)),

@@ -1,0 +1,156 @@
+"""The pipeline value never adds amounts in different currencies: the main currency's total, then each other
+currency's with its deal count; stored stats keep them (and stats stored before them read with none);
+`crmcoach ask` prints them and its JSON keeps the main currency's figure as the value."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, update
+
+from bot.cli import main
+from bot.coaching.pipeline import PipelineStats
+from bot.coaching.pipeline_value import pipeline_value_text
+from bot.crm.base import CurrencyTotal, ManagerStats
+from bot.crm.codec import stats_from_json, stats_to_json
+from bot.crm.demo import DemoConnector
+from bot.formatting import format_money
+from bot.store.db import make_session_factory
+from bot.store.models import CachedStats, DemoDeal
+from tests.conftest import NOW
+from tests.helpers import ask_json
+from tests.oracle import expected_stats
+from tests.unit.test_biggest_deals_stats import MANAGER, REP, deal, manager_stats
+
+ANNA = "anna.berger@example.com"  # the first demo manager
+# Four euro deals, two in dollars (one the manager's), one in yen.
+MIXED = (
+    deal("1", REP, 9_000_000, currency="JPY"),
+    deal("2", MANAGER, 90_000),
+    deal("3", REP, 40_000),
+    deal("4", REP, 5_000),
+    deal("5", MANAGER, 70_000, currency="USD"),
+    deal("6", REP, 8_000, currency="USD"),
+    deal("7", MANAGER, 1_000),
+)
+
+
+def test_the_value_sums_only_the_main_currency_and_each_other_currency_apart() -> None:
+    stats = manager_stats(*MIXED)
+
+    assert (stats.currency, stats.open_deals, stats.open_value) == ("EUR", 7, Decimal(136_000))
+    assert stats.other_open_values == (
+        CurrencyTotal("JPY", Decimal(9_000_000), 1),
+        CurrencyTotal("USD", Decimal(78_000), 2),
+    )
+    assert (stats.own_open_deals, stats.own_open_value) == (3, Decimal(91_000))
+    assert stats.own_other_open_values == (CurrencyTotal("USD", Decimal(70_000), 1),)
+
+
+def test_one_currency_has_no_other_totals() -> None:
+    stats = manager_stats(deal("1", REP, 3_000), deal("2", MANAGER, 4_000))
+
+    assert (stats.open_value, stats.other_open_values, stats.own_other_open_values) == (
+        Decimal(7_000),
+        (),
+        (),
+    )
+    assert pipeline_value_text(stats, "en") == "€7,000"
+
+
+@pytest.mark.parametrize(
+    ("language", "own", "text"),
+    [
+        ("en", False, "€136,000 (+ ¥9,000,000 in 1 JPY deal and $78,000 in 2 USD deals)"),
+        ("de", False, "136.000\xa0€ (+ 9.000.000\xa0¥ in 1 JPY-Deal und 78.000\xa0$ in 2 USD-Deals)"),
+        ("en", True, "€91,000 (+ $70,000 in 1 USD deal)"),
+        ("de", True, "91.000\xa0€ (+ 70.000\xa0$ in 1 USD-Deal)"),
+    ],
+)
+def test_the_value_reads_main_currency_first_then_the_others(language: str, own: bool, text: str) -> None:
+    assert pipeline_value_text(manager_stats(*MIXED), language, own=own) == text  # type: ignore[arg-type]
+
+
+def test_own_deals_only_in_another_currency_show_no_zero_in_the_main_one() -> None:
+    stats = manager_stats(
+        deal("1", REP, 3_000), deal("2", REP, 4_000), deal("3", MANAGER, 500, currency="USD")
+    )
+
+    assert (stats.own_open_value, stats.own_other_open_values) == (
+        0,
+        (CurrencyTotal("USD", Decimal(500), 1),),
+    )
+    assert pipeline_value_text(stats, "en", own=True) == "$500 in 1 USD deal"
+
+
+def test_stored_stats_keep_the_other_currencies() -> None:
+    stats = manager_stats(*MIXED)
+
+    assert stats_from_json(stats_to_json(stats)) == stats
+
+
+def test_stats_stored_before_the_other_currencies_read_with_none() -> None:
+    stats = manager_stats(*MIXED)
+    stored = stats_to_json(stats)
+    del stored["other_open_values"], stored["own_other_open_values"]
+
+    read = stats_from_json(stored)
+
+    assert read == replace(stats, other_open_values=(), own_other_open_values=())
+    assert read is not None and pipeline_value_text(read, "en") == "€136,000"
+
+
+def test_the_stats_cache_keeps_the_other_currencies_and_reads_older_rows(engine: Engine) -> None:
+    stats = manager_stats(*MIXED)
+    cache = PipelineStats(
+        sessions=make_session_factory(engine), crm=_Unused(), connector="test", ttl=timedelta(hours=1)
+    )
+
+    cache.store("T0TEST", {"M1": stats})
+    assert cache.current(team_id="T0TEST", crm_owner_id="M1", now=NOW) == stats
+
+    older = stats_to_json(stats)  # a row written before the other currencies were kept
+    del older["other_open_values"], older["own_other_open_values"]
+    with engine.begin() as connection:
+        connection.execute(update(CachedStats).values(payload=older))
+    read = cache.current(team_id="T0TEST", crm_owner_id="M1", now=NOW)
+    assert (read.open_value, read.other_open_values, read.own_other_open_values) == (stats.open_value, (), ())
+
+
+class _Unused:
+    """The cache answers; the CRM must not be asked."""
+
+    display_name = "Test CRM"
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"the CRM was asked ({name})")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_crmcoach_ask_prints_the_currencies_apart_and_its_json_keeps_the_main_value(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+    with seeded.begin() as connection:
+        connection.execute(update(DemoDeal).where(DemoDeal.id % 3 == 0).values(currency="USD"))
+    want = expected_stats(seeded, "M00001", NOW)
+    [usd] = want.other_values
+
+    assert main(["ask", "what is our pipeline worth?", "--offline", "--user", ANNA]) == 0
+    printed = capsys.readouterr().out
+    answer = ask_json("what is our pipeline worth?", capsys, "--user", ANNA)
+
+    stats: ManagerStats = DemoConnector(seeded).manager_stats("M00001", now=NOW)
+    assert f"worth {pipeline_value_text(stats, 'en')} across {want.open_deals} deals." in printed
+    assert f" (+ {format_money(usd.amount, 'USD', 'en')} in {usd.deals} USD deals) " in printed
+    assert answer["numbers"][0] == {
+        "metric": "open_value",
+        "scope": "team",
+        "value": int(want.open_value),
+        "of": None,
+        "currency": "EUR",
+        "other_currencies": [{"currency": "USD", "value": int(usd.amount), "deals": usd.deals}],
+    }
