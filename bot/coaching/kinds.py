@@ -16,7 +16,6 @@ from typing import Literal
 
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
-    asked_metrics,
     asks_for_figure,
     figure_over_period,
     figures_only,
@@ -390,7 +389,3 @@ class MessageClassifier:
             ):
                 return f"a typo of a subject word: '{word}'"
         return None
-
-    def asked_metrics(self, message: str) -> list[str]:
-        """The metrics a numbers question names, in the order it names them."""
-        return asked_metrics(self.terms, message)
