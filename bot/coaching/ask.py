@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import read_all, read_biggest
+from bot.coaching.asked import figures_asked, read_all, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
@@ -159,7 +159,7 @@ def answer_by_kind(
             biggest,
         )
         named = [reading.metric for reading in readings]
-        listed = coach.classifier.asked_metrics(question)
+        listed = figures_asked(question)
         lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
         asked = lead + named + listed
         return kind_answers.numbers_answer(

@@ -1,13 +1,14 @@
 """Which metric a question names ("half our deals have no next step" → deals_without_next_step), own or
 team, from the word lists in prompts/coach/metric_terms.toml, so the answer quotes and sets a goal on
-that one. `read_asked` also says which words decided it, so a wrong reading can be traced to a term."""
+that one. `read_asked` also says which words decided it, so a wrong reading can be traced to a term.
+The message-kind rules read the same lists (`named_figures`): whether a message names a figure at all."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from bot.coaching.goals import scope_of
@@ -32,6 +33,15 @@ FAMILY_METRICS: dict[str, tuple[str, str]] = {
     "activities": ("activities_7d_team", "activities_7d_manager"),
     "won_lost": ("won_90d", "won_90d"),  # the CRM has no personal won/lost count
 }
+# The overview's line of each family a numbers question names (the manager's activities line also
+# states the team's), and the deals worth a look, which are a list, not a metric.
+ATTENTION = "attention"
+OVERVIEW_METRICS = {family: team for family, (team, _) in FAMILY_METRICS.items()} | {
+    "activities": "activities_7d_manager",
+    ATTENTION: ATTENTION,
+}
+# Named by nearly every numbers question: listed after the figures the question names.
+GENERAL_FIGURES = (ATTENTION, "open_deals")
 FAMILY_OF = {metric: family for family, pair in FAMILY_METRICS.items() for metric in pair} | {
     "lost_90d": "won_lost",
     "stale_share": "stale",
@@ -61,6 +71,17 @@ class BiggestReading:
     count: int | None
     own: bool
     scope_term: str | None  # the cue that made it own or team, None when nothing did (team)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedFigure:
+    """A figure a message names, for the message-kind rules: a family (or the deals worth a look), the
+    earliest word that names it, and whether that word names a figure at all (plain "deals" names none)."""
+
+    family: str
+    term: str
+    start: int
+    figure: bool
 
 
 def family_of(metric: str) -> str | None:
@@ -133,6 +154,58 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     return BiggestReading(
         term=hit.group(0).strip(), count=_count_near(text, hit), own=own, scope_term=scope_term
     )
+
+
+def named_figures(message: str) -> tuple[NamedFigure, ...]:
+    """Every figure a message names, in the order it names them, for the message-kind rules: a family by
+    its words, its counting words or its broad words (these name a figure only in a request for numbers,
+    so `read_all` leaves them out), or the deals worth a look; both languages, no family taking words
+    from another (whether a figure is asked for at all, not which one is the answer)."""
+    return _named_figures(_flat(message))
+
+
+def figures_asked(message: str) -> list[str]:
+    """The overview's lines a numbers question names, those it names first in its order, then the deals
+    worth a look and the open deals (which nearly every question names)."""
+    ranked = sorted(
+        (GENERAL_FIGURES.index(f.family) if f.family in GENERAL_FIGURES else -1, f.start, f.family)
+        for f in named_figures(message)
+    )
+    return [OVERVIEW_METRICS[family] for _, _, family in ranked]
+
+
+def figure_terms() -> list[str]:
+    """Every term that names a figure (the message-kind rules count their words as known words)."""
+    terms = _terms()
+    sections = (terms["families"], terms["alone"], terms["broad"])
+    return [
+        word
+        for section in sections
+        for lists in section.values()
+        for words in lists.values()
+        for word in words
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _named_figures(flat: str) -> tuple[NamedFigure, ...]:
+    _, text, _ = _prepared(flat, LANGUAGES[0])
+    terms = _terms()
+    no_figure = {word for lang in LANGUAGES for word in terms["no_figure"][lang]}
+    sections = ((terms["families"], True), (terms["alone"], True), (terms["broad"], False))
+    found: list[NamedFigure] = []
+    for family in dict.fromkeys(family for section, _ in sections for family in section):
+        hits = [
+            (hit.start(), hit.start() - hit.end(), word)
+            for section, compounds in sections
+            for lang in LANGUAGES
+            for word in section.get(family, {}).get(lang, ())
+            if (hit := _pattern(word, compounds and lang in COMPOUNDING, True).search(text))
+        ]
+        if hits:
+            start, _, word = min(hits)
+            found.append(NamedFigure(family, word.strip(), start, word not in no_figure))
+    return tuple(sorted(found, key=lambda named: named.start))
 
 
 def _flat(question: str) -> str:
@@ -289,3 +362,4 @@ def _terms() -> dict[str, Any]:
 def forget_terms() -> None:
     """The term file is read again on next use (it was edited while the process runs)."""
     _terms.cache_clear()
+    _named_figures.cache_clear()

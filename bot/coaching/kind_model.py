@@ -26,7 +26,7 @@ import yaml
 
 from bot.coaching.analysis import words
 from bot.coaching.ngrams import fold, word_ngrams
-from bot.coaching.training import YAML_LOADER, read_mapping
+from bot.coaching.training import YAML_LOADER, entry_problems, read_mapping
 from bot.paths import PROMPTS_DIR
 
 log = logging.getLogger(__name__)
@@ -149,19 +149,16 @@ def load_examples(path: Path, kinds: Collection[str]) -> tuple[list[tuple[str, s
         return [], [f"{path}: must map each kind to a list of messages"]
     examples: list[tuple[str, str]] = []
     problems: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # a repeat is one in the whole file, whatever its kind
     for kind, messages in data.items():
         if kind not in kinds:
             problems.append(f"{path}: unknown kind '{kind}' (one of {', '.join(sorted(kinds))})")
-        elif not isinstance(messages, list) or not all(isinstance(m, str) and m.strip() for m in messages):
-            problems.append(f"{path}: kind '{kind}' must be a list of non-empty messages (quote them)")
-        else:
-            for message in messages:
-                key = " ".join(message.casefold().split())
-                if key in seen:
-                    problems.append(f"{path}: '{message.strip()}' is listed twice")
-                seen.add(key)
-                examples.append((message.strip(), str(kind)))
+            continue
+        problems += [
+            f"{path}: kind '{kind}': {problem}" for problem in entry_problems(messages, "message", seen)
+        ]
+        if isinstance(messages, list):  # the readable ones still teach the model
+            examples += [(m.strip(), str(kind)) for m in messages if isinstance(m, str) and m.strip()]
     return examples, problems
 
 

@@ -1,16 +1,16 @@
-"""The numbers rules: does a message ask for a figure the coach already has (prompts/kinds/<lang>.toml)?"""
+"""The numbers rules: does a message ask for a figure the coach already has (prompts/kinds/<lang>.toml)?
+Which figure a message names is read from prompts/coach/metric_terms.toml, as for the asked metric."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.coaching.kind_terms import LETTERS, TermLists, normalise
+from bot.coaching.asked import GENERAL_FIGURES, named_figures
+from bot.coaching.kind_terms import LETTERS, TermLists
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
 
-# A figure first, then the deals worth a look, then the plain count (named in every question).
-GENERAL_METRICS = ("attention", "open_deals")
 MAX_FRAGMENT_WORDS = 6
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
@@ -31,13 +31,13 @@ def repair_asking(text: str, dictionaries: Dictionaries) -> str:
     return " ".join(words)
 
 
-def named_metrics(terms: TermLists, text: str) -> list[str]:
-    return [metric for metric, listed in terms.metrics.items() if listed.first(text)]
+def named_families(text: str) -> list[str]:
+    return [named.family for named in named_figures(text)]
 
 
-def names_a_figure(terms: TermLists, text: str, named: list[str]) -> bool:
+def names_a_figure(text: str) -> bool:
     """Plain "deals" names no figure ("deals?"); "open deals" or "stale deals" does."""
-    return bool(set(named) - {"open_deals"}) or terms.metrics["open_deals"].first(text) not in (None, "deals")
+    return any(named.figure for named in named_figures(text))
 
 
 def figures_only(terms: TermLists, text: str) -> str | None:
@@ -46,14 +46,14 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     "no lesson please, how do I get my overdue deals down?" still asks how: the how or why outside the
     "no lesson" decides, as in asks_for_figure."""
     only = terms.numbers_only.find(text)
-    if only is None or terms.numbers_coaching.outside(text, only) or not named_metrics(terms, text):
+    if only is None or terms.numbers_coaching.outside(text, only) or not named_figures(text):
         return None
     return f"asks for the figures only: '{only.term}'"
 
 
 def asks_for_figure(terms: TermLists, text: str) -> str | None:
     """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
-    named = named_metrics(terms, text)
+    named = named_families(text)
     if not named:
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
@@ -71,10 +71,10 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     short = plain and 0 < len(words) <= MAX_FRAGMENT_WORDS and not terms.question_words.covers(words[0])
     short = short and bool(terms.numbers_nouns.first(text))
     short = short and ("?" in text or not terms.numbers_verbs.first(text))
-    figure = names_a_figure(terms, text, named)
+    figure = names_a_figure(text)
     if ask is None and short and figure and not terms.numbers_coaching.first(text):
-        return f"a fragment naming a figure: '{named[0]}'"
-    specific = set(named) - set(GENERAL_METRICS)
+        return f"a fragment naming a figure: '{_telling(named)}'"
+    specific = set(named) - set(GENERAL_FIGURES)
     if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
         return f"a bare question for a figure: '{sorted(specific)[0]}'"
     return None
@@ -87,17 +87,11 @@ def figure_over_period(terms: TermLists, text: str) -> str | None:
         return None
     if terms.numbers_coaching.first(text) or terms.numbers_verbs.first(text):
         return None
-    if names_a_figure(terms, text, named_metrics(terms, text)):
+    if names_a_figure(text):
         return f"a figure over a period: '{period}'"
     return None
 
 
-def asked_metrics(terms: TermLists, message: str) -> list[str]:
-    """The metrics a numbers question names, in the order it names them."""
-    text = normalise(message)
-    found: list[tuple[int, int, str]] = []
-    for metric, listed in terms.metrics.items():
-        if (hit := listed.find(text)) is not None:
-            rank = GENERAL_METRICS.index(metric) if metric in GENERAL_METRICS else -1
-            found.append((rank, hit.start, metric))
-    return [metric for _, _, metric in sorted(found)]
+def _telling(named: list[str]) -> str:
+    """The figure a reason names: the first one that is not named by nearly every question."""
+    return next((family for family in named if family not in GENERAL_FIGURES), named[0])

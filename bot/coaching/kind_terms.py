@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from bot.coaching.asked import figure_terms
 from bot.i18n import LANGUAGES
 from bot.paths import PROMPTS_DIR
 
@@ -106,7 +107,6 @@ class TermLists:
     numbers_nouns: Terms
     numbers_verbs: Terms
     numbers_periods: Terms
-    metrics: Mapping[str, Terms]  # metric -> terms, in the file's order
     greetings: Terms
     small_talk: Terms
     other_work: Terms
@@ -123,9 +123,9 @@ class TermLists:
     request_words: Terms
 
     def all_words(self) -> set[str]:
-        lists = [getattr(self, name) for name in self.__dataclass_fields__ if name != "metrics"]
-        lists += list(self.metrics.values())
-        return {word for terms in lists for term in terms.terms for word in LETTERS.findall(term)}
+        lists = [getattr(self, name) for name in self.__dataclass_fields__]
+        terms = [term for listed in lists for term in listed.terms] + figure_terms()
+        return {word for term in terms for word in LETTERS.findall(term.lower())}
 
 
 @cache
@@ -136,7 +136,6 @@ def term_lists() -> TermLists:
     def merged(*path: str) -> Terms:
         return Terms(term for tree in data for term in _get(tree, path))
 
-    metric_names = list(dict.fromkeys(name for tree in data for name in _keys(tree, ("numbers", "metrics"))))
     return TermLists(
         hostile=merged("hostile", "phrases"),
         insults=merged("hostile", "insults"),
@@ -164,7 +163,6 @@ def term_lists() -> TermLists:
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
         numbers_periods=merged("numbers", "periods"),
-        metrics={name: merged("numbers", "metrics", name) for name in metric_names},
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),
@@ -189,13 +187,6 @@ def term_lists() -> TermLists:
 def _read(language: str) -> dict[str, object]:
     with (KINDS_DIR / f"{language}.toml").open("rb") as handle:
         return tomllib.load(handle)
-
-
-def _keys(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
-    node: object = tree
-    for key in path:
-        node = node.get(key, {}) if isinstance(node, Mapping) else {}
-    return [str(key) for key in node] if isinstance(node, Mapping) else []
 
 
 def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:

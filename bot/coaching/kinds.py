@@ -4,6 +4,8 @@ Each result says which rule and which term decided, so a wrong kind can be fixed
 in code. Both languages' lists always apply: managers mix languages, and a term is a term. Where the
 rules only guess (no rule fired, or "nothing about sales"), a model learned from example messages
 (kind_model.py) may decide instead, and then the reason says "model:" and both its scores.
+The rules of one kind that need no more than the term lists live beside this module: kind_numbers.py
+(a figure asked for), kind_controls.py (the coach's own messages), kind_asking.py (does it ask, what for).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.coaching.kind_asking import asks, asks_advice, asks_how, is_question
+from bot.coaching.kind_controls import about_messages, about_schedule
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
-    asked_metrics,
     asks_for_figure,
     figure_over_period,
     figures_only,
@@ -43,8 +46,6 @@ KINDS: tuple[Kind, ...] = (
 # A message is gibberish when less than this share of its words are words (typos count half-ish).
 MIN_WORD_SHARE = 0.5
 TYPO_WEIGHT = 0.6
-# "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
-MAX_ALONE_WORDS = 4
 MAX_GREETING_WORDS = 5
 # German compounds: a subject word this long inside another word makes that word a subject word too.
 MIN_COMPOUND_PART = 6
@@ -54,10 +55,6 @@ REPEATS = re.compile(r"(\w)\1\1")
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
-# Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
-ADVICE_OPENERS = frozenset(
-    {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
-)
 
 
 NO_RULE = "a question about working with the CRM"
@@ -118,8 +115,8 @@ class MessageClassifier:
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
-            ("controls", lambda: self._control(text, words)),
-            ("controls", lambda: self._schedule(text)),
+            ("controls", lambda: about_messages(self.terms, text, words)),
+            ("controls", lambda: about_schedule(self.terms, text)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("off_topic", lambda: self._other_work(text, words)),
             ("off_topic", lambda: self._sales_craft(text)),
@@ -157,7 +154,7 @@ class MessageClassifier:
         if kind == "numbers":
             # "12 of my deals have no next step" states a figure; "why so many overdue?" asks for advice
             statement = "?" not in message and self.terms.numbers_verbs.first(text)
-            advice = self.terms.numbers_coaching.first(text) or self._asks_advice(text, words)
+            advice = self.terms.numbers_coaching.first(text) or asks_advice(self.terms, words, text)
             return self.work_evidence(message) is not None and not statement and not advice
         if kind == "tool_howto":
             product = self.terms.vendors.first(text) or self.terms.ui.first(text)
@@ -180,19 +177,19 @@ class MessageClassifier:
             return f"a starred-out swear word: '{match.group()}'"
         # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
         # see each other's deals" asks how a permission works
-        if (term := self.terms.others_data.first(text)) and not self._asks_how(text):
+        if (term := self.terms.others_data.first(text)) and not asks_how(self.terms, text):
             return f"asks for other people's data: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
         # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
         # the work: insults count in statements that are not about the team, the deals or the CRM
         term = self.terms.insults.first(text)
-        if term and not self._asks(message, text) and not self.terms.work_domain.first(text):
+        if term and not asks(self.terms, message, text) and not self.terms.work_domain.first(text):
             return f"an insult: '{term}'"
         return None
 
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
-        if pending and not self._is_question(message, text):
+        if pending and not is_question(self.terms, message, text):
             return "a statement after a lesson's reflection question"
         return None
 
@@ -216,80 +213,11 @@ class MessageClassifier:
             or any(self.dictionaries.known(part) for part in re.split(r"['’-]", word) if len(part) > 2)
         )
 
-    def _control(self, text: str, words: list[str]) -> str | None:
-        alone = self.terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
-        if alone and not self.terms.domain.first(text):  # "pause deals?" is not about the coach
-            return f"about the coach's messages: '{alone}'"
-        term = self.terms.controls.first(text)
-        # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting, and
-        # "should we pause the pipeline review over the summer?" the team's meeting
-        terms = self.terms
-        other = terms.vendors.first(text) or terms.ui.first(text) or terms.work_domain.first(text)
-        if term and not (other and not terms.controls_objects.first(text)):
-            return f"about the coach's messages: '{term}'"
-        # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
-        # when the coach writes (the only schedule the coach and the sender share)
-        when = self.terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
-        small_talk = self.terms.greetings.first(text) or self.terms.small_talk.first(text)
-        about_work = self.terms.domain.first(text) or self._is_question(text, text)
-        if when and not small_talk and not about_work:
-            return f"about when the coach writes: '{when}'"
-        thing = self.terms.controls_objects.first(text)
-        # "my team ignores the daily reminders" is about the team, not about the coach's messages
-        others = self.terms.controls_others.first(text) or self.terms.other_work.first(text)
-        if thing and self.terms.controls_when.first(text) and not others:
-            return f"about when the coach's '{thing}' come"
-        # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
-        # answer to whatever it says about them, so it is not treated as a coaching question.
-        # ("write me a poem" asks for other work: that rule comes later and decides)
-        outside = self.terms.work_domain.first(text) or self.terms.controls_others.first(text)
-        if thing and not outside and not self.terms.other_work.first(text):
-            return f"about the coach's '{thing}'"
-        return None
-
-    def _schedule(self, text: str) -> str | None:
-        """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
-        # "stop the pipeline tips for a week": a control verb on what the coach sends, whatever it is about
-        terms = self.terms
-        stoppable = terms.controls_stoppable.first(text) if terms.controls_verbs.first(text) else None
-        if stoppable and not terms.controls_others.first(text):
-            return f"stops the coach's '{stoppable}'"
-        if self.terms.work_domain.first(text) or self.terms.controls_others.first(text):
-            return None  # "…when half the team is on holiday", "check the dashboards once a week?"
-        if term := self.terms.controls_soft.first(text):
-            return f"about the coach's schedule: '{term}'"
-        # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
-        when = self.terms.controls_when.first(text)
-        if when and self.terms.writing.first(text) and not self.terms.domain.first(text):
-            return None if self.terms.other_work.first(text) else f"about when the coach writes: '{when}'"
-        # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
-        verb = self.terms.controls_verbs.first(text)
-        if verb and self.terms.controls_coach.first(text):
-            return f"about the coaching itself: '{verb}'"
-        return None
-
-    def _is_question(self, message: str, text: str) -> bool:
-        if "?" in message:
-            return True
-        first = LETTERS.findall(text)[:1]
-        return bool(first) and (
-            self.terms.question_words.covers(first[0]) or self.terms.request_words.covers(first[0])
-        )
-
-    def _asks(self, message: str, text: str) -> bool:
-        """A question mark, or a request for help ("what do I do", "how do I")."""
-        return "?" in message or bool(self.terms.help.first(text) or self.terms.tool_strict_asks.first(text))
-
-    def _asks_how(self, text: str) -> bool:
-        """Asks how or where something is done ("how do I…", "wie gebe ich…"), not for a thing."""
-        first = LETTERS.findall(text)[:1]
-        return bool(self.terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
-
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
         if self.terms.habit.first(text):
             return None
-        if not self._is_question(text, text) and not self.terms.tool_asks.first(text):
+        if not is_question(self.terms, text, text) and not self.terms.tool_asks.first(text):
             return None  # "the director only asks for excel exports" says something, asks nothing
         screen = self.terms.ui.first(text)
         if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
@@ -310,7 +238,7 @@ class MessageClassifier:
         if term := self.terms.small_talk.first(text):
             return f"small talk: '{term}'"
         # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
-        if pending and self._asks(message, text):
+        if pending and asks(self.terms, message, text):
             return None
         if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
             return None
@@ -321,12 +249,9 @@ class MessageClassifier:
         coaching needs evidence of the work, or a request for advice ("how should I…", "wie soll ich…")."""
         if self.terms.strong_domain.first(text) or self.terms.vendors.first(text):
             return None
-        if (pending and self._asks(message, text)) or self._asks_advice(text, words):
+        if (pending and asks(self.terms, message, text)) or asks_advice(self.terms, words, text):
             return None
         return None if self.work_evidence(message) else "only everyday words, nothing of the work"
-
-    def _asks_advice(self, text: str, words: list[str]) -> bool:
-        return bool(self.terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)
 
     def _other_work(self, text: str, words: list[str]) -> str | None:
         if term := self.terms.other_work.first(text):
@@ -390,7 +315,3 @@ class MessageClassifier:
             ):
                 return f"a typo of a subject word: '{word}'"
         return None
-
-    def asked_metrics(self, message: str) -> list[str]:
-        """The metrics a numbers question names, in the order it names them."""
-        return asked_metrics(self.terms, message)

@@ -49,7 +49,7 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
         if lesson_id not in lesson_ids:
             problems.append(f"{where}: unknown lesson id '{lesson_id}' (no such lesson in this language)")
             continue
-        found = _question_problems(questions)
+        found = entry_problems(questions, "question")
         problems += [f"{where}: lesson '{lesson_id}': {problem}" for problem in found]
         if not found:
             training[lesson_id] = tuple(question.strip() for question in questions)
@@ -69,18 +69,21 @@ def read_mapping(path: Path, key_name: str, fix: str) -> tuple[str, list[str]]:
     ]
 
 
-def _question_problems(questions: Any) -> list[str]:
-    if not isinstance(questions, list) or not questions:
-        return ["must be a non-empty list of questions"]
+def entry_problems(entries: Any, noun: str, seen: set[str] | None = None) -> list[str]:
+    """What is wrong with a list of `noun`s (questions, messages): not a non-empty list, an entry that is
+    no non-empty text, an entry listed twice (ignoring case and spacing). Pass the same `seen` for several
+    lists to count a repeat across them (a kind file's messages, whatever their kind)."""
+    if not isinstance(entries, list) or not entries:
+        return [f"must be a non-empty list of {noun}s"]
+    seen = set() if seen is None else seen
     problems: list[str] = []
-    seen: set[str] = set()
-    for question in questions:
-        if not isinstance(question, str) or not question.strip():
-            problems.append("each entry must be a non-empty question (quote it)")
+    for entry in entries:
+        if not isinstance(entry, str) or not entry.strip():
+            problems.append(f"each entry must be a non-empty {noun} (quote it)")
             continue
-        key = " ".join(question.casefold().split())
+        key = " ".join(entry.casefold().split())
         if key in seen:
-            problems.append(f"lists the question '{question.strip()}' twice")
+            problems.append(f"lists the {noun} '{entry.strip()}' twice")
         seen.add(key)
     return problems
 

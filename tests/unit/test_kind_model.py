@@ -73,8 +73,27 @@ def test_a_training_file_with_an_unknown_kind_or_a_repeat_is_reported(tmp_path: 
     examples, problems = load_examples(path, KINDS)
 
     assert examples == [("open deals?", "numbers"), ("Open deals?", "numbers")]
-    assert any("'Open deals?' is listed twice" in problem for problem in problems)
+    assert f"{path}: kind 'numbers': lists the message 'Open deals?' twice" in problems
     assert any("unknown kind 'smalltalk'" in problem for problem in problems)
+
+
+def test_a_kind_file_is_checked_like_a_lesson_training_file_but_repeats_count_across_kinds(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        'numbers:\n  - "open deals?"\n  - ""\ncontrols: []\noff_topic:\n  - "Open  deals?"\n',
+        encoding="utf-8",
+    )
+
+    examples, problems = load_examples(path, KINDS)
+
+    assert examples == [("open deals?", "numbers"), ("Open  deals?", "off_topic")]
+    assert problems == [
+        f"{path}: kind 'numbers': each entry must be a non-empty message (quote it)",
+        f"{path}: kind 'controls': must be a non-empty list of messages",
+        f"{path}: kind 'off_topic': lists the message 'Open  deals?' twice",
+    ]
 
 
 def test_lessons_check_reports_broken_or_misspelt_training_files(tmp_path: Path) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.cli import main
+from bot.coaching import asked
+from bot.coaching.asked import figures_asked
 from bot.coaching.coach import Coach
 from bot.coaching.kinds import KINDS, MessageClassifier
 
@@ -109,13 +112,50 @@ def test_typos_and_short_real_questions_are_not_gibberish(
     assert classifier.classify(message).kind not in ("gibberish", "off_topic")
 
 
-def test_the_asked_number_comes_first(classifier: MessageClassifier) -> None:
-    assert classifier.asked_metrics("which deals are overdue?") == [
+def test_a_word_added_to_the_metric_terms_names_the_figure_for_the_kind_and_the_answer(
+    classifier: MessageClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = tmp_path / "metric_terms.toml"
+    shipped = asked.TERMS_FILE.read_text(encoding="utf-8")
+    edited.write_text(shipped.replace('"dormant",', '"dormant", "mouldering",', 1), encoding="utf-8")
+    assert classifier.classify("mouldering deals?").kind == "coaching"
+    monkeypatch.setattr(asked, "TERMS_FILE", edited)
+    asked.forget_terms()
+
+    try:
+        result = classifier.classify("mouldering deals?")
+
+        assert (result.kind, result.reason) == ("numbers", "a fragment naming a figure: 'stale'")
+        assert asked.asked_metric("mouldering deals?", "en") == "stale_deals"
+    finally:
+        asked.forget_terms()  # the next test reads the shipped file again
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("what's the total?", "numbers"),
+        ("calls this week?", "numbers"),
+        ("Umsatz letzten Monat?", "numbers"),
+        ("how much time should I spend in the CRM per day?", "coaching"),
+        ("how do I run shorter meetings?", "coaching"),
+        ("wie viel Zeit sollte ich am Tag im CRM verbringen?", "coaching"),
+    ],
+)
+def test_broad_words_name_a_figure_in_a_request_but_no_metric_in_a_question(
+    classifier: MessageClassifier, message: str, kind: str
+) -> None:
+    assert classifier.classify(message).kind == kind
+    assert asked.asked_metric(message, "en") is None
+
+
+def test_the_asked_number_comes_first() -> None:
+    assert figures_asked("which deals are overdue?") == [
         "overdue_close_dates",
         "attention",
         "open_deals",
     ]
-    assert classifier.asked_metrics("Wie hoch ist mein Pipeline-Wert?")[0] == "open_value"
+    assert figures_asked("Wie hoch ist mein Pipeline-Wert?")[0] == "open_value"
 
 
 def _ask(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):

@@ -1,0 +1,34 @@
+"""Does a message ask, and what for: a question, help, how or where, advice (term lists in
+prompts/kinds/<lang>.toml). The kind rules read these cues; none of them decides a kind alone."""
+
+from __future__ import annotations
+
+from bot.coaching.kind_terms import LETTERS, TermLists
+
+# Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
+ADVICE_OPENERS = frozenset(
+    {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
+)
+
+
+def is_question(terms: TermLists, message: str, text: str) -> bool:
+    """A question mark, or a question or request word first ("what…", "zeig…")."""
+    if "?" in message:
+        return True
+    first = LETTERS.findall(text)[:1]
+    return bool(first) and (terms.question_words.covers(first[0]) or terms.request_words.covers(first[0]))
+
+
+def asks(terms: TermLists, message: str, text: str) -> bool:
+    """A question mark, or a request for help ("what do I do", "how do I")."""
+    return "?" in message or bool(terms.help.first(text) or terms.tool_strict_asks.first(text))
+
+
+def asks_how(terms: TermLists, text: str) -> bool:
+    """Asks how or where something is done ("how do I…", "wie gebe ich…"), not for a thing."""
+    first = LETTERS.findall(text)[:1]
+    return bool(terms.tool_strict_asks.first(text)) or first in (["how"], ["wie"], ["where"], ["wo"])
+
+
+def asks_advice(terms: TermLists, words: list[str], text: str) -> bool:
+    return bool(terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)

@@ -1,0 +1,63 @@
+"""The controls rules: is a message about the coach's own messages, their schedule or the coaching itself
+(prompts/kinds/<lang>.toml)? Nothing is changed from free text: the answer shows the commands."""
+
+from __future__ import annotations
+
+from bot.coaching.kind_asking import is_question
+from bot.coaching.kind_terms import TermLists
+
+# "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
+MAX_ALONE_WORDS = 4
+
+
+def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
+    """The coach's own messages: stopping or changing them, or when they come."""
+    alone = terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
+    if alone and not terms.domain.first(text):  # "pause deals?" is not about the coach
+        return f"about the coach's messages: '{alone}'"
+    term = terms.controls.first(text)
+    # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting, and
+    # "should we pause the pipeline review over the summer?" the team's meeting
+    other = terms.vendors.first(text) or terms.ui.first(text) or terms.work_domain.first(text)
+    if term and not (other and not terms.controls_objects.first(text)):
+        return f"about the coach's messages: '{term}'"
+    # "not on fridays pls": a short statement about a day or time, naming nothing of the work, is about
+    # when the coach writes (the only schedule the coach and the sender share)
+    when = terms.controls_when.first(text) if len(words) <= MAX_ALONE_WORDS else None
+    small_talk = terms.greetings.first(text) or terms.small_talk.first(text)
+    about_work = terms.domain.first(text) or is_question(terms, text, text)
+    if when and not small_talk and not about_work:
+        return f"about when the coach writes: '{when}'"
+    thing = terms.controls_objects.first(text)
+    # "my team ignores the daily reminders" is about the team, not about the coach's messages
+    others = terms.controls_others.first(text) or terms.other_work.first(text)
+    if thing and terms.controls_when.first(text) and not others:
+        return f"about when the coach's '{thing}' come"
+    # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
+    # answer to whatever it says about them, so it is not treated as a coaching question.
+    # ("write me a poem" asks for other work: that rule comes later and decides)
+    outside = terms.work_domain.first(text) or terms.controls_others.first(text)
+    if thing and not outside and not terms.other_work.first(text):
+        return f"about the coach's '{thing}'"
+    return None
+
+
+def about_schedule(terms: TermLists, text: str) -> str | None:
+    """The coach's schedule or the coaching itself, in a message naming nothing of the work."""
+    # "stop the pipeline tips for a week": a control verb on what the coach sends, whatever it is about
+    stoppable = terms.controls_stoppable.first(text) if terms.controls_verbs.first(text) else None
+    if stoppable and not terms.controls_others.first(text):
+        return f"stops the coach's '{stoppable}'"
+    if terms.work_domain.first(text) or terms.controls_others.first(text):
+        return None  # "…when half the team is on holiday", "check the dashboards once a week?"
+    if term := terms.controls_soft.first(text):
+        return f"about the coach's schedule: '{term}'"
+    # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
+    when = terms.controls_when.first(text)
+    if when and terms.writing.first(text) and not terms.domain.first(text):
+        return None if terms.other_work.first(text) else f"about when the coach writes: '{when}'"
+    # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
+    verb = terms.controls_verbs.first(text)
+    if verb and terms.controls_coach.first(text):
+        return f"about the coaching itself: '{verb}'"
+    return None
