@@ -14,9 +14,8 @@ from sqlalchemy import Engine, update
 from bot.cli import main
 from bot.coaching.pipeline import PipelineStats
 from bot.coaching.pipeline_value import pipeline_value_text
-from bot.crm.base import CurrencyTotal, ManagerStats
+from bot.crm.base import CurrencyTotal, DealRecord
 from bot.crm.codec import stats_from_json, stats_to_json
-from bot.crm.demo import DemoConnector
 from bot.formatting import format_money
 from bot.store.db import make_session_factory
 from bot.store.models import CachedStats, DemoDeal
@@ -48,6 +47,38 @@ def test_the_value_sums_only_the_main_currency_and_each_other_currency_apart() -
     )
     assert (stats.own_open_deals, stats.own_open_value) == (3, Decimal(91_000))
     assert stats.own_other_open_values == (CurrencyTotal("USD", Decimal(70_000), 1),)
+
+
+@pytest.mark.parametrize(
+    ("deals", "main", "text"),
+    [
+        # two euro deals without an amount do not outvote a dollar deal that has one
+        (
+            (deal("1", REP, 0), deal("2", MANAGER, 0), deal("3", REP, 50_000, currency="USD")),
+            "USD",
+            "$50,000 (+ €0 in 2 EUR deals)",
+        ),
+        # a tie among deals with an amount: the first code alphabetically
+        (
+            (deal("1", REP, 5), deal("2", REP, 0), deal("3", REP, 1_000_000, currency="USD")),
+            "EUR",
+            "€5 (+ $1,000,000 in 1 USD deal)",
+        ),
+        # no deal has an amount: the currency most open deals are in
+        (
+            (deal("1", REP, 0, currency="USD"), deal("2", REP, 0, currency="USD"), deal("3", REP, 0)),
+            "USD",
+            "$0 (+ €0 in 1 EUR deal)",
+        ),
+    ],
+)
+def test_the_main_currency_is_the_one_most_deals_with_an_amount_are_in(
+    deals: tuple[DealRecord, ...], main: str, text: str
+) -> None:
+    stats = manager_stats(*deals)
+
+    assert stats.currency == main
+    assert pipeline_value_text(stats, "en") == text
 
 
 def test_one_currency_has_no_other_totals() -> None:
@@ -143,9 +174,8 @@ def test_crmcoach_ask_prints_the_currencies_apart_and_its_json_keeps_the_main_va
     printed = capsys.readouterr().out
     answer = ask_json("what is our pipeline worth?", capsys, "--user", ANNA)
 
-    stats: ManagerStats = DemoConnector(seeded).manager_stats("M00001", now=NOW)
-    assert f"worth {pipeline_value_text(stats, 'en')} across {want.open_deals} deals." in printed
-    assert f" (+ {format_money(usd.amount, 'USD', 'en')} in {usd.deals} USD deals) " in printed
+    euros, dollars = format_money(want.open_value, "EUR", "en"), format_money(usd.amount, "USD", "en")
+    assert f"worth {euros} (+ {dollars} in {usd.deals} USD deals) across {want.open_deals} deals." in printed
     assert answer["numbers"][0] == {
         "metric": "open_value",
         "scope": "team",
