@@ -14,7 +14,7 @@ from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
-from bot.coaching.pipeline_value import pipeline_value_text
+from bot.coaching.pipeline_value import pipeline_value, pipeline_value_text
 from bot.crm.base import AttentionDeal, AttentionReason, CurrencyTotal, ManagerStats
 from bot.formatting import format_int
 from bot.i18n import Language, t, tn
@@ -155,6 +155,15 @@ def lesson_goal(lesson: Lesson, stats: ManagerStats | None) -> GoalPlan | None:
 def offerable(lesson: Lesson, stats: ManagerStats | None) -> bool:
     """A lesson with a goal is offered only when doing its task can still change the number."""
     return stats is None or lesson.goal is None or lesson_goal(lesson, stats) is not None
+
+
+def stated_figures(fact: NumberFact, stats: ManagerStats) -> tuple[float | Decimal, ...]:
+    """The figures the fact's sentence states. A pipeline value's: the main currency's (none when no deal
+    is in it, not the "0" it holds) and each listed other currency's total."""
+    if fact.currency is None:
+        return (fact.value,)
+    value = pipeline_value(stats, own=fact.scope == "own")
+    return (*([] if value.main is None else [value.main]), *(total.amount for total in value.listed))
 
 
 def fact_sentences(facts: tuple[NumberFact, ...], stats: ManagerStats, language: Language) -> list[str]:

@@ -95,14 +95,66 @@ def test_one_currency_has_no_other_totals() -> None:
 @pytest.mark.parametrize(
     ("language", "own", "text"),
     [
-        ("en", False, "€136,000 (+ ¥9,000,000 in 1 JPY deal and $78,000 in 2 USD deals)"),
-        ("de", False, "136.000\xa0€ (+ 9.000.000\xa0¥ in 1 JPY-Deal und 78.000\xa0$ in 2 USD-Deals)"),
+        # the other currencies with the most deals first
+        ("en", False, "€136,000 (+ $78,000 in 2 USD deals and ¥9,000,000 in 1 JPY deal)"),
+        ("de", False, "136.000\xa0€ (+ 78.000\xa0$ in 2 USD-Deals und 9.000.000\xa0¥ in 1 JPY-Deal)"),
         ("en", True, "€91,000 (+ $70,000 in 1 USD deal)"),
         ("de", True, "91.000\xa0€ (+ 70.000\xa0$ in 1 USD-Deal)"),
     ],
 )
 def test_the_value_reads_main_currency_first_then_the_others(language: str, own: bool, text: str) -> None:
     assert pipeline_value_text(manager_stats(*MIXED), language, own=own) == text  # type: ignore[arg-type]
+
+
+# Euros in 6 deals; dollars in 3, francs in 2, then pounds, yen and crowns in 1 each.
+MANY = (
+    *(deal(f"E{i}", REP, 1_000) for i in range(6)),
+    *(deal(f"U{i}", REP, 100, currency="USD") for i in range(3)),
+    *(deal(f"C{i}", REP, 200, currency="CHF") for i in range(2)),
+    deal("G", REP, 300, currency="GBP"),
+    deal("J", REP, 40_000, currency="JPY"),
+    deal("S", REP, 500, currency="SEK"),
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "deals", "text"),
+    [
+        (
+            "en",
+            MANY,
+            "€6,000 (+ $300 in 3 USD deals, CHF400 in 2 CHF deals, £300 in 1 GBP deal, "
+            "and 2 more currencies)",
+        ),
+        (
+            "de",
+            MANY,
+            "6.000\xa0€ (+ 300\xa0$ in 3 USD-Deals, 400\xa0CHF in 2 CHF-Deals, 300\xa0£ in 1 GBP-Deal und "
+            "2 weitere Währungen)",
+        ),
+        (
+            "en",
+            MANY[:-1],
+            "€6,000 (+ $300 in 3 USD deals, CHF400 in 2 CHF deals, £300 in 1 GBP deal, and 1 more currency)",
+        ),
+        (
+            "de",
+            MANY[:-1],
+            "6.000\xa0€ (+ 300\xa0$ in 3 USD-Deals, 400\xa0CHF in 2 CHF-Deals, 300\xa0£ in 1 GBP-Deal und "
+            "1 weitere Währung)",
+        ),
+    ],
+)
+def test_many_currencies_list_those_with_the_most_deals_then_how_many_more(
+    language: str, deals: tuple[DealRecord, ...], text: str
+) -> None:
+    stats = manager_stats(*deals)
+
+    assert pipeline_value_text(stats, language) == text  # type: ignore[arg-type]
+    # every total is kept (the JSON lists them all): only the text is short
+    assert [total.currency for total in stats.other_open_values] == sorted(
+        {d.currency for d in deals} - {"EUR"}
+    )
 
 
 def test_own_deals_only_in_another_currency_show_no_zero_in_the_main_one() -> None:
