@@ -4,14 +4,17 @@ currency's with its deal count; stored stats keep them (and stats stored before 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, update
 
 from bot.cli import main
+from bot.coaching.metrics import holds, metric_value
 from bot.coaching.pipeline import PipelineStats
 from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import CurrencyTotal, DealRecord
@@ -79,6 +82,14 @@ def test_the_main_currency_is_the_one_most_deals_with_an_amount_are_in(
 
     assert stats.currency == main
     assert pipeline_value_text(stats, "en") == text
+
+
+def test_trigger_metrics_compare_the_main_currencys_value_only() -> None:
+    """A lesson trigger on open_value compares euros here: the yen and dollar deals are not in it."""
+    stats = manager_stats(*MIXED)
+
+    assert (metric_value(stats, "open_value"), metric_value(stats, "own_open_value")) == (136_000, 91_000)
+    assert holds(metric_value(stats, "open_value"), "<", 150_000)
 
 
 def test_one_currency_has_no_other_totals() -> None:
@@ -236,3 +247,9 @@ def test_crmcoach_ask_prints_the_currencies_apart_and_its_json_keeps_the_main_va
         "currency": "EUR",
         "other_currencies": [{"currency": "USD", "value": int(usd.amount), "deals": usd.deals}],
     }
+    # README's field list names every field the JSON has
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    described = readme[readme.index("# --json:") : readme.index("crmcoach lessons check")]
+    value_fact = answer["numbers"][0]
+    for field in [*answer, *value_fact, *value_fact["other_currencies"][0]]:
+        assert re.search(rf"\b{field}\b", described), field
