@@ -158,12 +158,15 @@ def offerable(lesson: Lesson, stats: ManagerStats | None) -> bool:
 
 
 def stated_figures(fact: NumberFact, stats: ManagerStats) -> tuple[float | Decimal, ...]:
-    """The figures the fact's sentence states. A pipeline value's: the main currency's (none when no deal
-    is in it, not the "0" it holds) and each listed other currency's total."""
+    """The figures the fact's sentence states. A pipeline value's: each listed other currency's total,
+    and the main currency's unless no deal is in it or it is a 0 beside them (deals without an amount:
+    a reply need not say "€0")."""
     if fact.currency is None:
         return (fact.value,)
     value = pipeline_value(stats, own=fact.scope == "own")
-    return (*([] if value.main is None else [value.main]), *(total.amount for total in value.listed))
+    others = [total.amount for total in value.listed]
+    main = [] if value.main is None or (value.main == 0 and others) else [value.main]
+    return (*main, *others)
 
 
 def fact_sentences(facts: tuple[NumberFact, ...], stats: ManagerStats, language: Language) -> list[str]:

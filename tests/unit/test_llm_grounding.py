@@ -140,6 +140,26 @@ def test_own_deals_all_in_other_currencies_stated_by_the_reply_get_no_sentence(
     assert OWN_SENTENCE not in answer.text
 
 
+def test_own_euro_deals_without_an_amount_need_no_zero_in_the_reply(
+    server: OpenAIStandIn, coach: Coach
+) -> None:
+    """The manager's own deals: one euro deal without an amount ("€0") and $500 in dollars."""
+    stats = replace(
+        IN_CURRENCIES, own_other_open_values=(CurrencyTotal("USD", Decimal(500), 1),), own_open_deals=2
+    )
+    question = "what is the value of my own deals?"
+    offline = coach.answer(question, language="en", stats=stats, offline=True)
+    sentence = "You own 2 open deals yourself, worth €0 (+ $500 in 1 USD deal);"
+    assert sentence in offline.text
+    server.answer_next(
+        f"Your own dollar deal is worth $500; price the other one. [lesson:{offline.lessons[0].id}]"
+    )
+
+    answer = coach.with_writer(writer_for(server)).answer(question, language="en", stats=stats)
+
+    assert answer.source == "llm" and sentence not in answer.text
+
+
 @pytest.mark.parametrize(
     "reply",
     [
