@@ -25,7 +25,11 @@ def _share(part: int, whole: int) -> float:
 # name -> (what it means, how to compute it). Shares are 0..1 of the open deals.
 METRICS: dict[str, tuple[str, Callable[[ManagerStats], float]]] = {
     "open_deals": ("open deals of the manager and their team", lambda s: s.open_deals),
-    "open_value": ("value of those open deals", lambda s: float(s.open_value)),
+    # No exchange rates: the main currency's deals only, and the main currency may change (metric docs).
+    "open_value": (
+        "value of those open deals in the main currency (other currencies apart)",
+        lambda s: float(s.open_value),
+    ),
     "stale_deals": ("open deals without activity for the stale period", lambda s: s.stale_deals),
     "stale_share": ("share of open deals that are stale", lambda s: _share(s.stale_deals, s.open_deals)),
     "deals_without_next_step": ("open deals without a next step", lambda s: s.deals_without_next_step),
@@ -39,7 +43,10 @@ METRICS: dict[str, tuple[str, Callable[[ManagerStats], float]]] = {
         lambda s: _share(s.overdue_close_dates, s.open_deals),
     ),
     "own_open_deals": ("open deals the manager owns personally", lambda s: s.own_open_deals),
-    "own_open_value": ("value of the manager's own open deals", lambda s: float(s.own_open_value)),
+    "own_open_value": (
+        "value of the manager's own open deals in the team's main currency (other currencies apart)",
+        lambda s: float(s.own_open_value),
+    ),
     "own_stale_deals": ("the manager's own stale open deals", lambda s: s.own_stale_deals),
     "own_stale_share": (
         "share of the manager's own open deals that are stale",

@@ -14,7 +14,7 @@ from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import SAME_AS, metric_value
-from bot.coaching.pipeline_value import pipeline_value_text
+from bot.coaching.pipeline_value import pipeline_value, pipeline_value_text
 from bot.crm.base import AttentionDeal, AttentionReason, CurrencyTotal, ManagerStats
 from bot.formatting import format_int
 from bot.i18n import Language, t, tn
@@ -155,6 +155,18 @@ def lesson_goal(lesson: Lesson, stats: ManagerStats | None) -> GoalPlan | None:
 def offerable(lesson: Lesson, stats: ManagerStats | None) -> bool:
     """A lesson with a goal is offered only when doing its task can still change the number."""
     return stats is None or lesson.goal is None or lesson_goal(lesson, stats) is not None
+
+
+def stated_figures(fact: NumberFact, stats: ManagerStats) -> tuple[float | Decimal, ...]:
+    """The figures the fact's sentence states. A pipeline value's: each listed other currency's total,
+    and the main currency's unless no deal is in it or it is a 0 beside them (deals without an amount:
+    a reply need not say "€0")."""
+    if fact.currency is None:
+        return (fact.value,)
+    value = pipeline_value(stats, own=fact.scope == "own")
+    others = [total.amount for total in value.listed]
+    main = [] if value.main is None or (value.main == 0 and others) else [value.main]
+    return (*main, *others)
 
 
 def fact_sentences(facts: tuple[NumberFact, ...], stats: ManagerStats, language: Language) -> list[str]:

@@ -39,14 +39,6 @@ def deal_reasons(deal: DealRecord, *, now: datetime, stale_days: int) -> tuple[A
     return tuple(reasons)
 
 
-def main_currency(open_deals_per_currency: Counter[str]) -> str:
-    """The currency most open deals are in (ties: the first code alphabetically, so every connector
-    agrees); DEFAULT_CURRENCY when there are none."""
-    if not open_deals_per_currency:
-        return DEFAULT_CURRENCY
-    return min(open_deals_per_currency, key=lambda code: (-open_deals_per_currency[code], code))
-
-
 @dataclass(slots=True)
 class OpenByCurrency:
     """Open deals counted and summed per currency: we have no exchange rates, so amounts in different
@@ -54,10 +46,13 @@ class OpenByCurrency:
 
     deals: Counter[str] = field(default_factory=Counter)
     values: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # deals with an amount (> 0): the CRMs store a missing amount as 0
+    priced: Counter[str] = field(default_factory=Counter)
 
-    def add(self, currency: str, *, deals: int, value: Decimal) -> None:
+    def add(self, currency: str, *, deals: int, value: Decimal, priced: int) -> None:
         self.deals[currency] += deals
         self.values[currency] += value
+        self.priced[currency] += priced
 
     @property
     def count(self) -> int:
@@ -68,8 +63,18 @@ class OpenByCurrency:
         total = cls()
         for part in parts:
             for currency, deals in part.deals.items():
-                total.add(currency, deals=deals, value=part.values[currency])
+                total.add(currency, deals=deals, value=part.values[currency], priced=part.priced[currency])
         return total
+
+    def main_currency(self) -> str:
+        """The currency most open deals with an amount are in, else most open deals at all (ties: the
+        first code alphabetically, so every connector agrees); DEFAULT_CURRENCY when there are none.
+        Deals without an amount do not count first: two of them in euros must not make a lone $50,000
+        deal a bracketed extra beside "€0"."""
+        counts = +self.priced or +self.deals
+        if not counts:
+            return DEFAULT_CURRENCY
+        return min(counts, key=lambda code: (-counts[code], code))
 
     def value_in(self, currency: str) -> Decimal:
         return self.values.get(currency, Decimal(0))
@@ -157,7 +162,7 @@ def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) ->
             continue
         tally = tallies[deal.owner_id]
         if deal.status == "open":
-            tally.open.add(deal.currency, deals=1, value=deal.amount)
+            tally.open.add(deal.currency, deals=1, value=deal.amount, priced=int(deal.amount > 0))
             tally.open_list.append(deal)
             reasons = deal_reasons(deal, now=now, stale_days=stale_days)
             tally.stale += "stale" in reasons
@@ -187,7 +192,7 @@ def _combine(
 ) -> ManagerStats:
     everyone = [own, *team]
     team_open = OpenByCurrency.combined(tally.open for tally in everyone)
-    currency = main_currency(team_open.deals)
+    currency = team_open.main_currency()
 
     def owner_name(deal: DealRecord) -> str:
         return owners[deal.owner_id].name if deal.owner_id in owners else "?"

@@ -15,6 +15,12 @@ BIGGEST_DEALS_LIMIT = 10
 DEFAULT_CURRENCY = "EUR"
 
 
+def currency_code(raw: object, fallback: str) -> str:
+    """An ISO code as the CRMs spell it (" usd" and "USD" are one currency); `fallback` when empty."""
+    code = str(raw or "").strip().upper()
+    return code or fallback
+
+
 @dataclass(frozen=True, slots=True)
 class Owner:
     """A CRM user who owns deals; managers are owners with direct reports."""

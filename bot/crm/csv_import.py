@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert
 
+from bot.crm.base import DEFAULT_CURRENCY, currency_code
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 
 FIELDS = {
@@ -53,7 +54,7 @@ class CsvImportError(Exception):
 class Mapping:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> our field -> their column
     status: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STATUS))  # their value -> ours
-    currency: str = "EUR"
+    currency: str = DEFAULT_CURRENCY
 
     @classmethod
     def load(cls, path: Path | None) -> Mapping:
@@ -68,7 +69,8 @@ class Mapping:
         if bad:
             raise CsvImportError([f"{path}: [status] values must be open, won or lost, not {', '.join(bad)}"])
         columns = {kind: {str(k): str(v) for k, v in data.get(kind, {}).items()} for kind in FIELDS}
-        return cls(columns, status or dict(DEFAULT_STATUS), str(data.get("currency", "EUR")))
+        currency = currency_code(data.get("currency"), DEFAULT_CURRENCY)
+        return cls(columns, status or dict(DEFAULT_STATUS), currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +210,7 @@ def _deal_parser(mapping: Mapping, owner_by_email: dict[str, str]) -> Parser:
             "name": values["name"][:255],
             "company": values["name"].split(" – ")[0][:255],
             "amount": _amount(values.get("amount", "")),
-            "currency": (values.get("currency") or mapping.currency).upper()[:3],
+            "currency": currency_code(values.get("currency"), mapping.currency)[:3],
             "stage": status,
             "status": status,
             "close_date": close_date or (created_at.date() if created_at else None),

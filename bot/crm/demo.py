@@ -34,7 +34,6 @@ from bot.crm.aggregate import (
     CLOSED_WINDOW,
     OpenByCurrency,
     biggest_deals,
-    main_currency,
     worst_deals,
 )
 from bot.crm.base import (
@@ -141,17 +140,18 @@ class DemoConnector:
                 DemoDeal.owner_id,
                 func.count(),
                 func.sum(DemoDeal.amount),
+                func.sum(case((DemoDeal.amount > 0, 1), else_=0)),
                 *(func.sum(case((flags[reason], 1), else_=0)) for reason in REASONS),
                 DemoDeal.currency,
             ).where(DemoDeal.status == "open"),
             DemoDeal.owner_id,
             scope,
         )
-        for owner_id, n, value, stale, no_step, overdue, currency in session.execute(
+        for owner_id, n, value, priced, stale, no_step, overdue, currency in session.execute(
             open_deals.group_by(DemoDeal.owner_id, DemoDeal.currency)
         ):
             c = counts[owner_id]
-            c.open.add(currency, deals=n, value=Decimal(value or 0))
+            c.open.add(currency, deals=n, value=Decimal(value or 0), priced=int(priced))
             c.stale += int(stale)
             c.no_next_step += int(no_step)
             c.overdue += int(overdue)
@@ -235,7 +235,7 @@ class DemoConnector:
     ) -> ManagerStats:
         everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
         team_open = OpenByCurrency.combined(c.open for c in everyone)
-        currency = main_currency(team_open.deals)
+        currency = team_open.main_currency()
         return ManagerStats(
             owner=manager,
             team_size=len(reports),

@@ -18,15 +18,30 @@ Professional/Enterprise) and, on top, 5 search requests per second; two limiters
 429's Retry-After holds every caller back. One search query returns at most 10,000 results: queries are
 sorted by hs_object_id, and when a query reaches that cap the next window continues with
 hs_object_id > the last id seen (exact, unlike date windows, which can still hold >10,000 records).
+
+Currency. A deal's deal_currency_code is empty in single-currency portals (and on deals created before
+multi-currency was turned on): such a deal is in the company currency, read once from the account
+details (GET /account-info/v3/details, companyCurrency) when a deal first needs it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, Owner
+from bot.crm.base import (
+    DEFAULT_CURRENCY,
+    ActivityRecord,
+    CRMAuthError,
+    CRMError,
+    CRMRateLimitedError,
+    CRMUnavailableError,
+    DealRecord,
+    Owner,
+    currency_code,
+)
 from bot.crm.hubspot_http import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, HubSpotHTTP, JSONObject
 from bot.crm.hubspot_records import (
     ACTIVITY_OBJECTS,
@@ -36,6 +51,7 @@ from bot.crm.hubspot_records import (
     TASK_PROPERTIES,
     activity_from_hubspot,
     deal_from_hubspot,
+    names_currency,
     owners_from_hubspot,
     parse_datetime,
 )
@@ -43,6 +59,8 @@ from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
 from bot.crm.snapshot import SnapshotConnector
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.hubapi.com"
 SEARCH_PAGE_SIZE = 200  # the most HubSpot's search endpoints return per page
@@ -78,6 +96,7 @@ class HubSpotConnector(SnapshotConnector):
         self._page_size = max(1, min(page_size, SEARCH_PAGE_SIZE))
         self._owners_page_size = owners_page_size
         self._search_result_cap = search_result_cap
+        self._company_currency: str | None = None  # unknown until a deal names no currency
         self.http = HubSpotHTTP(
             base_url=api_url,
             access_token=access_token,
@@ -120,7 +139,7 @@ class HubSpotConnector(SnapshotConnector):
                 {"filters": [still_open, *owner_filter]},
                 {"filters": [closed, closed_recently, *owner_filter]},
             ]
-            deals.extend(deal_from_hubspot(row) for row in self._search_all("deals", groups, DEAL_PROPERTIES))
+            deals.extend(self._deals(self._search_all("deals", groups, DEAL_PROPERTIES)))
         return deals
 
     def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
@@ -157,11 +176,36 @@ class HubSpotConnector(SnapshotConnector):
                     activities.append(activity)
             dropped.update(self._archived_since(object_type, since))
         return Changes(
-            deals=tuple(deal_from_hubspot(row) for row in deals),
+            deals=tuple(self._deals(deals)),
             activities=tuple(activities),
             removed_deal_ids=frozenset(self._archived_since("deals", since)),
             removed_activity_ids=frozenset(dropped),
         )
+
+    def _deals(self, rows: list[JSONObject]) -> list[DealRecord]:
+        if self._company_currency is None and not all(map(names_currency, rows)):
+            self._company_currency = self._fetch_company_currency()
+        company_currency = self._company_currency or DEFAULT_CURRENCY
+        return [deal_from_hubspot(row, company_currency=company_currency) for row in rows]
+
+    def _fetch_company_currency(self) -> str:
+        """The portal's company currency; DEFAULT_CURRENCY when HubSpot refuses to tell.
+
+        An optional lookup: amounts and counts do not depend on it, so a refusal must not stop a refresh.
+        Sign-in, rate-limit and outage errors still do, as they would stop the next request anyway.
+        """
+        try:
+            details = self.http.get("/account-info/v3/details", {})
+        except (CRMAuthError, CRMRateLimitedError, CRMUnavailableError):
+            raise
+        except CRMError as error:
+            log.warning(
+                "HubSpot did not let CRM Coach read the company currency; using %s: %s",
+                DEFAULT_CURRENCY,
+                error,
+            )
+            return DEFAULT_CURRENCY
+        return currency_code(details.get("companyCurrency"), DEFAULT_CURRENCY)
 
     def _archived_since(self, object_type: str, since: datetime) -> set[str]:
         ids: set[str] = set()

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.crm.base import DEFAULT_CURRENCY, ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner
+from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner, currency_code
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,14 @@ def owners_from_hubspot(rows: Iterable[Mapping[str, Any]]) -> list[Owner]:
     return owners
 
 
-def deal_from_hubspot(row: Mapping[str, Any]) -> DealRecord:
+def names_currency(row: Mapping[str, Any]) -> bool:
+    """Whether the deal has its own currency code: single-currency portals, and deals created before
+    multi-currency was turned on, leave deal_currency_code empty (the company currency applies)."""
+    props: Mapping[str, Any] = row.get("properties") or {}
+    return bool(_text(props.get("deal_currency_code")))
+
+
+def deal_from_hubspot(row: Mapping[str, Any], *, company_currency: str) -> DealRecord:
     props: Mapping[str, Any] = row.get("properties") or {}
     deal_id = str(row.get("id") or props.get("hs_object_id"))
     created_at = parse_datetime(props.get("createdate")) or parse_datetime(row.get("createdAt"))
@@ -149,7 +156,7 @@ def deal_from_hubspot(row: Mapping[str, Any]) -> DealRecord:
         name=_text(props.get("dealname")) or f"Deal {deal_id}",
         owner_id=_text(props.get("hubspot_owner_id")),
         amount=parse_amount(props.get("amount")),
-        currency=(_text(props.get("deal_currency_code")) or DEFAULT_CURRENCY).upper(),
+        currency=currency_code(props.get("deal_currency_code"), company_currency),
         status=status,
         # For open deals closedate is the expected close date; HubSpot sets it to the actual date on closing.
         close_date=closedate.date() if closedate is not None else None,

@@ -12,6 +12,7 @@ from bot.crm.base import (
     ActivityRecord,
     CRMUnavailableError,
     DealRecord,
+    currency_code,
 )
 
 UNREADABLE = "Pipedrive sent data CRM Coach could not read. Please try again in a few minutes."
@@ -88,7 +89,7 @@ def _deal(raw: dict[str, Any], linked: dict[str, dict[str, Any]]) -> DealRecord:
         name=str(raw.get("title") or ""),
         owner_id=_id(raw["owner_id"]) if raw.get("owner_id") is not None else None,
         amount=Decimal(str(raw.get("value") or 0)),
-        currency=str(raw.get("currency") or DEFAULT_CURRENCY),
+        currency=currency_code(raw.get("currency"), DEFAULT_CURRENCY),
         status=status,
         close_date=_date(raw.get("expected_close_date")),
         next_step=_next_step(linked.get(_id(next_id))) if next_id else None,

@@ -41,6 +41,7 @@ from bot.crm.base import (
     CRMUnavailableError,
     DealRecord,
     Owner,
+    currency_code,
 )
 from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
@@ -260,7 +261,7 @@ class SalesforceConnector(SnapshotConnector):
             )
             return DEFAULT_CURRENCY
         code = records[0].get("DefaultCurrencyIsoCode") if records else None
-        return str(code) if code else DEFAULT_CURRENCY
+        return currency_code(code, DEFAULT_CURRENCY)
 
     def _query(self, statement: str, *, include_deleted: bool = False) -> list[Record]:
         """Every record of a SOQL query; simple-salesforce follows nextRecordsUrl batch by batch."""

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner
+from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner, currency_code
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -91,7 +91,7 @@ def deal_from(record: Record, *, default_currency: str) -> DealRecord:
         name=record["Name"] or "",
         owner_id=record["OwnerId"],
         amount=Decimal(amount) if amount is not None else Decimal(0),
-        currency=record.get("CurrencyIsoCode") or default_currency,
+        currency=currency_code(record.get("CurrencyIsoCode"), default_currency),
         status=status,
         close_date=close_date,
         next_step=record["NextStep"],

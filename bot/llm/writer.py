@@ -21,7 +21,14 @@ from string import Template
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
-from bot.coaching.numbers import Grounding, fact_sentences, goal_sentence, ground
+from bot.coaching.numbers import (
+    Grounding,
+    NumberFact,
+    fact_sentences,
+    goal_sentence,
+    ground,
+    stated_figures,
+)
 from bot.coaching.retrieval import Hit
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, format_money, truncate
@@ -294,12 +301,18 @@ def _missing_grounding(
     if stats is None:
         return ""
     missing = []
-    if grounding.numbers and not _says(text, grounding.numbers[0].value, language):
+    if grounding.numbers and not _states(text, grounding.numbers[0], stats, language):
         missing += fact_sentences(grounding.numbers[:1], stats, language)
     goal = grounding.goal
     if goal and not (_says(text, goal.start, language) and _says(text, goal.target, language)):
         missing.append(goal_sentence(goal, language, stale_days=stats.stale_days))
     return "".join("\n\n" + sentence for sentence in missing)
+
+
+def _states(text: str, fact: NumberFact, stats: ManagerStats, language: Language) -> bool:
+    """Every figure the fact's sentence shows; a reply that drops a pipeline value's other currencies, or
+    adds them into one figure, gets the sentence."""
+    return all(_says(text, float(figure), language) for figure in stated_figures(fact, stats))
 
 
 def _says(text: str, value: float, language: Language) -> bool:

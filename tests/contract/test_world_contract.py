@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.crm.base import BIGGEST_DEALS_LIMIT, CRMConnector, CRMNotFoundError, ListedDeal
-from tests.contract.world import World, build_world, expected, iter_world_factories, with_foreign_currencies
+from tests.contract.world import (
+    World,
+    build_world,
+    expected,
+    iter_world_factories,
+    with_foreign_currencies,
+    with_unpriced_euros,
+)
 
 FACTORIES = dict(iter_world_factories())
 
@@ -173,6 +180,34 @@ def test_pipeline_value_never_adds_amounts_in_different_currencies(
         want = expected(world, manager_id)
         assert want.currency == "EUR", manager_id
         assert [total.currency for total in want.own_other_values] == ["JPY", "USD"], manager_id
+
+
+@pytest.mark.parametrize("factory", sorted(FACTORIES))
+def test_the_main_currency_is_the_one_most_deals_with_an_amount_are_in(factory: str, tmp_path: Path) -> None:
+    """Most open deals are euros without an amount: the dollars, which carry the value, are the main
+    currency, and the euro deals follow apart ("$… (+ €… in N EUR deals)", not "€… (+ $…)")."""
+    world = with_unpriced_euros(build_world())
+    with FACTORIES[factory](world, tmp_path) as connector:
+        bulk = connector.all_manager_stats(now=world.now)
+        for manager_id in world.managers():
+            stats = connector.manager_stats(manager_id, now=world.now)
+            want = expected(world, manager_id)
+
+            assert (stats.currency, stats.open_value, stats.other_open_values) == (
+                want.currency,
+                want.open_value,
+                want.other_values,
+            ), manager_id
+            assert (bulk[manager_id].currency, bulk[manager_id].open_value) == (
+                stats.currency,
+                stats.open_value,
+            ), manager_id
+    # The world must really have more euro deals than dollar deals, and more dollar deals with an amount.
+    for manager_id in world.managers():
+        want = expected(world, manager_id)
+        assert want.currency == "USD", manager_id
+        (euros,) = want.other_values
+        assert euros.currency == "EUR" and euros.deals > want.open_deals - euros.deals, manager_id
 
 
 def test_the_biggest_deals_are_ranked_even_where_amounts_tie(world: World) -> None:

@@ -120,6 +120,19 @@ def with_foreign_currencies(world: World) -> World:
     return replace(world, deals=tuple(map(foreign, world.deals)))
 
 
+def with_unpriced_euros(world: World) -> World:
+    """The same world, most deals in euros but few of those with an amount (the CRMs store a missing
+    amount as 0): every 3rd deal in US dollars keeps its amount, only every 5th other one keeps its."""
+
+    def unpriced(deal: DealRecord) -> DealRecord:
+        number = int(deal.deal_id)
+        if number % 3 == 0:
+            return replace(deal, currency="USD")
+        return deal if number % 5 == 0 else replace(deal, amount=Decimal(0))
+
+    return replace(world, deals=tuple(map(unpriced, world.deals)))
+
+
 @dataclass(frozen=True)
 class Expected:
     team_size: int
@@ -163,7 +176,9 @@ def biggest_of(
 
 
 def main_currency(deals: list[DealRecord]) -> str:
-    counts = Counter(d.currency for d in deals)
+    """The currency most deals with an amount are in, else most deals at all; ties alphabetically."""
+    priced = Counter(d.currency for d in deals if d.amount > 0)
+    counts = priced or Counter(d.currency for d in deals)
     return min(counts, key=lambda code: (-counts[code], code)) if counts else "EUR"
 
 

@@ -82,6 +82,9 @@ class HubSpotStandIn:
     objects: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     granted_scopes: set[str] = field(default_factory=lambda: set(ALL_SCOPES))
     search_result_cap: int = 10_000
+    # The account's company currency (Settings → Account defaults → Currency): a deal whose
+    # deal_currency_code is empty is in it.
+    company_currency: str = "EUR"
     # HubSpot's limits, enforced with 429s when set: searches per second, requests per rolling 10 s.
     searches_per_second: int | None = None
     requests_per_10s: int | None = None
@@ -334,6 +337,8 @@ class HubSpotStandIn:
             )
         if method == "GET" and path == "/crm/v3/owners":
             return self._owners(query)
+        if method == "GET" and path == "/account-info/v3/details":
+            return 200, self._account_details()
         parts = path.strip("/").split("/")
         if method == "GET" and len(parts) == 4 and parts[:3] == ["crm", "v3", "objects"]:
             return self._list(parts[3], query)
@@ -345,6 +350,20 @@ class HubSpotStandIn:
         ):
             return self._search(parts[3], body)
         return 404, _error("OBJECT_NOT_FOUND", f"Resource not found: {method} {path}")
+
+    def _account_details(self) -> dict[str, Any]:
+        """GET /account-info/v3/details as HubSpot documents it (no scope beyond the token's own)."""
+        return {
+            "accountType": "STANDARD",
+            "additionalCurrencies": [],
+            "companyCurrency": self.company_currency,
+            "dataHostingLocation": "eu1",
+            "portalId": 12345678,
+            "timeZone": "Europe/Berlin",
+            "uiDomain": "app-eu1.hubspot.com",
+            "utcOffset": "+01:00",
+            "utcOffsetMilliseconds": 3_600_000,
+        }
 
     def _missing_scope(self, scope: str) -> tuple[int, dict[str, Any]] | None:
         if scope in self.granted_scopes:
