@@ -35,7 +35,8 @@ class ScheduleRequest:
     at: time
 
 
-def create_schedule(sessions: sessionmaker[Session], request: ScheduleRequest) -> int:
+def create_schedule(sessions: sessionmaker[Session], request: ScheduleRequest, *, now: datetime) -> int:
+    """Store the schedule; `now` (the app's clock) is its start: nothing before it falls due."""
     with sessions() as session:
         row = ScheduledBroadcast(
             team_id=request.team_id,
@@ -49,6 +50,7 @@ def create_schedule(sessions: sessionmaker[Session], request: ScheduleRequest) -
             on_date=request.on_date.isoformat() if request.on_date else None,
             weekday=request.weekday,
             at=request.at.strftime("%H:%M"),
+            created_at=now,
         )
         session.add(row)
         session.commit()

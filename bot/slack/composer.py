@@ -266,8 +266,8 @@ def _carry_out(
         weekday=composed.weekday,
         at=composed.at,
     )
-    schedule_id = create_schedule(container.sessions, request)
     now = container.clock()
+    schedule_id = create_schedule(container.sessions, request, now=now)
     return t(
         language,
         "composer.scheduled",
