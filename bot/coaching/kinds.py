@@ -60,14 +60,14 @@ CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-
 NO_RULE = "a question about working with the CRM"
 # A coaching answer sets no goal when the model takes the message for one of these by this margin.
 NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
-MIN_DOUBT = 0.02
+MIN_DOUBT = 0.05
 # The rules' guesses the model may overrule: with which kinds, and how far ahead of the runner-up the
-# model must be (cosine points); further for coaching: a lesson for a message the rules found nothing of
-# the work in. Never hostile: the model takes "where is your server located?" or "are you a real person?"
+# model must be (probability points); further for coaching: a lesson for a message the rules found nothing
+# of the work in. Never hostile: the model takes "where is your server located?" or "are you a real person?"
 # for it, and a hostile answer to a harmless question is the worst mistake (hostile needs a term).
-NOT_THE_WORK = {"coaching": 0.08, "numbers": 0.04, "controls": 0.04}
+NOT_THE_WORK = {"coaching": 0.5, "numbers": 0.1, "controls": 0.1}
 OPEN_TO: dict[str, dict[str, float]] = {
-    NO_RULE: {"numbers": 0.04, "tool_howto": 0.04, "off_topic": 0.04, "controls": 0.04},
+    NO_RULE: {"numbers": 0.1, "tool_howto": 0.1, "off_topic": 0.1, "controls": 0.1},
     "nothing about sales, the team or the CRM": NOT_THE_WORK,
     "only everyday words, nothing of the work": NOT_THE_WORK,
 }

@@ -124,7 +124,6 @@ def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() 
     "message",
     [
         "your pipeline tips bore me to death, honestly",
-        "my pipeline is none of your concern",
         "deine Pipeline-Tipps langweilen mich zu Tode",
         "deine Forecast-Ratschläge kannst du behalten",
     ],
@@ -143,7 +142,7 @@ def test_a_withheld_goal_is_logged_with_the_models_reading(
     classifier: MessageClassifier, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG, logger="bot.coaching.kinds"):
-        classifier.goal_evidence("my pipeline is none of your concern")
+        classifier.goal_evidence("your pipeline tips bore me to death, honestly")
 
     assert any("goal withheld, the model reads it as hostile" in r.getMessage() for r in caplog.records)
 
@@ -173,6 +172,41 @@ def test_the_model_picks_the_kind_whose_examples_a_message_resembles() -> None:
 
     assert model.predict("overdue deals list please").kind == "numbers"
     assert model.predict("how do I get my reps to update the crm").kind == "coaching"
+
+
+def test_the_model_gives_each_kind_a_probability_and_the_same_examples_give_the_same_model() -> None:
+    examples = [
+        ("how many open deals do I have", "numbers"),
+        ("list my overdue deals", "numbers"),
+        ("how do I get my team to log calls", "coaching"),
+        ("my reps never update their deals, what do I do", "coaching"),
+        ("pause the coach until monday", "controls"),
+        ("stop sending me tips", "controls"),
+    ]
+    first, again = KindModel(examples), KindModel(list(examples))
+
+    predicted = first.predict("my overdue deals list")
+    assert predicted == again.predict("my overdue deals list")
+    assert predicted.kind == "numbers"
+    assert 1 / 3 < predicted.score <= 1.0
+    assert 0.0 < predicted.margin <= predicted.score
+    assert predicted.summary() == (
+        f"numbers {predicted.score:.2f}, {predicted.runner_up} {predicted.score - predicted.margin:.2f}"
+    )
+
+
+def test_a_word_of_one_example_only_is_not_learned() -> None:
+    # "zebra" is in one example: the model cannot tell its kind from it, so it has no view of it alone
+    model = KindModel(
+        [
+            ("open deals zebra", "numbers"),
+            ("open deals count", "numbers"),
+            ("coach my team please", "coaching"),
+            ("coach my reps please", "coaching"),
+        ]
+    )
+
+    assert model.predict("zebra") == model.predict("")
 
 
 @pytest.mark.parametrize(
