@@ -54,6 +54,11 @@ class Prediction:
     score: float  # the kind's probability
     margin: float  # how far its probability is ahead of the runner-up's
     runner_up: str
+    probabilities: tuple[tuple[str, float], ...] = ()  # every kind's, in the model's order
+
+    def probability_of(self, kinds: Collection[str]) -> float:
+        """How likely the message is any of `kinds`."""
+        return sum(probability for kind, probability in self.probabilities if kind in kinds)
 
     def summary(self) -> str:
         """'numbers 0.81, coaching 0.12': the kind and the runner-up, with their probabilities."""
@@ -189,6 +194,7 @@ class KindModel:
             score=float(scores[first]),
             margin=float(scores[first] - scores[second]),
             runner_up=self.kinds[second],
+            probabilities=tuple(zip(self.kinds, map(float, scores), strict=True)),
         )
 
 

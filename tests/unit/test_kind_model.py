@@ -126,6 +126,7 @@ def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() 
         "your pipeline tips bore me to death, honestly",
         "deine Pipeline-Tipps langweilen mich zu Tode",
         "deine Forecast-Ratschläge kannst du behalten",
+        "my pipeline is none of your concern",  # coaching leads; the no-goal kinds together outweigh it
     ],
 )
 def test_coaching_that_names_the_work_gets_no_goal_when_the_model_reads_it_as_hostile(
@@ -277,3 +278,22 @@ def test_an_edited_kinds_term_or_training_file_rebuilds_the_shared_coach(tmp_pat
 
     assert len({before, edited, content_fingerprint((kinds,))}) == 3
     assert TRAINING_DIR.parent in CONTENT_DIRS
+
+
+def test_a_prediction_adds_up_the_probabilities_of_the_kinds_asked_about() -> None:
+    model = KindModel(
+        [
+            ("open deals?", "numbers"),
+            ("stale deals", "numbers"),
+            ("how do I run a review", "coaching"),
+            ("how should I coach my reps", "coaching"),
+            ("stop", "controls"),
+            ("pause please", "controls"),
+        ]
+    )
+
+    predicted = model.predict("how do I coach a review")
+
+    assert {kind for kind, _ in predicted.probabilities} == {"numbers", "coaching", "controls"}
+    assert predicted.probability_of({"numbers", "coaching", "controls"}) == pytest.approx(1.0)
+    assert predicted.probability_of({predicted.kind}) == pytest.approx(predicted.score)
