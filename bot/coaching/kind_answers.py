@@ -21,8 +21,8 @@ from bot.coaching.numbers import (
     metric_sentence,
     number_facts,
     own_deals,
-    told_once,
 )
+from bot.coaching.stated import told_once
 from bot.crm.base import BIGGEST_DEALS_LIMIT, AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
 from bot.i18n import Language, t, tn
@@ -64,8 +64,9 @@ def numbers_answer(
     the deals worth a look that have it, by amount."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
+    named = list(dict.fromkeys(named))
     wanted = told_once(named)
-    deals = asked_deals(stats, wanted) if wanted else None
+    deals = asked_deals(stats, named) if named else None
     ranking = biggest_deals_text(stats, language, biggest) if biggest and deals is None else ""
     if wanted:
         order = wanted
@@ -78,7 +79,7 @@ def numbers_answer(
     if ranking:
         listing = ranking
     elif deals is not None:
-        listing = _problem_deals_text(stats, language, deals, asked_problem_count(stats, wanted), biggest)
+        listing = _problem_deals_text(stats, language, deals, asked_problem_count(stats, named), biggest)
     elif biggest and biggest.own:  # numbers stored before the ranking: the own deals worth a look
         listing = attention_text(
             stats,
@@ -91,7 +92,8 @@ def numbers_answer(
         listing = attention_text(stats, language, note="kinds.numbers_no_ranking" if biggest else None)
     else:
         listing = ""
-    lines = "\n".join("• " + metric_sentence(metric, stats, language) for metric in order)
+    facts = number_facts(order, stats, limit=len(order))  # every number the text states, each once
+    lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in facts)
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [listing, lines] if ranking or asked[:1] == [ATTENTION] else [lines, listing]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -101,7 +103,7 @@ def numbers_answer(
         lessons=(),
         source="offline",
         language=language,
-        numbers=number_facts(order, stats, limit=len(order)),  # every number the text states
+        numbers=facts,
     )
 
 

@@ -6,15 +6,15 @@ messages, so every surface quotes the same number and sets the same goal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.coaching.asked import family_of
 from bot.coaching.goals import GoalPlan, Scope, plan_goal, scope_of
 from bot.coaching.lessons import Lesson
-from bot.coaching.metrics import SAME_AS, metric_value
+from bot.coaching.metrics import metric_value
 from bot.coaching.pipeline_value import pipeline_value, pipeline_value_text
+from bot.coaching.stated import sentence_key, told_once, without_repeats
 from bot.crm.base import AttentionDeal, AttentionReason, CurrencyTotal, ManagerStats
 from bot.formatting import format_int
 from bot.i18n import Language, t, tn
@@ -29,10 +29,6 @@ OF_OPEN_DEALS = {
     "own_deals_without_next_step": "own_open_deals",
     "own_overdue_close_dates": "own_open_deals",
 }
-# The sentence that tells a metric best: a team count also gives its share; own ones their own.
-SENTENCE_FOR = {**SAME_AS, "own_open_value": "own_open_deals"}
-for _own in ("own_stale_deals", "own_deals_without_next_step", "own_overdue_close_dates"):
-    SENTENCE_FOR[_own] = _own
 # The metric families that are a problem of single deals: their deals can be listed.
 PROBLEM_REASONS: dict[str, AttentionReason] = {
     "stale": "stale",
@@ -54,9 +50,13 @@ class Grounding:
 def ground(lesson: Lesson, stats: ManagerStats | None, *, asked: str | None = None) -> Grounding:
     if stats is None:
         return Grounding((), None)
-    return Grounding(
-        number_facts(([asked] if asked else []) + [lesson.metric], stats), lesson_goal(lesson, stats)
-    )
+    return Grounding(number_facts(grounded_metrics(lesson, asked), stats), lesson_goal(lesson, stats))
+
+
+def grounded_metrics(lesson: Lesson, asked: str | None) -> list[str]:
+    """The asked metric (when the question names one), then the lesson's unless the first's sentence
+    already states its figure."""
+    return told_once(([asked] if asked else []) + [lesson.metric])
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class NumberFact:
 def number_facts(
     metrics: list[str], stats: ManagerStats, *, limit: int = MAX_NUMBER_SENTENCES
 ) -> tuple[NumberFact, ...]:
-    chosen = list(dict.fromkeys(metrics))[:limit]
+    chosen = without_repeats(metrics)[:limit]  # no sentence told twice, on any surface
     others = {"open_value": stats.other_open_values, "own_open_value": stats.own_other_open_values}
     return tuple(
         NumberFact(
@@ -95,29 +95,6 @@ def number_facts(
         )
         for metric in chosen
     )
-
-
-def told_once(metrics: Sequence[str]) -> list[str]:
-    """The metrics without one whose number another's sentence already states: the pipeline's value is
-    told with its deal count and the count with its value; "x of your y open deals" tells y."""
-    unique = list(dict.fromkeys(metrics))
-
-    def told_elsewhere(index: int, metric: str) -> bool:
-        # of two sentences that state each other's number (value and count), the first one is kept
-        return any(
-            metric in _stated_by(other) and not (other in _stated_by(metric) and later > index)
-            for later, other in enumerate(unique)
-            if later != index
-        )
-
-    return [metric for index, metric in enumerate(unique) if not told_elsewhere(index, metric)]
-
-
-def _stated_by(metric: str) -> set[str]:
-    """The other numbers the sentence of `metric` states."""
-    partners = {COUNTED_BY.get(metric), OF_OPEN_DEALS.get(metric)}
-    partners |= {value for value, count in COUNTED_BY.items() if count == metric}
-    return {partner for partner in partners if partner}
 
 
 def asked_deals(stats: ManagerStats, asked: list[str]) -> tuple[AttentionDeal, ...] | None:
@@ -175,17 +152,15 @@ def fact_sentences(facts: tuple[NumberFact, ...], stats: ManagerStats, language:
 
 def metric_sentence(metric: str, stats: ManagerStats, language: Language) -> str:
     """The sentence that states `metric` for these numbers, in the right singular or plural."""
-    key = SENTENCE_FOR.get(metric, metric)
     count = metric_value(stats, COUNTED_BY.get(metric, metric))
-    return tn(language, f"metric_sentences.{key}", count, **stats_values(stats, language))
+    return tn(language, sentence_key(metric), count, **stats_values(stats, language))
 
 
 def number_sentences(
     lesson: Lesson, stats: ManagerStats, language: Language, *, asked: str | None = None
 ) -> list[str]:
     """The asked metric's number first (when the question names one), then the lesson's metric."""
-    metrics = ([asked] if asked else []) + [lesson.metric]
-    return fact_sentences(number_facts(metrics, stats), stats, language)
+    return fact_sentences(number_facts(grounded_metrics(lesson, asked), stats), stats, language)
 
 
 def goal_sentence(plan: GoalPlan, language: Language, *, stale_days: int = 14) -> str:
