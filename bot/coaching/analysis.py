@@ -78,7 +78,10 @@ class Analyzer:
                 stems = tuple(self._stemmer.stemWords(words(term)))
                 if stems:
                     self._concepts.setdefault(stems, CONCEPT_PREFIX + name)
-        self._longest_concept = max((len(stems) for stems in self._concepts), default=0)
+        # The longest concept starting with each stem: most words start none, and are skipped at once.
+        self._longest_from: dict[str, int] = {}
+        for stems in self._concepts:
+            self._longest_from[stems[0]] = max(len(stems), self._longest_from.get(stems[0], 0))
         known = [word for text in lexicon_texts for word in words(text)]
         known += [word for term in vocabulary.words.get(language, ()) for word in words(term)]
         known += [word for terms in vocabulary.concepts.values() for term in terms for word in words(term)]
@@ -148,8 +151,8 @@ class Analyzer:
 
     def _concept_tokens(self, stems: list[str]) -> list[str]:
         found: list[str] = []
-        for start in range(len(stems)):
-            for length in range(1, min(self._longest_concept, len(stems) - start) + 1):
+        for start, stem in enumerate(stems):
+            for length in range(1, min(self._longest_from.get(stem, 0), len(stems) - start) + 1):
                 concept = self._concepts.get(tuple(stems[start : start + length]))
                 if concept is not None:
                     found.append(concept)
