@@ -13,6 +13,7 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
@@ -28,6 +29,20 @@ PAD = "<", ">"
 Scores = npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True, slots=True)
+class Without:
+    """Keeps the words not in `words`: a `keep` test that can be pickled (the built coach is cached on disk,
+    see coach_cache.py), which a lambda cannot."""
+
+    words: frozenset[str] = frozenset()
+
+    def __call__(self, word: str) -> bool:
+        return word not in self.words
+
+
+EVERY_WORD = Without()
+
+
 def fold(word: str) -> str:
     """Lower case without diacritics, ß as ss: "grosskunden" meets "Großkunden", "fur" meets "für"."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -40,7 +55,7 @@ def word_ngrams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + size] for size in SIZES for i in range(len(padded) - size + 1))
 
 
-def ngrams(text: str, *, keep: Callable[[str], bool] = lambda word: True) -> Counter[str]:
+def ngrams(text: str, *, keep: Callable[[str], bool] = EVERY_WORD) -> Counter[str]:
     """The 3- to 5-grams of every kept word of `text`, each word padded at both ends."""
     # One Counter over the chained pieces counts them in the same order as a loop of update() calls.
     return Counter(chain.from_iterable(word_ngrams(word) for word in words(text) if keep(word)))
@@ -49,7 +64,7 @@ def ngrams(text: str, *, keep: Callable[[str], bool] = lambda word: True) -> Cou
 class NgramIndex:
     """TF-IDF vectors of short texts; similarity() is the cosine of a question with each of them."""
 
-    def __init__(self, texts: Sequence[str], *, keep: Callable[[str], bool] = lambda word: True) -> None:
+    def __init__(self, texts: Sequence[str], *, keep: Callable[[str], bool] = EVERY_WORD) -> None:
         self._keep = keep
         self.size = len(texts)
         grams: list[str] = []
