@@ -4,8 +4,9 @@ Building the coach (lessons, search indexes, the kind model, the spelling dictio
 every `crmcoach` command, web and worker process does it. Everything the coach holds is read-only once built,
 so one pickled copy serves them all. The file's key covers whatever could make a loaded coach differ from a
 built one: the content fingerprint (shared.py: lessons, kinds, coach terms), the installed package's
-version, the source of bot/coaching, Python's version and the versions of the libraries whose objects are
-in the pickle. A key that does not match is a miss, and the coach is built (and written) again.
+version, the source of bot/coaching and where it is installed (lessons remember their file's path),
+Python's version and the versions of the libraries whose objects are in the pickle. A key that does not
+match is a miss, and the coach is built (and written) again.
 
 Pickle runs code from the file it loads, so only files this module wrote are read: from its own folder
 (made 0700), owned by this user and writable by nobody else, with a checksum over the pickled bytes that
@@ -37,6 +38,7 @@ SOURCE_DIR = Path(__file__).parent  # bot/coaching: its code is what built the p
 # The distributions whose classes are in the pickle (or shape what the coach computes).
 LIBRARIES = ("crmcoach", "numpy", "scipy", "bm25s", "PyStemmer", "pyspellchecker", "PyYAML")
 CHECKSUM_SIZE = 32
+ABANDONED_SECONDS = 3600  # no write takes this long
 
 
 class CacheFileError(Exception):
@@ -46,7 +48,8 @@ class CacheFileError(Exception):
 def cache_key(content_fingerprint: str) -> str:
     """A hash of the content fingerprint, the code and the versions that built the coach."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in (content_fingerprint, sys.version, source_fingerprint(), *map(_version, LIBRARIES)):
+    code = (str(SOURCE_DIR), source_fingerprint())
+    for part in (content_fingerprint, sys.version, *code, *map(_version, LIBRARIES)):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -113,13 +116,20 @@ class CoachCache:
             )
             return
         log.info("coach cache: stored %s (%.1f MB)", self.path(key), len(payload) / 1e6)
-        self._remove_others(key)
+        try:
+            self._remove_others(key)
+        except OSError as error:  # another process removed them first, or the folder went read-only
+            log.warning("coach cache: cannot tidy %s (%s)", self.folder, _reason(error))
 
     def _remove_others(self, key: str) -> None:
-        """Coaches of older content or code are never read again (a process that has one open keeps it)."""
+        """Coaches of older content or code are never read again (a process that has one open keeps it);
+        a temporary file an hour old was left by a writer that died."""
         for other in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
             if other != self.path(key):
                 other.unlink(missing_ok=True)
+        for temporary in self.folder.glob(".coach-*.tmp"):
+            if time.time() - temporary.stat().st_mtime > ABANDONED_SECONDS:
+                temporary.unlink(missing_ok=True)
 
 
 def _payload(path: Path, key: str) -> bytes:

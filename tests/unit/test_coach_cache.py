@@ -100,6 +100,8 @@ def test_a_changed_lesson_file_or_source_file_misses_the_cache(coach: Coach, tmp
     edited = cache_key(content_fingerprint(copies))
 
     assert edited != key and cache.load(edited) is None
+    cache.store(edited, coach)
+    assert [path.name for path in cache.folder.iterdir()] == [cache.path(edited).name]  # the old one is gone
     assert copies[0].name == "0" and CONTENT_DIRS[0] == LESSONS_DIR
     source = shutil.copytree(SOURCE_DIR, tmp_path / "source", ignore=shutil.ignore_patterns("__pycache__"))
     assert source_fingerprint(source) == source_fingerprint()
