@@ -100,10 +100,9 @@ class CoachCache:
             )
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".coach-", suffix=".tmp")  # 0600
             try:
+                # No fsync (a second on a busy disk): a file a crash left half-written fails its checksum.
                 with os.fdopen(handle, "wb") as file:
                     file.write(header + payload)
-                    file.flush()
-                    os.fsync(file.fileno())
                 Path(temporary).replace(self.path(key))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
