@@ -102,7 +102,8 @@ class CoachCache:
             try:
                 # No fsync (a second on a busy disk): a file a crash left half-written fails its checksum.
                 with os.fdopen(handle, "wb") as file:
-                    file.write(header + payload)
+                    file.write(header)
+                    file.write(payload)
                 Path(temporary).replace(self.path(key))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
