@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -185,6 +186,25 @@ class ServerSettings(Group):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", alias="LOG_LEVEL", description="one of DEBUG, INFO, WARNING, ERROR"
     )
+
+    cache_dir: Path | None = Field(
+        None,
+        alias="CRMCOACH_CACHE_DIR",
+        description="a folder for what the app can rebuild (the built coach, about 50 MB), or leave it unset "
+        "for ~/.cache/crmcoach",
+    )
+    coach_cache: bool = Field(
+        True,
+        alias="CRMCOACH_COACH_CACHE",
+        description="true to load the built coach from CRMCOACH_CACHE_DIR (built and stored there when it "
+        "is missing or stale: seconds saved per process), false to build it in every process",
+    )
+
+    def coach_cache_folder(self) -> Path | None:
+        """Where the built coach is cached, or None when it is not."""
+        if not self.coach_cache:
+            return None
+        return self.cache_dir if self.cache_dir is not None else Path.home() / ".cache" / "crmcoach"
 
     @field_validator("log_level", mode="before")
     @classmethod

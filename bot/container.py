@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching.coach import Coach
+from bot.coaching.coach_cache import CoachCache
 from bot.coaching.coaches import CoachDirectory
 from bot.coaching.identity import Identities
 from bot.coaching.pipeline import PipelineStats
@@ -138,4 +139,5 @@ def build_coach(settings: Settings) -> Coach:
         if llm is not None
         else None
     )
-    return shared_coach(writer)
+    folder = settings.server.coach_cache_folder()
+    return shared_coach(writer, cache=CoachCache(folder) if folder is not None else None)

@@ -33,6 +33,9 @@ from bot.store.models import Base
 from bot.web import build_wsgi
 
 POSTGRES_URL = os.environ.get("CRMCOACH_TEST_POSTGRES_URL")
+# The CLI's settings come from the environment: tests never write a coach into the user's cache folder
+# (tests/unit/test_coach_cache.py turns it on, in a temporary folder).
+os.environ["CRMCOACH_COACH_CACHE"] = "false"
 SIGNING_SECRET = "test-signing-secret"
 CHECK_EVERY_POST = "CRMCOACH_TEST_CHECK_EVERY_POST"  # set: tests marked posts_without_key are checked too
 # A fixed "now" makes stale/overdue counts reproducible; seeding uses the same anchor.

@@ -49,6 +49,8 @@ INFLECTIONS = ("t", "st", "en", "e", "")
 CLAUSE = re.compile(r"[,.;:!?()\n]+|\s(?:und|oder|aber|weil|dass|wenn|damit|ob)\s")
 # Shorter words have too many neighbours one edit away to guess which one a typo meant.
 MIN_TYPO = 6
+# What Analyzer._attach() makes again after loading rather than pickling.
+UNPICKLED = frozenset({"_stemmer", "_split", "_typo"})
 
 
 def words(text: str) -> list[str]:
@@ -68,7 +70,7 @@ class Analyzer:
     ) -> None:
         self.language = language
         self._dictionaries = dictionaries or Dictionaries.load()
-        self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[language])
+        self._attach()
         keep = {word.lower() for word in vocabulary.keep.get(language, ())}
         drop = {word.lower() for word in vocabulary.drop.get(language, ())}
         self.stopwords = (STOPWORDS[language] - keep) | drop
@@ -78,14 +80,29 @@ class Analyzer:
                 stems = tuple(self._stemmer.stemWords(words(term)))
                 if stems:
                     self._concepts.setdefault(stems, CONCEPT_PREFIX + name)
-        self._longest_concept = max((len(stems) for stems in self._concepts), default=0)
+        # The longest concept starting with each stem: most words start none, and are skipped at once.
+        self._longest_from: dict[str, int] = {}
+        for stems in self._concepts:
+            self._longest_from[stems[0]] = max(len(stems), self._longest_from.get(stems[0], 0))
         known = [word for text in lexicon_texts for word in words(text)]
         known += [word for term in vocabulary.words.get(language, ()) for word in words(term)]
         known += [word for terms in vocabulary.concepts.values() for term in terms for word in words(term)]
         self._lexicon = frozenset(w for w in known if len(w) >= MIN_PART and not w.isdigit())
         self._lexicon_stems = frozenset(self._stemmer.stemWords(list(self._lexicon)))
+
+    def _attach(self) -> None:
+        """The stemmer and the memos: made anew for a loaded analyzer (a C object and caches of bound
+        methods cannot be pickled; the built coach is cached on disk, see coach_cache.py)."""
+        self._stemmer = Stemmer.Stemmer(STEMMER_NAMES[self.language])
         self._split = lru_cache(maxsize=4096)(self._split_uncached)
         self._typo = lru_cache(maxsize=4096)(self._typo_uncached)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in vars(self).items() if name not in UNPICKLED}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._attach()
 
     def analyze_question(self, text: str) -> list[str]:
         """analyze(), and the verbs a German question splits ("trägt ... ein"): lessons say what to do
@@ -148,8 +165,8 @@ class Analyzer:
 
     def _concept_tokens(self, stems: list[str]) -> list[str]:
         found: list[str] = []
-        for start in range(len(stems)):
-            for length in range(1, min(self._longest_concept, len(stems) - start) + 1):
+        for start, stem in enumerate(stems):
+            for length in range(1, min(self._longest_from.get(stem, 0), len(stems) - start) + 1):
                 concept = self._concepts.get(tuple(stems[start : start + length]))
                 if concept is not None:
                     found.append(concept)

@@ -29,12 +29,14 @@ class Terms:
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = tuple(dict.fromkeys(term.lower().strip() for term in terms if term.strip()))
-        self._patterns = [(term, _pattern(term)) for term in self.terms]
+        # A term matches only a text holding its longest literal piece: with thousands of terms and a few
+        # in any message, most patterns are never compiled (start-up) nor run (each message).
+        self._literals = tuple((term, _literal(term)) for term in self.terms)
         simple = [term for term in self.terms if re.fullmatch(r"[\w'’-]+\*?", term)]
         self._words = frozenset(term for term in simple if not term.endswith("*"))
         self._prefixes = tuple(term[:-1] for term in simple if term.endswith("*"))
         self.stems = tuple(term.rstrip("*") for term in simple)
-        self._other = [pattern for term, pattern in self._patterns if term not in simple]
+        self._other = tuple(pair for pair in self._literals if pair[0] not in simple)
 
     def first(self, text: str) -> str | None:
         """The term that occurs earliest in `text` (normalised), or None."""
@@ -45,8 +47,8 @@ class Terms:
         """The earliest term in `text`, the longest one at the same position."""
         found = [
             (match.start(), -len(term), match.end(), term)
-            for term, pattern in self._patterns
-            if (match := pattern.search(text))
+            for term, literal in self._literals
+            if literal in text and (match := _pattern(term).search(text))
         ]
         if not found:
             return None
@@ -62,10 +64,17 @@ class Terms:
         return (
             word in self._words
             or word.startswith(self._prefixes)
-            or any(pattern.fullmatch(word) for pattern in self._other)
+            or any(literal in word and _pattern(term).fullmatch(word) for term, literal in self._other)
         )
 
 
+def _literal(term: str) -> str:
+    """The longest piece of `term` every match contains word for word (between wildcards)."""
+    pieces = (chunk for word in term.split() if word != "~" for chunk in word.split("*"))
+    return max(pieces, key=len, default="")
+
+
+@cache
 def _pattern(term: str) -> re.Pattern[str]:
     """'word*' = any word starting so; 'a ~ b' = a, then up to three words, then b."""
     parts = []

@@ -13,7 +13,9 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,20 @@ SIZES = (3, 4, 5)
 PAD = "<", ">"
 
 Scores = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Without:
+    """Keeps the words not in `words`: a `keep` test that can be pickled (the built coach is cached on disk,
+    see coach_cache.py), which a lambda cannot."""
+
+    words: frozenset[str] = frozenset()
+
+    def __call__(self, word: str) -> bool:
+        return word not in self.words
+
+
+EVERY_WORD = Without()
 
 
 def fold(word: str) -> str:
@@ -39,37 +55,35 @@ def word_ngrams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + size] for size in SIZES for i in range(len(padded) - size + 1))
 
 
-def ngrams(text: str, *, keep: Callable[[str], bool] = lambda word: True) -> Counter[str]:
+def ngrams(text: str, *, keep: Callable[[str], bool] = EVERY_WORD) -> Counter[str]:
     """The 3- to 5-grams of every kept word of `text`, each word padded at both ends."""
-    counts: Counter[str] = Counter()
-    for word in words(text):
-        if keep(word):
-            counts.update(word_ngrams(word))
-    return counts
+    # One Counter over the chained pieces counts them in the same order as a loop of update() calls.
+    return Counter(chain.from_iterable(word_ngrams(word) for word in words(text) if keep(word)))
 
 
 class NgramIndex:
     """TF-IDF vectors of short texts; similarity() is the cosine of a question with each of them."""
 
-    def __init__(self, texts: Sequence[str], *, keep: Callable[[str], bool] = lambda word: True) -> None:
+    def __init__(self, texts: Sequence[str], *, keep: Callable[[str], bool] = EVERY_WORD) -> None:
         self._keep = keep
         self.size = len(texts)
-        self._ids: dict[str, int] = {}
-        gram_ids: list[int] = []
-        rows: list[int] = []
+        grams: list[str] = []
         frequencies: list[int] = []
-        for row, text in enumerate(texts):
-            for gram, count in ngrams(text, keep=keep).items():
-                gram_ids.append(self._ids.setdefault(gram, len(self._ids)))
-                rows.append(row)
-                frequencies.append(count)
-        ids = np.array(gram_ids, dtype=np.int64)
+        per_text: list[int] = []
+        for text in texts:
+            counts = ngrams(text, keep=keep)
+            grams += counts.keys()
+            frequencies += counts.values()
+            per_text.append(len(counts))
+        # Ids in order of first appearance; the lookups run in C, not in a Python loop per gram.
+        self._ids: dict[str, int] = {gram: index for index, gram in enumerate(dict.fromkeys(grams))}
+        ids = np.fromiter(map(self._ids.__getitem__, grams), dtype=np.int64, count=len(grams))
+        rows_array = np.repeat(np.arange(self.size, dtype=np.int64), per_text)
         # Smoothed idf: a gram in every text still counts a little; sublinear tf: a text repeating a
         # gram is not that much more about it.
         in_texts = np.bincount(ids, minlength=len(self._ids))
         self._idf = np.log((1 + self.size) / (1 + in_texts)) + 1.0
         weights = (1 + np.log(np.array(frequencies, dtype=np.float64))) * self._idf[ids]
-        rows_array = np.array(rows, dtype=np.int64)
         norms = np.sqrt(np.bincount(rows_array, weights=weights * weights, minlength=self.size))
         weights /= norms[rows_array]
         order = np.argsort(ids, kind="stable")

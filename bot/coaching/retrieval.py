@@ -19,7 +19,7 @@ import numpy.typing as npt
 from bot.coaching.analysis import Analyzer
 from bot.coaching.lessons import Lesson
 from bot.coaching.metrics import holds, metric_value
-from bot.coaching.ngrams import NgramIndex, pooled
+from bot.coaching.ngrams import NgramIndex, Without, pooled
 from bot.coaching.topic_prior import TopicPrior
 from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import ManagerStats
@@ -99,8 +99,9 @@ class LessonIndex:
         self._asked_retriever = self._index(asked_tokens)
         self._topic_retriever = self._index([self._analyzer.analyze(text) for text in topic_texts])
         self._exemplar_lesson = np.array([row for row, _, _ in exemplars], dtype=int)
-        stopwords = self._analyzer.stopwords
-        self._ngrams = NgramIndex([text for _, text, _ in exemplars], keep=lambda word: word not in stopwords)
+        self._ngrams = NgramIndex(
+            [text for _, text, _ in exemplars], keep=Without(frozenset(self._analyzer.stopwords))
+        )
         self._topic_prior = TopicPrior(
             [(int(self._topic_of[row]), tokens) for row, _, tokens in exemplars], len(topics)
         )

@@ -5,6 +5,9 @@ Building it (lessons, vocabulary, search indexes, the classifier's word lists) t
 read-only once built, so one instance serves every container and thread of a process. The key is a hash
 of the files under prompts/lessons, prompts/kinds (term lists, the kind model's examples) and prompts/coach:
 a file edited while a process runs is seen by the next build.
+
+With a CoachCache (coach_cache.py), a process loads the coach another one built for the same content and
+code from disk instead of building it again.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from pathlib import Path
 
 from bot.coaching.asked import forget_terms
 from bot.coaching.coach import AnswerWriter, Coach
+from bot.coaching.coach_cache import CoachCache, cache_key
 from bot.coaching.kind_terms import term_lists
+from bot.coaching.language import warm_up
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
 from bot.paths import PROMPTS_DIR
 
@@ -42,8 +47,9 @@ def content_fingerprint(directories: tuple[Path, ...] = CONTENT_DIRS) -> str:
     return "-".join(lessons_fingerprint(directory) for directory in directories if directory.is_dir())
 
 
-def shared_coach(writer: AnswerWriter | None = None) -> Coach:
-    """The process's coach for the shipped lessons, answering through `writer` (the LLM) when given.
+def shared_coach(writer: AnswerWriter | None = None, *, cache: CoachCache | None = None) -> Coach:
+    """The process's coach for the shipped lessons, answering through `writer` (the LLM) when given;
+    loaded from `cache` when it holds one for these files and this code, else built (and stored there).
 
     Raises LessonError for invalid lesson files (and builds again on the next call)."""
     key = content_fingerprint()
@@ -53,7 +59,19 @@ def shared_coach(writer: AnswerWriter | None = None) -> Coach:
             if _built:  # the files changed: the term lists are read again too
                 term_lists.cache_clear()
                 forget_terms()
-            coach = Coach(library=LessonLibrary.load())
+            coach = _loaded_or_built(key, cache)
             _built.clear()
             _built[key] = coach
     return coach if writer is None else coach.with_writer(writer)
+
+
+def _loaded_or_built(content_key: str, cache: CoachCache | None) -> Coach:
+    key = cache_key(content_key) if cache is not None else ""
+    loaded = cache.load(key) if cache is not None else None
+    if loaded is not None:
+        warm_up()  # as a built coach does: the language models are not in the file (a Rust object)
+        return loaded
+    coach = Coach(library=LessonLibrary.load())
+    if cache is not None:
+        cache.store(key, coach)
+    return coach

@@ -45,13 +45,16 @@ def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, li
     training: Training = {}
     problems: list[str] = []
     for lesson_id, questions in data.items():
-        where = f"{path}:{_line_of(text, lesson_id)}"
+        # The line is looked up only for a problem: finding it scans the whole file.
         if lesson_id not in lesson_ids:
+            where = f"{path}:{_line_of(text, lesson_id)}"
             problems.append(f"{where}: unknown lesson id '{lesson_id}' (no such lesson in this language)")
             continue
         found = entry_problems(questions, "question")
-        problems += [f"{where}: lesson '{lesson_id}': {problem}" for problem in found]
-        if not found:
+        if found:
+            where = f"{path}:{_line_of(text, lesson_id)}"
+            problems += [f"{where}: lesson '{lesson_id}': {problem}" for problem in found]
+        else:
             training[lesson_id] = tuple(question.strip() for question in questions)
     return training, problems
 
