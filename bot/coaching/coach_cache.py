@@ -76,7 +76,7 @@ class CoachCache:
         """The coach stored under `key`, or None when there is none or it cannot be used (logged)."""
         path = self.path(key)
         if not path.exists():
-            log.info("coach cache: no coach stored for this content and code yet (%s)", path)
+            log.debug("coach cache: no coach stored for this content and code yet (%s)", path)
             return None
         started = time.perf_counter()
         try:
@@ -86,7 +86,7 @@ class CoachCache:
         except Exception as error:  # any unusable file: the coach is built instead, never a crash
             log.warning("coach cache: cannot use %s (%s); building the coach instead", path, _reason(error))
             return None
-        log.info("coach cache: loaded %s in %.2f s", path, time.perf_counter() - started)
+        log.debug("coach cache: loaded %s in %.2f s", path, time.perf_counter() - started)
         return coach
 
     def store(self, key: str, coach: Coach) -> None:

@@ -71,7 +71,7 @@ def test_shared_coach_builds_and_stores_once_then_loads(
     fresh: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = CoachCache(tmp_path)
-    caplog.set_level(logging.INFO, logger="bot.coaching.coach_cache")
+    caplog.set_level(logging.DEBUG, logger="bot.coaching.coach_cache")
 
     built = shared_coach(cache=cache)
     shared._built.clear()  # a new process: nothing built yet
