@@ -21,6 +21,7 @@ from bot.crm.base import (
     ManagerStats,
     Owner,
 )
+from bot.crm.stages import OpenByStage, StageSlot, stage_slots, stage_totals
 
 ATTENTION_LIMIT = 5
 CLOSED_WINDOW = timedelta(days=90)
@@ -122,6 +123,7 @@ class _Tally:
     activities: int = 0
     flagged: list[tuple[DealRecord, tuple[AttentionReason, ...]]] = field(default_factory=list)
     open_list: list[DealRecord] = field(default_factory=list)
+    by_stage: OpenByStage = field(default_factory=OpenByStage)
 
 
 def stats_from_snapshot(
@@ -137,6 +139,8 @@ def stats_from_snapshot(
     teams = managers_of(snapshot.owners)
     wanted = [crm_id for crm_id in (manager_ids if manager_ids is not None else teams) if crm_id in owners]
     tallies = _tally_by_owner(snapshot, now=now, stale_days=stale_days)
+    open_stage_ids = {d.stage for d in snapshot.deals if d.status == "open" and d.stage is not None}
+    slots = stage_slots(snapshot.stages, open_stage_ids)
     result: dict[str, ManagerStats] = {}
     for crm_id in wanted:
         reports = teams.get(crm_id, [])
@@ -151,6 +155,7 @@ def stats_from_snapshot(
             now=now,
             stale_days=stale_days,
             source=source,
+            slots=slots,
         )
     return result
 
@@ -164,6 +169,8 @@ def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) ->
         if deal.status == "open":
             tally.open.add(deal.currency, deals=1, value=deal.amount, priced=int(deal.amount > 0))
             tally.open_list.append(deal)
+            if deal.stage is not None:
+                tally.by_stage.add(deal.stage, deal.currency, deals=1, value=deal.amount)
             reasons = deal_reasons(deal, now=now, stale_days=stale_days)
             tally.stale += "stale" in reasons
             tally.no_next_step += "no_next_step" in reasons
@@ -189,6 +196,7 @@ def _combine(
     now: datetime,
     stale_days: int,
     source: str,
+    slots: tuple[StageSlot, ...],
 ) -> ManagerStats:
     everyone = [own, *team]
     team_open = OpenByCurrency.combined(tally.open for tally in everyone)
@@ -248,4 +256,6 @@ def _combine(
         own_biggest_open_deals=biggest_deals(map(listed, own.open_list), currency),
         other_open_values=team_open.others(currency),
         own_other_open_values=own.open.others(currency),
+        open_by_stage=stage_totals(slots, OpenByStage.combined(t.by_stage for t in everyone), currency),
+        own_open_by_stage=stage_totals(slots, own.by_stage, currency),
     )
