@@ -126,3 +126,35 @@ def test_stats_are_served_when_the_stages_call_fails(
     if name != "salesforce":  # Salesforce's stage id is the ApiName, which is the label here
         assert not set(labels) & set(world.stages), name
     assert any("crm.stages_unavailable" in record.getMessage() for record in caplog.records), name
+
+
+def test_stage_lists_are_read_to_their_last_page(world: World, tmp_path: Path) -> None:
+    """Pipedrive pages its stages by cursor, Salesforce its query results by nextRecordsUrl: the stages
+    come whole and in the pipeline's order however small the pages."""
+    with PipedriveStandIn.from_world(world) as pd:
+        pipedrive = PipedriveConnector(
+            base_url=pd.base_url, api_token=pd.api_token, timeout_seconds=5.0, page_size=2
+        )
+        pipedrive_stages = pipedrive.fetch_stages()
+        pipedrive.close()
+        pages = len(pd.requests_to(PIPEDRIVE_STAGES))
+    with SalesforceStandIn(batch_size=3, workdir=tmp_path) as sf:
+        sf.load_world(world)
+        salesforce = SalesforceConnector(
+            instance_url=sf.origin, access_token=sf.access_token, verify=str(sf.ca_bundle), timeout=5.0
+        )
+        salesforce_stages = salesforce.fetch_stages()
+        salesforce.close()
+        batches = len(sf.requests)
+
+    listed = [s.label for s in pipedrive_stages if s.for_open_deals]
+    assert listed == list(world.stages)
+    assert [s.label for s in pipedrive_stages if not s.for_open_deals] == ["Old qualification"]
+    assert pages == 3  # 6 stages, 2 per page
+    assert [s.label for s in salesforce_stages if s.for_open_deals] == list(world.stages)
+    assert {s.label for s in salesforce_stages if not s.for_open_deals} == {
+        "Closed Won",
+        "Closed Lost",
+        "Id. Decision Makers",
+    }
+    assert batches >= 3  # 8 stages, 3 per batch
