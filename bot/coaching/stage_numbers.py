@@ -19,6 +19,9 @@ from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
 MIN_LABEL_LENGTH = 3  # "A", "B2": too short to be told from other words
+# Lines one answer lists (a Slack section holds 3,000 characters): beyond it, stages without deals
+# go first, then the rest is named by number.
+MAX_STAGE_LINES = 25
 # What a stage line states already: the question's open-deal count or value is not told again.
 STAGE_FAMILIES = {"open_deals", "open_value"}
 
@@ -67,6 +70,10 @@ def stages_answer(
             numbers=fallback.numbers,
         )
     shown = [total for total in totals if not ask.labels or total.stage in ask.labels]
+    if len(shown) > MAX_STAGE_LINES:
+        shown = [total for total in shown if total.deals]
+    more = max(len(shown) - MAX_STAGE_LINES, 0)
+    shown = shown[:MAX_STAGE_LINES]
     others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
     foreign = stats.own_other_open_values if ask.own else stats.other_open_values
     scope = "own" if ask.own else "team"
@@ -74,7 +81,8 @@ def stages_answer(
         t(language, "kinds.numbers_title", crm=stats.source),
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
-        + "\n".join(_line(total, stats.currency, language) for total in shown),
+        + "\n".join(_line(total, stats.currency, language) for total in shown)
+        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else ""),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))

@@ -1,4 +1,5 @@
-"""A local stand-in for HubSpot's CRM v3 API: owners and the object search endpoints.
+"""A local stand-in for HubSpot's CRM v3 API: owners, the object search endpoints and the deal pipelines
+(GET /crm/v3/pipelines/deals, tests/fakes/hubspot_pipelines.py).
 
 It answers as HubSpot documents: bearer-token auth (401 INVALID_AUTHENTICATION), scopes (403
 MISSING_SCOPES with errors[].context.requiredScopes), owners paged by `after`, search with filterGroups

@@ -3,7 +3,8 @@
 It answers as Salesforce documents: query results in batches with done/nextRecordsUrl, a composite
 resource (at most 25 subrequests, 5 of them queries), JSON error lists such as
 [{"message": "...", "errorCode": "INVALID_SESSION_ID"}], Sforce-Limit-Info on every REST answer and
-403 REQUEST_LIMIT_EXCEEDED once the daily allocation is used up.
+403 REQUEST_LIMIT_EXCEEDED once the daily allocation is used up. Opportunities carry StageName; the
+OpportunityStage object lists the stages (ApiName, MasterLabel, SortOrder, IsClosed, IsActive).
 
 It speaks HTTPS because simple-salesforce always builds https:// URLs from an instance URL; the
 certificate is self-signed, made at start, and clients trust it through `ca_bundle`.

@@ -85,3 +85,21 @@ def test_a_stage_without_value_shows_its_count(coach: Coach, anna: ManagerStats)
         ("open_deals", "Discovery", 1),
         ("open_value", "Discovery", 0),
     ]
+
+
+def test_a_long_pipeline_lists_the_stages_with_deals_and_names_the_rest(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    """Many pipelines make many stages: stages without deals go first, then the rest is counted, so the
+    answer fits one Slack section."""
+    many = tuple(StageTotal(f"Stage {n:02}", n % 2, Decimal(1_000 * (n % 2))) for n in range(60))
+    stats = replace(anna, open_by_stage=many)
+
+    english = numbers_reply(coach, stats, "pipeline by stage").text
+    german = numbers_reply(coach, stats, "Deals pro Phase", "de").text
+
+    listed = [row for row in english.splitlines() if row.startswith("• Stage ")]
+    assert listed == [f"• Stage {n:02}: 1 open deal, €1,000" for n in range(1, 51, 2)]
+    assert "…and 5 more stages with open deals; the pipeline view in Demo CRM shows them." in english
+    assert "…und 5 weitere Phasen mit offenen Deals" in german
+    assert len(english) < 3_000
