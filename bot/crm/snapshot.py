@@ -29,7 +29,7 @@ from bot.crm.roster import Roster
 
 log = logging.getLogger(__name__)
 
-OWNER_CACHE_SECONDS = 300.0
+OWNER_CACHE_SECONDS = 300.0  # owners and stage settings: both change rarely
 ACTIVITY_DAYS = 7
 
 
@@ -51,6 +51,8 @@ class SnapshotConnector(ABC):
         self._roster = roster
         self._owners: list[Owner] | None = None
         self._owners_at = 0.0
+        self._stage_list: tuple[DealStage, ...] | None = None
+        self._stages_at = 0.0
         self._mirror: Mirror | None = None
         self.last_refresh: RefreshInfo | None = None  # how the last all_manager_stats read the CRM
 
@@ -137,13 +139,18 @@ class SnapshotConnector(ABC):
         )
 
     def _stages(self) -> tuple[DealStage, ...]:
-        """Read once per stats run. Without them the breakdown still counts, under the stages' ids:
-        a CRM that refuses its pipeline settings must not cost the manager every other number."""
+        """Read at most once per stats run, and kept like the owners. Without them the breakdown still
+        counts, under the stages' ids: a CRM that refuses its pipeline settings must not cost the
+        manager every other number (a refusal is not kept: the next run asks again)."""
+        if self._stage_list is not None and time.monotonic() - self._stages_at <= OWNER_CACHE_SECONDS:
+            return self._stage_list
         try:
-            return tuple(self.fetch_stages())
+            self._stage_list = tuple(self.fetch_stages())
         except CRMError as error:
             log.warning("crm.stages_unavailable crm=%s error=%s", self.display_name, error)
             return ()
+        self._stages_at = time.monotonic()
+        return self._stage_list
 
     def _stats(
         self, snapshot: CRMSnapshot, *, now: datetime, manager_ids: Sequence[str] | None

@@ -7,6 +7,7 @@ connector reads the stage settings once per stats run, however many deals and pa
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from bot.crm.hubspot import HubSpotConnector
 from bot.crm.pipedrive import PipedriveConnector
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.salesforce import SalesforceConnector
-from bot.crm.snapshot import SnapshotConnector
+from bot.crm.snapshot import OWNER_CACHE_SECONDS, SnapshotConnector
 from tests.contract.world import World, build_world, expected
 from tests.fakes.hubspot import HubSpotStandIn
 from tests.fakes.pipedrive import PipedriveStandIn
@@ -92,13 +93,20 @@ def refuse_stages(name: str, standin: object) -> None:
         standin.hidden_objects.add("OpportunityStage")
 
 
-def test_stages_are_read_once_per_stats_run(vendor: tuple[str, Vendor, object], world: World) -> None:
+def test_stages_are_read_once_and_kept_like_the_owners(
+    vendor: tuple[str, Vendor, object], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     name, it, _standin = vendor
 
     it.connector.all_manager_stats(now=world.now)
     assert it.stage_requests() == 1, name
+    for manager in world.managers():
+        it.connector.manager_stats(manager, now=world.now)
+    assert it.stage_requests() == 1, name  # however many deals, pages and managers
+    later = time.monotonic() + OWNER_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
     it.connector.manager_stats(world.managers()[0], now=world.now)
-    assert it.stage_requests() == 2, name
+    assert it.stage_requests() == 2, name  # stage settings changed since are seen within minutes
 
 
 def test_stats_are_served_when_the_stages_call_fails(
