@@ -141,14 +141,15 @@ class SnapshotConnector(ABC):
     def _stages(self) -> tuple[DealStage, ...]:
         """Read at most once per stats run, and kept like the owners. Without them the breakdown still
         counts, under the stages' ids: a CRM that refuses its pipeline settings must not cost the
-        manager every other number (a refusal is not kept: the next run asks again)."""
+        manager every other number. A refusal is not kept (the next run asks again); meanwhile the
+        last stages read serve, if any."""
         if self._stage_list is not None and time.monotonic() - self._stages_at <= OWNER_CACHE_SECONDS:
             return self._stage_list
         try:
             self._stage_list = tuple(self.fetch_stages())
         except CRMError as error:
             log.warning("crm.stages_unavailable crm=%s error=%s", self.display_name, error)
-            return ()
+            return self._stage_list or ()
         self._stages_at = time.monotonic()
         return self._stage_list
 
