@@ -17,11 +17,12 @@ from bot.crm.base import (
     CRMSnapshot,
     CurrencyTotal,
     DealRecord,
+    DealStage,
     ListedDeal,
     ManagerStats,
     Owner,
 )
-from bot.crm.stages import OpenByStage, StageSlot, stage_slots, stage_totals
+from bot.crm.stages import OpenByStage, stage_slots, stage_totals
 
 ATTENTION_LIMIT = 5
 CLOSED_WINDOW = timedelta(days=90)
@@ -139,8 +140,6 @@ def stats_from_snapshot(
     teams = managers_of(snapshot.owners)
     wanted = [crm_id for crm_id in (manager_ids if manager_ids is not None else teams) if crm_id in owners]
     tallies = _tally_by_owner(snapshot, now=now, stale_days=stale_days)
-    open_stage_ids = {d.stage for d in snapshot.deals if d.status == "open" and d.stage is not None}
-    slots = stage_slots(snapshot.stages, open_stage_ids)
     result: dict[str, ManagerStats] = {}
     for crm_id in wanted:
         reports = teams.get(crm_id, [])
@@ -155,7 +154,7 @@ def stats_from_snapshot(
             now=now,
             stale_days=stale_days,
             source=source,
-            slots=slots,
+            stages=snapshot.stages,
         )
     return result
 
@@ -196,9 +195,12 @@ def _combine(
     now: datetime,
     stale_days: int,
     source: str,
-    slots: tuple[StageSlot, ...],
+    stages: tuple[DealStage, ...],
 ) -> ManagerStats:
     everyone = [own, *team]
+    team_by_stage = OpenByStage.combined(t.by_stage for t in everyone)
+    # the team's own deals decide which closed or undescribed stages show: alone or in bulk, the same
+    slots = stage_slots(stages, team_by_stage.deals)
     team_open = OpenByCurrency.combined(tally.open for tally in everyone)
     currency = team_open.main_currency()
 
@@ -256,6 +258,6 @@ def _combine(
         own_biggest_open_deals=biggest_deals(map(listed, own.open_list), currency),
         other_open_values=team_open.others(currency),
         own_other_open_values=own.open.others(currency),
-        open_by_stage=stage_totals(slots, OpenByStage.combined(t.by_stage for t in everyone), currency),
+        open_by_stage=stage_totals(slots, team_by_stage, currency),
         own_open_by_stage=stage_totals(slots, own.by_stage, currency),
     )

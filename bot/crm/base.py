@@ -181,8 +181,9 @@ class ManagerStats:
     other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
     own_other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
     # The open deals per pipeline stage, in the pipeline's order: every open stage the CRM defines (also
-    # with no deals), stages of the same label merged, then stages the CRM did not describe (their ids
-    # as labels). Team and own list the same stages. Empty in stats stored before these were kept.
+    # with no deals), stages of the same label merged, then closed/retired stages and stages the CRM did
+    # not describe (ids as labels) while the team's open deals are in them. Team and own list the same.
+    # Empty in stats stored before these were kept.
     open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
     own_open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
 

@@ -48,6 +48,8 @@ DEALS = (
     staged("6", REP, 2_000, None),  # no stage at all: in the total, in no stage
     staged("7", REP, 4_000, "won", "won"),
     staged("8", OTHER_TEAM, 1_000, "s-qual"),  # another team
+    staged("9", OTHER_TEAM, 1_000, "r-old"),  # another team's deal in a retired stage: not M1's line
+    staged("10", OTHER_TEAM, 1_000, "s-other"),  # nor another team's undescribed stage
 )
 
 
