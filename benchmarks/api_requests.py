@@ -92,8 +92,12 @@ CONNECTORS: dict[str, Callable[[World], AbstractContextManager[Run]]] = {
 }
 
 
+STAGE_SETTINGS = 1  # pipelines (HubSpot), stages (Pipedrive), OpportunityStage (Salesforce)
+
+
 def minimum_pages(name: str, world: World) -> int:
-    """The fewest requests a full read needs: every record read once, in pages as large as allowed."""
+    """The fewest requests a full read needs: every record read once, in pages as large as allowed, and
+    the stage settings once (one page at each vendor)."""
     recent = [a for a in world.activities if a.occurred_at >= world.now - timedelta(days=7)]
     deals = [
         d
@@ -116,12 +120,14 @@ def minimum_pages(name: str, world: World) -> int:
             + pages(len(deals) - len(open_deals), 500)
             + pages(done, 500)
             + pages(planned, 500)
+            + STAGE_SETTINGS
         )
     if name == "hubspot":  # owners 500 a page; one search per engagement type, 200 a page
         return (
             pages(len(world.owners), 500)
             + pages(len(deals), 200)
             + sum(pages(n, 200) for n in kinds.values())
+            + STAGE_SETTINGS
         )
     # salesforce: users, deals, then tasks and events together in composite calls; 2,000 a batch
     tasks = sum(n for kind, n in kinds.items() if kind != "meeting")
@@ -129,6 +135,7 @@ def minimum_pages(name: str, world: World) -> int:
         pages(len(world.owners), 2000)
         + pages(len(deals), 2000)
         + max(pages(tasks, 2000), pages(kinds["meeting"], 2000))
+        + STAGE_SETTINGS
     )
 
 

@@ -109,13 +109,16 @@ def answer_json(answer: CoachAnswer) -> dict[str, Any]:
 
 
 def _fact_json(fact: NumberFact) -> dict[str, Any]:
-    """A pipeline value also says its currency and the other currencies' open deals (never added to it)."""
+    """A pipeline value also says its currency and the other currencies' open deals (never added to it);
+    a stage's count or value says its stage."""
     entry: dict[str, Any] = {
         "metric": fact.name,
         "scope": fact.scope,
         "value": _number(fact.value),
         "of": fact.of,
     }
+    if fact.stage is not None:
+        entry["stage"] = fact.stage
     if fact.currency is not None:
         entry["currency"] = fact.currency
         entry["other_currencies"] = [

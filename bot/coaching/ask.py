@@ -20,6 +20,7 @@ from bot.coaching.kinds import Kind
 from bot.coaching.language import answer_language
 from bot.coaching.pipeline import PipelineStats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
+from bot.coaching.stage_numbers import read_stages, stages_answer
 from bot.crm.base import CRMError, ManagerStats
 from bot.i18n import Language
 from bot.store.events import first_delivery
@@ -147,24 +148,7 @@ def answer_by_kind(
         )
     language = answer_language(question, profile=language)
     if kind == "numbers":
-        if numbers.stats is None:
-            return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
-        # exactly the figures the question names, own or team; else all, those it hints at first
-        readings = read_all(question, language)
-        biggest = read_biggest(question, language)
-        # the deciding words, to trace a wrong reading to its term (debug only: they quote the question)
-        log.debug(
-            "numbers read as %s, biggest %s",
-            [(r.metric, r.family_term, r.scope_term) for r in readings],
-            biggest,
-        )
-        named = [reading.metric for reading in readings]
-        listed = figures_asked(question)
-        lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
-        asked = lead + named + listed
-        return kind_answers.numbers_answer(
-            stats=numbers.stats, language=language, asked=asked, named=named, biggest=biggest
-        )
+        return _numbers_answer(question, language=language, numbers=numbers, crm_name=crm_name)
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)
@@ -173,6 +157,38 @@ def answer_by_kind(
         lesson = prompt.lesson(coach.library, language) if prompt else None
         return kind_answers.reflection_answer(language=language, lesson=lesson)
     return kind_answers.without_lesson(kind, language=language, now=now)
+
+
+def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_name: str) -> CoachAnswer:
+    """Exactly the figures the question names, own or team (else all, those it hints at first); the
+    biggest deals or the open deals by stage where it asks for them."""
+    if numbers.stats is None:
+        return kind_answers.numbers_unavailable(language=language, crm=crm_name, linked=numbers.linked)
+    # exactly the figures the question names, own or team; else all, those it hints at first
+    readings = read_all(question, language)
+    biggest = read_biggest(question, language)
+    # the deciding words, to trace a wrong reading to its term (debug only: they quote the question)
+    log.debug(
+        "numbers read as %s, biggest %s",
+        [(r.metric, r.family_term, r.scope_term) for r in readings],
+        biggest,
+    )
+    named = [reading.metric for reading in readings]
+    listed = figures_asked(question)
+    lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
+    asked = lead + named + listed
+    stats = numbers.stats
+    stages = read_stages(question, language, stats)
+    log.debug("numbers by stage: %s", stages)
+
+    def overview() -> CoachAnswer:
+        return kind_answers.numbers_answer(
+            stats=stats, language=language, asked=asked, named=named, biggest=biggest
+        )
+
+    if stages is not None and stats.open_deals > 0:
+        return stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
+    return overview()
 
 
 def _numbers(

@@ -156,6 +156,19 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     )
 
 
+def question_scope(question: str, language: Language) -> tuple[bool, str | None]:
+    """Whether the question is about the manager's own deals, and the cue that says so."""
+    spaced, text, order = _prepared(question, language)
+    return _own_scope(spaced, text, order)
+
+
+def request_term(question: str, request: str) -> str | None:
+    """The first term of `[requests.<request>]` (either language) the question contains."""
+    text = _flat(question)
+    words = _terms()["requests"][request]
+    return next((hit for lang in LANGUAGES if (hit := _found(text, words[lang], False, True))), None)
+
+
 def named_figures(message: str) -> tuple[NamedFigure, ...]:
     """Every figure a message names, in the order it names them, for the message-kind rules: a family by
     its words, its counting words or its broad words (these name a figure only in a request for numbers,

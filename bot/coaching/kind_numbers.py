@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.coaching.asked import GENERAL_FIGURES, named_figures
+from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
 from bot.coaching.kind_terms import LETTERS, TermLists
 
 if TYPE_CHECKING:
@@ -78,6 +78,14 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
         return f"a bare question for a figure: '{sorted(specific)[0]}'"
     return None
+
+
+def deals_by_stage(terms: TermLists, text: str) -> str | None:
+    """ "my own deals by stage", „meine Deals nach Phase“: deals per pipeline stage, no how or why."""
+    term = request_term(text, "by_stage")
+    if term is None or not named_figures(text) or terms.numbers_coaching.first(text):
+        return None
+    return f"asks for the deals by stage: '{term}'"
 
 
 def figure_over_period(terms: TermLists, text: str) -> str | None:

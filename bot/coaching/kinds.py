@@ -21,6 +21,7 @@ from bot.coaching.kind_controls import about_messages, about_schedule
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
+    deals_by_stage,
     figure_over_period,
     figures_only,
     repair_asking,
@@ -124,6 +125,7 @@ class MessageClassifier:
             ("numbers", lambda: figures_only(self.terms, text)),
             ("numbers", lambda: asks_for_figure(self.terms, text)),
             ("numbers", lambda: figure_over_period(self.terms, text)),
+            ("numbers", lambda: deals_by_stage(self.terms, text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
             ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]

@@ -70,6 +70,8 @@ class NumberFact:
     # which are never added to it; None and () for every other metric.
     currency: str | None = None
     others: tuple[CurrencyTotal, ...] = ()
+    # The pipeline stage (its label) the count or value is of; None for the whole pipeline.
+    stage: str | None = None
 
     @property
     def name(self) -> str:

@@ -17,10 +17,12 @@ from bot.crm.base import (
     CRMSnapshot,
     CurrencyTotal,
     DealRecord,
+    DealStage,
     ListedDeal,
     ManagerStats,
     Owner,
 )
+from bot.crm.stages import OpenByStage, stage_slots, stage_totals
 
 ATTENTION_LIMIT = 5
 CLOSED_WINDOW = timedelta(days=90)
@@ -122,6 +124,7 @@ class _Tally:
     activities: int = 0
     flagged: list[tuple[DealRecord, tuple[AttentionReason, ...]]] = field(default_factory=list)
     open_list: list[DealRecord] = field(default_factory=list)
+    by_stage: OpenByStage = field(default_factory=OpenByStage)
 
 
 def stats_from_snapshot(
@@ -151,6 +154,7 @@ def stats_from_snapshot(
             now=now,
             stale_days=stale_days,
             source=source,
+            stages=snapshot.stages,
         )
     return result
 
@@ -164,6 +168,8 @@ def _tally_by_owner(snapshot: CRMSnapshot, *, now: datetime, stale_days: int) ->
         if deal.status == "open":
             tally.open.add(deal.currency, deals=1, value=deal.amount, priced=int(deal.amount > 0))
             tally.open_list.append(deal)
+            if deal.stage is not None:
+                tally.by_stage.add(deal.stage, deal.currency, deals=1, value=deal.amount)
             reasons = deal_reasons(deal, now=now, stale_days=stale_days)
             tally.stale += "stale" in reasons
             tally.no_next_step += "no_next_step" in reasons
@@ -189,8 +195,12 @@ def _combine(
     now: datetime,
     stale_days: int,
     source: str,
+    stages: tuple[DealStage, ...],
 ) -> ManagerStats:
     everyone = [own, *team]
+    team_by_stage = OpenByStage.combined(t.by_stage for t in everyone)
+    # the team's own deals decide which closed or undescribed stages show: alone or in bulk, the same
+    slots = stage_slots(stages, team_by_stage.deals)
     team_open = OpenByCurrency.combined(tally.open for tally in everyone)
     currency = team_open.main_currency()
 
@@ -248,4 +258,6 @@ def _combine(
         own_biggest_open_deals=biggest_deals(map(listed, own.open_list), currency),
         other_open_values=team_open.others(currency),
         own_other_open_values=own.open.others(currency),
+        open_by_stage=stage_totals(slots, team_by_stage, currency),
+        own_open_by_stage=stage_totals(slots, own.by_stage, currency),
     )

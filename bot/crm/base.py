@@ -46,6 +46,20 @@ class DealRecord:
     created_at: datetime
     last_activity_at: datetime | None
     closed_at: datetime | None
+    # The CRM's id of the deal's pipeline stage (HubSpot dealstage, Pipedrive stage_id, Salesforce
+    # StageName); CRMSnapshot.stages gives its label and place. None when the CRM names none.
+    stage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealStage:
+    """A pipeline stage as the CRM defines it. `for_open_deals`: False for a stage of won or lost deals
+    and for one the CRM retired (archived, inactive): the breakdown lists it only while open deals are
+    in it."""
+
+    stage_id: str
+    label: str
+    for_open_deals: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,9 @@ class CRMSnapshot:
     deals: tuple[DealRecord, ...]
     activities: tuple[ActivityRecord, ...]
     fetched_at: datetime
+    # Every stage the CRM defines, in pipeline order (pipelines in the CRM's order, then each one's
+    # stages); empty when the CRM's stages could not be read: deals' stage ids then serve as labels.
+    stages: tuple[DealStage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +130,16 @@ class CurrencyTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class StageTotal:
+    """The open deals in one pipeline stage: how many, and the summed amount of those in the stats'
+    main currency (we have no exchange rates)."""
+
+    stage: str  # the stage's label as the CRM shows it
+    deals: int
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class ManagerStats:
     """Pipeline numbers for a manager and their direct reports, as of `fetched_at`.
 
@@ -153,6 +180,12 @@ class ManagerStats:
     # open deals are in `currency` (and in stats stored before these were kept). Team: own included.
     other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
     own_other_open_values: tuple[CurrencyTotal, ...] = field(default_factory=tuple)
+    # The open deals per pipeline stage, in the pipeline's order: every open stage the CRM defines (also
+    # with no deals), stages of the same label merged, then closed/retired stages and stages the CRM did
+    # not describe (ids as labels) while the team's open deals are in them. Team and own list the same.
+    # Empty in stats stored before these were kept.
+    open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
+    own_open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
 
 
 class CRMError(Exception):

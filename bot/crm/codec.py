@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.crm.base import AttentionDeal, CurrencyTotal, ListedDeal, ManagerStats, Owner
+from bot.crm.base import AttentionDeal, CurrencyTotal, ListedDeal, ManagerStats, Owner, StageTotal
 
-# 2: own_* numbers. The biggest-deals lists, each listed deal's currency and the other currencies' open
-# totals came later without a new version: an entry written before them reads with empty lists and the
-# stats' currency (the weekly history must not be dropped for them). Its open_value may still sum
-# several currencies: it was stored so.
+# 2: own_* numbers. The biggest-deals lists, each listed deal's currency, the other currencies' open
+# totals and the open deals per stage came later without a new version: an entry written before them
+# reads with empty lists and the stats' currency (the weekly history must not be dropped for them).
+# Its open_value may still sum several currencies: it was stored so.
 CODEC_VERSION = 2
 
 
@@ -48,6 +48,8 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "own_biggest_open_deals": [_listed_to_json(d) for d in stats.own_biggest_open_deals],
         "other_open_values": [_total_to_json(total) for total in stats.other_open_values],
         "own_other_open_values": [_total_to_json(total) for total in stats.own_other_open_values],
+        "open_by_stage": [_stage_to_json(total) for total in stats.open_by_stage],
+        "own_open_by_stage": [_stage_to_json(total) for total in stats.own_open_by_stage],
     }
 
 
@@ -84,6 +86,8 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         own_biggest_open_deals=_listed_from_json(data, "own_biggest_open_deals"),
         other_open_values=_totals_from_json(data, "other_open_values"),
         own_other_open_values=_totals_from_json(data, "own_other_open_values"),
+        open_by_stage=_stages_from_json(data, "open_by_stage"),
+        own_open_by_stage=_stages_from_json(data, "own_open_by_stage"),
     )
 
 
@@ -124,4 +128,15 @@ def _totals_from_json(data: dict[str, Any], key: str) -> tuple[CurrencyTotal, ..
     return tuple(
         CurrencyTotal(currency=d["currency"], amount=Decimal(d["amount"]), deals=d["deals"])
         for d in data.get(key, [])
+    )
+
+
+def _stage_to_json(total: StageTotal) -> dict[str, str | int]:
+    return {"stage": total.stage, "deals": total.deals, "value": str(total.value)}
+
+
+def _stages_from_json(data: dict[str, Any], key: str) -> tuple[StageTotal, ...]:
+    """Absent in stats stored before the open deals per stage were kept: none."""
+    return tuple(
+        StageTotal(stage=d["stage"], deals=d["deals"], value=Decimal(d["value"])) for d in data.get(key, [])
     )

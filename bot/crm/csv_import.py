@@ -32,6 +32,7 @@ FIELDS = {
         "status": True,
         "close_date": False,
         "next_step": False,
+        "stage": False,
         "created_at": True,
         "last_activity_at": False,
         "closed_at": False,
@@ -40,6 +41,7 @@ FIELDS = {
 }
 DEFAULT_STATUS = {"open": "open", "won": "won", "lost": "lost"}
 MAX_REPORTED_ERRORS = 50
+STAGE_LENGTH = 32  # local_crm_deals.stage
 
 
 class CsvImportError(Exception):
@@ -211,7 +213,8 @@ def _deal_parser(mapping: Mapping, owner_by_email: dict[str, str]) -> Parser:
             "company": values["name"].split(" – ")[0][:255],
             "amount": _amount(values.get("amount", "")),
             "currency": currency_code(values.get("currency"), mapping.currency)[:3],
-            "stage": status,
+            # the stage's label as the CRM shows it; "" when the export has none
+            "stage": values.get("stage", "").strip()[:STAGE_LENGTH],
             "status": status,
             "close_date": close_date or (created_at.date() if created_at else None),
             "next_step": values.get("next_step") or None,

@@ -46,6 +46,8 @@ from bot.crm.base import (
     ManagerStats,
     Owner,
 )
+from bot.crm.demo_stages import local_stages, open_by_stage
+from bot.crm.stages import OpenByStage, StageSlot, stage_slots, stage_totals
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
@@ -75,9 +77,17 @@ class _Biggest:
 class DemoConnector:
     """Reads the tables written by `crmcoach seed-demo` (or a CSV import); one SQL pass per question."""
 
-    def __init__(self, engine: Engine, *, stale_days: int = 14, display_name: str = "Demo CRM") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        stale_days: int = 14,
+        display_name: str = "Demo CRM",
+        stage_order: Sequence[str] = (),
+    ) -> None:
         self._engine = engine
         self._stale_days = stale_days
+        self._stage_order = tuple(stage_order)  # the pipeline's stages, where known (the demo's)
         self.display_name = display_name
 
     def list_owners(self) -> list[Owner]:
@@ -120,6 +130,9 @@ class DemoConnector:
             counts = self._counts(session, now, scope)
             attention = self._attention(session, now, wanted, scope)
             biggest = self._biggest(session, wanted, scope)
+            by_stage = open_by_stage(session, scope)
+            stages = local_stages(session, self._stage_order)
+        slots = stage_slots(stages, (stage.stage_id for stage in stages))
         return {
             manager_id: self._combine(
                 owners[manager_id],
@@ -127,6 +140,7 @@ class DemoConnector:
                 counts=counts,
                 attention=attention,
                 biggest=biggest,
+                stages=(slots, by_stage),
                 now=now,
             )
             for manager_id in wanted
@@ -231,9 +245,15 @@ class DemoConnector:
         counts: dict[str, _Counts],
         attention: dict[str, list[AttentionDeal]],
         biggest: _Biggest,
+        stages: tuple[tuple[StageSlot, ...], dict[str, OpenByStage]],
         now: datetime,
     ) -> ManagerStats:
         everyone = [counts.get(owner_id, _Counts()) for owner_id in (manager.crm_id, *reports)]
+        slots, by_stage = stages
+        own_by_stage = by_stage.get(manager.crm_id, OpenByStage())
+        team_by_stage = OpenByStage.combined(
+            by_stage.get(i, OpenByStage()) for i in (manager.crm_id, *reports)
+        )
         team_open = OpenByCurrency.combined(c.open for c in everyone)
         currency = team_open.main_currency()
         return ManagerStats(
@@ -262,6 +282,8 @@ class DemoConnector:
             own_biggest_open_deals=biggest_deals(biggest.own.get(manager.crm_id, []), currency),
             other_open_values=team_open.others(currency),
             own_other_open_values=everyone[0].open.others(currency),
+            open_by_stage=stage_totals(slots, team_by_stage, currency),
+            own_open_by_stage=stage_totals(slots, own_by_stage, currency),
         )
 
     @contextmanager

@@ -85,7 +85,7 @@ COMPANIES = (
     "Sonnberg",
 )
 PRODUCTS = ("Renewal", "Expansion", "Pilot", "Rollout", "Upgrade", "Service contract")
-STAGES = ("qualification", "discovery", "proposal", "negotiation", "commit")
+STAGES = ("Qualification", "Discovery", "Proposal", "Negotiation", "Commit")  # the demo pipeline, in order
 NEXT_STEPS = (
     "Send proposal",
     "Book demo with IT",

@@ -19,6 +19,9 @@ Professional/Enterprise) and, on top, 5 search requests per second; two limiters
 sorted by hs_object_id, and when a query reaches that cap the next window continues with
 hs_object_id > the last id seen (exact, unlike date windows, which can still hold >10,000 records).
 
+Stages. A deal's dealstage is a stage id; labels and order come from GET /crm/v3/pipelines/deals
+(every pipeline with its stages, one request per stats run, not paginated).
+
 Currency. A deal's deal_currency_code is empty in single-currency portals (and on deals created before
 multi-currency was turned on): such a deal is in the company currency, read once from the account
 details (GET /account-info/v3/details, companyCurrency) when a deal first needs it.
@@ -39,6 +42,7 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
     DealRecord,
+    DealStage,
     Owner,
     currency_code,
 )
@@ -54,6 +58,7 @@ from bot.crm.hubspot_records import (
     names_currency,
     owners_from_hubspot,
     parse_datetime,
+    stages_from_hubspot,
 )
 from bot.crm.mirror import Changes, MirrorStore
 from bot.crm.ratelimit import SlidingWindowLimiter
@@ -154,6 +159,9 @@ class HubSpotConnector(SnapshotConnector):
                 )
                 activities.extend(a for row in rows if (a := activity_from_hubspot(row, kind)) is not None)
         return activities
+
+    def fetch_stages(self) -> list[DealStage]:
+        return stages_from_hubspot(self.http.get("/crm/v3/pipelines/deals", {}))
 
     def fetch_changes(self, *, since: datetime, now: datetime) -> Changes:
         """Deals and engagements modified since `since` (hs_lastmodifieddate), and those archived since.

@@ -14,7 +14,15 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner, currency_code
+from bot.crm.base import (
+    ActivityRecord,
+    CRMUnavailableError,
+    DealRecord,
+    DealStage,
+    DealStatus,
+    Owner,
+    currency_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +172,31 @@ def deal_from_hubspot(row: Mapping[str, Any], *, company_currency: str) -> DealR
         created_at=created_at,
         last_activity_at=parse_datetime(props.get("notes_last_updated")),
         closed_at=closedate if status != "open" else None,
+        stage=_text(props.get("dealstage")),
     )
+
+
+def stages_from_hubspot(page: Mapping[str, Any]) -> list[DealStage]:
+    """The deal stages of GET /crm/v3/pipelines/deals: pipelines by displayOrder (ties by label, as
+    HubSpot lists them), each pipeline's stages by displayOrder. metadata.isClosed is a string."""
+
+    def order(item: Mapping[str, Any]) -> tuple[int, str]:
+        return int(item.get("displayOrder") or 0), str(item.get("label") or "")
+
+    stages: list[DealStage] = []
+    for pipeline in sorted(page.get("results") or [], key=order):
+        retired = bool(pipeline.get("archived"))
+        for stage in sorted(pipeline.get("stages") or [], key=order):
+            metadata: Mapping[str, Any] = stage.get("metadata") or {}
+            closed = _flag(metadata.get("isClosed")) or False
+            stages.append(
+                DealStage(
+                    stage_id=str(stage.get("id")),
+                    label=_text(stage.get("label")) or str(stage.get("id")),
+                    for_open_deals=not (closed or retired or stage.get("archived")),
+                )
+            )
+    return stages
 
 
 def _status(props: Mapping[str, Any]) -> DealStatus:

@@ -177,6 +177,7 @@ def deal_to_json(deal: DealRecord) -> dict[str, Any]:
         "created_at": deal.created_at.isoformat(),
         "last_activity_at": _iso(deal.last_activity_at),
         "closed_at": _iso(deal.closed_at),
+        "stage": deal.stage,
     }
 
 
@@ -194,6 +195,7 @@ def deal_from_json(payload: Mapping[str, Any]) -> DealRecord:
         created_at=datetime.fromisoformat(payload["created_at"]),
         last_activity_at=_moment(payload.get("last_activity_at")),
         closed_at=_moment(payload.get("closed_at")),
+        stage=payload.get("stage"),  # absent in mirrors written before deals kept their stage
     )
 
 

@@ -7,6 +7,8 @@ How Pipedrive's model maps onto CRM Coach's:
 - Deals: GET /api/v2/deals, cursor-paginated. Open deals are fetched whole, with next_activity_id and
   last_activity_id (include_fields); closed ones with status=won,lost and updated_since (closing a deal
   updates it), then filtered on close time. Closed deals are only counted.
+- Stages: a deal's stage_id; names and order from GET /api/v2/stages (cursor-paginated; the v1 list is
+  deprecated), once per stats run: pipelines by id, stages by order_nr within each.
 - Pipedrive has no "next step" text. Its equivalent is the deal's next planned (undone) activity:
   next_step is that activity's subject, None when the deal has no next_activity_id.
 - API v2 dropped last_activity_date from deals; last_activity_at is the due date of the deal's
@@ -49,6 +51,7 @@ from bot.crm.base import (
     CRMSnapshot,
     CRMUnavailableError,
     DealRecord,
+    DealStage,
     DealStatus,
     Owner,
 )
@@ -70,6 +73,7 @@ from bot.crm.pipedrive_records import (
     _numeric_first,
     _owner_filters,
     _rfc3339,
+    stages_from_pipedrive,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.roster import Roster
@@ -171,7 +175,14 @@ class PipedriveConnector(SnapshotConnector):
             deals=tuple(deals),
             activities=tuple(_activity_records(done, since=since)),
             fetched_at=now,
+            stages=self._stages(),
         )
+
+    def fetch_stages(self) -> list[DealStage]:
+        try:
+            return stages_from_pipedrive(self._list("/api/v2/stages", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CRMUnavailableError(UNREADABLE, detail=f"/api/v2/stages: {exc!r}") from None
 
     def fetch_deals(
         self, *, owner_ids: Sequence[str] | None, closed_since: datetime, now: datetime | None = None

@@ -12,6 +12,7 @@ from bot.crm.base import (
     ActivityRecord,
     CRMUnavailableError,
     DealRecord,
+    DealStage,
     currency_code,
 )
 
@@ -96,7 +97,25 @@ def _deal(raw: dict[str, Any], linked: dict[str, dict[str, Any]]) -> DealRecord:
         created_at=created,
         last_activity_at=_due(last) if last else None,
         closed_at=_timestamp(raw.get("won_time") or raw.get("lost_time") or raw.get("close_time")),
+        stage=_id(raw["stage_id"]) if raw.get("stage_id") is not None else None,
     )
+
+
+def stages_from_pipedrive(raw_stages: Iterable[dict[str, Any]]) -> list[DealStage]:
+    """GET /api/v2/stages items in pipeline order: by pipeline id, then order_nr within it. Won and lost
+    are deal statuses in Pipedrive, not stages; a deleted stage is listed only while deals sit in it."""
+
+    def place(raw: dict[str, Any]) -> tuple[int, int, int]:
+        return int(raw.get("pipeline_id") or 0), int(raw.get("order_nr") or 0), int(raw["id"])
+
+    return [
+        DealStage(
+            stage_id=_id(raw["id"]),
+            label=str(raw.get("name") or raw["id"]),
+            for_open_deals=not raw.get("is_deleted"),
+        )
+        for raw in sorted(raw_stages, key=place)
+    ]
 
 
 def _next_step(activity: dict[str, Any] | None) -> str:

@@ -16,6 +16,7 @@ from bot.config import ConfigError
 from bot.config_crm import CRMSettings, CsvCRM, DemoCRM, HubSpotCRM, PipedriveCRM, RemoteCRM, SalesforceCRM
 from bot.crm.base import CRMConnector
 from bot.crm.demo import DemoConnector
+from bot.crm.demo_seed import STAGES
 from bot.crm.mirror import MirrorStore
 from bot.crm.roster import Roster, RosterError
 from bot.store.crm_mirror import SqlMirrorStore
@@ -30,7 +31,7 @@ def build_connector(settings: CRMSettings, *, engine: Engine) -> CRMConnector:
     """Raises ConfigError when the roster is unusable (missing credentials fail when settings load)."""
     match settings:
         case DemoCRM():
-            return DemoConnector(engine, stale_days=settings.stale_days)
+            return DemoConnector(engine, stale_days=settings.stale_days, stage_order=STAGES)
         case CsvCRM():
             return DemoConnector(engine, stale_days=settings.stale_days, display_name="your CRM (CSV)")
         case HubSpotCRM():

@@ -11,6 +11,8 @@ Choices worth knowing:
 - Dates (CloseDate, LastActivityDate, Task.ActivityDate) carry no time zone; they are read as UTC days.
 - Activities are completed tasks (logged calls, e-mails, tasks; by ActivityDate, or CreatedDate when a
   task has no date) and events (meetings, by StartDateTime).
+- Stages: Opportunity.StageName (the stage's ApiName); labels and order from the OpportunityStage
+  object (MasterLabel, SortOrder), one query per stats run.
 - Currency: CurrencyIsoCode exists only in multi-currency orgs. The first deal query asks for it; if
   Salesforce says there is no such column, the org is single-currency, and every deal gets the org's
   Organization.DefaultCurrencyIsoCode (one extra query, once per connector).
@@ -40,6 +42,7 @@ from bot.crm.base import (
     CRMRateLimitedError,
     CRMUnavailableError,
     DealRecord,
+    DealStage,
     Owner,
     currency_code,
 )
@@ -66,6 +69,7 @@ from bot.crm.salesforce_records import (
     records_of,
     soql,
     soql_datetime,
+    stages_from,
     subresponses,
     task_from,
     utc,
@@ -82,7 +86,11 @@ DEFAULT_REQUESTS_PER_WINDOW = 25
 PACE_WINDOW_SECONDS = 1.0
 
 USER_FIELDS = "Id, Email, Name, ManagerId"
-DEAL_FIELDS = "Id, Name, OwnerId, Amount, IsClosed, IsWon, CloseDate, NextStep, CreatedDate, LastActivityDate"
+DEAL_FIELDS = (
+    "Id, Name, OwnerId, Amount, IsClosed, IsWon, CloseDate, NextStep, CreatedDate, LastActivityDate, "
+    "StageName"
+)
+STAGE_FIELDS = "ApiName, MasterLabel, SortOrder, IsClosed, IsActive"
 TASK_FIELDS = "Id, OwnerId, WhatId, What.Type, ActivityDate, CreatedDate, TaskSubtype"
 EVENT_FIELDS = "Id, OwnerId, WhatId, What.Type, StartDateTime"
 
@@ -187,6 +195,16 @@ class SalesforceConnector(SnapshotConnector):
         )
         activities = parsed(results["tasks"], task_from) + parsed(results["events"], event_from)
         return owned_by(activities, owner_ids)
+
+    def fetch_stages(self) -> list[DealStage]:
+        records = self._query(soql(STAGE_FIELDS, "OpportunityStage"))
+        try:
+            return stages_from(records)
+        except (KeyError, TypeError) as error:
+            raise CRMUnavailableError(
+                "Salesforce sent records CRM Coach could not read; please try again later.",
+                detail=f"unreadable OpportunityStage: {error!r}",
+            ) from error
 
     def fetch_changes(self, *, since: datetime, now: datetime) -> Changes | None:
         """Opportunities, tasks and events modified since `since` (SystemModstamp), in one composite call

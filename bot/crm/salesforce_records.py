@@ -12,7 +12,15 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from bot.crm.base import ActivityRecord, CRMUnavailableError, DealRecord, DealStatus, Owner, currency_code
+from bot.crm.base import (
+    ActivityRecord,
+    CRMUnavailableError,
+    DealRecord,
+    DealStage,
+    DealStatus,
+    Owner,
+    currency_code,
+)
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -98,7 +106,22 @@ def deal_from(record: Record, *, default_currency: str) -> DealRecord:
         created_at=_datetime(record["CreatedDate"]),
         last_activity_at=_midnight(last_activity) if last_activity else None,
         closed_at=_midnight(close_date) if status != "open" and close_date else None,
+        stage=record.get("StageName") or None,
     )
+
+
+def stages_from(records: list[Record]) -> list[DealStage]:
+    """OpportunityStage rows by SortOrder. StageName holds a stage's ApiName (the picklist value);
+    MasterLabel is what Salesforce shows. Closed and inactive stages list only while deals sit in them."""
+    ordered = sorted(records, key=lambda record: (record.get("SortOrder") or 0, record["ApiName"]))
+    return [
+        DealStage(
+            stage_id=record["ApiName"],
+            label=record.get("MasterLabel") or record["ApiName"],
+            for_open_deals=not record.get("IsClosed") and record.get("IsActive", True) is not False,
+        )
+        for record in ordered
+    ]
 
 
 def task_from(record: Record) -> ActivityRecord:

@@ -6,17 +6,30 @@ implements fetch_changes then reads only what changed since, with a full read at
 
 from __future__ import annotations
 
+import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.crm.aggregate import CLOSED_WINDOW, stats_from_snapshot
-from bot.crm.base import ActivityRecord, CRMNotFoundError, CRMSnapshot, DealRecord, ManagerStats, Owner
+from bot.crm.base import (
+    ActivityRecord,
+    CRMError,
+    CRMNotFoundError,
+    CRMSnapshot,
+    DealRecord,
+    DealStage,
+    ManagerStats,
+    Owner,
+)
 from bot.crm.mirror import Changes, Mirror, MirrorStore, RefreshInfo
 from bot.crm.roster import Roster
 
-OWNER_CACHE_SECONDS = 300.0
+log = logging.getLogger(__name__)
+
+OWNER_CACHE_SECONDS = 300.0  # owners and stage settings: both change rarely
 ACTIVITY_DAYS = 7
 
 
@@ -38,6 +51,8 @@ class SnapshotConnector(ABC):
         self._roster = roster
         self._owners: list[Owner] | None = None
         self._owners_at = 0.0
+        self._stage_list: tuple[DealStage, ...] | None = None
+        self._stages_at = 0.0
         self._mirror: Mirror | None = None
         self.last_refresh: RefreshInfo | None = None  # how the last all_manager_stats read the CRM
 
@@ -53,6 +68,10 @@ class SnapshotConnector(ABC):
     @abstractmethod
     def fetch_activities(self, *, owner_ids: Sequence[str] | None, since: datetime) -> list[ActivityRecord]:
         """Activities (calls, meetings, e-mails, tasks) that happened since `since`."""
+
+    def fetch_stages(self) -> list[DealStage]:
+        """Every deal stage the CRM defines, in pipeline order; [] where the CRM has none to describe."""
+        return []
 
     # --- the CRMConnector protocol -----------------------------------------------------------
     def list_owners(self) -> list[Owner]:
@@ -106,7 +125,7 @@ class SnapshotConnector(ABC):
             return snapshot
         mirror.apply(changes, now=now, store=self._mirror_store)
         self.last_refresh = RefreshInfo("incremental", changes.count)
-        return mirror.snapshot(self.list_owners(), now=now)
+        return replace(mirror.snapshot(self.list_owners(), now=now), stages=self._stages())
 
     def snapshot(self, *, now: datetime, owner_ids: Sequence[str] | None = None) -> CRMSnapshot:
         return CRMSnapshot(
@@ -116,7 +135,23 @@ class SnapshotConnector(ABC):
                 self.fetch_activities(owner_ids=owner_ids, since=now - timedelta(days=ACTIVITY_DAYS))
             ),
             fetched_at=now,
+            stages=self._stages(),
         )
+
+    def _stages(self) -> tuple[DealStage, ...]:
+        """Read at most once per stats run, and kept like the owners. Without them the breakdown still
+        counts, under the stages' ids: a CRM that refuses its pipeline settings must not cost the
+        manager every other number. A refusal is not kept (the next run asks again); meanwhile the
+        last stages read serve, if any."""
+        if self._stage_list is not None and time.monotonic() - self._stages_at <= OWNER_CACHE_SECONDS:
+            return self._stage_list
+        try:
+            self._stage_list = tuple(self.fetch_stages())
+        except CRMError as error:
+            log.warning("crm.stages_unavailable crm=%s error=%s", self.display_name, error)
+            return self._stage_list or ()
+        self._stages_at = time.monotonic()
+        return self._stage_list
 
     def _stats(
         self, snapshot: CRMSnapshot, *, now: datetime, manager_ids: Sequence[str] | None

@@ -363,10 +363,11 @@ def test_manager_stats_only_ask_for_that_teams_records(
         assert owners == team, (path, status)
     done_queries = [r for r in queries if r.path == "/api/v2/activities"]
     assert all(r.query["done"] == "true" and "updated_since" in r.query for r in done_queries)
-    # Cheap: users, teams, three lists per member, and the team's few unresolved activity ids by id.
+    # Cheap: users, teams, three lists per member, the team's few unresolved activity ids by id, and
+    # the stages once.
     lookups = id_lookups(standin)
     assert len(lookups) == 1
-    assert connector.requests_made == len(standin.requests) == 2 + 3 * len(team) + len(lookups)
+    assert connector.requests_made == len(standin.requests) == 2 + 3 * len(team) + len(lookups) + 1
 
 
 def test_all_manager_stats_fetch_everything_in_a_few_bulk_requests(
@@ -401,6 +402,7 @@ def test_a_bulk_run_reads_each_list_page_once_and_no_activity_by_id(
         + pages([a for a in activities if a["done"] and a["update_time"] >= stale_window])
         + 1  # done ahead of time: none in this world, so one page that ends the read
         + pages([a for a in activities if not a["done"]])
+        + 1  # the stages
     )
     assert connector.requests_made == len(standin.requests) == expected_pages
     assert id_lookups(standin) == []  # resolving every open deal's activity ids would be many more

@@ -25,8 +25,9 @@ from bot.crm.base import (
     CurrencyTotal,
     DealRecord,
     Owner,
+    StageTotal,
 )
-from bot.crm.demo_seed import deal_rows, owner_rows, seed_anchor
+from bot.crm.demo_seed import STAGES, deal_rows, owner_rows, seed_anchor
 from tests.contract import worlds
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -40,6 +41,9 @@ class World:
     now: datetime
     # Open tasks due in the last days (overdue): planned work, not an activity; no connector counts them.
     open_tasks: tuple[ActivityRecord, ...] = ()
+    # The pipeline's open stages by label, in order (not alphabetical); an open deal's stage is its label.
+    # Each stand-in gives them its vendor's ids and adds its closed stages.
+    stages: tuple[str, ...] = STAGES
 
     def managers(self) -> list[str]:
         return sorted({o.manager_crm_id for o in self.owners if o.manager_crm_id})
@@ -82,6 +86,7 @@ def build_world(*, managers: int = 3, reps_per_manager: int = 4, deals: int = 24
                 created_at=_day(row["created_at"]),
                 last_activity_at=_day(row["last_activity_at"]) if row["last_activity_at"] else None,
                 closed_at=_day(row["closed_at"]) if row["closed_at"] else None,
+                stage=row["stage"] if row["status"] == "open" else None,
             )
         )
         start = len(activity_records)
@@ -158,6 +163,9 @@ class Expected:
     # every other currency's open deals: (currency, summed amount, deal count), by currency code
     other_values: tuple[CurrencyTotal, ...]
     own_other_values: tuple[CurrencyTotal, ...]
+    # every stage of the pipeline in order, with its open deals and their amount in `currency`
+    by_stage: tuple[StageTotal, ...]
+    own_by_stage: tuple[StageTotal, ...]
 
 
 def biggest_of(
@@ -189,6 +197,17 @@ def value_in(deals: list[DealRecord], currency: str) -> Decimal:
 def other_values(deals: list[DealRecord], currency: str) -> tuple[CurrencyTotal, ...]:
     counts = Counter(d.currency for d in deals if d.currency != currency)
     return tuple(CurrencyTotal(code, value_in(deals, code), counts[code]) for code in sorted(counts))
+
+
+def by_stage(world: World, deals: list[DealRecord], currency: str) -> tuple[StageTotal, ...]:
+    return tuple(
+        StageTotal(
+            stage,
+            sum(1 for d in deals if d.stage == stage),
+            value_in([d for d in deals if d.stage == stage], currency),
+        )
+        for stage in world.stages
+    )
 
 
 def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected:
@@ -229,6 +248,8 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         own_biggest=biggest_of(world, own, currency),
         other_values=other_values(open_deals, currency),
         own_other_values=other_values(own, currency),
+        by_stage=by_stage(world, open_deals, currency),
+        own_by_stage=by_stage(world, own, currency),
     )
 
 

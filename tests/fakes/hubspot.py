@@ -1,4 +1,5 @@
-"""A local stand-in for HubSpot's CRM v3 API: owners and the object search endpoints.
+"""A local stand-in for HubSpot's CRM v3 API: owners, the object search endpoints and the deal pipelines
+(GET /crm/v3/pipelines/deals, tests/fakes/hubspot_pipelines.py).
 
 It answers as HubSpot documents: bearer-token auth (401 INVALID_AUTHENTICATION), scopes (403
 MISSING_SCOPES with errors[].context.requiredScopes), owners paged by `after`, search with filterGroups
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.contract.world import World
+from tests.fakes.hubspot_pipelines import pipeline_of, stage_id, world_pipelines
 
 TOKEN = "pat-na1-standin-token"  # the stand-in's own fake token
 MAX_SEARCH_PAGE = 200
@@ -85,6 +87,8 @@ class HubSpotStandIn:
     # The account's company currency (Settings → Account defaults → Currency): a deal whose
     # deal_currency_code is empty is in it.
     company_currency: str = "EUR"
+    # GET /crm/v3/pipelines/deals results (tests/fakes/hubspot_pipelines.py)
+    pipelines: list[dict[str, Any]] = field(default_factory=list)
     # HubSpot's limits, enforced with 429s when set: searches per second, requests per rolling 10 s.
     searches_per_second: int | None = None
     requests_per_10s: int | None = None
@@ -105,6 +109,7 @@ class HubSpotStandIn:
         have as main team; with leads_as_additional_members the manager is also an additional member
         of it (the convention the connector reads), otherwise HubSpot alone does not say who leads it."""
         standin = cls(**kwargs)
+        standin.pipelines = world_pipelines(world.stages)
         by_id = {o.crm_id: o for o in world.owners}
         leads = sorted({o.manager_crm_id for o in world.owners if o.manager_crm_id})
         team_of_lead = {
@@ -122,6 +127,11 @@ class HubSpotStandIn:
         for deal in world.deals:
             closed = deal.status != "open"
             closedate = deal.closed_at if closed else _midnight(deal.close_date)
+            stage = (
+                stage_id(world.stages, deal.stage, int(deal.deal_id))
+                if deal.stage is not None
+                else {"open": "presentationscheduled", "won": "closedwon", "lost": "closedlost"}[deal.status]
+            )
             standin.add_object(
                 "deals",
                 deal.deal_id,
@@ -129,9 +139,8 @@ class HubSpotStandIn:
                     "dealname": deal.name,
                     "amount": str(deal.amount),
                     "deal_currency_code": deal.currency,
-                    "dealstage": {"open": "presentationscheduled", "won": "closedwon", "lost": "closedlost"}[
-                        deal.status
-                    ],
+                    "dealstage": stage,
+                    "pipeline": pipeline_of(stage),
                     "closedate": _iso(closedate),
                     "hs_is_closed": "true" if closed else "false",
                     "hs_is_closed_won": "true" if deal.status == "won" else "false",
@@ -337,8 +346,8 @@ class HubSpotStandIn:
             )
         if method == "GET" and path == "/crm/v3/owners":
             return self._owners(query)
-        if method == "GET" and path == "/account-info/v3/details":
-            return 200, self._account_details()
+        if method == "GET" and path in ("/account-info/v3/details", "/crm/v3/pipelines/deals"):
+            return self._settings(path)
         parts = path.strip("/").split("/")
         if method == "GET" and len(parts) == 4 and parts[:3] == ["crm", "v3", "objects"]:
             return self._list(parts[3], query)
@@ -350,6 +359,11 @@ class HubSpotStandIn:
         ):
             return self._search(parts[3], body)
         return 404, _error("OBJECT_NOT_FOUND", f"Resource not found: {method} {path}")
+
+    def _settings(self, path: str) -> tuple[int, dict[str, Any]]:
+        if path == "/account-info/v3/details":
+            return 200, self._account_details()
+        return self._missing_scope("crm.objects.deals.read") or (200, {"results": self.pipelines})
 
     def _account_details(self) -> dict[str, Any]:
         """GET /account-info/v3/details as HubSpot documents it (no scope beyond the token's own)."""

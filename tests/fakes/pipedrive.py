@@ -1,10 +1,11 @@
 """A local stand-in for the parts of Pipedrive's REST API that CRM Coach reads.
 
 It answers as Pipedrive documents: the {"success", "data", "additional_data"} envelope, v1 users and
-legacy teams, v2 deals and activities with cursor pagination (limit <= 500, additional_data.next_cursor,
-null on the last page) and their filters (owner_id, status as a comma list, updated_since, updated_until,
-done, ids, include_fields, sort_by with sort_direction), the x-api-token header, 401/403/429 error
-bodies, x-ratelimit-* headers and a burst limit per 2-second window. Every request is recorded;
+legacy teams, v2 deals, activities and stages (pipeline_id filter) with cursor pagination (limit <= 500,
+additional_data.next_cursor, null on the last page) and their filters (owner_id, status as a comma
+list, updated_since, updated_until, done, ids, include_fields, sort_by with sort_direction), the
+x-api-token header, 401/403/429 error bodies, x-ratelimit-* headers and a burst limit per 2-second
+window. Every request is recorded;
 failures, hangs and malformed JSON are scriptable.
 Ids are kept as the World spells them: users "M00001", deals and activities integers.
 """
@@ -37,6 +38,7 @@ DEAL_INCLUDE_FIELDS = {"next_activity_id", "last_activity_id", "activities_count
 SORT_FIELDS = {
     "/api/v2/deals": ("id", "update_time", "add_time"),
     "/api/v2/activities": ("id", "update_time", "add_time", "due_date"),
+    "/api/v2/stages": ("id", "update_time", "add_time", "order_nr"),
 }
 UNAUTHORIZED = {
     "success": False,
@@ -99,6 +101,7 @@ class PipedriveStandIn:
     teams: list[dict[str, Any]] = field(default_factory=list)
     deals: dict[int, dict[str, Any]] = field(default_factory=dict)
     activities: dict[int, dict[str, Any]] = field(default_factory=dict)
+    stages: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     _scripts: list[_Script] = field(default_factory=list)
     _window: deque[float] = field(default_factory=deque)
@@ -148,6 +151,11 @@ class PipedriveStandIn:
         for number, manager in enumerate(sorted(world.managers()), start=1):
             members = [o.crm_id for o in world.owners if o.manager_crm_id == manager]
             self.add_team(number, name=f"Team {number}", manager_id=manager, user_ids=[manager, *members])
+        # Ids against the pipeline's order, so that only order_nr tells it; a deleted stage without deals.
+        stage_ids = {label: 100 + len(world.stages) - place for place, label in enumerate(world.stages)}
+        for place, label in enumerate(world.stages, start=1):
+            self.add_stage(stage_ids[label], name=label, order_nr=place)
+        self.add_stage(99, name="Old qualification", order_nr=len(world.stages) + 1, deleted=True)
         for deal in world.deals:
             touched = [t for t in (deal.created_at, deal.last_activity_at, deal.closed_at) if t is not None]
             self.add_deal(
@@ -161,6 +169,7 @@ class PipedriveStandIn:
                 updated=max(touched),
                 closed=deal.closed_at,
                 expected_close=deal.close_date,
+                stage_id=stage_ids[deal.stage] if deal.stage else stage_ids[world.stages[-1]],
             )
         # Numbered afresh: the World's activity ids are not unique (see build_world's A-numbering).
         for number, activity in enumerate(world.activities, start=1):
@@ -213,6 +222,7 @@ class PipedriveStandIn:
         updated: datetime | None = None,
         closed: datetime | None = None,
         expected_close: date | None = None,
+        stage_id: int = 1,
     ) -> None:
         self.deals[deal_id] = {
             "id": deal_id,
@@ -221,7 +231,7 @@ class PipedriveStandIn:
             "person_id": None,
             "org_id": None,
             "pipeline_id": 1,
-            "stage_id": 1,
+            "stage_id": stage_id,
             "value": _number(amount),
             "currency": currency,
             "add_time": rfc3339(added),
@@ -240,6 +250,23 @@ class PipedriveStandIn:
             "label_ids": [],
             "origin": "ManuallyCreated",
             "custom_fields": {},
+        }
+
+    def add_stage(
+        self, stage_id: int, *, name: str, order_nr: int, pipeline_id: int = 1, deleted: bool = False
+    ) -> None:
+        """A stage as GET /api/v2/stages lists it."""
+        self.stages[stage_id] = {
+            "id": stage_id,
+            "order_nr": order_nr,
+            "name": name,
+            "is_deleted": deleted,
+            "deal_probability": 100,
+            "pipeline_id": pipeline_id,
+            "is_deal_rot_enabled": False,
+            "days_to_rotten": None,
+            "add_time": "2024-01-08T09:00:00Z",
+            "update_time": "2024-01-08T09:00:00Z",
         }
 
     def add_user(
@@ -426,6 +453,10 @@ class PipedriveStandIn:
             return self._page(self._deals(query), query, sort_fields=SORT_FIELDS[path])
         if path == "/api/v2/activities":
             return self._page(self._activities(query), query, sort_fields=SORT_FIELDS[path])
+        if path == "/api/v2/stages":
+            pipeline = query.get("pipeline_id")
+            stages = [dict(s) for s in self.stages.values() if pipeline in (None, str(s["pipeline_id"]))]
+            return self._page(stages, query, sort_fields=SORT_FIELDS[path])
         raise _NotFoundError("Unknown method .")
 
     def _teams(self, query: dict[str, str]) -> list[dict[str, Any]]:

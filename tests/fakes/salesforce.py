@@ -3,7 +3,8 @@
 It answers as Salesforce documents: query results in batches with done/nextRecordsUrl, a composite
 resource (at most 25 subrequests, 5 of them queries), JSON error lists such as
 [{"message": "...", "errorCode": "INVALID_SESSION_ID"}], Sforce-Limit-Info on every REST answer and
-403 REQUEST_LIMIT_EXCEEDED once the daily allocation is used up.
+403 REQUEST_LIMIT_EXCEEDED once the daily allocation is used up. Opportunities carry StageName; the
+OpportunityStage object lists the stages (ApiName, MasterLabel, SortOrder, IsClosed, IsActive).
 
 It speaks HTTPS because simple-salesforce always builds https:// URLs from an instance URL; the
 certificate is self-signed, made at start, and clients trust it through `ca_bundle`.
@@ -55,6 +56,7 @@ _SELECT = re.compile(
 _WHERE: dict[str, re.Pattern[str] | None] = {
     "User": re.compile(r"^IsActive = true$"),
     "Organization": None,
+    "OpportunityStage": None,
     "Opportunity": re.compile(rf"^\(IsClosed = false OR CloseDate >= (?P<closed_since>{_DATE})\){_OWNERS}$"),
     "Task": re.compile(
         rf"^IsClosed = true AND \(ActivityDate >= (?P<since_day>{_DATE}) OR "
@@ -119,6 +121,7 @@ class SalesforceStandIn:
     opportunities: list[dict[str, Json]] = field(default_factory=list)
     tasks: list[dict[str, Json]] = field(default_factory=list)
     events: list[dict[str, Json]] = field(default_factory=list)
+    stages: list[dict[str, Json]] = field(default_factory=list)  # OpportunityStage rows
     requests: list[Request] = field(default_factory=list)
     _sessions: set[str] = field(default_factory=set)
     _scripts: list[_Script] = field(default_factory=list)
@@ -177,6 +180,26 @@ class SalesforceStandIn:
     def load_world(self, world: World) -> None:
         for owner in world.owners:
             self.add_user(owner.crm_id, email=owner.email, name=owner.name, manager_id=owner.manager_crm_id)
+        # The org's sales process: the world's stages, then the closed ones and a retired one. Listed
+        # against SortOrder, so that only SortOrder tells the order.
+        stages = [(label, False, True) for label in world.stages]
+        stages += [
+            ("Closed Won", True, True),
+            ("Closed Lost", True, True),
+            ("Id. Decision Makers", False, False),
+        ]
+        for order, (label, closed, active) in reversed(list(enumerate(stages, start=1))):
+            self.stages.append(
+                {
+                    "Id": f"01J{order:015d}",
+                    "ApiName": label,
+                    "MasterLabel": label,
+                    "SortOrder": order,
+                    "IsClosed": closed,
+                    "IsWon": label == "Closed Won",
+                    "IsActive": active,
+                }
+            )
         for deal in world.deals:
             self.opportunities.append(
                 {
@@ -187,6 +210,7 @@ class SalesforceStandIn:
                     "CurrencyIsoCode": deal.currency,
                     "IsClosed": deal.status != "open",
                     "IsWon": deal.status == "won",
+                    "StageName": deal.stage or ("Closed Won" if deal.status == "won" else "Closed Lost"),
                     "CloseDate": deal.close_date.isoformat() if deal.close_date else None,
                     "NextStep": deal.next_step,
                     "CreatedDate": deal.created_at.strftime(SFDATETIME),
@@ -461,9 +485,18 @@ class SalesforceStandIn:
         columns = {
             "User": {"Id", "Email", "Name", "ManagerId", "IsActive"},
             "Organization": {"Id", "Name", "DefaultCurrencyIsoCode"},
+            "OpportunityStage": {
+                "Id",
+                "ApiName",
+                "MasterLabel",
+                "SortOrder",
+                "IsClosed",
+                "IsWon",
+                "IsActive",
+            },
             "Opportunity": {
                 *("Id", "Name", "OwnerId", "Amount", "IsClosed", "IsWon", "CloseDate", "NextStep"),
-                *("CreatedDate", "LastActivityDate", "SystemModstamp", "IsDeleted"),
+                *("CreatedDate", "LastActivityDate", "SystemModstamp", "IsDeleted", "StageName"),
                 *(("CurrencyIsoCode",) if self.multi_currency else ()),
             },
             "Task": {
@@ -494,6 +527,8 @@ class SalesforceStandIn:
             ]
         if entity == "User":
             return [user for user in self.users if user["IsActive"]]
+        if entity == "OpportunityStage":
+            return list(self.stages)
         assert condition is not None
         if entity == "Opportunity":
             since = condition.group("closed_since")

@@ -72,8 +72,8 @@ def test_refresh_says_whether_it_read_everything_or_only_the_changes(
     assert "Refreshed 3 managers" in first and "API requests" in first
     assert re.search(r"Full read: \d+ deals and activities\.", first)
     assert "Incremental read: 0 deals and activities changed since the last refresh." in second
-    # owners, then one search per object type and one archived list each
-    assert re.search(r"with 11 API requests", second)
+    # owners, then one search per object type and one archived list each, and the pipelines (stages)
+    assert re.search(r"with 12 API requests", second)
 
 
 def test_an_unusable_roster_is_a_configuration_error(

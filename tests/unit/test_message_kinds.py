@@ -77,6 +77,11 @@ CASES = [
     # leaving spreadsheets is a habit, not a product question
     ("my reps live in excel, how do I move our weekly meeting into the crm?", False, "coaching"),
     ("wie schaut's mit meinen offenen Deals aus", False, "numbers"),
+    # deals per pipeline stage are numbers; how to walk the stages in a meeting is coaching
+    ("my own deals by stage", False, "numbers"),
+    ("our deals per stage", False, "numbers"),
+    ("Wie verteilen sich meine Deals auf die Phasen?", False, "numbers"),
+    ("how do I review deals stage by stage in my pipeline meeting?", False, "coaching"),
 ]
 
 

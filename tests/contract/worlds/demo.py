@@ -38,7 +38,7 @@ def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
                     "company": d.name.split(" – ")[0],
                     "amount": d.amount,
                     "currency": d.currency,
-                    "stage": "x",
+                    "stage": d.stage or "closed",
                     "status": d.status,
                     "close_date": d.close_date,
                     "next_step": d.next_step,
@@ -62,6 +62,6 @@ def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
             ],
         )
     try:
-        yield DemoConnector(engine)
+        yield DemoConnector(engine, stage_order=world.stages)
     finally:
         engine.dispose()

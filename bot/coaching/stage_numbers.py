@@ -1,0 +1,134 @@
+"""Open deals per pipeline stage as a numbers answer: "pipeline by stage", „Deals pro Phase“, or one
+stage by its name ("how many deals are in Negotiation?", „wie viele Deals sind in der Angebotsphase?“).
+
+A stage is named by the manager's own stage labels (from their CRM, in ManagerStats), matched as whole
+words in any case; the breakdown by the terms in prompts/coach/metric_terms.toml ([requests.by_stage]).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.coaching.asked import family_of, question_scope, request_term
+from bot.coaching.coach import CoachAnswer
+from bot.coaching.numbers import NumberFact, metric_sentence, number_facts, told_once
+from bot.crm.base import ManagerStats, StageTotal
+from bot.formatting import format_int, format_money
+from bot.i18n import Language, t, tn
+
+MIN_LABEL_LENGTH = 3  # "A", "B2": too short to be told from other words
+# Lines one answer lists (a Slack section holds 3,000 characters): beyond it, stages without deals
+# go first, then the rest is named by number.
+MAX_STAGE_LINES = 25
+# What a stage line states already: the question's open-deal count or value is not told again.
+STAGE_FAMILIES = {"open_deals", "open_value"}
+
+
+@dataclass(frozen=True, slots=True)
+class StageAsk:
+    """A question for open deals by stage: the stages it names (pipeline order), none for every stage;
+    whose; and the words that decided it (for the log)."""
+
+    labels: tuple[str, ...]
+    own: bool
+    term: str
+
+
+def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
+    """The stages a numbers question asks about, or None when it asks for no stage."""
+    named = tuple(total.stage for total in stats.open_by_stage if _names(question, total.stage))
+    term = ", ".join(named) or request_term(question, "by_stage")
+    if term is None:
+        return None
+    own, _ = question_scope(question, language)
+    return StageAsk(labels=named, own=own, term=term)
+
+
+def stages_answer(
+    *,
+    stats: ManagerStats,
+    language: Language,
+    ask: StageAsk,
+    named: Sequence[str],
+    overview: Callable[[], CoachAnswer],
+) -> CoachAnswer:
+    """Each asked stage (or every stage) with its open deals and their value, then any other number
+    the question names. Numbers without stages (a CRM or stored stats without them) get the
+    `overview` with a line saying so."""
+    totals = stats.own_open_by_stage if ask.own else stats.open_by_stage
+    if not totals:
+        fallback = overview()
+        note = t(language, "kinds.stages_none", crm=stats.source)
+        title, _, rest = fallback.text.partition("\n\n")
+        return CoachAnswer(
+            text="\n\n".join((title, note, rest)),
+            lessons=(),
+            source=fallback.source,
+            language=language,
+            numbers=fallback.numbers,
+        )
+    shown = [total for total in totals if not ask.labels or total.stage in ask.labels]
+    if len(shown) > MAX_STAGE_LINES:
+        shown = [total for total in shown if total.deals]
+    more = max(len(shown) - MAX_STAGE_LINES, 0)
+    shown = shown[:MAX_STAGE_LINES]
+    others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
+    foreign = stats.own_other_open_values if ask.own else stats.other_open_values
+    scope = "own" if ask.own else "team"
+    parts = [
+        t(language, "kinds.numbers_title", crm=stats.source),
+        t(language, f"kinds.stages_title_{scope}")
+        + "\n"
+        + "\n".join(_line(total, stats.currency, language) for total in shown)
+        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else ""),
+    ]
+    if foreign:
+        parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))
+    if others:
+        parts.append("\n".join("• " + metric_sentence(metric, stats, language) for metric in others))
+    when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
+    parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
+    return CoachAnswer(
+        text="\n\n".join(parts),
+        lessons=(),
+        source="offline",
+        language=language,
+        numbers=(
+            *(fact for total in shown for fact in stage_facts(total, stats.currency, own=ask.own)),
+            *number_facts(others, stats, limit=len(others)),
+        ),
+    )
+
+
+def stage_facts(total: StageTotal, currency: str, *, own: bool) -> tuple[NumberFact, NumberFact]:
+    """A stage's count and value as the numbers an answer states (`crmcoach ask --json`)."""
+    prefix = "own_" if own else ""
+    return (
+        NumberFact(metric=f"{prefix}open_deals", value=total.deals, of=None, stage=total.stage),
+        NumberFact(
+            metric=f"{prefix}open_value",
+            value=float(total.value),
+            of=None,
+            currency=currency,
+            stage=total.stage,
+        ),
+    )
+
+
+def _line(total: StageTotal, currency: str, language: Language) -> str:
+    count = format_int(total.deals, language)
+    if total.value == 0:
+        return tn(language, "kinds.stages_line_count", total.deals, stage=total.stage, count=count)
+    value = format_money(total.value, currency, language)
+    return tn(language, "kinds.stages_line", total.deals, stage=total.stage, count=count, value=value)
+
+
+def _names(question: str, label: str) -> bool:
+    """The question names this stage label: the whole label, in any case, not inside a longer word."""
+    words = " ".join(label.split())
+    if len(words) < MIN_LABEL_LENGTH:
+        return False
+    pattern = re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
+    return pattern.search(" ".join(question.split())) is not None

@@ -1,0 +1,105 @@
+"""Reading a question for stages (the manager's own labels, whole words, any case; the breakdown terms)
+and what the answer says where the numbers have no stages or several currencies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from bot.coaching.coach import Coach
+from bot.coaching.stage_numbers import read_stages
+from bot.crm.base import CurrencyTotal, ManagerStats, StageTotal
+from bot.i18n import Language
+from tests.helpers import numbers_reply
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "labels", "own"),
+    [
+        ("how many deals are in NEGOTIATION?", "en", ("Negotiation",), False),
+        ("deals in proposal or negotiation?", "en", ("Proposal", "Negotiation"), False),
+        ("pipeline by stage", "en", (), False),
+        ("my own deals per stage", "en", (), True),
+        ("Deals pro Phase im Team", "de", (), False),
+        ("meine Deals nach Phase", "de", (), True),
+        ("wie viele Deals sind in commit?", "de", ("Commit",), False),
+    ],
+)
+def test_stages_are_read_from_the_managers_labels_and_the_breakdown_terms(
+    anna: ManagerStats, question: str, language: Language, labels: tuple[str, ...], own: bool
+) -> None:
+    ask = read_stages(question, language, anna)
+
+    assert ask is not None
+    assert (ask.labels, ask.own) == (labels, own)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many open deals do we have?",
+        "how committed is my team to the forecast numbers?",  # "committed" is no "Commit"
+        "what is in our proposals?",  # nor "proposals" "Proposal"
+        "wie viele Deals sind überfällig?",
+    ],
+)
+def test_a_question_naming_no_stage_asks_for_none(anna: ManagerStats, question: str) -> None:
+    assert read_stages(question, "en", anna) is None
+
+
+def test_numbers_without_stages_get_the_overview_and_say_why(coach: Coach, anna: ManagerStats) -> None:
+    older = replace(anna, open_by_stage=(), own_open_by_stage=())
+
+    answer = numbers_reply(coach, older, "pipeline by stage")
+
+    assert "hasn't told me the stages of these deals" in answer.text
+    assert f"{anna.open_deals} open deals" in answer.text  # the overview, with the deal count
+    assert all(fact.stage is None for fact in answer.numbers)
+
+
+def test_values_in_other_currencies_are_counted_not_added(coach: Coach, anna: ManagerStats) -> None:
+    stats = replace(
+        anna,
+        open_by_stage=(StageTotal("Negotiation", 3, Decimal(50_000)),),
+        other_open_values=(CurrencyTotal("USD", Decimal(9_000), 1),),
+    )
+
+    english = numbers_reply(coach, stats, "deals by stage?").text
+    german = numbers_reply(coach, stats, "Deals pro Phase?", "de").text
+
+    assert "• Negotiation: 3 open deals, €50,000" in english
+    assert "The values add up the deals in EUR only" in english
+    assert "• Negotiation: 3 offene Deals, 50.000\xa0€" in german
+    assert "nur die Deals in EUR" in german
+
+
+def test_a_stage_without_value_shows_its_count(coach: Coach, anna: ManagerStats) -> None:
+    stats = replace(anna, open_by_stage=(StageTotal("Discovery", 1, Decimal(0)),))
+
+    answer = numbers_reply(coach, stats, "how many deals in discovery?")
+
+    assert "• Discovery: 1 open deal\n" in answer.text + "\n"
+    assert [(f.name, f.stage, f.value) for f in answer.numbers] == [
+        ("open_deals", "Discovery", 1),
+        ("open_value", "Discovery", 0),
+    ]
+
+
+def test_a_long_pipeline_lists_the_stages_with_deals_and_names_the_rest(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    """Many pipelines make many stages: stages without deals go first, then the rest is counted, so the
+    answer fits one Slack section."""
+    many = tuple(StageTotal(f"Stage {n:02}", n % 2, Decimal(1_000 * (n % 2))) for n in range(60))
+    stats = replace(anna, open_by_stage=many)
+
+    english = numbers_reply(coach, stats, "pipeline by stage").text
+    german = numbers_reply(coach, stats, "Deals pro Phase", "de").text
+
+    listed = [row for row in english.splitlines() if row.startswith("• Stage ")]
+    assert listed == [f"• Stage {n:02}: 1 open deal, €1,000" for n in range(1, 51, 2)]
+    assert "…and 5 more stages with open deals; the pipeline view in Demo CRM shows them." in english
+    assert "…und 5 weitere Phasen mit offenen Deals" in german
+    assert len(english) < 3_000
