@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
-from bot.coaching.numbers import NumberFact, metric_sentence, number_facts, told_once
+from bot.coaching.numbers import NumberFact, metric_sentence, number_facts
+from bot.coaching.stated import told_once
 from bot.crm.base import ManagerStats, StageTotal
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
