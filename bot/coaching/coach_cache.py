@@ -204,11 +204,12 @@ def _code_unchanged() -> bool:
     return unchanged
 
 
-def _probe(coach: Coach) -> tuple[str, str]:
-    """The kind and the offline answer of the fixed question: a coach whose objects do not fit the code
-    that loaded them fails here or answers differently."""
+def _probe(coach: Coach) -> tuple[str, tuple[str, ...]]:
+    """The kind of the fixed question and the lessons that answer it, from what the pickle holds (the
+    answer's wording comes from the running code and the message files): a coach whose objects do not fit
+    the code that loaded them fails here or finds other lessons."""
     answer = coach.answer(PROBE_QUESTION, language="en", stats=None, offline=True)
-    return coach.classifier.classify(PROBE_QUESTION).kind, answer.text
+    return coach.classifier.classify(PROBE_QUESTION).kind, tuple(lesson.id for lesson in answer.lessons)
 
 
 def _working_coach(payload: bytes) -> Coach:
