@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import time
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -24,6 +26,9 @@ from bot.config_types import (
     Window,
 )
 from bot.timeparse import ClockRange
+
+log = logging.getLogger(__name__)
+_reported: set[str] = set()  # said once per process, not for every container a process builds
 
 
 class DatabaseSettings(Group):
@@ -190,8 +195,8 @@ class ServerSettings(Group):
     cache_dir: Path | None = Field(
         None,
         alias="CRMCOACH_CACHE_DIR",
-        description="a folder for what the app can rebuild (the built coach, about 50 MB), or leave it unset "
-        "for ~/.cache/crmcoach",
+        description="an absolute folder for what the app can rebuild (the built coach, about 26 MB), e.g. "
+        "/var/cache/crmcoach, or leave it unset for $XDG_CACHE_HOME/crmcoach or ~/.cache/crmcoach",
     )
     coach_cache: bool = Field(
         True,
@@ -204,9 +209,44 @@ class ServerSettings(Group):
         """Where the built coach is cached, or None when it is not."""
         if not self.coach_cache:
             return None
-        return self.cache_dir if self.cache_dir is not None else Path.home() / ".cache" / "crmcoach"
+        return self.cache_dir if self.cache_dir is not None else default_cache_folder()
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _absolute_cache_dir(cls, value: object) -> object:
+        # Unset is often written as an empty value (compose, .env); a .env file does not expand ~.
+        if isinstance(value, str | Path) and not str(value).strip():
+            return None
+        if isinstance(value, str | Path):
+            try:
+                folder = Path(str(value).strip()).expanduser()
+            except RuntimeError:
+                raise ValueError(f"{value} starts with ~, but there is no such home folder") from None
+            if not folder.is_absolute():
+                raise ValueError(
+                    f"{value} is relative (to each process's working folder): it must be absolute"
+                )
+            return folder
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+
+def default_cache_folder() -> Path | None:
+    """$XDG_CACHE_HOME/crmcoach, else ~/.cache/crmcoach; None (the cache is off) without a home folder."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
+        return Path(xdg) / "crmcoach"
+    try:
+        return Path.home() / ".cache" / "crmcoach"
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry (a container's arbitrary uid)
+        if "no home" not in _reported:
+            _reported.add("no home")
+            log.warning(
+                "coach cache: off, this user has no home folder (HOME is unset); set CRMCOACH_CACHE_DIR "
+                "to use it"
+            )
+        return None

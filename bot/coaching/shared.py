@@ -13,6 +13,7 @@ code from disk instead of building it again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from bot.coaching.kind_terms import term_lists
 from bot.coaching.language import warm_up
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
 from bot.paths import PROMPTS_DIR
+
+log = logging.getLogger(__name__)
 
 # Every folder the coach reads its content from when it is built.
 CONTENT_DIRS = (LESSONS_DIR, PROMPTS_DIR / "kinds", PROMPTS_DIR / "coach")
@@ -72,6 +75,10 @@ def _loaded_or_built(content_key: str, cache: CoachCache | None) -> Coach:
         warm_up()  # as a built coach does: the language models are not in the file (a Rust object)
         return loaded
     coach = Coach(library=LessonLibrary.load())
-    if cache is not None:
+    if cache is None:
+        return coach
+    if content_fingerprint() == content_key:
         cache.store(key, coach)
+    else:  # it may hold some of the new files: not for the old key (the next call builds for the new one)
+        log.info("coach cache: lesson or term files changed while the coach was built; not storing it")
     return coach
