@@ -313,8 +313,8 @@ class MessageClassifier:
         if evidence is None or self.model is None:
             return evidence
         predicted = self.model.predict(message)
-        # together, the kinds without a goal may outweigh coaching though none of them alone leads
-        # ("my pipeline is none of your concern": coaching 0.42, hostile 0.36, controls 0.1 …)
+        # together, the kinds without a goal may outweigh coaching though none of them alone leads;
+        # a near tie keeps the goal (MIN_DOUBT)
         doubt = predicted.probability_of(NO_GOAL_KINDS) - predicted.probability_of({"coaching"})
         if doubt > MIN_DOUBT:
             log.debug("goal withheld, the model reads it as %s: %r", predicted.summary(), message)

@@ -126,7 +126,7 @@ def test_a_model_of_one_kind_is_refused_and_the_coach_falls_back_to_the_rules() 
         "your pipeline tips bore me to death, honestly",
         "deine Pipeline-Tipps langweilen mich zu Tode",
         "deine Forecast-Ratschläge kannst du behalten",
-        "my pipeline is none of your concern",  # coaching leads; the no-goal kinds together outweigh it
+        "my pipeline is none of your concern",
     ],
 )
 def test_coaching_that_names_the_work_gets_no_goal_when_the_model_reads_it_as_hostile(
