@@ -131,7 +131,7 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
             for word in words[lang]:
                 text = _pattern(word, lang in COMPOUNDING, True).sub(" ", text)
         if family == "won_lost":
-            lost = first(terms["lost_words"], original)
+            lost = first(terms["lost_words"], original) if _lost_first(original, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
             continue
         if scope is None:  # read once: it is the question's, whichever family
@@ -221,6 +221,20 @@ def _named_figures(flat: str) -> tuple[NamedFigure, ...]:
             start, _, word = min(hits)
             found.append(NamedFigure(family, word.strip(), start, word not in no_figure))
     return tuple(sorted(found, key=lambda named: named.start))
+
+
+def _lost_first(text: str, words: dict[str, list[str]]) -> bool:
+    """A lost word names the lost count unless a won word comes first ("won and lost last 90 days")."""
+    lost_words = _terms()["lost_words"]
+    losing = {word for lang in LANGUAGES for word in lost_words[lang]}
+    won_words = {lang: [w for w in words[lang] if not any(lost in w for lost in losing)] for lang in words}
+    lost_at, won_at = _earliest(text, lost_words), _earliest(text, won_words)
+    return lost_at is not None and (won_at is None or lost_at < won_at)
+
+
+def _earliest(text: str, words: dict[str, list[str]]) -> int | None:
+    hits = (_pattern(word, lang in COMPOUNDING, True).search(text) for lang in words for word in words[lang])
+    return min((hit.start() for hit in hits if hit), default=None)
 
 
 def _flat(question: str) -> str:

@@ -222,3 +222,24 @@ def test_the_worth_of_my_own_deals_is_the_own_value_not_the_teams(
 
     assert metric_sentence("own_open_deals", anna_today, "en") in printed, printed
     assert format_money(anna_today.open_value, anna_today.currency, "en") not in printed, printed
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "metric"),
+    [
+        ("won and lost last 90 days", "en", "won_90d"),
+        ("lost and won last 90 days", "en", "lost_90d"),
+        ("gewonnene und verlorene Deals der letzten 90 Tage", "de", "won_90d"),
+    ],
+)
+def test_won_and_lost_are_told_in_the_order_asked(
+    anna_today: ManagerStats,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: Language,
+    metric: str,
+) -> None:
+    assert main(["ask", question, "--offline", "--user", ANNA, "--locale", locale]) == 0
+
+    assert metric_sentence(metric, anna_today, locale) in capsys.readouterr().out
