@@ -18,6 +18,8 @@ from bot.paths import PROMPTS_DIR
 TERMS_FILE = PROMPTS_DIR / "coach" / "metric_terms.toml"
 COMPOUNDING: frozenset[str] = frozenset({"de"})  # languages that glue nouns into one word
 SHORT = 4
+# A German term ending a compound may carry a case or plural ending („Gesamtvolumens“, „Kundenanrufen“).
+COMPOUND_ENDING = r"(?:e|en|n|s|es)?(?!\w)"
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
 COUNT_WORDS_BEFORE = 4
@@ -129,7 +131,7 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
             for word in words[lang]:
                 text = _pattern(word, lang in COMPOUNDING, True).sub(" ", text)
         if family == "won_lost":
-            lost = first(terms["lost_words"], original)
+            lost = first(terms["lost_words"], original) if _lost_first(original, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
             continue
         if scope is None:  # read once: it is the question's, whichever family
@@ -219,6 +221,20 @@ def _named_figures(flat: str) -> tuple[NamedFigure, ...]:
             start, _, word = min(hits)
             found.append(NamedFigure(family, word.strip(), start, word not in no_figure))
     return tuple(sorted(found, key=lambda named: named.start))
+
+
+def _lost_first(text: str, words: dict[str, list[str]]) -> bool:
+    """A lost word names the lost count unless a won word comes first ("won and lost last 90 days")."""
+    lost_words = _terms()["lost_words"]
+    losing = {word for lang in LANGUAGES for word in lost_words[lang]}
+    won_words = {lang: [w for w in words[lang] if not any(lost in w for lost in losing)] for lang in words}
+    lost_at, won_at = _earliest(text, lost_words), _earliest(text, won_words)
+    return lost_at is not None and (won_at is None or lost_at < won_at)
+
+
+def _earliest(text: str, words: dict[str, list[str]]) -> int | None:
+    hits = (_pattern(word, lang in COMPOUNDING, True).search(text) for lang in words for word in words[lang])
+    return min((hit.start() for hit in hits if hit), default=None)
 
 
 def _flat(question: str) -> str:
@@ -347,10 +363,11 @@ def _found(text: str, words: list[str], inside_words: bool = False, short_whole:
 
 @cache
 def _pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str]:
-    """A term starts a word; with inside_words, a one-word term may also end a compound
-    („Kundenaktivitäten“ names „aktivitäten“); with short_whole, terms of up to four letters must be
-    whole words ("won" is not "wonder"); " ~ " stands for up to three words, each part the start of a
-    word ("offen ~ opportunit" finds „offenen Opportunities“). A term that ends in a space or a digit
+    """A term starts a word; with inside_words, a one-word term may also end a compound, followed by a
+    case or plural ending at most („Kundenaktivitäten“ names „aktivitäten“, „Gesamtvolumens“ „gesamtvolumen“);
+    with short_whole, terms of up to four letters must be whole words ("won" is not "wonder"); " ~ "
+    stands for up to three words, each part the start of a word ("offen ~ opportunit" finds „offenen
+    Opportunities“). A term that ends in a space or a digit
     must end a word ("did i " is not "did it", "top 3" not "top 30"); "{n}" stands for a number ("top
     {n}", read as the term's group 1). A term that begins or ends with a sign ("$", "€") needs no word
     boundary on that side ("500€", "$2m")."""
@@ -361,7 +378,7 @@ def _pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str
         parts = (re.escape(part) for part in word.split(" ~ "))
         return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts) + (end if whole_end else ""))
     if inside_words and " " not in word and len(word) > SHORT and not whole_end:
-        return re.compile(re.escape(word))
+        return re.compile(rf"(?<!\w){re.escape(word)}|{re.escape(word)}{COMPOUND_ENDING}")
     start = r"(?<!\w)" if word[:1].isalnum() else ""
     return re.compile(start + re.escape(word).replace(re.escape("{n}"), r"(\d{1,3})") + end)
 

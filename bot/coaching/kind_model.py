@@ -6,7 +6,7 @@ learns which features tell kinds apart, so each extra boundary example moves the
 the words, word pairs and the 3- to 5-letter pieces of each word (typos and German compounds keep most of
 their pieces), plus the message's length and whether it asks; a feature of one example only is left out.
 A kind with few examples weighs more, so the many coaching questions do not drown the rest. The fit is
-deterministic (L-BFGS from zero, a fixed number of steps) and takes about a second when the coach starts.
+deterministic (L-BFGS from zero, a fixed number of steps) and takes 1–2 s when the coach starts.
 
     prompts/kinds/training/*.yaml     kind -> list of example messages, any language (coaching: boundary
                                       cases; the lessons' asked_as and training questions are coaching too)

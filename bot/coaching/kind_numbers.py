@@ -74,7 +74,8 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     figure = names_a_figure(text)
     if ask is None and short and figure and not terms.numbers_coaching.first(text):
         return f"a fragment naming a figure: '{_telling(named)}'"
-    specific = set(named) - set(GENERAL_FIGURES)
+    # "logging?" names the activities but no figure of them
+    specific = {found.family for found in named_figures(text) if found.figure} - set(GENERAL_FIGURES)
     if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
         return f"a bare question for a figure: '{sorted(specific)[0]}'"
     return None

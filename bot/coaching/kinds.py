@@ -59,9 +59,14 @@ CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-
 
 
 NO_RULE = "a question about working with the CRM"
-# A coaching answer sets no goal when the model takes the message for one of these by this margin.
+# A coaching answer sets no goal when the model finds these kinds together likelier than coaching, by more
+# than MIN_DOUBT probability points (a near tie, „Vertriebsteam trägt nix ein“ 0.47 to 0.47, keeps it).
 NO_GOAL_KINDS = frozenset({"off_topic", "hostile", "gibberish", "controls"})
 MIN_DOUBT = 0.05
+# The model overrules the rules only with at least this probability: below it, "can you explain how to
+# set a good next step?" went to off-topic (0.58 before the polite coaching examples); every overrule on
+# the dev sets scores above it.
+MIN_OVERRULE = 0.5
 # The rules' guesses the model may overrule: with which kinds, and how far ahead of the runner-up the
 # model must be (probability points); further for coaching: a lesson for a message the rules found nothing
 # of the work in. Never hostile: the model takes "where is your server located?" or "are you a real person?"
@@ -144,7 +149,7 @@ class MessageClassifier:
         if self.model is None or open_to is None:
             return ruled
         predicted = self.model.predict(message)
-        if predicted.margin < open_to.get(predicted.kind, 1.0):
+        if predicted.score < MIN_OVERRULE or predicted.margin < open_to.get(predicted.kind, 1.0):
             return ruled
         if not self._plausible(predicted.kind, message, text, words):
             return ruled
@@ -164,6 +169,20 @@ class MessageClassifier:
             # ("which criteria…" asks for advice)
             asks = self.terms.tool_strict_asks.first(text) or self.terms.tool_setup.first(text)
             return bool(product and asks) and not self.terms.habit.first(text)
+        if kind == "controls":
+            # the coach's messages, the coaching or when it writes ("tuesdays only from now on pls");
+            # "explain how deals go stale" names none of them
+            terms = self.terms
+            about_coach = (
+                terms.controls_alone,
+                terms.controls,
+                terms.controls_soft,
+                terms.controls_coach,
+                terms.controls_objects,
+                terms.controls_stoppable,
+                terms.controls_when,
+            )
+            return any(listed.first(text) for listed in about_coach)
         return True
 
     def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
@@ -294,10 +313,10 @@ class MessageClassifier:
         if evidence is None or self.model is None:
             return evidence
         predicted = self.model.predict(message)
-        # together, the kinds without a goal may outweigh coaching though none of them alone leads
-        # ("my pipeline is none of your concern": coaching 0.42, hostile 0.36, controls 0.1 …)
-        doubted = predicted.probability_of(NO_GOAL_KINDS) > predicted.probability_of({"coaching"})
-        if doubted or (predicted.kind in NO_GOAL_KINDS and predicted.margin >= MIN_DOUBT):
+        # together, the kinds without a goal may outweigh coaching though none of them alone leads;
+        # a near tie keeps the goal (MIN_DOUBT)
+        doubt = predicted.probability_of(NO_GOAL_KINDS) - predicted.probability_of({"coaching"})
+        if doubt > MIN_DOUBT:
             log.debug("goal withheld, the model reads it as %s: %r", predicted.summary(), message)
             return None
         return evidence

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.cli import main
 from bot.coaching import asked
-from bot.coaching.asked import figures_asked
+from bot.coaching.asked import figures_asked, named_figures
 from bot.coaching.coach import Coach
 from bot.coaching.kinds import KINDS, MessageClassifier
 
@@ -154,6 +154,32 @@ def test_broad_words_name_a_figure_in_a_request_but_no_metric_in_a_question(
 ) -> None:
     assert classifier.classify(message).kind == kind
     assert asked.asked_metric(message, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("soll ich anrufen?", "coaching"),  # „anrufen“ is no „anrufe“
+        ("kunden anrufen?", "coaching"),
+        ("anrufen oder mailen?", "coaching"),
+        ("log in?", "coaching"),  # "log" names the activities but no figure of them
+        ("logging?", "coaching"),
+        ("Anrufe letzte Woche?", "numbers"),
+        ("Kundenaktivitäten?", "numbers"),  # a compound ending in a metric word still names it
+        ("Gesamtvolumens?", "numbers"),  # with a case ending
+        ("wie viele Kundenaktivitäten hatte mein Team?", "numbers"),
+    ],
+)
+def test_a_metric_word_must_end_a_german_compound_to_name_a_figure(
+    classifier: MessageClassifier, message: str, kind: str
+) -> None:
+    assert classifier.classify(message).kind == kind
+
+
+def test_a_metric_word_inside_a_german_word_names_no_figure() -> None:
+    assert [f.family for f in named_figures("wie hoch ist das Auftragsvolumen?")] == ["open_value"]
+    assert [f.family for f in named_figures("Kundenaktivitätenziel?")] == []
+    assert [f.family for f in named_figures("soll ich die Kunden anrufen?")] == []
 
 
 def test_the_asked_number_comes_first() -> None:

@@ -211,3 +211,35 @@ def test_crmcoach_ask_states_the_own_deals_and_their_value_once(
     assert printed.count(own) == 1, printed
     assert format_money(anna_today.own_open_value, anna_today.currency, locale) in own
     assert format_int(anna_today.own_open_deals, locale) in own
+
+
+@pytest.mark.parametrize("question", ["what are my own deals worth?", "how much are my deals worth?"])
+def test_the_worth_of_my_own_deals_is_the_own_value_not_the_teams(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    assert main(["ask", question, "--offline", "--user", ANNA, "--locale", "en"]) == 0
+    printed = capsys.readouterr().out
+
+    assert metric_sentence("own_open_deals", anna_today, "en") in printed, printed
+    assert format_money(anna_today.open_value, anna_today.currency, "en") not in printed, printed
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "metric"),
+    [
+        ("won and lost last 90 days", "en", "won_90d"),
+        ("lost and won last 90 days", "en", "lost_90d"),
+        ("gewonnene und verlorene Deals der letzten 90 Tage", "de", "won_90d"),
+    ],
+)
+def test_won_and_lost_are_told_in_the_order_asked(
+    anna_today: ManagerStats,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: Language,
+    metric: str,
+) -> None:
+    assert main(["ask", question, "--offline", "--user", ANNA, "--locale", locale]) == 0
+
+    assert metric_sentence(metric, anna_today, locale) in capsys.readouterr().out
