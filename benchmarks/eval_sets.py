@@ -13,5 +13,6 @@ NAMES = (
     "kinds_blind7",
     "kinds_blind8",
     "kinds_blind9",
+    "kinds_blind10",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
