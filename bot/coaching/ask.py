@@ -13,14 +13,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import figures_asked, read_all, read_biggest
+from bot.coaching.asked import family_of, figures_asked, read_all, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
 from bot.coaching.language import answer_language
 from bot.coaching.pipeline import PipelineStats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
-from bot.coaching.stage_numbers import read_stages, stages_answer
+from bot.coaching.stage_numbers import STAGE_FAMILIES, read_stages, stages_answer
 from bot.crm.base import CRMError, ManagerStats
 from bot.i18n import Language
 from bot.store.events import first_delivery
@@ -186,7 +186,9 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
             stats=stats, language=language, asked=asked, named=named, biggest=biggest
         )
 
-    if stages is not None and stats.open_deals > 0:
+    # by stage there are only open deals and their value: a ranking or another figure is answered as asked
+    other_figures = any(family_of(metric) not in STAGE_FAMILIES for metric in named)
+    if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
         return stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
     return overview()
 

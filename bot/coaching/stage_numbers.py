@@ -40,6 +40,10 @@ class StageAsk:
 def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
     """The stages a numbers question asks about, or None when it asks for no stage."""
     named = tuple(total.stage for total in stats.open_by_stage if _names(question, total.stage))
+    if named:  # "in proposal or negotiation": one cue names the stages listed with it
+        named = tuple(
+            total.stage for total in stats.open_by_stage if _names(question, total.stage, cue=False)
+        )
     term = ", ".join(named) or request_term(question, "by_stage")
     if term is None:
         return None
@@ -126,10 +130,23 @@ def _line(total: StageTotal, currency: str, language: Language) -> str:
     return tn(language, "kinds.stages_line", total.deals, stage=total.stage, count=count, value=value)
 
 
-def _names(question: str, label: str) -> bool:
-    """The question names this stage label: the whole label, in any case, not inside a longer word."""
-    words = " ".join(label.split())
-    if len(words) < MIN_LABEL_LENGTH:
-        return False
-    pattern = re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
-    return pattern.search(" ".join(question.split())) is not None
+def _names(question: str, label: str, *, cue: bool = True) -> bool:
+    """The question names this stage as a stage: the label, or a part of it before a "/" ("Negotiation"
+    of "Negotiation/Review"), with a stage cue — "in X", "X stage", „in der Phase X“, or quoted. A label
+    alone is often an everyday word ("open", "new", "closed") that asks for something else."""
+    names = {" ".join(part.split()) for part in (label, *label.split("/"))}
+    question = " ".join(question.split())
+    pattern = _cued if cue else _plain
+    return any(len(name) >= MIN_LABEL_LENGTH and pattern(name).search(question) is not None for name in names)
+
+
+def _plain(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}s?(?!\w)", re.IGNORECASE)
+
+
+def _cued(name: str) -> re.Pattern[str]:
+    label = rf"{re.escape(name)}s?"  # "negotiations" names "Negotiation"
+    before = r"(?:\b(?:in|im|in der|in die|at|stage|phase|stufe)\s+(?:the\s+|stage\s+|phase\s+)?)"
+    after = r"(?:\s*[-\s](?:stage|phase|stufe)\b)"
+    quoted = rf"[\"'„“‚‘»«]{label}[\"'“”‘’«»]"
+    return re.compile(rf"{before}{label}(?!\w)|(?<!\w){label}{after}|{quoted}", re.IGNORECASE)

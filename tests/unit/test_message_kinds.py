@@ -81,6 +81,8 @@ CASES = [
     ("my own deals by stage", False, "numbers"),
     ("our deals per stage", False, "numbers"),
     ("Wie verteilen sich meine Deals auf die Phasen?", False, "numbers"),
+    ("wie gehe ich im Pipeline-Meeting die Deals pro Phase durch?", False, "coaching"),  # advice, by stage
+    ("which stages need a next step on every deal?", False, "coaching"),
     ("how do I review deals stage by stage in my pipeline meeting?", False, "coaching"),
 ]
 

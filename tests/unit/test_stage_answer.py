@@ -103,3 +103,52 @@ def test_a_long_pipeline_lists_the_stages_with_deals_and_names_the_rest(
     assert "…and 5 more stages with open deals; the pipeline view in Demo CRM shows them." in english
     assert "…und 5 weitere Phasen mit offenen Deals" in german
     assert len(english) < 3_000
+
+
+EVERYDAY_LABELS = (
+    StageTotal("New", 4, Decimal(40_000)),
+    StageTotal("Open", 2, Decimal(20_000)),
+    StageTotal("Negotiation/Review", 3, Decimal(90_000)),
+    StageTotal("Closed", 5, Decimal(0)),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "not_stated"),
+    [
+        # a label that is an everyday word names no stage without a cue: the figure asked for is answered
+        ("how many open deals do I have?", "You own 12 open deals", "• Open:"),
+        ("how many new deals do we have?", "52 open deals", "• New:"),
+        # the vendors' labels with a part before "/" are named by that part, with a cue
+        ("how many deals are in negotiation?", "• Negotiation/Review: 3 open deals", "• New:"),
+        ("how many deals are in the New stage?", "• New: 4 open deals", "• Negotiation/Review"),
+    ],
+)
+def test_a_stage_is_named_only_as_a_stage(
+    coach: Coach, anna: ManagerStats, question: str, stated: str, not_stated: str
+) -> None:
+    stats = replace(anna, open_by_stage=EVERYDAY_LABELS, own_open_by_stage=EVERYDAY_LABELS)
+
+    text = numbers_reply(coach, stats, question).text
+
+    assert stated in text and not_stated not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("what are the 3 biggest deals in negotiation?", "The 3 biggest open deals"),  # the ranking, as asked
+        (
+            "stale deals by stage",
+            "had no activity for 14+ days",
+        ),  # by stage: open deals only; the figure asked
+    ],
+)
+def test_a_ranking_or_another_figure_is_answered_as_asked_not_as_stages(
+    coach: Coach, anna: ManagerStats, question: str, stated: str
+) -> None:
+    stats = replace(anna, open_by_stage=EVERYDAY_LABELS)
+
+    text = numbers_reply(coach, stats, question).text
+
+    assert stated in text and "• Negotiation/Review" not in text, text
