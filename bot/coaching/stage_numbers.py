@@ -65,7 +65,8 @@ def stages_answer(
     totals = stats.own_open_by_stage if ask.own else stats.open_by_stage
     if not totals:
         fallback = overview()
-        note = t(language, "kinds.stages_none", crm=stats.source)
+        missing = "stages_unread" if stats.stage_names_unread else "stages_none"
+        note = t(language, f"kinds.{missing}", crm=stats.source)
         title, _, rest = fallback.text.partition("\n\n")
         return CoachAnswer(
             text="\n\n".join((title, note, rest)),

@@ -154,7 +154,7 @@ def stats_from_snapshot(
             now=now,
             stale_days=stale_days,
             source=source,
-            stages=snapshot.stages,
+            stages=None if snapshot.stages_unread else snapshot.stages,
         )
     return result
 
@@ -195,12 +195,13 @@ def _combine(
     now: datetime,
     stale_days: int,
     source: str,
-    stages: tuple[DealStage, ...],
+    stages: tuple[DealStage, ...] | None,
 ) -> ManagerStats:
     everyone = [own, *team]
     team_by_stage = OpenByStage.combined(t.by_stage for t in everyone)
     # the team's own deals decide which closed or undescribed stages show: alone or in bulk, the same
-    slots = stage_slots(stages, team_by_stage.deals)
+    # None: the stage names could not be read; ids instead would be lines no manager recognises
+    slots = stage_slots(stages, team_by_stage.deals) if stages is not None else ()
     team_open = OpenByCurrency.combined(tally.open for tally in everyone)
     currency = team_open.main_currency()
 
@@ -260,4 +261,5 @@ def _combine(
         own_other_open_values=own.open.others(currency),
         open_by_stage=stage_totals(slots, team_by_stage, currency),
         own_open_by_stage=stage_totals(slots, own.by_stage, currency),
+        stage_names_unread=stages is None,
     )

@@ -85,8 +85,11 @@ class CRMSnapshot:
     activities: tuple[ActivityRecord, ...]
     fetched_at: datetime
     # Every stage the CRM defines, in pipeline order (pipelines in the CRM's order, then each one's
-    # stages); empty when the CRM's stages could not be read: deals' stage ids then serve as labels.
+    # stages); empty when the CRM describes none, or when they could not be read (`stages_unread`).
     stages: tuple[DealStage, ...] = ()
+    # The CRM refused its stage settings and none read earlier could stand in: deals' stage ids are
+    # not labels a manager knows (and split stages of one label), so no breakdown is made.
+    stages_unread: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +189,8 @@ class ManagerStats:
     # Empty in stats stored before these were kept.
     open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
     own_open_by_stage: tuple[StageTotal, ...] = field(default_factory=tuple)
+    # True when open_by_stage is empty because the CRM's stage names could not be read this time.
+    stage_names_unread: bool = False
 
 
 class CRMError(Exception):

@@ -50,6 +50,7 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "own_other_open_values": [_total_to_json(total) for total in stats.own_other_open_values],
         "open_by_stage": [_stage_to_json(total) for total in stats.open_by_stage],
         "own_open_by_stage": [_stage_to_json(total) for total in stats.own_open_by_stage],
+        "stage_names_unread": stats.stage_names_unread,
     }
 
 
@@ -88,6 +89,7 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         own_other_open_values=_totals_from_json(data, "own_other_open_values"),
         open_by_stage=_stages_from_json(data, "open_by_stage"),
         own_open_by_stage=_stages_from_json(data, "own_open_by_stage"),
+        stage_names_unread=bool(data.get("stage_names_unread", False)),
     )
 
 

@@ -170,12 +170,14 @@ class PipedriveConnector(SnapshotConnector):
         owners = tuple(self.list_owners())
         since = now - ACTIVITY_WINDOW
         deals, done = self._read(owner_ids, now=now, closed_since=now - CLOSED_WINDOW, done_since=since)
+        stages = self._stages()
         return CRMSnapshot(
             owners=owners,
             deals=tuple(deals),
             activities=tuple(_activity_records(done, since=since)),
             fetched_at=now,
-            stages=self._stages(),
+            stages=stages or (),
+            stages_unread=stages is None,
         )
 
     def fetch_stages(self) -> list[DealStage]:

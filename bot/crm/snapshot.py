@@ -125,9 +125,13 @@ class SnapshotConnector(ABC):
             return snapshot
         mirror.apply(changes, now=now, store=self._mirror_store)
         self.last_refresh = RefreshInfo("incremental", changes.count)
-        return replace(mirror.snapshot(self.list_owners(), now=now), stages=self._stages())
+        stages = self._stages()
+        return replace(
+            mirror.snapshot(self.list_owners(), now=now), stages=stages or (), stages_unread=stages is None
+        )
 
     def snapshot(self, *, now: datetime, owner_ids: Sequence[str] | None = None) -> CRMSnapshot:
+        stages = self._stages()
         return CRMSnapshot(
             owners=tuple(self.list_owners()),
             deals=tuple(self.fetch_deals(owner_ids=owner_ids, closed_since=now - CLOSED_WINDOW)),
@@ -135,21 +139,21 @@ class SnapshotConnector(ABC):
                 self.fetch_activities(owner_ids=owner_ids, since=now - timedelta(days=ACTIVITY_DAYS))
             ),
             fetched_at=now,
-            stages=self._stages(),
+            stages=stages or (),
+            stages_unread=stages is None,
         )
 
-    def _stages(self) -> tuple[DealStage, ...]:
-        """Read at most once per stats run, and kept like the owners. Without them the breakdown still
-        counts, under the stages' ids: a CRM that refuses its pipeline settings must not cost the
-        manager every other number. A refusal is not kept (the next run asks again); meanwhile the
-        last stages read serve, if any."""
+    def _stages(self) -> tuple[DealStage, ...] | None:
+        """Read at most once per stats run, and kept like the owners. A refusal is not kept (the next
+        run asks again); meanwhile the last stages read serve, however old: stage names change rarely.
+        None: refused and none read before; the other numbers are still served, without stages."""
         if self._stage_list is not None and time.monotonic() - self._stages_at <= OWNER_CACHE_SECONDS:
             return self._stage_list
         try:
             self._stage_list = tuple(self.fetch_stages())
         except CRMError as error:
             log.warning("crm.stages_unavailable crm=%s error=%s", self.display_name, error)
-            return self._stage_list or ()
+            return self._stage_list
         self._stages_at = time.monotonic()
         return self._stage_list
 

@@ -3,6 +3,7 @@ and what the answer says where the numbers have no stages or several currencies.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import pytest
 from bot.coaching.coach import Coach
 from bot.coaching.stage_numbers import read_stages
 from bot.crm.base import CurrencyTotal, ManagerStats, StageTotal
+from bot.crm.codec import stats_from_json, stats_to_json
 from bot.i18n import Language
 from tests.helpers import numbers_reply
 
@@ -59,6 +61,34 @@ def test_numbers_without_stages_get_the_overview_and_say_why(coach: Coach, anna:
     assert all(fact.stage is None for fact in answer.numbers)
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "said"),
+    [
+        ("pipeline by stage", "en", "I couldn't read the stage names from"),
+        ("Deals pro Phase?", "de", "Die Phasennamen konnte ich gerade nicht aus"),
+    ],
+)
+def test_unread_stage_names_are_said_and_no_stage_is_listed(
+    coach: Coach, anna: ManagerStats, question: str, language: Language, said: str
+) -> None:
+    """The CRM refused its stage settings: the stats come back through the cache, and the answer says
+    the names could not be read rather than blaming missing stages or listing ids."""
+    refused = stats_from_json(
+        json.loads(
+            json.dumps(
+                stats_to_json(replace(anna, open_by_stage=(), own_open_by_stage=(), stage_names_unread=True))
+            )
+        )
+    )
+    assert refused is not None and refused.stage_names_unread
+
+    answer = numbers_reply(coach, refused, question, language)
+
+    assert said in answer.text
+    assert "hasn't told me" not in answer.text and "nicht genannt" not in answer.text
+    assert all(fact.stage is None for fact in answer.numbers)
+
+
 def test_values_in_other_currencies_are_counted_not_added(coach: Coach, anna: ManagerStats) -> None:
     stats = replace(
         anna,
@@ -72,7 +102,9 @@ def test_values_in_other_currencies_are_counted_not_added(coach: Coach, anna: Ma
     assert "• Negotiation: 3 open deals, €50,000" in english
     assert "The values add up the deals in EUR only" in english
     assert "• Negotiation: 3 offene Deals, 50.000\xa0€" in german
-    assert "nur die Deals in EUR" in german
+    assert "in other currencies are in the counts but not in the values" in english
+    assert "Die Werte summieren nur Deals in EUR" in german
+    assert "in der Anzahl enthalten, aber nicht im Wert" in german
 
 
 def test_a_stage_without_value_shows_its_count(coach: Coach, anna: ManagerStats) -> None:
