@@ -110,7 +110,8 @@ def answer_json(answer: CoachAnswer) -> dict[str, Any]:
 
 def _fact_json(fact: NumberFact) -> dict[str, Any]:
     """A pipeline value also says its currency and the other currencies' open deals (never added to it);
-    a stage's count or value says its stage."""
+    a stage's count or value says its stage. A stage's value says its currency but no other_currencies:
+    the stats keep no other-currency totals per stage, and an empty list would read "none"."""
     entry: dict[str, Any] = {
         "metric": fact.name,
         "scope": fact.scope,
@@ -121,6 +122,7 @@ def _fact_json(fact: NumberFact) -> dict[str, Any]:
         entry["stage"] = fact.stage
     if fact.currency is not None:
         entry["currency"] = fact.currency
+    if fact.currency is not None and fact.stage is None:
         entry["other_currencies"] = [
             {"currency": total.currency, "value": _number(float(total.amount)), "deals": total.deals}
             for total in fact.others
