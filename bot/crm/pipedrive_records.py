@@ -102,8 +102,11 @@ def _deal(raw: dict[str, Any], linked: dict[str, dict[str, Any]]) -> DealRecord:
 
 
 def stages_from_pipedrive(raw_stages: Iterable[dict[str, Any]]) -> list[DealStage]:
-    """GET /api/v2/stages items in pipeline order: by pipeline id, then order_nr within it. Won and lost
-    are deal statuses in Pipedrive, not stages; a deleted stage is listed only while deals sit in it."""
+    """GET /api/v2/stages items in pipeline order: by pipeline id, then order_nr within it. Pipelines
+    have an order_nr of their own (0 the default pipeline), but only the pipelines list carries it: one
+    more call per stats run, not made; by id, the oldest pipeline (usually the default) comes first.
+    Won and lost are deal statuses in Pipedrive, not stages; a deleted stage is listed only while deals
+    sit in it."""
 
     def place(raw: dict[str, Any]) -> tuple[int, int, int]:
         return int(raw.get("pipeline_id") or 0), int(raw.get("order_nr") or 0), int(raw["id"])
