@@ -55,6 +55,7 @@ SCRIPT = (
             "ask half of my deals have no next step, what do I do?",
             "ask which deals are overdue?",
             "ask what are our 3 biggest deals?",
+            "ask pipeline by stage",
         ),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),

@@ -55,6 +55,9 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     biggest = shown.split("ask what are our 3 biggest deals?")[1].split("Only you can see this")[0]
     assert biggest.count("• €") == 3  # a numbers question: the three biggest open deals, no lesson
     assert "Lessons:" not in biggest
+    by_stage = shown.split("ask pipeline by stage")[1].split("Only you can see this")[0]
+    assert "Open deals by stage in your team" in by_stage  # the demo CRM's stages, in pipeline order
+    assert by_stage.index("• Qualification:") < by_stage.index("• Negotiation:") < by_stage.index("• Commit:")
     assert "crmcoach managers link --slack U0PAT" in shown
     assert "I don't know forecast yet" in shown
     assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
