@@ -9,6 +9,8 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 ADVICE_OPENERS = frozenset(
     {"how", "should", "what", "why", "wie", "soll", "sollte", "sollen", "was", "warum", "wieso", "weshalb"}
 )
+# The asker as the subject right after such an opener: "how should I …", „wie gehe ich …“.
+ASKERS = frozenset({"i", "we", "ich", "wir", "man"})
 
 
 def is_question(terms: TermLists, message: str, text: str) -> bool:
@@ -32,3 +34,11 @@ def asks_how(terms: TermLists, text: str) -> bool:
 
 def asks_advice(terms: TermLists, words: list[str], text: str) -> bool:
     return bool(terms.help.first(text)) or (bool(words[:1]) and words[0] in ADVICE_OPENERS)
+
+
+def asks_own_way(terms: TermLists, words: list[str], text: str) -> bool:
+    """Advice on the asker's own way of working ("how do I…", „wie gehe ich … durch?“), not a figure
+    ("wie verteilen sich meine Deals…" opens like advice but asks for numbers)."""
+    return bool(terms.help.first(text)) or (
+        bool(words[:1]) and words[0] in ADVICE_OPENERS and bool(ASKERS.intersection(words[1:4]))
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
-from bot.coaching.kind_asking import ADVICE_OPENERS
+from bot.coaching.kind_asking import asks_own_way
 from bot.coaching.kind_terms import LETTERS, TermLists
 
 if TYPE_CHECKING:
@@ -18,8 +18,6 @@ MAX_BARE_FIGURE_WORDS = 3
 MAX_PERIOD_WORDS = 10
 # The asking words people mistype most ("how mnay", "wie vile"): a near miss after "how"/"wie" is the word.
 ASKING_WORDS = {"how": ("many", "much"), "wie": ("viele", "viel")}
-# The asker as the subject right after "how"/„wie“: "how should I …", „wie gehe ich …“ ask for advice.
-ASKERS = frozenset({"i", "we", "ich", "wir", "man"})
 
 
 def repair_asking(text: str, dictionaries: Dictionaries) -> str:
@@ -89,17 +87,11 @@ def deals_by_stage(terms: TermLists, text: str) -> str | None:
     term = request_term(text, "by_stage")
     if term is None or not named_figures(text) or terms.numbers_coaching.first(text):
         return None
-    if _asks_how_to_work(terms, text):  # „wie gehe ich die Deals pro Phase durch?“ asks for advice
+    if asks_own_way(
+        terms, LETTERS.findall(text), text
+    ):  # „wie gehe ich die Deals pro Phase durch?“ asks for advice
         return None
     return f"asks for the deals by stage: '{term}'"
-
-
-def _asks_how_to_work(terms: TermLists, text: str) -> bool:
-    """ "how do I …", „wie gehe ich …“: the asker's own way of working, not a figure."""
-    words = LETTERS.findall(text)
-    return bool(terms.help.first(text)) or (
-        bool(words[:1]) and words[0] in ADVICE_OPENERS and bool(ASKERS.intersection(words[1:4]))
-    )
 
 
 def figure_over_period(terms: TermLists, text: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
@@ -141,10 +142,12 @@ def _names(question: str, label: str, *, cue: bool = True) -> bool:
     return any(len(name) >= MIN_LABEL_LENGTH and pattern(name).search(question) is not None for name in names)
 
 
+@lru_cache(maxsize=1024)  # a manager's labels come back with every numbers question
 def _plain(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(name)}s?(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def _cued(name: str) -> re.Pattern[str]:
     label = rf"{re.escape(name)}s?"  # "negotiations" names "Negotiation"
     before = r"(?:\b(?:in|im|in der|in die|at|stage|phase|stufe)\s+(?:the\s+|stage\s+|phase\s+)?)"
