@@ -94,7 +94,9 @@ def test_the_prompt_holds_only_the_askers_data_whatever_the_question_asks_for(se
     assert plain.messages[0] == probing.messages[0]  # the same system prompt
     # apart from the fenced question, the two prompts are identical: the question adds no data
     assert plain.prompt_text.split("<question>")[0] == probing.prompt_text.split("<question>")[0]
-    assert "777" not in probing.prompt_text and "sofia@example.com" not in probing.prompt_text
+    # the canary is random hex: it may hold "777" by chance, so it is left out of the search
+    without_canary = probing.prompt_text.replace(CANARY, "")
+    assert "777" not in without_canary and "sofia@example.com" not in without_canary
     assert sofia.owner.name not in probing.prompt_text.split("<question>")[0]
 
 
