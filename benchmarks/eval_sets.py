@@ -14,5 +14,6 @@ NAMES = (
     "kinds_blind8",
     "kinds_blind9",
     "kinds_blind10",
+    "kinds_blind11",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
