@@ -1,26 +1,25 @@
 """Open deals per pipeline stage as a numbers answer: "pipeline by stage", „Deals pro Phase“, or one
 stage by its name ("how many deals are in Negotiation?", „wie viele Deals sind in der Angebotsphase?“).
 
-A stage is named by the manager's own stage labels (from their CRM, in ManagerStats), matched as whole
-words in any case; the breakdown by the terms in prompts/coach/metric_terms.toml ([requests.by_stage]).
+A stage is named by the manager's own stage labels (from their CRM, in ManagerStats) with a stage cue
+(bot/coaching/stage_named.py); the breakdown by the terms in prompts/coach/metric_terms.toml
+([requests.by_stage]).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.numbers import NumberFact, metric_sentence, number_facts
+from bot.coaching.stage_named import names_stage
 from bot.coaching.stated import told_once
 from bot.crm.base import ManagerStats, StageTotal
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
-MIN_LABEL_LENGTH = 3  # "A", "B2": too short to be told from other words
 # Lines one answer lists (a Slack section holds 3,000 characters): beyond it, stages without deals
 # go first, then the rest is named by number.
 MAX_STAGE_LINES = 25
@@ -40,10 +39,10 @@ class StageAsk:
 
 def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
     """The stages a numbers question asks about, or None when it asks for no stage."""
-    named = tuple(total.stage for total in stats.open_by_stage if _names(question, total.stage))
+    named = tuple(total.stage for total in stats.open_by_stage if names_stage(question, total.stage))
     if named:  # "in proposal or negotiation": one cue names the stages listed with it
         named = tuple(
-            total.stage for total in stats.open_by_stage if _names(question, total.stage, cue=False)
+            total.stage for total in stats.open_by_stage if names_stage(question, total.stage, cue=False)
         )
     term = ", ".join(named) or request_term(question, "by_stage")
     if term is None:
@@ -130,27 +129,3 @@ def _line(total: StageTotal, currency: str, language: Language) -> str:
         return tn(language, "kinds.stages_line_count", total.deals, stage=total.stage, count=count)
     value = format_money(total.value, currency, language)
     return tn(language, "kinds.stages_line", total.deals, stage=total.stage, count=count, value=value)
-
-
-def _names(question: str, label: str, *, cue: bool = True) -> bool:
-    """The question names this stage as a stage: the label, or a part of it before a "/" ("Negotiation"
-    of "Negotiation/Review"), with a stage cue — "in X", "X stage", „in der Phase X“, or quoted. A label
-    alone is often an everyday word ("open", "new", "closed") that asks for something else."""
-    names = {" ".join(part.split()) for part in (label, *label.split("/"))}
-    question = " ".join(question.split())
-    pattern = _cued if cue else _plain
-    return any(len(name) >= MIN_LABEL_LENGTH and pattern(name).search(question) is not None for name in names)
-
-
-@lru_cache(maxsize=1024)  # a manager's labels come back with every numbers question
-def _plain(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(name)}s?(?!\w)", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1024)
-def _cued(name: str) -> re.Pattern[str]:
-    label = rf"{re.escape(name)}s?"  # "negotiations" names "Negotiation"
-    before = r"(?:\b(?:in|im|in der|in die|at|stage|phase|stufe)\s+(?:the\s+|stage\s+|phase\s+)?)"
-    after = r"(?:\s*[-\s](?:stage|phase|stufe)\b)"
-    quoted = rf"[\"'„“‚‘»«]{label}[\"'“”‘’«»]"
-    return re.compile(rf"{before}{label}(?!\w)|(?<!\w){label}{after}|{quoted}", re.IGNORECASE)
