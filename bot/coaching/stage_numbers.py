@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
@@ -80,6 +81,8 @@ def stages_answer(
         shown = [total for total in shown if total.deals]
     more = max(len(shown) - MAX_STAGE_LINES, 0)
     shown = shown[:MAX_STAGE_LINES]
+    # every stage listed: the open deals in none (no stage in the CRM or the CSV export) are said too
+    unstaged = None if ask.labels else _unstaged(stats, totals, language, own=ask.own)
     others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
     foreign = stats.own_other_open_values if ask.own else stats.other_open_values
     scope = "own" if ask.own else "team"
@@ -88,7 +91,8 @@ def stages_answer(
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
         + "\n".join(_line(total, stats.currency, language) for total in shown)
-        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else ""),
+        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else "")
+        + ("\n" + _line(unstaged, stats.currency, language) if unstaged else ""),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))
@@ -121,6 +125,19 @@ def stage_facts(total: StageTotal, currency: str, *, own: bool) -> tuple[NumberF
             stage=total.stage,
         ),
     )
+
+
+def _unstaged(
+    stats: ManagerStats, totals: Sequence[StageTotal], language: Language, *, own: bool
+) -> StageTotal | None:
+    """The open deals the stage lines leave out (they are in no stage), or None when there are none."""
+    deals = (stats.own_open_deals if own else stats.open_deals) - sum(total.deals for total in totals)
+    if deals <= 0:
+        return None
+    value = (stats.own_open_value if own else stats.open_value) - sum(
+        (total.value for total in totals), Decimal(0)
+    )
+    return StageTotal(t(language, "kinds.stages_no_stage"), deals, max(value, Decimal(0)))
 
 
 def _line(total: StageTotal, currency: str, language: Language) -> str:
