@@ -232,3 +232,20 @@ def test_a_ranking_or_another_figure_is_answered_as_asked_not_as_stages(
     text = numbers_reply(coach, stats, question).text
 
     assert stated in text and "• Negotiation/Review" not in text, text
+
+
+def test_open_deals_in_no_stage_are_a_line_of_their_own(coach: Coach, anna: ManagerStats) -> None:
+    """Deals the CRM gives no stage are in the open deals but in no stage line: the breakdown says how
+    many, so its lines add up; a pipeline whose deals all have a stage gets no such line."""
+    own = (StageTotal("Negotiation", 3, Decimal(90_000)),)
+    stats = replace(anna, own_open_by_stage=own)
+    assert (anna.own_open_deals, anna.own_open_value) == (12, Decimal(902_500))
+
+    english = numbers_reply(coach, stats, "my own deals per stage").text
+    german = numbers_reply(coach, stats, "meine Deals nach Phase", "de").text
+    team = numbers_reply(coach, anna, "pipeline by stage").text
+
+    assert "• Negotiation: 3 open deals, €90,000\n• (no stage): 9 open deals, €812,500" in english
+    assert "• (ohne Phase): 9 offene Deals, 812.500" in german
+    assert sum(total.deals for total in anna.open_by_stage) == anna.open_deals
+    assert "(no stage)" not in team
