@@ -1,26 +1,26 @@
 """Open deals per pipeline stage as a numbers answer: "pipeline by stage", „Deals pro Phase“, or one
 stage by its name ("how many deals are in Negotiation?", „wie viele Deals sind in der Angebotsphase?“).
 
-A stage is named by the manager's own stage labels (from their CRM, in ManagerStats), matched as whole
-words in any case; the breakdown by the terms in prompts/coach/metric_terms.toml ([requests.by_stage]).
+A stage is named by the manager's own stage labels (from their CRM, in ManagerStats) with a stage cue
+(bot/coaching/stage_named.py); the breakdown by the terms in prompts/coach/metric_terms.toml
+([requests.by_stage]).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from decimal import Decimal
 
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.numbers import NumberFact, metric_sentence, number_facts
+from bot.coaching.stage_named import names_stage
 from bot.coaching.stated import told_once
 from bot.crm.base import ManagerStats, StageTotal
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
-MIN_LABEL_LENGTH = 3  # "A", "B2": too short to be told from other words
 # Lines one answer lists (a Slack section holds 3,000 characters): beyond it, stages without deals
 # go first, then the rest is named by number.
 MAX_STAGE_LINES = 25
@@ -40,10 +40,10 @@ class StageAsk:
 
 def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
     """The stages a numbers question asks about, or None when it asks for no stage."""
-    named = tuple(total.stage for total in stats.open_by_stage if _names(question, total.stage))
+    named = tuple(total.stage for total in stats.open_by_stage if names_stage(question, total.stage))
     if named:  # "in proposal or negotiation": one cue names the stages listed with it
         named = tuple(
-            total.stage for total in stats.open_by_stage if _names(question, total.stage, cue=False)
+            total.stage for total in stats.open_by_stage if names_stage(question, total.stage, cue=False)
         )
     term = ", ".join(named) or request_term(question, "by_stage")
     if term is None:
@@ -81,6 +81,8 @@ def stages_answer(
         shown = [total for total in shown if total.deals]
     more = max(len(shown) - MAX_STAGE_LINES, 0)
     shown = shown[:MAX_STAGE_LINES]
+    # every stage listed: the open deals in none (no stage in the CRM or the CSV export) are said too
+    unstaged = None if ask.labels else _unstaged(stats, totals, language, own=ask.own)
     others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
     foreign = stats.own_other_open_values if ask.own else stats.other_open_values
     scope = "own" if ask.own else "team"
@@ -89,7 +91,8 @@ def stages_answer(
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
         + "\n".join(_line(total, stats.currency, language) for total in shown)
-        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else ""),
+        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else "")
+        + ("\n" + _line(unstaged, stats.currency, language) if unstaged else ""),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))
@@ -124,33 +127,22 @@ def stage_facts(total: StageTotal, currency: str, *, own: bool) -> tuple[NumberF
     )
 
 
+def _unstaged(
+    stats: ManagerStats, totals: Sequence[StageTotal], language: Language, *, own: bool
+) -> StageTotal | None:
+    """The open deals the stage lines leave out (they are in no stage), or None when there are none."""
+    deals = (stats.own_open_deals if own else stats.open_deals) - sum(total.deals for total in totals)
+    if deals <= 0:
+        return None
+    value = (stats.own_open_value if own else stats.open_value) - sum(
+        (total.value for total in totals), Decimal(0)
+    )
+    return StageTotal(t(language, "kinds.stages_no_stage"), deals, max(value, Decimal(0)))
+
+
 def _line(total: StageTotal, currency: str, language: Language) -> str:
     count = format_int(total.deals, language)
     if total.value == 0:
         return tn(language, "kinds.stages_line_count", total.deals, stage=total.stage, count=count)
     value = format_money(total.value, currency, language)
     return tn(language, "kinds.stages_line", total.deals, stage=total.stage, count=count, value=value)
-
-
-def _names(question: str, label: str, *, cue: bool = True) -> bool:
-    """The question names this stage as a stage: the label, or a part of it before a "/" ("Negotiation"
-    of "Negotiation/Review"), with a stage cue — "in X", "X stage", „in der Phase X“, or quoted. A label
-    alone is often an everyday word ("open", "new", "closed") that asks for something else."""
-    names = {" ".join(part.split()) for part in (label, *label.split("/"))}
-    question = " ".join(question.split())
-    pattern = _cued if cue else _plain
-    return any(len(name) >= MIN_LABEL_LENGTH and pattern(name).search(question) is not None for name in names)
-
-
-@lru_cache(maxsize=1024)  # a manager's labels come back with every numbers question
-def _plain(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(name)}s?(?!\w)", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1024)
-def _cued(name: str) -> re.Pattern[str]:
-    label = rf"{re.escape(name)}s?"  # "negotiations" names "Negotiation"
-    before = r"(?:\b(?:in|im|in der|in die|at|stage|phase|stufe)\s+(?:the\s+|stage\s+|phase\s+)?)"
-    after = r"(?:\s*[-\s](?:stage|phase|stufe)\b)"
-    quoted = rf"[\"'„“‚‘»«]{label}[\"'“”‘’«»]"
-    return re.compile(rf"{before}{label}(?!\w)|(?<!\w){label}{after}|{quoted}", re.IGNORECASE)

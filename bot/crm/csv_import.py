@@ -41,7 +41,7 @@ FIELDS = {
 }
 DEFAULT_STATUS = {"open": "open", "won": "won", "lost": "lost"}
 MAX_REPORTED_ERRORS = 50
-STAGE_LENGTH = 32  # local_crm_deals.stage
+STAGE_LENGTH = 32  # demo_crm_deals.stage
 
 
 class CsvImportError(Exception):

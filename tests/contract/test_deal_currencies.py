@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from bot.crm.base import DealRecord
 from bot.crm.hubspot import HubSpotConnector
-from bot.crm.ratelimit import SlidingWindowLimiter
-from tests.contract.world import World, build_world, expected, iter_world_factories, with_foreign_currencies
+from tests.contract.connectors import Connect
+from tests.contract.world import World, build_world, expected, with_foreign_currencies
+from tests.contract.worlds.hubspot import hubspot_portal
 from tests.fakes.hubspot import HubSpotStandIn
 
-FACTORIES = dict(iter_world_factories())
 ACCOUNT_DETAILS = "/account-info/v3/details"
 
 
@@ -34,18 +33,18 @@ def _spelled_loosely(world: World) -> World:
 
 
 @pytest.mark.parametrize("factory", ["csv", "hubspot", "pipedrive", "salesforce"])
-def test_currency_codes_spelled_loosely_are_one_currency(factory: str, tmp_path: Path) -> None:
+def test_currency_codes_spelled_loosely_are_one_currency(factory: str, connect: Connect) -> None:
     world = with_foreign_currencies(build_world())
-    with FACTORIES[factory](_spelled_loosely(world), tmp_path) as connector:
-        for manager_id in world.managers():
-            stats = connector.manager_stats(manager_id, now=world.now)
-            want = expected(world, manager_id)
+    connector = connect(factory, _spelled_loosely(world))
+    for manager_id in world.managers():
+        stats = connector.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
 
-            assert (stats.currency, stats.open_value, stats.other_open_values) == (
-                want.currency,
-                want.open_value,
-                want.other_values,
-            ), manager_id
+        assert (stats.currency, stats.open_value, stats.other_open_values) == (
+            want.currency,
+            want.open_value,
+            want.other_values,
+        ), manager_id
     assert {total.currency for m in world.managers() for total in expected(world, m).other_values} == {
         "JPY",
         "USD",
@@ -57,21 +56,11 @@ def _portal(
     world: World, *, company_currency: str, blank: set[str]
 ) -> Iterator[tuple[HubSpotStandIn, HubSpotConnector]]:
     """The world as a HubSpot portal whose deals in `blank` currencies have no deal_currency_code."""
-    with HubSpotStandIn.from_world(world, company_currency=company_currency) as standin:
+    with hubspot_portal(world, company_currency=company_currency) as (standin, connector):
         for record in standin.objects["deals"].values():
             if record["properties"]["deal_currency_code"] in blank:
                 record["properties"]["deal_currency_code"] = None
-        connector = HubSpotConnector(
-            access_token=standin.access_token,
-            api_url=standin.api_url,
-            timeout_seconds=5.0,
-            backoff_seconds=0.01,
-            search_limiter=SlidingWindowLimiter(100, 1.0),
-        )
-        try:
-            yield standin, connector
-        finally:
-            connector.close()
+        yield standin, connector
 
 
 def _in_dollars(world: World) -> World:

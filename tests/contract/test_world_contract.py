@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from bot.crm.base import BIGGEST_DEALS_LIMIT, CRMConnector, CRMNotFoundError, ListedDeal, StageTotal
-from tests.contract.world import (
-    World,
-    build_world,
-    expected,
-    iter_world_factories,
-    with_foreign_currencies,
-    with_unpriced_euros,
-)
-
-FACTORIES = dict(iter_world_factories())
-
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture(params=sorted(FACTORIES))
-def connector(request: pytest.FixtureRequest, world: World, tmp_path: Path) -> Iterator[CRMConnector]:
-    with FACTORIES[request.param](world, tmp_path) as connector:
-        yield connector
-
-
-@pytest.fixture(scope="module")
-def world_in_currencies() -> World:
-    return with_foreign_currencies(build_world())
-
-
-@pytest.fixture(params=sorted(FACTORIES))
-def connector_in_currencies(
-    request: pytest.FixtureRequest, world_in_currencies: World, tmp_path: Path
-) -> Iterator[CRMConnector]:
-    with FACTORIES[request.param](world_in_currencies, tmp_path) as connector:
-        yield connector
+from tests.contract.connectors import FACTORIES, Connect
+from tests.contract.world import World, build_world, expected, with_foreign_currencies, with_unpriced_euros
 
 
 def test_it_speaks_the_protocol(connector: CRMConnector) -> None:
@@ -183,25 +149,27 @@ def test_pipeline_value_never_adds_amounts_in_different_currencies(
 
 
 @pytest.mark.parametrize("factory", sorted(FACTORIES))
-def test_the_main_currency_is_the_one_most_deals_with_an_amount_are_in(factory: str, tmp_path: Path) -> None:
+def test_the_main_currency_is_the_one_most_deals_with_an_amount_are_in(
+    factory: str, connect: Connect
+) -> None:
     """Most open deals are euros without an amount: the dollars, which carry the value, are the main
     currency, and the euro deals follow apart ("$… (+ €… in N EUR deals)", not "€… (+ $…)")."""
     world = with_unpriced_euros(build_world())
-    with FACTORIES[factory](world, tmp_path) as connector:
-        bulk = connector.all_manager_stats(now=world.now)
-        for manager_id in world.managers():
-            stats = connector.manager_stats(manager_id, now=world.now)
-            want = expected(world, manager_id)
+    connector = connect(factory, world)
+    bulk = connector.all_manager_stats(now=world.now)
+    for manager_id in world.managers():
+        stats = connector.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
 
-            assert (stats.currency, stats.open_value, stats.other_open_values) == (
-                want.currency,
-                want.open_value,
-                want.other_values,
-            ), manager_id
-            assert (bulk[manager_id].currency, bulk[manager_id].open_value) == (
-                stats.currency,
-                stats.open_value,
-            ), manager_id
+        assert (stats.currency, stats.open_value, stats.other_open_values) == (
+            want.currency,
+            want.open_value,
+            want.other_values,
+        ), manager_id
+        assert (bulk[manager_id].currency, bulk[manager_id].open_value) == (
+            stats.currency,
+            stats.open_value,
+        ), manager_id
     # The world must really have more euro deals than dollar deals, and more dollar deals with an amount.
     for manager_id in world.managers():
         want = expected(world, manager_id)
@@ -249,27 +217,27 @@ def test_attention_lists_the_worst_open_deals_with_reasons(connector: CRMConnect
 
 
 @pytest.mark.parametrize("factory", sorted(FACTORIES))
-def test_open_deals_per_stage_match_the_reference(factory: str, tmp_path: Path) -> None:
+def test_open_deals_per_stage_match_the_reference(factory: str, connect: Connect) -> None:
     """Every stage of the pipeline in its order (not alphabetical, not by id), with its open deals and
     their value in the main currency only (deals in yen and dollars are counted, not added), team and
     own; closed and retired stages stay out; the bulk run agrees. HubSpot's stand-in splits Negotiation
     across two pipelines: one line, both counted."""
     world = with_foreign_currencies(build_world())
-    with FACTORIES[factory](world, tmp_path) as connector:
-        bulk = connector.all_manager_stats(now=world.now)
-        for manager_id in world.managers():
-            stats = connector.manager_stats(manager_id, now=world.now)
-            want = expected(world, manager_id)
+    connector = connect(factory, world)
+    bulk = connector.all_manager_stats(now=world.now)
+    for manager_id in world.managers():
+        stats = connector.manager_stats(manager_id, now=world.now)
+        want = expected(world, manager_id)
 
-            got, got_own = stats.open_by_stage, stats.own_open_by_stage
-            if factory == "csv":  # a CSV file has no pipeline settings: stages come in the file's order
-                got, got_own = _by_label(got, want.by_stage), _by_label(got_own, want.own_by_stage)
-            assert got == want.by_stage, manager_id
-            assert got_own == want.own_by_stage, manager_id
-            assert (bulk[manager_id].open_by_stage, bulk[manager_id].own_open_by_stage) == (
-                stats.open_by_stage,
-                stats.own_open_by_stage,
-            ), manager_id
+        got, got_own = stats.open_by_stage, stats.own_open_by_stage
+        if factory == "csv":  # a CSV file has no pipeline settings: stages come in the file's order
+            got, got_own = _by_label(got, want.by_stage), _by_label(got_own, want.own_by_stage)
+        assert got == want.by_stage, manager_id
+        assert got_own == want.own_by_stage, manager_id
+        assert (bulk[manager_id].open_by_stage, bulk[manager_id].own_open_by_stage) == (
+            stats.open_by_stage,
+            stats.own_open_by_stage,
+        ), manager_id
     # The reference must have deals in every stage, foreign ones among them, for this to mean something.
     want = expected(world, world.managers()[0])
     assert all(total.deals > 0 for total in want.by_stage)

@@ -6,13 +6,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli import main
+from bot.coaching.coach import Coach
 from bot.crm.csv_import import CsvImportError, Mapping, import_csv
 from bot.crm.demo import DemoConnector
+from bot.i18n import Language
+from bot.store.db import make_engine
+from bot.store.migrations import upgrade
 from bot.store.models import DemoDeal, DemoOwner
+from tests.helpers import numbers_reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 OWNERS = """id,email,name,manager_email
@@ -53,6 +58,84 @@ def test_an_export_becomes_coaching_numbers(engine: Engine, tmp_path: Path) -> N
     assert (stats.team_size, stats.open_deals, str(stats.open_value)) == (1, 2, "19000.50")
     assert (stats.stale_deals, stats.deals_without_next_step, stats.overdue_close_dates) == (1, 1, 1)
     assert (stats.activities_7d_manager, stats.activities_7d_team, stats.won_90d) == (1, 1, 1)
+
+
+STAGED_DEALS = """id,name,owner_email,amount,currency,status,stage,created_at
+d1,Acme – Pilot,rep@example.com,1000,EUR,open,Proposal,2026-09-01
+d2,Beta – Renewal,boss@example.com,2000,EUR,open,Negotiation,2026-08-01
+d3,Gamma – Rollout,rep@example.com,3000,EUR,open,,2026-11-20
+d4,Delta – Pilot,rep@example.com,4000,EUR,open,,2026-11-20
+d5,Echo – Renewal,boss@example.com,5000,EUR,won,Closed Won,2026-08-01
+"""
+
+
+@pytest.mark.parametrize(
+    ("asked", "lines"),
+    [
+        (
+            ("pipeline by stage", "en"),
+            [
+                "• Proposal: 1 open deal, €1,000",
+                "• Negotiation: 1 open deal, €2,000",
+                "• (no stage): 2 open deals, €7,000",
+            ],
+        ),
+        (
+            ("Deals pro Phase", "de"),
+            ["• Proposal: 1 offener Deal, 1.000", "• (ohne Phase): 2 offene Deals, 7.000"],
+        ),
+    ],
+)
+def test_deals_without_a_stage_are_listed_as_such_by_stage(
+    engine: Engine, tmp_path: Path, coach: Coach, asked: tuple[str, Language], lines: list[str]
+) -> None:
+    """Rows with an empty stage are in no stage: the breakdown says how many, so the lines add up to the
+    open deals; a stage named only by closed deals is no line."""
+    import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
+    stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
+
+    text = numbers_reply(coach, stats, *asked).text
+
+    assert all(line in text for line in lines), text
+    assert "Closed Won" not in text
+    assert [(s.stage, s.deals) for s in stats.open_by_stage] == [("Proposal", 1), ("Negotiation", 1)]
+
+
+def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, coach: Coach) -> None:
+    import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
+    stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
+
+    text = numbers_reply(coach, stats, "how many deals are in negotiation?").text
+
+    assert "• Negotiation: 1 open deal, €2,000" in text
+    assert "(no stage)" not in text and "• Proposal" not in text
+
+
+def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrade(
+    tmp_path: Path, coach: Coach
+) -> None:
+    """The import once stored a deal's status as its stage, so "by stage" listed a stage "open";
+    migration 0015 clears those, and a real stage stays."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0014")
+    import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
+    with engine.begin() as connection:  # d3 to d5 as the import before the stage column wrote them
+        connection.execute(
+            update(DemoDeal).where(DemoDeal.external_id.in_(["d3", "d4", "d5"])).values(stage=DemoDeal.status)
+        )
+    connector = DemoConnector(engine, display_name="your CRM (CSV)")
+    before = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
+
+    upgrade(engine)
+    after = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
+
+    assert "• open: 2 open deals" in before
+    assert "• open" not in after and "• (no stage): 2 open deals, €7,000" in after
+    assert "• Proposal: 1 open deal, €1,000" in after
+    with Session(engine) as session:
+        stages = {deal.external_id: deal.stage for deal in session.scalars(select(DemoDeal))}
+    assert stages == {"d1": "Proposal", "d2": "Negotiation", "d3": "", "d4": "", "d5": ""}
+    engine.dispose()
 
 
 def test_every_bad_row_is_named_and_nothing_is_imported(engine: Engine, tmp_path: Path) -> None:

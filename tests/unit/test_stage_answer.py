@@ -154,6 +154,14 @@ EVERYDAY_LABELS = (
         # the vendors' labels with a part before "/" are named by that part, with a cue
         ("how many deals are in negotiation?", "• Negotiation/Review: 3 open deals", "• New:"),
         ("how many deals are in the New stage?", "• New: 4 open deals", "• Negotiation/Review"),
+        # a label starting a longer name after "in" names no stage; written as a stage, it does
+        ("how many deals in new york?", "52 open deals", "• New:"),
+        ("how many deals in New York?", "52 open deals", "• New:"),
+        ("how many deals do we have in new markets this quarter?", "52 open deals", "• New:"),
+        ("how many deals in new?", "• New: 4 open deals", "• Negotiation/Review"),
+        ("how many new deals are in negotiation?", "• Negotiation/Review: 3 open deals", "• New:"),
+        ("deals in negotiation over 50k?", "• Negotiation/Review: 3 open deals", "• New:"),
+        ("deals in Negotiation Review", "• Negotiation/Review: 3 open deals", "• New:"),
     ],
 )
 def test_a_stage_is_named_only_as_a_stage(
@@ -164,6 +172,46 @@ def test_a_stage_is_named_only_as_a_stage(
     text = numbers_reply(coach, stats, question).text
 
     assert stated in text and not_stated not in text, text
+
+
+GERMAN_LABELS = (
+    StageTotal("Neu", 4, Decimal(40_000)),
+    StageTotal("Angebot", 2, Decimal(30_000)),
+    StageTotal("Verhandlung", 3, Decimal(90_000)),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "not_stated"),
+    [
+        ("Deals in Phase Angebot", ["• Angebot: 2 offene Deals, 30.000"], ["• Verhandlung", "• Neu"]),
+        ("Deals im Angebot?", ["• Angebot: 2 offene Deals"], ["• Verhandlung", "• Neu"]),
+        ("wie viele Deals sind in der Angebotsphase?", ["• Angebot: 2 offene Deals"], ["• Verhandlung"]),
+        ("was liegt in der Verhandlungsphase?", ["• Verhandlung: 3 offene Deals"], ["• Angebot"]),
+        ("Deals in Verhandlungen?", ["• Verhandlung: 3 offene Deals"], ["• Angebot"]),
+        (
+            "wie viele Deals stecken in der Verhandlungsphase und im Angebot?",
+            ["• Angebot: 2 offene Deals", "• Verhandlung: 3 offene Deals"],
+            ["• Neu"],
+        ),
+        # everyday words stay everyday words: the overview answers
+        ("wie viele Angebote habe ich offen?", ["52 offene Deals"], ["• Angebot"]),
+        ("wie viele Deals sind in der Angebotserstellung?", ["52 offene Deals"], ["• Angebot"]),
+        ("wie viele Deals haben wir in neuen Märkten?", ["52 offene Deals"], ["• Neu"]),
+        ("wie viele Deals sind in Verhandlungsgeschick-Trainings?", ["52 offene Deals"], ["• Verhandlung"]),
+    ],
+)
+def test_german_stage_words_name_a_stage_and_everyday_words_do_not(
+    coach: Coach, anna: ManagerStats, question: str, stated: list[str], not_stated: list[str]
+) -> None:
+    """German glues the stage word to the label („Angebotsphase“, with the joining s) and bends it
+    („Verhandlungen“); compounds of other words name no stage."""
+    stats = replace(anna, open_by_stage=GERMAN_LABELS, own_open_by_stage=GERMAN_LABELS)
+
+    text = numbers_reply(coach, stats, question, "de").text
+
+    assert all(line in text for line in stated), text
+    assert not any(line in text for line in not_stated), text
 
 
 @pytest.mark.parametrize(
@@ -184,3 +232,20 @@ def test_a_ranking_or_another_figure_is_answered_as_asked_not_as_stages(
     text = numbers_reply(coach, stats, question).text
 
     assert stated in text and "• Negotiation/Review" not in text, text
+
+
+def test_open_deals_in_no_stage_are_a_line_of_their_own(coach: Coach, anna: ManagerStats) -> None:
+    """Deals the CRM gives no stage are in the open deals but in no stage line: the breakdown says how
+    many, so its lines add up; a pipeline whose deals all have a stage gets no such line."""
+    own = (StageTotal("Negotiation", 3, Decimal(90_000)),)
+    stats = replace(anna, own_open_by_stage=own)
+    assert (anna.own_open_deals, anna.own_open_value) == (12, Decimal(902_500))
+
+    english = numbers_reply(coach, stats, "my own deals per stage").text
+    german = numbers_reply(coach, stats, "meine Deals nach Phase", "de").text
+    team = numbers_reply(coach, anna, "pipeline by stage").text
+
+    assert "• Negotiation: 3 open deals, €90,000\n• (no stage): 9 open deals, €812,500" in english
+    assert "• (ohne Phase): 9 offene Deals, 812.500" in german
+    assert sum(total.deals for total in anna.open_by_stage) == anna.open_deals
+    assert "(no stage)" not in team

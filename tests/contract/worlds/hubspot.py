@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.crm.base import CRMConnector
 from bot.crm.hubspot import HubSpotConnector
@@ -21,15 +22,25 @@ from tests.fakes.hubspot import HubSpotStandIn
 
 @contextmanager
 def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
-    with HubSpotStandIn.from_world(world) as standin:
+    del tmp_path  # nothing to store on disk
+    with hubspot_portal(world) as (_, connector):
+        yield connector
+
+
+@contextmanager
+def hubspot_portal(world: World, **options: Any) -> Iterator[tuple[HubSpotStandIn, HubSpotConnector]]:
+    """The world as a HubSpot portal (`options` for the stand-in: company_currency, ...) and the connector
+    reading it; a test may change the portal's records before the connector first asks."""
+    with HubSpotStandIn.from_world(world, **options) as standin:
         connector = HubSpotConnector(
             access_token=standin.access_token,
             api_url=standin.api_url,
             timeout_seconds=5.0,
+            backoff_seconds=0.01,
             # HubSpot's 5 searches/s would add seconds here; test_hubspot.py checks the real limits.
             search_limiter=SlidingWindowLimiter(100, 1.0),
         )
         try:
-            yield connector
+            yield standin, connector
         finally:
             connector.close()

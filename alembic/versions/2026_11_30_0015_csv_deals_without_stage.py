@@ -1,0 +1,27 @@
+"""deals imported from CSV before the stage column existed carry no stage, not their status
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-30
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0015"
+down_revision: str | None = "0014"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # The import used to store the deal's status (open, won, lost) as its stage, so "deals by stage"
+    # listed a stage "open". Such a deal's stage is unknown, as in an export without a stage column.
+    # No demo deal has its status as stage (the demo's closed deals are in "closed").
+    op.execute("UPDATE demo_crm_deals SET stage = '' WHERE stage = status")
+
+
+def downgrade() -> None:
+    # Nothing to undo in the schema; the status was never a stage, so it is not written back.
+    pass
