@@ -47,7 +47,8 @@ def warm_up() -> None:
 def detect_language(text: str) -> Language | None:
     """'de' or 'en' when the text is clearly written in it; None when it is too short or mixed to tell."""
     found = words(text)
-    if not any(word.isalpha() for word in found):
+    # one letter held down ("jjjjjjj") is a keystroke, not a word of either language
+    if not any(word.isalpha() and len(set(word)) > 1 for word in found):
         return None
     confidence = {LINGUA[v.language]: v.value for v in _detector().compute_language_confidence_values(text)}
     german = sum(word in FUNCTION_WORDS["de"] for word in found)

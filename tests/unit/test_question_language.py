@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from sqlalchemy import Engine
+
+from bot.cli import main
 from bot.coaching.coach import Coach
 from bot.coaching.language import answer_language, detect_language
 
@@ -41,7 +45,9 @@ def test_clearly_english_questions(question: str) -> None:
     assert answer_language(question, profile="de") == "en"
 
 
-@pytest.mark.parametrize("question", ["CRM", "1:1?", "KPI", "ok", "???", ""])
+@pytest.mark.parametrize(
+    "question", ["CRM", "1:1?", "KPI", "ok", "???", "", "jjjjjjj", "jjjjjj ...", "xxxxx 12 ppp"]
+)
 def test_too_short_to_tell_falls_back_to_the_profile(question: str) -> None:
     assert detect_language(question) is None
     assert answer_language(question, profile="de") == "de"
@@ -65,3 +71,16 @@ def test_the_coach_answers_an_english_question_in_english_for_a_german_profile(c
     assert answer.language == "en"
     assert answer.lessons[0].id == "data-quality-past-close-dates"
     assert "*Practice this week*" in answer.text
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_key_held_down_is_answered_in_the_profiles_language(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+
+    code = main(["ask", "--json", "--locale", "de", "--user", "anna.berger@example.com", "jjjjjjj"])
+
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and (answer["kind"], answer["language"]) == ("gibberish", "de")
+    assert answer["lessons"] == [] and answer["goal"] is None
