@@ -43,6 +43,10 @@ class Terms:
         found = self.find(text)
         return found.term if found else None
 
+    def every(self, text: str) -> list[str]:
+        """Every term that occurs in `text`, in the lists' order."""
+        return [term for term, literal in self._literals if literal in text and _pattern(term).search(text)]
+
     def find(self, text: str) -> Found | None:
         """The earliest term in `text`, the longest one at the same position."""
         found = [
@@ -130,6 +134,14 @@ class TermLists:
     habit: Terms
     question_words: Terms
     request_words: Terms
+    meaning: Terms  # asking what a term of the work means ("what is a stale deal?")
+    news: Terms  # good news told, not a question ("closed a big one today!")
+    news_but: Terms  # ...unless a problem follows ("but forgot to log it")
+    choice: Terms  # comparing products ("salesforce or hubspot?")
+    errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
+    whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
+    at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
+    vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -190,6 +202,14 @@ def term_lists() -> TermLists:
         habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
         request_words=merged("domain", "request_words"),
+        meaning=merged("coaching", "meaning"),
+        news=merged("off_topic", "news"),
+        news_but=merged("off_topic", "news_but"),
+        choice=merged("off_topic", "choice"),
+        errands=merged("off_topic", "errands"),
+        whether=merged("hostile", "whether"),
+        at_coach=merged("hostile", "at_coach"),
+        vague_figures=merged("numbers", "vague"),
     )
 
 

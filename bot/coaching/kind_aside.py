@@ -1,0 +1,49 @@
+"""Messages that name the work but ask nothing the coach coaches (prompts/kinds/<lang>.toml): good news
+told ("closed a big one today!"), a choice between CRM products ("salesforce or hubspot?"), small talk
+around a work word ("did you see the match? half the sales team went"), an errand near a client
+(a gift, a hotel). Each answer is one line on what the coach does: no lesson, no goal."""
+
+from __future__ import annotations
+
+from bot.coaching.kind_asking import asks, is_question, sentences
+from bot.coaching.kind_terms import TermLists
+
+# Two products named with a comparing word make a choice between them.
+MIN_COMPARED = 2
+
+
+def shares_news(terms: TermLists, message: str, text: str) -> str | None:
+    """Good news told, asking nothing and naming no problem ("we finally signed the big one!")."""
+    news = terms.news.first(text)
+    if news is None or asks(terms, message, text) or is_question(terms, message, text):
+        return None
+    if terms.news_but.first(text) or terms.numbers_coaching.first(text):
+        return None  # "closed a deal today but forgot to log it" tells a problem
+    return f"shares good news: '{news}'"
+
+
+def product_choice(terms: TermLists, text: str) -> str | None:
+    """Which CRM product to use ("salesforce or hubspot?", „HubSpot oder Pipedrive, was ist besser?“):
+    buying advice, not a habit the coach coaches; "we moved from excel to hubspot, how do I get the
+    reps to use it" names one product and asks about the team."""
+    vendors = set(terms.vendors.every(text))
+    choice = terms.choice.first(text)
+    if len(vendors) >= MIN_COMPARED and choice and not terms.habit.first(text):
+        return f"a choice between products: '{choice}'"
+    return None
+
+
+def small_talk_around_work(terms: TermLists, text: str) -> str | None:
+    """Every question in it is small talk naming nothing of the work ("how did the match go? half my
+    sales team are fans"): a work word in a side remark does not make it a coaching question."""
+    asking = [part for part in sentences(text) if "?" in part]
+    if not asking or any(terms.domain.first(part) or terms.vendors.first(part) for part in asking):
+        return None
+    term = next((found for part in asking if (found := terms.small_talk.first(part))), None)
+    return f"small talk: '{term}'" if term else None
+
+
+def errand(terms: TermLists, text: str) -> str | None:
+    """An everyday errand (a gift, a restaurant, a hotel) with nothing of the CRM work named."""
+    term = terms.errands.first(text)
+    return f"an errand, not the work: '{term}'" if term and not terms.crm_work.first(text) else None
