@@ -24,12 +24,18 @@ def shares_news(terms: TermLists, message: str, text: str) -> str | None:
 
 def product_choice(terms: TermLists, text: str) -> str | None:
     """Which CRM product to use ("salesforce or hubspot?", „HubSpot oder Pipedrive, was ist besser?“):
-    buying advice, not a habit the coach coaches; "we moved from excel to hubspot, how do I get the
-    reps to use it" names one product and asks about the team."""
+    buying advice, not a habit the coach coaches; "we move from salesforce to hubspot, how do I get the
+    reps to use it" asks for help with the team."""
+    if terms.help.first(text):
+        return None
     vendors = set(terms.vendors.every(text))
     choice = terms.choice.first(text)
-    if len(vendors) >= MIN_COMPARED and choice and not terms.habit.first(text):
+    if len(vendors) >= MIN_COMPARED and choice:
         return f"a choice between products: '{choice}'"
+    opinion = terms.opinion.first(text)
+    # "what do you think of pipedrive?"; "what do you think of how my reps use hubspot" asks about a habit
+    if vendors and opinion and not terms.habit.first(text):
+        return f"an opinion on a product: '{opinion}'"
     return None
 
 

@@ -138,6 +138,7 @@ class TermLists:
     news: Terms  # good news told, not a question ("closed a big one today!")
     news_but: Terms  # ...unless a problem follows ("but forgot to log it")
     choice: Terms  # comparing products ("salesforce or hubspot?")
+    opinion: Terms  # an opinion on one product ("is hubspot any good?")
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
@@ -206,6 +207,7 @@ def term_lists() -> TermLists:
         news=merged("off_topic", "news"),
         news_but=merged("off_topic", "news_but"),
         choice=merged("off_topic", "choice"),
+        opinion=merged("off_topic", "opinion"),
         errands=merged("off_topic", "errands"),
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),
