@@ -17,7 +17,7 @@ def shares_news(terms: TermLists, message: str, text: str) -> str | None:
     news = terms.news.first(text)
     if news is None or asks(terms, message, text) or is_question(terms, message, text):
         return None
-    if terms.news_but.first(text) or terms.numbers_coaching.first(text):
+    if _tells_problem(terms, text):
         return None  # "closed a deal today but forgot to log it" tells a problem
     return f"shares good news: '{news}'"
 
@@ -39,14 +39,26 @@ def product_choice(terms: TermLists, text: str) -> str | None:
     return None
 
 
-def small_talk_around_work(terms: TermLists, text: str) -> str | None:
+def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | None:
     """Every question in it is small talk naming nothing of the work ("how did the match go? half my
-    sales team are fans"): a work word in a side remark does not make it a coaching question."""
+    sales team are fans"), or it asks nothing, tells no problem and chats ("what a derby yesterday, my
+    sales guys are hoarse"): a work word in a side remark does not make it a coaching question."""
     asking = [part for part in sentences(text) if "?" in part]
-    if not asking or any(terms.domain.first(part) or terms.vendors.first(part) for part in asking):
+    if not asking:
+        if asks(terms, message, text) or is_question(terms, message, text) or _tells_problem(terms, text):
+            return None
+        if terms.crm_work.first(text):  # "the pipeline review was skipped for the holiday" is the work
+            return None
+        term = terms.small_talk.first(text)
+        return f"small talk, nothing asked: '{term}'" if term else None
+    if any(terms.domain.first(part) or terms.vendors.first(part) for part in asking):
         return None
     term = next((found for part in asking if (found := terms.small_talk.first(part))), None)
     return f"small talk: '{term}'" if term else None
+
+
+def _tells_problem(terms: TermLists, text: str) -> bool:
+    return bool(terms.news_but.first(text) or terms.numbers_coaching.first(text))
 
 
 def errand(terms: TermLists, text: str) -> str | None:

@@ -140,7 +140,7 @@ class MessageClassifier:
             ("off_topic", lambda: product_choice(self.terms, text)),
             ("tool_howto", lambda: self._tool(text)),
             ("off_topic", lambda: shares_news(self.terms, message, text)),
-            ("off_topic", lambda: small_talk_around_work(self.terms, text)),
+            ("off_topic", lambda: small_talk_around_work(self.terms, message, text)),
             ("coaching", lambda: self._meaning(text)),
             ("numbers", lambda: figures_only(self.terms, text)),
             ("numbers", lambda: asks_for_figure(self.terms, text)),
