@@ -40,9 +40,10 @@ def product_choice(terms: TermLists, text: str) -> str | None:
 
 
 def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | None:
-    """Every question in it is small talk naming nothing of the work ("how did the match go? half my
-    sales team are fans"), or it asks nothing, tells no problem and chats ("what a derby yesterday, my
-    sales guys are hoarse"): a work word in a side remark does not make it a coaching question."""
+    """Every question in it is small talk naming nothing of the work but everyday words ("who won the
+    match? half my sales team are fans": "won" is football here), or it asks nothing, tells no problem
+    and chats ("what a derby yesterday, my sales guys are hoarse"): a work word in a side remark does
+    not make it a coaching question."""
     asking = [part for part in sentences(text) if "?" in part]
     if not asking:
         if asks(terms, message, text) or is_question(terms, message, text) or _tells_problem(terms, text):
@@ -51,7 +52,7 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
             return None
         term = terms.small_talk.first(text)
         return f"small talk, nothing asked: '{term}'" if term else None
-    if any(terms.domain.first(part) or terms.vendors.first(part) for part in asking):
+    if any(terms.strong_domain.first(part) or terms.vendors.first(part) for part in asking):
         return None
     term = next((found for part in asking if (found := terms.small_talk.first(part))), None)
     return f"small talk: '{term}'" if term else None
