@@ -30,7 +30,7 @@ def product_choice(terms: TermLists, text: str) -> str | None:
         return None
     vendors = set(terms.vendors.every(text))
     choice = terms.choice.first(text)
-    if len(vendors) >= MIN_COMPARED and choice:
+    if choice and (len(vendors) >= MIN_COMPARED or terms.products.first(text)):
         return f"a choice between products: '{choice}'"
     opinion = terms.opinion.first(text)
     # "what do you think of pipedrive?"; "what do you think of how my reps use hubspot" asks about a habit
@@ -66,3 +66,10 @@ def errand(terms: TermLists, text: str) -> str | None:
     """An everyday errand (a gift, a restaurant, a hotel) with nothing of the CRM work named."""
     term = terms.errands.first(text)
     return f"an errand, not the work: '{term}'" if term and not terms.crm_work.first(text) else None
+
+
+def pay(terms: TermLists, text: str) -> str | None:
+    """Commission, bonus, salary: off-topic however many deals or reps it names ("commission math for a
+    split deal"), unless it names the CRM tooling ("should the bonus depend on logging activities?")."""
+    term = terms.pay.first(text)
+    return f"about pay, not the CRM work: '{term}'" if term and not terms.tooling.first(text) else None

@@ -139,6 +139,9 @@ class TermLists:
     news_but: Terms  # ...unless a problem follows ("but forgot to log it")
     choice: Terms  # comparing products ("salesforce or hubspot?")
     opinion: Terms  # an opinion on one product ("is hubspot any good?")
+    products: Terms  # a CRM product named without its name ("our crm vendor")
+    pay: Terms  # commission, bonus, salary
+    tooling: Terms  # the CRM tooling: pay with these named is about the work
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
@@ -208,6 +211,9 @@ def term_lists() -> TermLists:
         news_but=merged("off_topic", "news_but"),
         choice=merged("off_topic", "choice"),
         opinion=merged("off_topic", "opinion"),
+        products=merged("off_topic", "products"),
+        pay=merged("off_topic", "pay"),
+        tooling=merged("off_topic", "tooling"),
         errands=merged("off_topic", "errands"),
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),

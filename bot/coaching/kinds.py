@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_aside import errand, product_choice, shares_news, small_talk_around_work
+from bot.coaching.kind_aside import errand, pay, product_choice, shares_news, small_talk_around_work
 from bot.coaching.kind_asking import (
     asking_part,
     asks,
@@ -137,6 +137,7 @@ class MessageClassifier:
             ("off_topic", lambda: self._other_work(text, words)),
             ("off_topic", lambda: errand(self.terms, text)),
             ("off_topic", lambda: self._sales_craft(text)),
+            ("off_topic", lambda: pay(self.terms, text)),
             ("off_topic", lambda: product_choice(self.terms, text)),
             ("tool_howto", lambda: self._tool(text)),
             ("off_topic", lambda: shares_news(self.terms, message, text)),

@@ -77,6 +77,23 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
         ("your tips are pointless, my reps roll their eyes", "hostile", "none"),
         ("deine Lektionen sind sinnlos, mein Team lacht nur", "hostile", "none"),
     ],
+    "pay is off-topic however many deals it names, unless it names the CRM work": [
+        ("how do I split the commission when two reps worked the Fischer deal?", "off_topic", "none"),
+        (
+            "Wie verteile ich die Provision, wenn zwei Verkäufer am selben Deal gearbeitet haben?",
+            "off_topic",
+            "none",
+        ),
+        ("should the bonus reward reps who keep their deals current in the crm?", "coaching", "any"),
+    ],
+    "leaving the CRM vendor is a product choice": [
+        ("the crm vendor doubles our licence cost, should we switch?", "off_topic", "none"),
+        ("Der CRM-Anbieter verdoppelt die Lizenzkosten, sollen wir wechseln?", "off_topic", "none"),
+    ],
+    "writing for the manager is other work": [
+        ("draft me a thank-you note to the customer's buyer", "off_topic", "none"),
+        ("formulier mir eine Dankesmail an den Einkäufer des Kunden", "off_topic", "none"),
+    ],
     "small talk around the team is off-topic": [
         ("who won the derby? my whole sales team was at the stadium", "off_topic", "none"),
         ("Wer hat das Derby gewonnen? Mein halber Vertrieb war im Stadion", "off_topic", "none"),
