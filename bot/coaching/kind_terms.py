@@ -43,6 +43,12 @@ class Terms:
         found = self.find(text)
         return found.term if found else None
 
+    def without(self, text: str) -> str:
+        """`text` with every term taken out."""
+        for term in self.every(text):
+            text = _pattern(term).sub(" ", text)
+        return text
+
     def every(self, text: str) -> list[str]:
         """Every term that occurs in `text`, in the lists' order."""
         return [term for term, literal in self._literals if literal in text and _pattern(term).search(text)]
@@ -146,6 +152,8 @@ class TermLists:
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
     vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
+    letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
+    abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -218,6 +226,8 @@ def term_lists() -> TermLists:
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),
         vague_figures=merged("numbers", "vague"),
+        letter_words=merged("domain", "letter_words"),
+        abbreviations=merged("domain", "abbreviations"),
     )
 
 

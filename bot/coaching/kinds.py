@@ -65,6 +65,8 @@ MIN_COMPOUND_PART = 6
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# "q3", "h1", "2fa": letters with digits are a name, not keystrokes
+WITH_LETTERS = re.compile(r"\w*\d\w*")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 
@@ -205,7 +207,12 @@ class MessageClassifier:
     def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
         if not words:  # "1:1?" is a real question, an emoji a reaction
             return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
-        share = self.word_share(words)
+        # "k.j.h", "qq", "ppp": one letter, or one letter repeated, is a keystroke, not a word ("a" and
+        # "i" are, and so are "z.B." or "Q3")
+        typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
+        keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
+        real = [word for word in words if word not in keystrokes]
+        share = self.word_share(real) * len(real) / len(words) if real else 0.0
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
     def _hostile(self, message: str, text: str) -> str | None:

@@ -94,6 +94,12 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
         ("draft me a thank-you note to the customer's buyer", "off_topic", "none"),
         ("formulier mir eine Dankesmail an den Einkäufer des Kunden", "off_topic", "none"),
     ],
+    "keystrokes are gibberish, abbreviations and quarters are words": [
+        ("h h hh 42", "gibberish", "none"),
+        ("ttt ööö q", "gibberish", "none"),
+        ("z.B. Q2 Pipeline?", "numbers", "none"),
+        ("e.g. Q4 forecast?", "coaching", "any"),
+    ],
     "small talk around the team is off-topic": [
         ("who won the derby? my whole sales team was at the stadium", "off_topic", "none"),
         ("Wer hat das Derby gewonnen? Mein halber Vertrieb war im Stadion", "off_topic", "none"),
