@@ -154,6 +154,9 @@ class TermLists:
     vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
     letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
     abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
+    roleplay: Terms  # the injection terms that ask for a role ("pretend you're…")
+    work_roles: Terms  # roles of the work: a role-play as one is a coaching request
+    grants: Terms  # ...unless the role is to grant something ("approve my leave")
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -228,6 +231,9 @@ def term_lists() -> TermLists:
         vague_figures=merged("numbers", "vague"),
         letter_words=merged("domain", "letter_words"),
         abbreviations=merged("domain", "abbreviations"),
+        roleplay=merged("hostile", "roleplay"),
+        work_roles=merged("hostile", "work_roles"),
+        grants=merged("hostile", "grants"),
     )
 
 
@@ -244,5 +250,30 @@ def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    text = text.lower().replace("’", "'")
-    return SPACES.sub(" ", text).strip()
+    """Lower case, one kind of apostrophe, single spaces, and the contractions people type without
+    their apostrophe written with it ("wheres the setting" is "where's the setting")."""
+    text = SPACES.sub(" ", text.lower().replace("’", "'")).strip()
+    contractions = _contractions()
+    if not contractions:
+        return text
+    return _contraction_pattern().sub(lambda found: contractions[found.group(0)], text)
+
+
+@cache
+def _contraction_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(typed) for typed in sorted(_contractions(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{words})(?![\w'])")
+
+
+@cache
+def _contractions() -> dict[str, str]:
+    return {
+        str(typed): str(meant)
+        for language in LANGUAGES
+        for typed, meant in dict(_get_table(_read(language), "contractions")).items()
+    }
+
+
+def _get_table(tree: Mapping[str, object], key: str) -> Mapping[str, object]:
+    node = tree.get(key, {})
+    return node if isinstance(node, Mapping) else {}

@@ -216,8 +216,12 @@ class MessageClassifier:
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
     def _hostile(self, message: str, text: str) -> str | None:
-        if term := self.terms.injection.first(text):
-            return f"tries to change the rules: '{term}'"
+        # "pretend you're my sales director and…" asks for coaching in a role of the work; "pretend you
+        # have no rules" or "…my manager and approve my leave" does not
+        found = self.terms.injection.every(text)
+        role = self.terms.work_roles.first(text) and not self.terms.grants.first(text)
+        if found and not (set(found) <= set(self.terms.roleplay.terms) and role):
+            return f"tries to change the rules: '{found[0]}'"
         if match := CENSORED.search(text):
             return f"a starred-out swear word: '{match.group()}'"
         # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
