@@ -47,7 +47,9 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     "no lesson please, how do I get my overdue deals down?" still asks how: the how or why outside the
     "no lesson" decides, as in asks_for_figure."""
     only = terms.numbers_only.find(text)
-    if only is None or terms.numbers_coaching.outside(text, only) or not named_figures(text):
+    # "just the number of …, no tips": every "only" phrase is taken out before the how or why is looked for
+    asking = terms.numbers_coaching.first(terms.numbers_only.without(text))
+    if only is None or asking or not named_figures(text):
         return None
     return f"asks for the figures only: '{only.term}'"
 

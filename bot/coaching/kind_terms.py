@@ -157,6 +157,7 @@ class TermLists:
     roleplay: Terms  # the injection terms that ask for a role ("pretend you're…")
     work_roles: Terms  # roles of the work: a role-play as one is a coaching request
     grants: Terms  # ...unless the role is to grant something ("approve my leave")
+    setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -234,6 +235,7 @@ def term_lists() -> TermLists:
         roleplay=merged("hostile", "roleplay"),
         work_roles=merged("hostile", "work_roles"),
         grants=merged("hostile", "grants"),
+        setting_asks=merged("tool_howto", "setting_asks"),
     )
 
 

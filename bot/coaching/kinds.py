@@ -270,6 +270,11 @@ class MessageClassifier:
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
+        # "give my reps access to my salesforce dashboard, where is that setting": the setting asked for
+        # in a product outweighs the people named
+        setting = self.terms.setting_asks.first(text)
+        if setting and (self.terms.vendors.first(text) or self.terms.ui.first(text)):
+            return f"asks for a product's setting: '{setting}'"
         if self.terms.habit.first(text):
             return None
         if not is_question(self.terms, text, text) and not self.terms.tool_asks.first(text):
