@@ -6,16 +6,21 @@ around a work word ("did you see the match? half the sales team went"), an erran
 from __future__ import annotations
 
 from bot.coaching.kind_asking import asks, is_question, sentences
-from bot.coaching.kind_terms import TermLists
+from bot.coaching.kind_terms import LETTERS, TermLists
 
+# Good news is short: "signed the framework contract today!" (the longest cheer in the training is 12 words).
+MAX_NEWS_WORDS = 12
 # Two products named with a comparing word make a choice between them.
 MIN_COMPARED = 2
 
 
 def shares_news(terms: TermLists, message: str, text: str) -> str | None:
-    """Good news told, asking nothing and naming no problem ("we finally signed the big one!")."""
+    """Good news told, asking nothing and naming no problem ("we finally signed the big one!"); a long
+    message tells more than the news."""
     news = terms.news.first(text)
     if news is None or asks(terms, message, text) or is_question(terms, message, text):
+        return None
+    if len(LETTERS.findall(text)) > MAX_NEWS_WORDS:
         return None
     if _tells_problem(terms, text):
         return None  # "closed a deal today but forgot to log it" tells a problem

@@ -35,6 +35,8 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
         ("endlich gewonnen, der Deal mit der Brauerei ist durch", "off_topic", "none"),
     ],
     "a problem told with the news is still coaching": [
+        ("I won a deal last week and only then noticed it was never in the crm", "coaching", "any"),
+        ("half my team hit quota, the other half never logs anything", "coaching", "any"),
         ("closed the bank deal today, but half its activities are not in the crm", "coaching", "any"),
         ("Deal mit der Bank abgeschlossen, aber keiner hat die Termine eingetragen", "coaching", "any"),
     ],
