@@ -33,7 +33,7 @@ def product_choice(terms: TermLists, text: str) -> str | None:
     reps to use it" asks for help with the team."""
     if terms.help.first(text):
         return None
-    vendors = set(terms.vendors.every(text))
+    vendors = set(terms.crm_products.every(text))
     choice = terms.choice.first(text)
     if choice and (len(vendors) >= MIN_COMPARED or terms.products.first(text)):
         return f"a choice between products: '{choice}'"

@@ -146,6 +146,7 @@ class TermLists:
     choice: Terms  # comparing products ("salesforce or hubspot?")
     opinion: Terms  # an opinion on one product ("is hubspot any good?")
     products: Terms  # a CRM product named without its name ("our crm vendor")
+    crm_products: Terms  # the CRM vendors' products (not the mail tools)
     pay: Terms  # commission, bonus, salary
     tooling: Terms  # the CRM tooling: pay with these named is about the work
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
@@ -224,6 +225,7 @@ def term_lists() -> TermLists:
         choice=merged("off_topic", "choice"),
         opinion=merged("off_topic", "opinion"),
         products=merged("off_topic", "products"),
+        crm_products=merged("off_topic", "crm_products"),
         pay=merged("off_topic", "pay"),
         tooling=merged("off_topic", "tooling"),
         errands=merged("off_topic", "errands"),
