@@ -65,11 +65,14 @@ def without_echo(message: str) -> str:
 
 def asking_part(terms: TermLists, text: str) -> str:
     """The text without the statements that tell the situation before the question is asked (a
-    statement of MIN_STORY_WORDS or more that is no question); all of it when nothing is left."""
+    statement of MIN_STORY_WORDS or more that is no question and tells no fault of the product: "the
+    app logs me out every hour. any fix?" is about the app); all of it when nothing is left."""
     kept = [
         part
         for part in sentences(text)
-        if len(LETTERS.findall(part)) < MIN_STORY_WORDS or is_question(terms, part, part)
+        if len(LETTERS.findall(part)) < MIN_STORY_WORDS
+        or is_question(terms, part, part)
+        or terms.tool_faults.first(part)
     ]
     return " ".join(kept) or text
 

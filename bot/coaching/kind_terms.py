@@ -159,6 +159,7 @@ class TermLists:
     work_roles: Terms  # roles of the work: a role-play as one is a coaching request
     grants: Terms  # ...unless the role is to grant something ("approve my leave")
     setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
+    tool_faults: Terms  # a product's fault told ("the app keeps crashing"): the question is about it
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -238,6 +239,7 @@ def term_lists() -> TermLists:
         work_roles=merged("hostile", "work_roles"),
         grants=merged("hostile", "grants"),
         setting_asks=merged("tool_howto", "setting_asks"),
+        tool_faults=merged("tool_howto", "faults"),
     )
 
 

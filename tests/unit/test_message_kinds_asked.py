@@ -67,6 +67,19 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
             "any",
         ),
     ],
+    "a story before a question about the product, or a fault of it, stays a tool question": [
+        (
+            "We switched the whole team to Pipedrive in spring. Where do I find the won/lost report?",
+            "tool_howto",
+            "none",
+        ),
+        (
+            "Seit dem Update friert die Salesforce-App auf meinem Tablet ständig ein. Was hilft?",
+            "tool_howto",
+            "none",
+        ),
+        ("the zoho app keeps crashing when I open a deal on my phone. any idea?", "tool_howto", "none"),
+    ],
     "a product's own notifications are its settings": [
         ("how can I stop pipedrive emailing me about every new activity", "tool_howto", "none"),
         ("Wo schalte ich in Salesforce die Mails bei jeder neuen Aufgabe aus?", "tool_howto", "none"),
