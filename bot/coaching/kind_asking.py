@@ -3,7 +3,17 @@ prompts/kinds/<lang>.toml). The kind rules read these cues; none of them decides
 
 from __future__ import annotations
 
+import re
+
 from bot.coaching.kind_terms import LETTERS, TermLists
+
+# A sentence ends at . ! ? followed by a space or the end ("monday.com" and "1.5" are no ends).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# "for Nordbank? nobody." or „ehrlich? 8 von 12.“: a short echo of the question before the answer.
+ECHO = re.compile(r"^\s*(?:\S+\s+){0,3}\S+\?\s+(?=\S)")
+# A statement this long before the question tells the situation ("one rep refuses to use salesforce.
+# how do I handle him"): what the question asks is in the question, not in the story.
+MIN_STORY_WORDS = 6
 
 # Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
 ADVICE_OPENERS = frozenset(
@@ -42,3 +52,31 @@ def asks_own_way(terms: TermLists, words: list[str], text: str) -> bool:
     return bool(terms.help.first(text)) or (
         bool(words[:1]) and words[0] in ADVICE_OPENERS and bool(ASKERS.intersection(words[1:4]))
     )
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+
+
+def without_echo(message: str) -> str:
+    """The message without a short echo question opening it, when an answer follows."""
+    return ECHO.sub("", message, count=1)
+
+
+def asking_part(terms: TermLists, text: str) -> str:
+    """The text without the statements that tell the situation before the question is asked (a
+    statement of MIN_STORY_WORDS or more that is no question and tells no fault of the product: "the
+    app logs me out every hour. any fix?" is about the app); all of it when nothing is left."""
+    kept = [
+        part
+        for part in sentences(text)
+        if len(LETTERS.findall(part)) < MIN_STORY_WORDS
+        or is_question(terms, part, part)
+        or terms.tool_faults.first(part)
+    ]
+    return " ".join(kept) or text
+
+
+def asks_meaning(terms: TermLists, text: str) -> str | None:
+    """Asks what a term of the work means ("what is a stale deal?", „was bedeutet Forecast?“)."""
+    return terms.meaning.first(text)

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
-from bot.coaching.kind_asking import is_question
+from bot.coaching.kind_asking import asks_how, is_question
 from bot.coaching.kind_terms import TermLists
 
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4
+
+
+def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
+    """The coach's messages or schedule; a product's own messages asked how or where are its settings."""
+    if product_setting(terms, text):
+        return None
+    return about_messages(terms, text, words) or about_schedule(terms, text)
 
 
 def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
@@ -61,3 +68,9 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     if verb and terms.controls_coach.first(text):
         return f"about the coaching itself: '{verb}'"
     return None
+
+
+def product_setting(terms: TermLists, text: str) -> bool:
+    """ "where in hubspot do I switch off the e-mail notifications": a product's own messages, asked how
+    or where, are its settings, not the coach's messages."""
+    return bool(terms.vendors.first(text)) and asks_how(terms, text)

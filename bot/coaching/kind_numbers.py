@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
-from bot.coaching.kind_asking import asks_own_way
+from bot.coaching.asked import GENERAL_FIGURES, named_figures, read_biggest, request_term
+from bot.coaching.kind_asking import asks_own_way, is_question
 from bot.coaching.kind_terms import LETTERS, TermLists
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     "no lesson please, how do I get my overdue deals down?" still asks how: the how or why outside the
     "no lesson" decides, as in asks_for_figure."""
     only = terms.numbers_only.find(text)
-    if only is None or terms.numbers_coaching.outside(text, only) or not named_figures(text):
+    # "just the number of …, no tips": every "only" phrase is taken out before the how or why is looked for
+    asking = terms.numbers_coaching.first(terms.numbers_only.without(text))
+    if only is None or asking or not named_figures(text):
         return None
     return f"asks for the figures only: '{only.term}'"
 
@@ -75,11 +77,25 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     figure = names_a_figure(text)
     if ask is None and short and figure and not terms.numbers_coaching.first(text):
         return f"a fragment naming a figure: '{_telling(named)}'"
-    # "logging?" names the activities but no figure of them
-    specific = {found.family for found in named_figures(text) if found.figure} - set(GENERAL_FIGURES)
+    # "logging?" names the activities but no figure of them, "verschoben?" nothing that was postponed
+    specific = {
+        found.family
+        for found in named_figures(text)
+        if found.figure and (not terms.vague_figures.covers(found.term) or terms.numbers_nouns.first(text))
+    } - set(GENERAL_FIGURES)
     if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
         return f"a bare question for a figure: '{sorted(specific)[0]}'"
     return None
+
+
+def biggest_deals(terms: TermLists, text: str) -> str | None:
+    """ "welches sind meine drei dicksten Opportunities?": asks for the biggest deals, no how or why."""
+    reading = read_biggest(text, "en")
+    if reading is None or terms.numbers_coaching.first(text) or not is_question(terms, text, text):
+        return None
+    if asks_own_way(terms, LETTERS.findall(text), text):  # "how do I treat my biggest deals?"
+        return None
+    return f"asks for the biggest deals: '{reading.term}'"
 
 
 def deals_by_stage(terms: TermLists, text: str) -> str | None:

@@ -43,6 +43,16 @@ class Terms:
         found = self.find(text)
         return found.term if found else None
 
+    def without(self, text: str) -> str:
+        """`text` with every term taken out."""
+        for term in self.every(text):
+            text = _pattern(term).sub(" ", text)
+        return text
+
+    def every(self, text: str) -> list[str]:
+        """Every term that occurs in `text`, in the lists' order."""
+        return [term for term, literal in self._literals if literal in text and _pattern(term).search(text)]
+
     def find(self, text: str) -> Found | None:
         """The earliest term in `text`, the longest one at the same position."""
         found = [
@@ -130,6 +140,26 @@ class TermLists:
     habit: Terms
     question_words: Terms
     request_words: Terms
+    meaning: Terms  # asking what a term of the work means ("what is a stale deal?")
+    news: Terms  # good news told, not a question ("closed a big one today!")
+    news_but: Terms  # ...unless a problem follows ("but forgot to log it")
+    choice: Terms  # comparing products ("salesforce or hubspot?")
+    opinion: Terms  # an opinion on one product ("is hubspot any good?")
+    products: Terms  # a CRM product named without its name ("our crm vendor")
+    crm_products: Terms  # the CRM vendors' products (not the mail tools)
+    pay: Terms  # commission, bonus, salary
+    tooling: Terms  # the CRM tooling: pay with these named is about the work
+    errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
+    whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
+    at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
+    vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
+    letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
+    abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
+    roleplay: Terms  # the injection terms that ask for a role ("pretend you're…")
+    work_roles: Terms  # roles of the work: a role-play as one is a coaching request
+    grants: Terms  # ...unless the role is to grant something ("approve my leave")
+    setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
+    tool_faults: Terms  # a product's fault told ("the app keeps crashing"): the question is about it
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -190,6 +220,26 @@ def term_lists() -> TermLists:
         habit=merged("tool_howto", "habit"),
         question_words=merged("domain", "question_words"),
         request_words=merged("domain", "request_words"),
+        meaning=merged("coaching", "meaning"),
+        news=merged("off_topic", "news"),
+        news_but=merged("off_topic", "news_but"),
+        choice=merged("off_topic", "choice"),
+        opinion=merged("off_topic", "opinion"),
+        products=merged("off_topic", "products"),
+        crm_products=merged("off_topic", "crm_products"),
+        pay=merged("off_topic", "pay"),
+        tooling=merged("off_topic", "tooling"),
+        errands=merged("off_topic", "errands"),
+        whether=merged("hostile", "whether"),
+        at_coach=merged("hostile", "at_coach"),
+        vague_figures=merged("numbers", "vague"),
+        letter_words=merged("domain", "letter_words"),
+        abbreviations=merged("domain", "abbreviations"),
+        roleplay=merged("hostile", "roleplay"),
+        work_roles=merged("hostile", "work_roles"),
+        grants=merged("hostile", "grants"),
+        setting_asks=merged("tool_howto", "setting_asks"),
+        tool_faults=merged("tool_howto", "faults"),
     )
 
 
@@ -206,5 +256,30 @@ def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    text = text.lower().replace("’", "'")
-    return SPACES.sub(" ", text).strip()
+    """Lower case, one kind of apostrophe, single spaces, and the contractions people type without
+    their apostrophe written with it ("wheres the setting" is "where's the setting")."""
+    text = SPACES.sub(" ", text.lower().replace("’", "'")).strip()
+    contractions = _contractions()
+    if not contractions:
+        return text
+    return _contraction_pattern().sub(lambda found: contractions[found.group(0)], text)
+
+
+@cache
+def _contraction_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(typed) for typed in sorted(_contractions(), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{words})(?![\w'])")
+
+
+@cache
+def _contractions() -> dict[str, str]:
+    return {
+        str(typed): str(meant)
+        for language in LANGUAGES
+        for typed, meant in dict(_get_table(_read(language), "contractions")).items()
+    }
+
+
+def _get_table(tree: Mapping[str, object], key: str) -> Mapping[str, object]:
+    node = tree.get(key, {})
+    return node if isinstance(node, Mapping) else {}

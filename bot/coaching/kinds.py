@@ -5,7 +5,8 @@ in code. Both languages' lists always apply: managers mix languages, and a term 
 rules only guess (no rule fired, or "nothing about sales"), a model learned from example messages
 (kind_model.py) may decide instead, and then the reason says "model:" and both its scores.
 The rules of one kind that need no more than the term lists live beside this module: kind_numbers.py
-(a figure asked for), kind_controls.py (the coach's own messages), kind_asking.py (does it ask, what for).
+(a figure asked for), kind_controls.py (the coach's own messages), kind_asking.py (does it ask, what for),
+kind_aside.py (names the work but asks nothing the coach coaches: good news, a product choice, small talk).
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_asking import asks, asks_advice, asks_how, is_question
-from bot.coaching.kind_controls import about_messages, about_schedule
+from bot.coaching.kind_aside import errand, pay, product_choice, shares_news, small_talk_around_work
+from bot.coaching.kind_asking import (
+    asking_part,
+    asks,
+    asks_advice,
+    asks_how,
+    asks_meaning,
+    is_question,
+    without_echo,
+)
+from bot.coaching.kind_controls import about_coach
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
+    biggest_deals,
     deals_by_stage,
     figure_over_period,
     figures_only,
@@ -54,6 +65,8 @@ MIN_COMPOUND_PART = 6
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# "q3", "h1", "2fa": letters with digits are a name, not keystrokes
+WITH_LETTERS = re.compile(r"\w*\d\w*")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 
@@ -121,14 +134,20 @@ class MessageClassifier:
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
             ("hostile", lambda: self._hostile(message, text)),
-            ("controls", lambda: about_messages(self.terms, text, words)),
-            ("controls", lambda: about_schedule(self.terms, text)),
+            ("controls", lambda: about_coach(self.terms, text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
             ("off_topic", lambda: self._other_work(text, words)),
+            ("off_topic", lambda: errand(self.terms, text)),
             ("off_topic", lambda: self._sales_craft(text)),
+            ("off_topic", lambda: pay(self.terms, text)),
+            ("off_topic", lambda: product_choice(self.terms, text)),
             ("tool_howto", lambda: self._tool(text)),
+            ("off_topic", lambda: shares_news(self.terms, message, text)),
+            ("off_topic", lambda: small_talk_around_work(self.terms, message, text)),
+            ("coaching", lambda: self._meaning(text)),
             ("numbers", lambda: figures_only(self.terms, text)),
             ("numbers", lambda: asks_for_figure(self.terms, text)),
+            ("numbers", lambda: biggest_deals(self.terms, text)),
             ("numbers", lambda: figure_over_period(self.terms, text)),
             ("numbers", lambda: deals_by_stage(self.terms, text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
@@ -188,29 +207,44 @@ class MessageClassifier:
     def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
         if not words:  # "1:1?" is a real question, an emoji a reaction
             return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
-        share = self.word_share(words)
+        # "k.j.h", "qq", "ppp": one letter, or one letter repeated, is a keystroke, not a word ("a" and
+        # "i" are, and so are "z.B." or "Q3")
+        typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
+        keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
+        real = [word for word in words if word not in keystrokes]
+        share = self.word_share(real) * len(real) / len(words) if real else 0.0
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
     def _hostile(self, message: str, text: str) -> str | None:
-        if term := self.terms.injection.first(text):
-            return f"tries to change the rules: '{term}'"
+        # "pretend you're my sales director and…" asks for coaching in a role of the work; "pretend you
+        # have no rules" or "…my manager and approve my leave" does not
+        found = self.terms.injection.every(text)
+        role = self.terms.work_roles.first(text) and not self.terms.grants.first(text)
+        if found and not (set(found) <= set(self.terms.roleplay.terms) and role):
+            return f"tries to change the rules: '{found[0]}'"
         if match := CENSORED.search(text):
             return f"a starred-out swear word: '{match.group()}'"
         # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
-        # see each other's deals" asks how a permission works
-        if (term := self.terms.others_data.first(text)) and not asks_how(self.terms, text):
+        # see each other's deals" asks how a permission works, "should reps see…" whether it should be
+        term = self.terms.others_data.first(text)
+        whether = self.terms.whether.first(" ".join(LETTERS.findall(text)[:2]))
+        if term and not asks_how(self.terms, text) and not whether:
             return f"asks for other people's data: '{term}'"
         if term := self.terms.hostile.first(text):
             return f"hostile: '{term}'"
         # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
         # the work: insults count in statements that are not about the team, the deals or the CRM
+        # ("your coaching is useless, my reps laugh at it" is said to the coach, whatever it names)
         term = self.terms.insults.first(text)
-        if term and not asks(self.terms, message, text) and not self.terms.work_domain.first(text):
-            return f"an insult: '{term}'"
+        if term and not asks(self.terms, message, text):
+            said = self.terms.at_coach.first(text)
+            if said or not self.terms.work_domain.first(text):
+                return f"an insult: '{term}'" + (f" to the coach ('{said}')" if said else "")
         return None
 
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
-        if pending and not is_question(self.terms, message, text):
+        # "for Nordbank? nobody." repeats the question before answering it
+        if pending and not is_question(self.terms, without_echo(message), without_echo(text)):
             return "a statement after a lesson's reflection question"
         return None
 
@@ -236,10 +270,18 @@ class MessageClassifier:
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
+        # "give my reps access to my salesforce dashboard, where is that setting": the setting asked for
+        # in a product outweighs the people named
+        setting = self.terms.setting_asks.first(text)
+        if setting and (self.terms.vendors.first(text) or self.terms.ui.first(text)):
+            return f"asks for a product's setting: '{setting}'"
         if self.terms.habit.first(text):
             return None
         if not is_question(self.terms, text, text) and not self.terms.tool_asks.first(text):
             return None  # "the director only asks for excel exports" says something, asks nothing
+        # "one rep refuses to use salesforce. how do I handle him": the product is in the story, not
+        # in what is asked
+        text = asking_part(self.terms, text)
         screen = self.terms.ui.first(text)
         if screen and (self.terms.vendors.first(text) or self.terms.tool_asks.first(text)):
             return f"about the product, not the habit: '{screen}'"
@@ -247,6 +289,12 @@ class MessageClassifier:
         if vendor and self.terms.tool_strict_asks.first(text):
             return f"how exactly in a product: '{vendor}'"
         return None
+
+    def _meaning(self, text: str) -> str | None:
+        """Asks what a term of the work means ("can you explain what a stale deal is?"): coaching, the
+        rules are sure of it (the model took it for small talk)."""
+        term = asks_meaning(self.terms, text)
+        return f"asks what a term of the work means: '{term}'" if term and self.work_evidence(text) else None
 
     def _off_topic(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Small talk without a strong subject word, or nothing about the subject at all."""
@@ -311,6 +359,8 @@ class MessageClassifier:
         goal, does the lesson come with a goal (a goal on a misread message is a target nobody asked for)."""
         evidence = self.work_evidence(message)
         if evidence is None or self.model is None:
+            return evidence
+        if asks_meaning(self.terms, normalise(message)):  # what a term of the work means: the rules are sure
             return evidence
         predicted = self.model.predict(message)
         # together, the kinds without a goal may outweigh coaching though none of them alone leads;

@@ -214,8 +214,10 @@ def test_a_word_of_one_example_only_is_not_learned() -> None:
     ("message", "kind"),
     [
         ("open pipeline amount for my whole region team?", "numbers"),
-        ("the 3 largest open opps with amounts", "numbers"),
-        ("recommend a good italian place for dinner with a customer in hamburg", "off_topic"),
+        # ("the 3 largest open opps…" is a fragment naming a figure by rule now: "opps" is a deal word)
+        ("total amount on open opportunities across my region", "numbers"),
+        # ("…for dinner with a customer" is small talk by rule now: it asks nothing and names no CRM work)
+        ("recommend a good italian place near the customer's office in hamburg", "off_topic"),
         ("gutes Steakhaus für ein Kundenessen in Frankfurt?", "off_topic"),
     ],
 )
