@@ -15,7 +15,7 @@ from decimal import Decimal
 from bot.coaching.asked import family_of, question_scope, request_term
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.numbers import NumberFact, metric_sentence, number_facts
-from bot.coaching.stage_named import names_stage
+from bot.coaching.stage_named import named_stages
 from bot.coaching.stated import told_once
 from bot.crm.base import ManagerStats, StageTotal
 from bot.formatting import format_int, format_money
@@ -40,11 +40,7 @@ class StageAsk:
 
 def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
     """The stages a numbers question asks about, or None when it asks for no stage."""
-    named = tuple(total.stage for total in stats.open_by_stage if names_stage(question, total.stage))
-    if named:  # "in proposal or negotiation": one cue names the stages listed with it
-        named = tuple(
-            total.stage for total in stats.open_by_stage if names_stage(question, total.stage, cue=False)
-        )
+    named = named_stages(question, [total.stage for total in stats.open_by_stage])
     term = ", ".join(named) or request_term(question, "by_stage")
     if term is None:
         return None
