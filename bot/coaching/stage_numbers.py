@@ -9,7 +9,7 @@ A stage is named by the manager's own stage labels (from their CRM, in ManagerSt
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from bot.coaching.asked import family_of, question_scope, request_term
@@ -26,6 +26,9 @@ from bot.i18n import Language, t, tn
 MAX_STAGE_LINES = 25
 # What a stage line states already: the question's open-deal count or value is not told again.
 STAGE_FAMILIES = {"open_deals", "open_value"}
+# The stage of the open deals in none, in the numbers an answer states (`crmcoach ask --json`): no label
+# a CRM gives, and the same in every language.
+NO_STAGE = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ def stages_answer(
     more = max(len(shown) - MAX_STAGE_LINES, 0)
     shown = shown[:MAX_STAGE_LINES]
     # every stage listed: the open deals in none (no stage in the CRM or the CSV export) are said too
-    unstaged = None if ask.labels else _unstaged(stats, totals, language, own=ask.own)
+    unstaged = None if ask.labels else _unstaged(stats, totals, own=ask.own)
     others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
     foreign = stats.own_other_open_values if ask.own else stats.other_open_values
     scope = "own" if ask.own else "team"
@@ -88,7 +91,7 @@ def stages_answer(
         + "\n"
         + "\n".join(_line(total, stats.currency, language) for total in shown)
         + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else "")
-        + ("\n" + _line(unstaged, stats.currency, language) if unstaged else ""),
+        + ("\n" + _line(_no_stage_line(unstaged, language), stats.currency, language) if unstaged else ""),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))
@@ -103,6 +106,7 @@ def stages_answer(
         language=language,
         numbers=(
             *(fact for total in shown for fact in stage_facts(total, stats.currency, own=ask.own)),
+            *(stage_facts(unstaged, stats.currency, own=ask.own) if unstaged else ()),
             *number_facts(others, stats, limit=len(others)),
         ),
     )
@@ -123,17 +127,20 @@ def stage_facts(total: StageTotal, currency: str, *, own: bool) -> tuple[NumberF
     )
 
 
-def _unstaged(
-    stats: ManagerStats, totals: Sequence[StageTotal], language: Language, *, own: bool
-) -> StageTotal | None:
-    """The open deals the stage lines leave out (they are in no stage), or None when there are none."""
+def _unstaged(stats: ManagerStats, totals: Sequence[StageTotal], *, own: bool) -> StageTotal | None:
+    """The open deals the stage lines leave out (they are in no stage), or None when there are none; its
+    stage is NO_STAGE."""
     deals = (stats.own_open_deals if own else stats.open_deals) - sum(total.deals for total in totals)
     if deals <= 0:
         return None
     value = (stats.own_open_value if own else stats.open_value) - sum(
         (total.value for total in totals), Decimal(0)
     )
-    return StageTotal(t(language, "kinds.stages_no_stage"), deals, max(value, Decimal(0)))
+    return StageTotal(NO_STAGE, deals, max(value, Decimal(0)))
+
+
+def _no_stage_line(total: StageTotal, language: Language) -> StageTotal:
+    return replace(total, stage=t(language, "kinds.stages_no_stage"))
 
 
 def _line(total: StageTotal, currency: str, language: Language) -> str:

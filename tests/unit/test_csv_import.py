@@ -17,7 +17,7 @@ from bot.i18n import Language
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from bot.store.models import DemoDeal, DemoOwner
-from tests.helpers import numbers_reply
+from tests.helpers import ask_json, numbers_reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 OWNERS = """id,email,name,manager_email
@@ -99,6 +99,27 @@ def test_deals_without_a_stage_are_listed_as_such_by_stage(
     assert all(line in text for line in lines), text
     assert "Closed Won" not in text
     assert [(s.stage, s.deals) for s in stats.open_by_stage] == [("Proposal", 1), ("Negotiation", 1)]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_json_answer_states_the_deals_in_no_stage_too(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`crmcoach ask --json`: the "(no stage)" line's count and value are numbers with stage "" (the
+    same in every language), so a script can add the stages up to the open deals."""
+    import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("CRM_CONNECTOR", "csv")
+
+    english = ask_json("pipeline by stage", capsys, "--user", "boss@example.com")
+    german = ask_json("Deals pro Phase", capsys, "--user", "boss@example.com", "--locale", "de")
+
+    for answer in (english, german):
+        counts = {n["stage"]: n["value"] for n in answer["numbers"] if n["metric"] == "open_deals"}
+        values = {n["stage"]: n["value"] for n in answer["numbers"] if n["metric"] == "open_value"}
+        assert counts == {"Proposal": 1, "Negotiation": 1, "": 2}, answer
+        assert values == {"Proposal": 1000, "Negotiation": 2000, "": 7000}
+    assert "(no stage)" in english["answer"] and "(ohne Phase)" in german["answer"]
 
 
 def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, coach: Coach) -> None:

@@ -241,11 +241,14 @@ def test_open_deals_in_no_stage_are_a_line_of_their_own(coach: Coach, anna: Mana
     stats = replace(anna, own_open_by_stage=own)
     assert (anna.own_open_deals, anna.own_open_value) == (12, Decimal(902_500))
 
-    english = numbers_reply(coach, stats, "my own deals per stage").text
+    answer = numbers_reply(coach, stats, "my own deals per stage")
+    english = answer.text
     german = numbers_reply(coach, stats, "meine Deals nach Phase", "de").text
     team = numbers_reply(coach, anna, "pipeline by stage").text
 
     assert "• Negotiation: 3 open deals, €90,000\n• (no stage): 9 open deals, €812,500" in english
+    stated = [(fact.metric, fact.stage, fact.value) for fact in answer.numbers]
+    assert ("own_open_deals", "", 9) in stated and ("own_open_value", "", 812_500) in stated
     assert "• (ohne Phase): 9 offene Deals, 812.500" in german
     assert sum(total.deals for total in anna.open_by_stage) == anna.open_deals
     assert "(no stage)" not in team
