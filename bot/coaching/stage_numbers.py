@@ -8,6 +8,7 @@ A stage is named by the manager's own stage labels (from their CRM, in ManagerSt
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -20,6 +21,8 @@ from bot.coaching.stated import told_once
 from bot.crm.base import ManagerStats, StageTotal
 from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
+
+log = logging.getLogger(__name__)
 
 # Lines one answer lists (a Slack section holds 3,000 characters): beyond it, stages without deals
 # go first, then the rest is named by number.
@@ -78,7 +81,7 @@ def stages_answer(
     shown = [total for total in totals if not ask.labels or total.stage in ask.labels]
     if len(shown) > MAX_STAGE_LINES:
         shown = [total for total in shown if total.deals]
-    more = max(len(shown) - MAX_STAGE_LINES, 0)
+    hidden = shown[MAX_STAGE_LINES:]
     shown = shown[:MAX_STAGE_LINES]
     # every stage listed: the open deals in none (no stage in the CRM or the CSV export) are said too
     unstaged = None if ask.labels else _unstaged(stats, totals, own=ask.own)
@@ -90,8 +93,8 @@ def stages_answer(
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
         + "\n".join(_line(total, stats.currency, language) for total in shown)
-        + ("\n" + tn(language, "kinds.stages_more", more, crm=stats.source) if more else "")
-        + ("\n" + _line(_no_stage_line(unstaged, language), stats.currency, language) if unstaged else ""),
+        + ("\n" + _line(_no_stage_line(unstaged, language), stats.currency, language) if unstaged else "")
+        + ("\n" + _more_line(hidden, stats.source, language) if hidden else ""),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))
@@ -136,7 +139,16 @@ def _unstaged(stats: ManagerStats, totals: Sequence[StageTotal], *, own: bool) -
     value = (stats.own_open_value if own else stats.open_value) - sum(
         (total.value for total in totals), Decimal(0)
     )
+    if value < 0:  # the CRM's stage totals disagree with its open value: say nothing wrong, but log it
+        log.warning("stage values exceed the open value by %s; the (no stage) line shows none", -value)
     return StageTotal(NO_STAGE, deals, max(value, Decimal(0)))
+
+
+def _more_line(hidden: Sequence[StageTotal], crm: str, language: Language) -> str:
+    """The stages beyond the lines, with their open deals: the counts still add up."""
+    deals = sum(total.deals for total in hidden)
+    key = "kinds.stages_more" if len(hidden) > 1 else "kinds.stages_more_one"
+    return tn(language, key, deals, count=format_int(deals, language), stages=len(hidden), crm=crm)
 
 
 def _no_stage_line(total: StageTotal, language: Language) -> StageTotal:

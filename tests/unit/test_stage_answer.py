@@ -132,9 +132,35 @@ def test_a_long_pipeline_lists_the_stages_with_deals_and_names_the_rest(
 
     listed = [row for row in english.splitlines() if row.startswith("• Stage ")]
     assert listed == [f"• Stage {n:02}: 1 open deal, €1,000" for n in range(1, 51, 2)]
-    assert "…and 5 more stages with open deals; the pipeline view in Demo CRM shows them." in english
-    assert "…und 5 weitere Phasen mit offenen Deals" in german
+    assert "…and 5 more stages with 5 open deals; the pipeline view in Demo CRM shows them." in english
+    assert "…und 5 weitere Phasen mit 5 offenen Deals" in german
     assert len(english) < 3_000
+    # the deals in no stage are a line like the stages, before the count of the rest
+    tail = english.split("• Stage 49: 1 open deal, €1,000\n")[1]
+    assert tail.startswith("• (no stage): 22 open deals, €3,984,000\n…and 5 more stages"), tail
+
+
+def test_one_stage_beyond_the_lines_is_named_with_its_deals(coach: Coach, anna: ManagerStats) -> None:
+    many = tuple(StageTotal(f"Stage {n:02}", 2, Decimal(2_000)) for n in range(26))
+    stats = replace(anna, open_by_stage=many)
+
+    english = numbers_reply(coach, stats, "pipeline by stage").text
+    german = numbers_reply(coach, stats, "Deals pro Phase", "de").text
+
+    assert "…and 1 more stage with 2 open deals; the pipeline view in Demo CRM shows it." in english
+    assert "…und 1 weitere Phase mit 2 offenen Deals; die Pipeline-Ansicht in Demo CRM zeigt sie." in german
+
+
+def test_stage_values_above_the_open_value_are_logged_not_shown_as_negative(
+    coach: Coach, anna: ManagerStats, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stage totals a CRM reports above its open value leave no negative "(no stage)" value."""
+    stats = replace(anna, own_open_by_stage=(StageTotal("Negotiation", 3, Decimal(5_000_000)),))
+
+    text = numbers_reply(coach, stats, "my own deals per stage").text
+
+    assert "• (no stage): 9 open deals\n" in text
+    assert "stage values exceed the open value by 4097500" in caplog.text
 
 
 EVERYDAY_LABELS = (
