@@ -136,7 +136,8 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
     tmp_path: Path, coach: Coach
 ) -> None:
     """The import once stored a deal's status as its stage, so "by stage" listed a stage "open";
-    migration 0015 clears those, and a real stage stays."""
+    migration 0015 clears those. A real stage stays, also one spelt "Open", and so do deals not imported
+    (a generated deal in a stage "open")."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0014")
     import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
@@ -144,18 +145,34 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
         connection.execute(
             update(DemoDeal).where(DemoDeal.external_id.in_(["d3", "d4", "d5"])).values(stage=DemoDeal.status)
         )
+        connection.execute(update(DemoDeal).where(DemoDeal.external_id == "d2").values(stage="Open"))
+    with Session(engine) as session, session.begin():
+        generated = session.get_one(DemoDeal, 1)
+        session.add(
+            DemoDeal(
+                owner_id=generated.owner_id,
+                name="Generated",
+                company="Generated",
+                amount=generated.amount,
+                stage="open",
+                status="open",
+                close_date=generated.close_date,
+                created_at=NOW,
+            )
+        )
     connector = DemoConnector(engine, display_name="your CRM (CSV)")
     before = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
 
     upgrade(engine)
     after = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
 
-    assert "• open: 2 open deals" in before
-    assert "• open" not in after and "• (no stage): 2 open deals, €7,000" in after
+    # d2 ("Open"), d3 and d4 ("open") and the generated deal: one stage line, any case
+    assert "• Open: 4 open deals, €10,000" in before
+    assert "• Open: 2 open deals, €3,000\n• (no stage): 2 open deals, €7,000" in after
     assert "• Proposal: 1 open deal, €1,000" in after
     with Session(engine) as session:
         stages = {deal.external_id: deal.stage for deal in session.scalars(select(DemoDeal))}
-    assert stages == {"d1": "Proposal", "d2": "Negotiation", "d3": "", "d4": "", "d5": ""}
+    assert stages == {"d1": "Proposal", "d2": "Open", "d3": "", "d4": "", "d5": "", None: "open"}
     engine.dispose()
 
 
