@@ -73,6 +73,8 @@ def _stages_said(coach: Coach, anna: ManagerStats, question: str, language: Lang
         ("how many deals in negotiation haven't moved in 30 days?", "Negotiation/Review"),
         ("how many deals in Negotiation Acme?", "Negotiation/Review"),
         ("how many deals in commit FY27?", "Commit"),
+        ("how many deals are in status negotiation?", "Negotiation/Review"),
+        ("how many deals at status Commit?", "Commit"),
         # an everyday label ends its name at a period, a function word or punctuation
         ("how many deals in new this week?", "New"),
         ("how many deals in new Q4?", "New"),
@@ -101,6 +103,11 @@ def test_an_english_stage_after_a_cue_is_named_whatever_follows(
         ("wie viele Deals sind in Neu diese Woche?", "Neu"),
         ("wie viele Deals sind in Neu KW48?", "Neu"),
         ("wie viele Deals stecken in der Neu-Phase fest?", "Neu"),
+        # „im Status …“, „bei …“, „ins …“, „zur …“ name a stage too
+        ("wie viele Deals sind im Status Verhandlung?", "Verhandlung"),
+        ("wie viele Deals liegen bei Verhandlung?", "Verhandlung"),
+        ("wie viele Deals sind ins Angebot gegangen?", "Angebot"),
+        ("wie viele Deals sind zur Verhandlung freigegeben?", "Verhandlung"),
     ],
 )
 def test_a_german_stage_after_a_cue_is_named_whatever_follows(
