@@ -37,21 +37,24 @@ NO_STAGE = ""
 @dataclass(frozen=True, slots=True)
 class StageAsk:
     """A question for open deals by stage: the stages it names (pipeline order), none for every stage;
-    whose; and the words that decided it (for the log)."""
+    whose; the words that decided it (for the log); and whether it asks for the deals in no stage alone."""
 
     labels: tuple[str, ...]
     own: bool
     term: str
+    no_stage: bool = False
 
 
 def read_stages(question: str, language: Language, stats: ManagerStats) -> StageAsk | None:
     """The stages a numbers question asks about, or None when it asks for no stage."""
     named = named_stages(question, [total.stage for total in stats.open_by_stage])
-    term = ", ".join(named) or request_term(question, "by_stage")
+    changed = request_term(question, "stage_change")  # "had no stage change": stale, not stageless
+    no_stage = None if named or changed else request_term(question, "no_stage")
+    term = ", ".join(named) or no_stage or request_term(question, "by_stage")
     if term is None:
         return None
     own, _ = question_scope(question, language)
-    return StageAsk(labels=named, own=own, term=term)
+    return StageAsk(labels=named, own=own, term=term, no_stage=no_stage is not None)
 
 
 def stages_answer(
@@ -78,13 +81,15 @@ def stages_answer(
             language=language,
             numbers=fallback.numbers,
         )
-    shown = [total for total in totals if not ask.labels or total.stage in ask.labels]
+    shown = [total for total in totals if not ask.no_stage and (not ask.labels or total.stage in ask.labels)]
     if len(shown) > MAX_STAGE_LINES:
         shown = [total for total in shown if total.deals]
     hidden = shown[MAX_STAGE_LINES:]
     shown = shown[:MAX_STAGE_LINES]
     # every stage listed: the open deals in none (no stage in the CRM or the CSV export) are said too
     unstaged = None if ask.labels else _unstaged(stats, totals, own=ask.own)
+    if ask.no_stage and unstaged is None:  # asked for: said, also when there are none
+        unstaged = StageTotal(NO_STAGE, 0, Decimal(0))
     others = [m for m in told_once(named) if family_of(m) not in STAGE_FAMILIES]
     foreign = stats.own_other_open_values if ask.own else stats.other_open_values
     scope = "own" if ask.own else "team"
@@ -92,9 +97,13 @@ def stages_answer(
         t(language, "kinds.numbers_title", crm=stats.source),
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
-        + "\n".join(_line(total, stats.currency, language) for total in shown)
-        + ("\n" + _line(_no_stage_line(unstaged, language), stats.currency, language) if unstaged else "")
-        + ("\n" + _more_line(hidden, stats.source, language) if hidden else ""),
+        + "\n".join(
+            [
+                *(_line(total, stats.currency, language) for total in shown),
+                *([_line(_no_stage_line(unstaged, language), stats.currency, language)] if unstaged else []),
+                *([_more_line(hidden, stats.source, language)] if hidden else []),
+            ]
+        ),
     ]
     if foreign:
         parts.append(t(language, "kinds.stages_other_currencies", currency=stats.currency))

@@ -278,3 +278,46 @@ def test_open_deals_in_no_stage_are_a_line_of_their_own(coach: Coach, anna: Mana
     assert "• (ohne Phase): 9 offene Deals, 812.500" in german
     assert sum(total.deals for total in anna.open_by_stage) == anna.open_deals
     assert "(no stage)" not in team
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "line"),
+    [
+        (
+            "how many deals have no stage?",
+            "en",
+            "by stage in your team*\n• (no stage): 49 open deals, €3,924,000\n\n",
+        ),
+        (
+            "my deals without a stage",
+            "en",
+            "*Your open deals by stage*\n• (no stage): 9 open deals, €812,500\n\n",
+        ),
+        (
+            "wie viele Deals sind ohne Phase?",
+            "de",
+            "in deinem Team*\n• (ohne Phase): 49 offene Deals, 3.924.000",
+        ),
+        ("wie viele Deals haben keine Phase?", "de", "• (ohne Phase): 49 offene Deals, 3.924.000"),
+    ],
+)
+def test_the_deals_in_no_stage_are_answered_alone_when_asked_for(
+    coach: Coach, anna: ManagerStats, question: str, language: Language, line: str
+) -> None:
+    stats = replace(anna, open_by_stage=(StageTotal("Negotiation", 3, Decimal(90_000)),))
+    stats = replace(stats, own_open_by_stage=stats.open_by_stage)
+
+    text = numbers_reply(coach, stats, question, language).text
+
+    assert line in text and "• Negotiation" not in text and "• Verhandlung" not in text, text
+
+
+def test_no_deals_in_no_stage_is_said_and_a_stage_change_is_no_such_question(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    english = numbers_reply(coach, anna, "how many deals have no stage?").text
+    german = numbers_reply(coach, anna, "wie viele Deals sind ohne Phase?", "de").text
+    stale = numbers_reply(coach, anna, "how many deals had no stage change in 30 days?").text
+
+    assert "• (no stage): 0 open deals" in english and "• (ohne Phase): 0 offene Deals" in german
+    assert "(no stage)" not in stale and "52 open deals" in stale
