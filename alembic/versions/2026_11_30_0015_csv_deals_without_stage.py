@@ -18,8 +18,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # The import used to store the deal's status (open, won, lost) as its stage, so "deals by stage"
     # listed a stage "open". Such a deal's stage is unknown, as in an export without a stage column.
-    # No demo deal has its status as stage (the demo's closed deals are in "closed").
-    op.execute("UPDATE demo_crm_deals SET stage = '' WHERE stage = status")
+    # Touched: imported deals (an external id; generated demo deals have none) whose stage is their
+    # status in our lower-case spelling. A real stage "Open" stays; a file imported since the stage
+    # column came whose stage column holds "open", "won" or "lost" is cleared too (import it again).
+    op.execute(
+        "UPDATE demo_crm_deals SET stage = '' WHERE external_id IS NOT NULL"
+        " AND stage IN ('open', 'won', 'lost') AND stage = status"
+    )
 
 
 def downgrade() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, create_engine, func, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.cli import main
@@ -17,7 +20,8 @@ from bot.i18n import Language
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from bot.store.models import DemoDeal, DemoOwner
-from tests.helpers import numbers_reply
+from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.helpers import ask_json, numbers_reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 OWNERS = """id,email,name,manager_email
@@ -37,9 +41,9 @@ boss@example.com,,meeting,2026-11-22
 
 def _write(tmp_path: Path, **files: str) -> dict[str, Path]:
     paths = {}
-    for name, text in files.items():
+    for name, content in files.items():
         paths[name] = tmp_path / f"{name}.csv"
-        paths[name].write_text(text, encoding="utf-8")
+        paths[name].write_text(content, encoding="utf-8")
     return paths
 
 
@@ -101,6 +105,27 @@ def test_deals_without_a_stage_are_listed_as_such_by_stage(
     assert [(s.stage, s.deals) for s in stats.open_by_stage] == [("Proposal", 1), ("Negotiation", 1)]
 
 
+@pytest.mark.usefixtures("cli_env")
+def test_the_json_answer_states_the_deals_in_no_stage_too(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`crmcoach ask --json`: the "(no stage)" line's count and value are numbers with stage "" (the
+    same in every language), so a script can add the stages up to the open deals."""
+    import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("CRM_CONNECTOR", "csv")
+
+    english = ask_json("pipeline by stage", capsys, "--user", "boss@example.com")
+    german = ask_json("Deals pro Phase", capsys, "--user", "boss@example.com", "--locale", "de")
+
+    for answer in (english, german):
+        counts = {n["stage"]: n["value"] for n in answer["numbers"] if n["metric"] == "open_deals"}
+        values = {n["stage"]: n["value"] for n in answer["numbers"] if n["metric"] == "open_value"}
+        assert counts == {"Proposal": 1, "Negotiation": 1, "": 2}, answer
+        assert values == {"Proposal": 1000, "Negotiation": 2000, "": 7000}
+    assert "(no stage)" in english["answer"] and "(ohne Phase)" in german["answer"]
+
+
 def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, coach: Coach) -> None:
     import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
     stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
@@ -111,17 +136,57 @@ def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, co
     assert "(no stage)" not in text and "• Proposal" not in text
 
 
+@pytest.fixture(params=BACKENDS)
+def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of its own on each backend, for a test that runs the migrations itself."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    assert POSTGRES_URL
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"crmcoach_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrade(
-    tmp_path: Path, coach: Coach
+    unmigrated: Engine, tmp_path: Path, coach: Coach
 ) -> None:
     """The import once stored a deal's status as its stage, so "by stage" listed a stage "open";
-    migration 0015 clears those, and a real stage stays."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migration 0015 clears those. A real stage stays, also one spelt "Open", and so do deals not imported
+    (a generated deal in a stage "open")."""
+    engine = unmigrated
     upgrade(engine, "0014")
     import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
     with engine.begin() as connection:  # d3 to d5 as the import before the stage column wrote them
         connection.execute(
             update(DemoDeal).where(DemoDeal.external_id.in_(["d3", "d4", "d5"])).values(stage=DemoDeal.status)
+        )
+        connection.execute(update(DemoDeal).where(DemoDeal.external_id == "d2").values(stage="Open"))
+    with Session(engine) as session, session.begin():
+        generated = session.get_one(DemoDeal, 1)
+        session.add(
+            DemoDeal(
+                id=100,  # the import writes its own ids, so a sequence would hand out 1 again
+                owner_id=generated.owner_id,
+                name="Generated",
+                company="Generated",
+                amount=generated.amount,
+                stage="open",
+                status="open",
+                close_date=generated.close_date,
+                created_at=NOW,
+            )
         )
     connector = DemoConnector(engine, display_name="your CRM (CSV)")
     before = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
@@ -129,13 +194,13 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
     upgrade(engine)
     after = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
 
-    assert "• open: 2 open deals" in before
-    assert "• open" not in after and "• (no stage): 2 open deals, €7,000" in after
+    # d2 ("Open"), d3 and d4 ("open") and the generated deal: one stage line, any case
+    assert "• Open: 4 open deals, €10,000" in before
+    assert "• Open: 2 open deals, €3,000\n• (no stage): 2 open deals, €7,000" in after
     assert "• Proposal: 1 open deal, €1,000" in after
     with Session(engine) as session:
         stages = {deal.external_id: deal.stage for deal in session.scalars(select(DemoDeal))}
-    assert stages == {"d1": "Proposal", "d2": "Negotiation", "d3": "", "d4": "", "d5": ""}
-    engine.dispose()
+    assert stages == {"d1": "Proposal", "d2": "Open", "d3": "", "d4": "", "d5": "", None: "open"}
 
 
 def test_every_bad_row_is_named_and_nothing_is_imported(engine: Engine, tmp_path: Path) -> None:

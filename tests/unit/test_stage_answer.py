@@ -132,9 +132,35 @@ def test_a_long_pipeline_lists_the_stages_with_deals_and_names_the_rest(
 
     listed = [row for row in english.splitlines() if row.startswith("• Stage ")]
     assert listed == [f"• Stage {n:02}: 1 open deal, €1,000" for n in range(1, 51, 2)]
-    assert "…and 5 more stages with open deals; the pipeline view in Demo CRM shows them." in english
-    assert "…und 5 weitere Phasen mit offenen Deals" in german
+    assert "…and 5 more stages with 5 open deals; the pipeline view in Demo CRM shows them." in english
+    assert "…und 5 weitere Phasen mit 5 offenen Deals" in german
     assert len(english) < 3_000
+    # the deals in no stage are a line like the stages, before the count of the rest
+    tail = english.split("• Stage 49: 1 open deal, €1,000\n")[1]
+    assert tail.startswith("• (no stage): 22 open deals, €3,984,000\n…and 5 more stages"), tail
+
+
+def test_one_stage_beyond_the_lines_is_named_with_its_deals(coach: Coach, anna: ManagerStats) -> None:
+    many = tuple(StageTotal(f"Stage {n:02}", 2, Decimal(2_000)) for n in range(26))
+    stats = replace(anna, open_by_stage=many)
+
+    english = numbers_reply(coach, stats, "pipeline by stage").text
+    german = numbers_reply(coach, stats, "Deals pro Phase", "de").text
+
+    assert "…and 1 more stage with 2 open deals; the pipeline view in Demo CRM shows it." in english
+    assert "…und 1 weitere Phase mit 2 offenen Deals; die Pipeline-Ansicht in Demo CRM zeigt sie." in german
+
+
+def test_stage_values_above_the_open_value_are_logged_not_shown_as_negative(
+    coach: Coach, anna: ManagerStats, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stage totals a CRM reports above its open value leave no negative "(no stage)" value."""
+    stats = replace(anna, own_open_by_stage=(StageTotal("Negotiation", 3, Decimal(5_000_000)),))
+
+    text = numbers_reply(coach, stats, "my own deals per stage").text
+
+    assert "• (no stage): 9 open deals\n" in text
+    assert "stage values exceed the open value by 4097500" in caplog.text
 
 
 EVERYDAY_LABELS = (
@@ -241,11 +267,57 @@ def test_open_deals_in_no_stage_are_a_line_of_their_own(coach: Coach, anna: Mana
     stats = replace(anna, own_open_by_stage=own)
     assert (anna.own_open_deals, anna.own_open_value) == (12, Decimal(902_500))
 
-    english = numbers_reply(coach, stats, "my own deals per stage").text
+    answer = numbers_reply(coach, stats, "my own deals per stage")
+    english = answer.text
     german = numbers_reply(coach, stats, "meine Deals nach Phase", "de").text
     team = numbers_reply(coach, anna, "pipeline by stage").text
 
     assert "• Negotiation: 3 open deals, €90,000\n• (no stage): 9 open deals, €812,500" in english
+    stated = [(fact.metric, fact.stage, fact.value) for fact in answer.numbers]
+    assert ("own_open_deals", "", 9) in stated and ("own_open_value", "", 812_500) in stated
     assert "• (ohne Phase): 9 offene Deals, 812.500" in german
     assert sum(total.deals for total in anna.open_by_stage) == anna.open_deals
     assert "(no stage)" not in team
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "line"),
+    [
+        (
+            "how many deals have no stage?",
+            "en",
+            "by stage in your team*\n• (no stage): 49 open deals, €3,924,000\n\n",
+        ),
+        (
+            "my deals without a stage",
+            "en",
+            "*Your open deals by stage*\n• (no stage): 9 open deals, €812,500\n\n",
+        ),
+        (
+            "wie viele Deals sind ohne Phase?",
+            "de",
+            "in deinem Team*\n• (ohne Phase): 49 offene Deals, 3.924.000",
+        ),
+        ("wie viele Deals haben keine Phase?", "de", "• (ohne Phase): 49 offene Deals, 3.924.000"),
+    ],
+)
+def test_the_deals_in_no_stage_are_answered_alone_when_asked_for(
+    coach: Coach, anna: ManagerStats, question: str, language: Language, line: str
+) -> None:
+    stats = replace(anna, open_by_stage=(StageTotal("Negotiation", 3, Decimal(90_000)),))
+    stats = replace(stats, own_open_by_stage=stats.open_by_stage)
+
+    text = numbers_reply(coach, stats, question, language).text
+
+    assert line in text and "• Negotiation" not in text and "• Verhandlung" not in text, text
+
+
+def test_no_deals_in_no_stage_is_said_and_a_stage_change_is_no_such_question(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    english = numbers_reply(coach, anna, "how many deals have no stage?").text
+    german = numbers_reply(coach, anna, "wie viele Deals sind ohne Phase?", "de").text
+    stale = numbers_reply(coach, anna, "how many deals had no stage change in 30 days?").text
+
+    assert "• (no stage): 0 open deals" in english and "• (ohne Phase): 0 offene Deals" in german
+    assert "(no stage)" not in stale and "52 open deals" in stale
