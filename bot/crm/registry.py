@@ -33,7 +33,7 @@ def build_connector(settings: CRMSettings, *, engine: Engine) -> CRMConnector:
         case DemoCRM():
             return DemoConnector(engine, stale_days=settings.stale_days, stage_order=STAGES)
         case CsvCRM():
-            return DemoConnector(engine, stale_days=settings.stale_days, display_name="your CRM (CSV)")
+            return DemoConnector(engine, stale_days=settings.stale_days, display_name="CRM (CSV)")
         case HubSpotCRM():
             return build_hubspot(settings, roster=_roster(settings), mirror_store=_mirror(engine, settings))
         case SalesforceCRM():

@@ -56,7 +56,7 @@ def test_an_export_becomes_coaching_numbers(engine: Engine, tmp_path: Path) -> N
     files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES)
 
     result = import_csv(engine, **files)
-    stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
+    stats = DemoConnector(engine, display_name="CRM (CSV)").manager_stats("u1", now=NOW)
 
     assert (result.owners, result.deals, result.activities) == (2, 3, 2)
     assert (stats.team_size, stats.open_deals, str(stats.open_value)) == (1, 2, "19000.50")
@@ -96,7 +96,7 @@ def test_deals_without_a_stage_are_listed_as_such_by_stage(
     """Rows with an empty stage are in no stage: the breakdown says how many, so the lines add up to the
     open deals; a stage named only by closed deals is no line."""
     import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
-    stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
+    stats = DemoConnector(engine, display_name="CRM (CSV)").manager_stats("u1", now=NOW)
 
     text = numbers_reply(coach, stats, *asked).text
 
@@ -128,7 +128,7 @@ def test_the_json_answer_states_the_deals_in_no_stage_too(
 
 def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, coach: Coach) -> None:
     import_csv(engine, **_write(tmp_path, owners=OWNERS, deals=STAGED_DEALS))
-    stats = DemoConnector(engine, display_name="your CRM (CSV)").manager_stats("u1", now=NOW)
+    stats = DemoConnector(engine, display_name="CRM (CSV)").manager_stats("u1", now=NOW)
 
     text = numbers_reply(coach, stats, "how many deals are in negotiation?").text
 
@@ -188,7 +188,7 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
                 created_at=NOW,
             )
         )
-    connector = DemoConnector(engine, display_name="your CRM (CSV)")
+    connector = DemoConnector(engine, display_name="CRM (CSV)")
     before = numbers_reply(coach, connector.manager_stats("u1", now=NOW), "pipeline by stage").text
 
     upgrade(engine)

@@ -78,6 +78,6 @@ def connector_for(world: World, tmp_path: Path) -> Iterator[CRMConnector]:
     upgrade(engine)
     import_csv(engine, owners=owners, deals=deals, activities=activities)
     try:
-        yield DemoConnector(engine, display_name="your CRM (CSV)")
+        yield DemoConnector(engine, display_name="CRM (CSV)")
     finally:
         engine.dispose()
