@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import family_of, figures_asked, read_all, read_biggest
+from bot.coaching.asked import family_of, figures_asked, read_all
+from bot.coaching.asked_biggest import read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from bot.coaching.asked import BiggestReading, family_of
+from bot.coaching.asked import family_of
+from bot.coaching.asked_biggest import BiggestReading
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind

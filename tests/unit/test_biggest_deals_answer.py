@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.coaching.asked import read_biggest
+from bot.coaching.asked_biggest import read_biggest
 from bot.coaching.coach import Coach
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ListedDeal, ManagerStats
 from bot.formatting import format_money
