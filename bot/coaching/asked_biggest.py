@@ -14,6 +14,9 @@ from bot.i18n import LANGUAGES, Language
 COUNT_WORDS_BEFORE = 4
 COUNT_WORDS_AFTER = 2
 DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal word after them
+OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
+TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
+SENTENCE_ENDS = ".;:!?"  # not a comma: "my open deals, sorted by amount"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,35 +33,160 @@ class BiggestReading:
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
     """What a question asking for the biggest deals ("5 biggest open opps", „die größten Deals“) wants:
     how many, whose (the scope every other number of the question is read in: "my own", „meine
-    eigenen“ → own), and the words that said so; None when it asks for no ranking ("our biggest
-    problem", „größtenteils“)."""
+    eigenen“ → own; without a team word, also "my" right before the biggest-deals words: "my three
+    largest open opps"), and the words that said so; None when it asks for no ranking ("our biggest
+    problem", „größtenteils“, "the biggest deal we lost")."""
     text = _flat(question)
-    hit = _biggest_hit(text)
-    if hit is None:
+    hits = _biggest_hits(text)
+    if not hits:
         return None
     spaced, scoped, order = _prepared(question, language)
     own, scope_term = _own_scope(spaced, scoped, order)
+    first = hits[0][0]
+    if not own and scope_term is None and (owner := _owner_before(text, first)):
+        own, scope_term = True, owner
+    # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
+    near = (match for pair in hits for match in pair)
+    count = next((n for match in near if (n := _count_near(text, match, singular=False))), None)
     return BiggestReading(
-        term=hit.group(0).strip(), count=_count_near(text, hit), own=own, scope_term=scope_term
+        term=first.group(0).strip(), count=count or _count_near(text, first), own=own, scope_term=scope_term
     )
 
 
-def _biggest_hit(text: str) -> re.Match[str] | None:
-    """The first biggest-deals words of the text that have a deal word right after them ("biggest open
-    deals") or before them in the same clause ("which deals are the biggest")."""
+def told_term(text: str) -> str | None:
+    """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
+    told = _terms()["requests"]["told"]
+    flat = _flat(text)
+    return next((w for lang in LANGUAGES for w in told[lang] if _pattern(w, False, True).search(flat)), None)
+
+
+Hit = tuple[re.Match[str], re.Match[str]]  # the biggest-deals words and the deal word they rank
+
+
+def _biggest_hits(text: str) -> list[Hit]:
+    """Every place the text asks for the biggest deals, first first: biggest-deals words with a deal
+    word after or before them ([requests.biggest]), "top" right before one or before a sort ("top 5 by
+    amount", [requests.top]), a word that says it alone ([requests.biggest_alone]); else a one-letter
+    typo of a biggest-deals word."""
     requests = _terms()["requests"]
-    deal_words = "|".join(re.escape(word) for lang in LANGUAGES for word in requests["deal_words"][lang])
-    after = re.compile(rf"^\W*(?:\w+\W+){{0,{DEAL_WORD_GAP}}}(?:{deal_words})")
-    before = re.compile(rf"(?<!\w)(?:{deal_words})[^.,;:!?]*$")
-    for lang in LANGUAGES:
-        for word in requests["biggest"][lang]:
-            for hit in _pattern(word, False, True).finditer(text):
-                if after.search(text[hit.end() :]) or before.search(text[: hit.start()]):
-                    return hit
+    lists = (("biggest", DEAL_WORD_GAP, True), ("top", 0, False), ("biggest_alone", None, False))
+    hits = [
+        (hit, deal)
+        for section, gap, before in lists
+        for lang in LANGUAGES
+        for word in requests[section][lang]
+        for hit in _pattern(word, False, True).finditer(text)
+        if (deal := _ranked(text, hit, gap, before=before, sorts=section == "top"))
+    ]
+    if not hits:
+        typos = _typos(text)
+        hits = [(hit, deal) for hit in typos if (deal := _ranked(text, hit, DEAL_WORD_GAP, before=True))]
+    return sorted(hits, key=lambda pair: pair[0].start())
+
+
+def _ranked(
+    text: str, hit: re.Match[str], gap: int | None, *, before: bool, sorts: bool = False
+) -> re.Match[str] | None:
+    """The deal word these biggest-deals words rank, when they ask for a ranking of open deals: no
+    closed deals in their sentence, and a deal word after them (up to `gap` other words between,
+    fillers and counts aside; with `sorts` a sort such as "by amount" will do) with none of
+    `not_biggest` first, or, when `before`, a deal word before them in the sentence. Asked for on their
+    own (`gap` None), the words themselves."""
+    requests = _terms()["requests"]
+    start = max(text.rfind(mark, 0, hit.start()) for mark in SENTENCE_ENDS) + 1
+    ends = [found for mark in SENTENCE_ENDS if (found := text.find(mark, hit.end())) >= 0]
+    end = min(ends, default=len(text))
+    if _any_term(text[start:end], requests["closed"]):
+        return None
+    if gap is None:
+        return hit
+    others = 0
+    for token in re.finditer(r"\w+", text[hit.end() : end]):
+        at = hit.end() + token.start()
+        if _starts_with(text[at:], requests["deal_words"]) or (
+            sorts and _starts_with(text[at:], requests["biggest"])
+        ):
+            return re.compile(r"\w+").match(text, at)
+        if _starts_with(text[at:], requests["not_biggest"]):
+            return None
+        if _free(token.group(0)):
+            continue
+        others += 1
+        if others > gap:
+            break
+    if not before:
+        return None
+    deal_words = (
+        re.compile(r"\w+").match(text, start + token.start())
+        for token in re.finditer(r"\w+", text[start : hit.start()])
+        if _starts_with(text[start + token.start() :], requests["deal_words"])
+    )
+    return next(deal_words, None)
+
+
+def _owner_before(text: str, hit: re.Match[str]) -> str | None:
+    """A possessive right before the biggest-deals words, counts and fillers between: "my three
+    largest", „meine 3 grössten“, "my single biggest"; the words from it to the hit, else None."""
+    possessives = {word for lang in LANGUAGES for word in _terms()["scope"]["own_possessive"][lang]}
+    tokens = list(re.finditer(r"\w+", text[: hit.start()]))
+    for token in reversed(tokens[-OWNER_WORDS_BEFORE:]):
+        if token.group(0) in possessives:
+            return text[token.start() : hit.end()].strip()
+        if not _free(token.group(0)):
+            return None
     return None
 
 
-def _count_near(text: str, hit: re.Match[str]) -> int | None:
+def _typos(text: str) -> list[re.Match[str]]:
+    """The words of the text one letter from a biggest-deals word of TYPO_MIN_LETTERS or more
+    ("bigest", "largets", „grösten“), as matches; never a word of `not_typos`."""
+    requests = _terms()["requests"]
+    known = {word for lang in LANGUAGES for word in requests["not_typos"][lang]}
+    targets = {
+        word.strip()
+        for lang in LANGUAGES
+        for word in requests["biggest"][lang]
+        if word.strip().isalpha() and len(word.strip()) >= TYPO_MIN_LETTERS
+    }
+    return [
+        token
+        for token in re.finditer(r"\w+", text)
+        if token.group(0) not in known
+        and len(token.group(0)) >= TYPO_MIN_LETTERS - 1
+        and any(_one_edit(token.group(0), target) for target in targets)
+    ]
+
+
+def _one_edit(word: str, target: str) -> bool:
+    """One letter inserted, left out, changed or two swapped (not the same word)."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
+        return len(diff) == 1 or (swapped and word[diff[1]] == target[diff[0]])
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _free(word: str) -> bool:
+    """A word that may stand between the biggest-deals words and the deal word: a count or a filler."""
+    requests = _terms()["requests"]
+    counted = any(word in requests["count_words"][lang] for lang in LANGUAGES)
+    return word.isdecimal() or counted or _starts_with(word + " ", requests["fillers"])
+
+
+def _starts_with(text: str, words: dict[str, list[str]]) -> bool:
+    """Whether one of the terms starts the text (the start of a word; a whole word when the term ends
+    in a space)."""
+    return any(_pattern(word, False, False).match(text) for lang in LANGUAGES for word in words[lang])
+
+
+def _any_term(text: str, words: dict[str, list[str]]) -> bool:
+    return any(_pattern(word, False, True).search(text) for lang in LANGUAGES for word in words[lang])
+
+
+def _count_near(text: str, hit: re.Match[str], *, singular: bool = True) -> int | None:
     """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 30"): the number
     in the words themselves, else the nearest one a few words before or after them that counts no other
     thing ("in the last 30 days", "our 12 reps"); 1 for a single deal ("our biggest deal")."""
@@ -83,5 +211,5 @@ def _count_near(text: str, hit: re.Match[str]) -> int | None:
         following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
         if count and following not in units:
             return int(count)
-    singular = (f for lang in LANGUAGES for f in requests["one_deal"][lang])
-    return 1 if any(_pattern(phrase, False, True).search(text) for phrase in singular) else None
+    one_deal = (f for lang in LANGUAGES for f in requests["one_deal"][lang])
+    return 1 if singular and any(_pattern(phrase, False, True).search(text) for phrase in one_deal) else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.coaching.kind_asking import asks, asks_advice, asks_how, is_question
+from bot.coaching.kind_biggest import asks_for_biggest
 from bot.coaching.kind_controls import about_messages, about_schedule
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
@@ -131,6 +132,7 @@ class MessageClassifier:
             ("numbers", lambda: asks_for_figure(self.terms, text)),
             ("numbers", lambda: figure_over_period(self.terms, text)),
             ("numbers", lambda: deals_by_stage(self.terms, text)),
+            ("numbers", lambda: asks_for_biggest(self.terms, text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
             ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]

@@ -1,0 +1,24 @@
+"""The ranking rule: a message asking for the biggest deals ("my 3 largest open opps", „die größten Deals
+im Team“) asks for a list the coach has, unless it asks how or why ("how do I coach reps on their biggest
+deals?") or tells something ("our biggest deals are all stuck"). Which words ask for the biggest deals is
+read from prompts/coach/metric_terms.toml, as for the answer (asked_biggest.py)."""
+
+from __future__ import annotations
+
+from bot.coaching.asked_biggest import read_biggest, told_term
+from bot.coaching.kind_asking import asks_own_way, is_question
+from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.i18n import LANGUAGES
+
+
+def asks_for_biggest(terms: TermLists, text: str) -> str | None:
+    """A ranking of the biggest deals asked for, with no how or why and not told as a statement."""
+    reading = read_biggest(text, LANGUAGES[0])
+    if reading is None or terms.numbers_coaching.first(text):
+        return None
+    words = LETTERS.findall(text)
+    if asks_own_way(terms, words, text):  # „wie gehe ich mit den größten Deals um?“ asks for advice
+        return None
+    if not is_question(terms, text, text) and (terms.numbers_verbs.first(text) or told_term(text)):
+        return None  # "our biggest deals are all stuck in legal" tells, it does not ask
+    return f"asks for the biggest deals: '{reading.term}'"
