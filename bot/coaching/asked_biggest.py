@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.coaching.asked import _flat, _own_scope, _pattern, _prepared, _terms
+from bot.coaching.asked import (
+    FAMILY_METRICS,
+    AskedReading,
+    _flat,
+    _own_scope,
+    _pattern,
+    _prepared,
+    _terms,
+    family_of,
+)
 from bot.i18n import LANGUAGES, Language
 
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
@@ -51,6 +60,15 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     return BiggestReading(
         term=first.group(0).strip(), count=count or _count_near(text, first), own=own, scope_term=scope_term
     )
+
+
+def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> str:
+    """The metric a question names, in the scope of the ranking it asks for when nothing said whose it
+    is ("my three largest open opps": "my" before "largest" makes the ranking and the open deals own)."""
+    team, own = FAMILY_METRICS.get(family_of(reading.metric) or "", (reading.metric, reading.metric))
+    if biggest is None or not biggest.own or reading.scope_term is not None or reading.metric != team:
+        return reading.metric
+    return own
 
 
 def told_term(text: str) -> str | None:
