@@ -26,6 +26,7 @@ DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal 
 OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
 TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
 SENTENCE_ENDS = ".;:!?"  # not a comma: "my open deals, sorted by amount"
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +120,12 @@ def _ranked(
     if gap is None:
         return hit
     others = 0
-    for token in re.finditer(r"\w+", text[hit.end() : end]):
+    for token in WORD.finditer(text[hit.end() : end]):
         at = hit.end() + token.start()
         if _starts_with(text[at:], requests["deal_words"]) or (
             sorts and _starts_with(text[at:], requests["biggest"])
         ):
-            return re.compile(r"\w+").match(text, at)
+            return WORD.match(text, at)
         if _starts_with(text[at:], requests["not_biggest"]):
             return None
         if _free(token.group(0)):
@@ -135,8 +136,8 @@ def _ranked(
     if not before:
         return None
     deal_words = (
-        re.compile(r"\w+").match(text, start + token.start())
-        for token in re.finditer(r"\w+", text[start : hit.start()])
+        WORD.match(text, start + token.start())
+        for token in WORD.finditer(text[start : hit.start()])
         if _starts_with(text[start + token.start() :], requests["deal_words"])
     )
     return next(deal_words, None)
@@ -146,7 +147,7 @@ def _owner_before(text: str, hit: re.Match[str]) -> str | None:
     """A possessive right before the biggest-deals words, counts and fillers between: "my three
     largest", „meine 3 grössten“, "my single biggest"; the words from it to the hit, else None."""
     possessives = {word for lang in LANGUAGES for word in _terms()["scope"]["own_possessive"][lang]}
-    tokens = list(re.finditer(r"\w+", text[: hit.start()]))
+    tokens = list(WORD.finditer(text[: hit.start()]))
     for token in reversed(tokens[-OWNER_WORDS_BEFORE:]):
         if token.group(0) in possessives:
             return text[token.start() : hit.end()].strip()
@@ -168,7 +169,7 @@ def _typos(text: str) -> list[re.Match[str]]:
     }
     return [
         token
-        for token in re.finditer(r"\w+", text)
+        for token in WORD.finditer(text)
         if token.group(0) not in known
         and len(token.group(0)) >= TYPO_MIN_LETTERS - 1
         and any(_one_edit(token.group(0), target) for target in targets)

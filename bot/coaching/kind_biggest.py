@@ -6,9 +6,13 @@ read from prompts/coach/metric_terms.toml, as for the answer (asked_biggest.py).
 from __future__ import annotations
 
 from bot.coaching.asked_biggest import read_biggest, told_term
-from bot.coaching.kind_asking import asks_own_way, is_question
+from bot.coaching.kind_asking import ADVICE_OPENERS, asks_own_way, is_question
 from bot.coaching.kind_terms import LETTERS, TermLists
 from bot.i18n import LANGUAGES
+
+# Of the openers of a request for advice, these also open a request for a list ("what are my biggest
+# deals?"); the others ("should", „sollen“, "why") ask for advice about the deals.
+LIST_OPENERS = frozenset({"what", "how", "was", "wie"})
 
 
 def asks_for_biggest(terms: TermLists, text: str) -> str | None:
@@ -18,6 +22,8 @@ def asks_for_biggest(terms: TermLists, text: str) -> str | None:
         return None
     words = LETTERS.findall(text)
     if asks_own_way(terms, words, text):  # „wie gehe ich mit den größten Deals um?“ asks for advice
+        return None
+    if words[:1] and words[0] in ADVICE_OPENERS - LIST_OPENERS:  # „Sollen die Reps … größten Deals …?“
         return None
     if not is_question(terms, text, text) and (terms.numbers_verbs.first(text) or told_term(text)):
         return None  # "our biggest deals are all stuck in legal" tells, it does not ask

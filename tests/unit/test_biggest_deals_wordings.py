@@ -92,6 +92,9 @@ def listed(text: str) -> list[str]:
         ("Welches sind aktuell meine drei dicksten Opportunities nach Betrag?", "de", True, 3),
         ("meine laufenden Deals nach Volumen sortiert", "de", True, 5),
         ("meine offenen Opportunities, absteigend nach Betrag", "de", True, 5),
+        ("list the team's deals biggest first", "en", False, 5),
+        ("welche Deals im Team sind am meisten wert?", "de", False, 5),
+        ("5 largest opportunities i own", "en", True, 5),
         ("welche deals im team haben das höchste volumen?", "de", False, 5),
         ("which deals in my own pipeline are worth the most?", "en", True, 5),
         # top N, highest value, "of mine", „von mir“
@@ -136,6 +139,8 @@ def test_a_request_for_the_biggest_deals_in_any_wording_gets_the_ranking(
         ("top reasons deals get stuck in negotiation?", "en"),
         ("größtenteils haben meine Deals keinen nächsten Schritt", "de"),
         ("wie coache ich mein Team bei den größten Deals?", "de"),
+        ("should reps focus on their biggest deals or on volume?", "en"),
+        ("Sollen die Reps sich auf die größten Deals konzentrieren?", "de"),
         ("Das größte Problem sind veraltete Deals im Team", "de"),
         ("Unsere größten Deals hängen alle im Einkauf fest", "de"),
         (
