@@ -13,6 +13,9 @@ from bot.i18n import LANGUAGES
 # Of the openers of a request for advice, these also open a request for a list ("what are my biggest
 # deals?"); the others ("should", „sollen“, "why") ask for advice about the deals.
 LIST_OPENERS = frozenset({"what", "how", "was", "wie"})
+# A request for the list that is no question is short ("top deals in my own book ranked by size"); a
+# longer message that asks nothing tells a story about a big deal.
+MAX_REQUEST_WORDS = 10
 
 
 def asks_for_biggest(terms: TermLists, text: str) -> str | None:
@@ -25,6 +28,8 @@ def asks_for_biggest(terms: TermLists, text: str) -> str | None:
         return None
     if words[:1] and words[0] in ADVICE_OPENERS - LIST_OPENERS:  # „Sollen die Reps … größten Deals …?“
         return None
-    if not is_question(terms, text, text) and (terms.numbers_verbs.first(text) or told_term(text)):
+    if not is_question(terms, text, text) and (
+        len(words) > MAX_REQUEST_WORDS or terms.numbers_verbs.first(text) or told_term(text)
+    ):
         return None  # "our biggest deals are all stuck in legal" tells, it does not ask
     return f"asks for the biggest deals: '{reading.term}'"
