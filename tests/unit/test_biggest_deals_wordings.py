@@ -109,6 +109,9 @@ def listed(text: str) -> list[str]:
         ("what r my 3 bigest deals", "en", True, 3),
         ("meine drei grösten deals", "de", True, 3),
         ("zeig mir die grössten deals im team", "de", False, 5),
+        # after a greeting, politely
+        ("Moin! Zeig mir bitte meine drei größten laufenden Deals nach Volumen", "de", True, 3),
+        ("hey, quick one, can you give me my three largest open opportunities by amount", "en", True, 3),
         # one deal
         ("what's my single biggest open deal right now?", "en", True, 1),
         ("was ist mein größter offener Deal?", "de", True, 1),
