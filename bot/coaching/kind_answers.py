@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from bot.coaching.asked import BiggestReading, family_of
+from bot.coaching.asked import family_of
+from bot.coaching.asked_biggest import BiggestReading
+from bot.coaching.biggest_answer import biggest_deals_text, ranked_metric
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
@@ -23,9 +25,9 @@ from bot.coaching.numbers import (
     own_deals,
 )
 from bot.coaching.stated import told_once
-from bot.crm.base import BIGGEST_DEALS_LIMIT, AttentionDeal, ManagerStats
+from bot.crm.base import AttentionDeal, ManagerStats
 from bot.formatting import format_money, truncate
-from bot.i18n import Language, t, tn
+from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
 VENDORS_FILE = PROMPTS_DIR / "kinds" / "vendors.toml"
@@ -40,7 +42,6 @@ STATS_ORDER = (
 )
 ATTENTION = "attention"
 PAUSE_EXAMPLE_DAYS = 14
-BIGGEST_DEALS_SHOWN = 5  # when the question says no number
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,8 @@ def numbers_answer(
     """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
     with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
     shows, `asked` first. Asked for the `biggest` deals, their ranking (own or team, as many as asked)
-    comes first, with only the numbers the question names; asked for the biggest deals with a problem,
+    comes first, with only the numbers the question names (its open value, which the ranking's first
+    line states, is the first of them); asked for the biggest deals with a problem,
     the deals worth a look that have it, by amount."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
@@ -68,6 +70,8 @@ def numbers_answer(
     wanted = told_once(named)
     deals = asked_deals(stats, named) if named else None
     ranking = biggest_deals_text(stats, language, biggest) if biggest and deals is None else ""
+    ranked = ranked_metric(stats, biggest) if ranking and biggest else None
+    lead = [ranked] if ranked else []  # the value the ranking's first line states
     if wanted:
         order = wanted
     elif ranking:
@@ -92,8 +96,8 @@ def numbers_answer(
         listing = attention_text(stats, language, note="kinds.numbers_no_ranking" if biggest else None)
     else:
         listing = ""
-    facts = number_facts(order, stats, limit=len(order))  # every number the text states, each once
-    lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in facts)
+    facts = number_facts(lead + order, stats, limit=len(lead + order))  # every number the text states, once
+    lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in facts[len(lead) :])
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [listing, lines] if ranking or asked[:1] == [ATTENTION] else [lines, listing]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -105,42 +109,6 @@ def numbers_answer(
         language=language,
         numbers=facts,
     )
-
-
-def biggest_deals_text(stats: ManagerStats, language: Language, reading: BiggestReading) -> str:
-    """The biggest open deals, the team's or the manager's own, biggest first with owner and amount,
-    as many as asked (default BIGGEST_DEALS_SHOWN, at most BIGGEST_DEALS_LIMIT); "" for numbers stored
-    before they held the ranking (the caller lists the deals worth a look instead)."""
-    scope = "own" if reading.own else "team"
-    deals, value, others = (
-        (stats.own_biggest_open_deals, stats.own_open_value, stats.own_other_open_values)
-        if reading.own
-        else (stats.biggest_open_deals, stats.open_value, stats.other_open_values)
-    )
-    if not deals:
-        if reading.own and stats.own_open_deals == 0:
-            return t(language, "kinds.biggest_no_own_deals", crm=stats.source)
-        with_amount = value > 0 or any(total.amount > 0 for total in others)
-        return "" if with_amount else t(language, f"kinds.biggest_none_{scope}", crm=stats.source)
-    asked = reading.count or BIGGEST_DEALS_SHOWN
-    wanted = min(asked, BIGGEST_DEALS_LIMIT)
-    shown = deals[:wanted]
-    lines = [tn(language, f"kinds.biggest_title_{scope}", len(shown))]
-    lines += [
-        t(
-            language,
-            f"kinds.biggest_item_{scope}",
-            name=truncate(_escape(deal.name), 80),
-            owner=truncate(_escape(deal.owner_name), 60),
-            amount=format_money(deal.amount, deal.currency, language),
-        )
-        for deal in shown
-    ]
-    if len(shown) < wanted:  # every deal with an amount is shown
-        lines.append(tn(language, f"kinds.biggest_fewer_{scope}", len(shown)))
-    elif asked > BIGGEST_DEALS_LIMIT:  # the ranking is cut at the limit: more may have an amount
-        lines.append(t(language, "kinds.biggest_limit", limit=BIGGEST_DEALS_LIMIT, crm=stats.source))
-    return "\n".join(lines)
 
 
 def _problem_deals_text(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.coaching.asked import GENERAL_FIGURES, named_figures, read_biggest, request_term
-from bot.coaching.kind_asking import asks_own_way, is_question
+from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
+from bot.coaching.kind_asking import asks_own_way
 from bot.coaching.kind_terms import LETTERS, TermLists
 
 if TYPE_CHECKING:
@@ -86,16 +86,6 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if specific and "?" in text and len(words) <= MAX_BARE_FIGURE_WORDS:
         return f"a bare question for a figure: '{sorted(specific)[0]}'"
     return None
-
-
-def biggest_deals(terms: TermLists, text: str) -> str | None:
-    """ "welches sind meine drei dicksten Opportunities?": asks for the biggest deals, no how or why."""
-    reading = read_biggest(text, "en")
-    if reading is None or terms.numbers_coaching.first(text) or not is_question(terms, text, text):
-        return None
-    if asks_own_way(terms, LETTERS.findall(text), text):  # "how do I treat my biggest deals?"
-        return None
-    return f"asks for the biggest deals: '{reading.term}'"
 
 
 def deals_by_stage(terms: TermLists, text: str) -> str | None:

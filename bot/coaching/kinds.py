@@ -27,11 +27,11 @@ from bot.coaching.kind_asking import (
     is_question,
     without_echo,
 )
+from bot.coaching.kind_biggest import asks_for_biggest
 from bot.coaching.kind_controls import about_coach
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
-    biggest_deals,
     deals_by_stage,
     figure_over_period,
     figures_only,
@@ -147,9 +147,9 @@ class MessageClassifier:
             ("coaching", lambda: self._meaning(text)),
             ("numbers", lambda: figures_only(self.terms, text)),
             ("numbers", lambda: asks_for_figure(self.terms, text)),
-            ("numbers", lambda: biggest_deals(self.terms, text)),
             ("numbers", lambda: figure_over_period(self.terms, text)),
             ("numbers", lambda: deals_by_stage(self.terms, text)),
+            ("numbers", lambda: asks_for_biggest(self.terms, text)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
             ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]

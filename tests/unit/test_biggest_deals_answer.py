@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.coaching.asked import read_biggest
+from bot.coaching.asked_biggest import read_biggest
 from bot.coaching.coach import Coach
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ListedDeal, ManagerStats
 from bot.formatting import format_money
@@ -275,16 +275,16 @@ def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
             "*The 3 biggest open deals in your team*",
             False,
             3,
-            [("open_deals", "team")],
+            [("open_value", "team")],
         ),
-        ("my top 3 deals by value", "en", "*Your 3 biggest open deals*", True, 3, []),
+        ("my top 3 deals by value", "en", "*Your 3 biggest open deals*", True, 3, [("open_value", "own")]),
         (
             "zeig mir die größten Deals im Team",
             "de",
             "*Die 5 größten offenen Deals in deinem Team*",
             False,
             5,
-            [],
+            [("open_value", "team")],
         ),
         (
             "liste meine 4 größten offenen Deals",
@@ -292,7 +292,7 @@ def test_the_biggest_deals_with_a_problem_are_the_deals_worth_a_look_with_it(
             "*Deine 4 größten offenen Deals*",
             True,
             4,
-            [("open_deals", "own")],
+            [("open_value", "own")],
         ),
     ],
 )
@@ -312,5 +312,5 @@ def test_crmcoach_ask_lists_the_biggest_deals(
     deals = anna_today.own_biggest_open_deals if own else anna_today.biggest_open_deals
     assert result["kind"] == "numbers" and result["lessons"] == []
     assert ranking(result["answer"], title) == shown(deals[:count], anna_today, locale, owner=not own)
-    # the JSON states the numbers the text states, no metric made up for the list
+    # the JSON states the numbers the text states: the open value the ranking is drawn from, once
     assert [(fact["metric"], fact["scope"]) for fact in result["numbers"]] == numbers

@@ -54,6 +54,7 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Your pipeline, James" in shown and "Open deals" in shown
     biggest = shown.split("ask what are our 3 biggest deals?")[1].split("Only you can see this")[0]
     assert biggest.count("• €") == 3  # a numbers question: the three biggest open deals, no lesson
+    assert "Drawn from your team's " in biggest and " open deals, worth €" in biggest  # of what whole
     assert "Lessons:" not in biggest
     by_stage = shown.split("ask pipeline by stage")[1].split("Only you can see this")[0]
     assert "Open deals by stage in your team" in by_stage  # the demo CRM's stages, in pipeline order

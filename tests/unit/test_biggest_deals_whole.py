@@ -1,0 +1,124 @@
+"""The ranking of the biggest deals says what it is drawn from: one line before the list with the open
+deals of that scope (the manager's own or the team's) and their value in each currency, the same figure
+the answer's numbers (and `crmcoach ask --json`) give as the open value; English and German."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from bot.coaching.coach import Coach
+from bot.crm.base import CurrencyTotal, ManagerStats
+from bot.formatting import format_money
+from bot.i18n import Language
+from tests.helpers import numbers_reply
+
+USD = CurrencyTotal(currency="USD", amount=Decimal(300000), deals=2)
+CHF = CurrencyTotal(currency="CHF", amount=Decimal(45000), deals=1)
+NBSP = "\xa0"  # German amounts keep the number and its sign together
+
+
+def lines_after(text: str, title: str) -> list[str]:
+    return text.split(title + "\n", 1)[1].splitlines()
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "title", "whole"),
+    [
+        (
+            "the 5 biggest deals in the team",
+            "en",
+            "*The 5 biggest open deals in your team*",
+            "Drawn from your team's 52 open deals, worth €4,014,000 in all.",
+        ),
+        (
+            "my three largest open opportunities",
+            "en",
+            "*Your 3 biggest open deals*",
+            "Drawn from your 12 open deals, worth €902,500 in all.",
+        ),
+        (
+            "die 5 größten Deals im Team",
+            "de",
+            "*Die 5 größten offenen Deals in deinem Team*",
+            f"Aus den 52 offenen Deals deines Teams, zusammen 4.014.000{NBSP}€ wert.",
+        ),
+        (
+            "meine drei größten Deals",
+            "de",
+            "*Deine 3 größten offenen Deals*",
+            f"Aus deinen 12 offenen Deals, zusammen 902.500{NBSP}€ wert.",
+        ),
+    ],
+)
+def test_one_line_before_the_list_says_the_open_deals_and_value_it_is_drawn_from(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, title: str, whole: str
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    after = lines_after(answer.text, title)
+    assert after[0] == whole
+    assert after[1].startswith("• ")
+    # the figure the line states is the first number, in the ranking's scope; nothing is told twice
+    own = title.startswith(("*Your", "*Deine"))
+    first = answer.numbers[0]
+    assert (first.metric, first.value) == (
+        ("own_open_value", float(anna.own_open_value)) if own else ("open_value", float(anna.open_value))
+    )
+    assert len(answer.numbers) == 1
+    assert "• You and your team have" not in answer.text and "• Du und dein Team" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("language", "own", "whole"),
+    [
+        (
+            "en",
+            False,
+            "Drawn from your team's 52 open deals, worth €4,014,000 (+ $300,000 in 2 USD deals and "
+            "{chf} in 1 CHF deal) in all.",
+        ),
+        (
+            "de",
+            True,
+            f"Aus deinen 12 offenen Deals, zusammen 902.500{NBSP}€ (+ 300.000{NBSP}$ in 2 USD-Deals und "
+            "{chf} in 1 CHF-Deal) wert.",
+        ),
+    ],
+)
+def test_other_currencies_are_told_apart_never_added(
+    coach: Coach, anna: ManagerStats, *, language: Language, own: bool, whole: str
+) -> None:
+    stats = replace(anna, other_open_values=(USD, CHF), own_other_open_values=(USD, CHF))
+    question = {"en": "the 3 biggest deals in the team", "de": "meine 3 größten Deals"}[language]
+
+    answer = numbers_reply(coach, stats, question, language)
+
+    assert whole.format(chf=format_money(CHF.amount, "CHF", language)) in answer.text.splitlines()
+    others = [(total.currency, total.amount) for total in answer.numbers[0].others]
+    assert answer.numbers[0].currency == "EUR" and others == [("USD", 300000), ("CHF", 45000)]
+    assert answer.numbers[0].metric == ("own_open_value" if own else "open_value")
+
+
+def test_a_single_open_deal_is_told_as_one(coach: Coach, anna: ManagerStats) -> None:
+    stats = replace(anna, own_open_deals=1, own_biggest_open_deals=anna.own_biggest_open_deals[:1])
+    value = anna.own_biggest_open_deals[0].amount
+    stats = replace(stats, own_open_value=value)
+
+    english = numbers_reply(coach, stats, "my 3 biggest deals", "en")
+    german = numbers_reply(coach, stats, "meine 3 größten Deals", "de")
+
+    assert f"You have 1 open deal, worth €{value:,.0f}." in english.text.splitlines()
+    assert "Du hast 1 offenen Deal, " in german.text
+
+
+def test_no_ranking_to_list_states_no_value(coach: Coach, anna: ManagerStats) -> None:
+    """Numbers stored before the ranking: the deals worth a look, and no open value made up for them."""
+    stats = replace(anna, biggest_open_deals=())
+
+    answer = numbers_reply(coach, stats, "the 5 biggest deals in the team")
+
+    assert "Drawn from" not in answer.text
+    assert all(fact.metric != "open_value" for fact in answer.numbers)
