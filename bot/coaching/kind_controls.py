@@ -12,7 +12,8 @@ MAX_ALONE_WORDS = 4
 
 def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
     """The coach's messages or schedule; a product's own messages asked how or where are its settings."""
-    if product_setting(terms, text):
+    # "how do I get fewer messages from you, salesforce spams me already" is about the coach's messages
+    if product_setting(terms, text) and not terms.to_coach.first(text):
         return None
     return about_messages(terms, text, words) or about_schedule(terms, text)
 

@@ -3,6 +3,7 @@ Which figure a message names is read from prompts/coach/metric_terms.toml, as fo
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, read_biggest, request_term
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
 
 MAX_FRAGMENT_WORDS = 6
+# "overdue close dates: fix or delete?": a short last clause choosing between two doings asks for a decision.
+DECISION = re.compile(r"[:;,–—-]\s*([^:;,–—-]+)\?\s*$")
+MAX_DECISION_WORDS = 4
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
 MAX_PERIOD_WORDS = 10
@@ -54,10 +58,23 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     return f"asks for the figures only: '{only.term}'"
 
 
+def decides(terms: TermLists, text: str) -> bool:
+    """Ends choosing between two doings ("…: fix or delete?", „… – anrufen oder schließen?“), no figure."""
+    match = DECISION.search(text)
+    if match is None:
+        return False
+    clause = LETTERS.findall(match.group(1))
+    return (
+        len(clause) <= MAX_DECISION_WORDS
+        and any(terms.decision_words.covers(word) for word in clause)
+        and not named_figures(match.group(1))
+    )
+
+
 def asks_for_figure(terms: TermLists, text: str) -> str | None:
     """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
     named = named_families(text)
-    if not named:
+    if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
     if ask is not None and not terms.numbers_coaching.outside(text, ask):
@@ -113,7 +130,7 @@ def deals_by_stage(terms: TermLists, text: str) -> str | None:
 def figure_over_period(terms: TermLists, text: str) -> str | None:
     """ "won vs lost last 90 days for the team?": a figure over a period, no verb, no how or why."""
     period = terms.numbers_periods.first(text)
-    if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS:
+    if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS or decides(terms, text):
         return None
     if terms.numbers_coaching.first(text) or terms.numbers_verbs.first(text):
         return None
