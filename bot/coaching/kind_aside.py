@@ -38,9 +38,9 @@ def shares_news(terms: TermLists, message: str, text: str) -> str | None:
 def product_choice(terms: TermLists, text: str) -> str | None:
     """Which CRM product to use ("salesforce or hubspot?", „HubSpot oder Pipedrive, was ist besser?“):
     buying advice, not a habit the coach coaches. The comparing word must join the products ("X or Y"),
-    a switch needs a product named, and the question must name nothing of the work: "should reps log the order number in
-    hubspot or in the notes?" asks about a habit, "we moved to another crm, re-enter the old deals or
-    start fresh?" about the team's data."""
+    a switch needs a product named, and the question must name nothing of the work: "should reps log
+    the order number in hubspot or in the notes?" asks about a habit, "we moved to another crm,
+    re-enter the old deals or start fresh?" about the team's data."""
     if terms.help.first(text) or _names_work(terms, text):
         return None
     mentions = sorted(
