@@ -85,8 +85,7 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
     asking = [
         part for part in parts if "?" in part or is_question(terms, part, part) or asks(terms, part, part)
     ]
-    others = [part for part in parts if not terms.small_talk.first(part)]
-    if any(terms.crm_work.first(part) for part in others):
+    if work_beside_small_talk(terms, text):
         return None  # "how was your weekend? mine went on cleaning up overdue close dates."
     if not asking:
         if asks(terms, message, text) or is_question(terms, message, text) or _tells_problem(terms, text):
@@ -101,8 +100,26 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
     return f"small talk: '{term}'" if term else None
 
 
+def work_beside_small_talk(terms: TermLists, text: str) -> bool:
+    """A sentence without small talk names the CRM work ("did you see the derby? anyway, how do I get my
+    team to log calls")."""
+    return any(terms.crm_work.first(part) for part in sentences(text) if not terms.small_talk.first(part))
+
+
 def _tells_problem(terms: TermLists, text: str) -> bool:
     return bool(terms.news_but.first(text) or terms.numbers_coaching.first(text))
+
+
+def writes_other_work(terms: TermLists, text: str) -> str | None:
+    """Asks the coach to write ("can you draft…", „schreib mir…“) what is other work: a customer e-mail,
+    a post, or anything naming no CRM work ("draft me an agenda for my pipeline review" is coaching)."""
+    asked = " ".join(LETTERS.findall(text))
+    while (opening := terms.addressed.find(asked)) is not None and opening.start == 0:
+        asked = asked[opening.end :].strip()  # "can you please draft…"
+    writing = terms.writing.find(asked)
+    if writing is None or writing.start != 0:
+        return None
+    return writing.term if terms.writing_other.first(text) or not terms.crm_work.first(text) else None
 
 
 def errand(terms: TermLists, text: str) -> str | None:

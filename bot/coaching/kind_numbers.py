@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, read_biggest, request_term
 from bot.coaching.kind_asking import asks_own_way, is_question
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_terms import LETTERS, Found, TermLists
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
@@ -77,7 +77,11 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
-    if ask is not None and not terms.numbers_coaching.outside(text, ask):
+    # "which deals should we discuss in the weekly review": the meeting says where the list is used
+    used = terms.numbers_occasions.without(text)
+    asking = terms.numbers_asks.find(used)
+    advice = asking is None or terms.numbers_coaching.outside(used, asking)
+    if ask is not None and not advice and _named_where_asked(text, ask):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
     # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment
@@ -137,6 +141,16 @@ def figure_over_period(terms: TermLists, text: str) -> str | None:
     if names_a_figure(text):
         return f"a figure over a period: '{period}'"
     return None
+
+
+def _named_where_asked(text: str, ask: Found) -> bool:
+    """The figure is named in the sentence that asks ("what should I look at first? I open hubspot and get
+    lost" names "open" only in the story)."""
+    start = max(text.rfind(end, 0, ask.start) for end in (". ", "? ", "! "))
+    stop = min(
+        (found for end in (". ", "? ", "! ") if (found := text.find(end, ask.end)) >= 0), default=len(text)
+    )
+    return bool(named_figures(text[start + 1 : stop + 1]))
 
 
 def _telling(named: list[str]) -> str:

@@ -18,7 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_aside import errand, pay, product_choice, shares_news, small_talk_around_work
+from bot.coaching.kind_aside import (
+    errand,
+    pay,
+    product_choice,
+    shares_news,
+    small_talk_around_work,
+    work_beside_small_talk,
+    writes_other_work,
+)
 from bot.coaching.kind_asking import (
     asking_part,
     asks,
@@ -135,7 +143,7 @@ class MessageClassifier:
             ("hostile", lambda: hostile(self.terms, message, text)),
             ("controls", lambda: about_coach(self.terms, text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
-            ("off_topic", lambda: self._other_work(text, words)),
+            ("off_topic", lambda: self._other_work(text)),
             ("off_topic", lambda: errand(self.terms, text)),
             ("off_topic", lambda: self._sales_craft(text)),
             ("off_topic", lambda: pay(self.terms, text)),
@@ -276,7 +284,7 @@ class MessageClassifier:
             return f"a greeting: '{greeting}'"
         if strong or self.terms.vendors.first(text):
             return None
-        if term := self.terms.small_talk.first(text):
+        if (term := self.terms.small_talk.first(text)) and not work_beside_small_talk(self.terms, text):
             return f"small talk: '{term}'"
         # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
         if pending and asks(self.terms, message, text):
@@ -294,19 +302,13 @@ class MessageClassifier:
             return None
         return None if self.work_evidence(message) else "only everyday words, nothing of the work"
 
-    def _other_work(self, text: str, words: list[str]) -> str | None:
+    def _other_work(self, text: str) -> str | None:
         if term := self.terms.other_work.first(text):
             return f"asks for other work: '{term}'"
         # "can you write an email to the customer…", "draft me a post": asked of the coach, writing is other
         # work unless what is written is the CRM work ("draft me an agenda for my pipeline review")
-        asked = " ".join(words)
-        while (opening := self.terms.addressed.find(asked)) is not None and opening.start == 0:
-            asked = asked[opening.end :].strip()  # "can you please draft…"
-        writing = self.terms.writing.find(asked)
-        if writing is None or writing.start != 0:
-            return None
-        if self.terms.writing_other.first(text) or not self.terms.crm_work.first(text):
-            return f"asks the coach to write something: '{writing.term}'"
+        if writing := writes_other_work(self.terms, text):
+            return f"asks the coach to write something: '{writing}'"
         return None
 
     def _sales_craft(self, text: str) -> str | None:
