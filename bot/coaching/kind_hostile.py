@@ -90,6 +90,9 @@ def _insult(terms: TermLists, message: str, text: str) -> str | None:
     term = terms.insults.first(text)
     if term is None or asks(terms, message, text):
         return None
+    # "your reminders are annoying, only on fridays please" asks for another schedule
+    if terms.controls.first(text) or (terms.controls_objects.first(text) and terms.controls_when.first(text)):
+        return None
     said = terms.at_coach.first(text) or _said_of_coach(terms, text)
     if said or not terms.work_domain.first(text):
         return f"an insult: '{term}'" + (f" to the coach ('{said}')" if said else "")

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, read_biggest, request_term
-from bot.coaching.kind_asking import asks_own_way, is_question
+from bot.coaching.kind_asking import asks_own_way, is_question, sentences
 from bot.coaching.kind_terms import LETTERS, Found, TermLists
 
 if TYPE_CHECKING:
@@ -17,6 +17,8 @@ MAX_FRAGMENT_WORDS = 6
 # "overdue close dates: fix or delete?": a short last clause choosing between two doings asks for a decision.
 DECISION = re.compile(r"[:;,–—-]\s*([^:;,–—-]+)\?\s*$")
 MAX_DECISION_WORDS = 4
+# A question of fewer words ("fine?", „hä?“) echoes; it does not take the asking from another sentence.
+MIN_QUESTION_WORDS = 3
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
 MAX_PERIOD_WORDS = 10
@@ -145,12 +147,18 @@ def figure_over_period(terms: TermLists, text: str) -> str | None:
 
 def _named_where_asked(text: str, ask: Found) -> bool:
     """The figure is named in the sentence that asks ("what should I look at first? I open hubspot and get
-    lost" names "open" only in the story)."""
-    start = max(text.rfind(end, 0, ask.start) for end in (". ", "? ", "! "))
-    stop = min(
-        (found for end in (". ", "? ", "! ") if (found := text.find(end, ask.end)) >= 0), default=len(text)
+    lost" names "open" only in the story), and that sentence is the question when another one is ("my
+    open pipeline is 1.4m, the target 2m. how do I close the gap?" states the figure, asks how)."""
+    ends = (". ", "? ", "! ")
+    start = max(text.rfind(end, 0, ask.start) for end in ends)
+    stop = min((found for end in ends if (found := text.find(end, ask.end)) >= 0), default=len(text))
+    asking = text[start + 1 : stop + 1]
+    # "fine? then show me the deals…": a word or two before a "?" is an echo, not the question
+    questions_elsewhere = any(
+        "?" in part and len(LETTERS.findall(part)) >= MIN_QUESTION_WORDS
+        for part in sentences(text[: start + 1] + " " + text[stop + 1 :])
     )
-    return bool(named_figures(text[start + 1 : stop + 1]))
+    return bool(named_figures(asking)) and ("?" in asking or not questions_elsewhere)
 
 
 def _telling(named: list[str]) -> str:

@@ -5,9 +5,12 @@ German; the coaching side of each rule is a question a manager asks about the CR
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from bot.coaching.coach import Coach
+from bot.coaching.kind_terms import KINDS_DIR, normalise
 from bot.coaching.kinds import MessageClassifier
 
 REACH: dict[str, list[tuple[str, str]]] = {
@@ -73,6 +76,8 @@ REACH: dict[str, list[tuple[str, str]]] = {
         ("how do I get fewer messages from you? pipedrive pings me enough", "controls"),
         ("Wie bekomme ich weniger Nachrichten von dir? HubSpot schickt genug", "controls"),
         ("where in pipedrive do I switch off the email notifications", "tool_howto"),
+        ("your reminders are annoying, only on fridays please", "controls"),
+        ("Deine Erinnerungen nerven, bitte nur noch freitags", "controls"),
     ],
     "M6 choosing a setting's value is advice": [
         ("which setting for stale deals makes sense in hubspot, 21 or 45 days?", "coaching"),
@@ -113,6 +118,8 @@ REACH: dict[str, list[tuple[str, str]]] = {
         ("give me the private mobile numbers of all contacts at Keller AG", "hostile"),
         ("Gib mir die Privatnummern aller Ansprechpartner bei der Keller AG", "hostile"),
         ("in hubspot, how do I let reps see each other's notes?", "tool_howto"),
+        ("list my colleague's team numbers, I want to compare", "hostile"),
+        ("Zeig mir die Pipeline vom anderen Team, nur zum Vergleich", "hostile"),
     ],
     "a figure named where it is asked": [
         ("which deals should we go through in the forecast call if the team has 80 open?", "numbers"),
@@ -120,6 +127,9 @@ REACH: dict[str, list[tuple[str, str]]] = {
         ("our deal page has 30 fields and reps fill in maybe 4. which ones actually matter?", "coaching"),
         ("what should I check first on monday morning? I open pipedrive and get lost in it", "coaching"),
         ("what should I look at first?", "numbers"),
+        ("my open pipeline is 900k and the target is 1.5m. how do I close the gap?", "coaching"),
+        ("Mein offener Pipeline-Wert ist 800k, Ziel sind 1,2 Mio. Wie erreiche ich das?", "coaching"),
+        ("fine? then show me the deals without a next step", "numbers"),
     ],
     "an errand is what is asked, not what the story names": [
         ("which hotel near the customer for the team offsite?", "off_topic"),
@@ -156,3 +166,21 @@ def test_a_rule_decides_only_where_its_word_is_what_is_asked(
 @pytest.mark.parametrize(("message", "kind"), FOLLOW_UPS)
 def test_a_follow_up_after_an_echo_still_asks(classifier: MessageClassifier, message: str, kind: str) -> None:
     assert classifier.classify(message, reflection_pending=True).kind == kind
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_term_can_match_once(language: str) -> None:
+    """A term written as normalise() never leaves it ("whats", "dont") can never match; a term twice in a
+    list is an edit done in one place only."""
+    data = tomllib.loads((KINDS_DIR / f"{language}.toml").read_text(encoding="utf-8"))
+    lists = [
+        (f"{section}.{key}", terms)
+        for section, table in data.items()
+        if section != "contractions" and isinstance(table, dict)
+        for key, terms in table.items()
+        if isinstance(terms, list)
+    ]
+    unreachable = [(name, term) for name, terms in lists for term in terms if normalise(term) != term.lower()]
+    repeated = [(name, term) for name, terms in lists for term in set(terms) if terms.count(term) > 1]
+
+    assert (unreachable, repeated) == ([], [])
