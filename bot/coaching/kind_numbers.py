@@ -79,11 +79,7 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
-    # "which deals should we discuss in the weekly review": the meeting says where the list is used
-    used = terms.numbers_occasions.without(text)
-    asking = terms.numbers_asks.find(used)
-    advice = asking is None or terms.numbers_coaching.outside(used, asking)
-    if ask is not None and not advice and _named_where_asked(text, ask):
+    if ask is not None and not terms.numbers_coaching.outside(text, ask) and _named_where_asked(text, ask):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
     # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment

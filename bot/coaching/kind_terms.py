@@ -126,7 +126,6 @@ class TermLists:
     numbers_nouns: Terms
     numbers_verbs: Terms
     numbers_periods: Terms
-    numbers_occasions: Terms  # the meeting a list is for ("in the weekly review"): no how-to word
     greetings: Terms
     small_talk: Terms
     other_work: Terms
@@ -221,7 +220,6 @@ def term_lists() -> TermLists:
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
         numbers_periods=merged("numbers", "periods"),
-        numbers_occasions=merged("numbers", "occasions"),
         greetings=merged("off_topic", "greetings"),
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),

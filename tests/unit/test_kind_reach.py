@@ -9,6 +9,7 @@ import tomllib
 
 import pytest
 
+from bot.coaching.asked import asked_metric
 from bot.coaching.coach import Coach
 from bot.coaching.kind_terms import KINDS_DIR, normalise
 from bot.coaching.kinds import MessageClassifier
@@ -122,7 +123,6 @@ REACH: dict[str, list[tuple[str, str]]] = {
         ("Zeig mir die Pipeline vom anderen Team, nur zum Vergleich", "hostile"),
     ],
     "a figure named where it is asked": [
-        ("which deals should we go through in the forecast call if the team has 80 open?", "numbers"),
         ("Was ist der Gesamtbetrag meiner offenen Deals?", "numbers"),
         ("our deal page has 30 fields and reps fill in maybe 4. which ones actually matter?", "coaching"),
         ("what should I check first on monday morning? I open pipedrive and get lost in it", "coaching"),
@@ -184,3 +184,21 @@ def test_every_term_can_match_once(language: str) -> None:
     repeated = [(name, term) for name, terms in lists for term in set(terms) if terms.count(term) > 1]
 
     assert (unreachable, repeated) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "metric"),
+    [
+        (
+            "which deals do we go through in the forecast call if the team has 80 open? too many",
+            "en",
+            "open_deals",
+        ),
+        ("Welche Deals sollen wir im Weekly besprechen, wenn das Team 90 offen hat?", "de", "open_deals"),
+    ],
+)
+def test_a_count_with_open_names_the_open_deals(
+    classifier: MessageClassifier, message: str, language: str, metric: str
+) -> None:
+    """ "…if my team has 120 open?" asks which deals to discuss (coaching) about the open deals."""
+    assert (classifier.classify(message).kind, asked_metric(message, language)) == ("coaching", metric)  # type: ignore[arg-type]
