@@ -5,13 +5,16 @@ around a work word ("did you see the match? half the sales team went"), an erran
 
 from __future__ import annotations
 
-from bot.coaching.kind_asking import asks, is_question, sentences
-from bot.coaching.kind_terms import LETTERS, TermLists
+from itertools import pairwise
+
+from bot.coaching.asked import named_figures
+from bot.coaching.kind_asking import asking_part, asks, is_question, sentences
+from bot.coaching.kind_terms import LETTERS, TermLists, Terms
 
 # Good news is short: "signed the framework contract today!" (the longest cheer in the training is 12 words).
 MAX_NEWS_WORDS = 12
-# Two products named with a comparing word make a choice between them.
-MIN_COMPARED = 2
+# A comparing word joins two products at most this many words apart ("hubspot or maybe pipedrive").
+MAX_BETWEEN = 3
 
 
 def shares_news(terms: TermLists, message: str, text: str) -> str | None:
@@ -24,24 +27,52 @@ def shares_news(terms: TermLists, message: str, text: str) -> str | None:
         return None
     if _tells_problem(terms, text):
         return None  # "closed a deal today but forgot to log it" tells a problem
+    if terms.wants.first(text):
+        return None  # "closed the Weber deal. need ideas to keep the team logging" asks for help
+    # a sentence besides the cheer that names the work says more than the news
+    if any(terms.crm_work.first(part) for part in sentences(text) if not terms.news.first(part)):
+        return None
     return f"shares good news: '{news}'"
 
 
 def product_choice(terms: TermLists, text: str) -> str | None:
     """Which CRM product to use ("salesforce or hubspot?", „HubSpot oder Pipedrive, was ist besser?“):
-    buying advice, not a habit the coach coaches; "we move from salesforce to hubspot, how do I get the
-    reps to use it" asks for help with the team."""
-    if terms.help.first(text):
+    buying advice, not a habit the coach coaches. The comparing word must join the products ("X or Y"),
+    a switch needs a product named, and the question must name nothing of the work: "should reps log
+    the order number in hubspot or in the notes?" asks about a habit, "we moved to another crm,
+    re-enter the old deals or start fresh?" about the team's data."""
+    if terms.help.first(text) or _names_work(terms, text):
         return None
-    vendors = set(terms.crm_products.every(text))
-    choice = terms.choice.first(text)
-    if choice and (len(vendors) >= MIN_COMPARED or terms.products.first(text)):
-        return f"a choice between products: '{choice}'"
-    opinion = terms.opinion.first(text)
-    # "what do you think of pipedrive?"; "what do you think of how my reps use hubspot" asks about a habit
-    if vendors and opinion and not terms.habit.first(text):
-        return f"an opinion on a product: '{opinion}'"
+    mentions = sorted(
+        (found.start, found.end, found.term)
+        for listed in (terms.crm_products, terms.products)
+        for term in listed.every(text)
+        if (found := Terms([term]).find(text)) is not None
+    )
+    for (_, end, first), (start, _, second) in pairwise(mentions):
+        between = text[end:start]
+        if first != second and len(LETTERS.findall(between)) <= MAX_BETWEEN and terms.choice.first(between):
+            return f"a choice between products: '{terms.choice.first(between)}'"
+    # "should we switch to pipedrive?", "the crm vendor doubles the price, should we switch?"
+    if mentions and (switch := terms.switching.first(text)):
+        return f"a choice between products: '{switch}'"
+    opinion = terms.opinion.find(text)
+    # "what do you think of pipedrive?", "is hubspot any good?": the product beside the opinion
+    if opinion is not None:
+        near = " ".join(
+            LETTERS.findall(text[: opinion.start])[-MAX_BETWEEN:]
+            + LETTERS.findall(text[opinion.end :])[:MAX_BETWEEN]
+        )
+        if terms.crm_products.first(near):
+            return f"an opinion on a product: '{opinion.term}'"
     return None
+
+
+def _names_work(terms: TermLists, text: str) -> bool:
+    """A habit, a figure or the CRM work named beside the products (the products' names aside)."""
+    rest = terms.whether_anywhere.without(terms.opinion.without(text))  # "should we", "what do you think of"
+    rest = terms.crm_products.without(terms.products.without(rest))
+    return bool(terms.habit.first(rest) or terms.crm_work_only.first(rest) or named_figures(rest))
 
 
 def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | None:
@@ -49,7 +80,13 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
     match? half my sales team are fans": "won" is football here), or it asks nothing, tells no problem
     and chats ("what a derby yesterday, my sales guys are hoarse"): a work word in a side remark does
     not make it a coaching question."""
-    asking = [part for part in sentences(text) if "?" in part]
+    parts = sentences(text)
+    # "did you see the game? anyway, how do I get my reps to log calls" asks without a "?"
+    asking = [
+        part for part in parts if "?" in part or is_question(terms, part, part) or asks(terms, part, part)
+    ]
+    if work_beside_small_talk(terms, text):
+        return None  # "how was your weekend? mine went on cleaning up overdue close dates."
     if not asking:
         if asks(terms, message, text) or is_question(terms, message, text) or _tells_problem(terms, text):
             return None
@@ -63,18 +100,42 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
     return f"small talk: '{term}'" if term else None
 
 
+def work_beside_small_talk(terms: TermLists, text: str) -> bool:
+    """A sentence without small talk names the CRM work ("did you see the derby? anyway, how do I get my
+    team to log calls")."""
+    return any(terms.crm_work.first(part) for part in sentences(text) if not terms.small_talk.first(part))
+
+
 def _tells_problem(terms: TermLists, text: str) -> bool:
     return bool(terms.news_but.first(text) or terms.numbers_coaching.first(text))
 
 
+def writes_other_work(terms: TermLists, text: str) -> str | None:
+    """Asks the coach to write ("can you draft…", „schreib mir…“) what is other work: a customer e-mail,
+    a post, or anything naming no CRM work ("draft me an agenda for my pipeline review" is coaching)."""
+    asked = " ".join(LETTERS.findall(text))
+    while (opening := terms.addressed.find(asked)) is not None and opening.start == 0:
+        asked = asked[opening.end :].strip()  # "can you please draft…"
+    writing = terms.writing.find(asked)
+    if writing is None or writing.start != 0:
+        return None
+    return writing.term if terms.writing_other.first(text) or not terms.crm_work.first(text) else None
+
+
 def errand(terms: TermLists, text: str) -> str | None:
     """An everyday errand (a gift, a restaurant, a hotel) with nothing of the CRM work named."""
-    term = terms.errands.first(text)
-    return f"an errand, not the work: '{term}'" if term and not terms.crm_work.first(text) else None
+    asked = asking_part(terms, text)  # "…back at the hotel I've forgotten what he said. tips?" asks no errand
+    term = terms.errands.first(asked)
+    return f"an errand, not the work: '{term}'" if term and not terms.crm_work.first(asked) else None
 
 
 def pay(terms: TermLists, text: str) -> str | None:
-    """Commission, bonus, salary: off-topic however many deals or reps it names ("commission math for a
-    split deal"), unless it names the CRM tooling ("should the bonus depend on logging activities?")."""
+    """Commission, bonus, salary: how much, how fair, how calculated is payroll however many deals it names
+    ("commission math for a split deal"); pay beside the CRM work is the work ("reps mark deals won before
+    signature because we pay commission on signing"), and pay with nothing of the work is off-topic."""
     term = terms.pay.first(text)
-    return f"about pay, not the CRM work: '{term}'" if term and not terms.tooling.first(text) else None
+    if term is None:
+        return None
+    if not terms.pay_asks.first(text) and (terms.crm_work.first(text) or named_figures(text)):
+        return None
+    return f"about pay, not the CRM work: '{term}'"

@@ -14,6 +14,8 @@ ECHO = re.compile(r"^\s*(?:\S+\s+){0,3}\S+\?\s+(?=\S)")
 # A statement this long before the question tells the situation ("one rep refuses to use salesforce.
 # how do I handle him"): what the question asks is in the question, not in the story.
 MIN_STORY_WORDS = 6
+# The term a meaning question asks about follows its phrase closely ("what is a stale deal").
+MEANING_WINDOW = 6
 
 # Openers of a request for advice: "how should I…", "wie soll ich…", "why do they…".
 ADVICE_OPENERS = frozenset(
@@ -63,13 +65,30 @@ def without_echo(message: str) -> str:
     return ECHO.sub("", message, count=1)
 
 
+def follow_up_question(terms: TermLists, message: str, text: str) -> bool:
+    """A question after a lesson, once a short echo ("for Nordbank? nobody.") is taken off: "really? and
+    how would the rep know that" still asks, after its fillers ("and", „dann“)."""
+    message, text = without_echo(message), without_echo(text)
+    words = LETTERS.findall(text)
+    while words and terms.fillers.covers(words[0]):
+        words = words[1:]
+    rest = " ".join(words)
+    return is_question(terms, message, rest) or asks(terms, message, rest)
+
+
 def asking_part(terms: TermLists, text: str) -> str:
     """The text without the statements that tell the situation before the question is asked (a
     statement of MIN_STORY_WORDS or more that is no question and tells no fault of the product: "the
-    app logs me out every hour. any fix?" is about the app); all of it when nothing is left."""
+    app logs me out every hour. any fix?" is about the app); all of it when nothing is left or the
+    question only points back at the story ("how do I do that?")."""
+    parts = sentences(text)
+    asking = [part for part in parts if is_question(terms, part, part)]
+    # "…a report in HubSpot of all deals without a next step. How do I do that?" asks about the story
+    if asking and all(terms.anaphoric.first(part) for part in asking):
+        return text
     kept = [
         part
-        for part in sentences(text)
+        for part in parts
         if len(LETTERS.findall(part)) < MIN_STORY_WORDS
         or is_question(terms, part, part)
         or terms.tool_faults.first(part)
@@ -78,5 +97,18 @@ def asking_part(terms: TermLists, text: str) -> str:
 
 
 def asks_meaning(terms: TermLists, text: str) -> str | None:
-    """Asks what a term of the work means ("what is a stale deal?", „was bedeutet Forecast?“)."""
-    return terms.meaning.first(text)
+    """Asks what a term of the work means ("what is a stale deal?", „was bedeutet Forecast?“): the term
+    right after the asking phrase; "how many deals are considered stale?" asks for a count, "what's a
+    good restaurant for the team dinner?" for no term of the work."""
+    opening = terms.meaning_not.find(" ".join(LETTERS.findall(text)))
+    if opening is not None and opening.start == 0:
+        return None
+    for part in sentences(text):
+        found = terms.meaning.find(part)
+        if found is None:
+            continue
+        asked = part[found.start : found.end]
+        window = len(LETTERS.findall(asked)) + MEANING_WINDOW
+        if terms.work_terms.first(" ".join(LETTERS.findall(part[found.start :])[:window])):
+            return found.term
+    return None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bot.coaching.kind_aside import writes_other_work
 from bot.coaching.kind_asking import asks_how, is_question
 from bot.coaching.kind_terms import TermLists
 
@@ -12,7 +13,8 @@ MAX_ALONE_WORDS = 4
 
 def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
     """The coach's messages or schedule; a product's own messages asked how or where are its settings."""
-    if product_setting(terms, text):
+    # "how do I get fewer messages from you, salesforce spams me already" is about the coach's messages
+    if product_setting(terms, text) and not terms.to_coach.first(text):
         return None
     return about_messages(terms, text, words) or about_schedule(terms, text)
 
@@ -37,14 +39,14 @@ def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
         return f"about when the coach writes: '{when}'"
     thing = terms.controls_objects.first(text)
     # "my team ignores the daily reminders" is about the team, not about the coach's messages
-    others = terms.controls_others.first(text) or terms.other_work.first(text)
+    others = terms.controls_others.first(text) or _other_work(terms, text)
     if thing and terms.controls_when.first(text) and not others:
         return f"about when the coach's '{thing}' come"
     # Naming the coach's messages and nothing of the work: a lesson with a goal would be the wrong
     # answer to whatever it says about them, so it is not treated as a coaching question.
     # ("write me a poem" asks for other work: that rule comes later and decides)
     outside = terms.work_domain.first(text) or terms.controls_others.first(text)
-    if thing and not outside and not terms.other_work.first(text):
+    if thing and not outside and not _other_work(terms, text):
         return f"about the coach's '{thing}'"
     return None
 
@@ -62,7 +64,7 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
     when = terms.controls_when.first(text)
     if when and terms.writing.first(text) and not terms.domain.first(text):
-        return None if terms.other_work.first(text) else f"about when the coach writes: '{when}'"
+        return None if _other_work(terms, text) else f"about when the coach writes: '{when}'"
     # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
     verb = terms.controls_verbs.first(text)
     if verb and terms.controls_coach.first(text):
@@ -74,3 +76,8 @@ def product_setting(terms: TermLists, text: str) -> bool:
     """ "where in hubspot do I switch off the e-mail notifications": a product's own messages, asked how
     or where, are its settings, not the coach's messages."""
     return bool(terms.vendors.first(text)) and asks_how(terms, text)
+
+
+def _other_work(terms: TermLists, text: str) -> bool:
+    """Other work asked for ("write me a cold email…"): the coach's word in it is not about its messages."""
+    return bool(terms.other_work.first(text) or writes_other_work(terms, text))

@@ -3,16 +3,22 @@ Which figure a message names is read from prompts/coach/metric_terms.toml, as fo
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
-from bot.coaching.kind_asking import asks_own_way
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_asking import asks_own_way, sentences
+from bot.coaching.kind_terms import LETTERS, Found, TermLists
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
 
 MAX_FRAGMENT_WORDS = 6
+# "overdue close dates: fix or delete?": a short last clause choosing between two doings asks for a decision.
+DECISION = re.compile(r"[:;,–—-]\s*([^:;,–—-]+)\?\s*$")
+MAX_DECISION_WORDS = 4
+# A question of fewer words ("fine?", „hä?“) echoes; it does not take the asking from another sentence.
+MIN_QUESTION_WORDS = 3
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
 MAX_BARE_FIGURE_WORDS = 3
 MAX_PERIOD_WORDS = 10
@@ -54,13 +60,26 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     return f"asks for the figures only: '{only.term}'"
 
 
+def decides(terms: TermLists, text: str) -> bool:
+    """Ends choosing between two doings ("…: fix or delete?", „… – anrufen oder schließen?“), no figure."""
+    match = DECISION.search(text)
+    if match is None:
+        return False
+    clause = LETTERS.findall(match.group(1))
+    return (
+        len(clause) <= MAX_DECISION_WORDS
+        and any(terms.decision_words.covers(word) for word in clause)
+        and not named_figures(match.group(1))
+    )
+
+
 def asks_for_figure(terms: TermLists, text: str) -> str | None:
     """Asks for a figure or a list; a how-to word outside the asking phrase makes it coaching."""
     named = named_families(text)
-    if not named:
+    if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
-    if ask is not None and not terms.numbers_coaching.outside(text, ask):
+    if ask is not None and not terms.numbers_coaching.outside(text, ask) and _named_where_asked(text, ask):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
     # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment
@@ -103,13 +122,29 @@ def deals_by_stage(terms: TermLists, text: str) -> str | None:
 def figure_over_period(terms: TermLists, text: str) -> str | None:
     """ "won vs lost last 90 days for the team?": a figure over a period, no verb, no how or why."""
     period = terms.numbers_periods.first(text)
-    if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS:
+    if period is None or len(LETTERS.findall(text)) > MAX_PERIOD_WORDS or decides(terms, text):
         return None
     if terms.numbers_coaching.first(text) or terms.numbers_verbs.first(text):
         return None
     if names_a_figure(text):
         return f"a figure over a period: '{period}'"
     return None
+
+
+def _named_where_asked(text: str, ask: Found) -> bool:
+    """The figure is named in the sentence that asks ("what should I look at first? I open hubspot and get
+    lost" names "open" only in the story), and that sentence is the question when another one is ("my
+    open pipeline is 1.4m, the target 2m. how do I close the gap?" states the figure, asks how)."""
+    ends = (". ", "? ", "! ")
+    start = max(text.rfind(end, 0, ask.start) for end in ends)
+    stop = min((found for end in ends if (found := text.find(end, ask.end)) >= 0), default=len(text))
+    asking = text[start + 1 : stop + 1]
+    # "fine? then show me the deals…": a word or two before a "?" is an echo, not the question
+    questions_elsewhere = any(
+        "?" in part and len(LETTERS.findall(part)) >= MIN_QUESTION_WORDS
+        for part in sentences(text[: start + 1] + " " + text[stop + 1 :])
+    )
+    return bool(named_figures(asking)) and ("?" in asking or not questions_elsewhere)
 
 
 def _telling(named: list[str]) -> str:

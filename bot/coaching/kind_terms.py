@@ -160,6 +160,24 @@ class TermLists:
     grants: Terms  # ...unless the role is to grant something ("approve my leave")
     setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
     tool_faults: Terms  # a product's fault told ("the app keeps crashing"): the question is about it
+    lifting: Terms  # lifting the coach's rules ("without limits"): no role-play is exempt with these
+    whether_not: Terms  # "should you…" asks the coach, not whether something should be
+    whether_anywhere: Terms  # "should I/we" asks for advice wherever it stands
+    commands_hostile: Terms  # hostile only opening a sentence ("get lost", not "I get lost in it")
+    at_coach_near: Terms  # "you're", „du bist“: an insult right after these is said of the coach
+    to_coach: Terms  # the coach's own messages addressed ("from you", „von dir“): controls, whatever product
+    fillers: Terms  # "so", „und“: skipped before the first word of a follow-up question
+    anaphoric: (
+        Terms  # a question pointing back at the story ("how do I do that?"): the story is what is asked
+    )
+    wants: Terms  # a request without "?" ("need ideas", „brauche Ideen“): no plain good news
+    pay_asks: Terms  # asking how much, how fair, how calculated: pay itself, whatever work it names
+    writing_other: Terms  # what is written is other work (a customer e-mail, a post, a letter)
+    meaning_not: Terms  # a count or a selection opening the message: no question of what a term means
+    decision_words: Terms  # "or", „oder“: a short last clause with one chooses ("fix or delete?")
+    switching: Terms  # leaving one product for another ("switch to pipedrive"): a product choice
+    crm_work_only: Terms  # the CRM work without the product names: a product choice names none of it
+    work_terms: Terms  # the terms of the work a meaning question asks about ("what is a stale deal")
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -240,6 +258,26 @@ def term_lists() -> TermLists:
         grants=merged("hostile", "grants"),
         setting_asks=merged("tool_howto", "setting_asks"),
         tool_faults=merged("tool_howto", "faults"),
+        lifting=merged("hostile", "lifting"),
+        whether_not=merged("hostile", "whether_not"),
+        whether_anywhere=merged("hostile", "whether_anywhere"),
+        commands_hostile=merged("hostile", "commands"),
+        at_coach_near=merged("hostile", "at_coach_near"),
+        to_coach=merged("controls", "to_coach"),
+        fillers=merged("domain", "fillers"),
+        anaphoric=merged("tool_howto", "anaphoric"),
+        wants=merged("off_topic", "wants"),
+        pay_asks=merged("off_topic", "pay_asks"),
+        writing_other=merged("off_topic", "writing_other"),
+        meaning_not=merged("coaching", "not_opening"),
+        decision_words=merged("numbers", "decision"),
+        switching=merged("off_topic", "switching"),
+        crm_work_only=Terms(
+            set(merged("off_topic", "crm_work").terms) - set(merged("off_topic", "choice_neutral").terms)
+        ),
+        work_terms=Terms(
+            [*merged("domain", "evidence").terms, *merged("coaching", "terms").terms, *figure_terms()]
+        ),
     )
 
 

@@ -6,7 +6,8 @@ rules only guess (no rule fired, or "nothing about sales"), a model learned from
 (kind_model.py) may decide instead, and then the reason says "model:" and both its scores.
 The rules of one kind that need no more than the term lists live beside this module: kind_numbers.py
 (a figure asked for), kind_controls.py (the coach's own messages), kind_asking.py (does it ask, what for),
-kind_aside.py (names the work but asks nothing the coach coaches: good news, a product choice, small talk).
+kind_aside.py (names the work but asks nothing the coach coaches: good news, a product choice, small talk),
+kind_hostile.py (rules changed, others' data, insults).
 """
 
 from __future__ import annotations
@@ -17,18 +18,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.coaching.kind_aside import errand, pay, product_choice, shares_news, small_talk_around_work
+from bot.coaching.kind_aside import (
+    errand,
+    pay,
+    product_choice,
+    shares_news,
+    small_talk_around_work,
+    work_beside_small_talk,
+    writes_other_work,
+)
 from bot.coaching.kind_asking import (
     asking_part,
     asks,
     asks_advice,
-    asks_how,
     asks_meaning,
+    follow_up_question,
     is_question,
-    without_echo,
 )
 from bot.coaching.kind_biggest import asks_for_biggest
 from bot.coaching.kind_controls import about_coach
+from bot.coaching.kind_hostile import hostile
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
@@ -67,8 +76,6 @@ REPEATS = re.compile(r"(\w)\1\1")
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 # "q3", "h1", "2fa": letters with digits are a name, not keystrokes
 WITH_LETTERS = re.compile(r"\w*\d\w*")
-# "f*** off", "sh*t": a swear word with its letters starred out is still one.
-CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 
 
 NO_RULE = "a question about working with the CRM"
@@ -133,10 +140,10 @@ class MessageClassifier:
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
             ("gibberish", lambda: self._gibberish(message, text, words)),
-            ("hostile", lambda: self._hostile(message, text)),
+            ("hostile", lambda: hostile(self.terms, message, text)),
             ("controls", lambda: about_coach(self.terms, text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
-            ("off_topic", lambda: self._other_work(text, words)),
+            ("off_topic", lambda: self._other_work(text)),
             ("off_topic", lambda: errand(self.terms, text)),
             ("off_topic", lambda: self._sales_craft(text)),
             ("off_topic", lambda: pay(self.terms, text)),
@@ -215,36 +222,9 @@ class MessageClassifier:
         share = self.word_share(real) * len(real) / len(words) if real else 0.0
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
 
-    def _hostile(self, message: str, text: str) -> str | None:
-        # "pretend you're my sales director and…" asks for coaching in a role of the work; "pretend you
-        # have no rules" or "…my manager and approve my leave" does not
-        found = self.terms.injection.every(text)
-        role = self.terms.work_roles.first(text) and not self.terms.grants.first(text)
-        if found and not (set(found) <= set(self.terms.roleplay.terms) and role):
-            return f"tries to change the rules: '{found[0]}'"
-        if match := CENSORED.search(text):
-            return f"a starred-out swear word: '{match.group()}'"
-        # "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
-        # see each other's deals" asks how a permission works, "should reps see…" whether it should be
-        term = self.terms.others_data.first(text)
-        whether = self.terms.whether.first(" ".join(LETTERS.findall(text)[:2]))
-        if term and not asks_how(self.terms, text) and not whether:
-            return f"asks for other people's data: '{term}'"
-        if term := self.terms.hostile.first(text):
-            return f"hostile: '{term}'"
-        # "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about
-        # the work: insults count in statements that are not about the team, the deals or the CRM
-        # ("your coaching is useless, my reps laugh at it" is said to the coach, whatever it names)
-        term = self.terms.insults.first(text)
-        if term and not asks(self.terms, message, text):
-            said = self.terms.at_coach.first(text)
-            if said or not self.terms.work_domain.first(text):
-                return f"an insult: '{term}'" + (f" to the coach ('{said}')" if said else "")
-        return None
-
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
         # "for Nordbank? nobody." repeats the question before answering it
-        if pending and not is_question(self.terms, without_echo(message), without_echo(text)):
+        if pending and not follow_up_question(self.terms, message, text):
             return "a statement after a lesson's reflection question"
         return None
 
@@ -304,7 +284,7 @@ class MessageClassifier:
             return f"a greeting: '{greeting}'"
         if strong or self.terms.vendors.first(text):
             return None
-        if term := self.terms.small_talk.first(text):
+        if (term := self.terms.small_talk.first(text)) and not work_beside_small_talk(self.terms, text):
             return f"small talk: '{term}'"
         # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
         if pending and asks(self.terms, message, text):
@@ -322,12 +302,12 @@ class MessageClassifier:
             return None
         return None if self.work_evidence(message) else "only everyday words, nothing of the work"
 
-    def _other_work(self, text: str, words: list[str]) -> str | None:
+    def _other_work(self, text: str) -> str | None:
         if term := self.terms.other_work.first(text):
             return f"asks for other work: '{term}'"
-        # "can you write an email to the customer…": asked of the coach, writing is other work
-        writing = self.terms.writing.first(text)
-        if writing and self.terms.addressed.first(" ".join(words[:2])):
+        # "can you write an email to the customer…", "draft me a post": asked of the coach, writing is other
+        # work unless what is written is the CRM work ("draft me an agenda for my pipeline review")
+        if writing := writes_other_work(self.terms, text):
             return f"asks the coach to write something: '{writing}'"
         return None
 

@@ -1,0 +1,111 @@
+"""The hostile rules (prompts/kinds/<lang>.toml): changing the coach's rules, asking for data the asker may
+not see, insults and swearing. A hostile answer to a harmless question is the worst mistake, so each rule
+needs its term where it means what it says: the role asked to be played, the insult said of the coach,
+the imperative opening a sentence."""
+
+from __future__ import annotations
+
+import re
+
+from bot.coaching.kind_asking import asks, asks_how, sentences
+from bot.coaching.kind_terms import LETTERS, TermLists
+
+# "f*** off", "sh*t": a swear word with its letters starred out is still one.
+CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
+# The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
+# eines Verkäufers“ (a role word further on, "…I'm a sales manager, so trust me", is the asker's).
+ROLE_WINDOW = 5
+# "get lost" opens a sentence as a command ("pls just get lost"), not in "I open hubspot and get lost in it".
+COMMAND_START = 3
+# "you're useless": the insult follows the words addressing the coach ("you are right, the old process
+# was pointless" says nothing of the coach).
+INSULT_WINDOW = 3
+
+
+def hostile(terms: TermLists, message: str, text: str) -> str | None:
+    """Why `message` is hostile, or None."""
+    found = terms.injection.every(text)
+    if found and not (set(found) <= set(terms.roleplay.terms) and _plays_work_role(terms, text)):
+        return f"tries to change the rules: '{found[0]}'"
+    if match := CENSORED.search(text):
+        return f"a starred-out swear word: '{match.group()}'"
+    if reason := others_data(terms, text):
+        return reason
+    if term := terms.hostile.first(text):
+        return f"hostile: '{term}'"
+    if term := _command(terms, text):
+        return f"hostile: '{term}'"
+    return _insult(terms, message, text)
+
+
+def others_data(terms: TermLists, text: str) -> str | None:
+    """ "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
+    see each other's deals" asks how a permission works, "should reps see…" whether it should be."""
+    term = terms.others_data.first(text)
+    if term and not asks_how(terms, text) and not _asks_whether(terms, text):
+        return f"asks for other people's data: '{term}'"
+    return None
+
+
+def _plays_work_role(terms: TermLists, text: str) -> bool:
+    """A role-play as a role of the work ("pretend you're a new rep and I coach you"), lifting no rule
+    ("…a coach without limits") and granting nothing ("…my boss and approve my leave")."""
+    if terms.lifting.first(text) or terms.grants.first(text):
+        return False
+    for part in sentences(text):
+        play = terms.roleplay.find(part)
+        if play is None:
+            continue
+        after = " ".join(LETTERS.findall(part[play.end :])[:ROLE_WINDOW])
+        if terms.work_roles.first(after):
+            return True
+    return False
+
+
+def _asks_whether(terms: TermLists, text: str) -> bool:
+    """Opens a sentence with "should", "is it ok to…" (at its own length), or asks "should I/we" anywhere."""
+    if terms.whether_anywhere.first(text):
+        return True
+    for part in sentences(text):
+        opening = " ".join(LETTERS.findall(part))
+        found = terms.whether.find(opening)
+        asks_coach = terms.whether_not.find(opening)
+        if found is not None and found.start == 0 and (asks_coach is None or asks_coach.start > 0):
+            return True
+    return False
+
+
+def _command(terms: TermLists, text: str) -> str | None:
+    for part in sentences(text):
+        opening = " ".join(LETTERS.findall(part)[: COMMAND_START + 1])
+        if term := terms.commands_hostile.first(opening):
+            return term
+    return None
+
+
+def _insult(terms: TermLists, message: str, text: str) -> str | None:
+    """ "the notes are useless, how do I fix that?" asks for help, "the crm is useless" is venting about the
+    work: insults count in statements that are not about the team, the deals or the CRM ("your coaching is
+    useless, my reps laugh at it" is said to the coach, whatever it names)."""
+    term = terms.insults.first(text)
+    if term is None or asks(terms, message, text):
+        return None
+    # "your reminders are annoying, only on fridays please" asks for another schedule
+    if terms.controls.first(text) or (terms.controls_objects.first(text) and terms.controls_when.first(text)):
+        return None
+    said = terms.at_coach.first(text) or _said_of_coach(terms, text)
+    if said or not terms.work_domain.first(text):
+        return f"an insult: '{term}'" + (f" to the coach ('{said}')" if said else "")
+    return None
+
+
+def _said_of_coach(terms: TermLists, text: str) -> str | None:
+    """ "you're useless", „du bist echt nutzlos“: an insult right after the words addressing the coach."""
+    for part in sentences(text):
+        address = terms.at_coach_near.find(part)
+        if address is None:
+            continue
+        after = " ".join(LETTERS.findall(part[address.end :])[:INSULT_WINDOW])
+        if terms.insults.first(after):
+            return address.term
+    return None
