@@ -11,7 +11,7 @@ import pytest
 
 from bot.crm.base import DealRecord
 from bot.crm.hubspot import HubSpotConnector
-from tests.contract.connectors import Connect
+from tests.contract.connectors import Connect, assert_team_values
 from tests.contract.world import World, build_world, expected, with_foreign_currencies
 from tests.contract.worlds.hubspot import hubspot_portal
 from tests.fakes.hubspot import HubSpotStandIn
@@ -40,11 +40,7 @@ def test_currency_codes_spelled_loosely_are_one_currency(factory: str, connect: 
         stats = connector.manager_stats(manager_id, now=world.now)
         want = expected(world, manager_id)
 
-        assert (stats.currency, stats.open_value, stats.other_open_values) == (
-            want.currency,
-            want.open_value,
-            want.other_values,
-        ), manager_id
+        assert_team_values(stats, want, manager_id)
     assert {total.currency for m in world.managers() for total in expected(world, m).other_values} == {
         "JPY",
         "USD",
@@ -93,11 +89,7 @@ def test_deals_without_a_code_join_the_company_currencys_deals_that_have_one() -
             stats = connector.manager_stats(manager_id, now=world.now)
             want = expected(world, manager_id)
 
-            assert (stats.currency, stats.open_value, stats.other_open_values) == (
-                want.currency,
-                want.open_value,
-                want.other_values,
-            ), manager_id
+            assert_team_values(stats, want, manager_id)
             assert (stats.own_open_value, stats.own_other_open_values) == (
                 want.own_open_value,
                 want.own_other_values,
