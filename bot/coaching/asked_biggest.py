@@ -26,6 +26,8 @@ DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal 
 OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
 TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
 SENTENCE_ENDS = ".;:!?"  # not a comma: "my open deals, sorted by amount"
+CLAUSE_ENDS = (*SENTENCE_ENDS, ",", " – ", " - ", " — ")
+LINKED_WORDS = 2  # words a link may open after the deals named: "in my own pipeline", "over the last 30 days"
 WORD = re.compile(r"\w+")
 
 
@@ -47,20 +49,20 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     largest open opps"), and the words that said so; None when it asks for no ranking ("our biggest
     problem", „größtenteils“, "the biggest deal we lost")."""
     text = _flat(question)
-    hits = _biggest_hits(text)
+    hits = [(hit, deal) for hit, deal in _biggest_hits(text) if _requested(text, hit, deal)]
     if not hits:
         return None
     spaced, scoped, order = _prepared(question, language)
     own, scope_term = _own_scope(spaced, scoped, order)
-    first = hits[0][0]
+    first, deal = hits[0]
     if not own and scope_term is None and (owner := _owner_before(text, first)):
         own, scope_term = True, owner
     # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
     near = (match for pair in hits for match in pair)
-    count = next((n for match in near if (n := _count_near(text, match, singular=False))), None)
-    return BiggestReading(
-        term=first.group(0).strip(), count=count or _count_near(text, first), own=own, scope_term=scope_term
-    )
+    count = next((n for match in near if (n := _count_near(text, match))), None)
+    if count is None and _singular(deal, first):
+        count = 1
+    return BiggestReading(term=first.group(0).strip(), count=count, own=own, scope_term=scope_term)
 
 
 def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> str:
@@ -74,9 +76,7 @@ def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> s
 
 def told_term(text: str) -> str | None:
     """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
-    told = _terms()["requests"]["told"]
-    flat = _flat(text)
-    return next((w for lang in LANGUAGES for w in told[lang] if _pattern(w, False, True).search(flat)), None)
+    return _any_term(_flat(text), _terms()["requests"]["told"])
 
 
 Hit = tuple[re.Match[str], re.Match[str]]  # the biggest-deals words and the deal word they rank
@@ -201,14 +201,15 @@ def _starts_with(text: str, words: dict[str, list[str]]) -> bool:
     return any(_pattern(word, False, False).match(text) for lang in LANGUAGES for word in words[lang])
 
 
-def _any_term(text: str, words: dict[str, list[str]]) -> bool:
-    return any(_pattern(word, False, True).search(text) for lang in LANGUAGES for word in words[lang])
+def _any_term(text: str, words: dict[str, list[str]]) -> str | None:
+    """The first of the terms (either language) found in the text."""
+    return next((w for lang in LANGUAGES for w in words[lang] if _pattern(w, False, True).search(text)), None)
 
 
-def _count_near(text: str, hit: re.Match[str], *, singular: bool = True) -> int | None:
+def _count_near(text: str, hit: re.Match[str]) -> int | None:
     """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 30"): the number
     in the words themselves, else the nearest one a few words before or after them that counts no other
-    thing ("in the last 30 days", "our 12 reps"); 1 for a single deal ("our biggest deal")."""
+    thing ("in the last 30 days", "our 12 reps"); None when none is said."""
     if hit.groups() and hit.group(1):
         return int(hit.group(1))
     requests = _terms()["requests"]
@@ -230,5 +231,65 @@ def _count_near(text: str, hit: re.Match[str], *, singular: bool = True) -> int 
         following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
         if count and following not in units:
             return int(count)
-    one_deal = (f for lang in LANGUAGES for f in requests["one_deal"][lang])
-    return 1 if singular and any(_pattern(phrase, False, True).search(text) for phrase in one_deal) else None
+    return None
+
+
+def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:
+    """Whether the deal word asks for one deal, by its grammatical number: "deal", "opportunity",
+    „Verkaufschance“, „Auftrag“ are one; "deals", "opps", „Chancen“, and „Aufträge“ after „größten“
+    are several. A word that asks alone ("whales") is several."""
+    word = deal.group(0)
+    if deal.start() == hit.start() or word.endswith(("s", "n")):
+        return False
+    return not (word.endswith("e") and hit.group(0).strip().endswith("n"))
+
+
+def _requested(text: str, hit: re.Match[str], deal: re.Match[str]) -> bool:
+    """Whether the clause holding the biggest-deals words asks for the ranking ([requests.openers]):
+    it opens with a request ("what are…", „zeig mir…“), or it is the deals named and nothing else
+    ("top 5 deals in my team", „größte Deals bitte“) while no other clause asks a question. A clause
+    that says something about the deals ("our biggest deal wobbles, what now?") asks for no ranking."""
+    requests = _terms()["requests"]
+    low, high = min(hit.start(), deal.start()), max(hit.end(), deal.end())
+    start = max(text.rfind(mark, 0, low) for mark in CLAUSE_ENDS) + 1
+    ends = [found for mark in CLAUSE_ENDS if (found := text.find(mark, high)) >= 0]
+    end = min(ends, default=len(text))
+    lead = list(WORD.finditer(text, start, low))
+    at = next((i for i, t in enumerate(lead) if not _np_word(t.group(0))), None)
+    if at is not None:
+        articles = {word for lang in LANGUAGES for word in requests["articles"][lang]}
+        after_article = at > 0 and lead[at - 1].group(0) in articles
+        asked = _starts_with(text[lead[at].start() :], requests["openers"]) and not after_article
+        # "give me a tip for the biggest deals" asks for a tip
+        other = any(_starts_with(text[t.start() :], requests["not_biggest"]) for t in lead)
+        return asked and not other
+    if "?" in text[:start] + text[end + 1 :]:  # "biggest deal: customer wants 20% off. advice?"
+        return False
+    return _noun_phrase_tail(text, max(hit.end(), deal.start()), end)
+
+
+def _noun_phrase_tail(text: str, at: int, end: int) -> bool:
+    """After the deals named, only what says which deals: free words, a short phrase opened by a link
+    ("in my team", "over 50k", "closing this month"), or a relative or further request ("that slipped",
+    "and how many…"); a verb of the clause ("closes", „wackelt“, „gehört“) says something about them."""
+    requests = _terms()["requests"]
+    budget = 0  # words left in the phrase a link opened
+    for token in WORD.finditer(text, at, end):
+        word, rest = token.group(0), text[token.start() :]
+        if _starts_with(rest, requests["np_clauses"]):
+            return True
+        if _starts_with(rest, requests["deal_words"]):
+            continue
+        if _starts_with(rest, requests["np_links"]) or (word.endswith("ing") and len(word) > 4):
+            budget = LINKED_WORDS
+        elif not (_np_word(word) or word.isdecimal()):
+            if budget == 0:
+                return False
+            budget -= 1
+    return True
+
+
+def _np_word(word: str) -> bool:
+    """A word free before or after the deals named: a filler, a count, a greeting or a please."""
+    requests = _terms()["requests"]
+    return _free(word) or any(word in requests["np_words"][lang] for lang in LANGUAGES)
