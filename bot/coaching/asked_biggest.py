@@ -16,6 +16,7 @@ from bot.coaching.asked import (
     _prepared,
     _terms,
     family_of,
+    read_all,
 )
 from bot.i18n import LANGUAGES, Language
 
@@ -40,6 +41,7 @@ class BiggestReading:
     count: int | None
     own: bool
     scope_term: str | None  # the cue that made it own or team, None when nothing did (team)
+    others: str = ""  # the question without the ranking's clause: other figures it asks, in their scope
 
 
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
@@ -52,9 +54,13 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     hits = [(hit, deal) for hit, deal in _biggest_hits(text) if _requested(text, hit, deal)]
     if not hits:
         return None
-    spaced, scoped, order = _prepared(question, language)
-    own, scope_term = _own_scope(spaced, scoped, order)
     first, deal = hits[0]
+    start, end = _ranking_clause(text, first, deal)
+    # the ranking's own clause says whose deals it ranks; without a cue there, the question does
+    own, scope_term = _own_scope(*_prepared(text[start:end], language))
+    if scope_term is None:
+        spaced, scoped, order = _prepared(question, language)
+        own, scope_term = _own_scope(spaced, scoped, order)
     if not own and scope_term is None and (owner := _owner_before(text, first)):
         own, scope_term = True, owner
     # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
@@ -62,7 +68,13 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     count = next((n for match in near if (n := _count_near(text, match))), None)
     if count is None and _singular(deal, first):
         count = 1
-    return BiggestReading(term=first.group(0).strip(), count=count, own=own, scope_term=scope_term)
+    return BiggestReading(
+        term=first.group(0).strip(),
+        count=count,
+        own=own,
+        scope_term=scope_term,
+        others=" ".join((text[:start] + " " + text[end:]).split()),
+    )
 
 
 def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> str:
@@ -72,6 +84,27 @@ def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> s
     if biggest is None or not biggest.own or reading.scope_term is not None or reading.metric != team:
         return reading.metric
     return own
+
+
+def asked_in_scopes(question: str, language: Language, biggest: BiggestReading | None) -> list[str]:
+    """Every metric the question names (`read_all`), each in its own clause's scope when it also asks for
+    the ranking: a figure named in the ranking's clause is in the ranking's scope ("my 3 biggest deals
+    without a next step"), one asked apart in its own ("the team's 3 biggest deals and how many open
+    deals do I have" → the team's ranking, the manager's own count)."""
+    readings = read_all(question, language)
+    if biggest is None:
+        return [reading.metric for reading in readings]
+    apart = {family_of(r.metric): r for r in read_all(biggest.others, language)} if biggest.others else {}
+    named = []
+    for reading in readings:
+        family = family_of(reading.metric) or ""
+        if family in apart:
+            named.append(in_ranking_scope(apart[family], biggest))
+        else:
+            team, own = FAMILY_METRICS.get(family, (reading.metric, reading.metric))
+            in_pair = reading.metric in (team, own)  # "lost_90d" has no own
+            named.append((own if biggest.own else team) if in_pair else reading.metric)
+    return named
 
 
 def told_term(text: str) -> str | None:
@@ -232,6 +265,18 @@ def _count_near(text: str, hit: re.Match[str]) -> int | None:
         if count and following not in units:
             return int(count)
     return None
+
+
+def _ranking_clause(text: str, hit: re.Match[str], deal: re.Match[str]) -> tuple[int, int]:
+    """Where the clause asking for the ranking starts and ends: at a clause mark, or before a word
+    joining another request to it ("and how many are stale", „und unser Pipeline-Wert“)."""
+    low, high = min(hit.start(), deal.start()), max(hit.end(), deal.end())
+    start = max(text.rfind(mark, 0, low) for mark in CLAUSE_ENDS) + 1
+    ends = [found for mark in CLAUSE_ENDS if (found := text.find(mark, high)) >= 0]
+    end = min(ends, default=len(text))
+    joined = _terms()["requests"]["and_words"]
+    word = next((t for t in WORD.finditer(text, high, end) if _starts_with(text[t.start() :], joined)), None)
+    return start, word.start() if word else end
 
 
 def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:

@@ -1,6 +1,7 @@
 """The answer to a question asking for the biggest deals: the ranking, the team's or the manager's own,
 biggest first with owner and amount, after one line on the whole it is drawn from (how many open deals,
-worth how much in each currency); that value is the figure the answer states (`ranked_metric`)."""
+worth how much in each currency); that value and count are the figures the answer states
+(`ranked_metrics`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from bot.i18n import Language, t, tn
 BIGGEST_DEALS_SHOWN = 5  # when the question says no number
 
 
-def ranked_metric(stats: ManagerStats, reading: BiggestReading) -> str | None:
-    """The open value the ranking's whole line states ("own_open_value" for the manager's own), or None
-    when there is no ranking to list (no deal with an amount, or numbers stored before the ranking)."""
+def ranked_metrics(stats: ManagerStats, reading: BiggestReading) -> tuple[str, ...]:
+    """The open value and open deals the ranking's whole line states, in its scope ("own_open_value",
+    "own_open_deals" for the manager's own), or none when there is no ranking to list (no deal with an
+    amount, or numbers stored before the ranking)."""
     deals = stats.own_biggest_open_deals if reading.own else stats.biggest_open_deals
     if not deals:
-        return None
-    return "own_open_value" if reading.own else "open_value"
+        return ()
+    return ("own_open_value", "own_open_deals") if reading.own else ("open_value", "open_deals")
 
 
 def biggest_deals_text(stats: ManagerStats, language: Language, reading: BiggestReading) -> str:
