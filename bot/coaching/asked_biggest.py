@@ -42,6 +42,7 @@ class BiggestReading:
     own: bool
     scope_term: str | None  # the cue that made it own or team, None when nothing did (team)
     others: str = ""  # the question without the ranking's clause: other figures it asks, in their scope
+    unfiltered: str | None = None  # a filter its clause asks that the ranking cannot apply: "amount", …
 
 
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
@@ -74,6 +75,7 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
         own=own,
         scope_term=scope_term,
         others=" ".join((text[:start] + " " + text[end:]).split()),
+        unfiltered=_unfiltered(question, text, start, end),
     )
 
 
@@ -277,6 +279,40 @@ def _ranking_clause(text: str, hit: re.Match[str], deal: re.Match[str]) -> tuple
     joined = _terms()["requests"]["and_words"]
     word = next((t for t in WORD.finditer(text, high, end) if _starts_with(text[t.start() :], joined)), None)
     return start, word.start() if word else end
+
+
+def _unfiltered(question: str, text: str, start: int, end: int) -> str | None:
+    """The filter the ranking's clause asks that the ranking cannot apply, the first of: an amount
+    ("over 50k"), a currency ("in USD"), a period ("closing this month", „in diesem Quartal“), a rep
+    ("of Noah Adams"); None when it asks none."""
+    requests = _terms()["requests"]
+    clause = text[start:end]
+    for token in WORD.finditer(clause):
+        rest = clause[token.start() :]
+        after = WORD.search(clause, token.end())
+        if _starts_with(rest, requests["filter_amount"]) and after and after.group(0)[:1].isdecimal():
+            return "amount"
+    if re.search(r"[<>]\s*\d", clause):
+        return "amount"
+    if _any_term(clause, requests["filter_currency"]):
+        return "currency"
+    if _any_term(clause, requests["filter_period"]):
+        return "period"
+    cased = " " + " ".join(question.replace("’", "'").split()) + " "
+    if len(cased) != len(text):
+        return None
+    no_names = {word for lang in LANGUAGES for word in _terms()["scope"]["not_a_name"][lang]}
+    for token in WORD.finditer(text, start, end):
+        name = WORD.search(cased, token.end())
+        if (
+            _starts_with(text[token.start() :], requests["filter_owner"])
+            and name is not None
+            and name.end() <= end
+            and name.group(0)[:1].isupper()
+            and name.group(0).lower() not in no_names
+        ):
+            return "owner"
+    return None
 
 
 def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:

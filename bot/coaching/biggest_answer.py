@@ -54,6 +54,8 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
             value=pipeline_value_text(stats, language, own=reading.own),
         ),
     ]
+    if reading.unfiltered:  # asked for a filter the ranking cannot apply: say so, once
+        lines.append(t(language, f"kinds.biggest_unfiltered_{reading.unfiltered}", crm=stats.source))
     lines += [
         t(
             language,

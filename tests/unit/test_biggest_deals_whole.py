@@ -155,3 +155,31 @@ def test_no_ranking_to_list_states_no_value(coach: Coach, anna: ManagerStats) ->
 
     assert "Drawn from" not in answer.text
     assert all(fact.metric != "open_value" for fact in answer.numbers)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        ("biggest deals closing this month", "en", "Not filtered by close date: "),
+        ("Die größten Deals in diesem Quartal?", "de", "Nicht nach Abschlussdatum gefiltert: "),
+        ("show me the 3 biggest deals over 50k", "en", "Not filtered by amount: "),
+        ("die 3 größten Deals über 100.000 €", "de", "Nicht nach Betrag gefiltert: "),
+        ("what are our biggest deals in USD?", "en", "Not filtered by currency: "),
+        ("what are the biggest deals of Noah Adams?", "en", "Not filtered by rep: "),
+        ("die größten Deals von Noah", "de", "Nicht nach Rep gefiltert: "),
+        ("the 5 biggest deals in the team", "en", None),
+        ("what are the 5 biggest deals for my 12 reps?", "en", None),
+        ("Liste die 2 größten Opportunities von mir", "de", None),
+        ("die größten Deals im Team nach Betrag", "de", None),
+    ],
+)
+def test_a_filter_the_ranking_cannot_apply_is_told_in_one_line(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, note: str | None
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    lines = answer.text.splitlines()
+    notes = [line for line in lines if "filtered by" in line or "gefiltert:" in line]
+    assert notes == ([] if note is None else [line for line in notes if line.startswith(note)])
+    assert len(notes) == (0 if note is None else 1)
+    assert any(line.startswith("• ") for line in lines)  # the ranking is still listed
