@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.coaching.asked import (
-    FAMILY_METRICS,
-    AskedReading,
-    _flat,
-    _own_scope,
-    _pattern,
-    _prepared,
-    _terms,
-    family_of,
-    read_all,
+from bot.coaching.asked import FAMILY_METRICS, AskedReading, family_of, read_all
+from bot.coaching.asked_terms import (
+    any_term,
+    flat,
+    metric_terms,
+    own_scope,
+    prepared,
+    starts_with,
+    term_pattern,
 )
+from bot.coaching.biggest_clause import SENTENCE_ENDS, free_word, ranking_clause, requested, unfiltered
 from bot.i18n import LANGUAGES, Language
 
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
@@ -26,9 +26,6 @@ COUNT_WORDS_AFTER = 2
 DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal word after them
 OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
 TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
-SENTENCE_ENDS = ".;:!?"  # not a comma: "my open deals, sorted by amount"
-CLAUSE_ENDS = (*SENTENCE_ENDS, ",", " – ", " - ", " — ")
-LINKED_WORDS = 2  # words a link may open after the deals named: "in my own pipeline", "over the last 30 days"
 WORD = re.compile(r"\w+")
 
 
@@ -51,17 +48,17 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     eigenen“ → own; without a team word, also "my" right before the biggest-deals words: "my three
     largest open opps"), and the words that said so; None when it asks for no ranking ("our biggest
     problem", „größtenteils“, "the biggest deal we lost")."""
-    text = _flat(question)
-    hits = [(hit, deal) for hit, deal in _biggest_hits(text) if _requested(text, hit, deal)]
+    text = flat(question)
+    hits = [(hit, deal) for hit, deal in _biggest_hits(text) if requested(text, hit, deal)]
     if not hits:
         return None
     first, deal = hits[0]
-    start, end = _ranking_clause(text, first, deal)
+    start, end = ranking_clause(text, first, deal)
     # the ranking's own clause says whose deals it ranks; without a cue there, the question does
-    own, scope_term = _own_scope(*_prepared(text[start:end], language))
+    own, scope_term = own_scope(*prepared(text[start:end], language))
     if scope_term is None:
-        spaced, scoped, order = _prepared(question, language)
-        own, scope_term = _own_scope(spaced, scoped, order)
+        spaced, scoped, order = prepared(question, language)
+        own, scope_term = own_scope(spaced, scoped, order)
     if not own and scope_term is None and (owner := _owner_before(text, first)):
         own, scope_term = True, owner
     # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
@@ -75,7 +72,7 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
         own=own,
         scope_term=scope_term,
         others=" ".join((text[:start] + " " + text[end:]).split()),
-        unfiltered=_unfiltered(question, text, start, end),
+        unfiltered=unfiltered(question, text, start, end),
     )
 
 
@@ -111,7 +108,7 @@ def asked_in_scopes(question: str, language: Language, biggest: BiggestReading |
 
 def told_term(text: str) -> str | None:
     """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
-    return _any_term(_flat(text), _terms()["requests"]["told"])
+    return any_term(flat(text), metric_terms()["requests"]["told"])
 
 
 Hit = tuple[re.Match[str], re.Match[str]]  # the biggest-deals words and the deal word they rank
@@ -122,14 +119,14 @@ def _biggest_hits(text: str) -> list[Hit]:
     word after or before them ([requests.biggest]), "top" right before one or before a sort ("top 5 by
     amount", [requests.top]), a word that says it alone ([requests.biggest_alone]); else a one-letter
     typo of a biggest-deals word."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     lists = (("biggest", DEAL_WORD_GAP, True), ("top", 0, False), ("biggest_alone", None, False))
     hits = [
         (hit, deal)
         for section, gap, before in lists
         for lang in LANGUAGES
         for word in requests[section][lang]
-        for hit in _pattern(word, False, True).finditer(text)
+        for hit in term_pattern(word, False, True).finditer(text)
         if (deal := _ranked(text, hit, gap, before=before, sorts=section == "top"))
     ]
     if not hits:
@@ -146,24 +143,24 @@ def _ranked(
     fillers and counts aside; with `sorts` a sort such as "by amount" will do) with none of
     `not_biggest` first, or, when `before`, a deal word before them in the sentence. Asked for on their
     own (`gap` None), the words themselves."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     start = max(text.rfind(mark, 0, hit.start()) for mark in SENTENCE_ENDS) + 1
     ends = [found for mark in SENTENCE_ENDS if (found := text.find(mark, hit.end())) >= 0]
     end = min(ends, default=len(text))
-    if _any_term(text[start:end], requests["closed"]):
+    if any_term(text[start:end], requests["closed"]):
         return None
     if gap is None:
         return hit
     others = 0
     for token in WORD.finditer(text[hit.end() : end]):
         at = hit.end() + token.start()
-        if _starts_with(text[at:], requests["deal_words"]) or (
-            sorts and _starts_with(text[at:], requests["biggest"])
+        if starts_with(text[at:], requests["deal_words"]) or (
+            sorts and starts_with(text[at:], requests["biggest"])
         ):
             return WORD.match(text, at)
-        if _starts_with(text[at:], requests["not_biggest"]):
+        if starts_with(text[at:], requests["not_biggest"]):
             return None
-        if _free(token.group(0)):
+        if free_word(token.group(0)):
             continue
         others += 1
         if others > gap:
@@ -173,7 +170,7 @@ def _ranked(
     deal_words = (
         WORD.match(text, start + token.start())
         for token in WORD.finditer(text[start : hit.start()])
-        if _starts_with(text[start + token.start() :], requests["deal_words"])
+        if starts_with(text[start + token.start() :], requests["deal_words"])
     )
     return next(deal_words, None)
 
@@ -181,12 +178,12 @@ def _ranked(
 def _owner_before(text: str, hit: re.Match[str]) -> str | None:
     """A possessive right before the biggest-deals words, counts and fillers between: "my three
     largest", „meine 3 grössten“, "my single biggest"; the words from it to the hit, else None."""
-    possessives = {word for lang in LANGUAGES for word in _terms()["scope"]["own_possessive"][lang]}
+    possessives = {word for lang in LANGUAGES for word in metric_terms()["scope"]["own_possessive"][lang]}
     tokens = list(WORD.finditer(text[: hit.start()]))
     for token in reversed(tokens[-OWNER_WORDS_BEFORE:]):
         if token.group(0) in possessives:
             return text[token.start() : hit.end()].strip()
-        if not _free(token.group(0)):
+        if not free_word(token.group(0)):
             return None
     return None
 
@@ -194,7 +191,7 @@ def _owner_before(text: str, hit: re.Match[str]) -> str | None:
 def _typos(text: str) -> list[re.Match[str]]:
     """The words of the text one letter from a biggest-deals word of TYPO_MIN_LETTERS or more
     ("bigest", "largets", „grösten“), as matches; never a word of `not_typos`."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     known = {word for lang in LANGUAGES for word in requests["not_typos"][lang]}
     targets = {
         word.strip()
@@ -223,31 +220,13 @@ def _one_edit(word: str, target: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _free(word: str) -> bool:
-    """A word that may stand between the biggest-deals words and the deal word: a count or a filler."""
-    requests = _terms()["requests"]
-    counted = any(word in requests["count_words"][lang] for lang in LANGUAGES)
-    return word.isdecimal() or counted or _starts_with(word + " ", requests["fillers"])
-
-
-def _starts_with(text: str, words: dict[str, list[str]]) -> bool:
-    """Whether one of the terms starts the text (the start of a word; a whole word when the term ends
-    in a space)."""
-    return any(_pattern(word, False, False).match(text) for lang in LANGUAGES for word in words[lang])
-
-
-def _any_term(text: str, words: dict[str, list[str]]) -> str | None:
-    """The first of the terms (either language) found in the text."""
-    return next((w for lang in LANGUAGES for w in words[lang] if _pattern(w, False, True).search(text)), None)
-
-
 def _count_near(text: str, hit: re.Match[str]) -> int | None:
     """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 30"): the number
     in the words themselves, else the nearest one a few words before or after them that counts no other
     thing ("in the last 30 days", "our 12 reps"); None when none is said."""
     if hit.groups() and hit.group(1):
         return int(hit.group(1))
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     tokens = [(m.group(0), m.start()) for m in re.finditer(r"\w+|[%€$£]", text)]
     number_words = {
         word: number for lang in LANGUAGES for word, number in requests["count_words"][lang].items()
@@ -269,52 +248,6 @@ def _count_near(text: str, hit: re.Match[str]) -> int | None:
     return None
 
 
-def _ranking_clause(text: str, hit: re.Match[str], deal: re.Match[str]) -> tuple[int, int]:
-    """Where the clause asking for the ranking starts and ends: at a clause mark, or before a word
-    joining another request to it ("and how many are stale", „und unser Pipeline-Wert“)."""
-    low, high = min(hit.start(), deal.start()), max(hit.end(), deal.end())
-    start = max(text.rfind(mark, 0, low) for mark in CLAUSE_ENDS) + 1
-    ends = [found for mark in CLAUSE_ENDS if (found := text.find(mark, high)) >= 0]
-    end = min(ends, default=len(text))
-    joined = _terms()["requests"]["and_words"]
-    word = next((t for t in WORD.finditer(text, high, end) if _starts_with(text[t.start() :], joined)), None)
-    return start, word.start() if word else end
-
-
-def _unfiltered(question: str, text: str, start: int, end: int) -> str | None:
-    """The filter the ranking's clause asks that the ranking cannot apply, the first of: an amount
-    ("over 50k"), a currency ("in USD"), a period ("closing this month", „in diesem Quartal“), a rep
-    ("of Noah Adams"); None when it asks none."""
-    requests = _terms()["requests"]
-    clause = text[start:end]
-    for token in WORD.finditer(clause):
-        rest = clause[token.start() :]
-        after = WORD.search(clause, token.end())
-        if _starts_with(rest, requests["filter_amount"]) and after and after.group(0)[:1].isdecimal():
-            return "amount"
-    if re.search(r"[<>]\s*\d", clause):
-        return "amount"
-    if _any_term(clause, requests["filter_currency"]):
-        return "currency"
-    if _any_term(clause, requests["filter_period"]):
-        return "period"
-    cased = " " + " ".join(question.replace("’", "'").split()) + " "
-    if len(cased) != len(text):
-        return None
-    no_names = {word for lang in LANGUAGES for word in _terms()["scope"]["not_a_name"][lang]}
-    for token in WORD.finditer(text, start, end):
-        name = WORD.search(cased, token.end())
-        if (
-            _starts_with(text[token.start() :], requests["filter_owner"])
-            and name is not None
-            and name.end() <= end
-            and name.group(0)[:1].isupper()
-            and name.group(0).lower() not in no_names
-        ):
-            return "owner"
-    return None
-
-
 def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:
     """Whether the deal word asks for one deal, by its grammatical number: "deal", "opportunity",
     „Verkaufschance“, „Auftrag“ are one; "deals", "opps", „Chancen“, and „Aufträge“ after „größten“
@@ -323,54 +256,3 @@ def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:
     if deal.start() == hit.start() or word.endswith(("s", "n")):
         return False
     return not (word.endswith("e") and hit.group(0).strip().endswith("n"))
-
-
-def _requested(text: str, hit: re.Match[str], deal: re.Match[str]) -> bool:
-    """Whether the clause holding the biggest-deals words asks for the ranking ([requests.openers]):
-    it opens with a request ("what are…", „zeig mir…“), or it is the deals named and nothing else
-    ("top 5 deals in my team", „größte Deals bitte“) while no other clause asks a question. A clause
-    that says something about the deals ("our biggest deal wobbles, what now?") asks for no ranking."""
-    requests = _terms()["requests"]
-    low, high = min(hit.start(), deal.start()), max(hit.end(), deal.end())
-    start = max(text.rfind(mark, 0, low) for mark in CLAUSE_ENDS) + 1
-    ends = [found for mark in CLAUSE_ENDS if (found := text.find(mark, high)) >= 0]
-    end = min(ends, default=len(text))
-    lead = list(WORD.finditer(text, start, low))
-    at = next((i for i, t in enumerate(lead) if not _np_word(t.group(0))), None)
-    if at is not None:
-        articles = {word for lang in LANGUAGES for word in requests["articles"][lang]}
-        after_article = at > 0 and lead[at - 1].group(0) in articles
-        asked = _starts_with(text[lead[at].start() :], requests["openers"]) and not after_article
-        # "give me a tip for the biggest deals" asks for a tip
-        other = any(_starts_with(text[t.start() :], requests["not_biggest"]) for t in lead)
-        return asked and not other
-    if "?" in text[:start] + text[end + 1 :]:  # "biggest deal: customer wants 20% off. advice?"
-        return False
-    return _noun_phrase_tail(text, max(hit.end(), deal.start()), end)
-
-
-def _noun_phrase_tail(text: str, at: int, end: int) -> bool:
-    """After the deals named, only what says which deals: free words, a short phrase opened by a link
-    ("in my team", "over 50k", "closing this month"), or a relative or further request ("that slipped",
-    "and how many…"); a verb of the clause ("closes", „wackelt“, „gehört“) says something about them."""
-    requests = _terms()["requests"]
-    budget = 0  # words left in the phrase a link opened
-    for token in WORD.finditer(text, at, end):
-        word, rest = token.group(0), text[token.start() :]
-        if _starts_with(rest, requests["np_clauses"]):
-            return True
-        if _starts_with(rest, requests["deal_words"]):
-            continue
-        if _starts_with(rest, requests["np_links"]) or (word.endswith("ing") and len(word) > 4):
-            budget = LINKED_WORDS
-        elif not (_np_word(word) or word.isdecimal()):
-            if budget == 0:
-                return False
-            budget -= 1
-    return True
-
-
-def _np_word(word: str) -> bool:
-    """A word free before or after the deals named: a filler, a count, a greeting or a please."""
-    requests = _terms()["requests"]
-    return _free(word) or any(word in requests["np_words"][lang] for lang in LANGUAGES)

@@ -26,7 +26,7 @@ from bot.coaching.numbers import (
 )
 from bot.coaching.stated import FIGURE_OF, told_once
 from bot.crm.base import AttentionDeal, ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_money, slack_escape, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -156,8 +156,8 @@ def attention_text(
             t(
                 language,
                 "stats.attention_item",
-                name=truncate(_escape(deal.name), 80),
-                owner=truncate(_escape(deal.owner_name), 60),
+                name=truncate(slack_escape(deal.name), 80),
+                owner=truncate(slack_escape(deal.owner_name), 60),
                 amount=format_money(deal.amount, deal.currency, language),
                 reasons=reasons,
             )
@@ -225,8 +225,3 @@ def _vendors() -> tuple[tuple[Terms, Vendor], ...]:
 
 def _plain(text: str, language: Language) -> CoachAnswer:
     return CoachAnswer(text=text, lessons=(), source="offline", language=language)
-
-
-def _escape(text: str) -> str:
-    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
