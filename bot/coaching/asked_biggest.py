@@ -54,11 +54,11 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
         return None
     first, deal = hits[0]
     start, end = ranking_clause(text, first, deal)
-    # the ranking's own clause says whose deals it ranks; without a cue there, the question does
+    # the ranking's own clause says whose deals it ranks; without a cue there, its sentence does ("in my
+    # own pipeline, what are the biggest deals?"; not "…biggest deals? I have a call at 3")
     own, scope_term = own_scope(*prepared(text[start:end], language))
     if scope_term is None:
-        spaced, scoped, order = prepared(question, language)
-        own, scope_term = own_scope(spaced, scoped, order)
+        own, scope_term = own_scope(*prepared(_sentence(question, text, start, end), language))
     if not own and scope_term is None and (owner := _owner_before(text, first)):
         own, scope_term = True, owner
     # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
@@ -74,6 +74,15 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
         others=" ".join((text[:start] + " " + text[end:]).split()),
         unfiltered=unfiltered(question, text, start, end),
     )
+
+
+def _sentence(question: str, text: str, start: int, end: int) -> str:
+    """The sentence of the question around text[start:end], in the question's own letter case (a rep's
+    name is told by its capital: "Emma's deals")."""
+    first = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
+    ends = [found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0]
+    cased = " " + " ".join(question.replace("’", "'").split()) + " "
+    return (cased if len(cased) == len(text) else text)[first : min(ends, default=len(text))]
 
 
 def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> str:

@@ -50,12 +50,16 @@ def unfiltered(question: str, text: str, start: int, end: int) -> str | None:
 
 
 def _owner_named(question: str, text: str, start: int, end: int) -> bool:
-    """A capitalised name after "of", "from", „von“ in the clause: "the biggest deals of Noah Adams"."""
+    """A capitalised name after "of", "from", „von“ in the clause ("the biggest deals of Noah Adams"),
+    or owning them ("Emma's biggest deals", "Lukas' deals")."""
     requests = metric_terms()["requests"]
     cased = " " + " ".join(question.replace("’", "'").split()) + " "
     if len(cased) != len(text):
         return False
     no_names = {word for lang in LANGUAGES for word in metric_terms()["scope"]["not_a_name"][lang]}
+    owners = re.finditer(r"(?<!\w)([A-ZÄÖÜ]\w*)(?:'s|s')(?!\w)", cased[start:end])
+    if any(owner.group(1).lower() not in no_names for owner in owners):
+        return True
     for token in WORD.finditer(text, start, end):
         name = WORD.search(cased, token.end())
         if (

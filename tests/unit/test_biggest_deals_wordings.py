@@ -125,6 +125,10 @@ def listed(text: str) -> list[str]:
         ("Ok cool. Now the 3 biggest deals", "en", False, 3),
         ("super, danke! und jetzt die drei größten Deals", "de", False, 3),
         ("biggest deals please, I need them for the board meeting tomorrow", "en", False, 5),
+        # whose deals: the ranking's own sentence says it, not a later one
+        ("what are the biggest deals? I have a forecast call at 3", "en", False, 5),
+        ("Was sind die größten Deals? Ich habe gleich das Forecast-Meeting", "de", False, 5),
+        ("in my own pipeline, what are the biggest deals?", "en", True, 5),
     ],
 )
 def test_a_request_for_the_biggest_deals_in_any_wording_gets_the_ranking(
