@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
 from bot.coaching.asked import family_of, figures_asked, read_all
-from bot.coaching.asked_biggest import in_ranking_scope, read_biggest
+from bot.coaching.asked_biggest import asked_in_scopes, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
@@ -174,7 +174,7 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
         [(r.metric, r.family_term, r.scope_term) for r in readings],
         biggest,
     )
-    named = [in_ranking_scope(reading, biggest) for reading in readings]
+    named = asked_in_scopes(question, language, biggest)
     listed = figures_asked(question)
     lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
     asked = lead + named + listed

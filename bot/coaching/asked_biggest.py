@@ -7,16 +7,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.coaching.asked import (
-    FAMILY_METRICS,
-    AskedReading,
-    _flat,
-    _own_scope,
-    _pattern,
-    _prepared,
-    _terms,
-    family_of,
+from bot.coaching.asked import FAMILY_METRICS, AskedReading, family_of, read_all
+from bot.coaching.asked_terms import (
+    any_term,
+    flat,
+    metric_terms,
+    own_scope,
+    prepared,
+    starts_with,
+    term_pattern,
 )
+from bot.coaching.biggest_clause import SENTENCE_ENDS, free_word, ranking_clause, requested, unfiltered
 from bot.i18n import LANGUAGES, Language
 
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
@@ -25,7 +26,6 @@ COUNT_WORDS_AFTER = 2
 DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal word after them
 OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
 TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
-SENTENCE_ENDS = ".;:!?"  # not a comma: "my open deals, sorted by amount"
 WORD = re.compile(r"\w+")
 
 
@@ -38,6 +38,8 @@ class BiggestReading:
     count: int | None
     own: bool
     scope_term: str | None  # the cue that made it own or team, None when nothing did (team)
+    others: str = ""  # the question without the ranking's clause: other figures it asks, in their scope
+    unfiltered: str | None = None  # a filter its clause asks that the ranking cannot apply: "amount", …
 
 
 def read_biggest(question: str, language: Language) -> BiggestReading | None:
@@ -46,21 +48,41 @@ def read_biggest(question: str, language: Language) -> BiggestReading | None:
     eigenen“ → own; without a team word, also "my" right before the biggest-deals words: "my three
     largest open opps"), and the words that said so; None when it asks for no ranking ("our biggest
     problem", „größtenteils“, "the biggest deal we lost")."""
-    text = _flat(question)
-    hits = _biggest_hits(text)
+    text = flat(question)
+    hits = [(hit, deal) for hit, deal in _biggest_hits(text) if requested(text, hit, deal)]
     if not hits:
         return None
-    spaced, scoped, order = _prepared(question, language)
-    own, scope_term = _own_scope(spaced, scoped, order)
-    first = hits[0][0]
+    first, deal = hits[0]
+    start, end = ranking_clause(text, first, deal)
+    # the ranking's own clause says whose deals it ranks; without a cue there, its sentence does ("in my
+    # own pipeline, what are the biggest deals?"; not "…biggest deals? I have a call at 3")
+    own, scope_term = own_scope(*prepared(text[start:end], language))
+    if scope_term is None:
+        own, scope_term = own_scope(*prepared(_sentence(question, text, start, end), language))
     if not own and scope_term is None and (owner := _owner_before(text, first)):
         own, scope_term = True, owner
     # the count said with the words, else with the deal word ("which 3 of my opps are the biggest")
     near = (match for pair in hits for match in pair)
-    count = next((n for match in near if (n := _count_near(text, match, singular=False))), None)
+    count = next((n for match in near if (n := _count_near(text, match))), None)
+    if count is None and _singular(deal, first):
+        count = 1
     return BiggestReading(
-        term=first.group(0).strip(), count=count or _count_near(text, first), own=own, scope_term=scope_term
+        term=first.group(0).strip(),
+        count=count,
+        own=own,
+        scope_term=scope_term,
+        others=" ".join((text[:start] + " " + text[end:]).split()),
+        unfiltered=unfiltered(question, text, start, end),
     )
+
+
+def _sentence(question: str, text: str, start: int, end: int) -> str:
+    """The sentence of the question around text[start:end], in the question's own letter case (a rep's
+    name is told by its capital: "Emma's deals")."""
+    first = max(text.rfind(mark, 0, start) for mark in SENTENCE_ENDS) + 1
+    ends = [found for mark in SENTENCE_ENDS if (found := text.find(mark, end)) >= 0]
+    cased = " " + " ".join(question.replace("’", "'").split()) + " "
+    return (cased if len(cased) == len(text) else text)[first : min(ends, default=len(text))]
 
 
 def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> str:
@@ -72,11 +94,30 @@ def in_ranking_scope(reading: AskedReading, biggest: BiggestReading | None) -> s
     return own
 
 
+def asked_in_scopes(question: str, language: Language, biggest: BiggestReading | None) -> list[str]:
+    """Every metric the question names (`read_all`), each in its own clause's scope when it also asks for
+    the ranking: a figure named in the ranking's clause is in the ranking's scope ("my 3 biggest deals
+    without a next step"), one asked apart in its own ("the team's 3 biggest deals and how many open
+    deals do I have" → the team's ranking, the manager's own count)."""
+    readings = read_all(question, language)
+    if biggest is None:
+        return [reading.metric for reading in readings]
+    apart = {family_of(r.metric): r for r in read_all(biggest.others, language)} if biggest.others else {}
+    named = []
+    for reading in readings:
+        family = family_of(reading.metric) or ""
+        if family in apart:
+            named.append(in_ranking_scope(apart[family], biggest))
+        else:
+            team, own = FAMILY_METRICS.get(family, (reading.metric, reading.metric))
+            in_pair = reading.metric in (team, own)  # "lost_90d" has no own
+            named.append((own if biggest.own else team) if in_pair else reading.metric)
+    return named
+
+
 def told_term(text: str) -> str | None:
     """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
-    told = _terms()["requests"]["told"]
-    flat = _flat(text)
-    return next((w for lang in LANGUAGES for w in told[lang] if _pattern(w, False, True).search(flat)), None)
+    return any_term(flat(text), metric_terms()["requests"]["told"])
 
 
 Hit = tuple[re.Match[str], re.Match[str]]  # the biggest-deals words and the deal word they rank
@@ -87,14 +128,14 @@ def _biggest_hits(text: str) -> list[Hit]:
     word after or before them ([requests.biggest]), "top" right before one or before a sort ("top 5 by
     amount", [requests.top]), a word that says it alone ([requests.biggest_alone]); else a one-letter
     typo of a biggest-deals word."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     lists = (("biggest", DEAL_WORD_GAP, True), ("top", 0, False), ("biggest_alone", None, False))
     hits = [
         (hit, deal)
         for section, gap, before in lists
         for lang in LANGUAGES
         for word in requests[section][lang]
-        for hit in _pattern(word, False, True).finditer(text)
+        for hit in term_pattern(word, False, True).finditer(text)
         if (deal := _ranked(text, hit, gap, before=before, sorts=section == "top"))
     ]
     if not hits:
@@ -111,24 +152,24 @@ def _ranked(
     fillers and counts aside; with `sorts` a sort such as "by amount" will do) with none of
     `not_biggest` first, or, when `before`, a deal word before them in the sentence. Asked for on their
     own (`gap` None), the words themselves."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     start = max(text.rfind(mark, 0, hit.start()) for mark in SENTENCE_ENDS) + 1
     ends = [found for mark in SENTENCE_ENDS if (found := text.find(mark, hit.end())) >= 0]
     end = min(ends, default=len(text))
-    if _any_term(text[start:end], requests["closed"]):
+    if any_term(text[start:end], requests["closed"]):
         return None
     if gap is None:
         return hit
     others = 0
     for token in WORD.finditer(text[hit.end() : end]):
         at = hit.end() + token.start()
-        if _starts_with(text[at:], requests["deal_words"]) or (
-            sorts and _starts_with(text[at:], requests["biggest"])
+        if starts_with(text[at:], requests["deal_words"]) or (
+            sorts and starts_with(text[at:], requests["biggest"])
         ):
             return WORD.match(text, at)
-        if _starts_with(text[at:], requests["not_biggest"]):
+        if starts_with(text[at:], requests["not_biggest"]):
             return None
-        if _free(token.group(0)):
+        if free_word(token.group(0)):
             continue
         others += 1
         if others > gap:
@@ -138,7 +179,7 @@ def _ranked(
     deal_words = (
         WORD.match(text, start + token.start())
         for token in WORD.finditer(text[start : hit.start()])
-        if _starts_with(text[start + token.start() :], requests["deal_words"])
+        if starts_with(text[start + token.start() :], requests["deal_words"])
     )
     return next(deal_words, None)
 
@@ -146,12 +187,12 @@ def _ranked(
 def _owner_before(text: str, hit: re.Match[str]) -> str | None:
     """A possessive right before the biggest-deals words, counts and fillers between: "my three
     largest", „meine 3 grössten“, "my single biggest"; the words from it to the hit, else None."""
-    possessives = {word for lang in LANGUAGES for word in _terms()["scope"]["own_possessive"][lang]}
+    possessives = {word for lang in LANGUAGES for word in metric_terms()["scope"]["own_possessive"][lang]}
     tokens = list(WORD.finditer(text[: hit.start()]))
     for token in reversed(tokens[-OWNER_WORDS_BEFORE:]):
         if token.group(0) in possessives:
             return text[token.start() : hit.end()].strip()
-        if not _free(token.group(0)):
+        if not free_word(token.group(0)):
             return None
     return None
 
@@ -159,7 +200,7 @@ def _owner_before(text: str, hit: re.Match[str]) -> str | None:
 def _typos(text: str) -> list[re.Match[str]]:
     """The words of the text one letter from a biggest-deals word of TYPO_MIN_LETTERS or more
     ("bigest", "largets", „grösten“), as matches; never a word of `not_typos`."""
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     known = {word for lang in LANGUAGES for word in requests["not_typos"][lang]}
     targets = {
         word.strip()
@@ -188,30 +229,13 @@ def _one_edit(word: str, target: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _free(word: str) -> bool:
-    """A word that may stand between the biggest-deals words and the deal word: a count or a filler."""
-    requests = _terms()["requests"]
-    counted = any(word in requests["count_words"][lang] for lang in LANGUAGES)
-    return word.isdecimal() or counted or _starts_with(word + " ", requests["fillers"])
-
-
-def _starts_with(text: str, words: dict[str, list[str]]) -> bool:
-    """Whether one of the terms starts the text (the start of a word; a whole word when the term ends
-    in a space)."""
-    return any(_pattern(word, False, False).match(text) for lang in LANGUAGES for word in words[lang])
-
-
-def _any_term(text: str, words: dict[str, list[str]]) -> bool:
-    return any(_pattern(word, False, True).search(text) for lang in LANGUAGES for word in words[lang])
-
-
-def _count_near(text: str, hit: re.Match[str], *, singular: bool = True) -> int | None:
+def _count_near(text: str, hit: re.Match[str]) -> int | None:
     """The count said with the biggest-deals words ("5 biggest", „die drei größten“, "top 30"): the number
     in the words themselves, else the nearest one a few words before or after them that counts no other
-    thing ("in the last 30 days", "our 12 reps"); 1 for a single deal ("our biggest deal")."""
+    thing ("in the last 30 days", "our 12 reps"); None when none is said."""
     if hit.groups() and hit.group(1):
         return int(hit.group(1))
-    requests = _terms()["requests"]
+    requests = metric_terms()["requests"]
     tokens = [(m.group(0), m.start()) for m in re.finditer(r"\w+|[%€$£]", text)]
     number_words = {
         word: number for lang in LANGUAGES for word, number in requests["count_words"][lang].items()
@@ -230,5 +254,14 @@ def _count_near(text: str, hit: re.Match[str], *, singular: bool = True) -> int 
         following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
         if count and following not in units:
             return int(count)
-    one_deal = (f for lang in LANGUAGES for f in requests["one_deal"][lang])
-    return 1 if singular and any(_pattern(phrase, False, True).search(text) for phrase in one_deal) else None
+    return None
+
+
+def _singular(deal: re.Match[str], hit: re.Match[str]) -> bool:
+    """Whether the deal word asks for one deal, by its grammatical number: "deal", "opportunity",
+    „Verkaufschance“, „Auftrag“ are one; "deals", "opps", „Chancen“, and „Aufträge“ after „größten“
+    are several. A word that asks alone ("whales") is several."""
+    word = deal.group(0)
+    if deal.start() == hit.start() or word.endswith(("s", "n")):
+        return False
+    return not (word.endswith("e") and hit.group(0).strip().endswith("n"))

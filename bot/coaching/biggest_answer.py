@@ -1,25 +1,27 @@
 """The answer to a question asking for the biggest deals: the ranking, the team's or the manager's own,
 biggest first with owner and amount, after one line on the whole it is drawn from (how many open deals,
-worth how much in each currency); that value is the figure the answer states (`ranked_metric`)."""
+worth how much in each currency); that value and count are the figures the answer states
+(`ranked_metrics`)."""
 
 from __future__ import annotations
 
 from bot.coaching.asked_biggest import BiggestReading
 from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ManagerStats
-from bot.formatting import format_int, format_money, truncate
+from bot.formatting import format_int, format_money, slack_escape, truncate
 from bot.i18n import Language, t, tn
 
 BIGGEST_DEALS_SHOWN = 5  # when the question says no number
 
 
-def ranked_metric(stats: ManagerStats, reading: BiggestReading) -> str | None:
-    """The open value the ranking's whole line states ("own_open_value" for the manager's own), or None
-    when there is no ranking to list (no deal with an amount, or numbers stored before the ranking)."""
+def ranked_metrics(stats: ManagerStats, reading: BiggestReading) -> tuple[str, ...]:
+    """The open value and open deals the ranking's whole line states, in its scope ("own_open_value",
+    "own_open_deals" for the manager's own), or none when there is no ranking to list (no deal with an
+    amount, or numbers stored before the ranking)."""
     deals = stats.own_biggest_open_deals if reading.own else stats.biggest_open_deals
     if not deals:
-        return None
-    return "own_open_value" if reading.own else "open_value"
+        return ()
+    return ("own_open_value", "own_open_deals") if reading.own else ("open_value", "open_deals")
 
 
 def biggest_deals_text(stats: ManagerStats, language: Language, reading: BiggestReading) -> str:
@@ -52,12 +54,14 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
             value=pipeline_value_text(stats, language, own=reading.own),
         ),
     ]
+    if reading.unfiltered:  # asked for a filter the ranking cannot apply: say so, once
+        lines.append(t(language, f"kinds.biggest_unfiltered_{reading.unfiltered}", crm=stats.source))
     lines += [
         t(
             language,
             f"kinds.biggest_item_{scope}",
-            name=truncate(_escape(deal.name), 80),
-            owner=truncate(_escape(deal.owner_name), 60),
+            name=truncate(slack_escape(deal.name), 80),
+            owner=truncate(slack_escape(deal.owner_name), 60),
             amount=format_money(deal.amount, deal.currency, language),
         )
         for deal in shown
@@ -67,8 +71,3 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
     elif asked > BIGGEST_DEALS_LIMIT:  # the ranking is cut at the limit: more may have an amount
         lines.append(t(language, "kinds.biggest_limit", limit=BIGGEST_DEALS_LIMIT, crm=stats.source))
     return "\n".join(lines)
-
-
-def _escape(text: str) -> str:
-    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -12,7 +12,7 @@ from functools import cache
 
 from bot.coaching.asked import family_of
 from bot.coaching.asked_biggest import BiggestReading
-from bot.coaching.biggest_answer import biggest_deals_text, ranked_metric
+from bot.coaching.biggest_answer import biggest_deals_text, ranked_metrics
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
@@ -24,9 +24,9 @@ from bot.coaching.numbers import (
     number_facts,
     own_deals,
 )
-from bot.coaching.stated import told_once
+from bot.coaching.stated import FIGURE_OF, told_once
 from bot.crm.base import AttentionDeal, ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_money, slack_escape, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -70,8 +70,8 @@ def numbers_answer(
     wanted = told_once(named)
     deals = asked_deals(stats, named) if named else None
     ranking = biggest_deals_text(stats, language, biggest) if biggest and deals is None else ""
-    ranked = ranked_metric(stats, biggest) if ranking and biggest else None
-    lead = [ranked] if ranked else []  # the value the ranking's first line states
+    # the value and count the ranking's first line states: figures of the answer, never a bullet again
+    lead = list(ranked_metrics(stats, biggest)) if ranking and biggest else []
     if wanted:
         order = wanted
     elif ranking:
@@ -96,8 +96,11 @@ def numbers_answer(
         listing = attention_text(stats, language, note="kinds.numbers_no_ranking" if biggest else None)
     else:
         listing = ""
-    facts = number_facts(lead + order, stats, limit=len(lead + order))  # every number the text states, once
-    lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in facts[len(lead) :])
+    told = {FIGURE_OF.get(metric, metric) for metric in lead}
+    rest = [metric for metric in order if FIGURE_OF.get(metric, metric) not in told]
+    stated = number_facts(rest, stats, limit=len(rest))  # every number the text states, once
+    lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in stated)
+    facts = tuple(fact for metric in lead for fact in number_facts([metric], stats, limit=1)) + stated
     parts = [t(language, "kinds.numbers_title", crm=stats.source)]
     parts += [listing, lines] if ranking or asked[:1] == [ATTENTION] else [lines, listing]
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -153,8 +156,8 @@ def attention_text(
             t(
                 language,
                 "stats.attention_item",
-                name=truncate(_escape(deal.name), 80),
-                owner=truncate(_escape(deal.owner_name), 60),
+                name=truncate(slack_escape(deal.name), 80),
+                owner=truncate(slack_escape(deal.owner_name), 60),
                 amount=format_money(deal.amount, deal.currency, language),
                 reasons=reasons,
             )
@@ -222,8 +225,3 @@ def _vendors() -> tuple[tuple[Terms, Vendor], ...]:
 
 def _plain(text: str, language: Language) -> CoachAnswer:
     return CoachAnswer(text=text, lessons=(), source="offline", language=language)
-
-
-def _escape(text: str) -> str:
-    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

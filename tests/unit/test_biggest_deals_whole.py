@@ -43,13 +43,13 @@ def lines_after(text: str, title: str) -> list[str]:
             "die 5 größten Deals im Team",
             "de",
             "*Die 5 größten offenen Deals in deinem Team*",
-            f"Aus den 52 offenen Deals deines Teams, zusammen 4.014.000{NBSP}€ wert.",
+            f"Dein Team hat 52 offene Deals im Gesamtwert von 4.014.000{NBSP}€.",
         ),
         (
             "meine drei größten Deals",
             "de",
             "*Deine 3 größten offenen Deals*",
-            f"Aus deinen 12 offenen Deals, zusammen 902.500{NBSP}€ wert.",
+            f"Du hast 12 offene Deals im Gesamtwert von 902.500{NBSP}€.",
         ),
     ],
 )
@@ -61,14 +61,47 @@ def test_one_line_before_the_list_says_the_open_deals_and_value_it_is_drawn_from
     after = lines_after(answer.text, title)
     assert after[0] == whole
     assert after[1].startswith("• ")
-    # the figure the line states is the first number, in the ranking's scope; nothing is told twice
+    # the figures the line states are the answer's numbers, in the ranking's scope, value first
     own = title.startswith(("*Your", "*Deine"))
-    first = answer.numbers[0]
-    assert (first.metric, first.value) == (
-        ("own_open_value", float(anna.own_open_value)) if own else ("open_value", float(anna.open_value))
+    stated = [(fact.metric, fact.value) for fact in answer.numbers]
+    assert stated == (
+        [("own_open_value", float(anna.own_open_value)), ("own_open_deals", float(anna.own_open_deals))]
+        if own
+        else [("open_value", float(anna.open_value)), ("open_deals", float(anna.open_deals))]
     )
-    assert len(answer.numbers) == 1
-    assert "• You and your team have" not in answer.text and "• Du und dein Team" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "line", "bullet"),
+    [
+        ("my 3 biggest deals and how many open deals do I have", "en", "Drawn from your 12 open deals", None),
+        ("meine 3 größten Deals und wie viele offene Deals habe ich", "de", "Du hast 12 offene Deals", None),
+        (
+            "the 3 biggest deals in the team and how many open deals do I have",
+            "en",
+            "Drawn from your team's 52 open deals",
+            "• You own 12 open deals",
+        ),
+        (
+            "die 3 größten Deals im Team und wie viele offene Deals habe ich",
+            "de",
+            "Dein Team hat 52 offene Deals",
+            "• Du selbst hast 12 offene Deals",
+        ),
+    ],
+)
+def test_an_open_deal_count_asked_with_the_ranking_is_stated_once_and_kept_in_the_numbers(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, line: str, bullet: str | None
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    lines = answer.text.splitlines()
+    assert sum(each.startswith(line) for each in lines) == 1
+    counts = {fact.metric: fact.value for fact in answer.numbers}
+    assert counts["own_open_deals"] == anna.own_open_deals
+    own_bullets = [each for each in lines if each.startswith(("• You own", "• Du selbst hast"))]
+    assert own_bullets == ([] if bullet is None else [b for b in own_bullets if b.startswith(bullet)])
+    assert len(own_bullets) == (0 if bullet is None else 1)
 
 
 @pytest.mark.parametrize(
@@ -83,8 +116,8 @@ def test_one_line_before_the_list_says_the_open_deals_and_value_it_is_drawn_from
         (
             "de",
             True,
-            f"Aus deinen 12 offenen Deals, zusammen 902.500{NBSP}€ (+ 300.000{NBSP}$ in 2 USD-Deals und "
-            "{chf} in 1 CHF-Deal) wert.",
+            f"Du hast 12 offene Deals im Gesamtwert von 902.500{NBSP}€ (+ 300.000{NBSP}$ in 2 USD-Deals und "
+            "{chf} in 1 CHF-Deal).",
         ),
     ],
 )
@@ -122,3 +155,32 @@ def test_no_ranking_to_list_states_no_value(coach: Coach, anna: ManagerStats) ->
 
     assert "Drawn from" not in answer.text
     assert all(fact.metric != "open_value" for fact in answer.numbers)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        ("biggest deals closing this month", "en", "Not filtered by close date: "),
+        ("Die größten Deals in diesem Quartal?", "de", "Nicht nach Abschlussdatum gefiltert: "),
+        ("show me the 3 biggest deals over 50k", "en", "Not filtered by amount: "),
+        ("die 3 größten Deals über 100.000 €", "de", "Nicht nach Betrag gefiltert: "),
+        ("what are our biggest deals in USD?", "en", "Not filtered by currency: "),
+        ("what are the biggest deals of Noah Adams?", "en", "Not filtered by rep: "),
+        ("die größten Deals von Noah", "de", "Nicht nach Rep gefiltert: "),
+        ("what are Emma's biggest deals?", "en", "Not filtered by rep: "),
+        ("the 5 biggest deals in the team", "en", None),
+        ("what are the 5 biggest deals for my 12 reps?", "en", None),
+        ("Liste die 2 größten Opportunities von mir", "de", None),
+        ("die größten Deals im Team nach Betrag", "de", None),
+    ],
+)
+def test_a_filter_the_ranking_cannot_apply_is_told_in_one_line(
+    coach: Coach, anna: ManagerStats, *, question: str, language: Language, note: str | None
+) -> None:
+    answer = numbers_reply(coach, anna, question, language)
+
+    lines = answer.text.splitlines()
+    notes = [line for line in lines if "filtered by" in line or "gefiltert:" in line]
+    assert notes == ([] if note is None else [line for line in notes if line.startswith(note)])
+    assert len(notes) == (0 if note is None else 1)
+    assert any(line.startswith("• ") for line in lines)  # the ranking is still listed

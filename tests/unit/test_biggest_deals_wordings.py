@@ -115,6 +115,20 @@ def listed(text: str) -> list[str]:
         # one deal
         ("what's my single biggest open deal right now?", "en", True, 1),
         ("was ist mein größter offener Deal?", "de", True, 1),
+        # one deal by the deal word's number: Swiss ss, opportunity, „Verkaufschance“
+        ("was ist mein grösster Deal?", "de", True, 1),
+        ("what's my largest opportunity?", "en", True, 1),
+        ("welches ist meine größte Verkaufschance?", "de", True, 1),
+        ("which is the largest opp in the team?", "en", False, 1),
+        ("die größten Aufträge im Team", "de", False, 5),
+        # the deals named and nothing else, or a request after a thank-you
+        ("Ok cool. Now the 3 biggest deals", "en", False, 3),
+        ("super, danke! und jetzt die drei größten Deals", "de", False, 3),
+        ("biggest deals please, I need them for the board meeting tomorrow", "en", False, 5),
+        # whose deals: the ranking's own sentence says it, not a later one
+        ("what are the biggest deals? I have a forecast call at 3", "en", False, 5),
+        ("Was sind die größten Deals? Ich habe gleich das Forecast-Meeting", "de", False, 5),
+        ("in my own pipeline, what are the biggest deals?", "en", True, 5),
     ],
 )
 def test_a_request_for_the_biggest_deals_in_any_wording_gets_the_ranking(
@@ -153,6 +167,24 @@ def test_a_request_for_the_biggest_deals_in_any_wording_gets_the_ranking(
             "de",
         ),
         ("warum rutschen die größten Deals immer ins nächste Quartal?", "de"),
+        # something told about a big deal, then a question for advice
+        ("Unser größter Deal hat keinen nächsten Schritt, was nun?", "de"),
+        ("Unser größter Deal wackelt, was kann ich tun?", "de"),
+        ("Bei unserem größten Deal fehlt der Entscheider – was jetzt?", "de"),
+        ("Der Kunde unseres größten Deals will plötzlich einen Rabatt, was sagst du?", "de"),
+        ("In meinem größten Deal ist der Champion weg, Ideen?", "de"),
+        ("Die zwei größten Deals sind ins Q1 gerutscht, was sage ich meinem Chef?", "de"),
+        ("Der größte Deal im Team hängt seit 3 Monaten in der Verhandlung, was frage ich den Rep?", "de"),
+        ("my biggest opportunity has gone quiet, any ideas?", "en"),
+        ("our biggest deal has no next step, what now?", "en"),
+        ("The customer of our biggest deal wants a discount, what do you say?", "en"),
+        ("biggest deal: customer wants 20% off. advice?", "en"),
+        # a statement about a big deal, a thank-you, a tip
+        ("Our biggest deal closes next week", "en"),
+        ("Unser größter Deal schließt nächste Woche ab", "de"),
+        ("my biggest deal is with Siemens", "en"),
+        ("Danke, die Liste der größten Deals war hilfreich", "de"),
+        ("what is the largest number of deals a rep can handle?", "en"),
     ],
 )
 def test_a_message_that_only_mentions_big_deals_gets_no_ranking(
@@ -165,6 +197,28 @@ def test_a_message_that_only_mentions_big_deals_gets_no_ranking(
 
 
 @pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("Unser größter Deal hat keinen nächsten Schritt, was nun?", "de"),
+        ("Unser größter Deal wackelt, was kann ich tun?", "de"),
+        ("Bei unserem größten Deal fehlt der Entscheider – was jetzt?", "de"),
+        ("In meinem größten Deal ist der Champion weg, Ideen?", "de"),
+        ("Die zwei größten Deals sind ins Q1 gerutscht, was sage ich meinem Chef?", "de"),
+        ("my biggest opportunity has gone quiet, any ideas?", "en"),
+        ("our biggest deal has no next step, what now?", "en"),
+        ("the biggest deal in the team has no champion, what now?", "en"),
+    ],
+)
+def test_something_told_about_a_big_deal_and_a_question_for_advice_gets_a_lesson(
+    coach: Coach, stats: ManagerStats, *, message: str, language: Language
+) -> None:
+    answer = chat_answer(coach, stats, message, language)
+
+    assert answer.lessons
+    assert not any(ANY_TITLE.fullmatch(line) for line in answer.text.splitlines())
+
+
+@pytest.mark.parametrize(
     ("question", "locale", "own", "count"),
     [
         ("what are my three largest open opportunities", "en", True, 3),
@@ -172,6 +226,8 @@ def test_a_message_that_only_mentions_big_deals_gets_no_ranking(
         ("Welches sind aktuell meine drei dicksten Opportunities nach Betrag?", "de", True, 3),
         ("top deals in my own book ranked by size", "en", True, 5),
         ("zeig mir die grössten deals im team", "de", False, 5),
+        ("was ist mein grösster Deal?", "de", True, 1),
+        ("what's my largest opportunity?", "en", True, 1),
     ],
 )
 def test_crmcoach_ask_lists_them_with_the_open_value_they_are_drawn_from(
@@ -195,3 +251,20 @@ def test_crmcoach_ask_lists_them_with_the_open_value_they_are_drawn_from(
         "own" if own else "team",
         int(value),
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("Unser größter Deal wackelt, was kann ich tun?", "de"),
+        ("our biggest deal has no next step, what now?", "en"),
+        ("Our biggest deal closes next week", "en"),
+    ],
+)
+def test_crmcoach_ask_gives_no_ranking_for_a_message_about_a_big_deal(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: Language
+) -> None:
+    result = ask_json(question, capsys, "--user", ANNA, "--locale", locale)
+
+    assert not any(ANY_TITLE.fullmatch(line) for line in result["answer"].splitlines())
+    assert all(not number["metric"].endswith("open_value") for number in result["numbers"])

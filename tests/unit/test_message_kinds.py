@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.cli import main
-from bot.coaching import asked
+from bot.coaching import asked, asked_terms
 from bot.coaching.asked import figures_asked, named_figures
 from bot.coaching.coach import Coach
 from bot.coaching.kinds import KINDS, MessageClassifier
@@ -123,12 +123,12 @@ def test_a_word_added_to_the_metric_terms_names_the_figure_for_the_kind_and_the_
     classifier: MessageClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edited = tmp_path / "metric_terms.toml"
-    shipped = asked.TERMS_FILE.read_text(encoding="utf-8")
+    shipped = asked_terms.TERMS_FILE.read_text(encoding="utf-8")
     edited.write_text(shipped.replace('"dormant",', '"dormant", "mouldering",', 1), encoding="utf-8")
     # before: no rule names a figure (the learned model may still guess numbers from "deals?")
     assert "naming a figure" not in classifier.classify("mouldering deals?").reason
     assert asked.asked_metric("mouldering deals?", "en") is None
-    monkeypatch.setattr(asked, "TERMS_FILE", edited)
+    monkeypatch.setattr(asked_terms, "TERMS_FILE", edited)
     asked.forget_terms()
 
     try:

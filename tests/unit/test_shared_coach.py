@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching import asked, shared
+from bot.coaching import asked, asked_terms, shared
 from bot.coaching.coach import Coach
 from bot.coaching.lessons import LESSONS_DIR
 from bot.coaching.shared import lessons_fingerprint, shared_coach
@@ -52,13 +52,13 @@ def test_a_rebuild_reads_the_edited_metric_terms_again(
 ) -> None:
     edited = tmp_path / "metric_terms.toml"
     edited.write_text(
-        asked.TERMS_FILE.read_text(encoding="utf-8").replace(
+        asked_terms.TERMS_FILE.read_text(encoding="utf-8").replace(
             '"overdue",', '"overdue", "blorptastic date",', 1
         ),
         encoding="utf-8",
     )
     assert asked.asked_metric("how many deals have a blorptastic date", "en") == "open_deals"  # just counted
-    monkeypatch.setattr(asked, "TERMS_FILE", edited)
+    monkeypatch.setattr(asked_terms, "TERMS_FILE", edited)
     monkeypatch.setattr(shared, "_built", {"the files as they were": coach})  # the files changed since
 
     try:

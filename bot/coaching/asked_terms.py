@@ -1,0 +1,133 @@
+"""The term primitives both question readers share (the asked metric, asked.py, and the biggest deals,
+asked_biggest.py): the word lists of prompts/coach/metric_terms.toml, how a term is matched, a question
+flattened for matching, and whether it is about the manager's own deals or the team's."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from typing import Any
+
+from bot.i18n import LANGUAGES, Language
+from bot.paths import PROMPTS_DIR
+
+TERMS_FILE = PROMPTS_DIR / "coach" / "metric_terms.toml"
+COMPOUNDING: frozenset[str] = frozenset({"de"})  # languages that glue nouns into one word
+SHORT = 4
+# A German term ending a compound may carry a case or plural ending („Gesamtvolumens“, „Kundenanrufen“).
+COMPOUND_ENDING = r"(?:e|en|n|s|es)?(?!\w)"
+POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
+
+
+def flat(question: str) -> str:
+    return " " + " ".join(question.lower().replace("’", "'").split()) + " "
+
+
+def prepared(question: str, language: Language) -> tuple[str, str, list[Language]]:
+    """The question with single spaces, the same lower-cased without CRM record words, and the
+    languages to read it in (the answer's first)."""
+    spaced = " " + " ".join(question.split()) + " "
+    text = spaced.lower().replace("’", "'")
+    order = [language, *(other for other in LANGUAGES if other != language)]
+    for lang in order:
+        for record in metric_terms()["records"][lang]:
+            text = text.replace(record, " ")
+    return spaced, text, order
+
+
+def own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str | None]:
+    """Whether the question is about the manager's own deals, and the cue that says so. Strong cues
+    ("my own", „bei mir“) win over team words; weak ones ("my deals", "did I") only without them."""
+    scopes = metric_terms()["scope"]
+    for lang in order:
+        for word in scopes["not_scope"][lang]:
+            text = re.sub(term_pattern(word, False, False).pattern + r"\w*", " ", text)
+
+    def first(words: dict[str, list[str]]) -> str | None:
+        return next((hit for lang in order if (hit := found(text, words[lang], lang in COMPOUNDING))), None)
+
+    shouted = next((w for lang in order for w in scopes["own_emphasis"][lang] if f" {w} " in spaced), None)
+    strong = shouted or first(scopes["own_strong"])
+    if strong:
+        return True, strong
+    team = first(scopes["team"]) or _someone_elses(spaced, text, order)
+    if team:
+        return False, team
+    weak = first(scopes["own_weak"]) or _possessed(text, order)
+    return (True, weak) if weak else (False, None)
+
+
+def _possessed(text: str, order: list[Language]) -> str | None:
+    """A possessive owning a deal word: "my logged activities", „meiner offenen Opportunities“."""
+    scopes = metric_terms()["scope"]
+    for lang in order:
+        owners = "|".join(re.escape(word) for word in scopes["own_possessive"][lang])
+        objects = "|".join(re.escape(word) for word in scopes["objects"][lang])
+        compound = r"\w*" if lang in COMPOUNDING else ""  # „meine Kundentermine“
+        gap = rf"(?:\S+\s+){{0,{POSSESSIVE_GAP}}}"
+        if hit := re.search(rf"(?<!\w)(?:{owners})\s+{gap}{compound}(?:{objects})", text):
+            return hit.group(0)
+    return None
+
+
+def _someone_elses(spaced: str, text: str, order: list[Language]) -> str | None:
+    """A rep's deals are the team's: "Emma's deals", "Lukas' pipeline". Only a capitalised word is a
+    name ("yesterday's meetings" is no rep's), and never one of the words listed as no name."""
+    scopes = metric_terms()["scope"]
+    original = spaced.replace("’", "'")
+    no_names = {word for lang in order for word in scopes["not_a_name"][lang]}
+    for lang in order:
+        objects = "|".join(re.escape(word) for word in scopes["objects"][lang])
+        for hit in re.finditer(rf"(?<!\w)(\w+)(?:'s|s')\s+(?:\S+\s+){{0,1}}(?:{objects})", text):
+            name = hit.group(1)
+            written = re.search(rf"(?<!\w){re.escape(name)}(?='s|s')", original, re.IGNORECASE)
+            if name not in no_names and written and written.group(0)[:1].isupper():
+                return hit.group(0)
+    return None
+
+
+def found(text: str, words: list[str], inside_words: bool = False, short_whole: bool = False) -> str | None:
+    """The first of `words` in `text` (see `term_pattern`)."""
+    return next((word for word in words if term_pattern(word, inside_words, short_whole).search(text)), None)
+
+
+@cache
+def term_pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern[str]:
+    """A term starts a word; with inside_words, a one-word term may also end a compound, followed by a
+    case or plural ending at most („Kundenaktivitäten“ names „aktivitäten“, „Gesamtvolumens“ „gesamtvolumen“);
+    with short_whole, terms of up to four letters must be whole words ("won" is not "wonder"); " ~ "
+    stands for up to three words, each part the start of a word ("offen ~ opportunit" finds „offenen
+    Opportunities“). A term that ends in a space or a digit
+    must end a word ("did i " is not "did it", "top 3" not "top 30"); "{n}" stands for a number ("top
+    {n}", read as the term's group 1). A term that begins or ends with a sign ("$", "€") needs no word
+    boundary on that side ("500€", "$2m")."""
+    whole_end = word.endswith(" ") or word[-1:].isdecimal() or word.endswith("{n}")
+    word = word.strip()
+    end = r"(?!\w)" if whole_end or (short_whole and len(word) <= SHORT and word[-1:].isalnum()) else ""
+    if " ~ " in word:
+        parts = (re.escape(part) for part in word.split(" ~ "))
+        return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts) + (end if whole_end else ""))
+    if inside_words and " " not in word and len(word) > SHORT and not whole_end:
+        return re.compile(rf"(?<!\w){re.escape(word)}|{re.escape(word)}{COMPOUND_ENDING}")
+    start = r"(?<!\w)" if word[:1].isalnum() else ""
+    return re.compile(start + re.escape(word).replace(re.escape("{n}"), r"(\d{1,3})") + end)
+
+
+@cache
+def metric_terms() -> dict[str, Any]:
+    with TERMS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def starts_with(text: str, words: dict[str, list[str]]) -> bool:
+    """Whether one of the terms (either language) starts the text (the start of a word; a whole word
+    when the term ends in a space)."""
+    return any(term_pattern(word, False, False).match(text) for lang in LANGUAGES for word in words[lang])
+
+
+def any_term(text: str, words: dict[str, list[str]]) -> str | None:
+    """The first of the terms (either language) found in the text."""
+    return next(
+        (w for lang in LANGUAGES for w in words[lang] if term_pattern(w, False, True).search(text)), None
+    )
