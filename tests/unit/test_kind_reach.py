@@ -138,6 +138,13 @@ REACH: dict[str, list[tuple[str, str]]] = {
             "coaching",
         ),
     ],
+    "the biggest deals are a ranking only where one is asked for (kind_biggest alone decides)": [
+        ("our biggest deals are all stuck in legal", "coaching"),
+        ("biggest deals hinge on one guy, what now?", "coaching"),
+        ("Unsere größten Deals hängen alle an einem Ansprechpartner, was tun?", "coaching"),
+        ("show me my 5 biggest deals", "numbers"),
+        ("die größten Deals im Team", "numbers"),
+    ],
 }
 CASES = [(rule, message, kind) for rule, cases in REACH.items() for message, kind in cases]
 # after a lesson's reflection question: a follow-up still asks, a plain answer reflects
