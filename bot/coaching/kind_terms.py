@@ -148,7 +148,6 @@ class TermLists:
     products: Terms  # a CRM product named without its name ("our crm vendor")
     crm_products: Terms  # the CRM vendors' products (not the mail tools)
     pay: Terms  # commission, bonus, salary
-    tooling: Terms  # the CRM tooling: pay with these named is about the work
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
@@ -246,7 +245,6 @@ def term_lists() -> TermLists:
         products=merged("off_topic", "products"),
         crm_products=merged("off_topic", "crm_products"),
         pay=merged("off_topic", "pay"),
-        tooling=merged("off_topic", "tooling"),
         errands=merged("off_topic", "errands"),
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),
