@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.coaching import shared, training
@@ -15,6 +17,7 @@ from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary
 from tests.helpers import ask_json
 
 TRAINING = LESSONS_DIR / "training"
+EVAL_DIR = Path(__file__).parents[2] / "benchmarks" / "coaching_eval"
 
 
 @pytest.fixture
@@ -148,3 +151,22 @@ def test_a_training_questions_wording_finds_its_topic_and_not_without_the_file(
     monkeypatch.setattr(training, "TRAINING_FOLDER", "no-training-here")
     monkeypatch.setattr(shared, "_built", {})  # the process's coach was built with the files: build anew
     assert ask(question, capsys)["lessons"][0]["topic"] != "adoption"
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def test_no_lesson_question_is_an_evaluation_item() -> None:
+    """Retrieval learns from the lessons' asked_as and training questions; an evaluation item among them
+    would be scored on what the coach was shown."""
+    evaluated = {
+        _key(str(item["text"]))
+        for path in EVAL_DIR.glob("*.yaml")
+        for item in yaml.safe_load(path.read_text())
+    }
+    library = LessonLibrary.load(LESSONS_DIR)
+    shown = [(x.language, x.id, q) for x in library.lessons for q in (*x.asked_as, *x.training)]
+
+    assert len(shown) > 7000
+    assert [entry for entry in shown if _key(entry[2]) in evaluated] == []
