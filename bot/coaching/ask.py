@@ -7,7 +7,7 @@ the exact commands, reflections are kept for the coach, and the rest get one lin
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -181,6 +181,9 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     stats = numbers.stats
     stages = read_stages(question, language, stats)
     log.debug("numbers by stage: %s", stages)
+    if biggest and stages and stages.labels and biggest.unfiltered is None:
+        # one of the CRM's stage labels ("top 5 deals in Negotiation"): the ranking keeps no stage
+        biggest = replace(biggest, unfiltered="stage")
 
     def overview() -> CoachAnswer:
         return kind_answers.numbers_answer(

@@ -115,6 +115,14 @@ def asked_in_scopes(question: str, language: Language, biggest: BiggestReading |
     return named
 
 
+def ranking_filters(named: list[str], biggest: BiggestReading, language: Language) -> list[str]:
+    """Of the metrics named, those that filter the ranking: all but the figures asked apart in their own
+    clause ("my 3 biggest deals and how many are stale?" ranks all deals and counts the stale ones;
+    "my 3 biggest deals without a next step" filters)."""
+    apart = {family_of(r.metric) for r in read_all(biggest.others, language)} if biggest.others else set()
+    return [metric for metric in named if family_of(metric) not in apart]
+
+
 def told_term(text: str) -> str | None:
     """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
     return any_term(flat(text), metric_terms()["requests"]["told"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.coaching.asked_terms import any_term, metric_terms, starts_with
+from bot.coaching.asked_terms import any_term, metric_terms, starts_with, term_pattern
 from bot.i18n import LANGUAGES
 
 SENTENCE_ENDS = ".;:!?"
@@ -31,7 +31,7 @@ def ranking_clause(text: str, hit: re.Match[str], deal: re.Match[str]) -> tuple[
 def unfiltered(question: str, text: str, start: int, end: int) -> str | None:
     """The filter the ranking's clause asks that the ranking cannot apply, the first of: an amount
     ("over 50k"), a currency ("in USD"), a period ("closing this month", „in diesem Quartal“), a rep
-    ("of Noah Adams"); None when it asks none."""
+    ("of Noah Adams"), a stage ("by stage"); None when it asks none."""
     requests = metric_terms()["requests"]
     clause = text[start:end]
     amount = re.search(r"[<>]\s*\d", clause) or any(
@@ -45,8 +45,17 @@ def unfiltered(question: str, text: str, start: int, end: int) -> str | None:
         ("currency", any_term(clause, requests["filter_currency"])),
         ("period", any_term(clause, requests["filter_period"])),
         ("owner", _owner_named(question, text, start, end)),
+        ("stage", stage_named(clause)),
     )
     return next((kind for kind, said in kinds if said), None)
+
+
+def stage_named(clause: str) -> bool:
+    """A stage word in the clause ("by stage", „in der Angebotsphase“), not a stage change."""
+    requests = metric_terms()["requests"]
+    words = requests["filter_stage"]
+    named = any(term_pattern(word, True, True).search(clause) for lang in LANGUAGES for word in words[lang])
+    return named and any_term(clause, requests["stage_change"]) is None
 
 
 def _owner_named(question: str, text: str, start: int, end: int) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from bot.coaching.asked import family_of
-from bot.coaching.asked_biggest import BiggestReading
+from bot.coaching.asked_biggest import BiggestReading, ranking_filters
 from bot.coaching.biggest_answer import biggest_deals_text, ranked_metrics
 from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
@@ -68,7 +68,9 @@ def numbers_answer(
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
     named = list(dict.fromkeys(named))
     wanted = told_once(named)
-    deals = asked_deals(stats, named) if named else None
+    # a problem asked in its own clause is counted apart, not a filter on the ranking
+    filters = ranking_filters(named, biggest, language) if biggest else named
+    deals = asked_deals(stats, filters) if filters else None
     ranking = biggest_deals_text(stats, language, biggest) if biggest and deals is None else ""
     # the value and count the ranking's first line states: figures of the answer, never a bullet again
     lead = list(ranked_metrics(stats, biggest)) if ranking and biggest else []
@@ -83,7 +85,7 @@ def numbers_answer(
     if ranking:
         listing = ranking
     elif deals is not None:
-        listing = _problem_deals_text(stats, language, deals, asked_problem_count(stats, named), biggest)
+        listing = _problem_deals_text(stats, language, deals, asked_problem_count(stats, filters), biggest)
     elif biggest and biggest.own:  # numbers stored before the ranking: the own deals worth a look
         listing = attention_text(
             stats,
