@@ -15,10 +15,13 @@ from bot.i18n import LANGUAGES
 # Of the openers of a request for advice, these also open a request for a list ("what are my biggest
 # deals?"); the others ("should", „sollen“, "why") ask for advice about the deals.
 LIST_OPENERS = frozenset({"what", "how", "was", "wie"})
-# A request for the list that is no question is short ("top deals in my own book ranked by size"); a
-# longer message that asks nothing tells a story about a big deal ("beim grössten Deal kennen wir nur…").
+# A request for the list that is no question is short ("top deals in my own book ranked by size") or says
+# please ("biggest deals please, I need them for the board"); a longer message that asks nothing tells a
+# story about a big deal ("beim grössten Deal kennen wir nur…").
 MAX_REQUEST_WORDS = 10
 SENTENCES = re.compile(r"(?<=[.!?;:])\s+")
+RELATIVE = re.compile(r"\s(?:that|which)\s")  # German „, die …“ is as often an apposition
+PLEASE = re.compile(r"\b(?:please|pls|plz|bitte)\b")
 
 
 def asks_for_biggest(terms: TermLists, text: str) -> str | None:
@@ -33,8 +36,16 @@ def asks_for_biggest(terms: TermLists, text: str) -> str | None:
         return None
     # asked in its own sentence after a greeting („Moin! Zeig mir bitte meine größten Deals“) or not
     asking = next((part for part in SENTENCES.split(text) if read_biggest(part, LANGUAGES[0])), text)
-    if not is_question(terms, asking, asking) and (
-        len(words) > MAX_REQUEST_WORDS or terms.numbers_verbs.first(text) or told_term(text)
+    # a relative clause describes the deals asked for ("… that had no stage change"): its verb tells nothing
+    head = RELATIVE.split(text, maxsplit=1)[0]
+    if (
+        not is_question(terms, asking, asking)
+        and not PLEASE.search(asking)
+        and (
+            len(LETTERS.findall(head)) > MAX_REQUEST_WORDS
+            or terms.numbers_verbs.first(head)
+            or told_term(text)
+        )
     ):
         return None  # "our biggest deals are all stuck in legal" tells, it does not ask
     return f"asks for the biggest deals: '{reading.term}'"
