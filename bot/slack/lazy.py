@@ -115,6 +115,9 @@ class WorkerProcesses:
                     stop = "worker process %s did not stop within %.0f s; terminating it"
                     log.warning(stop, child.pid, grace_seconds)
                 child.terminate()
+        # Let the pool's manager thread end now: left running, it may close its wake-up pipe while the
+        # interpreter's exit hook writes to it (CPython 3.11 race), a traceback after a clean exit message.
+        self._pool.shutdown(wait=True)
 
 
 def _report(future: Future[None]) -> None:
