@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.cli import main
 from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.coach import Coach, CoachAnswer
+from bot.coaching.kinds import Kind
 from bot.crm.base import ManagerStats
 from bot.demo.standins.requests import HttpResult, event_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
@@ -121,11 +122,13 @@ def direct_message(
     )
 
 
-def numbers_reply(coach: Coach, stats: ManagerStats, question: str, language: Language = "en") -> CoachAnswer:
-    """The coach's answer to a message already known to be a numbers question, from these numbers."""
+def numbers_reply(
+    coach: Coach, stats: ManagerStats, question: str, language: Language = "en", *, kind: Kind = "numbers"
+) -> CoachAnswer:
+    """The coach's answer to a message already known to be of `kind` (a numbers question unless told)."""
     return answer_by_kind(
         coach=coach,
-        kind="numbers",
+        kind=kind,
         question=question,
         language=language,
         numbers=Numbers(stats=stats, linked=True),

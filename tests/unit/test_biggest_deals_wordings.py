@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.crm.base import ManagerStats
 from bot.crm.demo import DemoConnector
@@ -21,7 +20,7 @@ from bot.i18n import Language
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from tests.conftest import NOW
-from tests.helpers import ask_json
+from tests.helpers import ask_json, numbers_reply
 
 ANNA = "anna.berger@example.com"  # the first demo manager, M00001
 TITLES = {
@@ -54,18 +53,7 @@ def stats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagerStats]:
 
 def chat_answer(coach: Coach, stats: ManagerStats, message: str, language: Language) -> CoachAnswer:
     """What the coach answers a chat message: its kind as the classifier reads it, then that kind's answer."""
-    kind = coach.classifier.classify(message).kind
-    return answer_by_kind(
-        coach=coach,
-        kind=kind,
-        question=message,
-        language=language,
-        numbers=Numbers(stats=stats, linked=True),
-        prompt=None,
-        crm_name="Demo CRM",
-        now=NOW,
-        offline=True,
-    )
+    return numbers_reply(coach, stats, message, language, kind=coach.classifier.classify(message).kind)
 
 
 def title(language: Language, *, own: bool, count: int) -> str:
