@@ -15,5 +15,6 @@ NAMES = (
     "kinds_blind9",
     "kinds_blind10",
     "kinds_blind11",
+    "kinds_blind12",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
