@@ -111,15 +111,15 @@ def answer_json(answer: CoachAnswer) -> dict[str, Any]:
 def _fact_json(fact: NumberFact) -> dict[str, Any]:
     """A pipeline value also says its currency and the other currencies' open deals (never added to it);
     a stage's count or value says its stage. A stage's value says its currency but no other_currencies:
-    the stats keep no other-currency totals per stage, and an empty list would read "none"."""
+    the stats keep no other-currency totals per stage, and an empty list would read "none". Every entry
+    keeps one field order (a ranking's and a stage's alike): metric, scope, value, of, currency,
+    other_currencies, stage, each where it applies."""
     entry: dict[str, Any] = {
         "metric": fact.name,
         "scope": fact.scope,
         "value": _number(fact.value),
         "of": fact.of,
     }
-    if fact.stage is not None:
-        entry["stage"] = fact.stage
     if fact.currency is not None:
         entry["currency"] = fact.currency
     if fact.currency is not None and fact.stage is None:
@@ -127,6 +127,8 @@ def _fact_json(fact: NumberFact) -> dict[str, Any]:
             {"currency": total.currency, "value": _number(float(total.amount)), "deals": total.deals}
             for total in fact.others
         ]
+    if fact.stage is not None:
+        entry["stage"] = fact.stage
     return entry
 
 

@@ -23,6 +23,8 @@ from bot.store.models import Manager
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
 
+ANNA = "anna.berger@example.com"  # the first demo manager, M00001
+
 
 def command(
     base_url: str,
@@ -137,3 +139,23 @@ def numbers_reply(
         now=NOW,
         offline=True,
     )
+
+
+def chat_answer(coach: Coach, stats: ManagerStats, message: str, language: Language) -> CoachAnswer:
+    """What the coach answers a chat message: its kind as the classifier reads it, then that kind's answer."""
+    return numbers_reply(coach, stats, message, language, kind=coach.classifier.classify(message).kind)
+
+
+def chat_and_json(
+    coach: Coach,
+    stats: ManagerStats,
+    question: str,
+    language: Language,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    user: str = ANNA,
+) -> tuple[CoachAnswer, dict[str, Any]]:
+    """The same question asked in the chat and with `crmcoach ask --json --user USER --locale LANGUAGE`:
+    the chat answer and the JSON printed."""
+    chat = chat_answer(coach, stats, question, language)
+    return chat, ask_json(question, capsys, "--user", user, "--locale", language)

@@ -5,6 +5,7 @@ prompts/coach/metric_terms.toml with the same term syntax and scope cues as the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.coaching.asked import FAMILY_METRICS, AskedReading, family_of, read_all
@@ -18,6 +19,7 @@ from bot.coaching.asked_terms import (
     term_pattern,
 )
 from bot.coaching.biggest_clause import SENTENCE_ENDS, free_word, ranking_clause, requested, unfiltered
+from bot.coaching.kind_terms import LETTERS
 from bot.i18n import LANGUAGES, Language
 
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
@@ -27,6 +29,13 @@ DEAL_WORD_GAP = 2  # words allowed between the biggest-deals words and the deal 
 OWNER_WORDS_BEFORE = 4  # "my" this far before them, counts and fillers between: "my top three biggest"
 TYPO_MIN_LETTERS = 7  # shorter words are too near other words for a typo to be read as them
 WORD = re.compile(r"\w+")
+# A request for the ranking that is no question is short ("top deals in my own book ranked by size") or
+# says please ("biggest deals please, I need them for the board"); a longer message that asks nothing
+# tells a story about a big deal ("beim grössten Deal kennen wir nur…").
+MAX_REQUEST_WORDS = 10
+SENTENCES = re.compile(rf"(?<=[{re.escape(SENTENCE_ENDS)}])\s+")
+RELATIVE = re.compile(r"\s(?:that|which)\s")  # German „, die …“ is as often an apposition
+PLEASE = re.compile(r"\b(?:please|pls|plz|bitte)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +132,26 @@ def ranking_filters(named: list[str], biggest: BiggestReading, language: Languag
     return [metric for metric in named if family_of(metric) not in apart]
 
 
-def told_term(text: str) -> str | None:
-    """A verb that tells something about the biggest deals ([requests.told]): "are stuck", „hängen“."""
-    return any_term(flat(text), metric_terms()["requests"]["told"])
+def requested_biggest(
+    text: str, *, asks: Callable[[str], bool], verb: Callable[[str], str | None]
+) -> BiggestReading | None:
+    """The ranking a whole message asks for (`read_biggest`), None when it asks none or tells something
+    about the deals ("our biggest deals are all stuck in legal"): a message that asks nothing (`asks`: a
+    question or a request word in the sentence asking for the ranking) and says no please tells when it
+    is long, has a verb (`verb`) before any relative clause, or a telling verb ([requests.told])."""
+    reading = read_biggest(text, LANGUAGES[0])
+    if reading is None:
+        return None
+    # asked in its own sentence after a greeting („Moin! Zeig mir bitte meine größten Deals“) or not
+    asking = next((part for part in SENTENCES.split(text) if read_biggest(part, LANGUAGES[0])), text)
+    if asks(asking) or PLEASE.search(asking):
+        return reading
+    # a relative clause describes the deals asked for ("… that had no stage change"): its verb tells nothing
+    head = RELATIVE.split(text, maxsplit=1)[0]
+    told = any_term(flat(text), metric_terms()["requests"]["told"])  # "are stuck", „hängen“
+    if len(LETTERS.findall(head)) > MAX_REQUEST_WORDS or verb(head) or told:
+        return None
+    return reading
 
 
 Hit = tuple[re.Match[str], re.Match[str]]  # the biggest-deals words and the deal word they rank

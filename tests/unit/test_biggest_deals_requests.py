@@ -13,11 +13,9 @@ from bot.coaching.asked_biggest import read_biggest
 from bot.coaching.coach import Coach
 from bot.crm.base import ManagerStats
 from bot.i18n import Language
-from tests.helpers import ask_json
-from tests.unit.test_biggest_deals_wordings import chat_answer
+from tests.helpers import chat_and_json
 
 KINDS = Path(__file__).parents[2] / "prompts" / "kinds"
-ANNA = "anna.berger@example.com"
 TITLE = {"en": "*Your 3 biggest open deals*", "de": "*Deine 3 größten offenen Deals*"}
 ASKED = {"en": "{verb} my 3 biggest deals", "de": "{verb} mir die 3 größten Deals"}
 
@@ -50,8 +48,7 @@ def test_a_fetched_ranking_is_the_ranking_in_text_and_json(
     question: str,
     language: Language,
 ) -> None:
-    chat = chat_answer(coach, anna_today, question, language)
-    result = ask_json(question, capsys, "--user", ANNA, "--locale", language)
+    chat, result = chat_and_json(coach, anna_today, question, language, capsys)
 
     assert TITLE[language] in chat.text
     assert TITLE[language] in result["answer"]

@@ -10,10 +10,8 @@ import pytest
 from bot.coaching.coach import Coach
 from bot.crm.base import ManagerStats
 from bot.i18n import Language
-from tests.helpers import ask_json
-from tests.unit.test_biggest_deals_wordings import chat_answer
+from tests.helpers import chat_and_json, chat_answer
 
-ANNA = "anna.berger@example.com"
 NOTE = {"en": "Not filtered by stage:", "de": "Nicht nach Phase gefiltert:"}
 TITLE = {"en": "biggest open deal", "de": "größten offenen Deals"}
 
@@ -36,8 +34,7 @@ def test_a_ranking_asked_with_a_stage_says_it_is_not_filtered_by_stage(
     question: str,
     language: Language,
 ) -> None:
-    chat = chat_answer(coach, anna_today, question, language)
-    result = ask_json(question, capsys, "--user", ANNA, "--locale", language)
+    chat, result = chat_and_json(coach, anna_today, question, language, capsys)
 
     for text in (chat.text, result["answer"]):
         assert TITLE[language] in text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching.coach import Coach, CoachAnswer
+from bot.coaching.coach import Coach
 from bot.crm.base import ManagerStats
 from bot.crm.demo import DemoConnector
 from bot.crm.demo_seed import seed_demo
@@ -20,9 +20,8 @@ from bot.i18n import Language
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from tests.conftest import NOW
-from tests.helpers import ask_json, numbers_reply
+from tests.helpers import ANNA, ask_json, chat_answer
 
-ANNA = "anna.berger@example.com"  # the first demo manager, M00001
 TITLES = {
     ("en", True): "*Your {n} biggest open deals*",
     ("en", False): "*The {n} biggest open deals in your team*",
@@ -49,11 +48,6 @@ def stats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagerStats]:
     seed_demo(engine, as_of=NOW)
     yield DemoConnector(engine).manager_stats("M00001", now=NOW)
     engine.dispose()
-
-
-def chat_answer(coach: Coach, stats: ManagerStats, message: str, language: Language) -> CoachAnswer:
-    """What the coach answers a chat message: its kind as the classifier reads it, then that kind's answer."""
-    return numbers_reply(coach, stats, message, language, kind=coach.classifier.classify(message).kind)
 
 
 def title(language: Language, *, own: bool, count: int) -> str:
