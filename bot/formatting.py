@@ -52,8 +52,3 @@ def _whole_currency_pattern(locale: Locale) -> NumberPattern:
 def truncate(text: str, limit: int) -> str:
     """Cut text to Slack's limit with an ellipsis, so a long CRM name never breaks a message."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def slack_escape(text: str) -> str:
-    """CRM text is data: Slack's control characters must not turn it into mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

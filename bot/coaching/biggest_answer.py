@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.coaching.asked_biggest import BiggestReading
 from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ManagerStats
-from bot.formatting import format_int, format_money, slack_escape, truncate
+from bot.formatting import format_int, format_money, truncate
 from bot.i18n import Language, t, tn
 
 BIGGEST_DEALS_SHOWN = 5  # when the question says no number
@@ -60,8 +60,8 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
         t(
             language,
             f"kinds.biggest_item_{scope}",
-            name=truncate(slack_escape(deal.name), 80),
-            owner=truncate(slack_escape(deal.owner_name), 60),
+            name=truncate(deal.name, 80),
+            owner=truncate(deal.owner_name, 60),
             amount=format_money(deal.amount, deal.currency, language),
         )
         for deal in shown

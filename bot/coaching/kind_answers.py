@@ -26,7 +26,7 @@ from bot.coaching.numbers import (
 )
 from bot.coaching.stated import FIGURE_OF, told_once
 from bot.crm.base import AttentionDeal, ManagerStats
-from bot.formatting import format_money, slack_escape, truncate
+from bot.formatting import format_money, truncate
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -142,9 +142,10 @@ def attention_text(
     note: str | None = None,
     empty: str = "stats.no_attention",
 ) -> str:
-    """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; CRM text
-    made inert); with a `note` (asked for the biggest), by amount, the note saying why these are not
-    the ranking of all open deals; `empty` is what to say when there are none."""
+    """The deals that need attention (all, or `deals` of them) and why, one line each (mrkdwn; names
+    raw: the Slack render escapes them, the CLI shows them as they are); with a `note` (asked for the
+    biggest), by amount, the note saying why these are not the ranking of all open deals; `empty` is
+    what to say when there are none."""
     deals = stats.attention if deals is None else deals
     if not deals:
         return t(language, empty, crm=stats.source)
@@ -158,8 +159,8 @@ def attention_text(
             t(
                 language,
                 "stats.attention_item",
-                name=truncate(slack_escape(deal.name), 80),
-                owner=truncate(slack_escape(deal.owner_name), 60),
+                name=truncate(deal.name, 80),
+                owner=truncate(deal.owner_name, 60),
                 amount=format_money(deal.amount, deal.currency, language),
                 reasons=reasons,
             )

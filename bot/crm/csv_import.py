@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from bot.crm.base import DEFAULT_CURRENCY, currency_code
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
@@ -100,9 +100,8 @@ def import_csv(
     deal_rows = [
         row for _, row in _read(deals, "deals", mapping, errors, _deal_parser(mapping, owner_by_email))
     ]
-    deal_ids = {row["external_id"]: index for index, row in enumerate(deal_rows, start=1)}
     _check_unique(deals, deal_rows, errors)
-    activity_parser = _activity_parser(owner_by_email, deal_ids)
+    activity_parser = _activity_parser(owner_by_email, {row["external_id"] for row in deal_rows})
     activity_rows = (
         [row for _, row in _read(activities, "activities", mapping, errors, activity_parser)]
         if activities
@@ -110,8 +109,6 @@ def import_csv(
     )
     if errors:
         raise CsvImportError(errors)
-    for index, row in enumerate(deal_rows, start=1):
-        row["id"] = index
     _fill_last_activity(deal_rows, activity_rows)
     with engine.begin() as connection:
         for table in (DemoActivity, DemoDeal, DemoOwner):
@@ -120,7 +117,9 @@ def import_csv(
         if ordered:
             connection.execute(insert(DemoOwner), ordered)
         if deal_rows:
+            # No explicit ids: the database hands them out, so PostgreSQL's sequence stays ahead of them.
             connection.execute(insert(DemoDeal), deal_rows)
+            _link_activities(connection, activity_rows)
         if activity_rows:
             connection.execute(insert(DemoActivity), activity_rows)
     return ImportResult(len(owner_rows), len(deal_rows), len(activity_rows))
@@ -226,7 +225,7 @@ def _deal_parser(mapping: Mapping, owner_by_email: dict[str, str]) -> Parser:
     return parse
 
 
-def _activity_parser(owner_by_email: dict[str, str], deal_ids: dict[str, int]) -> Parser:
+def _activity_parser(owner_by_email: dict[str, str], deal_ids: set[str]) -> Parser:
     def parse(values: dict[str, str]) -> dict[str, Any]:
         _require(values, "owner_email", "occurred_at")
         owner = owner_by_email.get(values["owner_email"].lower())
@@ -237,7 +236,7 @@ def _activity_parser(owner_by_email: dict[str, str], deal_ids: dict[str, int]) -
             raise ValueError(f"deal_id {deal} is not in the deals file")
         return {
             "owner_id": owner,
-            "deal_id": deal_ids[deal] if deal else None,
+            "deal_id": deal,  # the CRM's id until _link_activities swaps in ours
             "kind": (values.get("type") or "task").lower()[:16],
             "occurred_at": _datetime(values, "occurred_at"),
         }
@@ -245,9 +244,18 @@ def _activity_parser(owner_by_email: dict[str, str], deal_ids: dict[str, int]) -
     return parse
 
 
+def _link_activities(connection: Connection, activities: list[dict[str, Any]]) -> None:
+    """Point each activity at its deal's id in our table, found by the CRM's id."""
+    query = select(DemoDeal.external_id, DemoDeal.id).where(DemoDeal.external_id.is_not(None))
+    ids: dict[str | None, int] = dict(connection.execute(query).all())
+    for activity in activities:
+        if activity["deal_id"] is not None:
+            activity["deal_id"] = ids[activity["deal_id"]]
+
+
 def _fill_last_activity(deals: list[dict[str, Any]], activities: list[dict[str, Any]]) -> None:
     """Exports often lack a last-activity column; derive it from the activities file."""
-    latest: dict[int, datetime] = {}
+    latest: dict[str, datetime] = {}
     for activity in activities:
         if activity["deal_id"] is not None:
             current = latest.get(activity["deal_id"])
@@ -255,7 +263,7 @@ def _fill_last_activity(deals: list[dict[str, Any]], activities: list[dict[str, 
                 latest[activity["deal_id"]] = activity["occurred_at"]
     for deal in deals:
         if deal["last_activity_at"] is None:
-            deal["last_activity_at"] = latest.get(deal["id"])
+            deal["last_activity_at"] = latest.get(deal["external_id"])
 
 
 def _require(values: dict[str, str], *names: str) -> None:

@@ -124,7 +124,7 @@ def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:
 
 
 def _attention_section(stats: ManagerStats, language: Language) -> SectionBlock:
-    text = attention_text(stats, language)
+    text = inert(attention_text(stats, language))  # deal and owner names are CRM text
     if not stats.attention:
         return SectionBlock(text=MarkdownTextObject(text=text))
     return SectionBlock(

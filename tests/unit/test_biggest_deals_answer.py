@@ -27,9 +27,9 @@ def ranking(text: str, title: str) -> list[str]:
 def shown(
     deals: tuple[ListedDeal, ...], stats: ManagerStats, language: Language, *, owner: bool
 ) -> list[str]:
-    """The lines a ranking of `deals` shows (CRM text made inert for Slack: "&" is "&amp;")."""
+    """The lines a ranking of `deals` shows (names as the CRM has them: Slack's escaping is the render's)."""
     return [
-        f"• {format_money(d.amount, stats.currency, language)} – {d.name.replace('&', '&amp;')}"
+        f"• {format_money(d.amount, stats.currency, language)} – {d.name}"
         + (f" ({d.owner_name})" if owner else "")
         for d in deals
     ]

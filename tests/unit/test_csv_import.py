@@ -19,7 +19,7 @@ from bot.crm.demo import DemoConnector
 from bot.i18n import Language
 from bot.store.db import make_engine
 from bot.store.migrations import upgrade
-from bot.store.models import DemoDeal, DemoOwner
+from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.helpers import ask_json, numbers_reply
 
@@ -174,10 +174,9 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
         )
         connection.execute(update(DemoDeal).where(DemoDeal.external_id == "d2").values(stage="Open"))
     with Session(engine) as session, session.begin():
-        generated = session.get_one(DemoDeal, 1)
+        generated = session.scalars(select(DemoDeal).where(DemoDeal.external_id == "d1")).one()
         session.add(
             DemoDeal(
-                id=100,  # the import writes its own ids, so a sequence would hand out 1 again
                 owner_id=generated.owner_id,
                 name="Generated",
                 company="Generated",
@@ -201,6 +200,68 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
     with Session(engine) as session:
         stages = {deal.external_id: deal.stage for deal in session.scalars(select(DemoDeal))}
     assert stages == {"d1": "Proposal", "d2": "Open", "d3": "", "d4": "", "d5": "", None: "open"}
+
+
+def _add_deal(engine: Engine, name: str) -> None:
+    """A deal added the ordinary way: the database picks its id."""
+    with Session(engine) as session, session.begin():
+        owner = session.scalars(select(DemoOwner).order_by(DemoOwner.id)).first()
+        assert owner is not None
+        session.add(
+            DemoDeal(
+                owner_id=owner.id,
+                name=name,
+                company=name,
+                amount=1,
+                stage="",
+                status="open",
+                close_date=NOW.date(),
+                created_at=NOW,
+            )
+        )
+
+
+def _deals_with_last_activity(engine: Engine) -> dict[str | None, datetime | None]:
+    with Session(engine) as session:
+        return {deal.external_id: deal.last_activity_at for deal in session.scalars(select(DemoDeal))}
+
+
+def test_a_deal_added_after_an_import_gets_an_id_of_its_own(unmigrated: Engine, tmp_path: Path) -> None:
+    """On PostgreSQL the ids come from a sequence: the import must not hand out ids behind its back."""
+    upgrade(unmigrated)  # a fresh database: its sequence has handed out nothing yet
+    import_csv(unmigrated, **_write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES))
+
+    _add_deal(unmigrated, "Added")
+
+    assert _count(unmigrated, DemoDeal) == 4
+
+
+def test_importing_again_replaces_the_data_and_keeps_activities_on_their_deals(
+    engine: Engine, tmp_path: Path
+) -> None:
+    files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES)
+    import_csv(engine, **files)
+    _add_deal(engine, "Added between the imports")
+    later = ACTIVITIES + "rep@example.com,d1,email,2026-11-22T08:00:00Z\n"
+    files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=later)
+
+    result = import_csv(engine, **files)
+    _add_deal(engine, "Added after")
+
+    assert (result.owners, result.deals, result.activities) == (2, 3, 3)
+    with Session(engine) as session:
+        linked = session.execute(
+            select(DemoDeal.external_id, func.count())
+            .join(DemoActivity, DemoActivity.deal_id == DemoDeal.id)
+            .group_by(DemoDeal.external_id)
+        ).all()
+    assert dict(linked) == {"d1": 1, "d3": 1}
+    assert _deals_with_last_activity(engine) == {
+        "d1": datetime(2026, 11, 22, 8, tzinfo=UTC),
+        "d2": None,
+        "d3": datetime(2026, 11, 21, 9, tzinfo=UTC),
+        None: None,  # "Added after"; the deal added between the imports was replaced with the rest
+    }
 
 
 def test_every_bad_row_is_named_and_nothing_is_imported(engine: Engine, tmp_path: Path) -> None:
