@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert, text
 
 from bot.store.base import Base
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
@@ -97,6 +97,7 @@ NEXT_STEPS = (
 )
 ACTIVITY_KINDS = ("call", "meeting", "email", "task")
 BATCH = 10_000
+_DEMO_TABLES = ", ".join(model.__tablename__ for model in (DemoActivity, DemoDeal, DemoOwner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,23 +133,22 @@ def seed_demo(
     tables = [Base.metadata.tables[model.__tablename__] for model in (DemoDeal, DemoActivity)]
     secondary = [index for table in tables for index in table.indexes]
     with engine.begin() as connection:
-        for table in (DemoActivity, DemoDeal, DemoOwner):
-            connection.execute(delete(table))
+        _empty(connection)
         for index in secondary:
             index.drop(connection)
         # Managers first: reps reference them.
         connection.execute(insert(DemoOwner), owners)
         pending_deals: list[dict[str, Any]] = []
         pending_activities: list[dict[str, Any]] = []
-        for deal_id in range(1, deals + 1):
-            deal, deal_activities = deal_rows(rng, deal_id, owner_ids, anchor)
+        for number in range(1, deals + 1):
+            deal, deal_activities = deal_rows(rng, number, owner_ids, anchor)
             pending_deals.append(deal)
             pending_activities.extend(deal_activities)
             if len(pending_deals) >= BATCH:
-                activities += _flush(connection, pending_deals, pending_activities)
+                activities += _flush(connection, pending_deals, pending_activities, last=number)
                 if on_progress:
-                    on_progress(deal_id)
-        activities += _flush(connection, pending_deals, pending_activities)
+                    on_progress(number)
+        activities += _flush(connection, pending_deals, pending_activities, last=deals)
         for index in secondary:
             index.create(connection)
     if on_progress:
@@ -166,9 +166,28 @@ def demo_manager_email(index: int) -> str:
     return _email(first, last, index, "m")
 
 
-def _flush(connection: Any, deals: list[dict[str, Any]], activities: list[dict[str, Any]]) -> int:
+def _empty(connection: Connection) -> None:
+    """Delete the demo CRM. On PostgreSQL the id sequences start again too (undone on a rollback, unlike
+    setval), so seeding twice gives the same row ids, as SQLite does by itself."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"TRUNCATE {_DEMO_TABLES} RESTART IDENTITY"))
+        return
+    for table in (DemoActivity, DemoDeal, DemoOwner):
+        connection.execute(delete(table))
+
+
+def _flush(
+    connection: Connection, deals: list[dict[str, Any]], activities: list[dict[str, Any]], *, last: int
+) -> int:
+    """Write a batch of deals (numbered up to `last`) and their activities, whose deal_id is their deal's
+    number until the database has handed out the deal's id."""
     if deals:
-        connection.execute(insert(DemoDeal), deals)
+        # No explicit ids: the database hands them out, so PostgreSQL's sequence stays ahead of them.
+        statement = insert(DemoDeal).returning(DemoDeal.id, sort_by_parameter_order=True)
+        ids = connection.scalars(statement, deals).all()
+        first = last - len(deals) + 1
+        for activity in activities:
+            activity["deal_id"] = ids[activity["deal_id"] - first]
     if activities:
         connection.execute(insert(DemoActivity), activities)
     count = len(activities)
@@ -211,8 +230,9 @@ def owner_rows(managers: int, reps_per_manager: int) -> Iterator[dict[str, Any]]
 
 
 def deal_rows(
-    rng: random.Random, deal_id: int, owner_ids: list[str], anchor: datetime
+    rng: random.Random, number: int, owner_ids: list[str], anchor: datetime
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The deal `number` (1-based, its place in the seed) and its activities, which name it by that number."""
     # rng.random() arithmetic instead of randint/choice: seeding a million deals stays fast.
     r = rng.random
     owner_id = owner_ids[int(r() * len(owner_ids))]
@@ -233,7 +253,6 @@ def deal_rows(
     touches = [touch for touch in touches if touch <= anchor]
     company = COMPANIES[int(r() * len(COMPANIES))]
     deal = {
-        "id": deal_id,
         "owner_id": owner_id,
         "name": f"{company} – {PRODUCTS[int(r() * len(PRODUCTS))]}",
         "company": company,
@@ -248,7 +267,7 @@ def deal_rows(
         "closed_at": closed_at,
     }
     activities = [
-        {"owner_id": owner_id, "deal_id": deal_id, "kind": ACTIVITY_KINDS[int(r() * 4)], "occurred_at": touch}
+        {"owner_id": owner_id, "deal_id": number, "kind": ACTIVITY_KINDS[int(r() * 4)], "occurred_at": touch}
         for touch in touches
     ]
     return deal, activities
