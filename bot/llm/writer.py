@@ -120,9 +120,10 @@ class Pseudonyms:
         return self.labels.get(name, name)
 
     def restore(self, mrkdwn: str) -> str:
-        """Labels in an answer (already Slack mrkdwn) back to the real names, escaped for Slack."""
+        """Labels in an answer back to the real names, as the CRM has them (Slack's escaping is the
+        render's: the CLI shows them as written)."""
         for label in sorted(self._restorable, key=len, reverse=True):
-            name = _literal(slack_escape(self._restorable[label]))
+            name = _literal(self._restorable[label])
             mrkdwn = re.sub(rf"(?<!\w){re.escape(label)}(?!\w)", name, mrkdwn)
         return mrkdwn
 
@@ -356,18 +357,14 @@ def _split_ids(raw: str) -> list[str]:
 
 
 def to_mrkdwn(text: str) -> str:
-    """Markdown as models write it -> Slack mrkdwn; <, > and & escaped so no mention or link is injected."""
-    text = slack_escape(text)
+    """Markdown as models write it -> Slack mrkdwn; <, > and & are left as written: every answer is made
+    inert once, where its Slack message is built, so no mention or link is injected there."""
     text = re.sub(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", r"*\1*", text, flags=re.MULTILINE)
     text = re.sub(r"^([ \t]*)[-*+][ \t]+", r"\1• ", text, flags=re.MULTILINE)
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: f"*{m.group(1) or m.group(2)}*", text)
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)  # where a citation marker was removed
     text = re.sub(r"(?<=\S)[ \t]{2,}", " ", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _literal(replacement: str) -> str:

@@ -10,9 +10,12 @@ from decimal import Decimal
 
 import pytest
 
+from bot.cli_ask import answer_json
 from bot.crm.base import AttentionDeal
 from bot.llm.writer import CANARY, templates
+from bot.render.replies import Answer, answer_message
 from tests.fakes.openai_server import OpenAIStandIn, Received
+from tests.helpers import all_text
 from tests.unit.test_llm_writer import ask, make_stats, server, writer_for
 
 __all__ = ["server"]  # the fixture, shared with test_llm_writer
@@ -56,13 +59,27 @@ def test_with_send_names_deal_and_rep_names_are_sent_but_never_the_email(server:
     assert "anna.berger@example.com" not in body
 
 
-def test_real_names_come_back_for_the_asker_escaped_for_slack(server: OpenAIStandIn) -> None:
+def test_real_names_come_back_as_written_and_slack_gets_them_escaped_once(server: OpenAIStandIn) -> None:
+    """`crmcoach ask` (text and JSON) shows the model's text and the names as written; the Slack message
+    escapes them exactly once, so the model cannot mention a channel or slip in a link either."""
     odd = AttentionDeal("d9", "AT&T <Renewal> \\1", "Marco Rossi", Decimal(1), ("stale",), owner_id="R1")
-    server.answer_next("Look at Deal A with Rep 1 [lesson:go-first].")
+    server.answer_next(
+        "Look at Deal A with Rep 1 & <!channel>, see <https://evil.example|here> [lesson:go-first]."
+    )
     answer = ask(writer_for(server), stats=replace(make_stats(), attention=(odd,)))
     assert answer is not None
-    assert answer.text.startswith("Look at AT&amp;T &lt;Renewal&gt; \\1 with Marco Rossi.")
     assert "AT&T" not in sent(server.last_request())
+
+    written = "Look at AT&T <Renewal> \\1 with Marco Rossi & <!channel>, see <https://evil.example|here>."
+    assert answer.text.startswith(written)
+    assert answer_json(answer)["answer"] == answer.text
+    slack = all_text(answer_message(Answer(answer.text, answer.source, answer.language, "coaching")))
+    assert (
+        "Look at AT&amp;T &lt;Renewal&gt; \\1 with Marco Rossi &amp; &lt;!channel&gt;, "
+        "see &lt;https://evil.example|here&gt;." in slack
+    )
+    assert "<" not in slack and ">" not in slack
+    assert "&amp;amp;" not in slack and "&amp;lt;" not in slack
 
 
 def test_without_linked_numbers_the_prompt_says_so(server: OpenAIStandIn) -> None:

@@ -157,11 +157,9 @@ def test_an_answer_without_a_valid_citation_is_not_used(server: OpenAIStandIn, t
     assert ask(writer_for(server)) is None
 
 
-def test_model_output_cannot_mention_channels_or_inject_links() -> None:
-    assert to_mrkdwn("Hi <!channel> & <https://evil.example|click>") == (
-        "Hi &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;"
-    )
-    assert to_mrkdwn("## Plan\n* one\n- __two__") == "*Plan*\n• one\n• *two*"
+def test_model_markdown_becomes_slack_mrkdwn_with_its_text_as_written() -> None:
+    """Slack's escaping is the answer message's (see test_llm_safety), so the CLI shows "&" as "&"."""
+    assert to_mrkdwn("## Plan\n* one & two\n- __<three>__") == "*Plan*\n• one & two\n• *<three>*"
 
 
 # --- failures fall back --------------------------------------------------------------------------
