@@ -6,9 +6,10 @@ worth how much in each currency); that value and count are the figures the answe
 from __future__ import annotations
 
 from bot.coaching.asked_biggest import BiggestReading
+from bot.coaching.listed_names import deal_name, owner_name
 from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import BIGGEST_DEALS_LIMIT, ManagerStats
-from bot.formatting import format_int, format_money, truncate
+from bot.formatting import format_int, format_money
 from bot.i18n import Language, t, tn
 
 BIGGEST_DEALS_SHOWN = 5  # when the question says no number
@@ -60,8 +61,8 @@ def biggest_deals_text(stats: ManagerStats, language: Language, reading: Biggest
         t(
             language,
             f"kinds.biggest_item_{scope}",
-            name=truncate(deal.name, 80),
-            owner=truncate(deal.owner_name, 60),
+            name=deal_name(deal),
+            owner=owner_name(deal),
             amount=format_money(deal.amount, deal.currency, language),
         )
         for deal in shown

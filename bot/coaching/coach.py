@@ -35,6 +35,7 @@ class CoachAnswer:
     language: Language  # the question's language when it is clear, else the asker's profile language
     numbers: tuple[NumberFact, ...] = ()  # first: the metric the question names, else the lesson's
     goal: GoalPlan | None = None  # the practice goal the answer sets, on the lesson's metric
+    quoted: tuple[str, ...] = ()  # CRM names the text quotes as written (Slack's render unstyles them)
 
 
 class AnswerWriter(Protocol):

@@ -17,6 +17,7 @@ from bot.coaching.coach import CoachAnswer
 from bot.coaching.kind_terms import Terms, normalise
 from bot.coaching.kinds import Kind
 from bot.coaching.lessons import Lesson
+from bot.coaching.listed_names import deal_name, listed_names, owner_name
 from bot.coaching.numbers import (
     asked_deals,
     asked_problem_count,
@@ -26,7 +27,7 @@ from bot.coaching.numbers import (
 )
 from bot.coaching.stated import FIGURE_OF, told_once
 from bot.crm.base import AttentionDeal, ManagerStats
-from bot.formatting import format_money, truncate
+from bot.formatting import format_money
 from bot.i18n import Language, t
 from bot.paths import PROMPTS_DIR
 
@@ -113,6 +114,7 @@ def numbers_answer(
         source="offline",
         language=language,
         numbers=facts,
+        quoted=listed_names(stats),
     )
 
 
@@ -159,8 +161,8 @@ def attention_text(
             t(
                 language,
                 "stats.attention_item",
-                name=truncate(deal.name, 80),
-                owner=truncate(deal.owner_name, 60),
+                name=deal_name(deal),
+                owner=owner_name(deal),
                 amount=format_money(deal.amount, deal.currency, language),
                 reasons=reasons,
             )

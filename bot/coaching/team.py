@@ -189,5 +189,9 @@ def _blank(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+# What a spreadsheet may read as the start of a formula (OWASP's CSV injection list, tab and CR too)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text

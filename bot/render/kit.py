@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,9 @@ FIELD_TEXT_LIMIT = 2000
 HEADER_TEXT_LIMIT = 150
 
 UNESCAPED_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+# mrkdwn has no escape for its formatting characters: look-alikes that Slack never pairs into code,
+# bold, italics or strikethrough (a backtick in a name would pair with one in the template)
+UNSTYLED = str.maketrans({"`": "\u02cb", "*": "\u2217", "_": "\u02cd", "~": "\u223c"})
 
 
 def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
@@ -30,6 +33,25 @@ def to_message(blocks: Sequence[Block], fallback: str) -> dict[str, Any]:
 def escape(text: str) -> str:
     """Text someone typed, made inert in mrkdwn: no <!channel> pings, <@user> mentions or <url|links>."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unstyled(text: str) -> str:
+    """Text someone typed (a name), kept from restyling the mrkdwn around it: ` * _ ~ as look-alikes."""
+    return text.translate(UNSTYLED)
+
+
+def literal(text: str) -> str:
+    """Text someone typed, shown in mrkdwn as written: no mention, link or formatting from it."""
+    return escape(unstyled(text))
+
+
+def unstyled_names(mrkdwn: str, names: Iterable[str]) -> str:
+    """mrkdwn that quotes `names` (as it shows them) with each name unstyled; the rest keeps its
+    formatting. A name without a letter or digit (a lone "_") is left alone: it would hit the template."""
+    for name in sorted(set(names), key=len, reverse=True):
+        if name != unstyled(name) and any(char.isalnum() for char in name):
+            mrkdwn = mrkdwn.replace(name, unstyled(name))
+    return mrkdwn
 
 
 def inert(mrkdwn: str) -> str:

@@ -31,7 +31,14 @@ from bot.formatting import format_int, truncate
 from bot.i18n import Language, t, tn
 from bot.render import ids
 from bot.render.charts import ChartImage, image_block
-from bot.render.kit import HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, escape, slack_date, to_message
+from bot.render.kit import (
+    HEADER_TEXT_LIMIT,
+    SECTION_TEXT_LIMIT,
+    escape,
+    literal,
+    slack_date,
+    to_message,
+)
 
 # (metric, label key) shown in "what changed", in this order
 CHANGE_METRICS = (
@@ -77,7 +84,7 @@ def welcome_message(
         *([_section(t(language, "welcome.coach_told"))] if coach_told else []),
         ContextBlock(elements=[MarkdownTextObject(text=t(language, "welcome.controls"))]),
     ]
-    return to_message(blocks, t(language, "welcome.title", name=name))
+    return to_message(blocks, t(language, "welcome.title", name=literal(name)))
 
 
 def nudge_message(

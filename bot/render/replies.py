@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.coaching.ask import AskResult
 from bot.coaching.kind_answers import attention_text
+from bot.coaching.listed_names import listed_names
 from bot.coaching.pipeline_value import pipeline_value_text
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int, truncate
@@ -29,8 +30,10 @@ from bot.render.kit import (
     SECTION_TEXT_LIMIT,
     escape,
     inert,
+    literal,
     slack_date,
     to_message,
+    unstyled_names,
 )
 
 
@@ -47,7 +50,8 @@ def text_message(text: str) -> dict[str, Any]:
 
 
 def stats_message(stats: ManagerStats, language: Language) -> dict[str, Any]:
-    return to_message(stats_blocks(stats, language), t(language, "stats.title", name=stats.owner.name))
+    fallback = t(language, "stats.title", name=literal(stats.owner.name))  # notifications read mrkdwn
+    return to_message(stats_blocks(stats, language), fallback)
 
 
 def help_blocks(
@@ -124,7 +128,8 @@ def _stats_fields(stats: ManagerStats, language: Language) -> SectionBlock:
 
 
 def _attention_section(stats: ManagerStats, language: Language) -> SectionBlock:
-    text = inert(attention_text(stats, language))  # deal and owner names are CRM text
+    # deal and owner names are CRM text
+    text = inert(unstyled_names(attention_text(stats, language), listed_names(stats)))
     if not stats.attention:
         return SectionBlock(text=MarkdownTextObject(text=text))
     return SectionBlock(
@@ -144,11 +149,18 @@ class Answer:
     source: str  # which ask.source_* line names where it came from
     language: Language
     kind: str  # coaching, or a kind of message that is not a lesson (thanks, a greeting, ...)
+    quoted: tuple[str, ...] = ()  # CRM names the text quotes as written
 
     @classmethod
     def of(cls, result: AskResult) -> Answer:
         answer = result.answer
-        return cls(text=answer.text, source=answer.source, language=result.language, kind=result.kind)
+        return cls(
+            text=answer.text,
+            source=answer.source,
+            language=result.language,
+            kind=result.kind,
+            quoted=answer.quoted,
+        )
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
@@ -167,14 +179,15 @@ def stored_answer(message: Mapping[str, Any]) -> dict[str, Any]:
         source=str(record["source"]),
         language=language_for(str(record["language"]), None),
         kind=str(record["kind"]),
+        quoted=tuple(str(name) for name in record.get("quoted", ())),  # none in rows from before
     )
     return answer_message(answer)
 
 
 def answer_message(answer: Answer) -> dict[str, Any]:
     """Every answer the bot posts (`/crmcoach ask` and DMs) passes here: whatever wrote it, no Slack
-    control sequence from the question survives."""
-    text = inert(answer.text)
+    control sequence from the question survives, and no CRM name restyles the text around it."""
+    text = inert(unstyled_names(answer.text, answer.quoted))
     # "Answered from the lessons and your numbers" only fits an answer that is a lesson.
     source = t(answer.language, f"ask.source_{answer.source}") if answer.kind == "coaching" else None
     return to_message(answer_blocks(text, source=source), text)

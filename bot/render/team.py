@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.coaching.team import ManagerProgress
 from bot.formatting import truncate
 from bot.i18n import Language, t
-from bot.render.kit import slack_date, to_message
+from bot.render.kit import literal, slack_date, to_message
 
 TEAM_PAGE_SIZE = 10
 REFLECTION_CHARS = 300  # the latest reflection, quoted under the manager's line
@@ -51,21 +51,16 @@ def team_line(progress: ManagerProgress, language: Language) -> str:
         "reflections.team_line",
         lesson=reflection.lesson_id,
         when=_when(reflection.created_at, language),
-        text=truncate(_escape(" ".join(reflection.text.split())), REFLECTION_CHARS),
+        text=literal(truncate(" ".join(reflection.text.split()), REFLECTION_CHARS)),
     )
     return f"{line}\n_{quoted}_"
-
-
-def _escape(text: str) -> str:
-    """A manager's words are data: no mentions or links from them in the coach's view."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("_", " ")
 
 
 def _progress_line(progress: ManagerProgress, language: Language) -> str:
     return t(
         language,
         "team.line",
-        name=truncate(progress.name, 80),
+        name=literal(truncate(progress.name, 80)),  # a Slack or CRM name: data
         lessons=progress.lessons_completed,
         tasks=progress.tasks_done,
         broadcasts=progress.broadcasts_done,

@@ -1,5 +1,7 @@
-"""A deal name with Slack's control characters ("Harbor & Co <EU>"): escaped in what goes to Slack, so
-it is shown as written there and pings nobody; as written in `crmcoach ask`, text and JSON."""
+"""A deal name with Slack's control and formatting characters ("`Harbor` & Co <EU>"): escaped in what
+goes to Slack, so it is shown as written there, pings nobody and restyles nothing (mrkdwn has no escape
+for a backtick: a look-alike); as written in `crmcoach ask`, text and JSON. A manager's name in the
+coaches' team view alike."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli import main
+from bot.container import Container
 from bot.crm.demo_seed import seed_demo
 from bot.demo.standins.slack import SlackStandIn
 from bot.store.models import DemoDeal
-from tests.conftest import NOW
+from tests.conftest import NOW, ServerFactory, enroll_everyone, with_coach
 from tests.helpers import all_text, ask_json, command, final_reply
 
-NAME = "Harbor & Co <EU>"
-ESCAPED = "Harbor &amp; Co &lt;EU&gt;"
+NAME = "`Harbor` & Co <EU>"  # a backtick would pair with the one before the footer's `/crmcoach stats`
+ESCAPED = "ˋHarborˋ &amp; Co &lt;EU&gt;"
 JAMES = "james.miller@example.com"  # the second demo manager, M00002 (U0JAMES in the Slack stand-in)
 
 
@@ -56,7 +59,7 @@ def test_slack_gets_the_name_escaped(harbor: Engine, base_url: str, slack: Slack
 
     text = all_text(final_reply(slack))
     assert ESCAPED in text
-    assert "<EU>" not in text
+    assert "<EU>" not in text and "`Harbor`" not in text
 
 
 @pytest.fixture
@@ -85,3 +88,19 @@ def test_crmcoach_ask_json_states_the_name_as_written(
 
     assert f"• {NAME} – " in answer
     assert "&amp;" not in answer and "&lt;" not in answer
+
+
+def test_the_team_view_shows_a_managers_slack_name_as_written(
+    container: Container, serve: ServerFactory, slack: SlackStandIn
+) -> None:
+    url = serve(with_coach(container, slack))
+    slack.add_user("U0JAMES", name="<!channel> `James` *Miller*", email=JAMES, locale="en-US")
+    enroll_everyone(container, team_id=slack.team_id, now=NOW)
+
+    ack = command(url, slack, "U0COACH", "team")
+    view = all_text(
+        ack.json() if ack.body.startswith("{") else final_reply(slack)
+    )  # a first command: after the ack
+
+    assert "*&lt;!channel&gt; ˋJamesˋ ∗Miller∗*" in view
+    assert "<!channel>" not in view and "`James`" not in view and "*Miller*" not in view

@@ -78,7 +78,9 @@ def schema_problems(item: dict[str, Any]) -> list[str]:
         problems.append(f"fields {sorted(set(item) ^ FIELDS)} missing or unknown")
         return problems
     if not re.fullmatch(r"(en|de)-(\d{3}|[5-9]\d{3}|1[0-2]\d{3})", str(item["id"])):
-        problems.append("id must look like en-017 (first set), en-5017 (second set), en-6017 (batches 6–9)")
+        problems.append(
+            "id must look like en-017 (first set), en-5017 (second set), en-6017 … en-12017 (batches 6–12)"
+        )
     if item["split"] not in {"dev", "test"}:
         problems.append("split must be dev or test")
     if not isinstance(item["text"], str) or not item["text"].strip():

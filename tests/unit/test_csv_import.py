@@ -227,7 +227,9 @@ def _deals_with_last_activity(engine: Engine) -> dict[str | None, datetime | Non
 
 
 def test_a_deal_added_after_an_import_gets_an_id_of_its_own(unmigrated: Engine, tmp_path: Path) -> None:
-    """On PostgreSQL the ids come from a sequence: the import must not hand out ids behind its back."""
+    """On PostgreSQL the ids come from a sequence: the import must not hand out ids behind its back.
+    Only PostgreSQL can fail it (CI runs it there): SQLite gives a new row the largest id + 1, so an
+    id the import wrote itself never collides."""
     upgrade(unmigrated)  # a fresh database: its sequence has handed out nothing yet
     import_csv(unmigrated, **_write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES))
 
@@ -239,6 +241,8 @@ def test_a_deal_added_after_an_import_gets_an_id_of_its_own(unmigrated: Engine, 
 def test_importing_again_replaces_the_data_and_keeps_activities_on_their_deals(
     engine: Engine, tmp_path: Path
 ) -> None:
+    """The deals added between and after the imports collide with an imported id only on PostgreSQL
+    (a sequence; SQLite takes the largest id + 1); the activities' links are checked on both."""
     files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES)
     import_csv(engine, **files)
     _add_deal(engine, "Added between the imports")

@@ -138,7 +138,7 @@ REACH: dict[str, list[tuple[str, str]]] = {
             "coaching",
         ),
     ],
-    "the biggest deals are a ranking only where one is asked for (kind_biggest alone decides)": [
+    "the biggest deals are a ranking only where one is asked for (the kind decides it: kind_biggest)": [
         ("our biggest deals are all stuck in legal", "coaching"),
         ("biggest deals hinge on one guy, what now?", "coaching"),
         ("Unsere größten Deals hängen alle an einem Ansprechpartner, was tun?", "coaching"),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
+import pytest
+
 from bot.coaching.team import ManagerProgress, team_csv
 from bot.render.team import team_message
 
@@ -27,3 +32,19 @@ def test_the_csv_cannot_smuggle_spreadsheet_formulas() -> None:
     rows = team_csv([_progress(1)]).splitlines()
 
     assert rows[1].startswith("'=Manager 01,U0001,1,2,3,1,10,12,4,,")
+
+
+@pytest.mark.parametrize("name", ["\t=1+1", "\r=1+1", "+1", "-1", "@SUM(A1)"])
+def test_no_csv_cell_starts_like_a_formula(name: str) -> None:
+    progress = ManagerProgress("U1", name, 1, 2, 3, 1, 10, 12, 4, None, None)
+
+    [cell] = next(csv.reader(io.StringIO(team_csv([progress]).split("\n", 1)[1])))[:1]
+
+    assert cell == "'" + name
+
+
+def test_the_csv_keeps_names_as_written() -> None:
+    name = "`Harbor` *& Co* <!channel>"  # Slack's escaping is for Slack, not for a spreadsheet
+    progress = ManagerProgress("U1", name, 1, 2, 3, 1, 10, 12, 4, None, None)
+
+    assert next(csv.reader(io.StringIO(team_csv([progress]).split("\n", 1)[1])))[0] == name
