@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.cli import main
@@ -17,10 +14,8 @@ from bot.coaching.coach import Coach
 from bot.crm.csv_import import CsvImportError, Mapping, import_csv
 from bot.crm.demo import DemoConnector
 from bot.i18n import Language
-from bot.store.db import make_engine
 from bot.store.migrations import upgrade
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
-from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.helpers import ask_json, numbers_reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -134,29 +129,6 @@ def test_naming_a_stage_lists_that_stage_only(engine: Engine, tmp_path: Path, co
 
     assert "• Negotiation: 1 open deal, €2,000" in text
     assert "(no stage)" not in text and "• Proposal" not in text
-
-
-@pytest.fixture(params=BACKENDS)
-def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An empty database of its own on each backend, for a test that runs the migrations itself."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    assert POSTGRES_URL
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"crmcoach_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrade(

@@ -11,9 +11,6 @@ from bot.crm.demo_seed import seed_demo
 from bot.store.migrations import upgrade
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 from tests.conftest import NOW
-from tests.unit.test_csv_import import unmigrated
-
-__all__ = ["unmigrated"]  # the fixture: a fresh database on each backend
 
 
 def _add_deal(engine: Engine, name: str) -> None:
