@@ -177,6 +177,9 @@ class TermLists:
     switching: Terms  # leaving one product for another ("switch to pipedrive"): a product choice
     crm_work_only: Terms  # the CRM work without the product names: a product choice names none of it
     work_terms: Terms  # the terms of the work a meaning question asks about ("what is a stale deal")
+    rhetorical: Terms  # a question that asks nothing ("can you believe it?", „wer hätte das gedacht?“)
+    tags: Terms  # a question's last clause that only asks for agreement ("odd, right?")
+    rhetorical_told: Terms  # ...after a story ("why would they…?", „warum sollten sie…?“)
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -276,6 +279,9 @@ def term_lists() -> TermLists:
         work_terms=Terms(
             [*merged("domain", "evidence").terms, *merged("coaching", "terms").terms, *figure_terms()]
         ),
+        rhetorical=merged("reflection", "rhetorical"),
+        rhetorical_told=merged("reflection", "rhetorical_told"),
+        tags=merged("reflection", "tags"),
     )
 
 

@@ -32,7 +32,6 @@ from bot.coaching.kind_asking import (
     asks,
     asks_advice,
     asks_meaning,
-    follow_up_question,
     is_question,
 )
 from bot.coaching.kind_biggest import asks_for_biggest
@@ -46,6 +45,7 @@ from bot.coaching.kind_numbers import (
     figures_only,
     repair_asking,
 )
+from bot.coaching.kind_reflection import asks_after_lesson
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
@@ -224,7 +224,7 @@ class MessageClassifier:
 
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
         # "for Nordbank? nobody." repeats the question before answering it
-        if pending and not follow_up_question(self.terms, message, text):
+        if pending and not asks_after_lesson(self.terms, message, text):
             return "a statement after a lesson's reflection question"
         return None
 
