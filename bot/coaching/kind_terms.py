@@ -46,19 +46,19 @@ class Terms:
     def without(self, text: str) -> str:
         """`text` with every term taken out."""
         for term in self.every(text):
-            text = _pattern(term).sub(" ", text)
+            text = pattern(term).sub(" ", text)
         return text
 
     def every(self, text: str) -> list[str]:
         """Every term that occurs in `text`, in the lists' order."""
-        return [term for term, literal in self._literals if literal in text and _pattern(term).search(text)]
+        return [term for term, literal in self._literals if literal in text and pattern(term).search(text)]
 
     def find(self, text: str) -> Found | None:
         """The earliest term in `text`, the longest one at the same position."""
         found = [
             (match.start(), -len(term), match.end(), term)
             for term, literal in self._literals
-            if literal in text and (match := _pattern(term).search(text))
+            if literal in text and (match := pattern(term).search(text))
         ]
         if not found:
             return None
@@ -74,7 +74,7 @@ class Terms:
         return (
             word in self._words
             or word.startswith(self._prefixes)
-            or any(literal in word and _pattern(term).fullmatch(word) for term, literal in self._other)
+            or any(literal in word and pattern(term).fullmatch(word) for term, literal in self._other)
         )
 
 
@@ -85,7 +85,7 @@ def _literal(term: str) -> str:
 
 
 @cache
-def _pattern(term: str) -> re.Pattern[str]:
+def pattern(term: str) -> re.Pattern[str]:
     """'word*' = any word starting so; 'a ~ b' = a, then up to three words, then b."""
     parts = []
     for word in term.split():
@@ -122,6 +122,7 @@ class TermLists:
     numbers_asks: Terms
     numbers_only: Terms
     numbers_coaching: Terms
+    numbers_advice: Terms  # the advice an "only" phrase turns down ("you usually give me advice but…")
     numbers_commands: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
@@ -218,6 +219,7 @@ def term_lists() -> TermLists:
         numbers_asks=merged("numbers", "asks"),
         numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),
+        numbers_advice=merged("numbers", "advice"),
         numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
@@ -304,11 +306,11 @@ def normalise(text: str) -> str:
     contractions = _contractions()
     if not contractions:
         return text
-    return _contraction_pattern().sub(lambda found: contractions[found.group(0)], text)
+    return _contractionpattern().sub(lambda found: contractions[found.group(0)], text)
 
 
 @cache
-def _contraction_pattern() -> re.Pattern[str]:
+def _contractionpattern() -> re.Pattern[str]:
     words = "|".join(re.escape(typed) for typed in sorted(_contractions(), key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{words})(?![\w'])")
 
