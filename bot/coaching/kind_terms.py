@@ -105,6 +105,10 @@ class TermLists:
     help: Terms
     injection: Terms
     others_data: Terms
+    salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
+    private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
+    reveal: Terms  # asking to see them ("show me", "what did … write")
+    others_people: Terms  # people whose pay or notes are not the asker's ("the marketing team", „Kollegin“)
     controls_alone: Terms
     controls: Terms
     controls_soft: Terms
@@ -202,6 +206,10 @@ def term_lists() -> TermLists:
         help=merged("hostile", "help"),
         injection=merged("hostile", "injection"),
         others_data=merged("hostile", "others_data"),
+        salary=merged("hostile", "salary"),
+        private_notes=merged("hostile", "private_notes"),
+        others_people=merged("hostile", "others_people"),
+        reveal=merged("hostile", "reveal"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
         controls_soft=merged("controls", "soft"),
