@@ -252,6 +252,9 @@ class MessageClassifier:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
         # "give my reps access to my salesforce dashboard, where is that setting": the setting asked for
         # in a product outweighs the people named
+        formula = self.terms.tool_formulas.first(text)
+        if formula and (is_question(self.terms, text, text) or self.terms.tool_asks.first(text)):
+            return f"how a spreadsheet formula works: '{formula}'"
         setting = self.terms.setting_asks.first(text)
         if setting and (self.terms.vendors.first(text) or self.terms.ui.first(text)):
             return f"asks for a product's setting: '{setting}'"
