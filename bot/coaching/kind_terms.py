@@ -154,6 +154,10 @@ class TermLists:
     products: Terms  # a CRM product named without its name ("our crm vendor")
     crm_products: Terms  # the CRM vendors' products (not the mail tools)
     pay: Terms  # commission, bonus, salary
+    hardware: Terms  # laptops, phones, monitors: bought or chosen (buying), a purchase
+    buying: Terms
+    bets: Terms  # a bet on a game (sports) joking about the pipeline
+    sports: Terms
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
@@ -260,6 +264,10 @@ def term_lists() -> TermLists:
         products=merged("off_topic", "products"),
         crm_products=merged("off_topic", "crm_products"),
         pay=merged("off_topic", "pay"),
+        hardware=merged("off_topic", "hardware"),
+        buying=merged("off_topic", "buying"),
+        bets=merged("off_topic", "bets"),
+        sports=merged("off_topic", "sports"),
         errands=merged("off_topic", "errands"),
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.coaching.kind_aside import (
+    bet,
     errand,
+    hardware_choice,
     pay,
     product_choice,
     shares_news,
@@ -148,6 +150,9 @@ class MessageClassifier:
             ("off_topic", lambda: self._sales_craft(text)),
             ("off_topic", lambda: pay(self.terms, text)),
             ("off_topic", lambda: product_choice(self.terms, text)),
+            ("off_topic", lambda: hardware_choice(self.terms, text)),
+            ("off_topic", lambda: bet(self.terms, message, text)),
+            ("tool_howto", lambda: self._formula(text)),
             ("tool_howto", lambda: self._tool(text)),
             ("off_topic", lambda: shares_news(self.terms, message, text)),
             ("off_topic", lambda: small_talk_around_work(self.terms, message, text)),
@@ -248,13 +253,17 @@ class MessageClassifier:
             or any(self.dictionaries.known(part) for part in re.split(r"['’-]", word) if len(part) > 2)
         )
 
+    def _formula(self, text: str) -> str | None:
+        """A spreadsheet formula asked how ("how does vlookup work?"): a tool question, not other work."""
+        formula = self.terms.tool_formulas.first(text)
+        if formula and (is_question(self.terms, text, text) or self.terms.tool_asks.first(text)):
+            return f"how a spreadsheet formula works: '{formula}'"
+        return None
+
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
         # "give my reps access to my salesforce dashboard, where is that setting": the setting asked for
         # in a product outweighs the people named
-        formula = self.terms.tool_formulas.first(text)
-        if formula and (is_question(self.terms, text, text) or self.terms.tool_asks.first(text)):
-            return f"how a spreadsheet formula works: '{formula}'"
         setting = self.terms.setting_asks.first(text)
         if setting and (self.terms.vendors.first(text) or self.terms.ui.first(text)):
             return f"asks for a product's setting: '{setting}'"
