@@ -76,6 +76,8 @@ MIN_COMPOUND_PART = 6
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# Symbols typed as noise (",,,", ")))", "#"): not letters, digits, spaces, nor a question's or sentence's end.
+SYMBOLS = re.compile(r"[^\w\s?!.'’]")
 # "q3", "h1", "2fa": letters with digits are a name, not keystrokes
 WITH_LETTERS = re.compile(r"\w*\d\w*")
 
@@ -221,6 +223,10 @@ class MessageClassifier:
             return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
         # "k.j.h", "qq", "ppp": one letter, or one letter repeated, is a keystroke, not a word ("a" and
         # "i" are, and so are "z.B." or "Q3")
+        # "x9#kk ,,, ))) 7": more symbols than letters, and nothing of the work, is a mash of keys
+        symbols = len(SYMBOLS.findall(EMOJI.sub("", message)))
+        if symbols > sum(len(word) for word in words) and not self.terms.domain.first(text):
+            return f"more symbols ({symbols}) than letters"
         typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
         keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
         real = [word for word in words if word not in keystrokes]
