@@ -16,6 +16,8 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 
 # A question's clauses: "she was quiet for a long time, never thought about it, apparently?"
 CLAUSE = re.compile(r"\s*[,;:–—]\s*|\s+-\s+")
+# A question quoted ("'what does the customer lose?' – she was quiet") is told, not asked.
+QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|[\"“„«].+?[\"”“»]")
 # Words told before the asking clause of the same sentence that make it a story, not a lone question
 # ("I keep changing the stages every quarter, why would anyone trust them?").
 MIN_TOLD_WORDS = 4
@@ -25,9 +27,12 @@ def asks_after_lesson(terms: TermLists, message: str, text: str) -> bool:
     """Whether a reply right after a lesson asks the coach something (else it reflects)."""
     if "?" not in message:
         return follow_up_question(terms, message, text)
-    parts = sentences(without_echo(text))
-    questions = [part for part in parts if part.endswith("?")]
-    told = len(questions) < len(parts)  # statements around the questions: the reply answers something
+    unquoted = QUOTED.sub(" ", text)
+    parts = sentences(without_echo(unquoted))
+    # "ok? so how do I bring that up" asks without a mark of its own
+    questions = [part for part in parts if part.endswith("?") or _opens(terms, part)]
+    # statements or a quote around the questions: the reply tells something
+    told = len(questions) < len(parts) or unquoted != text
     for part in questions:
         clauses = [clause for clause in CLAUSE.split(part.rstrip("?")) if clause]
         if not clauses or terms.rhetorical.first(part) or _tag(terms, clauses[-1]):
@@ -51,6 +56,11 @@ def _without_fillers(terms: TermLists, words: list[str]) -> list[str]:
     while words and terms.fillers.covers(words[0]):
         words = words[1:]
     return words
+
+
+def _opens(terms: TermLists, part: str) -> bool:
+    words = _without_fillers(terms, LETTERS.findall(part))
+    return bool(words) and _opens_question(terms, words[0])
 
 
 def _tag(terms: TermLists, clause: str) -> bool:

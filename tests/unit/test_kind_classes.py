@@ -20,6 +20,9 @@ AFTER_LESSON = [
         "Ich verlange ja selbst die Excel-Liste vor jedem Meeting, warum sollten sie dann das CRM pflegen?",
         "reflection",
     ),
+    # a question quoted from the conversation is told, not asked
+    ("'who signs this off?' I asked him. he had no idea, apparently?", "reflection"),
+    ("„Was passiert, wenn wir nichts tun?“ – darauf hatte sie keine Antwort, offenbar?", "reflection"),
     # a real new question: coaching
     ("how do I get my reps to log their calls?", "coaching"),
     ("ok but what should I do when a rep refuses to update deals?", "coaching"),
