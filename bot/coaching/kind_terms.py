@@ -123,7 +123,6 @@ class TermLists:
     tool_asks: Terms
     tool_strict_asks: Terms
     tool_setup: Terms
-    tool_formulas: Terms  # a spreadsheet formula ("vlookup", „SVERWEIS“): asked how, a tool question
     numbers_asks: Terms
     numbers_only: Terms
     numbers_coaching: Terms
@@ -229,7 +228,6 @@ def term_lists() -> TermLists:
         tool_asks=merged("tool_howto", "asks"),
         tool_strict_asks=merged("tool_howto", "strict_asks"),
         tool_setup=merged("tool_howto", "setup"),
-        tool_formulas=merged("tool_howto", "formulas"),
         numbers_asks=merged("numbers", "asks"),
         numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),
