@@ -154,7 +154,6 @@ class MessageClassifier:
             ("off_topic", lambda: product_choice(self.terms, text)),
             ("off_topic", lambda: hardware_choice(self.terms, text)),
             ("off_topic", lambda: bet(self.terms, message, text)),
-            ("tool_howto", lambda: self._formula(text)),
             ("tool_howto", lambda: self._tool(text)),
             ("off_topic", lambda: shares_news(self.terms, message, text)),
             ("off_topic", lambda: small_talk_around_work(self.terms, message, text)),
@@ -258,13 +257,6 @@ class MessageClassifier:
             or self.terms.domain.covers(word)
             or any(self.dictionaries.known(part) for part in re.split(r"['’-]", word) if len(part) > 2)
         )
-
-    def _formula(self, text: str) -> str | None:
-        """A spreadsheet formula asked how ("how does vlookup work?"): a tool question, not other work."""
-        formula = self.terms.tool_formulas.first(text)
-        if formula and (is_question(self.terms, text, text) or self.terms.tool_asks.first(text)):
-            return f"how a spreadsheet formula works: '{formula}'"
-        return None
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""

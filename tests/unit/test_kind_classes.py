@@ -68,9 +68,9 @@ BOUNDARIES = [
     ("Wetten, dass Bayern heute gewinnt? Mehr sicher als meine Pipeline, haha", "off_topic"),
     ("my reps say they can't update deals on their laptop during travel, how do I handle that?", "coaching"),
     ("is it worth having the crm app on my phone or not?", "coaching"),
-    # a spreadsheet formula asked how: tool_howto; spreadsheets as a habit: coaching
-    ("how does vlookup work in excel?", "tool_howto"),
-    ("Wie funktioniert SVERWEIS in Excel?", "tool_howto"),
+    # a spreadsheet formula is other work (the coach has no help page for it); spreadsheets as a habit: coaching
+    ("how does vlookup work in excel?", "off_topic"),
+    ("Wie funktioniert SVERWEIS in Excel?", "off_topic"),
     ("how do I get the team off their excel lists and into the crm?", "coaching"),
     ("Mein Team pflegt lieber Excel-Listen als das CRM. Wie ändere ich das?", "coaching"),
     # symbols mashed: gibberish; a short question with symbols and a work word is not
