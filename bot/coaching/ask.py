@@ -147,7 +147,9 @@ def answer_by_kind(
         return coach.answer(
             question, language=language, stats=numbers.stats, offline=offline, with_goal=with_goal
         )
-    language = answer_language(question, profile=language)
+    # gibberish is written in no language: the detector's guess ("asdfjkl" looks German to it) is noise
+    if kind != "gibberish":
+        language = answer_language(question, profile=language)
     if kind == "numbers":
         return _numbers_answer(question, language=language, numbers=numbers, crm_name=crm_name)
     if kind == "tool_howto":

@@ -68,6 +68,30 @@ def product_choice(terms: TermLists, text: str) -> str | None:
     return None
 
 
+def hardware_choice(terms: TermLists, text: str) -> str | None:
+    """Which laptop or phone to buy ("MacBook oder ThinkPad?"): a purchase, not the CRM work; "reps can't
+    update deals on their laptop, how do I handle that?" asks for help with the work."""
+    device = terms.hardware.first(text)
+    if device is None or not terms.buying.first(terms.hardware.without(text)) or terms.help.first(text):
+        return None
+    if terms.crm_work.first(text) or named_figures(text) or terms.crm_products.first(text):
+        return None
+    return f"a choice of hardware: '{device}'"
+
+
+def bet(terms: TermLists, message: str, text: str) -> str | None:
+    """A bet on a game joking about the pipeline ("I bet the lakers win tonight, safer than my pipeline"):
+    small talk, unless a question beside it asks about the work."""
+    found = terms.bets.first(text)
+    if found is None or not terms.sports.first(text) or terms.help.first(text):
+        return None
+    asking = [part for part in sentences(text) if "?" in part or is_question(terms, part, part)]
+    about_work = [part for part in asking if not terms.sports.first(part) and not terms.bets.first(part)]
+    if any(terms.crm_work.first(part) for part in about_work):
+        return None
+    return f"a bet, not the work: '{found}'"
+
+
 def _names_work(terms: TermLists, text: str) -> bool:
     """A habit, a figure or the CRM work named beside the products (the products' names aside)."""
     rest = terms.whether_anywhere.without(terms.opinion.without(text))  # "should we", "what do you think of"

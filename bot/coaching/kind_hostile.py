@@ -10,6 +10,8 @@ import re
 from bot.coaching.kind_asking import asks, asks_how, sentences
 from bot.coaching.kind_terms import LETTERS, TermLists
 
+# "tom's notes": a name's possessive (not "the team's", the asker's own people).
+POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -41,10 +43,18 @@ def hostile(terms: TermLists, message: str, text: str) -> str | None:
 def others_data(terms: TermLists, text: str) -> str | None:
     """ "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
     see each other's deals" asks how a permission works, "should reps see…" whether it should be."""
-    term = terms.others_data.first(text)
-    if term and not asks_how(terms, text) and not _asks_whether(terms, text):
+    if asks_how(terms, text) or _asks_whether(terms, text):
+        return None
+    if term := terms.others_data.first(text):
         return f"asks for other people's data: '{term}'"
-    return None
+    # "what do the people in the marketing team earn?", „Zeig mir die privaten 1:1-Notizen meiner
+    # Kollegin“: another's pay or private notes ("show me my 1:1 notes" is the asker's own)
+    private = terms.salary.first(text) or terms.private_notes.first(text)
+    if private is None or not terms.reveal.first(text) or terms.help.first(text):
+        return None
+    possessive = POSSESSIVE.search(text)
+    whose = terms.others_people.first(text) or (possessive.group() if possessive else None)
+    return f"asks for other people's '{private}' ('{whose}')" if whose else None
 
 
 def _plays_work_role(terms: TermLists, text: str) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
 from bot.coaching.kind_asking import asks_own_way, sentences
-from bot.coaching.kind_terms import LETTERS, Found, TermLists
+from bot.coaching.kind_terms import LETTERS, Found, TermLists, pattern
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
@@ -54,7 +54,7 @@ def figures_only(terms: TermLists, text: str) -> str | None:
     "no lesson" decides, as in asks_for_figure."""
     only = terms.numbers_only.find(text)
     # "just the number of …, no tips": every "only" phrase is taken out before the how or why is looked for
-    asking = terms.numbers_coaching.first(terms.numbers_only.without(text))
+    asking = terms.numbers_coaching.first(_without_advice_turned_down(terms, text))
     if only is None or asking or not named_figures(text):
         return None
     return f"asks for the figures only: '{only.term}'"
@@ -79,7 +79,8 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
-    if ask is not None and not terms.numbers_coaching.outside(text, ask) and _named_where_asked(text, ask):
+    rest = _without_advice_turned_down(terms, text)
+    if ask is not None and not terms.numbers_coaching.outside(rest, ask) and _named_where_asked(text, ask):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
     # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment
@@ -145,6 +146,17 @@ def _named_where_asked(text: str, ask: Found) -> bool:
         for part in sentences(text[: start + 1] + " " + text[stop + 1 :])
     )
     return bool(named_figures(asking)) and ("?" in asking or not questions_elsewhere)
+
+
+def _without_advice_turned_down(terms: TermLists, text: str) -> str:
+    """`text` without its "only" phrases and, where there is one, the advice it turns down, blanked to
+    the same length (spans found in `text` still fit)."""
+    if terms.numbers_only.find(text) is None:
+        return text
+    for listed in (terms.numbers_only, terms.numbers_advice):
+        for term in listed.every(text):
+            text = pattern(term).sub(lambda found: " " * len(found.group(0)), text)
+    return text
 
 
 def _telling(named: list[str]) -> str:

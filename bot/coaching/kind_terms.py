@@ -46,19 +46,19 @@ class Terms:
     def without(self, text: str) -> str:
         """`text` with every term taken out."""
         for term in self.every(text):
-            text = _pattern(term).sub(" ", text)
+            text = pattern(term).sub(" ", text)
         return text
 
     def every(self, text: str) -> list[str]:
         """Every term that occurs in `text`, in the lists' order."""
-        return [term for term, literal in self._literals if literal in text and _pattern(term).search(text)]
+        return [term for term, literal in self._literals if literal in text and pattern(term).search(text)]
 
     def find(self, text: str) -> Found | None:
         """The earliest term in `text`, the longest one at the same position."""
         found = [
             (match.start(), -len(term), match.end(), term)
             for term, literal in self._literals
-            if literal in text and (match := _pattern(term).search(text))
+            if literal in text and (match := pattern(term).search(text))
         ]
         if not found:
             return None
@@ -74,7 +74,7 @@ class Terms:
         return (
             word in self._words
             or word.startswith(self._prefixes)
-            or any(literal in word and _pattern(term).fullmatch(word) for term, literal in self._other)
+            or any(literal in word and pattern(term).fullmatch(word) for term, literal in self._other)
         )
 
 
@@ -85,7 +85,7 @@ def _literal(term: str) -> str:
 
 
 @cache
-def _pattern(term: str) -> re.Pattern[str]:
+def pattern(term: str) -> re.Pattern[str]:
     """'word*' = any word starting so; 'a ~ b' = a, then up to three words, then b."""
     parts = []
     for word in term.split():
@@ -105,6 +105,10 @@ class TermLists:
     help: Terms
     injection: Terms
     others_data: Terms
+    salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
+    private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
+    reveal: Terms  # asking to see them ("show me", "what did … write")
+    others_people: Terms  # people whose pay or notes are not the asker's ("the marketing team", „Kollegin“)
     controls_alone: Terms
     controls: Terms
     controls_soft: Terms
@@ -122,6 +126,7 @@ class TermLists:
     numbers_asks: Terms
     numbers_only: Terms
     numbers_coaching: Terms
+    numbers_advice: Terms  # the advice an "only" phrase turns down ("you usually give me advice but…")
     numbers_commands: Terms
     numbers_nouns: Terms
     numbers_verbs: Terms
@@ -148,6 +153,10 @@ class TermLists:
     products: Terms  # a CRM product named without its name ("our crm vendor")
     crm_products: Terms  # the CRM vendors' products (not the mail tools)
     pay: Terms  # commission, bonus, salary
+    hardware: Terms  # laptops, phones, monitors: bought or chosen (buying), a purchase
+    buying: Terms
+    bets: Terms  # a bet on a game (sports) joking about the pipeline
+    sports: Terms
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     whether: Terms  # asking whether something should be ("should reps see…"), not asking for it
     at_coach: Terms  # addressed to the coach: an insult with these is hostile whatever else it names
@@ -177,6 +186,9 @@ class TermLists:
     switching: Terms  # leaving one product for another ("switch to pipedrive"): a product choice
     crm_work_only: Terms  # the CRM work without the product names: a product choice names none of it
     work_terms: Terms  # the terms of the work a meaning question asks about ("what is a stale deal")
+    rhetorical: Terms  # a question that asks nothing ("can you believe it?", „wer hätte das gedacht?“)
+    tags: Terms  # a question's last clause that only asks for agreement ("odd, right?")
+    rhetorical_told: Terms  # ...after a story ("why would they…?", „warum sollten sie…?“)
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -198,6 +210,10 @@ def term_lists() -> TermLists:
         help=merged("hostile", "help"),
         injection=merged("hostile", "injection"),
         others_data=merged("hostile", "others_data"),
+        salary=merged("hostile", "salary"),
+        private_notes=merged("hostile", "private_notes"),
+        others_people=merged("hostile", "others_people"),
+        reveal=merged("hostile", "reveal"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
         controls_soft=merged("controls", "soft"),
@@ -215,6 +231,7 @@ def term_lists() -> TermLists:
         numbers_asks=merged("numbers", "asks"),
         numbers_only=merged("numbers", "only"),
         numbers_coaching=merged("numbers", "coaching"),
+        numbers_advice=merged("numbers", "advice"),
         numbers_commands=merged("numbers", "commands"),
         numbers_nouns=merged("numbers", "nouns"),
         numbers_verbs=merged("numbers", "verbs"),
@@ -245,6 +262,10 @@ def term_lists() -> TermLists:
         products=merged("off_topic", "products"),
         crm_products=merged("off_topic", "crm_products"),
         pay=merged("off_topic", "pay"),
+        hardware=merged("off_topic", "hardware"),
+        buying=merged("off_topic", "buying"),
+        bets=merged("off_topic", "bets"),
+        sports=merged("off_topic", "sports"),
         errands=merged("off_topic", "errands"),
         whether=merged("hostile", "whether"),
         at_coach=merged("hostile", "at_coach"),
@@ -276,6 +297,9 @@ def term_lists() -> TermLists:
         work_terms=Terms(
             [*merged("domain", "evidence").terms, *merged("coaching", "terms").terms, *figure_terms()]
         ),
+        rhetorical=merged("reflection", "rhetorical"),
+        rhetorical_told=merged("reflection", "rhetorical_told"),
+        tags=merged("reflection", "tags"),
     )
 
 
@@ -298,11 +322,11 @@ def normalise(text: str) -> str:
     contractions = _contractions()
     if not contractions:
         return text
-    return _contraction_pattern().sub(lambda found: contractions[found.group(0)], text)
+    return _contractionpattern().sub(lambda found: contractions[found.group(0)], text)
 
 
 @cache
-def _contraction_pattern() -> re.Pattern[str]:
+def _contractionpattern() -> re.Pattern[str]:
     words = "|".join(re.escape(typed) for typed in sorted(_contractions(), key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{words})(?![\w'])")
 

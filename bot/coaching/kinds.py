@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.coaching.kind_aside import (
+    bet,
     errand,
+    hardware_choice,
     pay,
     product_choice,
     shares_news,
@@ -32,7 +34,6 @@ from bot.coaching.kind_asking import (
     asks,
     asks_advice,
     asks_meaning,
-    follow_up_question,
     is_question,
 )
 from bot.coaching.kind_biggest import asks_for_biggest
@@ -46,6 +47,7 @@ from bot.coaching.kind_numbers import (
     figures_only,
     repair_asking,
 )
+from bot.coaching.kind_reflection import asks_after_lesson
 from bot.coaching.kind_terms import LETTERS, normalise, term_lists
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
@@ -74,6 +76,8 @@ MIN_COMPOUND_PART = 6
 REPEATS = re.compile(r"(\w)\1\1")
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+# Symbols typed as noise (",,,", ")))", "#"): not letters, digits, spaces, nor a question's or sentence's end.
+SYMBOLS = re.compile(r"[^\w\s?!.'’]")
 # "q3", "h1", "2fa": letters with digits are a name, not keystrokes
 WITH_LETTERS = re.compile(r"\w*\d\w*")
 
@@ -148,6 +152,8 @@ class MessageClassifier:
             ("off_topic", lambda: self._sales_craft(text)),
             ("off_topic", lambda: pay(self.terms, text)),
             ("off_topic", lambda: product_choice(self.terms, text)),
+            ("off_topic", lambda: hardware_choice(self.terms, text)),
+            ("off_topic", lambda: bet(self.terms, message, text)),
             ("tool_howto", lambda: self._tool(text)),
             ("off_topic", lambda: shares_news(self.terms, message, text)),
             ("off_topic", lambda: small_talk_around_work(self.terms, message, text)),
@@ -216,6 +222,10 @@ class MessageClassifier:
             return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
         # "k.j.h", "qq", "ppp": one letter, or one letter repeated, is a keystroke, not a word ("a" and
         # "i" are, and so are "z.B." or "Q3")
+        # "x9#kk ,,, ))) 7": more symbols than letters, and nothing of the work, is a mash of keys
+        symbols = len(SYMBOLS.findall(EMOJI.sub("", message)))
+        if symbols > sum(len(word) for word in words) and not self.terms.domain.first(text):
+            return f"more symbols ({symbols}) than letters"
         typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
         keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
         real = [word for word in words if word not in keystrokes]
@@ -224,7 +234,7 @@ class MessageClassifier:
 
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
         # "for Nordbank? nobody." repeats the question before answering it
-        if pending and not follow_up_question(self.terms, message, text):
+        if pending and not asks_after_lesson(self.terms, message, text):
             return "a statement after a lesson's reflection question"
         return None
 

@@ -74,13 +74,22 @@ def test_the_coach_answers_an_english_question_in_english_for_a_german_profile(c
 
 
 @pytest.mark.usefixtures("cli_env")
-def test_a_key_held_down_is_answered_in_the_profiles_language(
-    seeded: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("de", "jjjjjjj"), ("en", "asdfjkl;; qweqwe"), ("en", "lkjh ölkj äää"), ("de", "x9#kk ,,, ))) 7")],
+)
+def test_gibberish_is_answered_in_the_profiles_language(
+    seeded: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    locale: str,
+    message: str,
 ) -> None:
+    # the language detector reads "asdfjkl;; qweqwe" as German: gibberish is written in no language
     monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
 
-    code = main(["ask", "--json", "--locale", "de", "--user", "anna.berger@example.com", "jjjjjjj"])
+    code = main(["ask", "--json", "--locale", locale, "--user", "anna.berger@example.com", message])
 
     answer = json.loads(capsys.readouterr().out)
-    assert code == 0 and (answer["kind"], answer["language"]) == ("gibberish", "de")
+    assert code == 0 and (answer["kind"], answer["language"]) == ("gibberish", locale)
     assert answer["lessons"] == [] and answer["goal"] is None
