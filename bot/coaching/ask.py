@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import family_of, figures_asked, read_all
+from bot.coaching.asked import family_of, figures_asked, read_all, read_asked
 from bot.coaching.asked_biggest import asked_in_scopes, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
@@ -96,7 +96,8 @@ def ask_coach(
     classification = coach.classifier.classify(question, reflection_pending=prompt is not None)
     kind = classification.kind
     log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
-    if kind in NEEDS_NUMBERS:
+    if kind in NEEDS_NUMBERS or (kind == "tool_howto" and read_asked(question, "en") is not None):
+        # (a tool question naming a metric gets its number; read_asked reads both languages)
         language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
         language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
@@ -155,7 +156,10 @@ def answer_by_kind(
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)
-        return kind_answers.tool_answer(language=language, vendor=vendor, related=related)
+        asked = [reading.metric for reading in read_all(question, language)]
+        return kind_answers.tool_answer(
+            language=language, vendor=vendor, related=related, stats=numbers.stats, asked=asked
+        )
     if kind == "reflection":
         lesson = prompt.lesson(coach.library, language) if prompt else None
         return kind_answers.reflection_answer(language=language, lesson=lesson)

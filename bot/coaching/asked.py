@@ -5,6 +5,7 @@ The message-kind rules read the same lists (`named_figures`): whether a message 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -89,41 +90,82 @@ def read_asked(question: str, language: Language) -> AskedReading | None:
 def read_all(question: str, language: Language) -> list[AskedReading]:
     """Every metric the question names, one per family, all in the question's scope ("my stale and
     overdue deals" → both own). A word counts for one family only: once a family is found its terms
-    are taken out („Deals ohne Aktivität“ is stale, not also activities). The answer's language comes
-    first, but a question typed in the other language is understood too."""
+    are taken out („Deals ohne Aktivität“ is stale, not also activities). A figure stated as context
+    beside a question about another one is not asked ("I have 12 stale deals, how many are overdue?").
+    The answer's language comes first, but a question typed in the other language is understood too."""
     spaced, text, order = prepared(question, language)
     terms = metric_terms()
-    original = text
-
-    def first(words: dict[str, list[str]], within: str) -> str | None:
-        return next(
-            (hit for lang in order if (hit := found(within, words[lang], lang in COMPOUNDING, True))), None
-        )
-
     readings: list[AskedReading] = []
     scope: tuple[bool, str | None] | None = None
-    named = [(family, words, False) for family, words in terms["families"].items()]
-    for family, words, alone in [
-        *named,
-        *((family, words, True) for family, words in terms["alone"].items()),
-    ]:
-        if alone and readings:
-            break
-        if (family_term := first(words, text)) is None:
-            continue
-        for lang in order:
-            for word in words[lang]:
-                text = term_pattern(word, lang in COMPOUNDING, True).sub(" ", text)
+    for family, family_term, words in _asked_families(text, order):
         if family == "won_lost":
-            lost = first(terms["lost_words"], original) if _lost_first(original, words) else None
+            lost = _first(terms["lost_words"], text, order) if _lost_first(text, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
             continue
         if scope is None:  # read once: it is the question's, whichever family
-            scope = own_scope(spaced, original, order)
+            scope = own_scope(spaced, text, order)
         own, scope_term = scope
         team_metric, own_metric = FAMILY_METRICS[family]
         readings.append(AskedReading(own_metric if own else team_metric, family_term, scope_term))
     return readings
+
+
+CUT = "\x00"  # where one clause ends and the next begins
+Named = tuple[str, str, dict[str, list[str]]]  # family, the term that names it, the family's words
+
+
+def _first(words: dict[str, list[str]], within: str, order: list[Language]) -> str | None:
+    return next(
+        (hit for lang in order if (hit := found(within, words[lang], lang in COMPOUNDING, True))), None
+    )
+
+
+def _families(text: str, order: list[Language]) -> list[Named]:
+    """The families the text names, in the data file's order, each word counting for one family."""
+    terms = metric_terms()
+    named: list[Named] = []
+    sections = [(False, terms["families"]), (True, terms["alone"])]
+    for alone, section in sections:
+        for family, words in section.items():
+            if alone and named:
+                return named
+            if (family_term := _first(words, text, order)) is None:
+                continue
+            for lang in order:
+                for word in words[lang]:
+                    text = term_pattern(word, lang in COMPOUNDING, True).sub(" ", text)
+            named.append((family, family_term, words))
+    return named
+
+
+def _asked_families(text: str, order: list[Language]) -> list[Named]:
+    """The families the text names, less those only stated as context: named with a number in a clause
+    that asks nothing, while a clause that asks names another family ([context] in the term file)."""
+    named = _families(text, order)
+    if len(named) < 2:
+        return named
+    context = metric_terms()["context"]
+    asking: set[str] = set()
+    stating: set[str] = set()
+    for clause in _clauses(text, [b for lang in order for b in context["breaks"][lang]]):
+        families = {family for family, _, _ in _families(clause, order)}
+        if any(
+            term_pattern(word, False, False).search(clause)
+            for lang in order
+            for word in context["asks"][lang]
+        ):
+            asking |= families
+        elif re.search(r"\d", clause):
+            stating |= families
+    kept = [item for item in named if item[0] not in stating - asking]
+    return kept if asking and kept else named
+
+
+def _clauses(text: str, breaks: list[str]) -> list[str]:
+    """The text cut after each break (a comma, "but", „aber“ …), each clause keeping its break."""
+    pattern = "|".join(re.escape(b) for b in sorted(breaks, key=len, reverse=True))
+    marked = re.sub(pattern, lambda hit: hit.group(0) + CUT, text)
+    return [f" {clause.strip()} " for clause in marked.split(CUT) if clause.strip()]
 
 
 def question_scope(question: str, language: Language) -> tuple[bool, str | None]:
@@ -192,8 +234,11 @@ def _named_figures(flattened: str) -> tuple[NamedFigure, ...]:
 
 
 def _lost_first(text: str, words: dict[str, list[str]]) -> bool:
-    """A lost word names the lost count unless a won word comes first ("won and lost last 90 days")."""
+    """A lost word names the lost count unless a won word comes first ("won and lost last 90 days") or a
+    term names both ("win/loss")."""
     lost_words = metric_terms()["lost_words"]
+    if _earliest(text, metric_terms()["won_and_lost"]) is not None:
+        return False
     losing = {word for lang in LANGUAGES for word in lost_words[lang]}
     won_words = {lang: [w for w in words[lang] if not any(lost in w for lost in losing)] for lang in words}
     lost_at, won_at = _earliest(text, lost_words), _earliest(text, won_words)

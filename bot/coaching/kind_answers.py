@@ -182,16 +182,30 @@ def controls_answer(*, language: Language, now: datetime) -> CoachAnswer:
     return _plain(t(language, "kinds.controls", date=example), language)
 
 
-def tool_answer(*, language: Language, vendor: Vendor | None, related: Lesson | None) -> CoachAnswer:
-    """Habits, not clicks: the vendor's help for the clicks, and at most one related lesson (no goal)."""
+def tool_answer(
+    *,
+    language: Language,
+    vendor: Vendor | None,
+    related: Lesson | None,
+    stats: ManagerStats | None = None,
+    asked: Sequence[str] = (),
+) -> CoachAnswer:
+    """Habits, not clicks: the vendor's help for the clicks, the manager's number for each metric the
+    question names (`asked`, own or team: what the report they are building would show), and at most
+    one related lesson (no goal)."""
     if vendor is not None:
         text = t(language, "kinds.tool_howto", crm=vendor.name, help=vendor.help)
     else:
         text = t(language, "kinds.tool_howto_unknown")
-    if related is None:
-        return _plain(text, language)
-    text += "\n\n" + t(language, "kinds.tool_related", title=related.title, id=related.id)
-    return CoachAnswer(text=text, lessons=(related,), source="offline", language=language)
+    wanted = told_once(asked) if stats is not None and stats.open_deals > 0 else []
+    facts = number_facts(wanted, stats, limit=len(wanted)) if stats is not None and wanted else ()
+    if stats is not None and facts:
+        sentences = " ".join(metric_sentence(fact.metric, stats, language) for fact in facts)
+        text += "\n\n" + t(language, "answer.numbers_title") + "\n" + sentences
+    lessons = (related,) if related is not None else ()
+    if related is not None:
+        text += "\n\n" + t(language, "kinds.tool_related", title=related.title, id=related.id)
+    return CoachAnswer(text=text, lessons=lessons, source="offline", language=language, numbers=facts)
 
 
 def reflection_answer(*, language: Language, lesson: Lesson | None) -> CoachAnswer:

@@ -8,9 +8,10 @@ import pytest
 
 from bot.container import Container, build_coach
 from bot.demo.standins.slack import SlackStandIn
-from tests.conftest import ServerFactory, make_settings, replace
+from tests.conftest import NOW, ServerFactory, make_settings, replace
 from tests.fakes.openai_server import OpenAIStandIn
 from tests.helpers import all_text, command, final_reply
+from tests.oracle import expected_stats
 
 
 @pytest.fixture
@@ -96,3 +97,18 @@ def test_control_sequences_the_llm_echoes_from_the_question_are_posted_as_text(
     for sequence in ("<!", "<@", "<#", "<http"):
         assert sequence not in text, text
     assert "&lt;!channel&gt;" in text and "&lt;https://evil.example|click here&gt;" in text
+
+
+def test_a_tool_question_naming_a_metric_gets_its_number_without_the_llm(
+    llm_url: str, slack: SlackStandIn, openai: OpenAIStandIn, container: Container
+) -> None:
+    james = expected_stats(container.engine, "M00002", NOW)
+
+    command(
+        llm_url, slack, "U0JAMES", "ask where in hubspot do I filter my team's deals without a next step?"
+    )
+
+    text = all_text(final_reply(slack))
+    assert "not the clicks in HubSpot" in text
+    assert f"*Your numbers*\n{james.no_next_step} of your {james.open_deals} open deals" in text
+    assert openai.chat_requests() == []  # like numbers: the stats' sentence, never the LLM's

@@ -107,6 +107,31 @@ def test_a_where_to_click_question_points_to_the_vendors_help(base_url: str, sla
     text = all_text(final_reply(slack))
     assert "not the clicks in HubSpot" in text and "https://knowledge.hubspot.com" in text
     assert not any(word in text for word in GOAL_WORDS)
+    assert "*Your numbers*" not in text  # it names no metric
+
+
+def test_a_tool_question_naming_a_metric_also_gets_the_askers_number(
+    base_url: str, slack: SlackStandIn, container: Container
+) -> None:
+    james = expected_stats(container.engine, "M00002", NOW)
+    anna = expected_stats(container.engine, "M00001", NOW)
+    command(
+        base_url, slack, "U0JAMES", "ask where in salesforce do I build a report of my team's overdue opps?"
+    )
+    english = all_text(final_reply(slack))
+    german = _ask_dm(
+        base_url,
+        slack,
+        "U0ANNA",
+        "Wo finde ich in HubSpot den Filter ‚letzte Aktivität älter als 14 Tage' für meine eigenen Deals?",
+        event_id="Ev-tool",
+    )
+
+    assert "not the clicks in Salesforce" in english
+    assert f"*Your numbers*\n{james.overdue} of your {james.open_deals} open deals" in english
+    assert "die Hilfe von HubSpot" in german
+    assert f"*Deine Zahlen*\n{anna.own_stale} deiner eigenen {anna.own_open_deals} offenen Deals" in german
+    assert not any(word in english + german for word in GOAL_WORDS)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def _stages_said(coach: Coach, anna: ManagerStats, question: str, language: Lang
         ("how many deals in negotiation got stuck?", "en", "Negotiation/Review"),
         ("how many deals in negotiation got pushed?", "en", "Negotiation/Review"),
         ("how many deals in negotiation went quiet this month?", "en", "Negotiation/Review"),
-        ("how many deals in negotiation haven't moved in 30 days?", "en", "Negotiation/Review"),
+        ("how many deals in negotiation came in during the last 30 days?", "en", "Negotiation/Review"),
         ("how many deals in Negotiation Acme?", "en", "Negotiation/Review"),
         ("how many deals in commit FY27?", "en", "Commit"),
         ("how many deals are in status negotiation?", "en", "Negotiation/Review"),
