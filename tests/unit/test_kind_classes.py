@@ -68,7 +68,7 @@ BOUNDARIES = [
     ("Wetten, dass Bayern heute gewinnt? Mehr sicher als meine Pipeline, haha", "off_topic"),
     ("my reps say they can't update deals on their laptop during travel, how do I handle that?", "coaching"),
     ("is it worth having the crm app on my phone or not?", "coaching"),
-    # a spreadsheet formula is other work (the coach has no help page for it); spreadsheets as a habit: coaching
+    # a spreadsheet formula is other work (no help page to point to); spreadsheets as a habit: coaching
     ("how does vlookup work in excel?", "off_topic"),
     ("Wie funktioniert SVERWEIS in Excel?", "off_topic"),
     ("how do I get the team off their excel lists and into the crm?", "coaching"),
