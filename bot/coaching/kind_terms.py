@@ -104,6 +104,10 @@ class TermLists:
     insults: Terms
     help: Terms
     injection: Terms
+    coach_rules: Terms  # the coach's own rules ("hidden rules"): hostile said to the coach, shown
+    rules_reveal: Terms
+    coach_address: Terms
+    pretext: Terms  # "authorized audit": a second signal only
     others_data: Terms
     salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
     private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
@@ -209,6 +213,10 @@ def term_lists() -> TermLists:
         insults=merged("hostile", "insults"),
         help=merged("hostile", "help"),
         injection=merged("hostile", "injection"),
+        coach_rules=merged("hostile", "coach_rules"),
+        rules_reveal=merged("hostile", "rules_reveal"),
+        coach_address=merged("hostile", "coach_address"),
+        pretext=merged("hostile", "pretext"),
         others_data=merged("hostile", "others_data"),
         salary=merged("hostile", "salary"),
         private_notes=merged("hostile", "private_notes"),
@@ -322,11 +330,11 @@ def normalise(text: str) -> str:
     contractions = _contractions()
     if not contractions:
         return text
-    return _contractionpattern().sub(lambda found: contractions[found.group(0)], text)
+    return _contraction_pattern().sub(lambda found: contractions[found.group(0)], text)
 
 
 @cache
-def _contractionpattern() -> re.Pattern[str]:
+def _contraction_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(typed) for typed in sorted(_contractions(), key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{words})(?![\w'])")
 
