@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from bot.coaching.kind_aside import writes_other_work
 from bot.coaching.kind_asking import asks_how, is_question
-from bot.coaching.kind_terms import TermLists
+from bot.coaching.kind_terms import LETTERS, TermLists
 
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4
+# "ok I'm back", "bin wieder da :)": a resuming phrase with no more than a filler or two around it.
+RESUMING_REST_WORDS = 2
 
 
 def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
@@ -61,6 +63,8 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
         return None  # "…when half the team is on holiday", "check the dashboards once a week?"
     if term := terms.controls_soft.first(text):
         return f"about the coach's schedule: '{term}'"
+    if term := _resumes(terms, text):
+        return f"about the coach's schedule: '{term}'"
     # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
     when = terms.controls_when.first(text)
     if when and terms.writing.first(text) and not terms.domain.first(text):
@@ -70,6 +74,19 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     if verb and terms.controls_coach.first(text):
         return f"about the coaching itself: '{verb}'"
     return None
+
+
+def _resumes(terms: TermLists, text: str) -> str | None:
+    """ "I'm back", „Urlaub vorbei, schick mir wieder Lektionen“: back from a pause, alone or beside the
+    coach's messages; "back in office today, the coffee machine is broken" opens small talk."""
+    term = terms.controls_resuming.first(text)
+    if term is None:
+        return None
+    rest = LETTERS.findall(terms.controls_resuming.without(text))
+    coach = (
+        terms.controls_objects.first(text) or terms.controls_coach.first(text) or terms.to_coach.first(text)
+    )
+    return term if coach or len(rest) <= RESUMING_REST_WORDS else None
 
 
 def product_setting(terms: TermLists, text: str) -> bool:

@@ -116,6 +116,7 @@ class TermLists:
     controls_alone: Terms
     controls: Terms
     controls_soft: Terms
+    controls_resuming: Terms  # "I'm back": short, or beside the coach's messages
     controls_verbs: Terms
     controls_coach: Terms
     controls_objects: Terms
@@ -225,6 +226,7 @@ def term_lists() -> TermLists:
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
         controls_soft=merged("controls", "soft"),
+        controls_resuming=merged("controls", "resuming"),
         controls_verbs=merged("controls", "verbs"),
         controls_coach=merged("controls", "coach"),
         controls_objects=merged("controls", "objects"),
