@@ -17,6 +17,8 @@ MAX_FRAGMENT_WORDS = 6
 # "overdue close dates: fix or delete?": a short last clause choosing between two doings asks for a decision.
 DECISION = re.compile(r"[:;,–—-]\s*([^:;,–—-]+)\?\s*$")
 MAX_DECISION_WORDS = 4
+# Where the clause of an "only" phrase ends: the advice it turns down is in the same one.
+CLAUSE_MARKS = (",", ";", ":", ".", "?", "!")
 # A question of fewer words ("fine?", „hä?“) echoes; it does not take the asking from another sentence.
 MIN_QUESTION_WORDS = 3
 # Up to this many words, a question naming a figure asks for it ("anything overdue?").
@@ -149,13 +151,18 @@ def _named_where_asked(text: str, ask: Found) -> bool:
 
 
 def _without_advice_turned_down(terms: TermLists, text: str) -> str:
-    """`text` without its "only" phrases and, where there is one, the advice it turns down, blanked to
-    the same length (spans found in `text` still fit)."""
-    if terms.numbers_only.find(text) is None:
-        return text
-    for listed in (terms.numbers_only, terms.numbers_advice):
-        for term in listed.every(text):
-            text = pattern(term).sub(lambda found: " " * len(found.group(0)), text)
+    """`text` without its "only" phrases and the advice each turns down in its own clause ("you usually
+    give me advice but this time just the count"), blanked to the same length (spans found in `text`
+    still fit). Advice in another clause is asked for: "I don't need advice on the tool, I need help…"."""
+    for only in terms.numbers_only.every(text):
+        for found in pattern(only).finditer(text):
+            start, end = found.span()
+            left = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS) + 1
+            right = min((at for mark in CLAUSE_MARKS if (at := text.find(mark, end)) >= 0), default=len(text))
+            clause = text[left:right]
+            for term in (only, *terms.numbers_advice.every(clause)):
+                clause = pattern(term).sub(lambda hit: " " * len(hit.group(0)), clause)
+            text = text[:left] + clause + text[right:]
     return text
 
 
