@@ -12,6 +12,8 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
+# "how much does Sarah earn?": a capitalised name inside a sentence (not "HubSpot", not a sentence's start).
+NAME = re.compile(r"(?<=[a-z,]\s)[A-Z][a-z]+\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -33,7 +35,7 @@ def hostile(terms: TermLists, message: str, text: str) -> str | None:
         return reason
     if match := CENSORED.search(text):
         return f"a starred-out swear word: '{match.group()}'"
-    if reason := others_data(terms, text):
+    if reason := others_data(terms, text, message):
         return reason
     if term := terms.hostile.first(text):
         return f"hostile: '{term}'"
@@ -42,20 +44,33 @@ def hostile(terms: TermLists, message: str, text: str) -> str | None:
     return _insult(terms, message, text)
 
 
-def others_data(terms: TermLists, text: str) -> str | None:
+def others_data(terms: TermLists, text: str, message: str = "") -> str | None:
     """ "show me the other managers' deals" asks for data that is not the asker's; "how do I let my team
     see each other's deals" asks how a permission works, "should reps see…" whether it should be."""
-    if asks_how(terms, text) or _asks_whether(terms, text):
+    if _asks_whether(terms, text):
+        return None
+    # another's pay is never a CRM figure: "how much does Sarah earn?" asks for it, not how it works
+    if reason := _others_private(terms, text, message):
+        return reason
+    if asks_how(terms, text):
         return None
     if term := terms.others_data.first(text):
         return f"asks for other people's data: '{term}'"
-    # "what do the people in the marketing team earn?", „Zeig mir die privaten 1:1-Notizen meiner
-    # Kollegin“: another's pay or private notes ("show me my 1:1 notes" is the asker's own)
+    return None
+
+
+def _others_private(terms: TermLists, text: str, message: str) -> str | None:
+    """ "what do the people in the marketing team earn?", "what's Tom's salary?", „Zeig mir die privaten
+    1:1-Notizen meiner Kollegin“: another's pay or private notes ("show me my 1:1 notes", "…from his 1:1
+    with me, I lost mine" are the asker's own)."""
     private = terms.salary.first(text) or terms.private_notes.first(text)
     if private is None or not terms.reveal.first(text) or terms.help.first(text):
         return None
+    if terms.own_conversation.first(text):
+        return None
     possessive = POSSESSIVE.search(text)
-    whose = terms.others_people.first(text) or (possessive.group() if possessive else None)
+    name = next((found for found in NAME.findall(message) if not terms.vendors.first(found.lower())), None)
+    whose = terms.others_people.first(text) or (possessive.group() if possessive else None) or name
     return f"asks for other people's '{private}' ('{whose}')" if whose else None
 
 

@@ -112,6 +112,7 @@ class TermLists:
     salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
     private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
     reveal: Terms  # asking to see them ("show me", "what did … write")
+    own_conversation: Terms  # "his 1:1 with me": the asker's own conversation
     others_people: Terms  # people whose pay or notes are not the asker's ("the marketing team", „Kollegin“)
     controls_alone: Terms
     controls: Terms
@@ -222,6 +223,7 @@ def term_lists() -> TermLists:
         salary=merged("hostile", "salary"),
         private_notes=merged("hostile", "private_notes"),
         others_people=merged("hostile", "others_people"),
+        own_conversation=merged("hostile", "own_conversation"),
         reveal=merged("hostile", "reveal"),
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
