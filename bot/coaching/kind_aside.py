@@ -74,7 +74,7 @@ def hardware_choice(terms: TermLists, text: str) -> str | None:
     device = terms.hardware.first(text)
     if device is None or not terms.buying.first(terms.hardware.without(text)) or terms.help.first(text):
         return None
-    if terms.crm_work.first(text) or named_figures(text) or terms.crm_products.first(text):
+    if terms.crm_things.first(text) or named_figures(text) or terms.crm_products.first(text):
         return None
     return f"a choice of hardware: '{device}'"
 

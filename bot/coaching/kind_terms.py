@@ -142,6 +142,7 @@ class TermLists:
     other_work: Terms
     craft: Terms
     crm_work: Terms
+    crm_things: Terms  # crm_work without the people who do it (a laptop for a rep is still a purchase)
     addressed: Terms
     writing: Terms
     domain: Terms
@@ -252,7 +253,8 @@ def term_lists() -> TermLists:
         small_talk=merged("off_topic", "phrases"),
         other_work=merged("off_topic", "requests"),
         craft=merged("off_topic", "craft"),
-        crm_work=merged("off_topic", "crm_work"),
+        crm_work=Terms([*merged("off_topic", "crm_work").terms, *merged("off_topic", "crm_people").terms]),
+        crm_things=merged("off_topic", "crm_work"),
         addressed=merged("off_topic", "addressed"),
         writing=merged("off_topic", "writing"),
         domain=merged("domain", "words"),
@@ -304,7 +306,8 @@ def term_lists() -> TermLists:
         decision_words=merged("numbers", "decision"),
         switching=merged("off_topic", "switching"),
         crm_work_only=Terms(
-            set(merged("off_topic", "crm_work").terms) - set(merged("off_topic", "choice_neutral").terms)
+            {*merged("off_topic", "crm_work").terms, *merged("off_topic", "crm_people").terms}
+            - set(merged("off_topic", "choice_neutral").terms)
         ),
         work_terms=Terms(
             [*merged("domain", "evidence").terms, *merged("coaching", "terms").terms, *figure_terms()]
