@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import kind_answers
-from bot.coaching.asked import family_of, figures_asked, read_all, read_asked
+from bot.coaching.asked import family_of, figures_asked, read_all
 from bot.coaching.asked_biggest import asked_in_scopes, read_biggest
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
@@ -96,8 +96,13 @@ def ask_coach(
     classification = coach.classifier.classify(question, reflection_pending=prompt is not None)
     kind = classification.kind
     log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
-    if kind in NEEDS_NUMBERS or (kind == "tool_howto" and read_asked(question, "en") is not None):
-        # (a tool question naming a metric gets its number; read_asked reads both languages)
+    # a tool question naming a metric gets its number: read once, in the language the answer is in
+    tool_metrics: list[str] = []
+    if kind == "tool_howto":
+        profile = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
+        tool_language = answer_language(question, profile=profile)
+        tool_metrics = [reading.metric for reading in read_all(question, tool_language)]
+    if kind in NEEDS_NUMBERS or tool_metrics:
         language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
         language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
@@ -120,6 +125,7 @@ def ask_coach(
         prompt=prompt,
         crm_name=identities.crm.display_name,
         now=now,
+        tool_metrics=tool_metrics,
     )
     return AskResult(
         answer=answer, language=answer.language, with_numbers=numbers.stats is not None, kind=kind
@@ -137,10 +143,12 @@ def answer_by_kind(
     crm_name: str,
     now: datetime,
     offline: bool = False,
+    tool_metrics: list[str] | None = None,
 ) -> CoachAnswer:
     """The answer a coach would give to this kind of message (the CLI calls this too).
 
     `language` is the profile language; a question clearly written in the other one is answered in it.
+    `tool_metrics`: the metrics a tool question names, where the caller has read them already.
     """
     if kind == "coaching":
         # a goal only when the message is plainly about the work: coaching is also what no rule claims
@@ -156,9 +164,10 @@ def answer_by_kind(
     if kind == "tool_howto":
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)
-        asked = [reading.metric for reading in read_all(question, language)]
+        if tool_metrics is None:
+            tool_metrics = [reading.metric for reading in read_all(question, language)]
         return kind_answers.tool_answer(
-            language=language, vendor=vendor, related=related, stats=numbers.stats, asked=asked
+            language=language, vendor=vendor, related=related, stats=numbers.stats, asked=tool_metrics
         )
     if kind == "reflection":
         lesson = prompt.lesson(coach.library, language) if prompt else None

@@ -61,9 +61,7 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
         return f"stops the coach's '{stoppable}'"
     if terms.work_domain.first(text) or terms.controls_others.first(text):
         return None  # "…when half the team is on holiday", "check the dashboards once a week?"
-    if term := terms.controls_soft.first(text):
-        return f"about the coach's schedule: '{term}'"
-    if term := _resumes(terms, text):
+    if term := terms.controls_soft.first(text) or _resumes(terms, text):
         return f"about the coach's schedule: '{term}'"
     # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
     when = terms.controls_when.first(text)

@@ -28,10 +28,7 @@ INSULT_WINDOW = 3
 
 def hostile(terms: TermLists, message: str, text: str) -> str | None:
     """Why `message` is hostile, or None."""
-    found = terms.injection.every(text)
-    if found and not (set(found) <= set(terms.roleplay.terms) and _plays_work_role(terms, text)):
-        return f"tries to change the rules: '{found[0]}'"
-    if reason := _pulls_out_rules(terms, text):
+    if reason := _changes_rules(terms, text) or _pulls_out_rules(terms, text):
         return reason
     if match := CENSORED.search(text):
         return f"a starred-out swear word: '{match.group()}'"
@@ -72,6 +69,13 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     name = next((found for found in NAME.findall(message) if not terms.vendors.first(found.lower())), None)
     whose = terms.others_people.first(text) or (possessive.group() if possessive else None) or name
     return f"asks for other people's '{private}' ('{whose}')" if whose else None
+
+
+def _changes_rules(terms: TermLists, text: str) -> str | None:
+    found = terms.injection.every(text)
+    if found and not (set(found) <= set(terms.roleplay.terms) and _plays_work_role(terms, text)):
+        return f"tries to change the rules: '{found[0]}'"
+    return None
 
 
 def _pulls_out_rules(terms: TermLists, text: str) -> str | None:
