@@ -23,7 +23,7 @@ from bot.coaching.pipeline import PipelineStats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
 from bot.coaching.stage_numbers import STAGE_FAMILIES, read_stages, stages_answer
 from bot.crm.base import CRMError, ManagerStats
-from bot.i18n import Language
+from bot.i18n import Language, t
 from bot.store.events import first_delivery
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,14 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     other_figures = any(family_of(metric) not in STAGE_FAMILIES for metric in named)
     if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
         return stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
-    return overview()
+    answer = overview()
+    if stages is not None and stages.labels and biggest is None and stats.open_deals > 0:
+        # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
+        # CRM's figures; say so rather than pass the team's count off as the stage's
+        note = t(language, "kinds.numbers_unfiltered_stage", crm=stats.source)
+        *body, footer = answer.text.split("\n\n")
+        answer = replace(answer, text="\n\n".join([*body, note, footer]))
+    return answer
 
 
 def _numbers(

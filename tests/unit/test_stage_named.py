@@ -159,3 +159,23 @@ def test_only_stages_listed_next_to_a_named_one_are_named_with_it(
     coach: Coach, anna: ManagerStats, question: str, language: Language, stages: list[str]
 ) -> None:
     assert _stages_said(coach, anna, question, language) == stages
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "note"),
+    [
+        # a figure kept for no stage, asked of a stage: the count is the team's, and the answer says so
+        ("how many deals in negotiation haven't moved in 30 days?", "en", "Not filtered by stage"),
+        ("wie viele Deals in Verhandlung sind ohne Aktivität?", "de", "Nicht nach Phase gefiltert"),
+    ],
+)
+def test_a_stage_the_figure_cannot_be_filtered_by_is_said_not_applied(
+    coach: Coach, anna: ManagerStats, question: str, language: Language, note: str
+) -> None:
+    labels = ENGLISH_LABELS if language == "en" else GERMAN_LABELS
+    stats = replace(anna, open_by_stage=labels, own_open_by_stage=labels)
+
+    text = numbers_reply(coach, stats, question, language).text
+
+    assert note in text, text
+    assert f"{stats.stale_deals} " in text, text  # the stale count, not the stage's open deals
