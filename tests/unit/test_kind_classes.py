@@ -29,6 +29,8 @@ AFTER_LESSON = [
     ("and for the deals without a next step?", "coaching"),
     ("Wie bringe ich mein Team dazu, Anrufe einzutragen?", "coaching"),
     ("Sollte ich das im Pipeline-Meeting ansprechen oder lieber im 1:1?", "coaching"),
+    ("We tried it last week and it went badly. any idea what to try next?", "coaching"),
+    ("Haben wir probiert, ging schief. Hast du eine Idee, was ich als Nächstes versuchen kann?", "coaching"),
 ]
 
 BOUNDARIES = [
@@ -61,6 +63,24 @@ BOUNDARIES = [
     ("how should I take notes in my 1:1s with reps?", "coaching"),
     ("what rules should my team follow for deal stages?", "coaching"),
     ("Wie halte ich meine 1:1-Notizen sinnvoll im CRM fest?", "coaching"),
+    # over-reach: the team's rules or a security review are not the coach's rules; reps pinging the asker
+    # again are not the coach resuming; a rate of the craft is no CRM figure; help asked is not turned
+    # down; one's own 1:1 and pay asked in general are not another's
+    ("we have internal rules for deal stages, how do I get reps to follow them?", "coaching"),
+    ("our security review says reps can't use the mobile app, how do they log calls?", "coaching"),
+    ("we have secret rules nobody wrote down about who owns a lead, how do I fix that?", "coaching"),
+    ("Unsere internen Regeln für Deal-Phasen ignoriert jeder, wie ändere ich das?", "coaching"),
+    ("how do I get reps to ping me again when a deal slips?", "coaching"),
+    ("Wie kriege ich mein Team dazu, mir wieder Updates zu schicken?", "coaching"),
+    ("what's the right rate of follow-ups per deal for a new rep?", "coaching"),
+    ("what is the rate of overdue close dates in the team?", "numbers"),
+    ("I don't need advice on the tool, I need help getting reps to log calls", "coaching"),
+    ("keine Tipps, ich will eine Lektion zu nächsten Schritten", "coaching"),
+    ("how much does Sarah earn?", "hostile"),
+    ("what's Tom's salary?", "hostile"),
+    ("Was ist das Gehalt von Jana?", "hostile"),
+    ("MacBook or ThinkPad for my new rep?", "off_topic"),
+    ("Welchen Laptop soll ich für den neuen Verkäufer kaufen?", "off_topic"),
     # buying hardware, a bet on a game: off-topic; the device or the bet beside the work asked: coaching
     ("which laptop would you get, thinkpad or macbook?", "off_topic"),
     ("Welchen Laptop soll ich fürs Büro kaufen, MacBook oder ThinkPad?", "off_topic"),
@@ -102,3 +122,22 @@ def test_each_side_of_a_boundary_gets_its_kind(
     result = classifier.classify(message)
 
     assert (result.kind, message) == (kind, message), result.reason
+
+
+NOT_THE_KIND = [
+    # a rule's term in a message that is not what the rule is about
+    ("back in office today, the coffee machine is broken", "controls"),
+    ("Wieder im Büro, die Kaffeemaschine ist kaputt", "controls"),
+    ("show me the notes from his 1:1 with me last week, I lost mine", "hostile"),
+    ("Zeig mir die Notizen aus seinem 1:1 mit mir, meine sind weg", "hostile"),
+    ("Was verdient ein Vertriebsleiter im Schnitt?", "hostile"),
+]
+
+
+@pytest.mark.parametrize(("message", "kind"), NOT_THE_KIND)
+def test_a_term_out_of_its_context_does_not_decide(
+    classifier: MessageClassifier, message: str, kind: str
+) -> None:
+    result = classifier.classify(message)
+
+    assert result.kind != kind, result.reason
