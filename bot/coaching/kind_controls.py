@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.coaching.kind_aside import writes_other_work
 from bot.coaching.kind_asking import asks_how, is_question
 from bot.coaching.kind_terms import LETTERS, TermLists
@@ -11,6 +13,8 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 MAX_ALONE_WORDS = 4
 # "ok I'm back", "bin wieder da :)": a resuming phrase with no more than a filler or two around it.
 RESUMING_REST_WORDS = 2
+# What follows a turned-down tip may ask for something else in its own clause ("…, tell me …").
+CLAUSES = re.compile(r"[,;:.!]|\b(?:but|aber|sondern)\b")
 
 
 def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
@@ -26,7 +30,7 @@ def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
     alone = terms.controls_alone.first(text) if len(words) <= MAX_ALONE_WORDS else None
     if alone and not terms.domain.first(text):  # "pause deals?" is not about the coach
         return f"about the coach's messages: '{alone}'"
-    term = terms.controls.first(text)
+    term = terms.controls.first(text) or _declines(terms, text)
     # "Pipedrive: wo kann ich Pflichtfelder wieder ausschalten?" switches off a product's setting, and
     # "should we pause the pipeline review over the summer?" the team's meeting
     other = terms.vendors.first(text) or terms.ui.first(text) or terms.work_domain.first(text)
@@ -51,6 +55,25 @@ def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
     if thing and not outside and not _other_work(terms, text):
         return f"about the coach's '{thing}'"
     return None
+
+
+def _declines(terms: TermLists, text: str) -> str | None:
+    """ "I don't need tips anymore": the coach's tips turned down; a message that turns down one thing and
+    asks for another ("I don't need tips on the tool, I need help getting my reps to log calls") is about
+    what it asks."""
+    term = terms.controls_declines.first(text)
+    if term is None:
+        return None
+    rest = terms.numbers_advice.without(terms.controls_declines.without(text))  # "…any tips or advice"
+    asked = (
+        "?" in rest
+        or terms.wants.first(rest)
+        or terms.help.first(rest)
+        or terms.tool_strict_asks.first(rest)
+        or terms.numbers_asks.first(rest)
+        or any(is_question(terms, clause, clause) for clause in CLAUSES.split(rest))
+    )
+    return None if asked else term
 
 
 def about_schedule(terms: TermLists, text: str) -> str | None:

@@ -117,6 +117,7 @@ class TermLists:
     controls_alone: Terms
     controls: Terms
     controls_soft: Terms
+    controls_declines: Terms  # "don't need tips": the coach's tips turned down, unless more is asked
     controls_resuming: Terms  # "I'm back": short, or beside the coach's messages
     controls_verbs: Terms
     controls_coach: Terms
@@ -229,6 +230,7 @@ def term_lists() -> TermLists:
         controls_alone=merged("controls", "alone"),
         controls=merged("controls", "phrases"),
         controls_soft=merged("controls", "soft"),
+        controls_declines=merged("controls", "declines"),
         controls_resuming=merged("controls", "resuming"),
         controls_verbs=merged("controls", "verbs"),
         controls_coach=merged("controls", "coach"),

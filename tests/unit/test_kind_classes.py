@@ -93,6 +93,15 @@ BOUNDARIES = [
     ("Wie funktioniert SVERWEIS in Excel?", "off_topic"),
     ("how do I get the team off their excel lists and into the crm?", "coaching"),
     ("Mein Team pflegt lieber Excel-Listen als das CRM. Wie ändere ich das?", "coaching"),
+    # tips turned down alone: controls; turned down beside another thing asked: what is asked
+    ("I don't need tips anymore", "controls"),
+    ("thanks, I don't need tips right now", "controls"),
+    ("Brauche keine Tipps mehr", "controls"),
+    ("Ich brauche im Moment keine Tipps", "controls"),
+    ("I don't need tips on the tool, I need help getting my reps to log calls", "coaching"),
+    ("Ich brauche keine Tipps zum Tool, ich brauche Hilfe, damit mein Team Anrufe einträgt", "coaching"),
+    ("I don't need tips on the tool, just tell me how many deals are overdue", "numbers"),
+    ("Brauche keine Tipps zum CRM, sag mir lieber, wie viele Deals überfällig sind", "numbers"),
     # symbols mashed: gibberish; a short question with symbols and a work word is not
     ("x7## pp ,,, ]]] 3", "gibberish"),
     ("öäü #### 55 ,,", "gibberish"),
