@@ -163,3 +163,13 @@ def pay(terms: TermLists, text: str) -> str | None:
     if not terms.pay_asks.first(text) and (terms.crm_work.first(text) or named_figures(text)):
         return None
     return f"about pay, not the CRM work: '{term}'"
+
+
+def everyday_fault(terms: TermLists, text: str) -> bool:
+    """A fault ("broken", „kaputt“) told of nothing of the product: "back in office today, the coffee
+    machine is broken" is no tool question; "salesforce is broken, the deal page won't load" is."""
+    screens = terms.ui.every(text)
+    faults = set(terms.tool_faults.terms)
+    if not screens or any(screen not in faults for screen in screens):
+        return False
+    return not (terms.vendors.first(text) or terms.crm_things.first(text) or terms.crm_products.first(text))

@@ -21,6 +21,7 @@ from typing import Literal
 from bot.coaching.kind_aside import (
     bet,
     errand,
+    everyday_fault,
     hardware_choice,
     pay,
     product_choice,
@@ -267,8 +268,11 @@ class MessageClassifier:
             return f"asks for a product's setting: '{setting}'"
         if self.terms.habit.first(text):
             return None
-        if not is_question(self.terms, text, text) and not self.terms.tool_asks.first(text):
-            return None  # "the director only asks for excel exports" says something, asks nothing
+        # "the director only asks for excel exports" says something, asks nothing; "the coffee machine is
+        # broken" tells a fault of nothing of the product
+        asked = is_question(self.terms, text, text) or self.terms.tool_asks.first(text)
+        if not asked or everyday_fault(self.terms, text):
+            return None
         # "one rep refuses to use salesforce. how do I handle him": the product is in the story, not
         # in what is asked
         text = asking_part(self.terms, text)
