@@ -32,11 +32,11 @@ def tool_asked(question: str, language: Language) -> list[AskedReading]:
     return [r for r in readings if _is_object(text, r.family_term, first_object, tool["actions"])]
 
 
-def _is_object(text: str, term: str, after: int, actions: dict[str, list[str]]) -> bool:
+def _is_object(text: str, term: str, first_object: int, actions: dict[str, list[str]]) -> bool:
     hit = next(
         (h for compound in (False, True) if (h := term_pattern(term, compound, True).search(text))), None
     )
-    if hit is None or hit.start() < after:
+    if hit is None or hit.start() < first_object:
         return False
     before = text[: hit.start()].split()[-ACTION_WINDOW:]
     after = text[hit.end() :].split()[: ACTION_WINDOW + 1]  # the rest of the metric word, then three
