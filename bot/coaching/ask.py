@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.coaching import kind_answers
 from bot.coaching.asked import family_of, figures_asked, read_all
 from bot.coaching.asked_biggest import asked_in_scopes, read_biggest
+from bot.coaching.asked_tool import tool_asked
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
@@ -101,7 +102,7 @@ def ask_coach(
     if kind == "tool_howto":
         profile = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
         tool_language = answer_language(question, profile=profile)
-        tool_metrics = [reading.metric for reading in read_all(question, tool_language)]
+        tool_metrics = [reading.metric for reading in tool_asked(question, tool_language)]
     if kind in NEEDS_NUMBERS or tool_metrics:
         language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
@@ -165,7 +166,7 @@ def answer_by_kind(
         vendor = kind_answers.find_vendor(question, connected=crm_name)
         related = coach.related_lesson(question, language=language)
         if tool_metrics is None:
-            tool_metrics = [reading.metric for reading in read_all(question, language)]
+            tool_metrics = [reading.metric for reading in tool_asked(question, language)]
         return kind_answers.tool_answer(
             language=language, vendor=vendor, related=related, stats=numbers.stats, asked=tool_metrics
         )

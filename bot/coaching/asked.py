@@ -18,6 +18,7 @@ from bot.coaching.asked_terms import (
     prepared,
     term_pattern,
 )
+from bot.coaching.asked_typos import corrected
 from bot.coaching.goals import scope_of
 from bot.i18n import LANGUAGES, Language
 
@@ -97,7 +98,8 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     terms = metric_terms()
     readings: list[AskedReading] = []
     scope: tuple[bool, str | None] | None = None
-    for family, family_term, words in _asked_families(text, order):
+    named = _asked_families(text, order)
+    for family, family_term, words in _misspelt(text, order, named) or named:
         if family == "won_lost":
             lost = _first(terms["lost_words"], text, order) if _lost_first(text, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
@@ -159,6 +161,17 @@ def _asked_families(text: str, order: list[Language]) -> list[Named]:
             stating |= families
     kept = [item for item in named if item[0] not in stating - asking]
     return kept if asking and kept else named
+
+
+def _misspelt(text: str, order: list[Language], named: list[Named]) -> list[Named]:
+    """The families a question names with a typo in a metric word, when no family's term matched as
+    written ("how many deals" alone may have: „wie viele Deals sind überfälig?“); else none."""
+    alone = metric_terms()["alone"]
+    alone_terms = {word for words in alone.values() for lang in order for word in words[lang]}
+    if any(term not in alone_terms for _, term, _ in named):
+        return []
+    fixed = corrected(text)
+    return _asked_families(fixed, order) if fixed != text else []
 
 
 def _clauses(text: str, breaks: list[str]) -> list[str]:
