@@ -224,7 +224,7 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
 def _whose_note(answer: CoachAnswer, question: str, stats: ManagerStats, language: Language) -> CoachAnswer:
     """Asked for someone else's figures (or one rep's): say first whose these are, the asker's and their
     team's, rather than pass them off as the answer."""
-    whose = whose_figures(question, stats) if stats.open_deals > 0 else None
+    whose = whose_figures(question, stats, language) if stats.open_deals > 0 else None
     if whose is None:
         return answer
     key = "kinds.numbers_others" if whose.kind == "other" else "kinds.numbers_team_rep"

@@ -14,18 +14,18 @@ from typing import Any, Literal
 
 from bot.coaching.asked_terms import metric_terms
 from bot.crm.base import ManagerStats
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
 
 OTHERS_FILE = PROMPTS_DIR / "coach" / "others.toml"
 NAME = r"[A-ZÄÖÜ][a-zäöüß]+"
 # The asking words a name owns the figures after: "does Mark have", "did Sarah win", „hat Lisa“.
 NAME_OWNS = re.compile(rf"\b(?i:does|did|has|hat)\s+({NAME}(?:\s+{NAME})?)")
-# "Peter's pipeline", "Mark's team"; German „Peters Pipeline“, „Toms Team“ only before what is counted
-# („Was ist“ owns nothing).
-NAME_POSSESSES = re.compile(
-    rf"(?<!\w)({NAME})(?:'s\b|s'|s\s+(?=(?i:pipeline|deals|team|zahlen|umsatz|offene|überfällige|veraltete|abschl|aktivit)))"
-)
+# "Peter's pipeline", "Mark's team" (German „Peters Pipeline“: [possessed] in others.toml).
+NAME_POSSESSES = re.compile(rf"(?<!\w)({NAME})(?:'s\b|s')")
+# A unit's own name after its noun stands at a clause end or in capitals: „Region Süd?“, "team DACH"
+# (not „Team Pipelinepflege“).
+UNIT_NAME_LETTERS = 6
 # "deals of Mia Schmid", „Deals von Mia Schmid“: only a full name, a rep of the team or not.
 NAME_AFTER = re.compile(rf"\b(?:of|from|for|von|vom)\s+({NAME}\s+{NAME})\b")
 
@@ -38,8 +38,9 @@ class Whose:
     who: str
 
 
-def whose_figures(question: str, stats: ManagerStats) -> Whose | None:
-    """Whom the figures asked for belong to, when that is not the asker or their team as a whole."""
+def whose_figures(question: str, stats: ManagerStats, language: Language) -> Whose | None:
+    """Whom the figures asked for belong to, when that is not the asker or their team as a whole;
+    he/she in the question's `language` only („vor mir her“ is no one's)."""
     text = " " + " ".join(question.lower().replace("’", "'").split()) + " "
     terms = _terms()
     theirs = _found(text, terms["own_team"])
@@ -53,7 +54,8 @@ def whose_figures(question: str, stats: ManagerStats) -> Whose | None:
             return Whose("other", name)
     if theirs:
         return None
-    unit = _found(text, terms["units"]) or _named_unit(question, terms) or _found(text, terms["pronouns"])
+    pronoun = _found(text, {language: terms["pronouns"][language]})
+    unit = _found(text, terms["units"]) or _named_unit(question, terms) or pronoun
     return Whose("other", unit) if unit else None
 
 
@@ -62,6 +64,12 @@ def _names(question: str) -> list[str]:
     cased = question.replace("’", "'")
     found = [
         hit.group(1) for pattern in (NAME_OWNS, NAME_POSSESSES, NAME_AFTER) for hit in pattern.finditer(cased)
+    ]
+    possessed = _terms()["possessed"]
+    owned = "|".join(re.escape(word) for word in possessed["de"])
+    genitive = re.finditer(rf"(?<!\w)({NAME})s\s+(?=(?i:{owned}))", cased)
+    found += [
+        hit.group(1) for hit in genitive if (hit.group(1) + "s").lower() not in possessed["not_possessive"]
     ]
     return [name for name in dict.fromkeys(found) if name.split()[0].lower() not in _no_names()]
 
@@ -88,7 +96,11 @@ def _named_unit(question: str, terms: dict[str, Any]) -> str | None:
     own = {word for lang in LANGUAGES for word in terms["own_words"][lang]}
     cased = " ".join(question.split())
     before = re.finditer(rf"(?<!\w)([A-ZÄÖÜ][\wäöüß]+)\s+(?:{nouns})\b", cased, re.IGNORECASE)
-    after = re.finditer(rf"\b(?:{nouns})\s+([A-ZÄÖÜ][\wäöüß]+)", cased, re.IGNORECASE)
+    after = [
+        hit
+        for hit in re.finditer(rf"\b(?:{nouns})\s+([A-ZÄÖÜ][\wäöüß]+)(\W|$)", cased, re.IGNORECASE)
+        if hit.group(1).isupper() or (len(hit.group(1)) <= UNIT_NAME_LETTERS and hit.group(2).strip())
+    ]
     for hit in (*before, *after):
         word = hit.group(1)
         if (
@@ -102,7 +114,7 @@ def _named_unit(question: str, terms: dict[str, Any]) -> str | None:
 
 def _found(text: str, words: dict[str, list[str]]) -> str | None:
     for lang in LANGUAGES:
-        for word in words[lang]:
+        for word in words.get(lang, []):
             stem = re.escape(word).replace(re.escape("*"), r"\w*")
             if re.search(rf"(?<![\w']){stem}(?![\w'])", text):
                 return word
