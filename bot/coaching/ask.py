@@ -211,7 +211,10 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
         by_stage = stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
         return _whose_note(by_stage, question, stats, language)
-    answer = _whose_note(overview(), question, stats, language)
+    # a ranking asked for one rep already says it is not filtered by rep
+    answer = _whose_note(
+        overview(), question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner")
+    )
     if stages is not None and stages.labels and biggest is None and stats.open_deals > 0:
         # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
         # CRM's figures; say so rather than pass the team's count off as the stage's
@@ -221,11 +224,13 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     return answer
 
 
-def _whose_note(answer: CoachAnswer, question: str, stats: ManagerStats, language: Language) -> CoachAnswer:
+def _whose_note(
+    answer: CoachAnswer, question: str, stats: ManagerStats, language: Language, *, rep_told: bool = False
+) -> CoachAnswer:
     """Asked for someone else's figures (or one rep's): say first whose these are, the asker's and their
     team's, rather than pass them off as the answer."""
     whose = whose_figures(question, stats, language) if stats.open_deals > 0 else None
-    if whose is None:
+    if whose is None or (whose.kind == "rep" and rep_told):
         return answer
     key = "kinds.numbers_others" if whose.kind == "other" else "kinds.numbers_team_rep"
     title, *rest = answer.text.split("\n\n")
