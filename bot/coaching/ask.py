@@ -20,6 +20,7 @@ from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.identity import Identities, IdentityProblem
 from bot.coaching.kinds import Kind
 from bot.coaching.language import answer_language
+from bot.coaching.others_asked import whose_figures
 from bot.coaching.pipeline import PipelineStats
 from bot.coaching.reflections import ReflectionPrompt, pending_reflection, record_reflection
 from bot.coaching.stage_numbers import STAGE_FAMILIES, read_stages, stages_answer
@@ -209,8 +210,12 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     # by stage there are only open deals and their value: a ranking or another figure is answered as asked
     other_figures = any(family_of(metric) not in STAGE_FAMILIES for metric in named)
     if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
-        return stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
-    answer = overview()
+        by_stage = stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
+        return _whose_note(by_stage, question, stats, language)
+    # a ranking asked for one rep already says it is not filtered by rep
+    answer = _whose_note(
+        overview(), question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner")
+    )
     if stages is not None and stages.labels and biggest is None and stats.open_deals > 0:
         # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
         # CRM's figures; say so rather than pass the team's count off as the stage's
@@ -218,6 +223,20 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
         *body, footer = answer.text.split("\n\n")
         answer = replace(answer, text="\n\n".join([*body, note, footer]))
     return answer
+
+
+def _whose_note(
+    answer: CoachAnswer, question: str, stats: ManagerStats, language: Language, *, rep_told: bool = False
+) -> CoachAnswer:
+    """Asked for someone else's figures (or one rep's): say first whose these are, the asker's and their
+    team's, rather than pass them off as the answer."""
+    whose = whose_figures(question, stats, language) if stats.open_deals > 0 else None
+    if whose is None or (whose.kind == "rep" and rep_told):
+        return answer
+    key = "kinds.numbers_others" if whose.kind == "other" else "kinds.numbers_team_rep"
+    title, *rest = answer.text.split("\n\n")
+    note = t(language, key, who=whose.who, crm=stats.source)
+    return replace(answer, text="\n\n".join([title, note, *rest]))
 
 
 def _numbers(
