@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -127,9 +128,9 @@ def _sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def _postgres_engine() -> Iterator[Engine]:
-    """A throwaway database on the configured server, migrated once per test session."""
+@contextlib.contextmanager
+def _throwaway_postgres_database() -> Iterator[Engine]:
+    """A database of its own on the configured server, dropped afterwards."""
     assert POSTGRES_URL
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"crmcoach_test_{uuid.uuid4().hex[:10]}"
@@ -137,13 +138,20 @@ def _postgres_engine() -> Iterator[Engine]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
     try:
-        upgrade(engine)
         yield engine
     finally:
         engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine() -> Iterator[Engine]:
+    """A throwaway database on the configured server, migrated once per test session."""
+    with _throwaway_postgres_database() as engine:
+        upgrade(engine)
+        yield engine
 
 
 @pytest.fixture(params=BACKENDS)
@@ -169,19 +177,8 @@ def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         yield engine
         engine.dispose()
         return
-    assert POSTGRES_URL
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"crmcoach_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-    try:
+    with _throwaway_postgres_database() as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bot.demo.standins.requests import HttpResult, event_body, post_signed, slas
 from bot.demo.standins.slack import SlackStandIn
 from bot.i18n import Language
 from bot.store.delivery_models import OutboxMessage
-from bot.store.models import Manager
+from bot.store.models import DemoDeal, DemoOwner, Manager
 from bot.web import EVENTS_PATH
 from tests.conftest import NOW, SIGNING_SECRET
 
@@ -159,3 +159,22 @@ def chat_and_json(
     the chat answer and the JSON printed."""
     chat = chat_answer(coach, stats, question, language)
     return chat, ask_json(question, capsys, "--user", user, "--locale", language)
+
+
+def add_deal(engine: Engine, name: str) -> None:
+    """A deal added the ordinary way: the database picks its id."""
+    with Session(engine) as session, session.begin():
+        owner = session.scalars(select(DemoOwner).order_by(DemoOwner.id)).first()
+        assert owner is not None
+        session.add(
+            DemoDeal(
+                owner_id=owner.id,
+                name=name,
+                company=name,
+                amount=1,
+                stage="",
+                status="open",
+                close_date=NOW.date(),
+                created_at=NOW,
+            )
+        )

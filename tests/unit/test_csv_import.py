@@ -16,7 +16,7 @@ from bot.crm.demo import DemoConnector
 from bot.i18n import Language
 from bot.store.migrations import upgrade
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
-from tests.helpers import ask_json, numbers_reply
+from tests.helpers import add_deal, ask_json, numbers_reply
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 OWNERS = """id,email,name,manager_email
@@ -174,25 +174,6 @@ def test_deals_imported_before_the_stage_column_are_in_no_stage_after_the_upgrad
     assert stages == {"d1": "Proposal", "d2": "Open", "d3": "", "d4": "", "d5": "", None: "open"}
 
 
-def _add_deal(engine: Engine, name: str) -> None:
-    """A deal added the ordinary way: the database picks its id."""
-    with Session(engine) as session, session.begin():
-        owner = session.scalars(select(DemoOwner).order_by(DemoOwner.id)).first()
-        assert owner is not None
-        session.add(
-            DemoDeal(
-                owner_id=owner.id,
-                name=name,
-                company=name,
-                amount=1,
-                stage="",
-                status="open",
-                close_date=NOW.date(),
-                created_at=NOW,
-            )
-        )
-
-
 def _deals_with_last_activity(engine: Engine) -> dict[str | None, datetime | None]:
     with Session(engine) as session:
         return {deal.external_id: deal.last_activity_at for deal in session.scalars(select(DemoDeal))}
@@ -205,7 +186,7 @@ def test_a_deal_added_after_an_import_gets_an_id_of_its_own(unmigrated: Engine, 
     upgrade(unmigrated)  # a fresh database: its sequence has handed out nothing yet
     import_csv(unmigrated, **_write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES))
 
-    _add_deal(unmigrated, "Added")
+    add_deal(unmigrated, "Added")
 
     assert _count(unmigrated, DemoDeal) == 4
 
@@ -217,12 +198,12 @@ def test_importing_again_replaces_the_data_and_keeps_activities_on_their_deals(
     (a sequence; SQLite takes the largest id + 1); the activities' links are checked on both."""
     files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=ACTIVITIES)
     import_csv(engine, **files)
-    _add_deal(engine, "Added between the imports")
+    add_deal(engine, "Added between the imports")
     later = ACTIVITIES + "rep@example.com,d1,email,2026-11-22T08:00:00Z\n"
     files = _write(tmp_path, owners=OWNERS, deals=DEALS, activities=later)
 
     result = import_csv(engine, **files)
-    _add_deal(engine, "Added after")
+    add_deal(engine, "Added after")
 
     assert (result.owners, result.deals, result.activities) == (2, 3, 3)
     with Session(engine) as session:

@@ -11,23 +11,7 @@ from bot.crm.demo_seed import seed_demo
 from bot.store.migrations import upgrade
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
 from tests.conftest import NOW
-
-
-def _add_deal(engine: Engine, name: str) -> None:
-    """A deal added the ordinary way: the database picks its id."""
-    with Session(engine) as session, session.begin():
-        session.add(
-            DemoDeal(
-                owner_id="M00001",
-                name=name,
-                company=name,
-                amount=1,
-                stage="",
-                status="open",
-                close_date=NOW.date(),
-                created_at=NOW,
-            )
-        )
+from tests.helpers import add_deal
 
 
 def _deal_names(engine: Engine) -> list[str]:
@@ -75,7 +59,7 @@ def test_a_deal_added_after_seeding_gets_an_id_of_its_own(unmigrated: Engine) ->
     upgrade(unmigrated)  # a fresh database: its sequence has handed out nothing yet
     seed_demo(unmigrated, deals=50, as_of=NOW)
 
-    _add_deal(unmigrated, "Added")
+    add_deal(unmigrated, "Added")
 
     assert _deal_names(unmigrated)[-1] == "Added"
     assert len(_deal_names(unmigrated)) == 51
@@ -85,10 +69,10 @@ def test_seeding_again_replaces_the_data_and_keeps_activities_on_their_deals(unm
     upgrade(unmigrated)
     seed_demo(unmigrated, deals=50, as_of=NOW)
     first = _deal_names(unmigrated)
-    _add_deal(unmigrated, "Added between the seeds")
+    add_deal(unmigrated, "Added between the seeds")
 
     result = seed_demo(unmigrated, deals=50, as_of=NOW)
-    _add_deal(unmigrated, "Added after")
+    add_deal(unmigrated, "Added after")
 
     assert _deal_names(unmigrated) == [*first, "Added after"]
     with Session(unmigrated) as session:
