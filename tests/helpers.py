@@ -101,6 +101,11 @@ def ask_json(question: str, capsys: pytest.CaptureFixture[str], *options: str) -
     return result
 
 
+def ask_anna(question: str, capsys: pytest.CaptureFixture[str], locale: str) -> dict[str, Any]:
+    """`ask_json` as the first demo manager with the given Slack locale."""
+    return ask_json(question, capsys, "--user", ANNA, "--locale", locale)
+
+
 def direct_message(
     base_url: str, slack: SlackStandIn, user: str, text: str, *, event_id: str, retry: int | None = None
 ) -> HttpResult:

@@ -5,20 +5,12 @@ for (a report or filter of those deals), not when a metric word names a field or
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.coaching.asked import asked_metric
 from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
-from tests.helpers import ask_json
-
-ANNA = "anna.berger@example.com"  # the first demo manager
-
-
-def ask(question: str, capsys: pytest.CaptureFixture[str], locale: str) -> dict[str, Any]:
-    return ask_json(question, capsys, "--user", ANNA, "--locale", locale)
+from tests.helpers import ask_anna as ask
 
 
 @pytest.mark.parametrize(
@@ -92,24 +84,3 @@ def test_a_tool_question_about_a_report_of_a_metric_states_its_number(
 
     assert result["kind"] == "tool_howto" and result["goal"] is None
     assert result["numbers"][0]["metric"] == metric
-
-
-@pytest.mark.parametrize(
-    ("question", "locale"),
-    [
-        ("what's the shortcut to log a call in hubspot?", "en"),
-        ("where do I click in HubSpot to add a next step to a deal?", "en"),
-        ("how to bulk update close dates in salesforce list view", "en"),
-        ("gibts nen shortcut um nen call in hubspot zu loggen?", "de"),
-        ("wo klick ich in HubSpot um einen nächsten Schritt beim Deal einzutragen?", "de"),
-        ("wie ändere ich das Abschlussdatum in Salesforce?", "de"),
-    ],
-)
-def test_a_tool_question_where_a_metric_word_names_a_field_or_action_gets_no_number(
-    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], question: str, locale: str
-) -> None:
-    result = ask(question, capsys, locale)
-
-    assert result["kind"] == "tool_howto"
-    assert result["numbers"] == []
-    assert "*Your numbers*" not in result["answer"] and "*Deine Zahlen*" not in result["answer"]

@@ -4,19 +4,11 @@ that names none gets no numbers line."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.coaching.metrics import metric_value
 from bot.crm.base import ManagerStats
-from tests.helpers import ask_json
-
-ANNA = "anna.berger@example.com"  # the first demo manager
-
-
-def ask(question: str, capsys: pytest.CaptureFixture[str], locale: str) -> dict[str, Any]:
-    return ask_json(question, capsys, "--user", ANNA, "--locale", locale)
+from tests.helpers import ask_anna as ask
 
 
 @pytest.mark.parametrize(
@@ -80,6 +72,13 @@ def test_a_tool_question_naming_a_metric_states_the_askers_number_and_no_goal(
     [
         ("where do I click in HubSpot's report builder to add a chart?", "en"),
         ("Wo klicke ich im HubSpot-Berichtsersteller, um ein Diagramm hinzuzufügen?", "de"),
+        # a metric word naming a field or an action is not the question's object
+        ("what's the shortcut to log a call in hubspot?", "en"),
+        ("where do I click in HubSpot to add a next step to a deal?", "en"),
+        ("how to bulk update close dates in salesforce list view", "en"),
+        ("gibts nen shortcut um nen call in hubspot zu loggen?", "de"),
+        ("wo klick ich in HubSpot um einen nächsten Schritt beim Deal einzutragen?", "de"),
+        ("wie ändere ich das Abschlussdatum in Salesforce?", "de"),
     ],
 )
 def test_a_tool_question_naming_no_metric_gets_no_numbers(
