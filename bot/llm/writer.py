@@ -91,14 +91,17 @@ class Pseudonyms:
         deal, rep, asker = LABELS[language]
         self.labels: dict[str, str] = {}  # real name -> label
         self._restorable: dict[str, str] = {}  # label -> real name, for the answer the asker reads
+        self.quoted: tuple[str, ...] = ()
         if stats is None:
             return
         if stats.owner.email:
             self.labels[stats.owner.email] = "[e-mail]"  # never sent, even with send_names
+        owners = dict.fromkeys(d.owner_name for d in stats.attention if d.owner_name != stats.owner.name)
+        # The CRM names an answer can hold as written: restored from labels, or sent and echoed.
+        self.quoted = tuple(name for name in (*owners, *(d.name for d in stats.attention)) if name)
         if send_names:
             return
         self.labels[stats.owner.name] = asker
-        owners = dict.fromkeys(d.owner_name for d in stats.attention if d.owner_name != stats.owner.name)
         for index, name in enumerate(owners, start=1):
             self._add(name, f"{rep} {index}")
         for index, item in enumerate(stats.attention):
@@ -196,6 +199,7 @@ class LLMAnswerWriter:
             language=language,
             numbers=grounding.numbers,
             goal=grounding.goal,
+            quoted=names.quoted,  # Slack's render unstyles them: "Q4_Renewal_EU" stays upright
         )
 
 
