@@ -1,9 +1,9 @@
 """The ranking rule: a message asking for the biggest deals ("my 3 largest open opps", „die größten Deals
 im Team“) asks for a list the coach has, unless it asks how or why ("how do I coach reps on their biggest
 deals?") or tells something ("our biggest deals are all stuck"). Whether it asks for the ranking or tells
-is decided here, for the kind of message (asked_biggest.requested_biggest, with this rule's question and
-verb tests), not where the answer reads the ranking (ask.py: asked_biggest.read_biggest, once the message
-is a numbers question); this rule adds the advice asked."""
+is decided in asked_biggest.requested_biggest (this rule passes it the question and verb tests); this rule
+adds the test for advice asked ("how do I …"), which keeps such a message coaching. The answer reads the
+ranking later (ask.py: asked_biggest.read_biggest, once the message is a numbers question)."""
 
 from __future__ import annotations
 
