@@ -4,9 +4,11 @@ still works, with every activity on its own deal."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from bot.crm import demo_seed
 from bot.crm.demo_seed import seed_demo
 from bot.store.migrations import upgrade
 from bot.store.models import DemoActivity, DemoDeal, DemoOwner
@@ -87,3 +89,32 @@ def test_seeding_again_replaces_the_data_and_keeps_activities_on_their_deals(unm
             select(func.count()).select_from(DemoDeal).where(DemoDeal.last_activity_at.is_not(None))
         )
     assert _deals_whose_last_activity_is_logged(unmigrated) == touched
+
+
+def _activities_by_deal(engine: Engine) -> list[tuple[object, ...]]:
+    """Each activity with the name of the deal it is linked to."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(DemoDeal.name, DemoActivity.owner_id, DemoActivity.kind, DemoActivity.occurred_at)
+            .join(DemoDeal, DemoActivity.deal_id == DemoDeal.id)
+            .order_by(DemoActivity.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_deals_written_in_several_batches_keep_their_activities(
+    unmigrated: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big seed is written 10,000 deals at a time; with batches of 7, twenty deals take three batches
+    (the last one short) and must link every activity as one batch does."""
+    upgrade(unmigrated)
+    seed_demo(unmigrated, deals=20, as_of=NOW)
+    in_one_batch = _activities_by_deal(unmigrated)
+
+    monkeypatch.setattr(demo_seed, "BATCH", 7)
+    result = seed_demo(unmigrated, deals=20, as_of=NOW)
+
+    assert len(in_one_batch) == result.activities > 0
+    assert _activities_by_deal(unmigrated) == in_one_batch
+    assert _activities_off_their_deal(unmigrated) == 0
+    assert len(_deal_names(unmigrated)) == 20
