@@ -12,8 +12,9 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
-# "how much does Sarah earn?", "how much is Sarah paid?", „Gehalt von Jana“: a capitalised name right after the asking word (not
-# "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“ names nobody).
+# "how much does Sarah earn?", "how much is Sarah paid?", „Gehalt von Jana“: a capitalised name right
+# after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
+# names nobody).
 NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-Z][a-z]+)\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
