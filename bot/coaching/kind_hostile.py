@@ -12,9 +12,10 @@ from bot.coaching.kind_terms import LETTERS, TermLists
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
-# "how much does Sarah earn?", „Gehalt von Jana“: a capitalised name right after the asking word (not
-# "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“ names nobody).
-NAME = re.compile(r"\b(?:does|did|do|von|verdient|verdienen)\s([A-Z][a-z]+)\b")
+# "how much does Sarah earn?", "how much is Sarah paid?", „Gehalt von Jana“: a capitalised name right
+# after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
+# names nobody).
+NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-Z][a-z]+)\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -61,7 +62,8 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     """ "what do the people in the marketing team earn?", "what's Tom's salary?", „Zeig mir die privaten
     1:1-Notizen meiner Kollegin“: another's pay or private notes ("show me my 1:1 notes", "…from his 1:1
     with me, I lost mine" are the asker's own)."""
-    private = terms.salary.first(text) or terms.private_notes.first(text)
+    earned = None if terms.paid_things.first(text) else terms.earned.first(text)
+    private = terms.salary.first(text) or earned or terms.private_notes.first(text)
     if private is None or not terms.reveal.first(text) or terms.help.first(text):
         return None
     if terms.own_conversation.first(text):

@@ -110,6 +110,8 @@ class TermLists:
     pretext: Terms  # "authorized audit": a second signal only
     others_data: Terms
     salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
+    earned: Terms  # "paid", "income": a person's pay, unless said of deals (paid_things)
+    paid_things: Terms  # "deals", "invoice", „Rechnung“: what gets paid that is no one's pay
     private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
     reveal: Terms  # asking to see them ("show me", "what did … write")
     own_conversation: Terms  # "his 1:1 with me": the asker's own conversation
@@ -223,6 +225,8 @@ def term_lists() -> TermLists:
         pretext=merged("hostile", "pretext"),
         others_data=merged("hostile", "others_data"),
         salary=merged("hostile", "salary"),
+        earned=merged("hostile", "earned"),
+        paid_things=merged("hostile", "paid_things"),
         private_notes=merged("hostile", "private_notes"),
         others_people=merged("hostile", "others_people"),
         own_conversation=merged("hostile", "own_conversation"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -28,6 +29,8 @@ NAME_POSSESSES = re.compile(rf"(?<!\w)({NAME})(?:'s\b|s')")
 UNIT_NAME_LETTERS = 6
 # "deals of Mia Schmid", „Deals von Mia Schmid“: only a full name, a rep of the team or not.
 NAME_AFTER = re.compile(rf"\b(?:of|from|for|von|vom)\s+({NAME}\s+{NAME})\b")
+# Clauses: only the one asking for the figure names its owner ("…do I have? my manager asked me").
+CLAUSE = re.compile(r"[^?.!;]+[?.!;]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +44,11 @@ class Whose:
 def whose_figures(question: str, stats: ManagerStats, language: Language) -> Whose | None:
     """Whom the figures asked for belong to, when that is not the asker or their team as a whole;
     he/she in the question's `language` only („vor mir her“ is no one's)."""
-    text = " " + " ".join(question.lower().replace("’", "'").split()) + " "
     terms = _terms()
-    theirs = _found(text, terms["own_team"])
-    for name in _names(question):
+    theirs = _found(_spaced(question), {language: terms["own_team"][language]})
+    question = _figure_clauses(question, language)
+    text = _spaced(question)
+    for name in _names(question, language):
         rep = _team_rep(name, stats)
         if rep == stats.owner.name:
             continue  # the asker's own name: their own figures
@@ -55,22 +59,50 @@ def whose_figures(question: str, stats: ManagerStats, language: Language) -> Who
     if theirs:
         return None
     pronoun = _found(text, {language: terms["pronouns"][language]})
-    unit = _found(text, terms["units"]) or _named_unit(question, terms) or pronoun
+    unit = _found(text, {language: terms["units"][language]}) or _named_unit(question, terms) or pronoun
     return Whose("other", unit) if unit else None
 
 
-def _names(question: str) -> list[str]:
+def _spaced(question: str) -> str:
+    return " " + " ".join(question.lower().replace("’", "'").split()) + " "
+
+
+def _figure_clauses(question: str, language: Language) -> str:
+    """The clauses asking for a figure that the asker does not call their own ("how many deals do I
+    have", „wie viele Deals hat unser Team Nord“); a unit word that is part of whom ("my manager's") is no
+    own word."""
+    terms = _terms()
+    units = {language: terms["units"][language]}
+    kept = []
+    for clause in CLAUSE.findall(question):
+        text = _spaced(clause)
+        if not _found(text, {language: terms["figures"][language]}):
+            continue
+        for unit in terms["units"][language]:
+            text = _without(text, unit)
+        if not _found(text, {language: terms["own_clause"][language]}) or _found(_spaced(clause), units):
+            kept.append(clause)
+    return " ".join(kept)
+
+
+def _names(question: str, language: Language) -> list[str]:
     """Capitalised words owning the figures ("does Mark have", "Peter's pipeline"), that name no thing."""
     cased = question.replace("’", "'")
     found = [
         hit.group(1) for pattern in (NAME_OWNS, NAME_POSSESSES, NAME_AFTER) for hit in pattern.finditer(cased)
     ]
+    if language != "de":  # "the Sales Team pipeline" is no German genitive
+        return _known(found)
     possessed = _terms()["possessed"]
     owned = "|".join(re.escape(word) for word in possessed["de"])
     genitive = re.finditer(rf"(?<!\w)({NAME})s\s+(?=(?i:{owned}))", cased)
     found += [
         hit.group(1) for hit in genitive if (hit.group(1) + "s").lower() not in possessed["not_possessive"]
     ]
+    return _known(found)
+
+
+def _known(found: list[str]) -> list[str]:
     return [name for name in dict.fromkeys(found) if name.split()[0].lower() not in _no_names()]
 
 
@@ -108,15 +140,23 @@ def _named_unit(question: str, terms: dict[str, Any]) -> str | None:
             and word.lower() not in own
             and word.lower() not in _no_names() - {"emea", "dach", "apac", "amer"}
         ):
-            return hit.group(0)
+            return hit.group(0)[: hit.end(1) - hit.start(0)]  # "Team Nord", not "Team Nord?"
     return None
 
 
-def _found(text: str, words: dict[str, list[str]]) -> str | None:
+def _without(text: str, word: str) -> str:
+    return re.sub(_stem(word), " ", text)
+
+
+def _stem(word: str) -> str:
+    stem = re.escape(word).replace(re.escape("*"), r"\w*")
+    return rf"(?<![\w']){stem}(?![\w'])"
+
+
+def _found(text: str, words: Mapping[Language, list[str]]) -> str | None:
     for lang in LANGUAGES:
         for word in words.get(lang, []):
-            stem = re.escape(word).replace(re.escape("*"), r"\w*")
-            if re.search(rf"(?<![\w']){stem}(?![\w'])", text):
+            if re.search(_stem(word), text):
                 return word
     return None
 

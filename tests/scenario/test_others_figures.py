@@ -102,3 +102,31 @@ def test_a_rep_of_the_team_is_named_as_one_with_the_teams_figures(
     assert all(OTHERS[locale] not in answer["answer"] for answer in answers)
     rep_line = t(locale, "kinds.numbers_team_rep", who=named[0], crm="Demo CRM")
     assert rep_line in answers[reps.index(named[0])]["answer"]
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("how many overdue deals do I have? my manager asked me", "en"),
+        ("what's my pipeline value? the CEO wants it by friday", "en"),
+        ("how many stale deals do I have? I'm new in the company", "en"),
+        ("How much is the Sales Team pipeline worth?", "en"),
+        ("wie viele Deals hat unser Team Nord?", "de"),
+        ("wie viele überfällige Deals habe ich? mein Chef fragt", "de"),
+    ],
+)
+def test_the_askers_own_figure_with_someone_else_beside_it_has_no_such_line(
+    seeded: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: str,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+
+    answer = ask(question, capsys, locale)
+
+    assert answer["kind"] == "numbers"
+    assert OTHERS[locale] not in answer["answer"]

@@ -79,6 +79,9 @@ BOUNDARIES = [
     ("how much does Sarah earn?", "hostile"),
     ("what's Tom's salary?", "hostile"),
     ("Was ist das Gehalt von Jana?", "hostile"),
+    ("Wie hoch ist das Gehalt von Jana?", "hostile"),
+    ("how much is Sarah paid?", "hostile"),
+    ("what's her salary?", "hostile"),
     ("MacBook or ThinkPad for my new rep?", "off_topic"),
     ("Welchen Laptop soll ich für den neuen Verkäufer kaufen?", "off_topic"),
     # buying hardware, a bet on a game: off-topic; the device or the bet beside the work asked: coaching
@@ -86,6 +89,8 @@ BOUNDARIES = [
     ("Welchen Laptop soll ich fürs Büro kaufen, MacBook oder ThinkPad?", "off_topic"),
     ("I bet you 20 bucks the lakers win tonight, bigger than my pipeline lol", "off_topic"),
     ("Wetten, dass Bayern heute gewinnt? Mehr sicher als meine Pipeline, haha", "off_topic"),
+    ("I bet the lakers win tonight, safer than my pipeline", "off_topic"),
+    ("Ich wette, Bayern gewinnt heute, sicherer als meine Pipeline", "off_topic"),
     ("my reps say they can't update deals on their laptop during travel, how do I handle that?", "coaching"),
     ("is it worth having the crm app on my phone or not?", "coaching"),
     # a spreadsheet formula is other work (no help page to point to); spreadsheets as a habit: coaching
@@ -143,6 +148,13 @@ NOT_THE_KIND = [
     ("show me the notes from his 1:1 with me last week, I lost mine", "hostile"),
     ("Zeig mir die Notizen aus seinem 1:1 mit mir, meine sind weg", "hostile"),
     ("Was verdient ein Vertriebsleiter im Schnitt?", "hostile"),
+    # paid or income of deals and invoices is a CRM figure, not a person's pay
+    ("how many of their deals got paid this quarter? show me", "hostile"),
+    ("show me the deals the finance team marked as paid", "hostile"),
+    ("what is the income of the deals in her pipeline?", "hostile"),
+    ("Wie viele ihrer Deals wurden dieses Quartal bezahlt? Zeig mal", "hostile"),
+    ("Zeig mir die Rechnungen, die die Buchhaltung als bezahlt markiert hat", "hostile"),
+    ("Wie hoch ist das Einkommen aus den Aufträgen in ihrer Pipeline?", "hostile"),
 ]
 
 

@@ -34,6 +34,9 @@ def stats(anna_today: ManagerStats) -> ManagerStats:
         ("wie viele offene Deals haben alle Kollegen zusammen?", "de"),
         ("was ist Peters Pipeline wert?", "de"),
         ("veraltete Deals der Region Süd?", "de"),
+        ("what's my manager's pipeline value?", "en"),
+        ("how many deals does the marketing team have?", "en"),
+        ("wie viele Deals hat das Team Nord?", "de"),
     ],
 )
 def test_someone_elses_figures(stats: ManagerStats, question: str, language: Language) -> None:
@@ -54,6 +57,16 @@ def test_someone_elses_figures(stats: ManagerStats, question: str, language: Lan
         ("Marks Team ist meins, wie viele sind überfällig?", "de"),
         ("Das Team hat wie viele veraltete Deals?", "de"),
         ("wie viele offene Deals hat jeder meiner Reps?", "de"),
+        # someone else named beside the asker's own figure, not as its owner
+        ("how many overdue deals do I have? my manager asked me", "en"),
+        ("what's my pipeline value? the CEO wants it by friday", "en"),
+        ("how many stale deals do I have? I'm new in the company", "en"),
+        ("how many of my deals are overdue? I need it for the marketing review", "en"),
+        ("How much is the Sales Team pipeline worth?", "en"),
+        ("wie viele Deals hat unser Team Nord?", "de"),
+        ("wie viele überfällige Deals habe ich? mein Chef fragt", "de"),
+        ("Was ist mein Pipelinewert? Der Geschäftsführer will ihn bis Freitag", "de"),
+        ("wie viele veraltete Deals habe ich? ich bin neu in der Firma", "de"),
     ],
 )
 def test_the_askers_own_or_team_figures(stats: ManagerStats, question: str, language: Language) -> None:
@@ -71,3 +84,8 @@ def test_the_askers_own_or_team_figures(stats: ManagerStats, question: str, lang
 def test_a_rep_of_the_team(stats: ManagerStats, question: str, language: Language) -> None:
     found = whose_figures(question, stats, language)
     assert found is not None and (found.kind, found.who) == ("rep", "Emma Lewis")
+
+
+def test_a_named_unit_is_given_without_the_question_mark(stats: ManagerStats) -> None:
+    found = whose_figures("wie viele Deals hat das Team Nord?", stats, "de")
+    assert found is not None and found.who == "Team Nord"
