@@ -56,6 +56,8 @@ SCRIPT = (
             "ask which deals are overdue?",
             "ask what are our 3 biggest deals?",
             "ask pipeline by stage",
+            "ask where in salesforce do I build a report of my team's overdue opportunities?",
+            "ask how many overdue deals does the CEO have?",
         ),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),

@@ -59,6 +59,15 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     by_stage = shown.split("ask pipeline by stage")[1].split("Only you can see this")[0]
     assert "Open deals by stage in your team" in by_stage  # the demo CRM's stages, in pipeline order
     assert by_stage.index("• Qualification:") < by_stage.index("• Negotiation:") < by_stage.index("• Commit:")
+    tool = shown.split("overdue opportunities?")[1].split("Only you can see this")[0]
+    assert (
+        "help.salesforce.com" in tool and "Your numbers" in tool
+    )  # a tool how-to, with the number it is about
+    assert "close date in the past" in " ".join(tool.replace("│", " ").split())
+    others = " ".join(
+        shown.split("does the CEO have?")[1].split("Only you can see this")[0].replace("│", " ").split()
+    )
+    assert "I only see your own deals and your team's, not anyone else's" in others
     assert "crmcoach managers link --slack U0PAT" in shown
     assert "I don't know forecast yet" in shown
     assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
