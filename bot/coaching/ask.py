@@ -7,6 +7,7 @@ the exact commands, reflections are kept for the coach, and the rest get one lin
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -201,42 +202,40 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     if biggest and stages and stages.labels and biggest.unfiltered is None:
         # one of the CRM's stage labels ("top 5 deals in Negotiation"): the ranking keeps no stage
         biggest = replace(biggest, unfiltered="stage")
+    # a ranking asked for one rep already says it is not filtered by rep
+    whose = _whose_note(question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner"))
 
-    def overview() -> CoachAnswer:
+    def overview(notes: Sequence[str], *, unfiltered_stage: bool = False) -> CoachAnswer:
         return kind_answers.numbers_answer(
-            stats=stats, language=language, asked=asked, named=named, biggest=biggest
+            stats=stats,
+            language=language,
+            asked=asked,
+            named=named,
+            biggest=biggest,
+            notes=notes,
+            unfiltered_stage=unfiltered_stage,
         )
 
     # by stage there are only open deals and their value: a ranking or another figure is answered as asked
     other_figures = any(family_of(metric) not in STAGE_FAMILIES for metric in named)
     if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
-        by_stage = stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
-        return _whose_note(by_stage, question, stats, language)
-    # a ranking asked for one rep already says it is not filtered by rep
-    answer = _whose_note(
-        overview(), question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner")
-    )
-    if stages is not None and stages.labels and biggest is None and stats.open_deals > 0:
-        # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
-        # CRM's figures; say so rather than pass the team's count off as the stage's
-        note = t(language, "kinds.numbers_unfiltered_stage", crm=stats.source)
-        *body, footer = answer.text.split("\n\n")
-        answer = replace(answer, text="\n\n".join([*body, note, footer]))
-    return answer
+        return stages_answer(
+            stats=stats, language=language, ask=stages, named=named, overview=overview, notes=whose
+        )
+    # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
+    # CRM's figures; say so rather than pass the team's count off as the stage's
+    unfiltered_stage = bool(stages is not None and stages.labels and biggest is None)
+    return overview(whose, unfiltered_stage=unfiltered_stage)
 
 
-def _whose_note(
-    answer: CoachAnswer, question: str, stats: ManagerStats, language: Language, *, rep_told: bool = False
-) -> CoachAnswer:
-    """Asked for someone else's figures (or one rep's): say first whose these are, the asker's and their
-    team's, rather than pass them off as the answer."""
-    whose = whose_figures(question, stats, language) if stats.open_deals > 0 else None
+def _whose_note(question: str, stats: ManagerStats, language: Language, *, rep_told: bool) -> tuple[str, ...]:
+    """Asked for someone else's figures (or one rep's): the line saying first whose these are, the
+    asker's and their team's, rather than pass them off as the answer; none for the asker's own."""
+    whose = whose_figures(question, stats, language)
     if whose is None or (whose.kind == "rep" and rep_told):
-        return answer
+        return ()
     key = "kinds.numbers_others" if whose.kind == "other" else "kinds.numbers_team_rep"
-    title, *rest = answer.text.split("\n\n")
-    note = t(language, key, who=whose.who, crm=stats.source)
-    return replace(answer, text="\n\n".join([title, note, *rest]))
+    return (t(language, key, who=whose.who, crm=stats.source),)
 
 
 def _numbers(
