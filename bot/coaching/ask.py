@@ -71,6 +71,19 @@ class AskResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolQuestion:
+    """A tool how-to, read once: the language it is answered in and the metrics it names."""
+
+    language: Language
+    metrics: tuple[str, ...]
+
+
+def read_tool_question(question: str, *, profile: Language) -> ToolQuestion:
+    language = answer_language(question, profile=profile)
+    return ToolQuestion(language, tuple(reading.metric for reading in tool_asked(question, language)))
+
+
+@dataclass(frozen=True, slots=True)
 class Numbers:
     """The asker's numbers, or why there are none (not linked / the CRM failed)."""
 
@@ -100,12 +113,11 @@ def ask_coach(
     kind = classification.kind
     log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
     # a tool question naming a metric gets its number: read once, in the language the answer is in
-    tool_metrics: list[str] = []
+    tool: ToolQuestion | None = None
     if kind == "tool_howto":
         profile = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
-        tool_language = answer_language(question, profile=profile)
-        tool_metrics = [reading.metric for reading in tool_asked(question, tool_language)]
-    if kind in NEEDS_NUMBERS or tool_metrics:
+        tool = read_tool_question(question, profile=profile)
+    if kind in NEEDS_NUMBERS or (tool is not None and tool.metrics):
         language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
         language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
@@ -128,7 +140,7 @@ def ask_coach(
         prompt=prompt,
         crm_name=identities.crm.display_name,
         now=now,
-        tool_metrics=tool_metrics,
+        tool=tool,
     )
     return AskResult(
         answer=answer, language=answer.language, with_numbers=numbers.stats is not None, kind=kind
@@ -146,12 +158,12 @@ def answer_by_kind(
     crm_name: str,
     now: datetime,
     offline: bool = False,
-    tool_metrics: list[str] | None = None,
+    tool: ToolQuestion | None = None,
 ) -> CoachAnswer:
     """The answer a coach would give to this kind of message (the CLI calls this too).
 
     `language` is the profile language; a question clearly written in the other one is answered in it.
-    `tool_metrics`: the metrics a tool question names, where the caller has read them already.
+    `tool`: a tool question as the caller has read it already (its answer language and metrics).
     """
     if kind == "coaching":
         # a goal only when the message is plainly about the work: coaching is also what no rule claims
@@ -159,19 +171,19 @@ def answer_by_kind(
         return coach.answer(
             question, language=language, stats=numbers.stats, offline=offline, with_goal=with_goal
         )
+    if kind == "tool_howto":
+        if tool is None:
+            tool = read_tool_question(question, profile=language)
+        vendor = kind_answers.find_vendor(question, connected=crm_name)
+        related = coach.related_lesson(question, language=tool.language)
+        return kind_answers.tool_answer(
+            language=tool.language, vendor=vendor, related=related, stats=numbers.stats, asked=tool.metrics
+        )
     # gibberish is written in no language: the detector's guess ("asdfjkl" looks German to it) is noise
     if kind != "gibberish":
         language = answer_language(question, profile=language)
     if kind == "numbers":
         return _numbers_answer(question, language=language, numbers=numbers, crm_name=crm_name)
-    if kind == "tool_howto":
-        vendor = kind_answers.find_vendor(question, connected=crm_name)
-        related = coach.related_lesson(question, language=language)
-        if tool_metrics is None:
-            tool_metrics = [reading.metric for reading in tool_asked(question, language)]
-        return kind_answers.tool_answer(
-            language=language, vendor=vendor, related=related, stats=numbers.stats, asked=tool_metrics
-        )
     if kind == "reflection":
         lesson = prompt.lesson(coach.library, language) if prompt else None
         return kind_answers.reflection_answer(language=language, lesson=lesson)
