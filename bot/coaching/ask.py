@@ -7,6 +7,7 @@ the exact commands, reflections are kept for the coach, and the rest get one lin
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -70,6 +71,19 @@ class AskResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolQuestion:
+    """A tool how-to, read once: the language it is answered in and the metrics it names."""
+
+    language: Language
+    metrics: tuple[str, ...]
+
+
+def read_tool_question(question: str, *, profile: Language) -> ToolQuestion:
+    language = answer_language(question, profile=profile)
+    return ToolQuestion(language, tuple(reading.metric for reading in tool_asked(question, language)))
+
+
+@dataclass(frozen=True, slots=True)
 class Numbers:
     """The asker's numbers, or why there are none (not linked / the CRM failed)."""
 
@@ -99,12 +113,11 @@ def ask_coach(
     kind = classification.kind
     log.info("message from %s/%s is %s (%s)", team_id, slack_user_id, kind, classification.reason)
     # a tool question naming a metric gets its number: read once, in the language the answer is in
-    tool_metrics: list[str] = []
+    tool: ToolQuestion | None = None
     if kind == "tool_howto":
         profile = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
-        tool_language = answer_language(question, profile=profile)
-        tool_metrics = [reading.metric for reading in tool_asked(question, tool_language)]
-    if kind in NEEDS_NUMBERS or tool_metrics:
+        tool = read_tool_question(question, profile=profile)
+    if kind in NEEDS_NUMBERS or (tool is not None and tool.metrics):
         language, numbers = _numbers(identities, stats, team_id, slack_user_id, now)
     else:  # no CRM call for a message that does not need numbers
         language = identities.language(team_id=team_id, slack_user_id=slack_user_id, now=now)
@@ -127,7 +140,7 @@ def ask_coach(
         prompt=prompt,
         crm_name=identities.crm.display_name,
         now=now,
-        tool_metrics=tool_metrics,
+        tool=tool,
     )
     return AskResult(
         answer=answer, language=answer.language, with_numbers=numbers.stats is not None, kind=kind
@@ -145,12 +158,12 @@ def answer_by_kind(
     crm_name: str,
     now: datetime,
     offline: bool = False,
-    tool_metrics: list[str] | None = None,
+    tool: ToolQuestion | None = None,
 ) -> CoachAnswer:
     """The answer a coach would give to this kind of message (the CLI calls this too).
 
     `language` is the profile language; a question clearly written in the other one is answered in it.
-    `tool_metrics`: the metrics a tool question names, where the caller has read them already.
+    `tool`: a tool question as the caller has read it already (its answer language and metrics).
     """
     if kind == "coaching":
         # a goal only when the message is plainly about the work: coaching is also what no rule claims
@@ -158,19 +171,19 @@ def answer_by_kind(
         return coach.answer(
             question, language=language, stats=numbers.stats, offline=offline, with_goal=with_goal
         )
+    if kind == "tool_howto":
+        if tool is None:
+            tool = read_tool_question(question, profile=language)
+        vendor = kind_answers.find_vendor(question, connected=crm_name)
+        related = coach.related_lesson(question, language=tool.language)
+        return kind_answers.tool_answer(
+            language=tool.language, vendor=vendor, related=related, stats=numbers.stats, asked=tool.metrics
+        )
     # gibberish is written in no language: the detector's guess ("asdfjkl" looks German to it) is noise
     if kind != "gibberish":
         language = answer_language(question, profile=language)
     if kind == "numbers":
         return _numbers_answer(question, language=language, numbers=numbers, crm_name=crm_name)
-    if kind == "tool_howto":
-        vendor = kind_answers.find_vendor(question, connected=crm_name)
-        related = coach.related_lesson(question, language=language)
-        if tool_metrics is None:
-            tool_metrics = [reading.metric for reading in tool_asked(question, language)]
-        return kind_answers.tool_answer(
-            language=language, vendor=vendor, related=related, stats=numbers.stats, asked=tool_metrics
-        )
     if kind == "reflection":
         lesson = prompt.lesson(coach.library, language) if prompt else None
         return kind_answers.reflection_answer(language=language, lesson=lesson)
@@ -201,42 +214,40 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
     if biggest and stages and stages.labels and biggest.unfiltered is None:
         # one of the CRM's stage labels ("top 5 deals in Negotiation"): the ranking keeps no stage
         biggest = replace(biggest, unfiltered="stage")
+    # a ranking asked for one rep already says it is not filtered by rep
+    whose = _whose_note(question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner"))
 
-    def overview() -> CoachAnswer:
+    def overview(notes: Sequence[str], *, unfiltered_stage: bool = False) -> CoachAnswer:
         return kind_answers.numbers_answer(
-            stats=stats, language=language, asked=asked, named=named, biggest=biggest
+            stats=stats,
+            language=language,
+            asked=asked,
+            named=named,
+            biggest=biggest,
+            notes=notes,
+            unfiltered_stage=unfiltered_stage,
         )
 
     # by stage there are only open deals and their value: a ranking or another figure is answered as asked
     other_figures = any(family_of(metric) not in STAGE_FAMILIES for metric in named)
     if stages is not None and stats.open_deals > 0 and biggest is None and not other_figures:
-        by_stage = stages_answer(stats=stats, language=language, ask=stages, named=named, overview=overview)
-        return _whose_note(by_stage, question, stats, language)
-    # a ranking asked for one rep already says it is not filtered by rep
-    answer = _whose_note(
-        overview(), question, stats, language, rep_told=bool(biggest and biggest.unfiltered == "owner")
-    )
-    if stages is not None and stages.labels and biggest is None and stats.open_deals > 0:
-        # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
-        # CRM's figures; say so rather than pass the team's count off as the stage's
-        note = t(language, "kinds.numbers_unfiltered_stage", crm=stats.source)
-        *body, footer = answer.text.split("\n\n")
-        answer = replace(answer, text="\n\n".join([*body, note, footer]))
-    return answer
+        return stages_answer(
+            stats=stats, language=language, ask=stages, named=named, overview=overview, notes=whose
+        )
+    # "how many deals in negotiation haven't moved in 30 days?": the stale count has no stage in the
+    # CRM's figures; say so rather than pass the team's count off as the stage's
+    unfiltered_stage = bool(stages is not None and stages.labels and biggest is None)
+    return overview(whose, unfiltered_stage=unfiltered_stage)
 
 
-def _whose_note(
-    answer: CoachAnswer, question: str, stats: ManagerStats, language: Language, *, rep_told: bool = False
-) -> CoachAnswer:
-    """Asked for someone else's figures (or one rep's): say first whose these are, the asker's and their
-    team's, rather than pass them off as the answer."""
-    whose = whose_figures(question, stats, language) if stats.open_deals > 0 else None
+def _whose_note(question: str, stats: ManagerStats, language: Language, *, rep_told: bool) -> tuple[str, ...]:
+    """Asked for someone else's figures (or one rep's): the line saying first whose these are, the
+    asker's and their team's, rather than pass them off as the answer; none for the asker's own."""
+    whose = whose_figures(question, stats, language)
     if whose is None or (whose.kind == "rep" and rep_told):
-        return answer
+        return ()
     key = "kinds.numbers_others" if whose.kind == "other" else "kinds.numbers_team_rep"
-    title, *rest = answer.text.split("\n\n")
-    note = t(language, key, who=whose.who, crm=stats.source)
-    return replace(answer, text="\n\n".join([title, note, *rest]))
+    return (t(language, key, who=whose.who, crm=stats.source),)
 
 
 def _numbers(

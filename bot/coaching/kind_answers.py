@@ -58,13 +58,17 @@ def numbers_answer(
     asked: list[str],
     named: Sequence[str] = (),
     biggest: BiggestReading | None = None,
+    notes: Sequence[str] = (),
+    unfiltered_stage: bool = False,
 ) -> CoachAnswer:
     """The numbers a question asks for, as sentences, no lesson: exactly the `named` ones (own or team,
     with the deals that show an asked problem), or, when it names none, the numbers /crmcoach stats
     shows, `asked` first. Asked for the `biggest` deals, their ranking (own or team, as many as asked)
     comes first, with only the numbers the question names (its open value, which the ranking's first
     line states, is the first of them); asked for the biggest deals with a problem,
-    the deals worth a look that have it, by amount."""
+    the deals worth a look that have it, by amount. `notes` come first, under the title (whose figures
+    these are, why there are no stages); `unfiltered_stage` (a stage asked of figures the CRM keeps for
+    no stage) is said last, above the footer."""
     if stats.open_deals == 0:
         return _plain(t(language, "stats.no_deals", crm=stats.source), language)
     named = list(dict.fromkeys(named))
@@ -104,8 +108,10 @@ def numbers_answer(
     stated = number_facts(rest, stats, limit=len(rest))  # every number the text states, once
     lines = "\n".join("• " + metric_sentence(fact.metric, stats, language) for fact in stated)
     facts = tuple(fact for metric in lead for fact in number_facts([metric], stats, limit=1)) + stated
-    parts = [t(language, "kinds.numbers_title", crm=stats.source)]
+    parts = [t(language, "kinds.numbers_title", crm=stats.source), *notes]
     parts += [listing, lines] if ranking or asked[:1] == [ATTENTION] else [lines, listing]
+    if unfiltered_stage:
+        parts.append(t(language, "kinds.numbers_unfiltered_stage", crm=stats.source))
     when = stats.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     parts.append("_" + t(language, "kinds.numbers_footer", crm=stats.source, when=when) + "_")
     return CoachAnswer(

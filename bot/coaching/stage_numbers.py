@@ -63,19 +63,19 @@ def stages_answer(
     language: Language,
     ask: StageAsk,
     named: Sequence[str],
-    overview: Callable[[], CoachAnswer],
+    overview: Callable[[Sequence[str]], CoachAnswer],
+    notes: Sequence[str] = (),
 ) -> CoachAnswer:
     """Each asked stage (or every stage) with its open deals and their value, then any other number
-    the question names. Numbers without stages (a CRM or stored stats without them) get the
-    `overview` with a line saying so."""
+    the question names; `notes` (whose figures these are) come first, under the title. Numbers
+    without stages (a CRM or stored stats without them) get the `overview` with these notes and a
+    line saying so."""
     totals = stats.own_open_by_stage if ask.own else stats.open_by_stage
     if not totals:
-        fallback = overview()
         missing = "stages_unread" if stats.stage_names_unread else "stages_none"
-        note = t(language, f"kinds.{missing}", crm=stats.source)
-        title, _, rest = fallback.text.partition("\n\n")
+        fallback = overview([*notes, t(language, f"kinds.{missing}", crm=stats.source)])
         return CoachAnswer(
-            text="\n\n".join((title, note, rest)),
+            text=fallback.text,
             lessons=(),
             source=fallback.source,
             language=language,
@@ -95,6 +95,7 @@ def stages_answer(
     scope = "own" if ask.own else "team"
     parts = [
         t(language, "kinds.numbers_title", crm=stats.source),
+        *notes,
         t(language, f"kinds.stages_title_{scope}")
         + "\n"
         + "\n".join(

@@ -134,6 +134,25 @@ def test_a_tool_question_naming_a_metric_also_gets_the_askers_number(
     assert not any(word in english + german for word in GOAL_WORDS)
 
 
+def test_a_tool_question_in_the_other_language_gets_its_help_and_number_in_that_language(
+    base_url: str, slack: SlackStandIn, container: Container
+) -> None:
+    """James's Slack is in English; his German question is answered in German, its number too."""
+    james = expected_stats(container.engine, "M00002", NOW)
+    command(
+        base_url,
+        slack,
+        "U0JAMES",
+        "ask Wo sehe ich in Pipedrive, wie viele meiner eigenen Deals überfällig sind?",
+    )
+
+    text = all_text(final_reply(slack))
+    assert "die Hilfe von Pipedrive" in text
+    own = f"{james.own_overdue} deiner eigenen {james.own_open_deals} offenen Deals liegt der Abschlusstermin"
+    assert f"*Deine Zahlen*\nBei {own}" in text
+    assert not any(word in text for word in GOAL_WORDS)
+
+
 @pytest.fixture
 def lesson_sent(container: Container, slack: SlackStandIn) -> str:
     """Anna got her Tuesday micro-lesson (with its reflection question) through the real delivery."""
