@@ -1,7 +1,7 @@
-"""The hostile rules (prompts/kinds/<lang>.toml): changing the coach's rules, asking for data the asker may
-not see, insults and swearing. A hostile answer to a harmless question is the worst mistake, so each rule
-needs its term where it means what it says: the role asked to be played, the insult said of the coach,
-the imperative opening a sentence."""
+"""The hostile rules (prompts/kinds/<lang>.toml; whose pay or notes: prompts/coach/others.toml):
+changing the coach's rules, asking for data the asker may not see, insults and swearing. A hostile
+answer to a harmless question is the worst mistake, so each rule needs its term where it means what it
+says: the role asked to be played, the insult said of the coach, the imperative opening a sentence."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.coaching.asked import figure_terms
+from bot.coaching.others_terms import others_people
 from bot.i18n import LANGUAGES
 from bot.paths import PROMPTS_DIR
 
@@ -228,7 +229,7 @@ def term_lists() -> TermLists:
         earned=merged("hostile", "earned"),
         paid_things=merged("hostile", "paid_things"),
         private_notes=merged("hostile", "private_notes"),
-        others_people=merged("hostile", "others_people"),
+        others_people=Terms(others_people()),
         own_conversation=merged("hostile", "own_conversation"),
         reveal=merged("hostile", "reveal"),
         controls_alone=merged("controls", "alone"),

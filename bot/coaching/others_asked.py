@@ -7,18 +7,16 @@ Word lists: prompts/coach/others.toml."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
 from bot.coaching.asked_terms import metric_terms
+from bot.coaching.others_terms import others_terms
 from bot.crm.base import ManagerStats
 from bot.i18n import LANGUAGES, Language
-from bot.paths import PROMPTS_DIR
 
-OTHERS_FILE = PROMPTS_DIR / "coach" / "others.toml"
 NAME = r"[A-ZÄÖÜ][a-zäöüß]+"
 # The asking words a name owns the figures after: "does Mark have", "did Sarah win", „hat Lisa“.
 NAME_OWNS = re.compile(rf"\b(?i:does|did|has|hat)\s+({NAME}(?:\s+{NAME})?)")
@@ -44,7 +42,7 @@ class Whose:
 def whose_figures(question: str, stats: ManagerStats, language: Language) -> Whose | None:
     """Whom the figures asked for belong to, when that is not the asker or their team as a whole;
     he/she in the question's `language` only („vor mir her“ is no one's)."""
-    terms = _terms()
+    terms = others_terms()
     theirs = _found(_spaced(question), {language: terms["own_team"][language]})
     question = _figure_clauses(question, language)
     text = _spaced(question)
@@ -71,7 +69,7 @@ def _figure_clauses(question: str, language: Language) -> str:
     """The clauses asking for a figure that the asker does not call their own ("how many deals do I
     have", „wie viele Deals hat unser Team Nord“); a unit word that is part of whom ("my manager's") is no
     own word."""
-    terms = _terms()
+    terms = others_terms()
     units = {language: terms["units"][language]}
     kept = []
     for clause in CLAUSE.findall(question):
@@ -93,7 +91,7 @@ def _names(question: str, language: Language) -> list[str]:
     ]
     if language != "de":  # "the Sales Team pipeline" is no German genitive
         return _known(found)
-    possessed = _terms()["possessed"]
+    possessed = others_terms()["possessed"]
     owned = "|".join(re.escape(word) for word in possessed["de"])
     genitive = re.finditer(rf"(?<!\w)({NAME})s\s+(?=(?i:{owned}))", cased)
     found += [
@@ -164,10 +162,4 @@ def _found(text: str, words: Mapping[Language, list[str]]) -> str | None:
 @cache
 def _no_names() -> frozenset[str]:
     listed = metric_terms()["scope"]["not_a_name"]
-    return frozenset([*_terms()["not_a_name"]["all"], *(w for lang in LANGUAGES for w in listed[lang])])
-
-
-@cache
-def _terms() -> dict[str, Any]:
-    with OTHERS_FILE.open("rb") as handle:
-        return tomllib.load(handle)
+    return frozenset([*others_terms()["not_a_name"]["all"], *(w for lang in LANGUAGES for w in listed[lang])])

@@ -25,6 +25,10 @@ class Dictionaries:
     def single_edits(self, word: str) -> set[str]:
         return set(self.checkers[0].edit_distance_1(word))
 
+    def single_edits_any_alphabet(self, word: str) -> set[str]:
+        """Single edits with every language's letters: „manahme“ is one ß from „maßnahme“."""
+        return set().union(*(checker.edit_distance_1(word) for checker in self.checkers))
+
     def near(self, word: str, vocabulary: Collection[str]) -> bool:
         """One edit away from a dictionary word or a word of our own vocabulary (a typo, not a mash)."""
         for checker in self.checkers:
