@@ -80,6 +80,7 @@ def stages_answer(
             source=fallback.source,
             language=language,
             numbers=fallback.numbers,
+            quoted=fallback.quoted,
         )
     shown = [total for total in totals if not ask.no_stage and (not ask.labels or total.stage in ask.labels)]
     if len(shown) > MAX_STAGE_LINES:

@@ -14,7 +14,8 @@ from bot.coaching.stage_numbers import read_stages
 from bot.crm.base import CurrencyTotal, ManagerStats, StageTotal
 from bot.crm.codec import stats_from_json, stats_to_json
 from bot.i18n import Language
-from tests.helpers import numbers_reply
+from bot.render.replies import Answer, answer_message
+from tests.helpers import all_text, numbers_reply
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,23 @@ def test_numbers_without_stages_get_the_overview_and_say_why(coach: Coach, anna:
     assert "hasn't told me the stages of these deals" in answer.text
     assert f"{anna.open_deals} open deals" in answer.text  # the overview, with the deal count
     assert all(fact.stage is None for fact in answer.numbers)
+
+
+def test_numbers_without_stages_show_the_listed_deal_names_as_written_in_slack(
+    coach: Coach, anna: ManagerStats
+) -> None:
+    """The overview lists the deals worth a look: their names keep their underscores, not italics."""
+    first, *rest = anna.attention
+    named = replace(
+        anna, open_by_stage=(), own_open_by_stage=(), attention=(replace(first, name="Q4_Renewal_EU"), *rest)
+    )
+
+    answer = numbers_reply(coach, named, "pipeline by stage")
+    posted = all_text(answer_message(Answer(answer.text, answer.source, "en", "numbers", answer.quoted)))
+
+    assert "hasn't told me the stages of these deals" in answer.text
+    assert "Q4ˍRenewalˍEU" in posted
+    assert "Q4_Renewal_EU" not in posted
 
 
 @pytest.mark.parametrize(
