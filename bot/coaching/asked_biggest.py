@@ -20,6 +20,7 @@ from bot.coaching.asked_terms import (
 )
 from bot.coaching.biggest_clause import SENTENCE_ENDS, free_word, ranking_clause, requested, unfiltered
 from bot.coaching.kind_terms import LETTERS
+from bot.coaching.spelling import Dictionaries
 from bot.i18n import LANGUAGES, Language
 
 # How far from the biggest-deals words a count may stand: "the five deals with the highest value".
@@ -242,25 +243,15 @@ def _typos(text: str) -> list[re.Match[str]]:
         for word in requests["biggest"][lang]
         if word.strip().isalpha() and len(word.strip()) >= TYPO_MIN_LETTERS
     }
+    dictionaries = Dictionaries.load()
     return [
         token
         for token in WORD.finditer(text)
         if token.group(0) not in known
         and len(token.group(0)) >= TYPO_MIN_LETTERS - 1
-        and any(_one_edit(token.group(0), target) for target in targets)
+        # every language's letters: „gröten“ is one ß from „größten“; the word itself is no typo
+        and targets & (dictionaries.single_edits_any_alphabet(token.group(0)) - {token.group(0)})
     ]
-
-
-def _one_edit(word: str, target: str) -> bool:
-    """One letter inserted, left out, changed or two swapped (not the same word)."""
-    if word == target or abs(len(word) - len(target)) > 1:
-        return False
-    if len(word) == len(target):
-        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
-        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
-        return len(diff) == 1 or (swapped and word[diff[1]] == target[diff[0]])
-    short, long = sorted((word, target), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _count_near(text: str, hit: re.Match[str]) -> int | None:
