@@ -26,7 +26,7 @@ from bot.coaching.vocabulary import Vocabulary
 from bot.config_groups import LLMSettings
 from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.i18n import LANGUAGES, Language
-from bot.llm.writer import Pseudonyms, build_prompt, estimate_tokens
+from bot.llm.prompt import Pseudonyms, build_prompt, estimate_tokens
 
 QUESTIONS: dict[Language, tuple[str, ...]] = {
     "en": (

@@ -16,7 +16,7 @@ from bot.coaching.retrieval import LessonIndex
 from bot.coaching.vocabulary import Vocabulary
 from bot.crm.base import CurrencyTotal
 from bot.i18n import Language
-from bot.llm.writer import Pseudonyms, build_prompt, estimate_tokens
+from bot.llm.prompt import Pseudonyms, build_prompt, estimate_tokens
 from tests.fakes.openai_server import OpenAIStandIn
 from tests.unit.test_llm_writer import make_stats, writer_for
 

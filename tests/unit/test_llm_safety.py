@@ -13,7 +13,7 @@ import pytest
 from bot.cli_ask import answer_json
 from bot.coaching.ask import AskResult
 from bot.crm.base import AttentionDeal
-from bot.llm.writer import CANARY, templates
+from bot.llm.prompt import CANARY, templates
 from bot.render.replies import Answer, answer_message
 from tests.fakes.openai_server import OpenAIStandIn, Received
 from tests.helpers import all_text

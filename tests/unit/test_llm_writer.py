@@ -20,7 +20,8 @@ from bot.crm.base import AttentionDeal, ManagerStats, Owner
 from bot.i18n import Language
 from bot.llm import LLMAnswerWriter, LLMClient, build_llm_client
 from bot.llm.client import ChatMessage
-from bot.llm.writer import CANARY, Pseudonyms, build_prompt, estimate_tokens, templates, to_mrkdwn
+from bot.llm.prompt import CANARY, Pseudonyms, build_prompt, estimate_tokens, templates
+from bot.llm.writer import to_mrkdwn
 from tests.fakes.openai_server import OpenAIStandIn, Received
 
 TIMEOUT = 0.5
