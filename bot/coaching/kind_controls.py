@@ -89,7 +89,7 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     # "only write on mondays", "could you send stuff at 8 in the morning": when the coach writes; "send me
     # a joke every morning" asks for small talk ("lunch" is a time here, not small talk)
     when = terms.controls_when.first(text)
-    asked = terms.writing.first(text) or terms.controls_sending.first(text)
+    asked = terms.writing.first(text) or _sending_asked(terms, text)
     if when and asked and not terms.domain.first(text):
         small_talk = terms.small_talk.first(terms.controls_when.without(text))
         return None if _other_work(terms, text) or small_talk else f"about when the coach writes: '{when}'"
@@ -98,6 +98,13 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     if verb and terms.controls_coach.first(text):
         return f"about the coaching itself: '{verb}'"
     return None
+
+
+def _sending_asked(terms: TermLists, text: str) -> bool:
+    """ "could you send…", „schick mir das lieber abends“: sending asked of the coach, not told of oneself
+    („dass ich mir selbst jeden Montag die Liste schicken lasse“)."""
+    sending = terms.controls_sending.find(text)
+    return sending is not None and (sending.start == 0 or bool(terms.addressed.first(text)))
 
 
 def about_language(terms: TermLists, text: str) -> str | None:
