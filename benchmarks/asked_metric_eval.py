@@ -1,7 +1,7 @@
 """Numbers and goals on the metric the question names (issue 9, items 3 and 4), on the labelled set.
 
-    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set NAME] [--skip-ids PREFIX]
-        [--show-misses]
+    .venv/bin/python benchmarks/asked_metric_eval.py [--split dev|test|all] [--set NAME | --file PATH]
+        [--skip-ids PREFIX] [--show-misses]
 
 For every labelled question that names a metric (benchmarks/coaching_eval/questions.yaml: metric
 family and scope), asks the offline coach with each demo manager's numbers and prints:
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -117,9 +118,11 @@ def main() -> None:
         "--skip-ids", metavar="PREFIX", action="append", default=[], help="leave out ids with this prefix"
     )
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--file", type=Path, help="a kinds_* file in the same format (answered by kind)")
     args = parser.parse_args()
-    by_kind = args.eval_set != "questions"
-    questions: list[dict[str, Any]] = yaml.safe_load(SETS[args.eval_set].read_text(encoding="utf-8"))
+    by_kind = args.file is not None or args.eval_set != "questions"
+    source = args.file or SETS[args.eval_set]
+    questions: list[dict[str, Any]] = yaml.safe_load(source.read_text(encoding="utf-8"))
     chosen = [
         q
         for q in questions

@@ -127,17 +127,35 @@ def _families(text: str, order: list[Language]) -> list[Named]:
     terms = metric_terms()
     named: list[Named] = []
     sections = [(False, terms["families"]), (True, terms["alone"])]
+    rest = text
     for alone, section in sections:
         for family, words in section.items():
             if alone and named:
-                return named
-            if (family_term := _first(words, text, order)) is None:
+                return _won_when_closed(text, order, named)
+            if (family_term := _first(words, rest, order)) is None:
                 continue
             for lang in order:
                 for word in words[lang]:
-                    text = term_pattern(word, lang in COMPOUNDING, True).sub(" ", text)
+                    rest = term_pattern(word, lang in COMPOUNDING, True).sub(" ", rest)
             named.append((family, family_term, words))
-    return named
+    return _won_when_closed(text, order, named)
+
+
+def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> list[Named]:
+    """A value or a count asked with a closing word ("how much revenue did we close", "what have we booked")
+    is the won count ([closed] in the term file), in the place of the first of them."""
+    closed = metric_terms()["closed"]
+    closing = _first(closed["words"], text, order)
+    if closing is None or _first(closed["open"], text, order) is not None:
+        return named
+    won_words = metric_terms()["families"]["won_lost"]
+    if not named:
+        return [("won_lost", closing, won_words)] if _first(closed["asks"], text, order) else []
+    turned = [item for item in named if item[0] in closed["families"]]
+    if not turned:
+        return named
+    kept = [item for item in named if item not in turned[1:] and item[0] != "won_lost"]
+    return [("won_lost", turned[0][1], won_words) if item is turned[0] else item for item in kept]
 
 
 def _asked_families(text: str, order: list[Language]) -> list[Named]:

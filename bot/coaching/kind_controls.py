@@ -22,7 +22,7 @@ def about_coach(terms: TermLists, text: str, words: list[str]) -> str | None:
     # "how do I get fewer messages from you, salesforce spams me already" is about the coach's messages
     if product_setting(terms, text) and not terms.to_coach.first(text):
         return None
-    return about_messages(terms, text, words) or about_schedule(terms, text)
+    return about_messages(terms, text, words) or about_schedule(terms, text) or about_language(terms, text)
 
 
 def about_messages(terms: TermLists, text: str, words: list[str]) -> str | None:
@@ -86,15 +86,37 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
         return None  # "…when half the team is on holiday", "check the dashboards once a week?"
     if term := terms.controls_soft.first(text) or _resumes(terms, text):
         return f"about the coach's schedule: '{term}'"
-    # "only write on mondays", "bitte nur noch montags schreiben": when the coach writes
+    # "only write on mondays", "could you send stuff at 8 in the morning": when the coach writes; "send me
+    # a joke every morning" asks for small talk ("lunch" is a time here, not small talk)
     when = terms.controls_when.first(text)
-    if when and terms.writing.first(text) and not terms.domain.first(text):
-        return None if _other_work(terms, text) else f"about when the coach writes: '{when}'"
+    asked = terms.writing.first(text) or _sending_asked(terms, text)
+    if when and asked and not terms.domain.first(text):
+        small_talk = terms.small_talk.first(terms.controls_when.without(text))
+        return None if _other_work(terms, text) or small_talk else f"about when the coach writes: '{when}'"
     # "start the coaching again", "coaching bis januar pausieren": a control verb on the coach itself
     verb = terms.controls_verbs.first(text)
     if verb and terms.controls_coach.first(text):
         return f"about the coaching itself: '{verb}'"
     return None
+
+
+def _sending_asked(terms: TermLists, text: str) -> bool:
+    """ "could you send…", „schick mir das lieber abends“: sending asked of the coach, not told of oneself
+    („dass ich mir selbst jeden Montag die Liste schicken lasse“)."""
+    sending = terms.controls_sending.find(text)
+    return sending is not None and (sending.start == 0 or bool(terms.addressed.first(text)))
+
+
+def about_language(terms: TermLists, text: str) -> str | None:
+    """ "answer me in German", „schreib mir bitte auf Deutsch, mein Profil steht auf Englisch“: the language
+    the coach writes in; "translate this email into German" or "write the customer email in English" ask for
+    other work, "my reps only speak German, how do I…" is about the team."""
+    language = terms.controls_languages.first(text)
+    if language is None or not terms.controls_language_verbs.first(text):
+        return None
+    if terms.writing_other.first(text) or terms.other_work.first(text) or terms.work_domain.first(text):
+        return None
+    return f"about the language the coach writes in: '{language}'"
 
 
 def _resumes(terms: TermLists, text: str) -> str | None:

@@ -128,6 +128,9 @@ class TermLists:
     controls_stoppable: Terms
     controls_when: Terms
     controls_others: Terms
+    controls_sending: Terms  # "send", „schick“: with a time of day, when the coach's messages come
+    controls_languages: Terms  # "german", „auf englisch“: the language the coach writes in
+    controls_language_verbs: Terms  # "answer", "prefer", „umstellen“: ...asked of the coach
     vendors: Terms
     ui: Terms
     tool_asks: Terms
@@ -243,6 +246,9 @@ def term_lists() -> TermLists:
         controls_stoppable=merged("controls", "stoppable"),
         controls_when=merged("controls", "when"),
         controls_others=merged("controls", "others"),
+        controls_sending=merged("controls", "sending"),
+        controls_languages=merged("controls", "languages"),
+        controls_language_verbs=merged("controls", "language_verbs"),
         vendors=merged("tool_howto", "vendors"),
         ui=merged("tool_howto", "ui"),
         tool_asks=merged("tool_howto", "asks"),

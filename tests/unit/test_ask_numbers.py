@@ -58,6 +58,10 @@ def ask(question: str, capsys: pytest.CaptureFixture[str], *, locale: str = "en"
             None,
         ),
         ("wie viele Deals haben wir dieses Quartal verloren", "de", "lost_90d", "team", None),
+        # money or deals closed is what was won, not what is open; "not closed yet" is still open
+        ("how much revenue did the team close this quarter?", "en", "won_90d", "team", None),
+        ("wieviel Umsatz haben wir dieses Quartal schon abgeschlossen", "de", "won_90d", "team", None),
+        ("how many deals are still not closed?", "en", "open_deals", "team", None),
     ],
 )
 def test_the_numbers_line_is_on_the_metric_the_question_names(

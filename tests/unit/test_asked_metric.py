@@ -206,3 +206,24 @@ def test_scope_words_are_whole_words_and_names_are_names(
 )
 def test_loose_words_name_no_other_metric(language: Language, question: str, metrics: list[str]) -> None:
     assert [reading.metric for reading in read_all(question, language)] == metrics
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        ("en", "how many deals did i close-win in q2?", "won_90d"),
+        ("en", "what's the value of the deals we closed this quarter", "won_90d"),
+        ("en", "how much have we booked so far this quarter?", "won_90d"),
+        ("de", "wie viel Umsatz hat das Team im letzten Monat eingefahren", "won_90d"),
+        ("de", "wie viele Deals haben wir dieses Quartal abgeschlossen?", "won_90d"),
+        # still open, a date to come, or nothing asked of a figure
+        ("en", "how many deals are still not closed?", "open_deals"),
+        ("en", "what's the value of the deals closing this quarter", "open_value"),
+        ("de", "wie viele Deals sind noch nicht abgeschlossen?", "open_deals"),
+        ("en", "we closed the office early, how do I run the weekly meeting remotely?", None),
+    ],
+)
+def test_a_value_or_count_closed_is_the_won_count(
+    language: Language, question: str, metric: str | None
+) -> None:
+    assert asked_metric(question, language) == metric
