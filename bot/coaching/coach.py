@@ -23,8 +23,12 @@ from bot.i18n import LANGUAGES, Language, t
 
 Source = Literal["offline", "llm"]
 RETRIEVED_LESSONS = 3
-# A lesson on the asked metric leads only with at least this share of the best lesson's score.
+# A lesson on the asked metric leads only with at least this share of the best lesson's score. One of
+# the best lesson's topic needs less than one of another topic: a change of subject must fit nearly as
+# well (0.4 for both put 1:1 questions that quote an activity count under personal-crm; 0.7 for other
+# topics: +12 dev questions of topic top-1, and the goal is dropped rather than set on another number).
 ASKED_METRIC_LEAD_FLOOR = 0.4
+OTHER_TOPIC_LEAD_FLOOR = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +109,10 @@ class Coach:
         asked = asked_metric(question, language)
         hits = focus_hits(ranked, asked=asked, stats=stats)
         grounding = ground(hits[0].lesson, stats, asked=asked)
-        off_metric = asked is not None and asked not in GOAL_METRICS
-        if not with_goal or (off_metric and not same_family(hits[0].lesson.metric, asked or "")):
-            # Asked about won/lost deals or the pipeline's value, which no task moves: a goal on another
-            # number would answer a question nobody asked. The task stays, without a target.
+        if not with_goal or (asked is not None and not same_family(hits[0].lesson.metric, asked)):
+            # Asked about a number the best-fitting lesson's task does not move (won/lost deals and the
+            # pipeline's value no task moves): a goal on another number would answer a question nobody
+            # asked. The task stays, without a target.
             grounding = replace(grounding, goal=None)
         if self.writer is not None and not offline:
             written = self.writer.write(
@@ -136,15 +140,30 @@ def focus_hits(
     # Won and lost deals are counts no task moves (no goal on them): the number is quoted anyway, and
     # the lesson that fits the question best still leads ("we lost to a competitor, move on?"), goalless.
     if asked is not None and asked in GOAL_METRICS:
-        matching = [hit for hit in offered if same_family(hit.lesson.metric, asked)]
-        # A question about a number deserves a goal on it: lessons with a goal before reflective ones.
-        matching.sort(key=lambda hit: (hit.lesson.reflective, not same_scope(hit.lesson.metric, asked)))
+        best = lead
         # ... unless it fits the question far worse than the best lesson (a passing mention of the metric).
-        floor = ASKED_METRIC_LEAD_FLOOR * lead.score
-        lead = next((hit for hit in matching if hit.score >= floor), lead)
+        matching = [
+            hit
+            for hit in offered
+            if same_family(hit.lesson.metric, asked) and hit.score >= _lead_floor(hit, best) * best.score
+        ]
+        # A question about a number deserves a goal on it: lessons with a goal before reflective ones, the
+        # best lesson's topic before others, own or team as asked before the other.
+        matching.sort(
+            key=lambda hit: (
+                hit.lesson.reflective,
+                hit.lesson.topic != best.lesson.topic,
+                not same_scope(hit.lesson.metric, asked),
+            )
+        )
+        lead = next(iter(matching), lead)
     # The alternatives after the lead come from other topics, in case the lead's topic is the wrong one.
     alternatives = distinct_topics_first([lead, *(hit for hit in offered if hit is not lead)])[1:]
     return [lead, *alternatives[: k - 1]]
+
+
+def _lead_floor(hit: Hit, best: Hit) -> float:
+    return ASKED_METRIC_LEAD_FLOOR if hit.lesson.topic == best.lesson.topic else OTHER_TOPIC_LEAD_FLOOR
 
 
 def offline_answer(

@@ -192,3 +192,51 @@ def test_a_coaching_question_about_the_teams_logging_keeps_the_activity_number_a
         "activities_7d_team",
         "team",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        (
+            "how do I bring up in a 1:1 that one rep logged only 3 calls this week"
+            " without it feeling like surveillance?",
+            "en",
+        ),
+        (
+            "Soll ich im 1:1 die Aktivitätszahlen ansprechen?"
+            " Er hat diese Woche 3 Calls geloggt, Teamschnitt ist 20.",
+            "de",
+        ),
+    ],
+)
+def test_a_one_on_one_question_quoting_an_activity_count_stays_a_one_on_one_lesson(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], *, question: str, locale: str
+) -> None:
+    result = ask(question, capsys, locale=locale)
+
+    # The count is quoted first, but the question is how to hold the 1:1: a lesson on logging one's own
+    # activities fits the number, not the question.
+    assert result["lessons"][0]["topic"] == "one-on-one"
+    assert result["numbers"][0]["metric"].startswith("activities_7d")
+    goal = result["goal"]
+    assert goal is None or goal["metric"].startswith("activities_7d")
+
+
+def test_no_goal_is_set_on_another_number_than_the_one_the_question_names(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = (
+        "one of my reps leaves end of month and has 25 open deals."
+        " how do i make sure nothing falls through the cracks"
+    )
+
+    result = ask(question, capsys)
+
+    # The handover lesson fits; its task moves another number than the open deals asked about, so it
+    # comes without a target rather than with a goal nobody asked for.
+    lead = LessonLibrary.load().get(result["lessons"][0]["id"], "en")
+    assert lead is not None
+    assert lead.topic == "relationship-management" and lead.metric != "open_deals"
+    assert result["numbers"][0]["metric"] == "open_deals"
+    assert result["goal"] is None
+    assert lead.practice in result["answer"]

@@ -194,16 +194,32 @@ def test_the_lessons_offered_after_the_lead_come_from_other_topics() -> None:
 
 def test_a_lesson_on_the_asked_metric_leads_unless_it_fits_the_question_far_worse() -> None:
     best = lesson("forecast-a", "forecasting", "A", ())
+    same_topic = replace(lesson("forecast-stale-b", "forecasting", "B", ()), metric="stale_deals")
     close = replace(lesson("stale-b", "pipeline-review", "B", ()), metric="stale_deals")
     far = replace(lesson("stale-c", "data-quality", "C", ()), metric="stale_deals")
 
-    near_enough = [Hit(best, 3.0, False), Hit(close, 1.5, False), Hit(far, 0.3, False)]
+    of_the_topic = [Hit(best, 3.0, False), Hit(same_topic, 1.5, False), Hit(far, 0.3, False)]
+    near_enough = [Hit(best, 3.0, False), Hit(close, 2.4, False), Hit(far, 0.3, False)]
+    half_as_well = [Hit(best, 3.0, False), Hit(close, 1.5, False)]
     only_a_mention = [Hit(best, 3.0, False), Hit(far, 0.3, False)]
 
-    # Asked about stale deals, the stale lesson that fits half as well leads, so the goal is on stale deals;
-    # one that fits a tenth as well does not: the question was about something else that mentions them.
+    # Asked about stale deals, a stale lesson of the best lesson's topic that fits half as well leads, so the
+    # goal is on stale deals; one of another topic must fit nearly as well (a change of subject); one that
+    # fits a tenth as well never: the question was about something else that mentions them.
+    assert ids(focus_hits(of_the_topic, asked="stale_deals", stats=None))[0] == "forecast-stale-b"
     assert ids(focus_hits(near_enough, asked="stale_deals", stats=None))[0] == "stale-b"
+    assert ids(focus_hits(half_as_well, asked="stale_deals", stats=None))[0] == "forecast-a"
     assert ids(focus_hits(only_a_mention, asked="stale_deals", stats=None))[0] == "forecast-a"
+
+
+def test_of_the_lessons_on_the_asked_metric_the_one_of_the_best_lessons_topic_leads() -> None:
+    best = lesson("one-on-one-a", "one-on-one", "A", ())
+    mine = replace(lesson("personal-b", "personal-crm", "B", ()), metric="own_stale_deals")
+    of_the_topic = replace(lesson("one-on-one-c", "one-on-one", "C", ()), metric="stale_deals")
+    ranked = [Hit(best, 3.0, False), Hit(mine, 2.9, False), Hit(of_the_topic, 1.5, False)]
+
+    # The personal lesson fits better and matches "own", but the question is about 1:1s.
+    assert ids(focus_hits(ranked, asked="own_stale_deals", stats=None))[0] == "one-on-one-c"
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
