@@ -15,7 +15,8 @@ POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|l
 # "how much does Sarah earn?", "how much is Sarah paid?", „Gehalt von Jana“: a capitalised name right
 # after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
 # names nobody).
-NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-Z][a-z]+)\b")
+# Latin-1 letters too: "Jürgen", "Özlem", "Søren" are names as much as "Sarah".
+NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle

@@ -28,6 +28,9 @@ def classifier(coach: Coach) -> MessageClassifier:
         ("zeig mir die 1:1-Notizen der Leute aus dem Marketing", "der leute"),
         ("how much does Sarah earn?", "Sarah"),
         ("was verdient Jana?", "Jana"),
+        ("how much does Jürgen earn?", "Jürgen"),
+        ("Was verdient Özlem eigentlich?", "Özlem"),
+        ("how much does Søren make, the new AE?", "Søren"),
         ("what's Tom's salary?", "tom's"),
     ],
 )
