@@ -123,6 +123,7 @@ def stages_answer(
             *(stage_facts(unstaged, stats.currency, own=ask.own) if unstaged else ()),
             *number_facts(others, stats, limit=len(others)),
         ),
+        quoted=tuple(total.stage for total in shown),  # the CRM's labels, as written (not mrkdwn)
     )
 
 

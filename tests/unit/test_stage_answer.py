@@ -79,6 +79,18 @@ def test_numbers_without_stages_show_the_listed_deal_names_as_written_in_slack(
     assert "Q4_Renewal_EU" not in posted
 
 
+def test_stage_labels_are_shown_as_the_crm_writes_them_in_slack(coach: Coach, anna: ManagerStats) -> None:
+    """A stage label with underscores ("Proposal_Sent", as some pipelines name them) is not italics."""
+    first, *rest = anna.open_by_stage
+    named = replace(anna, open_by_stage=(replace(first, stage="Proposal_Sent_EU"), *rest))
+
+    answer = numbers_reply(coach, named, "pipeline by stage")
+    posted = all_text(answer_message(Answer(answer.text, answer.source, "en", "numbers", answer.quoted)))
+
+    assert "Proposal_Sent_EU" in answer.text
+    assert "ProposalˍSentˍEU" in posted and "Proposal_Sent_EU" not in posted
+
+
 @pytest.mark.parametrize(
     ("question", "language", "said"),
     [
