@@ -205,11 +205,15 @@ def _numbers_answer(question: str, *, language: Language, numbers: Numbers, crm_
         biggest,
     )
     named = asked_in_scopes(question, language, biggest)
+    stats = numbers.stats
+    stages = read_stages(question, language, stats)
+    if stages is not None and stages.labels:
+        # deals in one of the CRM's open stages are not won: "how many deals in Commit closed this month?"
+        # asks for their close dates, not for the won count
+        named = [metric for metric in named if metric.removeprefix("own_") != "won_90d"]
     listed = figures_asked(question)
     lead = [kind_answers.ATTENTION] if listed[:1] == [kind_answers.ATTENTION] else []
     asked = lead + named + listed
-    stats = numbers.stats
-    stages = read_stages(question, language, stats)
     log.debug("numbers by stage: %s", stages)
     if biggest and stages and stages.labels and biggest.unfiltered is None:
         # one of the CRM's stage labels ("top 5 deals in Negotiation"): the ranking keeps no stage
