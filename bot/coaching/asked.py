@@ -125,7 +125,7 @@ def _first(words: dict[str, list[str]], within: str, order: list[Language]) -> s
 def _families(text: str, order: list[Language]) -> list[Named]:
     """The families the text names, in the data file's order, each word counting for one family; a
     situation of [leading] names its family before any other ("deals from last month still sitting
-    there" is overdue, not stale)."""
+    there" is overdue, not stale), some only beside a word of [leading_when]."""
     terms = metric_terms()
     named: list[Named] = []
     sections = [(False, terms["leading"]), (False, terms["families"]), (True, terms["alone"])]
@@ -135,6 +135,9 @@ def _families(text: str, order: list[Language]) -> list[Named]:
             if alone and named:
                 return _won_when_closed(text, order, named)
             known = any(family == earlier for earlier, _, _ in named)
+            unless = terms["leading_when"].get(family) if section is terms["leading"] else None
+            if unless and _first(unless, text, order) is None:
+                continue
             family_term = None if known else _first(words, rest, order)
             if not known and family_term is None:
                 continue

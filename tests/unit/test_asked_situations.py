@@ -41,12 +41,20 @@ from bot.i18n import Language
         # a coverage inflated by dead deals is the pipeline value ...
         (
             "de",
-            "laut Salesforce haben wir 3x Coverage, aber da sind jede Menge Leichen drin",
+            "3x Coverage laut Salesforce, aber jede Menge Leichen drin. Wie rechne ich das ehrlich?",
             "open_value",
         ),
-        ("en", "our pipeline coverage looks fine but it's full of dead deals", "open_value"),
+        ("en", "our pipeline coverage is full of dead deals, how do I calculate it honestly", "open_value"),
         ("en", "the pipeline is inflated with zombie deals", "open_value"),
         ("de", "wie hoch ist unsere Pipeline-Abdeckung?", "open_value"),
+        # ... but beside deals nobody touched, a coverage told as context leaves the stale deals asked
+        (
+            "en",
+            "coverage is 4x on paper, but half those deals haven't been touched in months",
+            "stale_deals",
+        ),
+        ("de", "Coverage liegt bei 3x, aber bei vielen Deals seit Wochen keine Aktivität", "stale_deals"),
+        ("en", "coverage looks like 4x but it's full of dead deals, what's the real number?", "open_value"),
         # ... how many dead deals there are is stale
         ("en", "how many dead deals do we have?", "stale_deals"),
         ("de", "wie viele tote Deals hat das Team?", "stale_deals"),
