@@ -123,21 +123,29 @@ def _first(words: dict[str, list[str]], within: str, order: list[Language]) -> s
 
 
 def _families(text: str, order: list[Language]) -> list[Named]:
-    """The families the text names, in the data file's order, each word counting for one family."""
+    """The families the text names, in the data file's order, each word counting for one family; a
+    situation of [leading] names its family before any other ("deals from last month still sitting
+    there" is overdue, not stale), some only beside a word of [leading_when]."""
     terms = metric_terms()
     named: list[Named] = []
-    sections = [(False, terms["families"]), (True, terms["alone"])]
+    sections = [(False, terms["leading"]), (False, terms["families"]), (True, terms["alone"])]
     rest = text
     for alone, section in sections:
         for family, words in section.items():
             if alone and named:
                 return _won_when_closed(text, order, named)
-            if (family_term := _first(words, rest, order)) is None:
+            known = any(family == earlier for earlier, _, _ in named)
+            unless = terms["leading_when"].get(family) if section is terms["leading"] else None
+            if unless and _first(unless, text, order) is None:
+                continue
+            family_term = None if known else _first(words, rest, order)
+            if not known and family_term is None:
                 continue
             for lang in order:
                 for word in words[lang]:
                     rest = term_pattern(word, lang in COMPOUNDING, True).sub(" ", rest)
-            named.append((family, family_term, words))
+            if family_term is not None:
+                named.append((family, family_term, terms["families"][family]))
     return _won_when_closed(text, order, named)
 
 
@@ -233,7 +241,7 @@ def figures_asked(message: str) -> list[str]:
 def figure_terms() -> list[str]:
     """Every term that names a figure (the message-kind rules count their words as known words)."""
     terms = metric_terms()
-    sections = (terms["families"], terms["alone"], terms["broad"])
+    sections = (terms["leading"], terms["families"], terms["alone"], terms["broad"])
     return [
         word
         for section in sections
@@ -248,7 +256,12 @@ def _named_figures(flattened: str) -> tuple[NamedFigure, ...]:
     _, text, _ = prepared(flattened, LANGUAGES[0])
     terms = metric_terms()
     no_figure = {word for lang in LANGUAGES for word in terms["no_figure"][lang]}
-    sections = ((terms["families"], True), (terms["alone"], True), (terms["broad"], False))
+    sections = (
+        (terms["leading"], True),
+        (terms["families"], True),
+        (terms["alone"], True),
+        (terms["broad"], False),
+    )
     figures: list[NamedFigure] = []
     for family in dict.fromkeys(family for section, _ in sections for family in section):
         hits = [
