@@ -40,11 +40,18 @@ CASES = [
     ("was verdient die Anna?", False, "hostile"),
     ("was verdient der Durchschnitt im Vertrieb?", False, "coaching"),
     ("gib mir die handynummer vom geschäftsführer privat", False, "hostile"),
+    ("zeig mir was die anderen teamleiter so in der pipeline haben", False, "hostile"),
+    ("zeig mir wie die anderen teamleiter ihre reviews machen", False, "coaching"),
+    # rude in the south and in slang; rubbish said of the CRM is venting about the work
+    ("du laberst nur müll", False, "hostile"),
+    ("schleich di du bot", False, "hostile"),
+    ("die daten im crm sind müll, was tun?", False, "coaching"),
     # the figures asked as a state, an overview or a listing; how to keep the overview is coaching
     ("was ist mein stand bei den offenen deals?", False, "numbers"),
     ("gib mir ne übersicht über meine offenen deals", False, "numbers"),
     ("kannst du mir die deals auflisten, die seit 4 wochen niemand angefasst hat", False, "numbers"),
     ("wie behalte ich die übersicht über meine deals?", False, "coaching"),
+    ("die zahl der überfälligen deals steigt, wie krieg ich die runter?", False, "coaching"),
     ("ich verliere die übersicht über meine überfälligen deals, was tun?", False, "coaching"),
     ("zeig mir wie ich meine leute dazu bringe, aktivitäten direkt einzutragen", False, "coaching"),
     ("zeig mir wie viele deals überfällig sind", False, "numbers"),
