@@ -16,7 +16,11 @@ POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|l
 # after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
 # names nobody).
 # Latin-1 letters too: "Jürgen", "Özlem", "Søren" are names as much as "Sarah".
-NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b")
+# „was verdient eigentlich der Stefan“: fillers and the article people put before a first name in between.
+NAME = re.compile(
+    r"\b(?:does|did|do|is|von|verdient|verdienen)\s(?:(?:eigentlich|denn|so|der|die)\s)*"
+    r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b"
+)
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -27,6 +31,8 @@ COMMAND_START = 3
 # "you're useless": the insult follows the words addressing the coach ("you are right, the old process
 # was pointless" says nothing of the coach).
 INSULT_WINDOW = 3
+# "you idiot, why…?", „du blöde Kiste, kapierst du nix?“: the insult right after the opening "you".
+VOCATIVE_WINDOW = 2
 
 
 def hostile(terms: TermLists, message: str, text: str) -> str | None:
@@ -70,9 +76,14 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     if terms.own_conversation.first(text):
         return None
     possessive = POSSESSIVE.search(text)
-    name = next((found for found in NAME.findall(message) if not terms.vendors.first(found.lower())), None)
+    name = next((found for found in NAME.findall(message) if _a_name(terms, found.lower())), None)
     whose = terms.others_people.first(text) or (possessive.group() if possessive else None) or name
     return f"asks for other people's '{private}' ('{whose}')" if whose else None
+
+
+def _a_name(terms: TermLists, word: str) -> bool:
+    """ "Stefan", not "HubSpot", „der Vertriebsleiter“ nor „der Durchschnitt“ (after an article)."""
+    return not (terms.vendors.first(word) or terms.domain.covers(word) or terms.not_names.covers(word))
 
 
 def _changes_rules(terms: TermLists, text: str) -> str | None:
@@ -138,7 +149,12 @@ def _insult(terms: TermLists, message: str, text: str) -> str | None:
     work: insults count in statements that are not about the team, the deals or the CRM ("your coaching is
     useless, my reps laugh at it" is said to the coach, whatever it names)."""
     term = terms.insults.first(text)
-    if term is None or asks(terms, message, text):
+    if term is None:
+        return None
+    # calling the coach names is hostile, asked or not
+    if called := _called_names(terms, text):
+        return f"an insult to the coach: '{called}'"
+    if asks(terms, message, text):
         return None
     # "your reminders are annoying, only on fridays please" asks for another schedule
     if terms.controls.first(text) or (terms.controls_objects.first(text) and terms.controls_when.first(text)):
@@ -158,4 +174,15 @@ def _said_of_coach(terms: TermLists, text: str) -> str | None:
         after = " ".join(LETTERS.findall(part[address.end :])[:INSULT_WINDOW])
         if terms.insults.first(after):
             return address.term
+    return None
+
+
+def _called_names(terms: TermLists, text: str) -> str | None:
+    """A sentence that opens by calling the coach an insult ("you idiot, …", „du blöde Kiste, …“)."""
+    for part in sentences(text):
+        words = LETTERS.findall(part)
+        if words and terms.vocative.covers(words[0]):
+            after = " ".join(words[1 : 1 + VOCATIVE_WINDOW])
+            if term := terms.insults.first(after):
+                return f"{words[0]} {term}"
     return None

@@ -26,7 +26,7 @@ MIN_TOLD_WORDS = 4
 def asks_after_lesson(terms: TermLists, message: str, text: str) -> bool:
     """Whether a reply right after a lesson asks the coach something (else it reflects)."""
     if "?" not in message:
-        return follow_up_question(terms, message, text)
+        return follow_up_question(terms, message, text) and not _tells_like_question(terms, text)
     unquoted = QUOTED.sub(" ", text)
     parts = sentences(without_echo(unquoted))
     # "ok? so how do I bring that up" asks without a mark of its own
@@ -42,7 +42,7 @@ def asks_after_lesson(terms: TermLists, message: str, text: str) -> bool:
             words = _without_fillers(terms, LETTERS.findall(clause))
             # "…, why would they?" after a story is said to oneself; alone it may ask
             said_to_oneself = (told or before >= MIN_TOLD_WORDS) and terms.rhetorical_told.first(clause)
-            if words and _opens_question(terms, words[0]) and not said_to_oneself:
+            if _opens_asking(terms, words) and not said_to_oneself:
                 return True
             before += len(words)
         if terms.help.first(part) or terms.tool_strict_asks.first(part):
@@ -59,8 +59,23 @@ def _without_fillers(terms: TermLists, words: list[str]) -> list[str]:
 
 
 def _opens(terms: TermLists, part: str) -> bool:
-    words = _without_fillers(terms, LETTERS.findall(part))
-    return bool(words) and _opens_question(terms, words[0])
+    return _opens_asking(terms, _without_fillers(terms, LETTERS.findall(part)))
+
+
+def _tells_like_question(terms: TermLists, text: str) -> bool:
+    """Opens like a question without a mark, but tells: „ist doch klar, dass …“, „wer hat das nicht
+    schon erlebt. bei mir ständig“."""
+    opening = next(iter(sentences(text)), "")
+    words = _without_fillers(terms, LETTERS.findall(opening))
+    particle = len(words) > 1 and terms.particles.covers(words[1])
+    return particle or bool(terms.rhetorical.first(opening))
+
+
+def _opens_asking(terms: TermLists, words: list[str]) -> bool:
+    """Opens with a question word, unless a statement's particle follows the verb: „ist ja klar oder?“,
+    „ist doch kein Wunder, dass …?“ tell; „ist das normal?“ asks."""
+    told = len(words) > 1 and terms.particles.covers(words[1])
+    return bool(words) and _opens_question(terms, words[0]) and not told
 
 
 def _tag(terms: TermLists, clause: str) -> bool:

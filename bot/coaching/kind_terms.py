@@ -203,6 +203,9 @@ class TermLists:
     rhetorical: Terms  # a question that asks nothing ("can you believe it?", „wer hätte das gedacht?“)
     tags: Terms  # a question's last clause that only asks for agreement ("odd, right?")
     rhetorical_told: Terms  # ...after a story ("why would they…?", „warum sollten sie…?“)
+    particles: Terms  # after an opening verb, a statement's („ist ja klar“, „ist doch kein Wunder“)
+    not_names: Terms  # capitalised after "was verdient der…" but nobody's name („der Durchschnitt“)
+    vocative: Terms  # the coach called by an insult opening a sentence ("you idiot", „du blöde Kiste“)
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -328,6 +331,9 @@ def term_lists() -> TermLists:
         rhetorical=merged("reflection", "rhetorical"),
         rhetorical_told=merged("reflection", "rhetorical_told"),
         tags=merged("reflection", "tags"),
+        particles=merged("reflection", "particles"),
+        vocative=merged("hostile", "vocative"),
+        not_names=merged("hostile", "not_names"),
     )
 
 
