@@ -156,9 +156,11 @@ def errand(terms: TermLists, text: str) -> str | None:
 def pay(terms: TermLists, text: str) -> str | None:
     """Commission, bonus, salary: how much, how fair, how calculated is payroll however many deals it names
     ("commission math for a split deal"); pay beside the CRM work is the work ("reps mark deals won before
-    signature because we pay commission on signing"), and pay with nothing of the work is off-topic."""
+    signature because we pay commission on signing"), so is pay rewarding the CRM's upkeep ("a fair bonus
+    for reps who keep their deals up to date"), and pay with nothing of the work is off-topic."""
     term = terms.pay.first(text)
-    if term is None:
+    # a figure asked ("how much bonus…") stays pay: the coach has no such figure
+    if term is None or (terms.pay_upkeep.first(text) and not terms.numbers_asks.first(text)):
         return None
     if not terms.pay_asks.first(text) and (terms.crm_work.first(text) or named_figures(text)):
         return None

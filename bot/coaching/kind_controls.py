@@ -88,7 +88,8 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
         return f"about the coach's schedule: '{term}'"
     # "only write on mondays", "could you send stuff at 8 in the morning": when the coach writes; "send me
     # a joke every morning" asks for small talk ("lunch" is a time here, not small talk)
-    when = terms.controls_when.first(text)
+    # a time must be named: "could you send me something less generic?" asks for other content
+    when = terms.controls_when.first(terms.controls_untimed.without(text))
     asked = terms.writing.first(text) or _sending_asked(terms, text)
     if when and asked and not terms.domain.first(text):
         small_talk = terms.small_talk.first(terms.controls_when.without(text))
@@ -110,11 +111,14 @@ def _sending_asked(terms: TermLists, text: str) -> bool:
 def about_language(terms: TermLists, text: str) -> str | None:
     """ "answer me in German", „schreib mir bitte auf Deutsch, mein Profil steht auf Englisch“: the language
     the coach writes in; "translate this email into German" or "write the customer email in English" ask for
-    other work, "my reps only speak German, how do I…" is about the team."""
+    other work, "my reps only speak German, how do I…" or „Mein Team spricht lieber Englisch“ is about the
+    team."""
     language = terms.controls_languages.first(text)
     if language is None or not terms.controls_language_verbs.first(text):
         return None
     if terms.writing_other.first(text) or terms.other_work.first(text) or terms.work_domain.first(text):
+        return None
+    if terms.crm_people.first(text):
         return None
     return f"about the language the coach writes in: '{language}'"
 

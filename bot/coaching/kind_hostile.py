@@ -18,9 +18,12 @@ POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|l
 # Latin-1 letters too: "Jürgen", "Özlem", "Søren" are names as much as "Sarah".
 # „was verdient eigentlich der Stefan“: fillers and the article people put before a first name in between.
 NAME = re.compile(
-    r"\b(?:does|did|do|is|von|verdient|verdienen)\s(?:(?:eigentlich|denn|so|der|die)\s)*"
+    r"\b(?:does|did|do|is|von|verdient|verdienen|bekommt|kriegt)\s(?:(?:eigentlich|denn|so|der|die)\s)*"
     r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b"
 )
+# "the bonus of Özlem": a name right after a pay word and "of" (not "the salary range of Account Executives",
+# nor a title of two capitalised words).
+PAY_OF = re.compile(r"\b(\w+)\s+of\s+([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b(?!\s+[A-ZÀ-ÖØ-Þ])")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -76,7 +79,10 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     if terms.own_conversation.first(text):
         return None
     possessive = POSSESSIVE.search(text)
-    name = next((found for found in NAME.findall(message) if _a_name(terms, found.lower())), None)
+    named = NAME.findall(message) + [
+        name for paid, name in PAY_OF.findall(message) if terms.salary.covers(paid.lower())
+    ]
+    name = next((found for found in named if _a_name(terms, found.lower())), None)
     whose = terms.others_people.first(text) or (possessive.group() if possessive else None) or name
     return f"asks for other people's '{private}' ('{whose}')" if whose else None
 
@@ -88,9 +94,18 @@ def _a_name(terms: TermLists, word: str) -> bool:
 
 def _changes_rules(terms: TermLists, text: str) -> str | None:
     found = terms.injection.every(text)
-    if found and not (set(found) <= set(terms.roleplay.terms) and _plays_work_role(terms, text)):
-        return f"tries to change the rules: '{found[0]}'"
-    return None
+    if not found:
+        return None
+    if set(found) <= set(terms.roleplay.terms) and _plays_work_role(terms, text):
+        return None
+    if set(found) <= set(terms.answering.terms) and _asks_language(terms, text):
+        return None
+    return f"tries to change the rules: '{found[0]}'"
+
+
+def _asks_language(terms: TermLists, text: str) -> bool:
+    """ "from now on reply in German please": how the coach answers, in a language, lifting no rule."""
+    return bool(terms.controls_languages.first(text)) and not terms.lifting.first(text)
 
 
 def _pulls_out_rules(terms: TermLists, text: str) -> str | None:
@@ -137,6 +152,8 @@ def _asks_whether(terms: TermLists, text: str) -> bool:
 
 
 def _command(terms: TermLists, text: str) -> str | None:
+    if terms.setting_asks.first(text):  # "give me full access to …, where is that setting?" asks for it
+        return None
     for part in sentences(text):
         opening = " ".join(LETTERS.findall(part)[: COMMAND_START + 1])
         if term := terms.commands_hostile.first(opening):

@@ -127,6 +127,7 @@ class TermLists:
     controls_objects: Terms
     controls_stoppable: Terms
     controls_when: Terms
+    controls_untimed: Terms  # the `when` words naming no time ("less", "instead")
     controls_others: Terms
     controls_sending: Terms  # "send", „schick“: with a time of day, when the coach's messages come
     controls_languages: Terms  # "german", „auf englisch“: the language the coach writes in
@@ -150,6 +151,7 @@ class TermLists:
     craft: Terms
     crm_work: Terms
     crm_things: Terms  # crm_work without the people who do it (a laptop for a rep is still a purchase)
+    crm_people: Terms  # the people who do the work ("my team", „mein Team“)
     addressed: Terms
     writing: Terms
     domain: Terms
@@ -178,6 +180,7 @@ class TermLists:
     letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
     abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
     roleplay: Terms  # the injection terms that ask for a role ("pretend you're…")
+    answering: Terms  # the injection terms on how the coach answers ("from now on reply…"): with a language
     work_roles: Terms  # roles of the work: a role-play as one is a coaching request
     grants: Terms  # ...unless the role is to grant something ("approve my leave")
     setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
@@ -194,6 +197,9 @@ class TermLists:
     )
     wants: Terms  # a request without "?" ("need ideas", „brauche Ideen“): no plain good news
     pay_asks: Terms  # asking how much, how fair, how calculated: pay itself, whatever work it names
+    pay_upkeep: (
+        Terms  # pay as the reward for keeping the CRM up ("…for reps who keep their deals up to date")
+    )
     writing_other: Terms  # what is written is other work (a customer e-mail, a post, a letter)
     meaning_not: Terms  # a count or a selection opening the message: no question of what a term means
     decision_words: Terms  # "or", „oder“: a short last clause with one chooses ("fix or delete?")
@@ -248,6 +254,7 @@ def term_lists() -> TermLists:
         controls_objects=merged("controls", "objects"),
         controls_stoppable=merged("controls", "stoppable"),
         controls_when=merged("controls", "when"),
+        controls_untimed=merged("controls", "untimed"),
         controls_others=merged("controls", "others"),
         controls_sending=merged("controls", "sending"),
         controls_languages=merged("controls", "languages"),
@@ -271,6 +278,7 @@ def term_lists() -> TermLists:
         craft=merged("off_topic", "craft"),
         crm_work=Terms([*merged("off_topic", "crm_work").terms, *merged("off_topic", "crm_people").terms]),
         crm_things=merged("off_topic", "crm_work"),
+        crm_people=merged("off_topic", "crm_people"),
         addressed=merged("off_topic", "addressed"),
         writing=merged("off_topic", "writing"),
         domain=merged("domain", "words"),
@@ -303,6 +311,7 @@ def term_lists() -> TermLists:
         letter_words=merged("domain", "letter_words"),
         abbreviations=merged("domain", "abbreviations"),
         roleplay=merged("hostile", "roleplay"),
+        answering=merged("hostile", "answering"),
         work_roles=merged("hostile", "work_roles"),
         grants=merged("hostile", "grants"),
         setting_asks=merged("tool_howto", "setting_asks"),
@@ -317,6 +326,7 @@ def term_lists() -> TermLists:
         anaphoric=merged("tool_howto", "anaphoric"),
         wants=merged("off_topic", "wants"),
         pay_asks=merged("off_topic", "pay_asks"),
+        pay_upkeep=merged("off_topic", "pay_upkeep"),
         writing_other=merged("off_topic", "writing_other"),
         meaning_not=merged("coaching", "not_opening"),
         decision_words=merged("numbers", "decision"),
