@@ -9,6 +9,7 @@ import re
 
 from bot.coaching.kind_asking import asks, asks_how, sentences
 from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.others_terms import CAPITALISED_NAME
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
@@ -16,7 +17,7 @@ POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|l
 # after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
 # names nobody).
 # Latin-1 letters too: "Jürgen", "Özlem", "Søren" are names as much as "Sarah".
-NAME = re.compile(r"\b(?:does|did|do|is|von|verdient|verdienen)\s([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b")
+NAME = re.compile(rf"\b(?:does|did|do|is|von|verdient|verdienen)\s({CAPITALISED_NAME})\b")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
