@@ -151,10 +151,18 @@ def _families(text: str, order: list[Language]) -> list[Named]:
 
 def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> list[Named]:
     """A value or a count asked with a closing word ("how much revenue did we close", "what have we booked")
-    is the won count ([closed] in the term file), in the place of the first of them."""
+    is the won count ([closed] in the term file), in the place of the first of them; not where the same
+    clause says the deals are still open or yet to close ("how many will be signed this quarter"). Another
+    clause asking what is still open keeps the open figure too ("…, and how much is still open?")."""
     closed = metric_terms()["closed"]
-    closing = _first(closed["words"], text, order)
-    if closing is None or _first(closed["open"], text, order) is not None:
+    breaks = [b for lang in order for b in metric_terms()["context"]["breaks"][lang]]
+    closing, still_open = None, False
+    for clause in _clauses(text, breaks):
+        if _first(closed["open"], clause, order) or _first(closed["to_come"], clause, order):
+            still_open = True
+        elif closing is None:
+            closing = _first(closed["words"], clause, order)
+    if closing is None:
         return named
     won_words = metric_terms()["families"]["won_lost"]
     if not named:
@@ -162,8 +170,10 @@ def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> li
     turned = [item for item in named if item[0] in closed["families"]]
     if not turned:
         return named
-    kept = [item for item in named if item not in turned[1:] and item[0] != "won_lost"]
-    return [("won_lost", turned[0][1], won_words) if item is turned[0] else item for item in kept]
+    kept = [item for item in named if (still_open or item not in turned[1:]) and item[0] != "won_lost"]
+    won = ("won_lost", turned[0][1], won_words)
+    at = kept.index(turned[0])
+    return [*kept[:at], won, *kept[at + (0 if still_open else 1) :]]
 
 
 def _asked_families(text: str, order: list[Language]) -> list[Named]:

@@ -9,6 +9,7 @@ import re
 
 from bot.coaching.kind_asking import asks, asks_how, sentences
 from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.others_terms import CAPITALISED_NAME, NAME_CAPITALS
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
@@ -19,11 +20,11 @@ POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|l
 # „was verdient eigentlich der Stefan“: fillers and the article people put before a first name in between.
 NAME = re.compile(
     r"\b(?:does|did|do|is|von|verdient|verdienen|bekommt|kriegt)\s(?:(?:eigentlich|denn|so|der|die)\s)*"
-    r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b"
+    rf"({CAPITALISED_NAME})\b"
 )
 # "the bonus of Özlem": a name right after a pay word and "of" (not "the salary range of Account Executives",
 # nor a title of two capitalised words).
-PAY_OF = re.compile(r"\b(\w+)\s+of\s+([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)\b(?!\s+[A-ZÀ-ÖØ-Þ])")
+PAY_OF = re.compile(rf"\b(\w+)\s+of\s+({CAPITALISED_NAME})\b(?!\s+[{NAME_CAPITALS}])")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle

@@ -13,11 +13,11 @@ from functools import cache
 from typing import Any, Literal
 
 from bot.coaching.asked_terms import metric_terms
-from bot.coaching.others_terms import others_terms
+from bot.coaching.others_terms import CAPITALISED_NAME, NAME_CAPITALS, others_terms
 from bot.crm.base import ManagerStats
 from bot.i18n import LANGUAGES, Language
 
-NAME = r"[A-ZÄÖÜ][a-zäöüß]+"
+NAME = CAPITALISED_NAME
 # The asking words a name owns the figures after: "does Mark have", "did Sarah win", „hat Lisa“.
 NAME_OWNS = re.compile(rf"\b(?i:does|did|has|hat)\s+({NAME}(?:\s+{NAME})?)")
 # "Peter's pipeline", "Mark's team" (German „Peters Pipeline“: [possessed] in others.toml).
@@ -125,10 +125,10 @@ def _named_unit(question: str, terms: dict[str, Any]) -> str | None:
     nouns = "|".join(re.escape(word) for lang in LANGUAGES for word in terms["unit_nouns"][lang])
     own = {word for lang in LANGUAGES for word in terms["own_words"][lang]}
     cased = " ".join(question.split())
-    before = re.finditer(rf"(?<!\w)([A-ZÄÖÜ][\wäöüß]+)\s+(?:{nouns})\b", cased, re.IGNORECASE)
+    before = re.finditer(rf"(?<!\w)([{NAME_CAPITALS}]\w+)\s+(?:{nouns})\b", cased, re.IGNORECASE)
     after = [
         hit
-        for hit in re.finditer(rf"\b(?:{nouns})\s+([A-ZÄÖÜ][\wäöüß]+)(\W|$)", cased, re.IGNORECASE)
+        for hit in re.finditer(rf"\b(?:{nouns})\s+([{NAME_CAPITALS}]\w+)(\W|$)", cased, re.IGNORECASE)
         if hit.group(1).isupper() or (len(hit.group(1)) <= UNIT_NAME_LETTERS and hit.group(2).strip())
     ]
     for hit in (*before, *after):

@@ -12,6 +12,11 @@ from bot.i18n import LANGUAGES
 from bot.paths import PROMPTS_DIR
 
 OTHERS_FILE = PROMPTS_DIR / "coach" / "others.toml"
+# The letters a written name starts and goes on with, Latin-1 too: "Jürgen", "Özlem", "Søren" are names
+# as much as "Sarah" (both rules must see the same people).
+NAME_CAPITALS = "A-ZÀ-ÖØ-Þ"
+NAME_LETTERS = "a-zß-öø-ÿ"
+CAPITALISED_NAME = rf"[{NAME_CAPITALS}][{NAME_LETTERS}]+"
 
 
 @cache

@@ -240,3 +240,55 @@ def test_no_goal_is_set_on_another_number_than_the_one_the_question_names(
     assert result["numbers"][0]["metric"] == "open_deals"
     assert result["goal"] is None
     assert lead.practice in result["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "metrics"),
+    [
+        # closing still to come is what is open, not what was won
+        ("how many deals are expected to be closed this month?", "en", ["open_deals"]),
+        ("how much revenue will be signed this quarter?", "en", ["open_value"]),
+        ("Wie viele Deals sollen diesen Monat abgeschlossen werden?", "de", ["open_deals"]),
+        ("Wie viel Umsatz wird dieses Quartal noch abgeschlossen?", "de", ["open_value"]),
+        ("how many deals did we close this quarter", "en", ["won_90d"]),
+        ("Wie viele Deals haben wir diesen Monat abgeschlossen?", "de", ["won_90d"]),
+        # what was closed, and in another clause what is still open: both
+        (
+            "how much revenue have we closed this quarter, and how much is still open?",
+            "en",
+            ["won_90d", "open_value"],
+        ),
+        # a missing target date is no overdue one: the open deals, as for any figure not kept
+        ("how many deals have no target date?", "en", ["open_deals"]),
+    ],
+)
+def test_a_numbers_question_gets_the_figures_it_asks_first(
+    anna_today: ManagerStats,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    question: str,
+    locale: str,
+    metrics: list[str],
+) -> None:
+    result = ask(question, capsys, locale=locale)
+
+    assert result["kind"] == "numbers"
+    assert [number["metric"] for number in result["numbers"][: len(metrics)]] == metrics
+    assert "overdue_close_dates" not in [number["metric"] for number in result["numbers"][: len(metrics)]]
+
+
+def test_deals_from_last_month_without_activity_get_the_stale_number(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = ask("deals from last month still have no activity, what do I do?", capsys)
+
+    assert [(n["metric"], n["value"]) for n in result["numbers"]] == [("stale_deals", anna_today.stale_deals)]
+
+
+@pytest.mark.parametrize("name", ["Mark", "Jürgen", "Søren"])
+def test_someone_elses_deals_are_answered_with_the_askers_own_and_a_line_saying_so(
+    anna_today: ManagerStats, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    result = ask(f"how many deals does {name} have? he's not mine", capsys)
+
+    assert "\n\nI only see your own deals and your team's, not anyone else's: " in result["answer"]

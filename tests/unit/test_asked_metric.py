@@ -221,9 +221,32 @@ def test_loose_words_name_no_other_metric(language: Language, question: str, met
         ("en", "what's the value of the deals closing this quarter", "open_value"),
         ("de", "wie viele Deals sind noch nicht abgeschlossen?", "open_deals"),
         ("en", "we closed the office early, how do I run the weekly meeting remotely?", None),
+        # closing still to come is what is open, in both languages
+        ("en", "how many deals are expected to be closed this month?", "open_deals"),
+        ("en", "how much revenue will be signed this quarter?", "open_value"),
+        ("de", "Wie viele Deals sollen diesen Monat abgeschlossen werden?", "open_deals"),
+        ("de", "Wie viel Umsatz wird dieses Quartal noch abgeschlossen?", "open_value"),
+        # ... while a closing gone by stays won, even beside "expected" or "planned" told of it
+        ("en", "how many deals did we close this quarter", "won_90d"),
+        ("de", "was haben wir diesen Monat abgeschlossen", "won_90d"),
+        ("en", "we closed more than planned, how much revenue was that?", "won_90d"),
+        ("de", "Wir haben mehr abgeschlossen als erwartet, wie viel Umsatz war das?", "won_90d"),
     ],
 )
 def test_a_value_or_count_closed_is_the_won_count(
     language: Language, question: str, metric: str | None
 ) -> None:
     assert asked_metric(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("en", "how much revenue have we closed this quarter, and how much is still open?"),
+        ("de", "Wie viel Umsatz haben wir dieses Quartal abgeschlossen, und wie viel ist noch offen?"),
+    ],
+)
+def test_what_is_still_open_asked_in_another_clause_is_asked_beside_the_won_count(
+    language: Language, question: str
+) -> None:
+    assert [reading.metric for reading in read_all(question, language)] == ["won_90d", "open_value"]

@@ -24,7 +24,15 @@ from bot.i18n import Language
         ("en", "how many of my own deals should have closed by now?", "own_overdue_close_dates"),
         ("de", "viele Deals hätten im Mai schließen sollen und stehen noch drin", "overdue_close_dates"),
         ("de", "zu viele Deals haben ein Datum, das längst durch ist", "overdue_close_dates"),
+        ("en", "deals from last quarter are still open, what now?", "overdue_close_dates"),
+        ("en", "19 deals from last month are still sitting there, what now?", "overdue_close_dates"),
         # on the other side: a deal nobody touched is stale, a rep's schedule is no deal date
+        ("en", "deals from last month still have no activity, what do I do?", "stale_deals"),
+        (
+            "en",
+            "the deals from last week's review still have no next step, how do I follow up?",
+            "deals_without_next_step",
+        ),
         ("en", "deals from the trade show nobody touched since", "stale_deals"),
         ("de", "die Schulung ist längst durch, aber die Deals liegen rum", "stale_deals"),
         # nothing entered on deals for weeks is stale ...
@@ -83,3 +91,39 @@ def test_a_numbers_question_lists_the_situation_first() -> None:
     )
     german = "bei wie vielen Deals hat seit Wochen niemand was eingetragen?"
     assert figures_asked(german)[0] == "stale_deals"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        # a missing target date is no date gone by: asked like any figure the stats do not keep
+        ("en", "how many deals have no target date?", "open_deals"),
+        ("de", "Wie viele Deals haben kein Zieldatum?", "open_deals"),
+        # a target date set is one that can go by
+        ("en", "how do I get reps to set a realistic target date?", "overdue_close_dates"),
+    ],
+)
+def test_a_missing_target_date_is_not_overdue(language: Language, question: str, metric: str) -> None:
+    reading = read_asked(question, language)
+    assert reading is not None and reading.metric == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        # what happens next to deals is their next step ...
+        ("en", "deals where nobody knows what happens next", "deals_without_next_step"),
+        ("en", "on how many deals does nobody know what happens next?", "deals_without_next_step"),
+        ("de", "Bei welchen Deals weiß keiner, wie es weitergeht?", "deals_without_next_step"),
+        # ... what happens next after a loss, a rollout or an exercise is not
+        ("en", "what happens next after a deal is marked lost?", "lost_90d"),
+        ("de", "Wie erkläre ich meinem Team, wie es nach der Umstellung weitergeht?", None),
+        ("en", "my team doesn't know what happens next after the CRM rollout, how do I explain it?", None),
+        ("en", "I finished the exercise, what comes next?", None),
+    ],
+)
+def test_what_happens_next_is_a_next_step_only_of_deals(
+    language: Language, question: str, metric: str | None
+) -> None:
+    reading = read_asked(question, language)
+    assert (reading.metric if reading else None) == metric

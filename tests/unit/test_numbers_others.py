@@ -26,6 +26,8 @@ def stats(anna_today: ManagerStats) -> ManagerStats:
     ("question", "language"),
     [
         ("how many overdue deals does Mark have? he's not mine", "en"),
+        ("how many deals does Søren have? he's not mine", "en"),  # a name of Latin-1 letters
+        ("wie viele Deals hat Jürgen?", "de"),
         ("what's the CEO's pipeline value?", "en"),
         ("number of stale deals across the company", "en"),
         ("how much pipeline does the Berlin team have?", "en"),
