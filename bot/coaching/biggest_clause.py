@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.coaching.asked_terms import any_term, metric_terms, starts_with, term_pattern
+from bot.coaching.others_terms import NAME_CAPITALS
 from bot.i18n import LANGUAGES
 
 SENTENCE_ENDS = ".;:!?"
@@ -66,7 +67,7 @@ def _owner_named(question: str, text: str, start: int, end: int) -> bool:
     if len(cased) != len(text):
         return False
     no_names = {word for lang in LANGUAGES for word in metric_terms()["scope"]["not_a_name"][lang]}
-    owners = re.finditer(r"(?<!\w)([A-ZÄÖÜ]\w*)(?:'s|s')(?!\w)", cased[start:end])
+    owners = re.finditer(rf"(?<!\w)([{NAME_CAPITALS}]\w*)(?:'s|s')(?!\w)", cased[start:end])
     if any(owner.group(1).lower() not in no_names for owner in owners):
         return True
     for token in WORD.finditer(text, start, end):

@@ -168,6 +168,8 @@ def test_no_ranking_to_list_states_no_value(coach: Coach, anna: ManagerStats) ->
         ("what are the biggest deals of Noah Adams?", "en", "Not filtered by rep: "),
         ("die größten Deals von Noah", "de", "Nicht nach Rep gefiltert: "),
         ("what are Emma's biggest deals?", "en", "Not filtered by rep: "),
+        ("what are Østergaard's biggest deals?", "en", "Not filtered by rep: "),
+        ("die größten Deals von Özlem", "de", "Nicht nach Rep gefiltert: "),
         ("the 5 biggest deals in the team", "en", None),
         ("what are the 5 biggest deals for my 12 reps?", "en", None),
         ("Liste die 2 größten Opportunities von mir", "de", None),
