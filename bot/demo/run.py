@@ -58,6 +58,7 @@ SCRIPT = (
             "ask pipeline by stage",
             "ask where in salesforce do I build a report of my team's overdue opportunities?",
             "ask how many overdue deals does the CEO have?",
+            "ask how many deals did we close this quarter?",
         ),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),

@@ -68,6 +68,13 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
         shown.split("does the CEO have?")[1].split("Only you can see this")[0].replace("│", " ").split()
     )
     assert "I only see your own deals and your team's, not anyone else's" in others
+    closed = " ".join(
+        shown.split("did we close this quarter?")[1]
+        .split("Only you can see this")[0]
+        .replace("│", " ")
+        .split()
+    )
+    assert "won" in closed and "in the last 90 days" in closed  # closing words ask for the won count
     assert "crmcoach managers link --slack U0PAT" in shown
     assert "I don't know forecast yet" in shown
     assert "Lektionen: pipeline-review-" in shown  # Anna's question, answered from the lessons
