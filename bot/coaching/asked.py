@@ -158,7 +158,7 @@ def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> li
     breaks = [b for lang in order for b in metric_terms()["context"]["breaks"][lang]]
     closing, still_open = None, False
     for clause in _clauses(text, breaks):
-        if _first(closed["open"], clause, order) or _first(closed["to_come"], clause, order):
+        if _first(closed["open"], clause, order) or _closing_to_come(clause, order):
             still_open = True
         elif closing is None:
             closing = _first(closed["words"], clause, order)
@@ -174,6 +174,27 @@ def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> li
     won = ("won_lost", turned[0][1], won_words)
     at = kept.index(turned[0])
     return [*kept[:at], won, *kept[at + (0 if still_open else 1) :]]
+
+
+def _closing_to_come(clause: str, order: list[Language]) -> bool:
+    """Whether a future word puts the clause's closing word in the future: it comes before it or holds
+    it ("expected to be closed", „abgeschlossen werden“), not after it ("did I close? going to…")."""
+    closed = metric_terms()["closed"]
+    closing_ends = [hit.end() for hit in _hits(closed["words"], clause, order)]
+    return any(
+        start < end
+        for start in (hit.start() for hit in _hits(closed["to_come"], clause, order))
+        for end in closing_ends
+    )
+
+
+def _hits(words: dict[str, list[str]], within: str, order: list[Language]) -> list[re.Match[str]]:
+    return [
+        hit
+        for lang in order
+        for word in words[lang]
+        if (hit := term_pattern(word, lang in COMPOUNDING, True).search(within))
+    ]
 
 
 def _asked_families(text: str, order: list[Language]) -> list[Named]:

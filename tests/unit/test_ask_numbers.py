@@ -258,6 +258,20 @@ def test_no_goal_is_set_on_another_number_than_the_one_the_question_names(
             "en",
             ["won_90d", "open_value"],
         ),
+        (
+            "how many deals did we close this month and how many are still open?",
+            "en",
+            ["won_90d", "open_deals"],
+        ),
+        (
+            "Wie viel Umsatz haben wir im Oktober abgeschlossen und wie viel ist noch offen?",
+            "de",
+            ["won_90d", "open_value"],
+        ),
+        # a future word about what to do with the figure adds no open one
+        ("how many deals did I close last month? I'm going to present it to my boss", "en", ["won_90d"]),
+        ("how much revenue did we close this quarter, going to share it with the board", "en", ["won_90d"]),
+        ("for how many opportunities do we not know what happens next?", "en", ["deals_without_next_step"]),
         # a missing target date is no overdue one: the open deals, as for any figure not kept
         ("how many deals have no target date?", "en", ["open_deals"]),
     ],

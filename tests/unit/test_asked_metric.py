@@ -231,6 +231,11 @@ def test_loose_words_name_no_other_metric(language: Language, question: str, met
         ("de", "was haben wir diesen Monat abgeschlossen", "won_90d"),
         ("en", "we closed more than planned, how much revenue was that?", "won_90d"),
         ("de", "Wir haben mehr abgeschlossen als erwartet, wie viel Umsatz war das?", "won_90d"),
+        # a future word in another clause, or after the closing, leaves it won
+        ("en", "how many deals did I close last month? I'm going to present it to my boss", "won_90d"),
+        ("en", "how much revenue did we close this quarter, going to share it with the board", "won_90d"),
+        ("de", "Wie viele Deals haben wir abgeschlossen? Ich soll es dem Chef zeigen", "won_90d"),
+        ("en", "how many deals are we going to close this month?", "open_deals"),
     ],
 )
 def test_a_value_or_count_closed_is_the_won_count(
@@ -244,9 +249,23 @@ def test_a_value_or_count_closed_is_the_won_count(
     [
         ("en", "how much revenue have we closed this quarter, and how much is still open?"),
         ("de", "Wie viel Umsatz haben wir dieses Quartal abgeschlossen, und wie viel ist noch offen?"),
+        ("de", "Wie viel Umsatz haben wir im Oktober abgeschlossen und wie viel ist noch offen?"),
     ],
 )
 def test_what_is_still_open_asked_in_another_clause_is_asked_beside_the_won_count(
     language: Language, question: str
 ) -> None:
     assert [reading.metric for reading in read_all(question, language)] == ["won_90d", "open_value"]
+
+
+@pytest.mark.parametrize(
+    ("question", "metrics"),
+    [
+        ("how many deals did we close this month and how many are still open?", ["won_90d", "open_deals"]),
+        # "and" in a list of things closed cuts nothing
+        ("how many deals and contacts did we close this month?", ["won_90d"]),
+        ("how many deals did I close last month? I'm going to present it to my boss", ["won_90d"]),
+    ],
+)
+def test_and_how_many_asks_another_count(question: str, metrics: list[str]) -> None:
+    assert [reading.metric for reading in read_all(question, "en")] == metrics

@@ -115,6 +115,8 @@ def test_a_missing_target_date_is_not_overdue(language: Language, question: str,
         ("en", "deals where nobody knows what happens next", "deals_without_next_step"),
         ("en", "on how many deals does nobody know what happens next?", "deals_without_next_step"),
         ("de", "Bei welchen Deals weiß keiner, wie es weitergeht?", "deals_without_next_step"),
+        ("en", "for how many opportunities do we not know what happens next?", "deals_without_next_step"),
+        ("en", "which deals do we not know what happens next on?", "deals_without_next_step"),
         # ... what happens next after a loss, a rollout or an exercise is not
         ("en", "what happens next after a deal is marked lost?", "lost_90d"),
         ("de", "Wie erkläre ich meinem Team, wie es nach der Umstellung weitergeht?", None),
