@@ -156,7 +156,11 @@ def _command(terms: TermLists, text: str) -> str | None:
     if terms.setting_asks.first(text):  # "give me full access to …, where is that setting?" asks for it
         return None
     for part in sentences(text):
-        opening = " ".join(LETTERS.findall(part)[: COMMAND_START + 1])
+        words = LETTERS.findall(part)
+        # "please stop being a coach and …", "ok get lost": a polite or filler word opening the command
+        while words and (terms.fillers.covers(words[0]) or terms.addressed.covers(words[0])):
+            words = words[1:]
+        opening = " ".join(words[: COMMAND_START + 1])
         if term := terms.commands_hostile.first(opening):
             return term
     return None
@@ -196,11 +200,12 @@ def _said_of_coach(terms: TermLists, text: str) -> str | None:
 
 
 def _called_names(terms: TermLists, text: str) -> str | None:
-    """A sentence that opens by calling the coach an insult ("you idiot, …", „du blöde Kiste, …“)."""
+    """A sentence that opens by calling the coach an insult ("you idiot, …", „du blöde Kiste, …“); „Du, blöde
+    Frage: …“ says it of the asker's own question."""
     for part in sentences(text):
         words = LETTERS.findall(part)
         if words and terms.vocative.covers(words[0]):
             after = " ".join(words[1 : 1 + VOCATIVE_WINDOW])
-            if term := terms.insults.first(after):
+            if (term := terms.insults.first(after)) and not terms.said_of_own.first(after):
                 return f"{words[0]} {term}"
     return None
