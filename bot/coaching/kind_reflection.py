@@ -75,9 +75,13 @@ def _tells_like_question(terms: TermLists, text: str) -> bool:
 
 
 def _later_clause_asks(terms: TermLists, part: str) -> bool:
-    """A clause after the first opens with a question word and is not said to oneself („was soll's“)."""
+    """A clause after the first opens with a question word, asking nothing rhetorically ("can you believe
+    it", „was soll's“)."""
     clauses = [clause for clause in CLAUSE.split(part.rstrip("?")) if clause]
-    return any(_opens(terms, clause) and not terms.rhetorical_told.first(clause) for clause in clauses[1:])
+    return any(
+        _opens(terms, clause) and not (terms.rhetorical.first(clause) or terms.rhetorical_told.first(clause))
+        for clause in clauses[1:]
+    )
 
 
 def _particle_after_verb(terms: TermLists, words: list[str]) -> bool:
