@@ -112,13 +112,16 @@ def about_language(terms: TermLists, text: str) -> str | None:
     """ "answer me in German", „schreib mir bitte auf Deutsch, mein Profil steht auf Englisch“: the language
     the coach writes in; "translate this email into German" or "write the customer email in English" ask for
     other work, "my reps only speak German, how do I…" or „Mein Team spricht lieber Englisch“ is about the
-    team."""
+    team; „Bitte schreib mir auf Englisch, mein Team ist international“ asks the coach."""
     language = terms.controls_languages.first(text)
     if language is None or not terms.controls_language_verbs.first(text):
         return None
     if terms.writing_other.first(text) or terms.other_work.first(text) or terms.work_domain.first(text):
         return None
-    if terms.crm_people.first(text):
+    # "can you answer me in English? my team reads these too": asked of the coach first, the team a reason
+    people = terms.crm_people.find(text)
+    address = terms.addressed.find(text)
+    if people is not None and (address is None or address.start > people.start):
         return None
     return f"about the language the coach writes in: '{language}'"
 

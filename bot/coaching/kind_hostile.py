@@ -5,6 +5,7 @@ says: the role asked to be played, the insult said of the coach, the imperative 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.coaching.kind_asking import asks, asks_how, sentences
@@ -13,18 +14,6 @@ from bot.coaching.others_terms import CAPITALISED_NAME, NAME_CAPITALS
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).
 POSSESSIVE = re.compile(r"\b(?!(?:team|my|our|rep|reps|it|that|what|there|here|let|he|she)'s)\w+'s\b")
-# "how much does Sarah earn?", "how much is Sarah paid?", „Gehalt von Jana“: a capitalised name right
-# after the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“
-# names nobody).
-# Latin-1 letters too: "Jürgen", "Özlem", "Søren" are names as much as "Sarah".
-# „was verdient eigentlich der Stefan“: fillers and the article people put before a first name in between.
-NAME = re.compile(
-    r"\b(?:does|did|do|is|von|verdient|verdienen|bekommt|kriegt)\s(?:(?:eigentlich|denn|so|der|die)\s)*"
-    rf"({CAPITALISED_NAME})\b"
-)
-# "the bonus of Özlem": a name right after a pay word and "of" (not "the salary range of Account Executives",
-# nor a title of two capitalised words).
-PAY_OF = re.compile(rf"\b(\w+)\s+of\s+({CAPITALISED_NAME})\b(?!\s+[{NAME_CAPITALS}])")
 # "f*** off", "sh*t": a swear word with its letters starred out is still one.
 CENSORED = re.compile(r"(?<!\w)[a-z]{1,2}\*{2,}[a-z]*|(?<!\w)(?:sh|f|fu|b)\*+[a-z]+")
 # The role of a role-play is named right after the phrase: "pretend you're a new rep", „spiel die Rolle
@@ -80,12 +69,33 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     if terms.own_conversation.first(text):
         return None
     possessive = POSSESSIVE.search(text)
-    named = NAME.findall(message) + [
-        name for paid, name in PAY_OF.findall(message) if terms.salary.covers(paid.lower())
+    name_after, pay_of = _name_patterns(terms)
+    named = name_after.findall(message) + [
+        name for paid, name in pay_of.findall(message) if terms.salary.covers(paid.lower())
     ]
     name = next((found for found in named if _a_name(terms, found.lower())), None)
     whose = terms.others_people.first(text) or (possessive.group() if possessive else None) or name
     return f"asks for other people's '{private}' ('{whose}')" if whose else None
+
+
+def _name_patterns(terms: TermLists) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "how much does Sarah earn?", „Gehalt von Jana“, "the bonus of Özlem": a capitalised name right after
+    the asking word (not "HubSpot"; German capitalises every noun, „was verdient ein Vertriebsleiter“ names
+    nobody), not a title of two capitalised words ("the salary range of Account Executives"); Latin-1
+    letters too ("Jürgen", "Søren")."""
+    return _compiled_name_patterns(terms.before_name.terms, terms.name_fillers.terms, terms.pay_of.terms)
+
+
+@functools.cache
+def _compiled_name_patterns(
+    before: tuple[str, ...], fillers: tuple[str, ...], of: tuple[str, ...]
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def either(words: tuple[str, ...]) -> str:
+        return "|".join(map(re.escape, words))
+
+    name_after = re.compile(rf"\b(?:{either(before)})\s(?:(?:{either(fillers)})\s)*({CAPITALISED_NAME})\b")
+    pay_of = re.compile(rf"\b(\w+)\s+(?:{either(of)})\s+({CAPITALISED_NAME})\b(?!\s+[{NAME_CAPITALS}])")
+    return name_after, pay_of
 
 
 def _a_name(terms: TermLists, word: str) -> bool:
@@ -156,7 +166,11 @@ def _command(terms: TermLists, text: str) -> str | None:
     if terms.setting_asks.first(text):  # "give me full access to …, where is that setting?" asks for it
         return None
     for part in sentences(text):
-        opening = " ".join(LETTERS.findall(part)[: COMMAND_START + 1])
+        words = LETTERS.findall(part)
+        # "please stop being a coach and …", "ok get lost": a polite or filler word opening the command
+        while words and (terms.fillers.covers(words[0]) or terms.addressed.covers(words[0])):
+            words = words[1:]
+        opening = " ".join(words[: COMMAND_START + 1])
         if term := terms.commands_hostile.first(opening):
             return term
     return None
@@ -196,11 +210,12 @@ def _said_of_coach(terms: TermLists, text: str) -> str | None:
 
 
 def _called_names(terms: TermLists, text: str) -> str | None:
-    """A sentence that opens by calling the coach an insult ("you idiot, …", „du blöde Kiste, …“)."""
+    """A sentence that opens by calling the coach an insult ("you idiot, …", „du blöde Kiste, …“); „Du, blöde
+    Frage: …“ says it of the asker's own question."""
     for part in sentences(text):
         words = LETTERS.findall(part)
         if words and terms.vocative.covers(words[0]):
             after = " ".join(words[1 : 1 + VOCATIVE_WINDOW])
-            if term := terms.insults.first(after):
+            if (term := terms.insults.first(after)) and not terms.said_of_own.first(after):
                 return f"{words[0]} {term}"
     return None

@@ -35,7 +35,9 @@ def asks_after_lesson(terms: TermLists, message: str, text: str) -> bool:
     told = len(questions) < len(parts) or unquoted != text
     for part in questions:
         clauses = [clause for clause in CLAUSE.split(part.rstrip("?")) if clause]
-        if not clauses or terms.rhetorical.first(part) or _tag(terms, clauses[-1]):
+        # „Wer im Team das nicht macht, was mache ich mit dem?“ asks in its later clause
+        rhetorical = terms.rhetorical.first(part) and not _later_clause_asks(terms, part)
+        if not clauses or rhetorical or _tag(terms, clauses[-1]):
             continue
         before = 0
         for clause in clauses:
@@ -66,16 +68,30 @@ def _tells_like_question(terms: TermLists, text: str) -> bool:
     """Opens like a question without a mark, but tells: „ist doch klar, dass …“, „wer hat das nicht
     schon erlebt. bei mir ständig“."""
     opening = next(iter(sentences(text)), "")
+    if _later_clause_asks(terms, opening):  # „Kann ja sein, aber wie mach ich das bei 40 Deals“
+        return False
     words = _without_fillers(terms, LETTERS.findall(opening))
-    particle = len(words) > 1 and terms.particles.covers(words[1])
-    return particle or bool(terms.rhetorical.first(opening))
+    return _particle_after_verb(terms, words) or bool(terms.rhetorical.first(opening))
+
+
+def _later_clause_asks(terms: TermLists, part: str) -> bool:
+    """A clause after the first opens with a question word, asking nothing rhetorically ("can you believe
+    it", „was soll's“)."""
+    clauses = [clause for clause in CLAUSE.split(part.rstrip("?")) if clause]
+    return any(
+        _opens(terms, clause) and not (terms.rhetorical.first(clause) or terms.rhetorical_told.first(clause))
+        for clause in clauses[1:]
+    )
+
+
+def _particle_after_verb(terms: TermLists, words: list[str]) -> bool:
+    return len(words) > 1 and terms.particles.covers(words[1])
 
 
 def _opens_asking(terms: TermLists, words: list[str]) -> bool:
     """Opens with a question word, unless a statement's particle follows the verb: „ist ja klar oder?“,
     „ist doch kein Wunder, dass …?“ tell; „ist das normal?“ asks."""
-    told = len(words) > 1 and terms.particles.covers(words[1])
-    return bool(words) and _opens_question(terms, words[0]) and not told
+    return bool(words) and _opens_question(terms, words[0]) and not _particle_after_verb(terms, words)
 
 
 def _tag(terms: TermLists, clause: str) -> bool:

@@ -212,6 +212,10 @@ class TermLists:
     particles: Terms  # after an opening verb, a statement's („ist ja klar“, „ist doch kein Wunder“)
     not_names: Terms  # capitalised after "was verdient der…" but nobody's name („der Durchschnitt“)
     vocative: Terms  # the coach called by an insult opening a sentence ("you idiot", „du blöde Kiste“)
+    said_of_own: Terms  # what an insult after the vocative is said of instead („Du, blöde Frage: …“)
+    before_name: Terms  # asking whose pay right before a name ("does", „verdient“, „bekommt“)
+    name_fillers: Terms  # between them and the name („was verdient eigentlich der Stefan“)
+    pay_of: Terms  # between a pay word and a name ("the bonus of Özlem")
 
     def all_words(self) -> set[str]:
         lists = [getattr(self, name) for name in self.__dataclass_fields__]
@@ -343,6 +347,10 @@ def term_lists() -> TermLists:
         tags=merged("reflection", "tags"),
         particles=merged("reflection", "particles"),
         vocative=merged("hostile", "vocative"),
+        said_of_own=merged("hostile", "said_of_own"),
+        before_name=merged("hostile", "before_name"),
+        name_fillers=merged("hostile", "name_fillers"),
+        pay_of=merged("hostile", "pay_of"),
         not_names=merged("hostile", "not_names"),
     )
 
