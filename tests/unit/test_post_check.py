@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tests.conftest import CHECK_EVERY_POST
 
-UNKEYED_POSTS = "tests/unit/slack_standin/test_api.py::test_declared_channels_take_posts"  # posts "one", "two"
+# posts "one", "two"
+UNKEYED_POSTS = "tests/unit/slack_standin/test_api.py::test_declared_channels_take_posts"
 
 
 def _run(test: str, project_root: Path, *, check_every_post: bool) -> subprocess.CompletedProcess[str]:
