@@ -2,7 +2,7 @@
 
 Teams come from HubSpot alone: each manager is an *additional* member of the team their reports have as
 main team (the convention in bot/crm/hubspot.py), so no roster is passed. A customer who does not keep
-teams that way sets CRMCOACH_ROSTER_CSV instead; tests/contract/test_hubspot.py checks that path with
+teams that way sets CRMCOACH_ROSTER_CSV instead; tests/contract/hubspot/ checks that path with
 Roster(manager_email_by_email=...) built from the same world.
 """
 
@@ -36,11 +36,11 @@ def hubspot_portal(world: World, **options: Any) -> Iterator[tuple[HubSpotStandI
             access_token=standin.access_token,
             api_url=standin.api_url,
             timeout_seconds=5.0,
-            # Test-sized, as in test_hubspot.py: of the tests using this portal only the currency test
+            # Test-sized, as in tests/contract/hubspot/: of the tests using this portal only the currency test
             # scripts a failure, and none checks how long a retry waits (test_ratelimit.py does). Set
             # here since d4c50e3 for the world contract tests too, none of which scripts a failure.
             backoff_seconds=0.01,
-            # HubSpot's 5 searches/s would add seconds here; test_hubspot.py checks the real limits.
+            # HubSpot's 5 searches/s would add seconds here; tests/contract/hubspot/ checks the real limits.
             search_limiter=SlidingWindowLimiter(100, 1.0),
         )
         try:
