@@ -6,19 +6,7 @@ import pytest
 
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.retry import RetryPolicy, TryAgain, retry_after_seconds
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 def test_no_more_than_limit_calls_in_any_window() -> None:

@@ -44,16 +44,3 @@ def owner_filter_values(body: dict[str, Any]) -> list[set[str]]:
         for f in group["filters"]
         if f["propertyName"] == "hubspot_owner_id"
     ]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds

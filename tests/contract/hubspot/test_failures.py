@@ -17,7 +17,8 @@ from bot.crm.base import (
     CRMUnavailableError,
 )
 from bot.crm.ratelimit import SlidingWindowLimiter
-from tests.contract.hubspot.support import NINETY_DAYS, FakeClock, connect
+from tests.clock import FakeClock
+from tests.contract.hubspot.support import NINETY_DAYS, connect
 from tests.contract.world import World
 from tests.fakes.hubspot import ALL_SCOPES, HubSpotStandIn
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,24 +12,6 @@ from tests.fakes.pipedrive import PipedriveStandIn
 
 LIST_PATHS = ("/api/v2/deals", "/api/v2/activities")
 STALE_DAYS = 14  # the connector's default
-
-
-class FakeClock:
-    """Time that only moves when someone sleeps: rate limiting without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept = 0.0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds
-            self.slept += seconds
 
 
 ConnectorFactory = Callable[..., PipedriveConnector]

@@ -19,17 +19,6 @@ def rest_requests(standin: SalesforceStandIn) -> list[Any]:
     return [r for r in standin.requests if r.path.startswith("/services/data/")]
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def settings(**values: Any) -> SalesforceCRM:
     crm = Settings(_env_file=None, crm_connector="salesforce", **values).crm  # type: ignore[call-arg]
     assert isinstance(crm, SalesforceCRM)

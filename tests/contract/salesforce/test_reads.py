@@ -19,7 +19,8 @@ from bot.crm.base import (
 from bot.crm.ratelimit import SlidingWindowLimiter
 from bot.crm.salesforce_http import ApiUsage
 from bot.store.crm_mirror import SqlMirrorStore
-from tests.contract.salesforce.support import OWNER_LIST, FakeClock, Make
+from tests.clock import FakeClock
+from tests.contract.salesforce.support import OWNER_LIST, Make
 from tests.contract.world import World, expected
 from tests.fakes.salesforce import SalesforceStandIn
 

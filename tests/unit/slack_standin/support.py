@@ -10,14 +10,6 @@ from slack_sdk.errors import SlackApiError
 METADATA = {"event_type": "crmcoach_delivery", "event_payload": {"idempotency_key": "weekly:M1:2026-W48"}}
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def api_error(call: Any) -> SlackApiError:
     with pytest.raises(SlackApiError) as raised:
         call()

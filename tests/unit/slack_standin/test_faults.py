@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.demo.standins.slack import SlackStandIn
-from tests.unit.slack_standin.support import METADATA, FakeClock, api_error, error_of
+from tests.clock import FakeClock
+from tests.unit.slack_standin.support import METADATA, api_error, error_of
 
 # These tests exercise the stand-in itself, with posts of their own that carry no key.
 pytestmark = pytest.mark.posts_without_key
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.posts_without_key
 def test_post_message_limit_per_channel_answers_429_with_retry_after(
     standin: SlackStandIn, client: WebClient
 ) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     standin.clock = clock
     standin.limit_rate("chat.postMessage", per_channel_per_second=1.0)
 
@@ -37,7 +38,7 @@ def test_post_message_limit_per_channel_answers_429_with_retry_after(
 
 
 def test_workspace_limit_and_retry_after_in_whole_seconds(standin: SlackStandIn, client: WebClient) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     standin.clock = clock
     standin.limit_rate("chat.postMessage", workspace_per_minute=3)
 
@@ -56,7 +57,7 @@ def test_workspace_limit_and_retry_after_in_whole_seconds(standin: SlackStandIn,
 
 
 def test_the_limit_holds_under_concurrent_posts(standin: SlackStandIn) -> None:
-    standin.clock = FakeClock()  # time stands still: each channel gets exactly its burst
+    standin.clock = FakeClock(1000.0)  # time stands still: each channel gets exactly its burst
     standin.limit_rate("chat.postMessage", per_channel_per_second=1.0, burst=2)
     statuses: list[int] = []
 
