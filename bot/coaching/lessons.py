@@ -20,7 +20,7 @@ import yaml
 
 from bot.coaching.goals import GOAL_METRICS, REFLECTIVE_METRICS, Goal, goal_problems
 from bot.coaching.metrics import COMPARISONS, METRICS
-from bot.coaching.training import YAML_LOADER, load_training, training_file
+from bot.coaching.training import YAML_LOADER, load_all_training
 from bot.i18n import LANGUAGES, Language
 from bot.paths import PROMPTS_DIR
 
@@ -146,13 +146,12 @@ def _load_all(directory: Path) -> tuple[list[Lesson], list[str]]:
 
 
 def _with_training(directory: Path, lessons: list[Lesson], problems: list[str]) -> list[Lesson]:
-    """Each lesson with its training questions (prompts/lessons/training/<language>.yaml, if any)."""
-    questions: dict[tuple[str, str], tuple[str, ...]] = {}
-    for language in LANGUAGES:
-        ids = {lesson.id for lesson in lessons if lesson.language == language}
-        training, found = load_training(training_file(directory, language), ids)
-        problems += found
-        questions.update({(language, lesson_id): asked for lesson_id, asked in training.items()})
+    """Each lesson with its training questions from every training file of its language (if any)."""
+    ids: dict[str, set[str]] = {
+        language: {x.id for x in lessons if x.language == language} for language in LANGUAGES
+    }
+    questions, found = load_all_training(directory, ids)
+    problems += found
     return [replace(lesson, training=questions.get((lesson.language, lesson.id), ())) for lesson in lessons]
 
 

@@ -1,6 +1,8 @@
 """Training questions: how managers word the situations a lesson answers, used only to teach the picker.
 
     prompts/lessons/training/<en|de>.yaml      lesson id -> list of questions, in that language
+    prompts/lessons/training/<en|de>.*.yaml    more from another source, e.g. <lang>.eval-dev.yaml: the
+                                               eval set's dev halves (benchmarks/eval_dev_training.py)
 
 Like a lesson's `asked_as` they are never shown to anyone; unlike them they live outside the lesson files,
 in any number, and teach only the picker: each is an n-gram exemplar of its lesson and a topic-prior
@@ -10,7 +12,7 @@ Problems are reported as file:line like the lessons'.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,38 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Training = dict[str, tuple[str, ...]]  # lesson id -> its training questions
 
 
-def training_file(lessons_dir: Path, language: str) -> Path:
-    return lessons_dir / TRAINING_FOLDER / f"{language}.yaml"
+def training_files(lessons_dir: Path, language: str) -> list[Path]:
+    """The language's main training file, then its other sources in name order (only those that exist)."""
+    folder = lessons_dir / TRAINING_FOLDER
+    main = folder / f"{language}.yaml"
+    return [main] * main.exists() + sorted(folder.glob(f"{language}.*.yaml"))
+
+
+def load_all_training(
+    lessons_dir: Path, lesson_ids: Mapping[str, Collection[str]]
+) -> tuple[dict[tuple[str, str], tuple[str, ...]], list[str]]:
+    """(language, lesson id) -> questions from every training file of each language, and every problem;
+    a question in two files of a language is a problem (it would count twice)."""
+    questions: dict[tuple[str, str], tuple[str, ...]] = {}
+    problems: list[str] = []
+    for language, ids in lesson_ids.items():
+        seen: dict[str, str] = {}  # question key -> file name
+        for path in training_files(lessons_dir, language):
+            training, found = load_training(path, ids)
+            problems += found
+            for lesson_id, asked in training.items():
+                problems += [
+                    f"{path}: lesson '{lesson_id}': '{q}' is also in {seen[_key(q)]}"
+                    for q in asked
+                    if _key(q) in seen
+                ]
+                seen.update((_key(q), path.name) for q in asked)
+                questions[language, lesson_id] = questions.get((language, lesson_id), ()) + asked
+    return questions, problems
+
+
+def _key(question: str) -> str:
+    return " ".join(question.casefold().split())
 
 
 def load_training(path: Path, lesson_ids: Collection[str]) -> tuple[Training, list[str]]:
@@ -84,7 +116,7 @@ def entry_problems(entries: Any, noun: str, seen: set[str] | None = None) -> lis
         if not isinstance(entry, str) or not entry.strip():
             problems.append(f"each entry must be a non-empty {noun} (quote it)")
             continue
-        key = " ".join(entry.casefold().split())
+        key = _key(entry)
         if key in seen:
             problems.append(f"lists the {noun} '{entry.strip()}' twice")
         seen.add(key)

@@ -157,16 +157,63 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def test_no_lesson_question_is_an_evaluation_item() -> None:
-    """Retrieval learns from the lessons' asked_as and training questions; an evaluation item among them
-    would be scored on what the coach was shown."""
-    evaluated = {
-        _key(str(item["text"]))
-        for path in EVAL_DIR.glob("*.yaml")
-        for item in yaml.safe_load(path.read_text())
-    }
+def _eval_items() -> list[dict[str, Any]]:
+    return [item for path in EVAL_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())]
+
+
+def test_no_test_half_question_is_shown_to_the_picker() -> None:
+    """Retrieval learns from the lessons' asked_as and training questions; a test item among them would be
+    scored on what the coach was shown. Dev items are taught only through the eval-dev files."""
+    test_half = {_key(str(item["text"])) for item in _eval_items() if item.get("split") != "dev"}
+    dev_half = {_key(str(item["text"])) for item in _eval_items() if item.get("split") == "dev"}
     library = LessonLibrary.load(LESSONS_DIR)
     shown = [(x.language, x.id, q) for x in library.lessons for q in (*x.asked_as, *x.training)]
+    eval_dev = {
+        (language, lesson_id, question)
+        for language in ("en", "de")
+        for lesson_id, questions in yaml.safe_load(
+            (TRAINING / f"{language}.eval-dev.yaml").read_text(encoding="utf-8")
+        ).items()
+        for question in questions
+    }
 
-    assert len(shown) > 7000
-    assert [entry for entry in shown if _key(entry[2]) in evaluated] == []
+    assert len(shown) > 8000
+    assert [entry for entry in shown if _key(entry[2]) in test_half] == []
+    assert [entry for entry in shown if _key(entry[2]) in dev_half and entry not in eval_dev] == []
+
+
+def test_the_eval_dev_files_hold_dev_coaching_questions_under_their_best_lesson() -> None:
+    best = {
+        (item["language"], " ".join(str(item["text"]).split())): item["lessons"][0]
+        for item in yaml.safe_load((EVAL_DIR / "questions.yaml").read_text())
+        if item["split"] == "dev" and item["kind"] == "coaching"
+    }
+    for language in ("en", "de"):
+        data = yaml.safe_load((TRAINING / f"{language}.eval-dev.yaml").read_text(encoding="utf-8"))
+        pairs = [(question, lesson_id) for lesson_id, questions in data.items() for question in questions]
+
+        assert len(pairs) > 400
+        assert [pair for pair in pairs if best.get((language, pair[0])) != pair[1]] == []
+
+
+def test_every_training_file_of_a_language_counts_and_a_question_in_two_of_them_is_reported(
+    library_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(library_copy / "training")
+    write_training(library_copy, "en", 'next-steps-verb-who-when:\n  - "our next steps all say tbd"\n')
+    write_training(library_copy, "en.extra", 'next-steps-verb-who-when:\n  - "next step field says call"\n')
+
+    lesson = LessonLibrary.load(library_copy).get("next-steps-verb-who-when", "en")
+    assert lesson is not None and lesson.training == (
+        "our next steps all say tbd",
+        "next step field says call",
+    )
+
+    write_training(library_copy, "en.more", 'next-steps-verb-who-when:\n  - "Our next steps  all say TBD"\n')
+    code, output = check(library_copy, capsys)
+
+    assert code == 1
+    assert (
+        "en.more.yaml: lesson 'next-steps-verb-who-when': 'Our next steps  all say TBD' is also in en.yaml"
+        in output
+    )
