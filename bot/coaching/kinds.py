@@ -40,6 +40,7 @@ from bot.coaching.kind_asking import (
 from bot.coaching.kind_biggest import asks_for_biggest
 from bot.coaching.kind_controls import about_coach
 from bot.coaching.kind_hostile import hostile
+from bot.coaching.kind_lists import term_lists
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
@@ -49,7 +50,7 @@ from bot.coaching.kind_numbers import (
     repair_asking,
 )
 from bot.coaching.kind_reflection import asks_after_lesson
-from bot.coaching.kind_terms import LETTERS, normalise, term_lists
+from bot.coaching.kind_terms import LETTERS, normalise
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
 
