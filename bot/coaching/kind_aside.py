@@ -9,7 +9,8 @@ from itertools import pairwise
 
 from bot.coaching.asked import named_figures
 from bot.coaching.kind_asking import asking_part, asks, is_question, sentences
-from bot.coaching.kind_terms import LETTERS, TermLists, Terms
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS, Terms
 
 # Good news is short: "signed the framework contract today!" (the longest cheer in the training is 12 words).
 MAX_NEWS_WORDS = 12

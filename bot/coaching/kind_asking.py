@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS
 
 # A sentence ends at . ! ? followed by a space or the end ("monday.com" and "1.5" are no ends).
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

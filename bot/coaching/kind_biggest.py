@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.coaching.asked_biggest import requested_biggest
 from bot.coaching.kind_asking import ADVICE_OPENERS, asks_own_way, is_question
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS
 
 # Of the openers of a request for advice, these also open a request for a list ("what are my biggest
 # deals?"); the others ("should", „sollen“, "why") ask for advice about the deals.

@@ -7,7 +7,8 @@ import re
 
 from bot.coaching.kind_aside import writes_other_work
 from bot.coaching.kind_asking import asks_how, is_question
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS
 
 # "stop" or "pause" alone is about the coach's messages; in a longer text it is about anything.
 MAX_ALONE_WORDS = 4

@@ -9,7 +9,8 @@ import functools
 import re
 
 from bot.coaching.kind_asking import asks, asks_how, sentences
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS
 from bot.coaching.others_terms import CAPITALISED_NAME, NAME_CAPITALS
 
 # "tom's notes": a name's possessive (not "the team's", the asker's own people).

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
 from bot.coaching.kind_asking import asks_own_way, sentences
-from bot.coaching.kind_terms import LETTERS, Found, TermLists, pattern
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS, Found, pattern
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries

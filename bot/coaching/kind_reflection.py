@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from bot.coaching.kind_asking import follow_up_question, sentences, without_echo
-from bot.coaching.kind_terms import LETTERS, TermLists
+from bot.coaching.kind_lists import TermLists
+from bot.coaching.kind_terms import LETTERS
 
 # A question's clauses: "she was quiet for a long time, never thought about it, apparently?"
 CLAUSE = re.compile(r"\s*[,;:–—]\s*|\s+-\s+")

@@ -7,13 +7,12 @@ rules only guess (no rule fired, or "nothing about sales"), a model learned from
 The rules of one kind that need no more than the term lists live beside this module: kind_numbers.py
 (a figure asked for), kind_controls.py (the coach's own messages), kind_asking.py (does it ask, what for),
 kind_aside.py (names the work but asks nothing the coach coaches: good news, a product choice, small talk),
-kind_hostile.py (rules changed, others' data, insults).
+kind_hostile.py (rules changed, others' data, insults), kind_words.py (gibberish: which words are words).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -40,6 +39,7 @@ from bot.coaching.kind_asking import (
 from bot.coaching.kind_biggest import asks_for_biggest
 from bot.coaching.kind_controls import about_coach
 from bot.coaching.kind_hostile import hostile
+from bot.coaching.kind_lists import term_lists
 from bot.coaching.kind_model import KindModel, trained_model
 from bot.coaching.kind_numbers import (
     asks_for_figure,
@@ -49,7 +49,8 @@ from bot.coaching.kind_numbers import (
     repair_asking,
 )
 from bot.coaching.kind_reflection import asks_after_lesson
-from bot.coaching.kind_terms import LETTERS, normalise, term_lists
+from bot.coaching.kind_terms import LETTERS, normalise
+from bot.coaching.kind_words import MIN_COMPOUND_PART, KnownWords
 from bot.coaching.lessons import LessonLibrary
 from bot.coaching.spelling import Dictionaries
 
@@ -67,21 +68,7 @@ KINDS: tuple[Kind, ...] = (
     "gibberish",
     "hostile",
 )
-# A message is gibberish when less than this share of its words are words (typos count half-ish).
-MIN_WORD_SHARE = 0.5
-TYPO_WEIGHT = 0.6
 MAX_GREETING_WORDS = 5
-# German compounds: a subject word this long inside another word makes that word a subject word too.
-MIN_COMPOUND_PART = 6
-# "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
-REPEATS = re.compile(r"(\w)\1\1")
-# An emoji alone is a reaction (small talk), not gibberish.
-EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
-# Symbols typed as noise (",,,", ")))", "#"): not letters, digits, spaces, nor a question's or sentence's end.
-SYMBOLS = re.compile(r"[^\w\s?!.'’]")
-# "q3", "h1", "2fa": letters with digits are a name, not keystrokes
-WITH_LETTERS = re.compile(r"\w*\d\w*")
-
 
 NO_RULE = "a question about working with the CRM"
 # A coaching answer sets no goal when the model finds these kinds together likelier than coaching, by more
@@ -121,9 +108,10 @@ class MessageClassifier:
         dictionaries: Dictionaries | None = None,
     ) -> None:
         self.terms = term_lists()
-        self.vocabulary = {word.lower() for word in vocabulary} | self.terms.all_words()
         self.model = model
         self.dictionaries = dictionaries or Dictionaries.load()
+        known = {word.lower() for word in vocabulary} | self.terms.all_words()
+        self.words = KnownWords(self.terms, known, self.dictionaries)
 
     @classmethod
     def for_library(cls, library: LessonLibrary) -> MessageClassifier:
@@ -144,7 +132,7 @@ class MessageClassifier:
         text = repair_asking(normalise(message), self.dictionaries)
         words = LETTERS.findall(text)
         rules: list[tuple[Kind, Callable[[], str | None]]] = [
-            ("gibberish", lambda: self._gibberish(message, text, words)),
+            ("gibberish", lambda: self.words.gibberish(message, text, words)),
             ("hostile", lambda: hostile(self.terms, message, text)),
             ("controls", lambda: about_coach(self.terms, text, words)),
             ("reflection", lambda: self._reflection(message, text, reflection_pending)),
@@ -218,46 +206,11 @@ class MessageClassifier:
             return any(listed.first(text) for listed in about_coach)
         return True
 
-    def _gibberish(self, message: str, text: str, words: list[str]) -> str | None:
-        if not words:  # "1:1?" is a real question, an emoji a reaction
-            return None if EMOJI.search(message) or self.terms.domain.first(text) else "no words"
-        # "k.j.h", "qq", "ppp": one letter, or one letter repeated, is a keystroke, not a word ("a" and
-        # "i" are, and so are "z.B." or "Q3")
-        # "x9#kk ,,, ))) 7": more symbols than letters, and nothing of the work, is a mash of keys
-        symbols = len(SYMBOLS.findall(EMOJI.sub("", message)))
-        if symbols > sum(len(word) for word in words) and not self.terms.domain.first(text):
-            return f"more symbols ({symbols}) than letters"
-        typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
-        keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
-        real = [word for word in words if word not in keystrokes]
-        share = self.word_share(real) * len(real) / len(words) if real else 0.0
-        return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
-
     def _reflection(self, message: str, text: str, pending: bool) -> str | None:
         # "for Nordbank? nobody." repeats the question before answering it
         if pending and not asks_after_lesson(self.terms, message, text):
             return "a statement after a lesson's reflection question"
         return None
-
-    def word_share(self, words: list[str]) -> float:
-        """Share of known words; a likely typo of a known word counts TYPO_WEIGHT."""
-        score = 0.0
-        for word in words:
-            if self._known(word):
-                score += 1
-            elif (
-                len(word) >= 4 and not REPEATS.search(word) and self.dictionaries.near(word, self.vocabulary)
-            ):
-                score += TYPO_WEIGHT
-        return score / len(words)
-
-    def _known(self, word: str) -> bool:
-        return (
-            word in self.vocabulary
-            or self.dictionaries.known(word)
-            or self.terms.domain.covers(word)
-            or any(self.dictionaries.known(part) for part in re.split(r"['’-]", word) if len(part) > 2)
-        )
 
     def _tool(self, text: str) -> str | None:
         """A screen or setting asked how or where, or a named product asked how exactly; not a habit."""
@@ -303,7 +256,9 @@ class MessageClassifier:
         # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
         if pending and asks(self.terms, message, text):
             return None
-        if self.terms.domain.first(text) or any(self._near_domain(word) for word in words if len(word) >= 5):
+        if self.terms.domain.first(text) or any(
+            self.words.near_domain(word) for word in words if len(word) >= 5
+        ):
             return None
         return "nothing about sales, the team or the CRM"
 
@@ -332,17 +287,6 @@ class MessageClassifier:
             f"sales craft, not the CRM work: '{craft}'"
             if craft and not self.terms.crm_work.first(text)
             else None
-        )
-
-    def _near_domain(self, word: str) -> bool:
-        """A typo of a subject word ('pipline') or a compound with one ('Gesprächsnotizen') still is one."""
-        domain = self.terms.domain
-        # a word of the dictionary is no typo: "heute" is one edit from "leute" but means "today"
-        typo = not self.dictionaries.known(word)
-        return (
-            domain.covers(word)
-            or (typo and any(domain.covers(edit) for edit in self.dictionaries.single_edits(word)))
-            or any(len(stem) >= MIN_COMPOUND_PART and stem in word[1:] for stem in domain.stems)
         )
 
     def goal_evidence(self, message: str) -> str | None:

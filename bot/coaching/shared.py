@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.coaching.asked import forget_terms
 from bot.coaching.coach import AnswerWriter, Coach
 from bot.coaching.coach_cache import CoachCache, cache_key
-from bot.coaching.kind_terms import term_lists
+from bot.coaching.kind_lists import term_lists
 from bot.coaching.language import warm_up
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
 from bot.paths import PROMPTS_DIR
