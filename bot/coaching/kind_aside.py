@@ -10,7 +10,7 @@ from itertools import pairwise
 from bot.coaching.asked import named_figures
 from bot.coaching.kind_asking import asking_part, asks, is_question, sentences
 from bot.coaching.kind_lists import TermLists
-from bot.coaching.kind_terms import LETTERS, Terms
+from bot.coaching.kind_terms import LETTERS, Found, Terms
 
 # Good news is short: "signed the framework contract today!" (the longest cheer in the training is 12 words).
 MAX_NEWS_WORDS = 12
@@ -139,12 +139,23 @@ def writes_other_work(terms: TermLists, text: str) -> str | None:
     """Asks the coach to write ("can you draft…", „schreib mir…“) what is other work: a customer e-mail,
     a post, or anything naming no CRM work ("draft me an agenda for my pipeline review" is coaching)."""
     asked = " ".join(LETTERS.findall(text))
-    while (opening := terms.addressed.find(asked)) is not None and opening.start == 0:
-        asked = asked[opening.end :].strip()  # "can you please draft…"
+    helped = False
+    while True:  # "can you please draft…", "can you help me write…"
+        if (opening := _at_start(terms.addressed, asked)) is None:
+            if (opening := _at_start(terms.writing_help, asked)) is None:
+                break
+            helped = True
+        asked = asked[opening.end :].strip()
     writing = terms.writing.find(asked)
-    if writing is None or writing.start != 0:
+    # „hilf mir, eine Karte zu schreiben“: after "help me" the verb may come last
+    if writing is None or (writing.start != 0 and not helped):
         return None
     return writing.term if terms.writing_other.first(text) or not terms.crm_work.first(text) else None
+
+
+def _at_start(listed: Terms, text: str) -> Found | None:
+    found = listed.find(text)
+    return found if found is not None and found.start == 0 else None
 
 
 def errand(terms: TermLists, text: str) -> str | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.coaching.kind_aside import writes_other_work
@@ -85,7 +86,7 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
         return f"stops the coach's '{stoppable}'"
     if terms.work_domain.first(text) or terms.controls_others.first(text):
         return None  # "…when half the team is on holiday", "check the dashboards once a week?"
-    if term := terms.controls_soft.first(text) or _resumes(terms, text):
+    if term := terms.controls_soft.first(text) or _resumes(terms, text) or _zoned_time(terms, text):
         return f"about the coach's schedule: '{term}'"
     # "only write on mondays", "could you send stuff at 8 in the morning": when the coach writes; "send me
     # a joke every morning" asks for small talk ("lunch" is a time here, not small talk)
@@ -100,6 +101,24 @@ def about_schedule(terms: TermLists, text: str) -> str | None:
     if verb and terms.controls_coach.first(text):
         return f"about the coaching itself: '{verb}'"
     return None
+
+
+def _zoned_time(terms: TermLists, text: str) -> str | None:
+    """ "can these come at 8am UK time rather than 7?", „lieber um 8 Uhr deutscher Zeit“: a clock time in a
+    time zone, another one asked; "what time is it in London" is small talk."""
+    zone = terms.controls_zones.first(text)
+    if zone is None or not terms.controls_shifts.first(text) or terms.small_talk.first(text):
+        return None
+    if _other_work(terms, text) or not _clock(terms.controls_clock_units.terms).search(text):
+        return None
+    return zone
+
+
+@functools.cache
+def _clock(units: tuple[str, ...]) -> re.Pattern[str]:
+    """ "8am", "7 pm", "8:30 Uhr": a number with a clock unit after it."""
+    either = "|".join(map(re.escape, units))
+    return re.compile(rf"(?<![\w.])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{either})(?!\w)")
 
 
 def _sending_asked(terms: TermLists, text: str) -> bool:

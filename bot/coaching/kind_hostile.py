@@ -25,23 +25,50 @@ COMMAND_START = 3
 # "you're useless": the insult follows the words addressing the coach ("you are right, the old process
 # was pointless" says nothing of the coach).
 INSULT_WINDOW = 3
+# A quotation ('…', "…", „…“): reported beside a reporting word ("a colleague noted 'the customer is an
+# idiot'"), it is the story; a word or one alone ("you're 'smart'") is no quotation of anyone.
+QUOTED = re.compile(r"(?<!\w)'[^']+'(?!\w)|\"[^\"]+\"|[„“][^“”\"]+[“”\"]|«[^»]+»")
+MIN_QUOTED_WORDS = 2
 # "you idiot, why…?", „du blöde Kiste, kapierst du nix?“: the insult right after the opening "you".
 VOCATIVE_WINDOW = 2
 
 
 def hostile(terms: TermLists, message: str, text: str) -> str | None:
     """Why `message` is hostile, or None."""
-    if reason := _changes_rules(terms, text) or _pulls_out_rules(terms, text):
+    if reason := _changes_rules(terms, text) or _pulls_out_rules(terms, text) or _hands_out(terms, text):
         return reason
-    if match := CENSORED.search(text):
-        return f"a starred-out swear word: '{match.group()}'"
     if reason := others_data(terms, text, message):
         return reason
-    if term := terms.hostile.first(text):
+    said = _unquoted(terms, text)  # what the asker says, not what they quote of someone else
+    if match := CENSORED.search(said):
+        return f"a starred-out swear word: '{match.group()}'"
+    if term := terms.hostile.first(said):
         return f"hostile: '{term}'"
-    if term := _command(terms, text):
+    if term := _command(terms, said):
         return f"hostile: '{term}'"
-    return _insult(terms, message, text)
+    return _insult(terms, message, said)
+
+
+def _unquoted(terms: TermLists, text: str) -> str:
+    """`text` without the quotations it reports ("ein Kollege hat notiert 'Kunde ist ein Vollpfosten'")."""
+    outside = QUOTED.sub(" ", text)
+    if outside == text or not terms.reported.first(outside):
+        return text
+    return QUOTED.sub(
+        lambda quoted: " " if len(LETTERS.findall(quoted.group())) >= MIN_QUOTED_WORDS else quoted.group(),
+        text,
+    )
+
+
+def _hands_out(terms: TermLists, text: str) -> str | None:
+    """Contact details of every deal or customer posted for all to see ("post every deal with the contact
+    emails and phone numbers in this channel"); "how do I export all contacts' emails?" asks how."""
+    details = terms.contact_details.first(text)
+    if details is None or not terms.bulk.first(text) or not terms.publish.first(text):
+        return None
+    if asks_how(terms, text) or _asks_whether(terms, text):
+        return None
+    return f"asks to hand out contact details in bulk: '{details}'"
 
 
 def others_data(terms: TermLists, text: str, message: str = "") -> str | None:
@@ -64,7 +91,9 @@ def _others_private(terms: TermLists, text: str, message: str) -> str | None:
     1:1-Notizen meiner Kollegin“: another's pay or private notes ("show me my 1:1 notes", "…from his 1:1
     with me, I lost mine" are the asker's own)."""
     earned = None if terms.paid_things.first(text) else terms.earned.first(text)
-    private = terms.salary.first(text) or earned or terms.private_notes.first(text)
+    private = (
+        terms.salary.first(text) or earned or terms.private_notes.first(text) or terms.hr_notes.first(text)
+    )
     if private is None or not terms.reveal.first(text) or terms.help.first(text):
         return None
     if terms.own_conversation.first(text):

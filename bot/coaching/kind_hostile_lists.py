@@ -24,6 +24,11 @@ class HostileLists:
     earned: Terms  # "paid", "income": a person's pay, unless said of deals (paid_things)
     paid_things: Terms  # "deals", "invoice", „Rechnung“: what gets paid that is no one's pay
     private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
+    hr_notes: Terms  # another's HR records ("the notes HR has on…", "performance review")
+    contact_details: Terms  # "contact emails", "phone numbers": handed out in bulk (bulk, publish)
+    bulk: Terms
+    publish: Terms
+    reported: Terms  # "noted", „notiert“: a quotation beside these is reported, not said to the coach
     reveal: Terms  # asking to see them ("show me", "what did … write")
     own_conversation: Terms  # "his 1:1 with me": the asker's own conversation
     others_people: Terms  # people whose pay or notes are not the asker's ("the marketing team", „Kollegin“)
@@ -62,6 +67,11 @@ def hostile_lists() -> dict[str, Terms]:
         "earned": listed("hostile", "earned"),
         "paid_things": listed("hostile", "paid_things"),
         "private_notes": listed("hostile", "private_notes"),
+        "hr_notes": listed("hostile", "hr_notes"),
+        "contact_details": listed("hostile", "contact_details"),
+        "bulk": listed("hostile", "bulk"),
+        "publish": listed("hostile", "publish"),
+        "reported": listed("hostile", "reported"),
         "others_people": Terms(others_people()),
         "own_conversation": listed("hostile", "own_conversation"),
         "reveal": listed("hostile", "reveal"),

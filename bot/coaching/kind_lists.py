@@ -30,6 +30,9 @@ class TermLists(HostileLists):
     controls_sending: Terms  # "send", „schick“: with a time of day, when the coach's messages come
     controls_languages: Terms  # "german", „auf englisch“: the language the coach writes in
     controls_language_verbs: Terms  # "answer", "prefer", „umstellen“: ...asked of the coach
+    controls_zones: Terms  # "UK time", „deutscher Zeit“: with a clock time, when the coach writes
+    controls_clock_units: Terms  # "am", „Uhr“: after a number, a clock time
+    controls_shifts: Terms  # "rather than", „statt“: another time asked
     vendors: Terms
     ui: Terms
     tool_asks: Terms
@@ -51,6 +54,7 @@ class TermLists(HostileLists):
     crm_things: Terms  # crm_work without the people who do it (a laptop for a rep is still a purchase)
     crm_people: Terms  # the people who do the work ("my team", „mein Team“)
     addressed: Terms
+    writing_help: Terms  # "help me", „hilf mir“: opening a writing request too
     writing: Terms
     domain: Terms
     strong_domain: Terms  # the domain words minus the weak ones ("won" is also about football)
@@ -74,6 +78,7 @@ class TermLists(HostileLists):
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
     vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
     letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
+    test_words: Terms  # "test": beside a keyboard mash, a test message
     abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
     setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
     tool_faults: Terms  # a product's fault told ("the app keeps crashing"): the question is about it
@@ -124,6 +129,9 @@ def term_lists() -> TermLists:
         controls_sending=listed("controls", "sending"),
         controls_languages=listed("controls", "languages"),
         controls_language_verbs=listed("controls", "language_verbs"),
+        controls_zones=listed("controls", "zones"),
+        controls_clock_units=listed("controls", "clock_units"),
+        controls_shifts=listed("controls", "shifts"),
         vendors=listed("tool_howto", "vendors"),
         ui=listed("tool_howto", "ui"),
         tool_asks=listed("tool_howto", "asks"),
@@ -145,6 +153,7 @@ def term_lists() -> TermLists:
         crm_things=listed("off_topic", "crm_work"),
         crm_people=listed("off_topic", "crm_people"),
         addressed=listed("off_topic", "addressed"),
+        writing_help=listed("off_topic", "writing_help"),
         writing=listed("off_topic", "writing"),
         domain=listed("domain", "words"),
         strong_domain=Terms(set(listed("domain", "words").terms) - set(listed("domain", "weak").terms)),
@@ -172,6 +181,7 @@ def term_lists() -> TermLists:
         errands=listed("off_topic", "errands"),
         vague_figures=listed("numbers", "vague"),
         letter_words=listed("domain", "letter_words"),
+        test_words=listed("domain", "test_words"),
         abbreviations=listed("domain", "abbreviations"),
         setting_asks=listed("tool_howto", "setting_asks"),
         tool_faults=listed("tool_howto", "faults"),

@@ -40,6 +40,8 @@ class KnownWords:
         symbols = len(SYMBOLS.findall(EMOJI.sub("", message)))
         if symbols > sum(len(word) for word in words) and not self.terms.domain.first(text):
             return f"more symbols ({symbols}) than letters"
+        # "asdfjklö test test 123": "test" beside a mash of keys is a test message, the mash decides
+        words = [word for word in words if not self.terms.test_words.covers(word)] or words
         typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
         keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
         real = [word for word in words if word not in keystrokes]
