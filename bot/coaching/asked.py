@@ -128,12 +128,13 @@ def _families(text: str, order: list[Language]) -> list[Named]:
     there" is overdue, not stale), some only beside a word of [leading_when]."""
     terms = metric_terms()
     named: list[Named] = []
+    starts: list[int] = []  # where the text names each family; -1 for a situation of [leading]
     sections = [(False, terms["leading"]), (False, terms["families"]), (True, terms["alone"])]
     rest = text
     for alone, section in sections:
         for family, words in section.items():
             if alone and named:
-                return _won_when_closed(text, order, named)
+                return _won_when_closed(text, order, _by_position(named, starts))
             known = any(family == earlier for earlier, _, _ in named)
             unless = terms["leading_when"].get(family) if section is terms["leading"] else None
             if unless and _first(unless, text, order) is None:
@@ -141,12 +142,31 @@ def _families(text: str, order: list[Language]) -> list[Named]:
             family_term = None if known else _first(words, rest, order)
             if not known and family_term is None:
                 continue
+            start = -1 if section is terms["leading"] else _start(words, rest, order)
             for lang in order:
-                for word in words[lang]:
-                    rest = term_pattern(word, lang in COMPOUNDING, True).sub(" ", rest)
+                for word in words[lang]:  # blanked, not cut, so later families' starts stay in place
+                    pattern = term_pattern(word, lang in COMPOUNDING, True)
+                    rest = pattern.sub(lambda hit: " " * len(hit.group(0)), rest)
             if family_term is not None:
                 named.append((family, family_term, terms["families"][family]))
-    return _won_when_closed(text, order, named)
+                starts.append(start)
+    return _won_when_closed(text, order, _by_position(named, starts))
+
+
+def _start(words: dict[str, list[str]], within: str, order: list[Language]) -> int:
+    return min((hit.start() for hit in _hits(words, within, order)), default=-1)
+
+
+def _by_position(named: list[Named], starts: list[int]) -> list[Named]:
+    """The families of [order] by_position in the order the text names them, in the places they hold
+    ("which deals are overdue and where nothing happens": overdue, then stale); the others and the
+    situations of [leading] stay where the data file's order puts them."""
+    ranked = set(metric_terms()["order"]["by_position"])
+    slots = [at for at, (family, _, _) in enumerate(named) if family in ranked and starts[at] >= 0]
+    reordered = list(named)
+    for slot, at in zip(slots, sorted(slots, key=lambda at: starts[at]), strict=True):
+        reordered[slot] = named[at]
+    return reordered
 
 
 def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> list[Named]:

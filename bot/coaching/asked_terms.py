@@ -25,14 +25,17 @@ def flat(question: str) -> str:
 
 
 def prepared(question: str, language: Language) -> tuple[str, str, list[Language]]:
-    """The question with single spaces, the same lower-cased without CRM record words, and the
-    languages to read it in (the answer's first)."""
+    """The question with single spaces, the same lower-cased without CRM record words and phrases that
+    name no count ([no_count]), and the languages to read it in (the answer's first)."""
     spaced = " " + " ".join(question.split()) + " "
     text = spaced.lower().replace("’", "'")
     order = [language, *(other for other in LANGUAGES if other != language)]
     for lang in order:
         for record in metric_terms()["records"][lang]:
-            text = text.replace(record, " ")
+            # a record's name ends a word: "activity log" is no "activity logged"
+            text = re.sub(re.escape(record) + COMPOUND_ENDING, " ", text)
+        for phrase in metric_terms()["no_count"][lang]:
+            text = term_pattern(phrase, False, True).sub(" ", text)
     return spaced, text, order
 
 

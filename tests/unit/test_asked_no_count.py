@@ -1,0 +1,160 @@
+"""Misreadings of the asked metric (prompts/coach/metric_terms.toml): an idiom of keeping track or an
+action on deals names no lost count ([no_count]); no activity on deals for a time is stale; deals missing
+from the CRM are the open deals; a figure the question quantifies beside an advice question is asked, and
+of the problem counts ([order] by_position) the one named first leads. In English and German."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coaching.asked import read_all, read_asked
+from bot.i18n import Language
+
+
+def first(question: str, language: Language) -> str | None:
+    reading = read_asked(question, language)
+    return reading.metric if reading else None
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        (
+            "de",
+            "ein vertriebler kündigt zum monatsende, hat 25 offene deals und bei den meisten ist kein "
+            "nächster schritt drin. wie organisier ich die übergabe dass nix verloren geht?",
+            "deals_without_next_step",
+        ),
+        (
+            "de",
+            "Mein Senior-Berater hört Ende des Monats auf und hat ca. 25 offene Deals in HubSpot. Deal "
+            "owner umstellen ist klar, aber wie organisier ich die Übergabe so dass nix verloren geht?",
+            "open_deals",
+        ),
+        ("de", "wie sorge ich dafür, dass bei der Übergabe nichts verloren geht?", None),
+        ("de", "bei der Übergabe geht immer was verloren, was tun?", None),
+        ("en", "a rep leaves with 25 open deals, how do I make sure nothing gets lost?", "open_deals"),
+        ("en", "how do I hand over deals so that nothing gets lost", None),
+        ("en", "how do I make sure the handover doesn't get lost in the shuffle", None),
+        (
+            "en",
+            "20 deals without a next step, how do I stop them falling through the cracks",
+            "deals_without_next_step",
+        ),
+        (
+            "de",
+            "haufen alte deals die keiner mehr anrührt. kann ich die einfach alle auf verloren setzen?",
+            "stale_deals",
+        ),
+        ("en", "can I just mark all the old untouched deals as lost?", "stale_deals"),
+        # closing deals as lost is an action, not the lost count
+        ("en", "can I just mark them all as lost?", None),
+        ("de", "kann ich die einfach alle auf verloren setzen?", None),
+    ],
+)
+def test_an_idiom_or_an_action_names_no_lost_count(
+    language: Language, question: str, metric: str | None
+) -> None:
+    assert first(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        ("en", "how many deals did we lose last quarter?", "lost_90d"),
+        ("en", "which deals got lost to the competitor?", "lost_90d"),
+        ("de", "wie viele Deals haben wir verloren?", "lost_90d"),
+        ("de", "wie viele Deals wurden als verloren markiert?", "lost_90d"),
+        ("en", "how many deals were marked as lost this quarter?", "lost_90d"),
+    ],
+)
+def test_the_lost_count_is_still_read(language: Language, question: str, metric: str) -> None:
+    assert first(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        (
+            "en",
+            "Do I really need to keep my own pipeline tidy? I'm the CRO, I hold 4 strategic opps and none "
+            "has had an activity logged since October.",
+            "own_stale_deals",
+        ),
+        ("en", "my deals haven't had any activity in six weeks", "own_stale_deals"),
+        ("en", "I haven't done anything on my deals since the offsite", "own_stale_deals"),
+        (
+            "de",
+            "meine eigenen deals bleiben liegen, bei 5 von 8 hab ich seit nem monat nix gemacht. wie bekomm "
+            "ich meine pipeline wieder in den griff?",
+            "own_stale_deals",
+        ),
+        ("de", "bei der Hälfte meiner Deals hab ich seit Wochen nichts gemacht", "own_stale_deals"),
+        # an activity log is still a record, activities logged still the activities
+        ("en", "how many activities did I log this week?", "activities_7d_manager"),
+        ("en", "what can I read from a rep's activity log?", None),
+    ],
+)
+def test_no_activity_on_deals_for_a_time_is_stale(
+    language: Language, question: str, metric: str | None
+) -> None:
+    assert first(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        (
+            "de",
+            "meine top-verkäuferin hat ihre deals alle im kopf, im crm stehen bei ihr vielleicht 3 von "
+            "gefühlt 15. wie kriegen wir die rein",
+            "open_deals",
+        ),
+        ("de", "die Hälfte seiner Deals ist nicht mal im CRM", "open_deals"),
+        ("de", "viele Deals sind nicht in HubSpot, wie ändere ich das?", "open_deals"),
+        ("en", "half his deals aren't even in salesforce, how do I get him to enter them?", "open_deals"),
+        ("en", "my best rep keeps her deals in her head, what do I do?", "open_deals"),
+    ],
+)
+def test_deals_missing_from_the_crm_are_the_open_deals(
+    language: Language, question: str, metric: str
+) -> None:
+    assert first(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metrics"),
+    [
+        # a figure stated beside an advice question is the one it quantifies
+        (
+            "en",
+            "how often should i go through my own open deals? got about 12 personally and 5 of them have no "
+            "next step",
+            ["own_deals_without_next_step", "own_open_deals"],
+        ),
+        (
+            "de",
+            "wie oft sollte ich meine offenen Deals durchgehen? 5 von 12 haben keinen nächsten Schritt",
+            ["own_deals_without_next_step", "own_open_deals"],
+        ),
+        # of the problem counts, the one named first leads
+        (
+            "de",
+            "will eig nur sehen welche deals im team überfällig sind (close date schon vorbei) und wo nix "
+            "passiert",
+            ["overdue_close_dates", "stale_deals"],
+        ),
+        (
+            "en",
+            "which deals are overdue and which ones have gone quiet?",
+            ["overdue_close_dates", "stale_deals"],
+        ),
+        ("en", "which deals have gone quiet and which are overdue?", ["stale_deals", "overdue_close_dates"]),
+        # a figure beside a question for another figure stays context
+        ("en", "I have 12 stale deals but how many are overdue", ["own_overdue_close_dates"]),
+    ],
+)
+def test_the_quantified_or_first_named_count_leads(
+    language: Language, question: str, metrics: list[str]
+) -> None:
+    assert [reading.metric for reading in read_all(question, language)] == metrics
