@@ -46,6 +46,52 @@ def test_clearly_english_questions(question: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # a German clause of the writer's own, then an English sentence or phrase
+        "ich hab keine ahnung, what should I do",
+        "meine leute loggen nix. any ideas?",
+        "kurze frage: how do I set a good next step?",
+        "mein chef fragt: why is the forecast always wrong?",
+        "ich brauch hilfe. The team ignores the CRM completely.",
+        "wie geht das, can you help me?",
+        # chat and dialect words the stopword lists lack
+        "i hob ka zeit fürs crm, tipps?",
+        "vllt iwie bissl viel overdue grad",
+        # typed without umlauts
+        "koennen wir ueber die pipeline reden",
+    ],
+)
+def test_german_the_detector_used_to_miss(question: str) -> None:
+    assert answer_language(question, profile="en") == "de"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # German nouns and names inside English
+        "any tips for selling to a Geschäftsführer?",
+        "how do I log a call with Bürgermeister Fischer?",
+        "I need a Zusammenfassung of my pipeline",
+        "what's the next step for the deal with Müller GmbH?",
+        "our Mittelstand customers never reply, any tips?",
+        "the deal with Schröder und Partner is stale, what now?",
+        "our customer Mueller fuer Bau has no next step",
+        # a German quotation, a greeting, or German-looking English words in an English message
+        'the customer said "das ist zu teuer", how do I respond?',
+        "Guten Morgen, how do I prepare the forecast?",
+        "danke for the help, how do I set next steps?",
+        "die hard customers, how do I keep them?",
+        "how do I coach a new grad, any tips?",
+        "man, my reps never log anything",
+    ],
+)
+def test_english_with_german_words_stays_english(question: str) -> None:
+    assert detect_language(question) == "en"
+    assert answer_language(question, profile="de") == "en"
+
+
+@pytest.mark.parametrize(
     "question", ["CRM", "1:1?", "KPI", "ok", "???", "", "jjjjjjj", "jjjjjj ...", "xxxxx 12 ppp"]
 )
 def test_too_short_to_tell_falls_back_to_the_profile(question: str) -> None:
