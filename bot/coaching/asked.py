@@ -128,7 +128,7 @@ def _families(text: str, order: list[Language]) -> list[Named]:
     there" is overdue, not stale), some only beside a word of [leading_when]."""
     terms = metric_terms()
     named: list[Named] = []
-    starts: list[int] = []  # where the text names each family; -1 for a situation of [leading]
+    starts: list[float] = []  # where the text names each family; -1 for a situation of [leading]
     sections = [(False, terms["leading"]), (False, terms["families"]), (True, terms["alone"])]
     rest = text
     for alone, section in sections:
@@ -142,7 +142,7 @@ def _families(text: str, order: list[Language]) -> list[Named]:
             family_term = None if known else _first(words, rest, order)
             if not known and family_term is None:
                 continue
-            start = -1 if section is terms["leading"] else _start(words, rest, order)
+            start = -1 if section is terms["leading"] else _start(words, rest, order, text)
             for lang in order:
                 for word in words[lang]:  # blanked, not cut, so later families' starts stay in place
                     pattern = term_pattern(word, lang in COMPOUNDING, True)
@@ -153,11 +153,17 @@ def _families(text: str, order: list[Language]) -> list[Named]:
     return _won_when_closed(text, order, _by_position(named, starts))
 
 
-def _start(words: dict[str, list[str]], within: str, order: list[Language]) -> int:
-    return min((hit.start() for hit in _hits(words, within, order)), default=-1)
+def _start(words: dict[str, list[str]], within: str, order: list[Language], text: str) -> float:
+    """Where the text first names the family; after every other family when a word of [order]
+    not_leading comes right before it ("not the overdue ones, which deals have no next step?")."""
+    start = min((hit.start() for hit in _hits(words, within, order)), default=-1)
+    not_leading = metric_terms()["order"]["not_leading"]
+    words_before = "|".join(re.escape(word) for lang in order for word in not_leading[lang])
+    negated = start > 0 and re.search(rf"(?<!\w)(?:{words_before})\s+$", text[:start])
+    return start + len(text) if negated else start
 
 
-def _by_position(named: list[Named], starts: list[int]) -> list[Named]:
+def _by_position(named: list[Named], starts: list[float]) -> list[Named]:
     """The families of [order] by_position in the order the text names them, in the places they hold
     ("which deals are overdue and where nothing happens": overdue, then stale); the others and the
     situations of [leading] stay where the data file's order puts them."""
@@ -236,6 +242,8 @@ def _asked_families(text: str, order: list[Language]) -> list[Named]:
             asking |= families
         elif re.search(r"\d", clause):
             stating |= families
+        elif stating and "?" in clause:  # a question after a stated figure asks: "12 stale. overdue ones?"
+            asking |= families
     kept = [item for item in named if item[0] not in stating - asking]
     return kept if asking and kept else named
 

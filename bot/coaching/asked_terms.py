@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from bot.i18n import LANGUAGES, Language
@@ -17,6 +17,7 @@ COMPOUNDING: frozenset[str] = frozenset({"de"})  # languages that glue nouns int
 SHORT = 4
 # A German term ending a compound may carry a case or plural ending („Gesamtvolumens“, „Kundenanrufen“).
 COMPOUND_ENDING = r"(?:e|en|n|s|es)?(?!\w)"
+GAP = r"\w*\s+(?:\S+\s+){0,3}?"  # what " ~ " in a term stands for
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
 
 
@@ -35,8 +36,29 @@ def prepared(question: str, language: Language) -> tuple[str, str, list[Language
             # a record's name ends a word: "activity log" is no "activity logged"
             text = re.sub(re.escape(record) + COMPOUND_ENDING, " ", text)
         for phrase in metric_terms()["no_count"][lang]:
-            text = term_pattern(phrase, False, True).sub(" ", text)
+            text = _spanning(phrase).sub(partial(_no_count, text=text), text)
     return spaced, text, order
+
+
+def _no_count(hit: re.Match[str], text: str) -> str:
+    """A phrase of [no_count] without its own words, keeping those " ~ " spans ("mark all these stale
+    deals as lost" still names the stale deals); kept whole after a counting word in its clause."""
+    clause = re.split(r"[.?!;,:]", text[: hit.start()])[-1]
+    if any(
+        term_pattern(word, False, False).search(clause)
+        for lang in LANGUAGES
+        for word in metric_terms()["no_count_unless"][lang]
+    ):
+        return hit.group(0)
+    return " " + " ".join(gap for gap in hit.groups() if gap) + " "
+
+
+@cache
+def _spanning(phrase: str) -> re.Pattern[str]:
+    """The phrase's pattern with what each " ~ " spans as a group."""
+    pattern = term_pattern(phrase, False, True).pattern
+    spanned = r"\w*(" + GAP.removeprefix(r"\w*") + ")"
+    return re.compile(pattern.replace(GAP, spanned))
 
 
 def own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str | None]:
@@ -110,7 +132,7 @@ def term_pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern
     end = r"(?!\w)" if whole_end or (short_whole and len(word) <= SHORT and word[-1:].isalnum()) else ""
     if " ~ " in word:
         parts = (re.escape(part) for part in word.split(" ~ "))
-        return re.compile(r"(?<!\w)" + r"\w*\s+(?:\S+\s+){0,3}?".join(parts) + (end if whole_end else ""))
+        return re.compile(r"(?<!\w)" + GAP.join(parts) + (end if whole_end else ""))
     if inside_words and " " not in word and len(word) > SHORT and not whole_end:
         return re.compile(rf"(?<!\w){re.escape(word)}|{re.escape(word)}{COMPOUND_ENDING}")
     start = r"(?<!\w)" if word[:1].isalnum() else ""

@@ -158,3 +158,103 @@ def test_the_quantified_or_first_named_count_leads(
     language: Language, question: str, metrics: list[str]
 ) -> None:
     assert [reading.metric for reading in read_all(question, language)] == metrics
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        # a counting word before the phrase counts the lost deals
+        ("de", "wie viele deals gingen an die konkurrenz verloren", "lost_90d"),
+        ("de", "wie viele Deals geht uns pro Monat verloren?", "lost_90d"),
+        ("de", "wie viele chancen gingen verloren", "lost_90d"),
+        ("de", "wie viele deals werden verloren gehen wenn wir nichts tun?", "lost_90d"),
+        ("de", "welche Deals gingen an die Konkurrenz verloren und warum?", "lost_90d"),
+        ("en", "how many deals get lost in the proposal stage?", "lost_90d"),
+        ("en", "where do most deals get lost in our funnel?", "lost_90d"),
+        ("en", "how many opportunities are getting lost in negotiation?", "lost_90d"),
+        # information lost, track lost, a rule for marking a deal lost: no lost count
+        ("en", "information gets lost between SDR and AE, how to fix?", None),
+        ("de", "Infos gehen bei der Übergabe verloren", None),
+        ("de", "die Notizen gehen im Slack verloren, wie kriege ich die ins CRM?", None),
+        ("en", "I lost track of my team's deals, where do I start?", None),
+        ("en", "when should a rep mark a deal as lost?", None),
+    ],
+)
+def test_a_counted_loss_is_lost_an_idiom_is_not(
+    language: Language, question: str, metric: str | None
+) -> None:
+    reading = read_asked(question, language)
+    assert (reading.metric if reading and reading.metric == "lost_90d" else None) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        # the words an action spans still name their family
+        ("en", "should I mark all these stale deals as lost?", "stale_deals"),
+        ("en", "should I mark all overdue deals as lost?", "overdue_close_dates"),
+        ("en", "should I set all stale deals to lost?", "stale_deals"),
+        ("en", "should I move the overdue deals to closed lost?", "overdue_close_dates"),
+        # activity of someone, not of deals, is the activities
+        ("en", "has the team had any activity since Monday?", "activities_7d_team"),
+        ("en", "how many reps had an activity since Friday?", "activities_7d_team"),
+        ("en", "have I had any activity in the last 7 days?", "activities_7d_manager"),
+        ("en", "has anyone had any activity in hubspot for the last week?", "activities_7d_team"),
+        ("de", "hat das Team seit Montag nichts gemacht? wie viele Aktivitäten?", "activities_7d_team"),
+        ("en", "which of my deals have had any activity since the QBR?", "own_stale_deals"),
+        # nothing done, lying there: stale only when deals are
+        (
+            "de",
+            "ich hab seit der Einarbeitung nichts gemacht was Pipeline-Reviews angeht, wie fange ich an?",
+            None,
+        ),
+        ("de", "das Angebot bleibt liegen beim Kunden, was tun?", None),
+        # only deals missing from the CRM are open deals
+        ("en", "I'm not even in the office this week, how do I run the pipeline review remotely?", None),
+        ("en", "the price isn't even in the quote, how do I coach this?", None),
+        ("en", "forecasts are not even in the right currency, what do I do?", None),
+        ("en", "my new rep isn't even in the CRM yet, how do I onboard him?", None),
+        ("en", "the notes aren't in hubspot, how do I fix it?", None),
+        ("de", "ich bin nicht mal im Büro diese Woche, wie mache ich das Pipeline-Review?", None),
+        ("de", "der neue Kollege ist noch nicht mal im System angelegt", None),
+        ("de", "die Telefonnummern stehen im CRM nicht drin", None),
+        ("de", "die Notizen sind nicht in HubSpot, wie ändere ich das?", None),
+        (
+            "en",
+            "My own deals are only in my diary and WhatsApp, not in Salesforce. What first?",
+            "own_open_deals",
+        ),
+        ("de", "meine Deals sind nur in meinem Notizbuch, was tun?", "own_open_deals"),
+    ],
+)
+def test_a_family_word_beside_an_action_or_a_person(
+    language: Language, question: str, metric: str | None
+) -> None:
+    assert first(question, language) == metric
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metrics"),
+    [
+        ("de", "wie viele überfällige Deals stehen im CRM?", ["overdue_close_dates"]),
+        # a question after a stated figure asks
+        ("en", "I have 12 stale deals. and overdue ones?", ["own_overdue_close_dates"]),
+        ("en", "12 stale deals, overdue ones?", ["overdue_close_dates"]),
+        ("de", "12 Deals ohne Aktivität. und überfällige?", ["overdue_close_dates"]),
+        ("en", "we've got 12 stale deals. are any of them overdue too?", ["overdue_close_dates"]),
+        ("en", "we have 50 open deals, and overdue?", ["overdue_close_dates"]),
+        # a family set aside does not lead
+        (
+            "en",
+            "not the overdue ones, which deals have no next step?",
+            ["deals_without_next_step", "overdue_close_dates"],
+        ),
+        (
+            "de",
+            "wo passiert nix und wo ist das Abschlussdatum vorbei?",
+            ["stale_deals", "overdue_close_dates"],
+        ),
+    ],
+)
+def test_the_asked_count_leads(language: Language, question: str, metrics: list[str]) -> None:
+    assert [reading.metric for reading in read_all(question, language)] == metrics
