@@ -162,7 +162,9 @@ def errand(terms: TermLists, text: str) -> str | None:
     """An everyday errand (a gift, a restaurant, a hotel) with nothing of the CRM work named."""
     asked = asking_part(terms, text)  # "…back at the hotel I've forgotten what he said. tips?" asks no errand
     term = terms.errands.first(asked)
-    return f"an errand, not the work: '{term}'" if term and not terms.crm_work.first(asked) else None
+    # "missed the customer meeting, train cancelled – how do I log that?" asks to record it: the work
+    work = terms.crm_work.first(asked) or terms.recording.first(asked)
+    return f"an errand, not the work: '{term}'" if term and not work else None
 
 
 def pay(terms: TermLists, text: str) -> str | None:

@@ -15,6 +15,14 @@ class HostileLists:
     insults: Terms
     help: Terms
     injection: Terms
+    injection_prior: (
+        Terms  # earlier instructions set aside: the coach's (prior_coach), or asked beside no work
+    )
+    prior_coach: Terms
+    prior_own: Terms  # "my previous question", "I gave them": the asker's own instructions
+    quote_at_coach: Terms  # a quotation naming the coach is said to it, reported or not
+    quote_you: Terms  # ...and one with "you" the asker wrote it (quoted_own)
+    quoted_own: Terms
     coach_rules: Terms  # the coach's own rules ("hidden rules"): hostile said to the coach, shown
     rules_reveal: Terms
     coach_address: Terms
@@ -24,10 +32,14 @@ class HostileLists:
     earned: Terms  # "paid", "income": a person's pay, unless said of deals (paid_things)
     paid_things: Terms  # "deals", "invoice", „Rechnung“: what gets paid that is no one's pay
     private_notes: Terms  # a conversation's private notes ("his 1:1 notes")
-    hr_notes: Terms  # another's HR records ("the notes HR has on…", "performance review")
+    hr_notes: Terms  # another's HR records ("the notes HR has on…", "personnel file")
+    reviews: Terms  # "performance review": private only as its records (review_records)
+    review_records: Terms
     contact_details: Terms  # "contact emails", "phone numbers": handed out in bulk (bulk, publish)
     bulk: Terms
     publish: Terms
+    publish_asked: Terms  # "post", "dump": opening a clause (after asked_openers), asked of the coach
+    asked_openers: Terms  # "can you", "and": before the verb of a request
     reported: Terms  # "noted", „notiert“: a quotation beside these is reported, not said to the coach
     reveal: Terms  # asking to see them ("show me", "what did … write")
     own_conversation: Terms  # "his 1:1 with me": the asker's own conversation
@@ -58,6 +70,12 @@ def hostile_lists() -> dict[str, Terms]:
         "insults": listed("hostile", "insults"),
         "help": listed("hostile", "help"),
         "injection": listed("hostile", "injection"),
+        "injection_prior": listed("hostile", "injection_prior"),
+        "prior_coach": listed("hostile", "prior_coach"),
+        "prior_own": listed("hostile", "prior_own"),
+        "quote_at_coach": listed("hostile", "quote_at_coach"),
+        "quote_you": listed("hostile", "quote_you"),
+        "quoted_own": listed("hostile", "quoted_own"),
         "coach_rules": listed("hostile", "coach_rules"),
         "rules_reveal": listed("hostile", "rules_reveal"),
         "coach_address": listed("hostile", "coach_address"),
@@ -68,9 +86,13 @@ def hostile_lists() -> dict[str, Terms]:
         "paid_things": listed("hostile", "paid_things"),
         "private_notes": listed("hostile", "private_notes"),
         "hr_notes": listed("hostile", "hr_notes"),
+        "reviews": listed("hostile", "reviews"),
+        "review_records": listed("hostile", "review_records"),
         "contact_details": listed("hostile", "contact_details"),
         "bulk": listed("hostile", "bulk"),
         "publish": listed("hostile", "publish"),
+        "publish_asked": listed("hostile", "publish_asked"),
+        "asked_openers": listed("hostile", "asked_openers"),
         "reported": listed("hostile", "reported"),
         "others_people": Terms(others_people()),
         "own_conversation": listed("hostile", "own_conversation"),

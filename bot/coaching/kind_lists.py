@@ -41,6 +41,9 @@ class TermLists(HostileLists):
     numbers_asks: Terms
     numbers_only: Terms
     numbers_coaching: Terms
+    numbers_occasions: Terms  # "performance review": what figures are asked for, no advice asked
+    numbers_follow_ups: Terms  # "if so which": asks on from the sentence before
+    numbers_judged: Terms  # "too many", „bei den“: inside an asking phrase, the deals judged, not counted
     numbers_advice: Terms  # the advice an "only" phrase turns down ("you usually give me advice but…")
     numbers_commands: Terms
     numbers_nouns: Terms
@@ -76,9 +79,13 @@ class TermLists(HostileLists):
     bets: Terms  # a bet on a game (sports) joking about the pipeline
     sports: Terms
     errands: Terms  # everyday errands (a gift, a hotel): off-topic unless the CRM work is named
+    recording: Terms  # "log", „trag … ein“: entering something is the CRM work, whatever errand it names
+    formulas: Terms  # spreadsheet formulas: other work unless the CRM, a product or the work is named
+    spreadsheets: Terms  # "excel", "column": where a formula is typed, no work of its own
     vague_figures: Terms  # name a figure only beside a deal word ("verschoben?" names none)
     letter_words: Terms  # the words of one letter (others, and "ppp", are keystrokes)
     test_words: Terms  # "test": beside a keyboard mash, a test message
+    key_rows: Terms  # the keyboard's rows: a run of keys along one is a mash
     abbreviations: Terms  # "z.b.", "e.g.": letters with dots that are words
     setting_asks: Terms  # asking where a setting is: a tool question whatever people it names
     tool_faults: Terms  # a product's fault told ("the app keeps crashing"): the question is about it
@@ -140,6 +147,9 @@ def term_lists() -> TermLists:
         numbers_asks=listed("numbers", "asks"),
         numbers_only=listed("numbers", "only"),
         numbers_coaching=listed("numbers", "coaching"),
+        numbers_occasions=listed("numbers", "occasions"),
+        numbers_follow_ups=listed("numbers", "follow_ups"),
+        numbers_judged=listed("numbers", "judged"),
         numbers_advice=listed("numbers", "advice"),
         numbers_commands=listed("numbers", "commands"),
         numbers_nouns=listed("numbers", "nouns"),
@@ -179,9 +189,13 @@ def term_lists() -> TermLists:
         bets=listed("off_topic", "bets"),
         sports=listed("off_topic", "sports"),
         errands=listed("off_topic", "errands"),
+        recording=listed("off_topic", "recording"),
+        formulas=listed("off_topic", "formulas"),
+        spreadsheets=listed("off_topic", "spreadsheets"),
         vague_figures=listed("numbers", "vague"),
         letter_words=listed("domain", "letter_words"),
         test_words=listed("domain", "test_words"),
+        key_rows=listed("domain", "key_rows"),
         abbreviations=listed("domain", "abbreviations"),
         setting_asks=listed("tool_howto", "setting_asks"),
         tool_faults=listed("tool_howto", "faults"),

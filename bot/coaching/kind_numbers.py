@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.coaching.asked import GENERAL_FIGURES, named_figures, request_term
 from bot.coaching.kind_asking import asks_own_way, sentences
 from bot.coaching.kind_lists import TermLists
-from bot.coaching.kind_terms import LETTERS, Found, pattern
+from bot.coaching.kind_terms import LETTERS, Found, Terms, pattern
 
 if TYPE_CHECKING:
     from bot.coaching.spelling import Dictionaries
@@ -82,8 +82,15 @@ def asks_for_figure(terms: TermLists, text: str) -> str | None:
     if not named or decides(terms, text):
         return None  # "what's my role in the forecast?" asks for no figure we have
     ask = terms.numbers_asks.find(text)
-    rest = _without_advice_turned_down(terms, text)
-    if ask is not None and not terms.numbers_coaching.outside(rest, ask) and _named_where_asked(text, ask):
+    if ask is not None and terms.numbers_judged.first(text[ask.start : ask.end]):
+        ask = None  # "do I have too many deals to manage them?" judges the deals, asks no count
+    rest = _blanked(terms.numbers_occasions, _without_advice_turned_down(terms, text))
+    follow_up = ask is not None and terms.numbers_follow_ups.covers(ask.term)
+    if (
+        ask is not None
+        and not terms.numbers_coaching.outside(rest, ask)
+        and _named_where_asked(text, ask, follow_up)
+    ):
         return f"asks for a figure the coach has: '{ask.term}'"
     words = LETTERS.findall(text)
     # "pausiere das pipeline meeting" pauses the team's meeting: neither a command nor a fragment
@@ -135,12 +142,14 @@ def figure_over_period(terms: TermLists, text: str) -> str | None:
     return None
 
 
-def _named_where_asked(text: str, ask: Found) -> bool:
+def _named_where_asked(text: str, ask: Found, follow_up: bool = False) -> bool:
     """The figure is named in the sentence that asks ("what should I look at first? I open hubspot and get
     lost" names "open" only in the story), and that sentence is the question when another one is ("my
     open pipeline is 1.4m, the target 2m. how do I close the gap?" states the figure, asks how)."""
     ends = (". ", "? ", "! ")
     start = max(text.rfind(end, 0, ask.start) for end in ends)
+    if follow_up:  # "…deals untouched for 30 days? if so which": the sentence before names the figure
+        start = max(text.rfind(end, 0, max(start, 0)) for end in ends)
     stop = min((found for end in ends if (found := text.find(end, ask.end)) >= 0), default=len(text))
     asking = text[start + 1 : stop + 1]
     # "fine? then show me the deals…": a word or two before a "?" is an echo, not the question
@@ -164,6 +173,13 @@ def _without_advice_turned_down(terms: TermLists, text: str) -> str:
             for term in (only, *terms.numbers_advice.every(clause)):
                 clause = pattern(term).sub(lambda hit: " " * len(hit.group(0)), clause)
             text = text[:left] + clause + text[right:]
+    return text
+
+
+def _blanked(listed: Terms, text: str) -> str:
+    """`text` with each of the terms blanked, at the same length (spans found in `text` still fit)."""
+    for term in listed.every(text):
+        text = pattern(term).sub(lambda hit: " " * len(hit.group(0)), text)
     return text
 
 

@@ -17,6 +17,8 @@ TYPO_WEIGHT = 0.6
 MIN_COMPOUND_PART = 6
 # "zzzz" is one edit from "zzz": a run of one letter gets no credit as a typo.
 REPEATS = re.compile(r"(\w)\1\1")
+# "qwertz", "lkjhg": this many keys along one row of the keyboard are typed, not written ("wert" is a word).
+MIN_KEY_RUN = 5
 # An emoji alone is a reaction (small talk), not gibberish.
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 # Symbols typed as noise (",,,", ")))", "#"): not letters, digits, spaces, nor a question's or sentence's end.
@@ -44,9 +46,15 @@ class KnownWords:
         words = [word for word in words if not self.terms.test_words.covers(word)] or words
         typed = LETTERS.findall(WITH_LETTERS.sub(" ", self.terms.abbreviations.without(text)))
         keystrokes = {w for w in typed if len(set(w)) == 1 and not self.terms.letter_words.covers(w)}
+        keystrokes |= {w for w in typed if self._key_run(w)}
         real = [word for word in words if word not in keystrokes]
         share = self.share(real) * len(real) / len(words) if real else 0.0
         return f"only {share:.0%} of the words are words" if share < MIN_WORD_SHARE else None
+
+    def _key_run(self, word: str) -> bool:
+        """Keys next to each other along one row, either way ("qwertz", "lkjhg")."""
+        rows = self.terms.key_rows.terms
+        return len(word) >= MIN_KEY_RUN and any(word in row or word[::-1] in row for row in rows)
 
     def share(self, words: list[str]) -> float:
         """Share of known words; a likely typo of a known word counts TYPO_WEIGHT."""

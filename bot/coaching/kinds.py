@@ -274,11 +274,25 @@ class MessageClassifier:
     def _other_work(self, text: str) -> str | None:
         if term := self.terms.other_work.first(text):
             return f"asks for other work: '{term}'"
+        if term := self._formula(text):
+            return f"asks for a spreadsheet formula: '{term}'"
         # "can you write an email to the customer…", "draft me a post": asked of the coach, writing is other
         # work unless what is written is the CRM work ("draft me an agenda for my pipeline review")
         if writing := writes_other_work(self.terms, text):
             return f"asks the coach to write something: '{writing}'"
         return None
+
+    def _formula(self, text: str) -> str | None:
+        """ "excel formula to count unique values?": other work where it names nothing of the work; "we track
+        deals in a spreadsheet with countifs, should we move to the CRM?" and "count unique values in a
+        HubSpot report" are about it (the spreadsheet itself names no work)."""
+        formula = self.terms.formulas.first(text)
+        if formula is None:
+            return None
+        rest = self.terms.spreadsheets.without(self.terms.formulas.without(text))
+        terms = self.terms
+        work = terms.work_domain.first(rest) or terms.crm_work.first(rest) or terms.vendors.first(rest)
+        return None if work else formula
 
     def _sales_craft(self, text: str) -> str | None:
         """Negotiating, pay, careers: selling, but not the CRM work the coach coaches."""
