@@ -189,7 +189,7 @@ class MessageClassifier:
             # "how do I…", "where is…" asks how exactly, "…in hubspot einrichten" asks to do something in it
             # ("which criteria…" asks for advice)
             asks = self.terms.tool_strict_asks.first(text) or self.terms.tool_setup.first(text)
-            return bool(product and asks) and not self.terms.habit.first(text)
+            return bool(product and asks) and not self.terms.habit.first(text) and not self._own_way(text)
         if kind == "controls":
             # the coach's messages, the coaching or when it writes ("tuesdays only from now on pls");
             # "explain how deals go stale" names none of them
@@ -219,7 +219,8 @@ class MessageClassifier:
         setting = self.terms.setting_asks.first(text)
         if setting and (self.terms.vendors.first(text) or self.terms.ui.first(text)):
             return f"asks for a product's setting: '{setting}'"
-        if self.terms.habit.first(text):
+        # "how do I teach the team to write a real next step in pipedrive" asks about the asker's own way
+        if self.terms.habit.first(text) or self._own_way(text):
             return None
         # "the director only asks for excel exports" says something, asks nothing; "the coffee machine is
         # broken" tells a fault of nothing of the product
@@ -236,6 +237,12 @@ class MessageClassifier:
         if vendor and self.terms.tool_strict_asks.first(text):
             return f"how exactly in a product: '{vendor}'"
         return None
+
+    def _own_way(self, text: str) -> str | None:
+        """The asker's own way named ("how do I teach the team…", "by evening I forget half…"): a habit,
+        whatever product it names, unless what is asked sets something up or asks where."""
+        own = self.terms.own_way.first(text)
+        return None if own is None or self.terms.tool_setup.first(asking_part(self.terms, text)) else own
 
     def _meaning(self, text: str) -> str | None:
         """Asks what a term of the work means ("can you explain what a stale deal is?"): coaching, the
