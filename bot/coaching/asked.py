@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.coaching.asked_lost import lost_first
 from bot.coaching.asked_terms import (
     COMPOUNDING,
     flat,
@@ -101,7 +102,7 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     named = _asked_families(text, order)
     for family, family_term, words in _misspelt(text, order, named) or named:
         if family == "won_lost":
-            lost = _first(terms["lost_words"], text, order) if _lost_first(text, words) else None
+            lost = _first(terms["lost_words"], text, order) if lost_first(text, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
             continue
         if scope is None:  # read once: it is the question's, whichever family
@@ -125,21 +126,29 @@ def _first(words: dict[str, list[str]], within: str, order: list[Language]) -> s
 def _families(text: str, order: list[Language]) -> list[Named]:
     """The families the text names, in the data file's order, each word counting for one family; a
     situation of [leading] names its family before any other ("deals from last month still sitting
-    there" is overdue, not stale), some only beside a word of [leading_when]."""
+    there" is overdue, not stale), some only beside a word of [leading_when]; those of [told] (beside a
+    word of [told_when]), [alone] and [stated] only when no other family is named."""
     terms = metric_terms()
     named: list[Named] = []
     starts: list[float] = []  # where the text names each family; -1 for a situation of [leading]
-    sections = [(False, terms["leading"]), (False, terms["families"]), (True, terms["alone"])]
+    sections = [
+        (False, terms["leading"], terms["leading_when"]),
+        (False, terms["families"], {}),
+        (True, terms["told"], terms["told_when"]),
+        (True, terms["alone"], {}),
+        (True, terms["stated"], {}),
+    ]
     rest = text
-    for alone, section in sections:
+    for alone, section, when in sections:
         for family, words in section.items():
             if alone and named:
                 return _won_when_closed(text, order, _by_position(named, starts))
             known = any(family == earlier for earlier, _, _ in named)
-            unless = terms["leading_when"].get(family) if section is terms["leading"] else None
+            unless = when.get(family)
             if unless and _first(unless, text, order) is None:
                 continue
-            family_term = None if known else _first(words, rest, order)
+            within = _whole_counts(rest, order) if section is terms["stated"] else rest
+            family_term = None if known else _first(words, within, order)
             if not known and family_term is None:
                 continue
             start = -1 if section is terms["leading"] else _start(words, rest, order, text)
@@ -151,6 +160,25 @@ def _families(text: str, order: list[Language]) -> list[Named]:
                 named.append((family, family_term, terms["families"][family]))
                 starts.append(start)
     return _won_when_closed(text, order, _by_position(named, starts))
+
+
+def _whole_counts(text: str, order: list[Language]) -> str:
+    """The text with only the numbers of a whole set of deals, after a word of [stated_whole] ("all 120
+    opps", "he owns 25 deals"), the others blanked ("17 deals still say they'll close in march"); none
+    in a one-on-one (one rep's deals gone through)."""
+    whole = metric_terms()["stated_whole"]
+    if _first(whole["one_on_one"], text, order):
+        return re.sub(r"\d", " ", text)
+    owners = {word for lang in order for word in whole[lang]}
+    about = {word for lang in order for word in whole["about"][lang]}
+
+    def kept(hit: re.Match[str]) -> str:
+        before = text[: hit.start()].split()[-2:]
+        if before and before[-1] in about:
+            before = before[:-1]
+        return hit.group(0) if before and before[-1] in owners else " " * len(hit.group(0))
+
+    return re.sub(r"(?<![\w.,])\d+", kept, text)
 
 
 def _start(words: dict[str, list[str]], within: str, order: list[Language], text: str) -> float:
@@ -334,32 +362,6 @@ def _named_figures(flattened: str) -> tuple[NamedFigure, ...]:
             start, _, word = min(hits)
             figures.append(NamedFigure(family, word.strip(), start, word not in no_figure))
     return tuple(sorted(figures, key=lambda named: named.start))
-
-
-def _lost_first(text: str, words: dict[str, list[str]]) -> bool:
-    """A lost word names the lost count unless a won word comes first ("won and lost last 90 days") or a
-    term names both ("win/loss")."""
-    lost_words = metric_terms()["lost_words"]
-    losing = {word for lang in LANGUAGES for word in lost_words[lang]}
-    winning = {word for lang in LANGUAGES for word in metric_terms()["won_words"][lang]}
-    both = {lang: [w for w in words[lang] if _holds(w, losing) and _holds(w, winning)] for lang in words}
-    if _earliest(text, both) is not None:
-        return False
-    won_words = {lang: [w for w in words[lang] if not any(lost in w for lost in losing)] for lang in words}
-    lost_at, won_at = _earliest(text, lost_words), _earliest(text, won_words)
-    return lost_at is not None and (won_at is None or lost_at < won_at)
-
-
-def _holds(term: str, stems: set[str]) -> bool:
-    """Whether a word of the term starts with one of the stems ("closed won" holds no "lose")."""
-    return any(term_pattern(stem, False, False).search(term) for stem in stems)
-
-
-def _earliest(text: str, words: dict[str, list[str]]) -> int | None:
-    hits = (
-        term_pattern(word, lang in COMPOUNDING, True).search(text) for lang in words for word in words[lang]
-    )
-    return min((hit.start() for hit in hits if hit), default=None)
 
 
 def same_family(metric: str, asked: str) -> bool:

@@ -19,6 +19,8 @@ SHORT = 4
 COMPOUND_ENDING = r"(?:e|en|n|s|es)?(?!\w)"
 GAP = r"\w*\s+(?:\S+\s+){0,3}?"  # what " ~ " in a term stands for
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
+LOSE_AFTER = 4  # the words after a lose verb that may be its object ("lose our best rep")
+LOSE_BEFORE = 4  # in German, the words before it („den Kunden auf keinen Fall verlieren“)
 
 
 def flat(question: str) -> str:
@@ -37,7 +39,7 @@ def prepared(question: str, language: Language) -> tuple[str, str, list[Language
             text = re.sub(re.escape(record) + COMPOUND_ENDING, " ", text)
         for phrase in metric_terms()["no_count"][lang]:
             text = _spanning(phrase).sub(partial(_no_count, text=text), text)
-    return spaced, text, order
+    return spaced, _lose_about(text), order
 
 
 def _no_count(hit: re.Match[str], text: str) -> str:
@@ -51,6 +53,48 @@ def _no_count(hit: re.Match[str], text: str) -> str:
     ):
         return hit.group(0)
     return " " + " ".join(gap for gap in hit.groups() if gap) + " "
+
+
+def _lose_about(text: str) -> str:
+    """The text without a verb of [lose_about] that is about a person, a client or everything ("without
+    losing him", „den Kunden nicht verlieren“): a worry about keeping them, no lost deal."""
+    terms = metric_terms()
+    lose = terms["lose_about"]
+    for lang in LANGUAGES:
+        for verb in lose["verbs"][lang]:
+            whole_word = term_pattern(verb, False, True).pattern + r"\w*"  # „verliere“, not „verlier“
+            for hit in list(re.finditer(whole_word, text)):
+                if _about_keeping(text, hit, lang):
+                    text = text[: hit.start()] + " " * len(hit.group(0)) + text[hit.end() :]
+    return text
+
+
+def _about_keeping(text: str, hit: re.Match[str], lang: str) -> bool:
+    """Whether the lose verb at `hit` has a person, a client or everything as its object, in a clause that
+    names no deal and counts nothing before it."""
+    terms = metric_terms()
+    lose = terms["lose_about"]
+    starts = [at.end() for at in re.finditer(r"[.?!;,:]", text[: hit.start()])]
+    clause_start = max(starts, default=0)
+    ends = [at.start() for at in re.finditer(r"[.?!;,:]", text[hit.end() :])]
+    clause = text[clause_start : hit.end() + min(ends, default=len(text))]
+    counting = (word for each in LANGUAGES for word in terms["no_count_unless"][each])
+    if any(term_pattern(word, False, False).search(text[clause_start : hit.start()]) for word in counting):
+        return False
+    deal_words = (word for each in LANGUAGES for word in terms["requests"]["deal_words"][each])
+    if any(term_pattern(word, lang in COMPOUNDING, False).search(clause) for word in deal_words):
+        return False
+    after_starts = [hit.end() + at.start() for at in re.finditer(r"(?<!\S)\S", text[hit.end() :])][
+        :LOSE_AFTER
+    ]
+    before = text[clause_start : hit.start()]
+    before_starts = [clause_start + at.start() for at in re.finditer(r"(?<!\S)\S", before)][-LOSE_BEFORE:]
+    return any(
+        term_pattern(word, False, True).match(text, at)
+        for words, places in ((lose["after"], after_starts), (lose["before"], before_starts))
+        for word in words[lang]
+        for at in places
+    )
 
 
 @cache
