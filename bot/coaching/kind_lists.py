@@ -64,7 +64,8 @@ class TermLists(HostileLists):
     work_domain: Terms  # the strong ones minus those about the coach itself ("lessons")
     evidence: Terms  # sales-management words that let a coaching answer set a goal
     habit: Terms
-    own_way: Terms  # the asker's own way beside a product (teaching the team, forgetting by evening)
+    own_way: Terms  # the asker's own way beside a product (teaching the team, forgetting what was said)
+    own_way_taught: Terms  # "to" in "teach the team to create…": the verb after it is the habit taught
     question_words: Terms
     request_words: Terms
     meaning: Terms  # asking what a term of the work means ("what is a stale deal?")
@@ -176,6 +177,7 @@ def term_lists() -> TermLists:
         evidence=listed("domain", "evidence"),
         habit=listed("tool_howto", "habit"),
         own_way=listed("tool_howto", "own_way"),
+        own_way_taught=listed("tool_howto", "own_way_taught"),
         question_words=listed("domain", "question_words"),
         request_words=listed("domain", "request_words"),
         meaning=listed("coaching", "meaning"),

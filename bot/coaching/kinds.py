@@ -239,10 +239,18 @@ class MessageClassifier:
         return None
 
     def _own_way(self, text: str) -> str | None:
-        """The asker's own way named ("how do I teach the team…", "by evening I forget half…"): a habit,
-        whatever product it names, unless what is asked sets something up or asks where."""
-        own = self.terms.own_way.first(text)
-        return None if own is None or self.terms.tool_setup.first(asking_part(self.terms, text)) else own
+        """The asker's own way asked ("how do I teach the team…", "I forget half of what the client said…"):
+        a habit, whatever product it names, unless the message asks to do something in the product ("how do
+        I create a sandbox in salesforce to train my team?"): an own way told as the reason beside a click
+        path does not make it a habit question."""
+        own = self.terms.own_way.find(text)
+        if own is None:
+            return None
+        # "how do I teach the team to create real next steps": the verb right after is the habit taught
+        rest = text[own.end :].split()
+        if rest and self.terms.own_way_taught.covers(rest[0]):
+            rest = rest[2:]
+        return None if self.terms.tool_setup.first(f"{text[: own.end]} {' '.join(rest)}") else own.term
 
     def _meaning(self, text: str) -> str | None:
         """Asks what a term of the work means ("can you explain what a stale deal is?"): coaching, the

@@ -43,6 +43,8 @@ REACH: dict[str, list[tuple[str, str]]] = {
             "coaching",
         ),
         ("abends weiß ich die hälfte nicht mehr. wie krieg ich das in salesforce?", "coaching"),
+        # the verb taught to the team is the habit, not a setup
+        ("how do I teach the team to create real next steps in hubspot?", "coaching"),
     ],
     "a click path in a named product stays a tool question": [
         ("how do I add a custom field for the next step date in pipedrive?", "tool_howto"),
