@@ -16,5 +16,6 @@ NAMES = (
     "kinds_blind10",
     "kinds_blind11",
     "kinds_blind12",
+    "metric_blind16",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
