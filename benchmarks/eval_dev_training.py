@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from bot.coaching.lessons import LESSONS_DIR, LessonLibrary
-from bot.coaching.training import TRAINING_FOLDER, load_training
+from bot.coaching.training import TRAINING_FOLDER, load_training, question_key
 from bot.i18n import LANGUAGES
 
 QUESTIONS = Path(__file__).parent / "coaching_eval" / "questions.yaml"
@@ -34,24 +34,20 @@ def batch_of(item_id: str) -> str:
     return re.fullmatch(r"(?:en|de)-(\d*?)\d{3}", item_id).group(1)  # type: ignore[union-attr]
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def dev_questions(held_out: set[str]) -> dict[str, dict[str, list[str]]]:
     """language -> lesson id -> the dev coaching questions whose best lesson it is, in set order."""
     lessons = LessonLibrary.load(LESSONS_DIR).lessons
-    known = {(lesson.language, _key(text)) for lesson in lessons for text in lesson.asked_as}
+    known = {(lesson.language, question_key(text)) for lesson in lessons for text in lesson.asked_as}
     for language in LANGUAGES:  # the written training questions, not this script's earlier output
         written, _ = load_training(training_file(language), {x.id for x in lessons})
-        known |= {(language, _key(text)) for questions in written.values() for text in questions}
+        known |= {(language, question_key(text)) for questions in written.values() for text in questions}
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for item in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8")):
         if item["split"] != "dev" or item["kind"] != "coaching" or batch_of(item["id"]) in held_out:
             continue
         text = " ".join(str(item["text"]).split())
-        if (item["language"], _key(text)) not in known:
-            known.add((item["language"], _key(text)))
+        if (item["language"], question_key(text)) not in known:
+            known.add((item["language"], question_key(text)))
             found[item["language"]][item["lessons"][0]].append(text)
     return found
 

@@ -20,6 +20,7 @@ COMPOUND_ENDING = r"(?:e|en|n|s|es)?(?!\w)"
 GAP = r"\w*\s+(?:\S+\s+){0,3}?"  # what " ~ " in a term stands for
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
 LOSE_AFTER = 4  # the words after a lose verb that may be its object ("lose our best rep")
+CLAUSE_MARK = re.compile(r"[.?!;,:]")
 LOSE_BEFORE = 4  # in German, the words before it („den Kunden auf keinen Fall verlieren“)
 
 
@@ -45,14 +46,25 @@ def prepared(question: str, language: Language) -> tuple[str, str, list[Language
 def _no_count(hit: re.Match[str], text: str) -> str:
     """A phrase of [no_count] without its own words, keeping those " ~ " spans ("mark all these stale
     deals as lost" still names the stale deals); kept whole after a counting word in its clause."""
-    clause = re.split(r"[.?!;,:]", text[: hit.start()])[-1]
-    if any(
-        term_pattern(word, False, False).search(clause)
-        for lang in LANGUAGES
-        for word in metric_terms()["no_count_unless"][lang]
-    ):
+    if _counted_before(text[_clause_of(text, hit)[0] : hit.start()]):
         return hit.group(0)
     return " " + " ".join(gap for gap in hit.groups() if gap) + " "
+
+
+def _clause_of(text: str, hit: re.Match[str]) -> tuple[int, int]:
+    """Where the clause holding `hit` starts and ends (between punctuation marks)."""
+    start = max((mark.end() for mark in CLAUSE_MARK.finditer(text, 0, hit.start())), default=0)
+    after = CLAUSE_MARK.search(text, hit.end())
+    return start, after.start() if after else len(text)
+
+
+def _counted_before(part: str) -> bool:
+    """Whether a counting word of [no_count_unless] ("how many", „wie viele“) stands in `part`."""
+    return any(
+        term_pattern(word, False, False).search(part)
+        for lang in LANGUAGES
+        for word in metric_terms()["no_count_unless"][lang]
+    )
 
 
 def _lose_about(text: str) -> str:
@@ -74,12 +86,9 @@ def _about_keeping(text: str, hit: re.Match[str], lang: str) -> bool:
     names no deal and counts nothing before it."""
     terms = metric_terms()
     lose = terms["lose_about"]
-    starts = [at.end() for at in re.finditer(r"[.?!;,:]", text[: hit.start()])]
-    clause_start = max(starts, default=0)
-    ends = [at.start() for at in re.finditer(r"[.?!;,:]", text[hit.end() :])]
-    clause = text[clause_start : hit.end() + min(ends, default=len(text))]
-    counting = (word for each in LANGUAGES for word in terms["no_count_unless"][each])
-    if any(term_pattern(word, False, False).search(text[clause_start : hit.start()]) for word in counting):
+    clause_start, clause_end = _clause_of(text, hit)
+    clause = text[clause_start:clause_end]
+    if _counted_before(text[clause_start : hit.start()]):
         return False
     deal_words = (word for each in LANGUAGES for word in terms["requests"]["deal_words"][each])
     if any(term_pattern(word, lang in COMPOUNDING, False).search(clause) for word in deal_words):

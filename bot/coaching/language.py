@@ -28,9 +28,14 @@ def _without_umlauts(found: frozenset[str]) -> frozenset[str]:
     return found | frozenset(word.translate(UMLAUTS) for word in found)
 
 
-def _german(key: str) -> frozenset[str]:
+@cache
+def _language_terms() -> dict[str, dict[str, list[str]]]:
     with (PROMPTS_DIR / "language.toml").open("rb") as handle:
-        return frozenset(str(word) for word in tomllib.load(handle)["de"][key])
+        return tomllib.load(handle)
+
+
+def _german(key: str) -> frozenset[str]:
+    return frozenset(str(word) for word in _language_terms()["de"][key])
 
 
 # Function words of one language only ("in", "so", "was", "die" are both, or not reliable).

@@ -45,16 +45,17 @@ def load_all_training(
             problems += found
             for lesson_id, asked in training.items():
                 problems += [
-                    f"{path}: lesson '{lesson_id}': '{q}' is also in {seen[_key(q)]}"
+                    f"{path}: lesson '{lesson_id}': '{q}' is also in {seen[question_key(q)]}"
                     for q in asked
-                    if _key(q) in seen
+                    if question_key(q) in seen
                 ]
-                seen.update((_key(q), path.name) for q in asked)
+                seen.update((question_key(q), path.name) for q in asked)
                 questions[language, lesson_id] = questions.get((language, lesson_id), ()) + asked
     return questions, problems
 
 
-def _key(question: str) -> str:
+def question_key(question: str) -> str:
+    """A question as compared for repeats: case and spacing ignored."""
     return " ".join(question.casefold().split())
 
 
@@ -116,7 +117,7 @@ def entry_problems(entries: Any, noun: str, seen: set[str] | None = None) -> lis
         if not isinstance(entry, str) or not entry.strip():
             problems.append(f"each entry must be a non-empty {noun} (quote it)")
             continue
-        key = _key(entry)
+        key = question_key(entry)
         if key in seen:
             problems.append(f"lists the {noun} '{entry.strip()}' twice")
         seen.add(key)
