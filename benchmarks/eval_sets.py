@@ -17,5 +17,6 @@ NAMES = (
     "kinds_blind11",
     "kinds_blind12",
     "metric_blind16",
+    "metric_blind18",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
