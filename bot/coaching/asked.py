@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.coaching.asked_dismissed import undismissed
 from bot.coaching.asked_families import asked_families, first_term, misspelt
 from bot.coaching.asked_lost import lost_first
 from bot.coaching.asked_terms import (
@@ -93,7 +94,13 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     overdue deals" → both own). A word counts for one family only: once a family is found its terms
     are taken out („Deals ohne Aktivität“ is stale, not also activities). A figure stated as context
     beside a question about another one is not asked ("I have 12 stale deals, how many are overdue?").
-    The answer's language comes first, but a question typed in the other language is understood too."""
+    The answer's language comes first, but a question typed in the other language is understood too.
+    A figure mentioned only to set it aside is left out when the rest names one (asked_dismissed)."""
+    kept = undismissed(question)
+    return (kept != question and _read_all(kept, language)) or _read_all(question, language)
+
+
+def _read_all(question: str, language: Language) -> list[AskedReading]:
     spaced, text, order = prepared(question, language)
     terms = metric_terms()
     readings: list[AskedReading] = []

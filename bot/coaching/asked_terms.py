@@ -90,6 +90,9 @@ def _about_keeping(text: str, hit: re.Match[str], lang: str) -> bool:
     clause = text[clause_start:clause_end]
     if _counted_before(text[clause_start : hit.start()]):
         return False
+    for each in LANGUAGES:  # "deal with this" names no deal
+        for phrase in lose["not_deal"][each]:
+            clause = clause.replace(phrase, " ")
     deal_words = (word for each in LANGUAGES for word in terms["requests"]["deal_words"][each])
     if any(term_pattern(word, lang in COMPOUNDING, False).search(clause) for word in deal_words):
         return False

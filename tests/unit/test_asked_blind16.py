@@ -75,7 +75,7 @@ from bot.coaching.asked import asked_metric
         (
             "my weighted pipe is basically one big deal. is that a risk and what do I do about it?",
             "en",
-            "open_value",
+            "own_open_value",
         ),
         ("what's the team's weighted pipe right now?", "en", "open_value"),
         # „logge“ (calls, meetings) → activities

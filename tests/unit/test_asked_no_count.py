@@ -243,11 +243,11 @@ def test_a_family_word_beside_an_action_or_a_person(
         ("de", "12 Deals ohne Aktivität. und überfällige?", ["overdue_close_dates"]),
         ("en", "we've got 12 stale deals. are any of them overdue too?", ["overdue_close_dates"]),
         ("en", "we have 50 open deals, and overdue?", ["overdue_close_dates"]),
-        # a family set aside does not lead
+        # a family set aside at a clause's start is not read at all (asked_dismissed)
         (
             "en",
             "not the overdue ones, which deals have no next step?",
-            ["deals_without_next_step", "overdue_close_dates"],
+            ["deals_without_next_step"],
         ),
         (
             "de",
