@@ -109,6 +109,8 @@ def _reading(question: str, language: Language) -> tuple[str, str] | None:
         ),
         ("summe Betrag meiner offenen opps, gewichtet nach phase bitte", "de", ("open_value", "own")),
         ("wie viel Wert hängt in unserer Pipe?", "de", ("open_value", "team")),
+        ("summe Betrag aller meiner offenen deals?", "de", ("open_value", "own")),
+        ("how many open deals do all my reps have?", "en", ("open_deals", "team")),
         ("Anzahl meiner geloggten Calls und Meetings diese Woche?", "de", ("activities", "own")),
         (
             "3 Calls in der ganzen Woche vom gesamten Team, liegt es an der Erfassung?",
