@@ -25,28 +25,46 @@ def undismissed(question: str) -> str:
     dismissed = metric_terms()["dismissed"]
     turns = "|".join(re.escape(word) for lang in LANGUAGES for word in dismissed["turns"][lang])
     ends = re.compile(rf"{CLAUSE_END.pattern}|(?<!\w)(?:{turns})(?!\w)")
+    leads = {word for lang in LANGUAGES for word in dismissed["leads"][lang]}
     spans: list[tuple[int, int]] = []
     for lang in LANGUAGES:
-        for word in dismissed["before"][lang]:
+        for word in [*dismissed["before"][lang], *dismissed["opening"][lang]]:
             for hit in term_pattern(word, False, True).finditer(lower):
+                lead = lower[_clause_start(lower, hit.start(), ends) : hit.start()].strip(" ,;:-–—")
+                if lead and lead not in leads:
+                    continue  # inside a clause: "reps always forget the next step", "why do they not log"
                 end = ends.search(lower, hit.end())
-                spans.append((hit.start(), end.start() if end else len(lower)))
-        for word in dismissed["opening"][lang]:
-            for hit in term_pattern(word, False, True).finditer(lower):
-                if lower[_clause_start(lower, hit.start(), ends) : hit.start()].strip(" ,;:-–—"):
-                    continue  # inside a clause: "why do they not log the next steps"
-                end = ends.search(lower, hit.end())
-                spans.append((hit.start(), end.start() if end else len(lower)))
+                stop = end.start() if end else len(lower)
+                if not lower.startswith("?", stop):  # „lassen wir die überfälligen durchgehen?“ asks
+                    spans.append((hit.start(), stop))
         for word in dismissed["after"][lang]:
             for hit in term_pattern(word, False, True).finditer(lower):
                 begin = _clause_start(lower, hit.start(), ends)
-                if not lower[begin : hit.start()].strip(" ,;:-–—"):
-                    begin = _clause_start(lower, max(begin - 1, 0), ends)
+                unsaid = lower[: hit.start()] + " " * (hit.end() - hit.start()) + lower[hit.end() :]
+                if _asking(unsaid, begin, ends):  # "how do I get the overdue ones under control?"
+                    continue  # (its own words ask nothing: "not what I mean")
+                end = ends.search(lower, hit.end())
+                ends_clause = not lower[hit.end() : end.start() if end else len(lower)].strip()
+                if ends_clause and not lower[begin : hit.start()].strip(" ,;:-–—"):
+                    previous = _clause_start(lower, max(begin - 1, 0), ends)
+                    if not _asking(lower, previous, ends):  # "how many stale? I don't care, …"
+                        begin = previous
                 spans.append((begin, hit.end()))
     blanked = question
     for begin, stop in spans:
         blanked = blanked[:begin] + " " * (stop - begin) + blanked[stop:]
     return blanked
+
+
+def _asking(text: str, begin: int, ends: re.Pattern[str]) -> bool:
+    """Whether the clause from `begin` asks: it ends in a question mark or holds an asking word."""
+    end = ends.search(text, begin)
+    stop = end.start() if end else len(text)
+    asks = metric_terms()["context"]["asks"]
+    clause = f" {text[begin:stop]} "
+    return text.startswith("?", stop) or any(
+        term_pattern(word, False, False).search(clause) for lang in LANGUAGES for word in asks[lang]
+    )
 
 
 def _clause_start(text: str, before: int, ends: re.Pattern[str]) -> int:

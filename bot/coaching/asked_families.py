@@ -11,6 +11,7 @@ from bot.coaching.asked_terms import COMPOUNDING, found, metric_terms, term_patt
 from bot.coaching.asked_typos import corrected
 from bot.i18n import Language
 
+SENTENCE_END = re.compile(r"[.?!;]")  # a situation's sentence; a comma or colon may stand inside it
 CUT = "\x00"  # where one clause ends and the next begins
 Named = tuple[str, str, dict[str, list[str]]]  # family, the term that names it, the family's words
 
@@ -27,6 +28,7 @@ def _families(text: str, order: list[Language]) -> list[Named]:
     there" is overdue, not stale), some only beside a word of [leading_when]; those of [told] (beside a
     word of [told_when]), [alone] and [stated] only when no other family is named."""
     terms = metric_terms()
+    text = _unsituated(text, order)
     named: list[Named] = []
     starts: list[float] = []  # where the text names each family; -1 for a situation of [leading]
     sections = [
@@ -58,6 +60,20 @@ def _families(text: str, order: list[Language]) -> list[Named]:
                 named.append((family, family_term, terms["families"][family]))
                 starts.append(start)
     return _won_when_closed(text, order, _by_position(named, starts))
+
+
+def _unsituated(text: str, order: list[Language]) -> str:
+    """The text with each phrase of [situated] blanked in a sentence without a word of its `when`."""
+    for group in metric_terms()["situated"].values():
+        for lang in order:
+            for word in group[lang]:
+                for hit in term_pattern(word, lang in COMPOUNDING, True).finditer(text):
+                    start = max((end.end() for end in SENTENCE_END.finditer(text, 0, hit.start())), default=0)
+                    after = SENTENCE_END.search(text, hit.end())
+                    sentence = text[start : after.start() if after else len(text)]
+                    if first_term(group["when"], sentence, order) is None:
+                        text = text[: hit.start()] + " " * len(hit.group(0)) + text[hit.end() :]
+    return text
 
 
 def _whole_counts(text: str, order: list[Language]) -> str:
@@ -119,7 +135,13 @@ def _won_when_closed(text: str, order: list[Language], named: list[Named]) -> li
     won_words = metric_terms()["families"]["won_lost"]
     if not named:
         return [("won_lost", closing, won_words)] if first_term(closed["asks"], text, order) else []
-    turned = [item for item in named if item[0] in closed["families"]]
+    leading = metric_terms()["leading"]
+    turned = [
+        item  # a situation of [leading] holds its own closing word ("add deals only once they're closed")
+        for item in named
+        if item[0] in closed["families"]
+        and not any(item[1] in leading.get(item[0], {}).get(lang, []) for lang in order)
+    ]
     if not turned:
         return named
     kept = [item for item in named if (still_open or item not in turned[1:]) and item[0] != "won_lost"]
