@@ -3,11 +3,15 @@ dev misses, with variants of my own: a figure set aside before the asked one is 
 „… sind mir egal“, „…, darum gehts nicht“, "not the … ones," at a clause's start), a figure told by its
 situation ("came and went", "no call no email", "deals going", "open volume"), idioms that only look like a
 figure word („den Überblick verloren“, "deal with … without losing him") and messages that keep their
-reading or stay unread."""
+reading or stay unread; and the reviewer's probes (asked_probes.yaml): a dismissal word that is the reps'
+behaviour or inside a question, a situation phrase with no deal beside it ("3 meetings today")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.coaching.asked import family_of, read_asked
 from bot.coaching.goals import scope_of
@@ -164,3 +168,20 @@ def test_the_blind18_wordings_name_their_metric(
     question: str, language: Language, expected: tuple[str, str] | None
 ) -> None:
     assert _reading(question, language) == expected
+
+
+def _probes() -> list[tuple[str, str, str, str]]:
+    probes = yaml.safe_load((Path(__file__).parent / "asked_probes.yaml").read_text(encoding="utf-8"))
+    return [
+        (item["id"], item["text"], item["lang"], item["expect"])
+        for group in ("kept", "fixed")
+        for item in probes[group]
+    ]
+
+
+@pytest.mark.parametrize(("probe", "question", "language", "expected"), _probes())
+def test_the_reviewer_probes_keep_their_reading(
+    probe: str, question: str, language: Language, expected: str
+) -> None:
+    reading = _reading(question, language)
+    assert ("none" if reading is None else "/".join(reading)) == expected, probe
