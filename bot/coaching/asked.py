@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.coaching.asked_lost import lost_first
+from bot.coaching.asked_model import arbitrated
 from bot.coaching.asked_terms import (
     COMPOUNDING,
     flat,
@@ -100,7 +101,7 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     readings: list[AskedReading] = []
     scope: tuple[bool, str | None] | None = None
     named = _asked_families(text, order)
-    for family, family_term, words in _misspelt(text, order, named) or named:
+    for family, family_term, words in arbitrated(question, _misspelt(text, order, named) or named):
         if family == "won_lost":
             lost = _first(terms["lost_words"], text, order) if lost_first(text, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
