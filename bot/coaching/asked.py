@@ -11,6 +11,7 @@ from functools import lru_cache
 from bot.coaching.asked_dismissed import undismissed
 from bot.coaching.asked_families import asked_families, first_term, misspelt
 from bot.coaching.asked_lost import lost_first
+from bot.coaching.asked_model import arbitrated
 from bot.coaching.asked_terms import (
     COMPOUNDING,
     flat,
@@ -106,7 +107,7 @@ def _read_all(question: str, language: Language) -> list[AskedReading]:
     readings: list[AskedReading] = []
     scope: tuple[bool, str | None] | None = None
     named = asked_families(text, order)
-    for family, family_term, words in misspelt(text, order, named) or named:
+    for family, family_term, words in arbitrated(question, misspelt(text, order, named) or named):
         if family == "won_lost":
             lost = first_term(terms["lost_words"], text, order) if lost_first(text, words) else None
             readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from bot.coaching.asked import asked_metric, same_family, same_scope
+from bot.coaching.asked_model import metric_model
 from bot.coaching.goals import GOAL_METRICS, GoalPlan
 from bot.coaching.kinds import Kind, MessageClassifier
 from bot.coaching.language import answer_language, warm_up
@@ -76,6 +77,7 @@ class Coach:
         warm_up()
         # Built with the indexes, not on the first message: its word lists take a moment to load.
         self.classifier = MessageClassifier.for_library(library)
+        metric_model()  # likewise the asked-metric model (built once per process)
 
     def with_writer(self, writer: AnswerWriter | None) -> Coach:
         """This coach answering through `writer`, sharing its read-only lessons, indexes and classifier."""

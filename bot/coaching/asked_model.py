@@ -1,0 +1,97 @@
+"""A learned fallback for the asked-metric rules (asked.py): which figure family a message asks about,
+by a logistic regression over the kind model's features, learned from labelled messages.
+
+It speaks only where the rules leave room, behind two gates chosen by cross-validation
+(benchmarks/asked_model.md):
+- the rules read no family, and the model says one family with a probability of at least GATES.new;
+- the rules read two or more families, and the model prefers another one than the rules' first by at
+  least GATES.arbiter: that one is read first (the others stay, as the rules read them). Off for now.
+
+    prompts/coach/metric_examples.yaml    family (or none) -> messages that ask about it; written by
+                                          benchmarks/metric_examples.py from the eval sets' dev halves
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.coaching.asked_terms import metric_terms
+from bot.coaching.kind_model import KindModel, Prediction, load_examples
+from bot.paths import PROMPTS_DIR
+
+log = logging.getLogger(__name__)
+
+EXAMPLES_FILE = PROMPTS_DIR / "coach" / "metric_examples.yaml"
+NONE = "none"  # the label of a message that asks about no family
+Named = tuple[str, str, dict[str, list[str]]]  # family, the term that names it, the family's words
+
+
+@dataclass(frozen=True, slots=True)
+class Gates:
+    new: float  # least probability of a family the rules did not read at all
+    arbiter: float  # least lead of the model's choice over the rules' first family (above 1: never)
+
+
+# new: 0.7 scored 3 more in cross-validation, but read "what can I read from a rep's activity log?" as
+# activities (0.75). arbiter: off; at 0.5 it fixed 2 in cross-validation, broke none, but puts a family
+# the text names second first ("wo passiert nix und wo ist das Abschlussdatum vorbei?": overdue 0.93).
+GATES = Gates(new=0.8, arbiter=2.0)
+
+
+def families() -> tuple[str, ...]:
+    """The figure families, in the term file's order."""
+    return tuple(metric_terms()["families"])
+
+
+def load_metric_examples() -> tuple[list[tuple[str, str]], list[str]]:
+    """(message, family or none) pairs from the examples file, and its problems."""
+    return load_examples(EXAMPLES_FILE, {NONE, *families()})
+
+
+@lru_cache(maxsize=1)
+def metric_model() -> KindModel | None:
+    """The model from the shipped examples, built once; None (the rules alone) when it cannot be."""
+    examples, problems = load_metric_examples()
+    for problem in problems:
+        log.warning("metric examples: %s", problem)
+    if len({family for _, family in examples}) < 2:
+        log.warning("metric examples: too few families to learn from, so no metric model")
+        return None
+    return KindModel(examples)
+
+
+@lru_cache(maxsize=4096)
+def predicted(question: str) -> Prediction | None:
+    model = metric_model()
+    return model.predict(question) if model else None
+
+
+def arbitrated(question: str, named: list[Named], gates: Gates | None = None) -> list[Named]:
+    """The rules' families (`named`), with the model's family where the rules read none, or its choice
+    first where they read several; unchanged where the model is not sure enough."""
+    gates = gates or GATES
+    if len(named) == 1 or (gates.new > 1 if not named else gates.arbiter > 1):
+        return named
+    prediction = predicted(question)
+    choice = decided([family for family, _, _ in named], prediction, gates) if prediction else None
+    if choice is None or prediction is None:
+        return named
+    if not named:
+        words = metric_terms()["families"][choice]
+        return [(choice, f"(model {prediction.score:.2f})", words)]
+    first = next(item for item in named if item[0] == choice)
+    return [first, *(item for item in named if item is not first)]
+
+
+def decided(read: list[str], prediction: Prediction, gates: Gates) -> str | None:
+    """The family to read first instead of the rules' first of `read` (none read: a new one), or None."""
+    if not read:
+        sure = prediction.kind != NONE and prediction.score >= gates.new
+        return prediction.kind if sure else None
+    if len(read) < 2:
+        return None
+    probability = dict(prediction.probabilities)
+    best = max(read, key=lambda family: probability[family])
+    return best if probability[best] - probability[read[0]] >= gates.arbiter and best != read[0] else None
