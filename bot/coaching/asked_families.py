@@ -63,17 +63,26 @@ def _families(text: str, order: list[Language]) -> list[Named]:
 
 
 def _unsituated(text: str, order: list[Language]) -> str:
-    """The text with each phrase of [situated] blanked in a sentence without a word of its `when`."""
+    """The text with each phrase of [situated] blanked in a sentence without a word of its `when`, or in
+    a message without a word of its `about`."""
     for group in metric_terms()["situated"].values():
+        about = group.get("about")
+        unrelated = about is not None and first_term(about, text, order) is None
         for lang in order:
             for word in group[lang]:
                 for hit in term_pattern(word, lang in COMPOUNDING, True).finditer(text):
-                    start = max((end.end() for end in SENTENCE_END.finditer(text, 0, hit.start())), default=0)
-                    after = SENTENCE_END.search(text, hit.end())
-                    sentence = text[start : after.start() if after else len(text)]
-                    if first_term(group["when"], sentence, order) is None:
+                    if unrelated or not _beside(group.get("when"), text, hit, order):
                         text = text[: hit.start()] + " " * len(hit.group(0)) + text[hit.end() :]
     return text
+
+
+def _beside(when: dict[str, list[str]] | None, text: str, hit: re.Match[str], order: list[Language]) -> bool:
+    """Whether the sentence holding `hit` has a word of `when` (always, without a `when`)."""
+    if when is None:
+        return True
+    start = max((end.end() for end in SENTENCE_END.finditer(text, 0, hit.start())), default=0)
+    after = SENTENCE_END.search(text, hit.end())
+    return first_term(when, text[start : after.start() if after else len(text)], order) is not None
 
 
 def _whole_counts(text: str, order: list[Language]) -> str:
