@@ -64,6 +64,12 @@ def metric_model() -> KindModel | None:
     return KindModel(examples)
 
 
+def forget_metric_model() -> None:
+    """Learn again from the examples file on the next message (the prompt files changed)."""
+    metric_model.cache_clear()
+    predicted.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def predicted(question: str) -> Prediction | None:
     model = metric_model()

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from bot.coaching.asked import forget_terms
+from bot.coaching.asked_model import forget_metric_model, metric_model
 from bot.coaching.coach import AnswerWriter, Coach
 from bot.coaching.coach_cache import CoachCache, cache_key
 from bot.coaching.kind_lists import term_lists
@@ -62,6 +63,7 @@ def shared_coach(writer: AnswerWriter | None = None, *, cache: CoachCache | None
             if _built:  # the files changed: the term lists are read again too
                 term_lists.cache_clear()
                 forget_terms()
+                forget_metric_model()
             coach = _loaded_or_built(key, cache)
             _built.clear()
             _built[key] = coach
@@ -73,6 +75,7 @@ def _loaded_or_built(content_key: str, cache: CoachCache | None) -> Coach:
     loaded = cache.load(key) if cache is not None else None
     if loaded is not None:
         warm_up()  # as a built coach does: the language models are not in the file (a Rust object)
+        metric_model()  # nor is the asked-metric model (module-level, learned in about half a second)
         return loaded
     coach = Coach(library=LessonLibrary.load())
     if cache is None:

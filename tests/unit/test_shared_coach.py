@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching import asked, asked_terms, shared
+from bot.coaching import asked, asked_model, asked_terms, shared
 from bot.coaching.coach import Coach
 from bot.coaching.lessons import LESSONS_DIR
 from bot.coaching.shared import lessons_fingerprint, shared_coach
@@ -67,3 +67,27 @@ def test_a_rebuild_reads_the_edited_metric_terms_again(
         assert asked.asked_metric("how many deals have a blorptastic date", "en") == "overdue_close_dates"
     finally:
         asked.forget_terms()  # the next test reads the shipped file again
+
+
+def test_a_rebuild_learns_from_the_edited_metric_examples_again(
+    coach: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = "how many flurbs did the team glorp"  # no word any rule or example knows
+    edited = tmp_path / "metric_examples.yaml"
+    edited.write_text(
+        asked_model.EXAMPLES_FILE.read_text(encoding="utf-8").replace(
+            "activities:\n", "activities:\n" + f'  - "{message}"\n' * 40, 1
+        ),
+        encoding="utf-8",
+    )
+    assert asked.asked_metric(message, "en") is None
+    monkeypatch.setattr(asked_model, "EXAMPLES_FILE", edited)
+    monkeypatch.setattr(shared, "_built", {"the files as they were": coach})  # the files changed since
+
+    try:
+        shared_coach()
+
+        assert asked.asked_metric(message, "en") == "activities_7d_team"
+    finally:
+        monkeypatch.undo()
+        asked_model.forget_metric_model()  # the next test learns from the shipped file again
