@@ -33,10 +33,12 @@ Scores = npt.NDArray[np.float64]
 GAP_BOOST = 1.01
 # Lesson texts share much vocabulary ("next step" is everywhere); matching the question against each
 # topic as a whole (its description, extra words from the vocabulary, its lessons' titles and example
-# questions) as well says which topic it is about. Half the lesson text's weight: BM25's idf over twelve
-# topic texts rates a word in one or two of them ("myself") far above one in six, and the topic prior
-# below weighs words by topic better (1.5 -> 0.75: dev and the training-question CV up in both languages).
-TOPIC_WEIGHT = 0.75
+# questions) as well says which topic it is about. A quarter of the lesson text's weight: BM25's idf over
+# twelve topic texts rates a word in one or two of them ("myself") far above one in six, and the topic
+# prior below weighs words by topic better (1.5 -> 0.75: dev and the training-question CV up in both
+# languages; 0.75 -> 0.25: batches 11-17 each left out of the eval-dev training, up in both languages,
+# benchmarks/retrieval_weights.md).
+TOPIC_WEIGHT = 0.25
 # The questions a lesson says it answers (`asked_as`) are worded like the questions managers type.
 ASKED_AS_WEIGHT = 1.0
 # The nearest example question by letter n-grams (cosine, 0..1 on its own scale: unlike max-normalised
