@@ -31,7 +31,7 @@ def undismissed(question: str) -> str:
         for word in [*dismissed["before"][lang], *dismissed["opening"][lang]]:
             for hit in term_pattern(word, False, True).finditer(lower):
                 lead = lower[_clause_start(lower, hit.start(), ends) : hit.start()].strip(" ,;:-–—")
-                if any(word not in leads for word in lead.split()):
+                if any(part not in leads for part in lead.split()):
                     continue  # inside a clause: "reps always forget the next step", "why do they not log"
                 end = ends.search(lower, hit.end())
                 stop = end.start() if end else len(lower)
