@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.asked import read_asked
+from bot.coaching.asked import asked_metric
 from bot.i18n import Language
-
-
-def first(question: str, language: Language) -> str | None:
-    reading = read_asked(question, language)
-    return reading.metric if reading else None
 
 
 @pytest.mark.parametrize(
@@ -53,7 +48,7 @@ def first(question: str, language: Language) -> str | None:
 def test_lose_about_a_person_or_client_is_no_lost_count(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -72,7 +67,7 @@ def test_lose_about_a_person_or_client_is_no_lost_count(
     ],
 )
 def test_real_lost_count_questions_still_read_lost(language: Language, question: str) -> None:
-    assert first(question, language) == "lost_90d"
+    assert asked_metric(question, language) == "lost_90d"
 
 
 @pytest.mark.parametrize(
@@ -121,7 +116,7 @@ def test_real_lost_count_questions_still_read_lost(language: Language, question:
 def test_a_stated_number_of_deals_is_the_open_deals(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -164,7 +159,7 @@ def test_a_stated_number_of_deals_is_the_open_deals(
 def test_deals_a_rep_tells_of_that_the_crm_lacks(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -187,4 +182,4 @@ def test_deals_a_rep_tells_of_that_the_crm_lacks(
 def test_the_reader_on_tool_questions_asked_as_coaching(
     language: Language, question: str, metric: str
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.asked import read_all, read_asked
+from bot.coaching.asked import asked_metric, read_all, read_asked
 from bot.i18n import Language
-
-
-def first(question: str, language: Language) -> str | None:
-    reading = read_asked(question, language)
-    return reading.metric if reading else None
 
 
 @pytest.mark.parametrize(
@@ -55,7 +50,7 @@ def first(question: str, language: Language) -> str | None:
 def test_an_idiom_or_an_action_names_no_lost_count(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -69,7 +64,7 @@ def test_an_idiom_or_an_action_names_no_lost_count(
     ],
 )
 def test_the_lost_count_is_still_read(language: Language, question: str, metric: str) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -98,7 +93,7 @@ def test_the_lost_count_is_still_read(language: Language, question: str, metric:
 def test_no_activity_on_deals_for_a_time_is_stale(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -119,7 +114,7 @@ def test_no_activity_on_deals_for_a_time_is_stale(
 def test_deals_missing_from_the_crm_are_the_open_deals(
     language: Language, question: str, metric: str
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
@@ -230,7 +225,7 @@ def test_a_counted_loss_is_lost_an_idiom_is_not(
 def test_a_family_word_beside_an_action_or_a_person(
     language: Language, question: str, metric: str | None
 ) -> None:
-    assert first(question, language) == metric
+    assert asked_metric(question, language) == metric
 
 
 @pytest.mark.parametrize(
