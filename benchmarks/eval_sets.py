@@ -18,5 +18,6 @@ NAMES = (
     "kinds_blind12",
     "metric_blind16",
     "metric_blind18",
+    "metric_blind19",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}
