@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/metric_examples.py
 
-Every `split: dev` coaching or numbers item of benchmarks/coaching_eval/questions.yaml and every item of
-metric_blind16.yaml becomes an example of its `metric` family (`none` when it names none) in
-prompts/coach/metric_examples.yaml. Never written: the test halves, batch 18 of questions.yaml
-(en-18001…, held out to decide whether the model helps) and metric_blind18. A message listed twice
+Every `split: dev` coaching or numbers item of benchmarks/coaching_eval/questions.yaml, metric_blind16.yaml
+and metric_blind18.yaml becomes an example of its `metric` family (`none` when it names none) in
+prompts/coach/metric_examples.yaml, followed by the messages written for training only
+(prompts/coach/metric_written.yaml). Never written: the test halves, batch 19 of questions.yaml
+(en-19001…, held out to decide whether the model helps) and metric_blind19. A message listed twice
 (ignoring case and spacing) is written once, with its first label.
 """
 
@@ -23,9 +24,10 @@ from bot.coaching.asked_model import EXAMPLES_FILE, NONE
 from bot.coaching.training import question_key
 
 FOLDER = Path(__file__).parent / "coaching_eval"
-SOURCES = (FOLDER / "questions.yaml", FOLDER / "metric_blind16.yaml")
+SOURCES = tuple(FOLDER / f"{name}.yaml" for name in ("questions", "metric_blind16", "metric_blind18"))
+WRITTEN = EXAMPLES_FILE.with_name("metric_written.yaml")  # family -> messages written for training only
 ASKING_KINDS = {"coaching", "numbers"}
-HELD_OUT = re.compile(r"(?:en|de)-18\d{3}")  # batch 18: decides on the model, never teaches it
+HELD_OUT = re.compile(r"(?:en|de)-19\d{3}")  # batch 19: decides on the model, never teaches it
 
 
 def labelled(path: Path) -> Iterator[tuple[str, str, str, str]]:
@@ -47,6 +49,12 @@ def examples() -> dict[str, list[str]]:
             if question_key(text) not in seen:
                 seen.add(question_key(text))
                 found.setdefault(family, []).append(text)
+    written: dict[str, list[str]] = yaml.safe_load(WRITTEN.read_text(encoding="utf-8"))
+    for family, texts in written.items():
+        for text in texts:
+            if question_key(text) not in seen:
+                seen.add(question_key(text))
+                found.setdefault(family, []).append(" ".join(text.split()))
     return found
 
 
@@ -54,7 +62,8 @@ def main() -> None:
     found = examples()
     lines = [
         "# Messages labelled with the metric family they ask about (none: they name none), from the dev",
-        "# halves of benchmarks/coaching_eval/questions.yaml (not batch 18) and metric_blind16.yaml.",
+        "# halves of benchmarks/coaching_eval/questions.yaml (not batch 19), metric_blind16.yaml and",
+        "# metric_blind18.yaml, then prompts/coach/metric_written.yaml (written for training only).",
         "# Made by benchmarks/metric_examples.py; do not edit by hand.",
     ]
     for family in sorted(found):
