@@ -19,7 +19,7 @@ import time
 from collections import Counter
 
 import yaml
-from metric_examples import SOURCES, labelled
+from metric_examples import SOURCES, WRITTEN, labelled
 
 from bot.coaching import asked_model
 from bot.coaching.asked import family_of, read_all
@@ -28,6 +28,7 @@ from bot.coaching.kind_model import KindModel, Prediction
 
 NEW = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 2.0)
 ARBITER = (0.0, 0.1, 0.2, 0.3, 0.5, 2.0)
+OVERRIDE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # swept with the arbiter off
 OFF = Gates(new=2.0, arbiter=2.0)
 SHIPPED = asked_model.GATES
 QUESTIONS = SOURCES[0]
@@ -41,10 +42,12 @@ def out_of_fold(items: list[Item], folds: int) -> tuple[list[Prediction], float]
     order = list(range(len(items)))
     random.Random(9).shuffle(order)
     found: dict[int, Prediction] = {}
+    written: dict[str, list[str]] = yaml.safe_load(WRITTEN.read_text(encoding="utf-8"))
+    always = [(text, family) for family, texts in written.items() for text in texts]  # never scored
     started = time.perf_counter()
     for fold in range(folds):
         held = set(order[fold::folds])
-        model = KindModel([(item[3], item[4]) for at, item in enumerate(items) if at not in held])
+        model = KindModel([(item[3], item[4]) for at, item in enumerate(items) if at not in held] + always)
         found |= {at: model.predict(items[at][3]) for at in held}
     return [found[at] for at in range(len(items))], (time.perf_counter() - started) / folds
 
@@ -82,10 +85,11 @@ def main() -> None:
     rules_false = sum(first != NONE and label == NONE for first, label in zip(before, labels, strict=True))
     print(f"{len(items)} messages, {args.folds} folds; {Counter(labels).most_common()}")
     print(f"rules alone: {rules_right} right, false positives {rules_false}")
-    print("new   arbiter  right  fixed broken  false-pos  invented  (right by source)")
+    print("new   arbiter override  right  fixed broken  false-pos  invented  (right by source)")
     for new in NEW:
-        for arbiter in ARBITER:
-            gates = Gates(new=new, arbiter=arbiter)
+        pairs = [(arbiter, 2.0) for arbiter in ARBITER] + [(2.0, override) for override in OVERRIDE]
+        for arbiter, override in pairs:
+            gates = Gates(new=new, arbiter=arbiter, override=override)
             after = [
                 decided(read, prediction, gates) or first
                 for read, prediction, first in zip(rules, predictions, before, strict=True)
@@ -101,7 +105,8 @@ def main() -> None:
             )
             by_source = dict(Counter(item[0] for item, hit in zip(items, right, strict=True) if hit))
             print(
-                f"{new:<5} {arbiter:<8} {sum(right):<6} {fixed:<5} {broken:<7} {false:<10} {invented:<9}",
+                f"{new:<5} {arbiter:<8} {override:<9} {sum(right):<6} {fixed:<5} {broken:<7}",
+                f"{false:<10} {invented:<9}",
                 by_source,
             )
     alone = sum(prediction.kind == label for prediction, label in zip(predictions, labels, strict=True))

@@ -5,7 +5,9 @@ It speaks only where the rules leave room, behind two gates chosen by cross-vali
 (benchmarks/asked_model.md):
 - the rules read no family, and the model says one family with a probability of at least GATES.new;
 - the rules read two or more families, and the model prefers another one than the rules' first by at
-  least GATES.arbiter: that one is read first (the others stay, as the rules read them). Off for now.
+  least GATES.arbiter: that one is read first (the others stay, as the rules read them). Off for now;
+- the rules read a family, and the model's own first family (one the rules may not have read) is more
+  probable than the rules' first by at least GATES.override: the model's is read first.
 
     prompts/coach/metric_examples.yaml    family (or none) -> messages that ask about it; written by
                                           benchmarks/metric_examples.py from the eval sets' dev halves
@@ -32,6 +34,7 @@ Named = tuple[str, str, dict[str, list[str]]]  # family, the term that names it,
 class Gates:
     new: float  # least probability of a family the rules did not read at all
     arbiter: float  # least lead of the model's choice over the rules' first family (above 1: never)
+    override: float = 2.0  # least lead of the model's first family over the rules' first (above 1: never)
 
 
 # new: 0.7 scored 3 more in cross-validation, but read "what can I read from a rep's activity log?" as
@@ -78,9 +81,10 @@ def predicted(question: str) -> Prediction | None:
 
 def arbitrated(question: str, named: list[Named], gates: Gates | None = None) -> list[Named]:
     """The rules' families (`named`), with the model's family where the rules read none, or its choice
-    first where they read several; unchanged where the model is not sure enough."""
+    first where it is far surer of it than of the rules' first; unchanged where it is not sure enough."""
     gates = gates or GATES
-    if len(named) == 1 or (gates.new > 1 if not named else gates.arbiter > 1):
+    listening = gates.override <= 1 or (len(named) > 1 and gates.arbiter <= 1) if named else gates.new <= 1
+    if not listening:
         return named
     prediction = predicted(question)
     choice = decided([family for family, _, _ in named], prediction, gates) if prediction else None
@@ -89,7 +93,9 @@ def arbitrated(question: str, named: list[Named], gates: Gates | None = None) ->
     if not named:
         words = metric_terms()["families"][choice]
         return [(choice, f"(model {prediction.score:.2f})", words)]
-    first = next(item for item in named if item[0] == choice)
+    first = next((item for item in named if item[0] == choice), None)
+    if first is None:  # a family the rules did not read at all
+        first = (choice, f"(model {prediction.score:.2f})", metric_terms()["families"][choice])
     return [first, *(item for item in named if item is not first)]
 
 
@@ -98,8 +104,12 @@ def decided(read: list[str], prediction: Prediction, gates: Gates) -> str | None
     if not read:
         sure = prediction.kind != NONE and prediction.score >= gates.new
         return prediction.kind if sure else None
+    probability = dict(prediction.probabilities)
+    top = prediction.kind
+    if top not in (NONE, read[0]) and prediction.score - probability.get(read[0], 0.0) >= gates.override:
+        return top
     if len(read) < 2:
         return None
-    probability = dict(prediction.probabilities)
-    best = max(read, key=lambda family: probability[family])
-    return best if probability[best] - probability[read[0]] >= gates.arbiter and best != read[0] else None
+    best = max(read, key=lambda family: probability.get(family, 0.0))
+    lead = probability.get(best, 0.0) - probability.get(read[0], 0.0)
+    return best if lead >= gates.arbiter and best != read[0] else None

@@ -79,6 +79,16 @@ def test_a_family_the_rules_do_not_read_needs_the_gates_probability() -> None:
     assert decided([], prediction(none=0.95, stale=0.05), GATES) is None
 
 
+def test_the_model_overrides_the_rules_first_family_only_when_far_surer_of_its_own() -> None:
+    gates = Gates(new=0.85, arbiter=2.0, override=0.4)
+    assert decided(["stale"], prediction(overdue=0.8, stale=0.1, none=0.1), gates) == "overdue"
+    assert decided(["stale"], prediction(overdue=0.45, stale=0.15, none=0.4), gates) is None
+    assert decided(["stale"], prediction(none=0.9, stale=0.1), gates) is None  # "none" never overrides
+    assert decided(["stale"], prediction(stale=0.9, none=0.1), gates) is None
+    two = prediction(won_lost=0.9, stale=0.05, overdue=0.05)
+    assert decided(["stale", "overdue"], two, gates) == "won_lost"
+
+
 def test_the_model_arbitrates_only_between_the_families_the_rules_read() -> None:
     assert decided(["stale"], prediction(overdue=0.99, stale=0.01), GATES) is None
     assert decided(["stale", "overdue"], prediction(overdue=0.8, stale=0.1, none=0.1), GATES) == "overdue"
