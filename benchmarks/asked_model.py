@@ -28,7 +28,7 @@ from bot.coaching.kind_model import KindModel, Prediction
 
 NEW = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 2.0)
 ARBITER = (0.0, 0.1, 0.2, 0.3, 0.5, 2.0)
-OVERRIDE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)  # swept with the arbiter off
+VETO = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)  # swept with the arbiter off
 OFF = Gates(new=2.0, arbiter=2.0)
 SHIPPED = asked_model.GATES
 QUESTIONS = SOURCES[0]
@@ -50,6 +50,12 @@ def out_of_fold(items: list[Item], folds: int) -> tuple[list[Prediction], float]
         model = KindModel([(item[3], item[4]) for at, item in enumerate(items) if at not in held] + always)
         found |= {at: model.predict(items[at][3]) for at in held}
     return [found[at] for at in range(len(items))], (time.perf_counter() - started) / folds
+
+
+def vetoed(read: list[str], prediction: Prediction, gates: Gates) -> str | None:
+    """NONE where asked_model.arbitrated sets the rules' families aside, else None (no say)."""
+    sure = bool(read) and prediction.kind == NONE and prediction.score >= gates.veto
+    return NONE if sure else None
 
 
 def invented_in(pattern: str) -> str:
@@ -85,13 +91,13 @@ def main() -> None:
     rules_false = sum(first != NONE and label == NONE for first, label in zip(before, labels, strict=True))
     print(f"{len(items)} messages, {args.folds} folds; {Counter(labels).most_common()}")
     print(f"rules alone: {rules_right} right, false positives {rules_false}")
-    print("new   arbiter override  right  fixed broken  false-pos  invented  (right by source)")
+    print("new   arbiter veto  right  fixed broken  false-pos  invented  (right by source)")
     for new in NEW:
-        pairs = [(arbiter, 2.0) for arbiter in ARBITER] + [(2.0, override) for override in OVERRIDE]
-        for arbiter, override in pairs:
-            gates = Gates(new=new, arbiter=arbiter, override=override)
+        pairs = [(arbiter, 2.0) for arbiter in ARBITER] + [(2.0, veto) for veto in VETO]
+        for arbiter, veto in pairs:
+            gates = Gates(new=new, arbiter=arbiter, veto=veto)
             after = [
-                decided(read, prediction, gates) or first
+                vetoed(read, prediction, gates) or decided(read, prediction, gates) or first
                 for read, prediction, first in zip(rules, predictions, before, strict=True)
             ]
             rows = list(zip(items, before, after, labels, strict=True))
@@ -105,7 +111,7 @@ def main() -> None:
             )
             by_source = dict(Counter(item[0] for item, hit in zip(items, right, strict=True) if hit))
             print(
-                f"{new:<5} {arbiter:<8} {override:<9} {sum(right):<6} {fixed:<5} {broken:<7}",
+                f"{new:<5} {arbiter:<8} {veto:<5} {sum(right):<6} {fixed:<5} {broken:<7}",
                 f"{false:<10} {invented:<9}",
                 by_source,
             )

@@ -9,10 +9,12 @@ from bot.coaching.asked import read_all, read_asked
 from bot.coaching.asked_model import (
     NONE,
     Gates,
+    arbitrated,
     decided,
     families,
     load_metric_examples,
     metric_model,
+    predicted,
 )
 from bot.coaching.kind_model import KindModel, Prediction
 from bot.i18n import Language
@@ -79,14 +81,15 @@ def test_a_family_the_rules_do_not_read_needs_the_gates_probability() -> None:
     assert decided([], prediction(none=0.95, stale=0.05), GATES) is None
 
 
-def test_the_model_overrides_the_rules_first_family_only_when_far_surer_of_its_own() -> None:
-    gates = Gates(new=0.85, arbiter=2.0, override=0.4)
-    assert decided(["stale"], prediction(overdue=0.8, stale=0.1, none=0.1), gates) == "overdue"
-    assert decided(["stale"], prediction(overdue=0.45, stale=0.15, none=0.4), gates) is None
-    assert decided(["stale"], prediction(none=0.9, stale=0.1), gates) is None  # "none" never overrides
-    assert decided(["stale"], prediction(stale=0.9, none=0.1), gates) is None
-    two = prediction(won_lost=0.9, stale=0.05, overdue=0.05)
-    assert decided(["stale", "overdue"], two, gates) == "won_lost"
+def test_a_sure_none_sets_the_rules_families_aside_only_behind_the_veto_gate() -> None:
+    question = "how do I run a good weekly pipeline review?"
+    named = [("stale", "pipeline", {"en": ["pipeline"]})]
+    sure_none = predicted(question)
+    assert sure_none is not None and sure_none.kind == NONE and sure_none.score > 0.5
+
+    assert arbitrated(question, named, Gates(new=2.0, arbiter=2.0, veto=0.5)) == []
+    assert arbitrated(question, named, Gates(new=2.0, arbiter=2.0)) == named
+    assert arbitrated(question, named, Gates(new=2.0, arbiter=2.0, veto=sure_none.score + 0.01)) == named
 
 
 def test_the_model_arbitrates_only_between_the_families_the_rules_read() -> None:
