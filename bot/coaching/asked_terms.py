@@ -21,6 +21,7 @@ GAP = r"\w*\s+(?:\S+\s+){0,3}?"  # what " ~ " in a term stands for
 POSSESSIVE_GAP = 2  # words allowed between "my" and what it owns ("my logged activities")
 LOSE_AFTER = 4  # the words after a lose verb that may be its object ("lose our best rep")
 CLAUSE_MARK = re.compile(r"[.?!;,:]")
+SLOT = re.compile(r"\{(\w+_\w+)\}")  # "{kein_de}"; "{n}" is a number, no slot
 LOSE_BEFORE = 4  # in German, the words before it („den Kunden auf keinen Fall verlieren“)
 
 
@@ -182,23 +183,49 @@ def term_pattern(word: str, inside_words: bool, short_whole: bool) -> re.Pattern
     Opportunities“). A term that ends in a space or a digit
     must end a word ("did i " is not "did it", "top 3" not "top 30"); "{n}" stands for a number ("top
     {n}", read as the term's group 1). A term that begins or ends with a sign ("$", "€") needs no word
-    boundary on that side ("500€", "$2m")."""
+    boundary on that side ("500€", "$2m"). The apostrophe of "n't" may be left out ("havent moved")."""
     whole_end = word.endswith(" ") or word[-1:].isdecimal() or word.endswith("{n}")
     word = word.strip()
     end = r"(?!\w)" if whole_end or (short_whole and len(word) <= SHORT and word[-1:].isalnum()) else ""
     if " ~ " in word:
-        parts = (re.escape(part) for part in word.split(" ~ "))
+        parts = (_escaped(part) for part in word.split(" ~ "))
         return re.compile(r"(?<!\w)" + GAP.join(parts) + (end if whole_end else ""))
     if inside_words and " " not in word and len(word) > SHORT and not whole_end:
         return re.compile(rf"(?<!\w){re.escape(word)}|{re.escape(word)}{COMPOUND_ENDING}")
     start = r"(?<!\w)" if word[:1].isalnum() else ""
-    return re.compile(start + re.escape(word).replace(re.escape("{n}"), r"(\d{1,3})") + end)
+    return re.compile(start + _escaped(word).replace(re.escape("{n}"), r"(\d{1,3})") + end)
+
+
+def _escaped(word: str) -> str:
+    return re.escape(word).replace("n't", "n'?t")  # chat drops the apostrophe: "arent", "havent"
 
 
 @cache
 def metric_terms() -> dict[str, Any]:
+    """The term file, each term holding a `{slot}` of [slots] written out once per word of that slot
+    ("{kein_de} aktivität" → „koa aktivität“, „ka aktivität“ …): dialect and determiner variants."""
     with TERMS_FILE.open("rb") as handle:
-        return tomllib.load(handle)
+        terms: dict[str, Any] = tomllib.load(handle)
+    slots: dict[str, list[str]] = terms.get("slots", {})
+    return _expanded(terms, slots) if slots else terms
+
+
+def _expanded(value: Any, slots: dict[str, list[str]]) -> Any:
+    if isinstance(value, dict):
+        return {key: _expanded(item, slots) for key, item in value.items()}
+    if isinstance(value, list):
+        return [term for item in value for term in _filled(item, slots)]
+    return value
+
+
+def _filled(term: Any, slots: dict[str, list[str]]) -> list[Any]:
+    if not isinstance(term, str) or (slot := SLOT.search(term)) is None or slot.group(1) not in slots:
+        return [term]
+    return [
+        filled
+        for word in slots[slot.group(1)]
+        for filled in _filled(term[: slot.start()] + word + term[slot.end() :], slots)
+    ]
 
 
 def starts_with(text: str, words: dict[str, list[str]]) -> bool:
