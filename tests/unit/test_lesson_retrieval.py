@@ -15,6 +15,7 @@ import Stemmer
 from bot.coaching import retrieval
 from bot.coaching.analysis import STEMMER_NAMES, words
 from bot.coaching.coach import focus_hits
+from bot.coaching.goals import Goal
 from bot.coaching.lessons import Condition, Lesson
 from bot.coaching.ngrams import NgramIndex
 from bot.coaching.retrieval import Hit, LessonIndex
@@ -220,6 +221,46 @@ def test_of_the_lessons_on_the_asked_metric_the_one_of_the_best_lessons_topic_le
 
     # The personal lesson fits better and matches "own", but the question is about 1:1s.
     assert ids(focus_hits(ranked, asked="own_stale_deals", stats=None))[0] == "one-on-one-c"
+
+
+def test_asked_about_their_own_number_a_lesson_with_a_goal_on_it_leads_from_less() -> None:
+    # The best lesson sets no goal on stale deals (reflective); "my own deals haven't been touched" asks about
+    # the manager's own ones, so a lesson of another topic with a goal on them leads from 0.4 of its score.
+    best = lesson("personal-a", "personal-crm", "A", ())
+    goal = Goal(change=-2, deadline_days=7)
+    mine = replace(lesson("role-model-b", "role-model", "B", ()), metric="own_stale_deals", goal=goal)
+    mine_reflective = replace(mine, id="role-model-c", goal=None)
+    team = replace(mine, id="pipeline-d", topic="pipeline-review", metric="stale_deals")
+    with_goal = [Hit(best, 3.0, False), Hit(mine, 1.5, False)]
+
+    assert ids(focus_hits(with_goal, asked="own_stale_deals", stats=None))[0] == "role-model-b"
+    # Not for the team's number, nor for a lesson without a goal, nor one that fits far worse.
+    assert (
+        ids(focus_hits([Hit(best, 3.0, False), Hit(team, 1.5, False)], asked="stale_deals", stats=None))[0]
+        == "personal-a"
+    )
+    assert (
+        ids(
+            focus_hits(
+                [Hit(best, 3.0, False), Hit(mine_reflective, 1.5, False)], asked="own_stale_deals", stats=None
+            )
+        )[0]
+        == "personal-a"
+    )
+    assert (
+        ids(focus_hits([Hit(best, 3.0, False), Hit(mine, 1.0, False)], asked="own_stale_deals", stats=None))[
+            0
+        ]
+        == "personal-a"
+    )
+    # Nor when the best lesson already sets a goal on the asked number (a team one): its topic stays.
+    on_it = replace(best, metric="stale_deals", goal=goal)
+    assert (
+        ids(focus_hits([Hit(on_it, 3.0, False), Hit(mine, 1.5, False)], asked="own_stale_deals", stats=None))[
+            0
+        ]
+        == "personal-a"
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
