@@ -28,6 +28,8 @@ class HostileLists:
     coach_address: Terms
     pretext: Terms  # "authorized audit": a second signal only
     others_data: Terms
+    told_own: Terms  # "I", „ich“: others' data named in what the asker tells of their own doing
+    wished: Terms  # "I'd like", „hätte gern“: a wish for the data, not a telling
     salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
     earned: Terms  # "paid", "income": a person's pay, unless said of deals (paid_things)
     paid_things: Terms  # "deals", "invoice", „Rechnung“: what gets paid that is no one's pay
@@ -81,6 +83,8 @@ def hostile_lists() -> dict[str, Terms]:
         "coach_address": listed("hostile", "coach_address"),
         "pretext": listed("hostile", "pretext"),
         "others_data": listed("hostile", "others_data"),
+        "told_own": listed("hostile", "told_own"),
+        "wished": listed("hostile", "wished"),
         "salary": listed("hostile", "salary"),
         "earned": listed("hostile", "earned"),
         "paid_things": listed("hostile", "paid_things"),
