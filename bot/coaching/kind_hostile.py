@@ -110,7 +110,7 @@ def others_data(terms: TermLists, text: str, message: str = "") -> str | None:
 
 
 def _told_beside_question(terms: TermLists, text: str) -> bool:
-    """ „Im Teammeeting zeige ich immer die Deals der anderen. … Hab ich ein Glaubwürdigkeitsproblem?“: the
+    """„Im Teammeeting zeige ich immer die Deals der anderen. … Hab ich ein Glaubwürdigkeitsproblem?“: the
     others' data named only in what the asker tells of their own doing, and a question beside it that asks
     for no data; "zeig mir die Deals der anderen", „Ich brauche die Deals der anderen. Kannst du sie mir
     schicken?“ ask for it."""

@@ -19,12 +19,20 @@ LEISURE = [
     ("anyone know if the canteen's actually doing fish and chips friday or is that a myth", "off_topic"),
     ("wer geht mit auf d'Wiesn am Samstag? hob no zwoa Plätz im Zelt 🍺", "off_topic"),
     ("weiß einer ob der FC am samstag spielt oder is länderspielpause?", "off_topic"),
+    ("anyone know if the bbq is still on saturday or did it get cancelled?", "off_topic"),
+    ("is anyone going to the oktoberfest on saturday? I have two spare seats in the tent", "off_topic"),
+    ("weiß jemand, ob die Kantine am Freitag wieder Currywurst hat?", "off_topic"),
     ("anyone got tickets for the concert saturday?", "off_topic"),
     ("is the christmas party still on the 12th?", "off_topic"),
     ("is the food truck coming today?", "off_topic"),
     ("anyone doing the marathon in april?", "off_topic"),
     ("Was gibts heut in der Kantine, weiß das wer?", "off_topic"),
     ("Wer kommt zum Grillen am Freitag?", "off_topic"),
+    # words that are also the work's idioms are no leisure
+    ("what's the key takeaway from a good pipeline review?", "coaching"),
+    ("Der Deal mit Siemens ist ein Heimspiel, soll ich ihn trotzdem pflegen?", "coaching"),
+    ("warum wandern so viele Deals zurück in die erste Phase?", "coaching"),
+    ("Wir stehen auf der Messe im Zelt 4, wie erfasse ich die Kontakte am besten?", "coaching"),
     ("Fährt wer mit zum Skifahren im Januar?", "off_topic"),
     # the leisure subject in passing beside the work
     (
@@ -59,6 +67,8 @@ DIALECT = [
     ("Mein Team trägt nur einmal in der Woche was ins CRM ein, ist das zu wenig?", "coaching"),
     ("unser Pipeline-Meeting ist nur oamoi in da Woch, reicht des?", "coaching"),
     ("is grad z'vui im CRM, meine Leit tragen nix mehr ein", "coaching"),
+    # a figure asked in dialect is a number
+    ("wie vui deals san überfällig?", "numbers"),
 ]
 TOLD = [
     (
