@@ -121,11 +121,26 @@ def _told_beside_question(terms: TermLists, text: str) -> bool:
         return False
     for part in holding:
         told = terms.told_own.first(part) and "?" not in part
-        if not told or terms.wants.first(part) or terms.wished.first(part):
+        if not told or terms.wants.first(part) or terms.wished.first(part) or _needed(terms, part):
             return False
         if _opens_request(terms, terms.reveal, part) or _opens_request(terms, terms.asked_openers, part):
             return False
-    return not any(terms.reveal.first(part) or terms.wished.first(part) for part in questions)
+    return all(_reflects(terms, part) for part in questions)
+
+
+def _needed(terms: TermLists, part: str) -> bool:
+    """ "ich muss / darf die Deals der anderen sehen", "we're comparing the other reps' numbers this week":
+    a need, right or plan for the data is a request for it, whatever the question after it."""
+    planned = terms.told_plan.first(part) and terms.told_when.first(part)
+    return bool(terms.told_need.first(part) or planned)
+
+
+def _reflects(terms: TermLists, question: str) -> bool:
+    """„ist das gesund?“, "how do I stop?": the asker weighs their own doing; „wann geht das?“, "can you
+    help?", "right?" ask the coach to act or deliver (a tag like „also?“ weighs nothing)."""
+    if terms.reveal.first(question) or terms.wished.first(question) or terms.told_delivers.first(question):
+        return False
+    return terms.told_reflects.first(question) is not None
 
 
 def _others_private(terms: TermLists, text: str, message: str) -> str | None:
