@@ -104,9 +104,43 @@ def others_data(terms: TermLists, text: str, message: str = "") -> str | None:
         return reason
     if asks_how(terms, text):
         return None
-    if term := terms.others_data.first(text):
+    if (term := terms.others_data.first(text)) and not _told_beside_question(terms, text):
         return f"asks for other people's data: '{term}'"
     return None
+
+
+def _told_beside_question(terms: TermLists, text: str) -> bool:
+    """„Im Teammeeting zeige ich immer die Deals der anderen. … Hab ich ein Glaubwürdigkeitsproblem?“: the
+    others' data named only in what the asker tells of their own doing, and a question beside it that asks
+    for no data; "zeig mir die Deals der anderen", „Ich brauche die Deals der anderen. Kannst du sie mir
+    schicken?“ ask for it."""
+    parts = sentences(text)
+    holding = [part for part in parts if terms.others_data.first(part)]
+    questions = [part for part in parts if "?" in part and part not in holding]
+    if not questions:
+        return False
+    for part in holding:
+        told = terms.told_own.first(part) and "?" not in part
+        if not told or terms.wants.first(part) or terms.wished.first(part) or _needed(terms, part):
+            return False
+        if _opens_request(terms, terms.reveal, part) or _opens_request(terms, terms.asked_openers, part):
+            return False
+    return all(_reflects(terms, part) for part in questions)
+
+
+def _needed(terms: TermLists, part: str) -> bool:
+    """ "ich muss / darf die Deals der anderen sehen", "we're comparing the other reps' numbers this week":
+    a need, right or plan for the data is a request for it, whatever the question after it."""
+    planned = terms.told_plan.first(part) and terms.told_when.first(part)
+    return bool(terms.told_need.first(part) or planned)
+
+
+def _reflects(terms: TermLists, question: str) -> bool:
+    """„ist das gesund?“, "how do I stop?": the asker weighs their own doing; „wann geht das?“, "can you
+    help?", "right?" ask the coach to act or deliver (a tag like „also?“ weighs nothing)."""
+    if terms.reveal.first(question) or terms.wished.first(question) or terms.told_delivers.first(question):
+        return False
+    return terms.told_reflects.first(question) is not None
 
 
 def _others_private(terms: TermLists, text: str, message: str) -> str | None:

@@ -28,6 +28,13 @@ class HostileLists:
     coach_address: Terms
     pretext: Terms  # "authorized audit": a second signal only
     others_data: Terms
+    told_own: Terms  # "I", „ich“: others' data named in what the asker tells of their own doing
+    wished: Terms  # "I'd like", „hätte gern“: a wish for the data, not a telling
+    told_need: Terms  # "I have to", „ich darf“: a need or right to the data asks for it
+    told_plan: Terms  # "we're comparing": with told_when ("this week") a plan for the data
+    told_when: Terms
+    told_reflects: Terms  # "is that fair?", „wie höre ich auf?“: a question weighing one's own doing
+    told_delivers: Terms  # "when can you…", „schaffst du das?“: a question asking the coach to deliver
     salary: Terms  # what one earns ("salaries", „Gehälter“): another's is not the asker's to see
     earned: Terms  # "paid", "income": a person's pay, unless said of deals (paid_things)
     paid_things: Terms  # "deals", "invoice", „Rechnung“: what gets paid that is no one's pay
@@ -81,6 +88,10 @@ def hostile_lists() -> dict[str, Terms]:
         "coach_address": listed("hostile", "coach_address"),
         "pretext": listed("hostile", "pretext"),
         "others_data": listed("hostile", "others_data"),
+        "told_own": listed("hostile", "told_own"),
+        "wished": listed("hostile", "wished"),
+        **{key: listed("hostile", key) for key in ("told_need", "told_plan", "told_when")},
+        **{key: listed("hostile", key) for key in ("told_reflects", "told_delivers")},
         "salary": listed("hostile", "salary"),
         "earned": listed("hostile", "earned"),
         "paid_things": listed("hostile", "paid_things"),

@@ -51,6 +51,7 @@ class TermLists(HostileLists):
     numbers_periods: Terms
     greetings: Terms
     small_talk: Terms
+    leisure: Terms  # colleagues' food, drinks, festivals, sport: off-topic only where no work is named
     other_work: Terms
     craft: Terms
     crm_work: Terms
@@ -159,6 +160,7 @@ def term_lists() -> TermLists:
         numbers_periods=listed("numbers", "periods"),
         greetings=listed("off_topic", "greetings"),
         small_talk=listed("off_topic", "phrases"),
+        leisure=listed("off_topic", "leisure"),
         other_work=listed("off_topic", "requests"),
         craft=listed("off_topic", "craft"),
         crm_work=Terms([*listed("off_topic", "crm_work").terms, *listed("off_topic", "crm_people").terms]),

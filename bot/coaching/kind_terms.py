@@ -124,8 +124,9 @@ def _get(tree: Mapping[str, object], path: tuple[str, ...]) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """Lower case, one kind of apostrophe, single spaces, and the contractions people type without
-    their apostrophe written with it ("wheres the setting" is "where's the setting")."""
+    """Lower case, one kind of apostrophe, single spaces, the contractions people type without their
+    apostrophe written with it ("wheres the setting" is "where's the setting"), and dialect spellings
+    written as the standard words („oamoi in da Woch“ is „einmal in der Woche“)."""
     text = SPACES.sub(" ", text.lower().replace("’", "'")).strip()
     contractions = _contractions()
     if not contractions:
@@ -144,7 +145,8 @@ def _contractions() -> dict[str, str]:
     return {
         str(typed): str(meant)
         for tree in _trees()
-        for typed, meant in dict(_get_table(tree, "contractions")).items()
+        for table in ("contractions", "dialect")
+        for typed, meant in dict(_get_table(tree, table)).items()
     }
 
 

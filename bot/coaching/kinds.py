@@ -152,6 +152,7 @@ class MessageClassifier:
             ("numbers", lambda: figure_over_period(self.terms, text)),
             ("numbers", lambda: deals_by_stage(self.terms, text)),
             ("numbers", lambda: asks_for_biggest(self.terms, text)),
+            ("off_topic", lambda: self._leisure(message, text, reflection_pending)),
             ("off_topic", lambda: self._off_topic(message, text, words, reflection_pending)),
             ("off_topic", lambda: self._everyday(message, text, words, reflection_pending)),
         ]
@@ -276,6 +277,16 @@ class MessageClassifier:
         ):
             return None
         return "nothing about sales, the team or the CRM"
+
+    def _leisure(self, message: str, text: str, pending: bool) -> str | None:
+        """Colleagues' food, drinks, festivals or sport ("wer geht mit auf d'Wiesn am Samstag?") naming
+        nothing of the work: the model took such plans for coaching ("anyone know", "wer", "Samstag")."""
+        term = self.terms.leisure.first(text)
+        if term is None or self.terms.strong_domain.first(text) or self.terms.vendors.first(text):
+            return None
+        if (pending and asks(self.terms, message, text)) or self.work_evidence(message):
+            return None
+        return f"colleagues' leisure: '{term}'"
 
     def _everyday(self, message: str, text: str, words: list[str], pending: bool) -> str | None:
         """Only everyday words of the subject ("the team lunch", "Termin morgen in der Werkstatt"):
