@@ -12,6 +12,7 @@ from bot.coaching.asked_typos import corrected
 from bot.i18n import Language
 
 SENTENCE_END = re.compile(r"[.?!;]")  # a situation's sentence; a comma or colon may stand inside it
+CLAUSE_END = re.compile(r"[.?!;,:]")  # a situation's clause, for the deal words it must stand beside
 CUT = "\x00"  # where one clause ends and the next begins
 Named = tuple[str, str, dict[str, list[str]]]  # family, the term that names it, the family's words
 
@@ -71,9 +72,40 @@ def _unsituated(text: str, order: list[Language]) -> str:
         for lang in order:
             for word in group[lang]:
                 for hit in term_pattern(word, lang in COMPOUNDING, True).finditer(text):
-                    if unrelated or not _beside(group.get("when"), text, hit, order):
+                    near = group.get("near")
+                    if (
+                        unrelated
+                        or not _beside(group.get("when"), text, hit, order)
+                        or (near is not None and not _near(near, text, hit, order))
+                    ):
                         text = text[: hit.start()] + " " * len(hit.group(0)) + text[hit.end() :]
     return text
+
+
+def _near(near: dict[str, list[str]], text: str, hit: re.Match[str], order: list[Language]) -> bool:
+    """Whether the clause holding `hit` (to , : . ? ! ;) names a word of `near` as a word of its own:
+    the phrase is about those deals, not „kein Task-Feld“ or „die neuen Deal-Felder“ (hyphen compounds)."""
+    if text[hit.end() : hit.end() + 1] == "-":
+        return False
+    start = max((end.end() for end in CLAUSE_END.finditer(text, 0, hit.start())), default=0)
+    after = CLAUSE_END.search(text, hit.end())
+    clause = text[start : after.start() if after else len(text)]
+    words = "|".join(re.escape(word) for lang in order for word in near[lang])
+    named = re.compile(rf"(?:{words})(?![\w-])")  # „Verkaufschancen“ too, not „Deal-Felder“
+    if named.search(clause):
+        return True
+    sentence = max((end.end() for end in SENTENCE_END.finditer(text, 0, start)), default=0)
+    return _points_back(clause, order) and named.search(text[sentence:start]) is not None
+
+
+def _points_back(clause: str, order: list[Language]) -> bool:
+    """Whether the clause speaks of the deals of the clause before: a relative clause („Deals, de seit
+    Wochn koa Aktivität ham“) or a pronoun („a Drittl davo hat koa Aktivität“)."""
+    back = metric_terms()["points_back"]
+    opening = clause.split()[:1]
+    return bool(opening and opening[0] in {w for lang in order for w in back["opening"][lang]}) or any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", clause) for lang in order for word in back[lang]
+    )
 
 
 def _beside(when: dict[str, list[str]] | None, text: str, hit: re.Match[str], order: list[Language]) -> bool:

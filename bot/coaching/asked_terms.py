@@ -122,22 +122,42 @@ def own_scope(spaced: str, text: str, order: list[Language]) -> tuple[bool, str 
     """Whether the question is about the manager's own deals, and the cue that says so. Strong cues
     ("my own", „bei mir“) win over team words; weak ones ("my deals", "did I") only without them."""
     scopes = metric_terms()["scope"]
+    asked = _unset_aside(text, order)  # "my deals? the team's are not mine": the team's only set aside
     for lang in order:
         for word in scopes["not_scope"][lang]:
             text = re.sub(term_pattern(word, False, False).pattern + r"\w*", " ", text)
+            asked = re.sub(term_pattern(word, False, False).pattern + r"\w*", " ", asked)
 
-    def first(words: dict[str, list[str]]) -> str | None:
-        return next((hit for lang in order if (hit := found(text, words[lang], lang in COMPOUNDING))), None)
+    def first(words: dict[str, list[str]], within: str | None = None) -> str | None:
+        within = text if within is None else within
+        return next((hit for lang in order if (hit := found(within, words[lang], lang in COMPOUNDING))), None)
 
     shouted = next((w for lang in order for w in scopes["own_emphasis"][lang] if f" {w} " in spaced), None)
     strong = shouted or first(scopes["own_strong"])
     if strong:
         return True, strong
+    if asked != text and not first(scopes["team"], asked):
+        weak = first(scopes["own_weak"], asked) or _possessed(asked, order)
+        if weak:
+            return True, weak
     team = first(scopes["team"]) or _someone_elses(spaced, text, order)
     if team:
         return False, team
     weak = first(scopes["own_weak"]) or _possessed(text, order)
     return (True, weak) if weak else (False, None)
+
+
+def _unset_aside(text: str, order: list[Language]) -> str:
+    """The text without the sentences that set others' deals aside as not the manager's ([scope]
+    own_aside: "the team's are not mine to worry about")."""
+    aside = metric_terms()["scope"]["own_aside"]
+    sentences = re.split(r"(?<=[.?!;])", text)
+    return "".join(
+        " " * len(sentence)
+        if found(sentence, [w for lang in order for w in aside[lang]], False)
+        else sentence
+        for sentence in sentences
+    )
 
 
 def _possessed(text: str, order: list[Language]) -> str | None:
