@@ -3,14 +3,14 @@
     .venv/bin/python benchmarks/retrieval_weights_lobo.py [--batch N ...]
         [--setting "TOPIC_WEIGHT=0.5,NGRAM_WEIGHT=1.25" ...]
 
-The eval-dev training file (benchmarks/eval_dev_training.py) holds the dev halves of batches 1-17, so
-a batch's dev figures are memory, not a measure. For each batch B (default 11..17) this writes the
-eval-dev files again without B and 18 (`--hold-out B --hold-out 18`), scores B's dev half through the
+The eval-dev training file (benchmarks/eval_dev_training.py) holds the dev halves of batches 1-18, so
+a batch's dev figures are memory, not a measure. For each batch B (default 11..18) this writes the
+eval-dev files again without B and 19 (`--hold-out B --hold-out 19`), scores B's dev half through the
 real `crmcoach ask` path (as benchmarks/coaching_eval.py does) once per setting, and sums the passes
 over the batches. A setting overrides module constants of bot/coaching/retrieval.py (read at search
 time, so no rebuild is needed); the current constants are always scored first, as "baseline".
-`--batch 18` scores the held-out batch's dev half with the committed files (held out: 18 only).
-The eval-dev files are written back as committed (`--hold-out 18`) at the end, whatever happens.
+`--batch 19` scores the held-out batch's dev half with the committed files (held out: 19 only).
+The eval-dev files are written back as committed (`--hold-out 19`) at the end, whatever happens.
 Only `split: dev` items are ever asked.
 """
 
@@ -29,8 +29,8 @@ from coaching_eval_checks import CHECKS, TOP_K
 
 from bot.coaching import retrieval
 
-HELD_OUT = "18"
-DEFAULT_BATCHES = [str(batch) for batch in range(11, 18)]
+HELD_OUT = "19"
+DEFAULT_BATCHES = [str(batch) for batch in range(11, 19)]
 TUNABLE = ("TOPIC_WEIGHT", "ASKED_AS_WEIGHT", "NGRAM_WEIGHT", "TOPIC_PRIOR_WEIGHT", "GAP_BOOST")
 # (check name, language or "all") columns of the summary table
 COLUMNS = (
@@ -79,7 +79,7 @@ def tally(results: list[tuple[ce.Item, ce.Reply]]) -> Tally:
 
 
 def score(batch: str, email: str, settings: list[dict[str, float]]) -> list[Tally]:
-    """B's dev half under each setting, with the eval-dev files written without B and 18."""
+    """B's dev half under each setting, with the eval-dev files written without B and 19."""
     write_eval_dev({batch, HELD_OUT})
     items = [item for item in ce.load_items() if item.split == "dev" and ce.selected(item, None, batch)]
     defaults = {name: getattr(retrieval, name) for name in TUNABLE}
