@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.coaching.coach import Coach
+from bot.coaching.kinds import MessageClassifier
 from bot.coaching.shared import shared_coach
 from bot.config import Settings
 from bot.container import Container, build_container
@@ -238,6 +239,12 @@ def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
 def coach() -> Coach:
     """The real lesson library, indexed once per process: the same Coach the in-process CLI calls use."""
     return shared_coach()
+
+
+@pytest.fixture(scope="session")
+def classifier(coach: Coach) -> MessageClassifier:
+    """The coach's message-kind classifier, as the Slack listeners and `crmcoach ask` use it."""
+    return coach.classifier
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def _loaded_or_built(content_key: str, cache: CoachCache | None) -> Coach:
     loaded = cache.load(key) if cache is not None else None
     if loaded is not None:
         warm_up()  # as a built coach does: the language models are not in the file (a Rust object)
-        metric_model()  # nor is the asked-metric model (module-level, learned in about half a second)
+        metric_model()  # nor is the asked-metric model (module-level, learned in about a second)
         return loaded
     coach = Coach(library=LessonLibrary.load())
     if cache is None:

@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 
 from bot.cli import main
 from bot.coaching.asked import asked_metric
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 from tests.helpers import ask_json
 
@@ -188,11 +187,6 @@ BOUNDARIES |= {
     ],
 }
 CASES = [(name, message, kind) for name, cases in BOUNDARIES.items() for message, kind in cases]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("boundary", "message", "kind"), CASES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 AFTER_LESSON = [
@@ -118,11 +117,6 @@ BOUNDARIES = [
     ("q3 pipeline?", "numbers"),
     ("1:1 agenda ideas?", "coaching"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "kind"), AFTER_LESSON)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 # (message, reflection pending?, kind)
@@ -61,11 +60,6 @@ CASES = [
     ("kurz: meine überfälligen abschlussdaten", False, "numbers"),
     ("wie bringe ich die leute dazu, folgeschritte einzutragen?", False, "coaching"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "pending", "kind"), CASES)

@@ -12,7 +12,6 @@ import pytest
 import yaml
 from sqlalchemy import Engine
 
-from bot.coaching.coach import Coach
 from bot.coaching.kind_model import (
     TRAINING_DIR,
     KindModel,
@@ -27,11 +26,6 @@ from tests.helpers import ask_json
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
 ANNA = "anna.berger@example.com"
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 def _key(text: str) -> str:

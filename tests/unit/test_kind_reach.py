@@ -10,7 +10,6 @@ import tomllib
 import pytest
 
 from bot.coaching.asked import asked_metric
-from bot.coaching.coach import Coach
 from bot.coaching.kind_terms import KINDS_DIR, normalise
 from bot.coaching.kinds import MessageClassifier
 
@@ -246,11 +245,6 @@ FOLLOW_UPS = [
     ("for the Keller deal? nobody, we never asked", "reflection"),
     ("bei Keller? Keiner. Wir haben nie gefragt.", "reflection"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("rule", "message", "kind"), CASES)

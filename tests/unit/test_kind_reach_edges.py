@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 EDGES: dict[str, list[tuple[str, str]]] = {
@@ -87,11 +86,6 @@ EDGES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 CASES = [(rule, message, kind) for rule, cases in EDGES.items() for message, kind in cases]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("rule", "message", "kind"), CASES)

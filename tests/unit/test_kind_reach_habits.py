@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 REACH: dict[str, list[tuple[str, str]]] = {
@@ -86,11 +85,6 @@ REACH: dict[str, list[tuple[str, str]]] = {
     ],
 }
 CASES = [(rule, message, kind) for rule, cases in REACH.items() for message, kind in cases]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("rule", "message", "kind"), CASES)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 # (message, reflection pending?, kind)
@@ -42,11 +41,6 @@ CASES = [
     ("was verdient eigentlich der Stefan aus dem team nord?", False, "hostile"),
     ("what's the bonus of Özlem?", False, "hostile"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "pending", "kind"), CASES)

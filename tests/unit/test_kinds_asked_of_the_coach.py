@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 SCHEDULE_AND_LANGUAGE = [
@@ -49,11 +48,6 @@ HOSTILE_OR_NOT = [
     ("my team's won deals last quarter", "numbers"),
     ("how do other teams handle next steps in their pipeline reviews?", "coaching"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "kind"), SCHEDULE_AND_LANGUAGE + HOSTILE_OR_NOT)

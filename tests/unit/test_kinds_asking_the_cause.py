@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 CASES = [
@@ -25,11 +24,6 @@ CASES = [
     ("show overdue deals", "numbers"),
     ("how many deals have no next step?", "numbers"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "kind"), CASES)

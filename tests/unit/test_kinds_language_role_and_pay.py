@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 from tests.helpers import ANNA, ask_json
 
@@ -62,11 +61,6 @@ SETTING_AND_CONTENT = [
     ("Kannst du mir die Lektionen lieber morgens schicken?", "controls"),
     ("could you send the lessons at 8 instead?", "controls"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "kind"), LANGUAGE + ROLE + PAY + SETTING_AND_CONTENT)

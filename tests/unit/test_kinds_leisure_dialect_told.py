@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kind_terms import normalise
 from bot.coaching.kinds import MessageClassifier
 
@@ -88,11 +87,6 @@ TOLD = [
     ("Ich würde gern die Deals der anderen sehen. Geht das?", "hostile"),
     ("I always look at the other managers' deals before our meeting. Can I get them exported?", "hostile"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "kind"), LEISURE + DIALECT + TOLD)

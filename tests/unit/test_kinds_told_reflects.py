@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import MessageClassifier
 
 ASKED = [  # review probes the first rule passed as coaching
@@ -33,11 +32,6 @@ REFLECTED = [  # review probes the first rule fixed: they stay coaching
     "i always present the deals of the other team in my review. is that fair to them?",
     "i keep checking the deals of the other reps every day. should i stop?",
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(

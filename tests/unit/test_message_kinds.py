@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from bot.cli import main
 from bot.coaching import asked, asked_terms
 from bot.coaching.asked import figures_asked, named_figures
-from bot.coaching.coach import Coach
 from bot.coaching.kinds import KINDS, MessageClassifier
 
 # (message, reflection pending?, kind): the testers' reports, in both languages, in everyday wording.
@@ -85,11 +84,6 @@ CASES = [
     ("which stages need a next step on every deal?", False, "coaching"),
     ("how do I review deals stage by stage in my pipeline meeting?", False, "coaching"),
 ]
-
-
-@pytest.fixture(scope="module")
-def classifier(coach: Coach) -> MessageClassifier:
-    return coach.classifier
 
 
 @pytest.mark.parametrize(("message", "pending", "kind"), CASES)
