@@ -35,6 +35,10 @@ OTHER_TOPIC_LEAD_FLOOR = 0.7
 # from this share (metric_blind16/18/19 dev: +15 answers with the goal on the asked metric; questions dev:
 # two personal-crm questions of topic top-1 lost, batches 18 and 19 none).
 OWN_METRIC_LEAD_FLOOR = 0.4
+# A count a task can move either way (open deals): its number in a question does not say which way the
+# manager wants it, so a lesson that lowers it leads only when its words fit nearly as well as the best
+# lesson's ("we go through all 80 deals in the review" is about the review, not about closing deals).
+FEWER_OF_EITHER_WAY_LEAD_FLOOR = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,9 @@ def focus_hits(
 
 
 def _lead_floor(hit: Hit, best: Hit, asked: str) -> float:
+    goal = hit.lesson.goal
+    if goal is not None and goal.change < 0 and GOAL_METRICS.get(scope_of(hit.lesson.metric)[0]) == "either":
+        return FEWER_OF_EITHER_WAY_LEAD_FLOOR
     if hit.lesson.topic == best.lesson.topic:
         return ASKED_METRIC_LEAD_FLOOR
     best_sets_no_goal_on_it = best.lesson.reflective or not same_family(best.lesson.metric, asked)

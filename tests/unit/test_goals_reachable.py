@@ -57,6 +57,10 @@ def do_the_task(session: Session, lesson: Lesson, manager_id: str) -> None:
     elif name == "overdue_close_dates":
         for deal in session.scalars(open_deals.where(DemoDeal.close_date < NOW.date())).all()[:times]:
             deal.close_date = NOW.date() + timedelta(days=30)
+    elif name == "open_deals" and lesson.goal.change < 0:
+        # Deals that are no real opportunity are closed as lost; in the demo CRM the untouched ones.
+        for deal in session.scalars(open_deals.order_by(touched)).all()[:times]:
+            deal.status = "lost"
     elif name == "open_deals":
         # The demo seed writes explicit ids, so PostgreSQL's id sequence has not moved: continue after them.
         first_id = (session.scalar(select(func.max(DemoDeal.id))) or 0) + 1

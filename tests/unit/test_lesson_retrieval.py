@@ -263,6 +263,28 @@ def test_asked_about_their_own_number_a_lesson_with_a_goal_on_it_leads_from_less
     )
 
 
+def test_a_lesson_that_lowers_a_count_either_way_leads_only_when_its_words_fit_nearly_as_well() -> None:
+    # "we go through all 80 open deals in the review" names open deals, but a task that closes deals is an
+    # answer to it only when the question's words fit that lesson nearly as well as the best one.
+    best = lesson("review-a", "pipeline-review", "A", ())
+    fewer = replace(
+        lesson("review-prune-b", "pipeline-review", "B", ()),
+        metric="open_deals",
+        goal=Goal(change=-5, deadline_days=14),
+    )
+    more = replace(fewer, id="review-enter-c", goal=Goal(change=3, deadline_days=14))
+
+    def lead(second: Lesson, score: float) -> str:
+        return ids(
+            focus_hits([Hit(best, 3.0, False), Hit(second, score, False)], asked="open_deals", stats=None)
+        )[0]
+
+    assert lead(fewer, 2.7) == "review-prune-b"
+    assert lead(fewer, 2.1) == "review-a"
+    # A lesson that adds deals keeps the floor of the best lesson's topic: its number only goes one way.
+    assert lead(more, 1.5) == "review-enter-c"
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_no_two_concepts_of_the_shipped_vocabulary_claim_the_same_term(language: Language) -> None:
     # Terms meet by their stems, and the first concept to claim a stem keeps it: a term that stems like
