@@ -18,8 +18,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.coaching.coach import Coach
+from bot.coaching.coach_cache import CoachCache, cache_key
 from bot.coaching.kinds import MessageClassifier
-from bot.coaching.shared import shared_coach
+from bot.coaching.shared import content_fingerprint, shared_coach
 from bot.config import Settings
 from bot.container import Container, build_container
 from bot.crm.base import ManagerStats
@@ -239,6 +240,28 @@ def make_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
 def coach() -> Coach:
     """The real lesson library, indexed once per process: the same Coach the in-process CLI calls use."""
     return shared_coach()
+
+
+@pytest.fixture(scope="session")
+def _stored_coach(coach: Coach, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's coach written once by the production cache, in this session's temporary folder (each
+    pytest-xdist worker has its own: no two processes write one file)."""
+    folder = tmp_path_factory.mktemp("cache") / "crmcoach"
+    cache = CoachCache(folder)
+    key = cache_key(content_fingerprint())
+    cache.store(key, coach)
+    assert cache.path(key).is_file(), "the session's coach could not be stored for child processes"
+    return folder
+
+
+@pytest.fixture
+def children_load_the_coach(_stored_coach: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Child processes (`crmcoach serve`, its worker processes, `crmcoach worker`) load the session's coach
+    the way production processes do (CRMCOACH_COACH_CACHE) instead of building it again: 8-10 CPU seconds
+    each. The loaded coach is checked against its stored answer (coach_cache.py); a miss builds it."""
+    monkeypatch.setenv("CRMCOACH_COACH_CACHE", "true")
+    monkeypatch.setenv("CRMCOACH_CACHE_DIR", str(_stored_coach))
+    return _stored_coach
 
 
 @pytest.fixture(scope="session")

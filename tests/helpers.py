@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from bot.cli import main
 from bot.coaching.ask import Numbers, answer_by_kind
 from bot.coaching.coach import Coach, CoachAnswer
 from bot.coaching.kinds import Kind
+from bot.coaching.training import YAML_LOADER
 from bot.crm.base import ManagerStats
 from bot.demo.standins.requests import HttpResult, event_body, post_signed, slash_command_body
 from bot.demo.standins.slack import SlackStandIn
@@ -183,3 +185,9 @@ def add_deal(engine: Engine, name: str) -> None:
                 created_at=NOW,
             )
         )
+
+
+def load_yaml(text: str) -> Any:
+    """YAML parsed with the loader the app reads its data files with (libyaml: the pure-Python safe_load
+    takes some 5 s for the eval questions, several times a test)."""
+    return yaml.load(text, Loader=YAML_LOADER)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.coaching.asked import family_of, read_asked
 from bot.coaching.goals import scope_of
 from bot.i18n import Language
+from tests.helpers import load_yaml
 
 
 def _reading(question: str, language: Language) -> tuple[str, str] | None:
@@ -171,7 +171,7 @@ def test_the_blind18_wordings_name_their_metric(
 
 
 def _probes() -> list[tuple[str, str, str, str]]:
-    probes = yaml.safe_load((Path(__file__).parent / "asked_probes.yaml").read_text(encoding="utf-8"))
+    probes = load_yaml((Path(__file__).parent / "asked_probes.yaml").read_text(encoding="utf-8"))
     return [
         (item["id"], item["text"], item["lang"], item["expect"])
         for group in ("kept", "fixed")

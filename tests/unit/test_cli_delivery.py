@@ -171,6 +171,7 @@ def _run_worker_briefly(team: str, *, until: Callable[[], bool]) -> None:
         process.wait(timeout=30)
 
 
+@pytest.mark.usefixtures("children_load_the_coach")  # as production processes do
 def test_worker_with_team_takes_only_that_workspaces_messages(seeded: Engine) -> None:
     assert main(["managers", "enroll", "--all", "--team", "T0TEST"]) == 0
     an_hour_ago = datetime.now(UTC) - timedelta(hours=1)

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import Engine
 
 from bot.coaching.kind_model import (
@@ -22,7 +21,7 @@ from bot.coaching.kind_model import (
 )
 from bot.coaching.kinds import KINDS, MessageClassifier
 from bot.coaching.shared import CONTENT_DIRS, content_fingerprint
-from tests.helpers import ask_json
+from tests.helpers import ask_json, load_yaml
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
 ANNA = "anna.berger@example.com"
@@ -41,7 +40,7 @@ def test_the_training_files_are_valid_and_cover_every_kind_but_reflection() -> N
 
 def test_no_training_message_is_an_evaluation_item() -> None:
     evaluated = {
-        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())
+        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())
     }
     trained = [text for path in TRAINING_DIR.glob("*.yaml") for text, _ in load_examples(path, KINDS)[0]]
 

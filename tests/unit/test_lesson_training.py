@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.cli import main
 from bot.coaching import shared, training
 from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary
-from tests.helpers import ask_json
+from tests.helpers import ask_json, load_yaml
 
 TRAINING = LESSONS_DIR / "training"
 EVAL_DIR = Path(__file__).parents[2] / "benchmarks" / "coaching_eval"
@@ -158,7 +157,7 @@ def _key(text: str) -> str:
 
 
 def _eval_items() -> list[dict[str, Any]]:
-    return [item for path in EVAL_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())]
+    return [item for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())]
 
 
 def test_no_test_half_question_is_shown_to_the_picker() -> None:
@@ -171,7 +170,7 @@ def test_no_test_half_question_is_shown_to_the_picker() -> None:
     eval_dev = {
         (language, lesson_id, question)
         for language in ("en", "de")
-        for lesson_id, questions in yaml.safe_load(
+        for lesson_id, questions in load_yaml(
             (TRAINING / f"{language}.eval-dev.yaml").read_text(encoding="utf-8")
         ).items()
         for question in questions
@@ -185,11 +184,11 @@ def test_no_test_half_question_is_shown_to_the_picker() -> None:
 def test_the_eval_dev_files_hold_dev_coaching_questions_under_their_best_lesson() -> None:
     best = {
         (item["language"], " ".join(str(item["text"]).split())): item["lessons"][0]
-        for item in yaml.safe_load((EVAL_DIR / "questions.yaml").read_text())
+        for item in load_yaml((EVAL_DIR / "questions.yaml").read_text())
         if item["split"] == "dev" and item["kind"] == "coaching"
     }
     for language in ("en", "de"):
-        data = yaml.safe_load((TRAINING / f"{language}.eval-dev.yaml").read_text(encoding="utf-8"))
+        data = load_yaml((TRAINING / f"{language}.eval-dev.yaml").read_text(encoding="utf-8"))
         pairs = [(question, lesson_id) for lesson_id, questions in data.items() for question in questions]
 
         assert len(pairs) > 400

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import Engine
 
 from bot.coaching.asked import family_of
-from tests.helpers import ask_json
+from tests.helpers import ask_json, load_yaml
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
 ANNA = "anna.berger@example.com"
@@ -151,7 +150,7 @@ def _key(text: str) -> str:
 
 def test_no_case_here_is_an_evaluation_item() -> None:
     evaluated = {
-        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in yaml.safe_load(path.read_text())
+        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())
     }
 
     assert [m for cases in CASES.values() for m, _, _ in cases if _key(m) in evaluated] == []

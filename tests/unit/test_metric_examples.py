@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.coaching.asked_model import EXAMPLES_FILE
 from bot.coaching.training import question_key
+from tests.helpers import load_yaml
 
 WRITTEN_FILE = EXAMPLES_FILE.with_name("metric_written.yaml")
 EVAL_DIR = Path(__file__).parents[2] / "benchmarks" / "coaching_eval"
@@ -20,12 +19,12 @@ HELD_OUT_BATCH = re.compile(r"(?:en|de)-19\d{3}")  # batch 19 of questions.yaml,
 
 
 def _items(name: str) -> list[dict[str, Any]]:
-    loaded: list[dict[str, Any]] = yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
+    loaded: list[dict[str, Any]] = load_yaml((EVAL_DIR / name).read_text(encoding="utf-8"))
     return loaded
 
 
 def _shipped() -> dict[str, list[str]]:
-    loaded: dict[str, list[str]] = yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    loaded: dict[str, list[str]] = load_yaml(EXAMPLES_FILE.read_text(encoding="utf-8"))
     return loaded
 
 
@@ -45,7 +44,7 @@ def test_no_test_half_or_held_out_message_teaches_the_model() -> None:
 
 
 def test_each_example_carries_the_family_its_dev_item_or_written_line_is_labelled_with() -> None:
-    written: dict[str, list[str]] = yaml.safe_load(WRITTEN_FILE.read_text(encoding="utf-8"))
+    written: dict[str, list[str]] = load_yaml(WRITTEN_FILE.read_text(encoding="utf-8"))
     labels = {question_key(text): family for family, texts in written.items() for text in texts}
     labels |= {
         question_key(str(item["text"])): item["metric"] or "none"

@@ -15,6 +15,8 @@ from bot.demo.standins.slack import SlackStandIn
 from bot.slack.lazy import WorkerProcesses
 from tests.conftest import make_settings
 
+pytestmark = pytest.mark.usefixtures("children_load_the_coach")  # as production processes do
+
 
 def test_a_stop_right_after_start_stops_the_starting_workers_without_waiting(
     seeded: Engine, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
