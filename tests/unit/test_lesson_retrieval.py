@@ -281,7 +281,7 @@ def test_a_lesson_that_lowers_a_count_either_way_leads_only_when_its_words_fit_n
 
     assert lead(fewer, 2.7) == "review-prune-b"
     assert lead(fewer, 2.1) == "review-a"
-    # A lesson that adds deals keeps the floor of the best lesson's topic: its number only goes one way.
+    # A lesson that adds deals keeps the floor of the best lesson's topic (as before any lesson lowered it).
     assert lead(more, 1.5) == "review-enter-c"
 
 
