@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,3 +194,17 @@ def load_yaml(text: str) -> Any:
     """YAML parsed with the loader the app reads its data files with (libyaml: the pure-Python safe_load
     takes some 5 s for the eval questions, several times a test)."""
     return yaml.load(text, Loader=YAML_LOADER)
+
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "coaching_eval"
+
+
+@lru_cache(maxsize=1)
+def eval_items() -> tuple[dict[str, Any], ...]:
+    """Every item of every evaluation set, parsed once per process (several overlap tests read them)."""
+    return tuple(item for path in sorted(EVAL_DIR.glob("*.yaml")) for item in load_yaml(path.read_text()))
+
+
+def text_key(text: str) -> str:
+    """A message as the overlap tests compare it: its words, case ignored."""
+    return " ".join(re.findall(r"\w+", text.casefold()))

@@ -4,7 +4,6 @@ off-topic or hostile message get a goal. Wordings here are new (not from the eva
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from pathlib import Path
 
@@ -21,14 +20,9 @@ from bot.coaching.kind_model import (
 )
 from bot.coaching.kinds import KINDS, MessageClassifier
 from bot.coaching.shared import CONTENT_DIRS, content_fingerprint
-from tests.helpers import ask_json, load_yaml
+from tests.helpers import ask_json, eval_items, text_key
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
 ANNA = "anna.berger@example.com"
-
-
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def test_the_training_files_are_valid_and_cover_every_kind_but_reflection() -> None:
@@ -39,12 +33,10 @@ def test_the_training_files_are_valid_and_cover_every_kind_but_reflection() -> N
 
 
 def test_no_training_message_is_an_evaluation_item() -> None:
-    evaluated = {
-        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())
-    }
+    evaluated = {text_key(item["text"]) for item in eval_items()}
     trained = [text for path in TRAINING_DIR.glob("*.yaml") for text, _ in load_examples(path, KINDS)[0]]
 
-    assert [text for text in trained if _key(text) in evaluated] == []
+    assert [text for text in trained if text_key(text) in evaluated] == []
 
 
 def test_a_kind_listed_twice_in_a_training_file_is_reported_not_silently_merged(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,9 @@ import pytest
 from bot.cli import main
 from bot.coaching import shared, training
 from bot.coaching.lessons import LESSONS_DIR, LessonError, LessonLibrary
-from tests.helpers import ask_json, load_yaml
+from tests.helpers import EVAL_DIR, ask_json, eval_items, load_yaml, text_key
 
 TRAINING = LESSONS_DIR / "training"
-EVAL_DIR = Path(__file__).parents[2] / "benchmarks" / "coaching_eval"
 
 
 @pytest.fixture
@@ -152,19 +150,11 @@ def test_a_training_questions_wording_finds_its_topic_and_not_without_the_file(
     assert ask(question, capsys)["lessons"][0]["topic"] != "adoption"
 
 
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def _eval_items() -> list[dict[str, Any]]:
-    return [item for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())]
-
-
 def test_no_test_half_question_is_shown_to_the_picker() -> None:
     """Retrieval learns from the lessons' asked_as and training questions; a test item among them would be
     scored on what the coach was shown. Dev items are taught only through the eval-dev files."""
-    test_half = {_key(str(item["text"])) for item in _eval_items() if item.get("split") != "dev"}
-    dev_half = {_key(str(item["text"])) for item in _eval_items() if item.get("split") == "dev"}
+    test_half = {text_key(str(item["text"])) for item in eval_items() if item.get("split") != "dev"}
+    dev_half = {text_key(str(item["text"])) for item in eval_items() if item.get("split") == "dev"}
     library = LessonLibrary.load(LESSONS_DIR)
     shown = [(x.language, x.id, q) for x in library.lessons for q in (*x.asked_as, *x.training)]
     eval_dev = {
@@ -177,8 +167,8 @@ def test_no_test_half_question_is_shown_to_the_picker() -> None:
     }
 
     assert len(shown) > 8000
-    assert [entry for entry in shown if _key(entry[2]) in test_half] == []
-    assert [entry for entry in shown if _key(entry[2]) in dev_half and entry not in eval_dev] == []
+    assert [entry for entry in shown if text_key(entry[2]) in test_half] == []
+    assert [entry for entry in shown if text_key(entry[2]) in dev_half and entry not in eval_dev] == []
 
 
 def test_the_eval_dev_files_hold_dev_coaching_questions_under_their_best_lesson() -> None:

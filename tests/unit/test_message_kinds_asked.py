@@ -4,17 +4,14 @@ a class of message, worded here (no evaluation item, no training example)."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.coaching.asked import family_of
-from tests.helpers import ask_json, load_yaml
+from tests.helpers import ask_json, eval_items, text_key
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "coaching_eval"
 ANNA = "anna.berger@example.com"
 AFTER_LESSON = "next-steps-customer-agreed"
 
@@ -144,16 +141,10 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
 def test_no_case_here_is_an_evaluation_item() -> None:
-    evaluated = {
-        _key(item["text"]) for path in EVAL_DIR.glob("*.yaml") for item in load_yaml(path.read_text())
-    }
+    evaluated = {text_key(item["text"]) for item in eval_items()}
 
-    assert [m for cases in CASES.values() for m, _, _ in cases if _key(m) in evaluated] == []
+    assert [m for cases in CASES.values() for m, _, _ in cases if text_key(m) in evaluated] == []
 
 
 @pytest.fixture
