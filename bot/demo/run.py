@@ -53,6 +53,7 @@ SCRIPT = (
         (
             "stats",
             "ask half of my deals have no next step, what do I do?",
+            "ask our crm shows 60 open deals and half of them are hot air, how do I get to a real number?",
             "ask which deals are overdue?",
             "ask what are our 3 biggest deals?",
             "ask pipeline by stage",

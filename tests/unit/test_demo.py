@@ -52,6 +52,9 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Was du mich fragen kannst" in shown  # Anna's help, in German
     assert "Deine Pipeline, Anna" in shown
     assert "Your pipeline, James" in shown and "Open deals" in shown
+    pruned = " ".join(shown.split("are hot air")[1].split("Only you can see")[0].replace("│", " ").split())
+    assert "Lessons: pipeline-review-prune-to-real-deals" in pruned  # too many deals: close the unreal ones
+    assert "at most" in pruned and "open deals in your team within 7 days" in pruned  # the goal on them
     biggest = shown.split("ask what are our 3 biggest deals?")[1].split("Only you can see this")[0]
     assert biggest.count("• €") == 3  # a numbers question: the three biggest open deals, no lesson
     assert "Drawn from your team's " in biggest and " open deals, worth €" in biggest  # of what whole
