@@ -118,7 +118,9 @@ class HubSpotHTTP:
         """A 429: hold every caller back for Retry-After; the daily limit is reported at once."""
         error = _error_body(response)
         policy = str(error.get("policyName") or "")
-        wait = retry_after_seconds(response.headers) or DEFAULT_WAIT_BY_POLICY.get(policy, 1.0)
+        wait = retry_after_seconds(response.headers)
+        if wait is None:  # "Retry-After: 0" means at once, so only a missing header takes the default
+            wait = DEFAULT_WAIT_BY_POLICY.get(policy, 1.0)
         detail = f"HTTP 429 on {path}: policy {policy or '?'}, retry after {wait:g} s: {error.get('message')}"
         final = CRMRateLimitedError(
             "HubSpot is limiting CRM Coach's requests right now; try again in a minute.",

@@ -153,10 +153,15 @@ class PipedriveClient:
                 retry_after=_seconds_until_utc_midnight(),
                 detail=f"GET {path}: 429, daily budget exhausted {_error_text(response)}",
             )
-        wait = retry_after_seconds(response.headers) or retry_after_seconds(
-            response.headers, "x-ratelimit-reset"
+        # "Retry-After: 0" means at once: only a missing header falls back to the window's reset.
+        wait = next(
+            (
+                seconds
+                for name in ("Retry-After", "x-ratelimit-reset")
+                if (seconds := retry_after_seconds(response.headers, name)) is not None
+            ),
+            DEFAULT_RETRY_AFTER,
         )
-        wait = wait if wait is not None else DEFAULT_RETRY_AFTER
         detail = f"GET {path}: 429 (Retry-After {wait:g}s) {_error_text(response)}"
         if wait <= self._retry.max_retry_after:
             self.limiter.pause_for(wait)

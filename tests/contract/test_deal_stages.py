@@ -86,8 +86,7 @@ def vendor(
 def refuse_stages(name: str, standin: object, status: int = 403) -> None:
     """403 or 429 from HubSpot and Pipedrive; an API user who may not see OpportunityStage in
     Salesforce."""
-    # A short Retry-After the clients wait out (0 reads as none: they would wait their default window).
-    wait = 0.01 if status == 429 else None
+    wait = 0 if status == 429 else None  # Retry-After: 0, retried at once
     if isinstance(standin, HubSpotStandIn):
         standin.fail_next(status=status, times=100, path=HUBSPOT_STAGES, retry_after=wait)
     elif isinstance(standin, PipedriveStandIn):

@@ -75,6 +75,18 @@ def test_a_persistent_429_becomes_rate_limited(standin: HubSpotStandIn) -> None:
     assert len(standin.requests) == 3
 
 
+def test_retry_after_zero_is_retried_at_once_not_after_the_policy_default(standin: HubSpotStandIn) -> None:
+    standin.rate_limit_next(policy="TEN_SECONDLY_ROLLING", retry_after=0, times=10)
+    connector = connect(standin, attempts=3)
+
+    with pytest.raises(CRMRateLimitedError) as caught:
+        connector.list_owners()
+
+    assert caught.value.retry_after == 0
+    first, _, third = standin.requests[:3]
+    assert third.at - first.at < 0.5  # without the header this policy waits 10 s
+
+
 def test_the_daily_limit_is_reported_at_once(standin: HubSpotStandIn) -> None:
     standin.rate_limit_next(policy="DAILY", retry_after=None, times=10)
 

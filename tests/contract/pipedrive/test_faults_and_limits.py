@@ -91,6 +91,21 @@ def test_a_persistent_429_raises_rate_limited_after_bounded_retries(
     assert sum(clock.slept) >= 2  # each retry waited for Retry-After
 
 
+def test_retry_after_zero_is_retried_at_once_not_after_the_default_wait(
+    standin: PipedriveStandIn, make_connector: ConnectorFactory
+) -> None:
+    clock = FakeClock(1000.0)
+    standin.fail_next(status=429, retry_after=0, times=20, path="/api/v1/users")
+    connector = make_connector(limiter=SlidingWindowLimiter(20, 2.0, clock=clock, sleep=clock.sleep))
+
+    with pytest.raises(CRMRateLimitedError) as caught:
+        connector.list_owners()
+
+    assert caught.value.retry_after == 0
+    assert len(standin.requests_to("/api/v1/users")) == 3
+    assert sum(clock.slept) == 0  # no burst window waited out
+
+
 def test_a_spent_daily_budget_fails_at_once_and_says_tomorrow(
     standin: PipedriveStandIn, make_connector: ConnectorFactory
 ) -> None:
