@@ -19,5 +19,6 @@ NAMES = (
     "metric_blind16",
     "metric_blind18",
     "metric_blind19",
+    "metric_blind20",
 )
 SETS = {name: FOLDER / f"{name}.yaml" for name in NAMES}

@@ -5,8 +5,8 @@
 Every `split: dev` coaching or numbers item of benchmarks/coaching_eval/questions.yaml, metric_blind16.yaml
 and metric_blind18.yaml becomes an example of its `metric` family (`none` when it names none) in
 prompts/coach/metric_examples.yaml, followed by the messages written for training only
-(prompts/coach/metric_written.yaml). Never written: the test halves, batch 19 of questions.yaml
-(en-19001…, held out to decide whether the model helps) and metric_blind19. A message listed twice
+(prompts/coach/metric_written.yaml). Never written: the test halves, batches 19 and 20 of questions.yaml
+(en-19001…, en-20001…, held out to decide whether the model helps), metric_blind19 and metric_blind20. A message listed twice
 (ignoring case and spacing) is written once, with its first label.
 """
 
@@ -27,7 +27,7 @@ FOLDER = Path(__file__).parent / "coaching_eval"
 SOURCES = tuple(FOLDER / f"{name}.yaml" for name in ("questions", "metric_blind16", "metric_blind18"))
 WRITTEN = EXAMPLES_FILE.with_name("metric_written.yaml")  # family -> messages written for training only
 ASKING_KINDS = {"coaching", "numbers"}
-HELD_OUT = re.compile(r"(?:en|de)-19\d{3}")  # batch 19: decides on the model, never teaches it
+HELD_OUT = re.compile(r"(?:en|de)-(?:19|20)\d{3}")  # batches 19, 20: decide on the model, never teach it
 
 
 def labelled(path: Path) -> Iterator[tuple[str, str, str, str]]:

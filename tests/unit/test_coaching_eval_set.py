@@ -77,9 +77,9 @@ def schema_problems(item: dict[str, Any]) -> list[str]:
     if set(item) != FIELDS:
         problems.append(f"fields {sorted(set(item) ^ FIELDS)} missing or unknown")
         return problems
-    if not re.fullmatch(r"(en|de)-(\d{3}|[5-9]\d{3}|1[0-9]\d{3})", str(item["id"])):
+    if not re.fullmatch(r"(en|de)-(\d{3}|[5-9]\d{3}|1[0-9]\d{3}|20\d{3})", str(item["id"])):
         problems.append(
-            "id must look like en-017 (first set), en-5017 (second set), en-6017 … en-14017 (batches 6–14)"
+            "id must look like en-017 (first set), en-5017 (second set), en-6017 … en-20017 (batches 6–20)"
         )
     if item["split"] not in {"dev", "test"}:
         problems.append("split must be dev or test")
