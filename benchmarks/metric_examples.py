@@ -2,11 +2,11 @@
 
     .venv/bin/python benchmarks/metric_examples.py
 
-Every `split: dev` coaching or numbers item of benchmarks/coaching_eval/questions.yaml, metric_blind16.yaml
-and metric_blind18.yaml becomes an example of its `metric` family (`none` when it names none) in
-prompts/coach/metric_examples.yaml, followed by the messages written for training only
-(prompts/coach/metric_written.yaml). Never written: the test halves, batches 19 and 20 of questions.yaml
-(en-19001…, en-20001…, held out to decide whether the model helps), metric_blind19 and metric_blind20. A message listed twice
+Every `split: dev` coaching or numbers item of benchmarks/coaching_eval/questions.yaml, metric_blind16.yaml,
+metric_blind18.yaml and metric_blind19.yaml becomes an example of its `metric` family (`none` when it
+names none) in prompts/coach/metric_examples.yaml, followed by the messages written for training only
+(prompts/coach/metric_written.yaml). Never written: the test halves, batch 20 of questions.yaml
+(en-20001…, held out to decide whether the model helps) and metric_blind20. A message listed twice
 (ignoring case and spacing) is written once, with its first label.
 """
 
@@ -24,10 +24,12 @@ from bot.coaching.asked_model import EXAMPLES_FILE, NONE
 from bot.coaching.training import question_key
 
 FOLDER = Path(__file__).parent / "coaching_eval"
-SOURCES = tuple(FOLDER / f"{name}.yaml" for name in ("questions", "metric_blind16", "metric_blind18"))
+SOURCES = tuple(
+    FOLDER / f"{name}.yaml" for name in ("questions", "metric_blind16", "metric_blind18", "metric_blind19")
+)
 WRITTEN = EXAMPLES_FILE.with_name("metric_written.yaml")  # family -> messages written for training only
 ASKING_KINDS = {"coaching", "numbers"}
-HELD_OUT = re.compile(r"(?:en|de)-(?:19|20)\d{3}")  # batches 19, 20: decide on the model, never teach it
+HELD_OUT = re.compile(r"(?:en|de)-20\d{3}")  # batch 20: decides on the model, never teaches it
 
 
 def labelled(path: Path) -> Iterator[tuple[str, str, str, str]]:
@@ -62,8 +64,9 @@ def main() -> None:
     found = examples()
     lines = [
         "# Messages labelled with the metric family they ask about (none: they name none), from the dev",
-        "# halves of benchmarks/coaching_eval/questions.yaml (not batch 19), metric_blind16.yaml and",
-        "# metric_blind18.yaml, then prompts/coach/metric_written.yaml (written for training only).",
+        "# halves of benchmarks/coaching_eval/questions.yaml (not batch 20), metric_blind16.yaml,",
+        "# metric_blind18.yaml and metric_blind19.yaml, then prompts/coach/metric_written.yaml (written",
+        "# for training only).",
         "# Made by benchmarks/metric_examples.py; do not edit by hand.",
     ]
     for family in sorted(found):
