@@ -48,7 +48,7 @@ def test_each_example_carries_the_family_its_dev_item_or_written_line_is_labelle
     labels = {question_key(text): family for family, texts in written.items() for text in texts}
     labels |= {
         question_key(str(item["text"])): item["metric"] or "none"
-        for name in ("questions.yaml", "metric_blind16.yaml", "metric_blind18.yaml")
+        for name in ("questions.yaml", "metric_blind16.yaml", "metric_blind18.yaml", "metric_blind19.yaml")
         for item in _items(name)
         if item["split"] == "dev" and item["kind"] in {"coaching", "numbers"}
     }
