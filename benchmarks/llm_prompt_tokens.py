@@ -79,6 +79,8 @@ def sample_stats() -> ManagerStats:
         own_stale_deals=45,
         own_deals_without_next_step=32,
         own_overdue_close_dates=21,
+        own_won_90d=2,
+        own_lost_90d=3,
         stale_days=14,
         fetched_at=datetime.now(UTC),
         source="Demo CRM",

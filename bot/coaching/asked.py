@@ -32,7 +32,7 @@ FAMILY_METRICS: dict[str, tuple[str, str]] = {
     "open_deals": ("open_deals", "own_open_deals"),
     "open_value": ("open_value", "own_open_value"),
     "activities": ("activities_7d_team", "activities_7d_manager"),
-    "won_lost": ("won_90d", "won_90d"),  # the CRM has no personal won/lost count
+    "won_lost": ("won_90d", "own_won_90d"),  # lost_90d and own_lost_90d when lost is named first
 }
 # The overview's line of each family a numbers question names (the manager's activities line also
 # states the team's), and the deals worth a look, which are a list, not a metric.
@@ -45,6 +45,7 @@ OVERVIEW_METRICS = {family: team for family, (team, _) in FAMILY_METRICS.items()
 GENERAL_FIGURES = (ATTENTION, "open_deals")
 FAMILY_OF = {metric: family for family, pair in FAMILY_METRICS.items() for metric in pair} | {
     "lost_90d": "won_lost",
+    "own_lost_90d": "won_lost",
     "stale_share": "stale",
     "no_next_step_share": "no_next_step",
     "overdue_share": "overdue",
@@ -108,14 +109,12 @@ def _read_all(question: str, language: Language) -> list[AskedReading]:
     scope: tuple[bool, str | None] | None = None
     named = asked_families(text, order)
     for family, family_term, words in arbitrated(question, misspelt(text, order, named) or named):
-        if family == "won_lost":
-            lost = first_term(terms["lost_words"], text, order) if lost_first(text, words) else None
-            readings.append(AskedReading("lost_90d" if lost else "won_90d", family_term, lost))
-            continue
         if scope is None:  # read once: it is the question's, whichever family
             scope = own_scope(spaced, text, order)
         own, scope_term = scope
         team_metric, own_metric = FAMILY_METRICS[family]
+        if family == "won_lost" and lost_first(text, words) and first_term(terms["lost_words"], text, order):
+            team_metric, own_metric = "lost_90d", "own_lost_90d"
         readings.append(AskedReading(own_metric if own else team_metric, family_term, scope_term))
     return readings
 

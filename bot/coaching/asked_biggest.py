@@ -120,7 +120,7 @@ def asked_in_scopes(question: str, language: Language, biggest: BiggestReading |
             named.append(in_ranking_scope(apart[family], biggest))
         else:
             team, own = FAMILY_METRICS.get(family, (reading.metric, reading.metric))
-            in_pair = reading.metric in (team, own)  # "lost_90d" has no own
+            in_pair = reading.metric in (team, own)  # "lost_90d" is not in the won pair: kept as read
             named.append((own if biggest.own else team) if in_pair else reading.metric)
     return named
 

@@ -27,7 +27,7 @@ GOAL_METRICS: dict[str, Direction] = {
     "own_overdue_close_dates": "down",
 }
 # A reflective lesson (no goal) may also be about a count no task moves within a deadline.
-REFLECTIVE_METRICS = (*GOAL_METRICS, "won_90d", "lost_90d")
+REFLECTIVE_METRICS = (*GOAL_METRICS, "won_90d", "lost_90d", "own_won_90d", "own_lost_90d")
 # Metrics counted over a window: a deadline beyond it would check work that has dropped out again
 # (activities count the last 7 days; a deal touched today is stale again after the 14-day stale period).
 MAX_DEADLINE_DAYS: dict[str, int] = {

@@ -73,6 +73,8 @@ METRICS: dict[str, tuple[str, Callable[[ManagerStats], float]]] = {
     "team_size": ("direct reports in the CRM", lambda s: s.team_size),
     "won_90d": ("deals won in 90 days", lambda s: s.won_90d),
     "lost_90d": ("deals lost in 90 days", lambda s: s.lost_90d),
+    "own_won_90d": ("deals the manager won personally in 90 days", lambda s: s.own_won_90d),
+    "own_lost_90d": ("deals the manager lost personally in 90 days", lambda s: s.own_lost_90d),
 }
 
 

@@ -210,4 +210,6 @@ def stats_values(stats: ManagerStats, language: Language) -> dict[str, str]:
         "own_stale": n(stats.own_stale_deals),
         "own_no_step": n(stats.own_deals_without_next_step),
         "own_overdue": n(stats.own_overdue_close_dates),
+        "own_won": n(stats.own_won_90d),
+        "own_lost": n(stats.own_lost_90d),
     }

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.crm.base import CRMConnector, CRMRateLimitedError, CRMUnavailableError, ManagerStats
-from bot.crm.codec import stats_from_json, stats_to_json
+from bot.crm.codec import holds_every_figure, stats_from_json, stats_to_json
 from bot.store.db import upsert_insert
 from bot.store.managers import ensure_workspace
 from bot.store.models import CachedStats
@@ -97,7 +97,9 @@ class PipelineStats:
     def _cached(self, team_id: str, crm_owner_id: str) -> ManagerStats | None:
         with self.sessions() as session:
             row = _cache_row(session, team_id, crm_owner_id, self.connector)
-            return stats_from_json(row.payload) if row is not None else None
+            if row is None or not holds_every_figure(row.payload):
+                return None
+            return stats_from_json(row.payload)
 
 
 def _cache_row(session: Session, team_id: str, crm_owner_id: str, connector: str) -> CachedStats | None:

@@ -34,6 +34,8 @@ FIGURE_OF = {
     "activities_7d_team": "team",
     "won_90d": "won",
     "lost_90d": "lost",
+    "own_won_90d": "own_won",
+    "own_lost_90d": "own_lost",
     "team_size": "team_size",
     "own_open_deals": "own_open",
     "own_open_value": "own_value",

@@ -247,6 +247,8 @@ def _combine(
         own_stale_deals=own.stale,
         own_deals_without_next_step=own.no_next_step,
         own_overdue_close_dates=own.overdue,
+        own_won_90d=own.won,
+        own_lost_90d=own.lost,
         stale_days=stale_days,
         fetched_at=now,
         source=source,

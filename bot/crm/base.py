@@ -169,6 +169,8 @@ class ManagerStats:
     own_stale_deals: int
     own_deals_without_next_step: int
     own_overdue_close_dates: int
+    own_won_90d: int  # the manager's own deals won and lost in 90 days (part of won_90d, lost_90d)
+    own_lost_90d: int
     stale_days: int
     fetched_at: datetime
     source: str  # human name of the CRM, e.g. "Demo CRM"

@@ -11,7 +11,8 @@ from bot.crm.base import AttentionDeal, CurrencyTotal, ListedDeal, ManagerStats,
 # 2: own_* numbers. The biggest-deals lists, each listed deal's currency, the other currencies' open
 # totals and the open deals per stage came later without a new version: an entry written before them
 # reads with empty lists and the stats' currency (the weekly history must not be dropped for them).
-# Its open_value may still sum several currencies: it was stored so.
+# Its open_value may still sum several currencies: it was stored so. Own won/lost came later too: an
+# older entry reads 0 for them (history compares neither); the numbers cache fetches it again.
 CODEC_VERSION = 2
 
 
@@ -40,6 +41,8 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "own_stale_deals": stats.own_stale_deals,
         "own_deals_without_next_step": stats.own_deals_without_next_step,
         "own_overdue_close_dates": stats.own_overdue_close_dates,
+        "own_won_90d": stats.own_won_90d,
+        "own_lost_90d": stats.own_lost_90d,
         "stale_days": stats.stale_days,
         "fetched_at": stats.fetched_at.isoformat(),
         "source": stats.source,
@@ -52,6 +55,11 @@ def stats_to_json(stats: ManagerStats) -> dict[str, Any]:
         "own_open_by_stage": [_stage_to_json(total) for total in stats.own_open_by_stage],
         "stage_names_unread": stats.stage_names_unread,
     }
+
+
+def holds_every_figure(data: dict[str, Any]) -> bool:
+    """Whether an entry holds every figure an answer may quote (one written before own won/lost does not)."""
+    return "own_won_90d" in data and "own_lost_90d" in data
 
 
 def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
@@ -76,6 +84,8 @@ def stats_from_json(data: dict[str, Any]) -> ManagerStats | None:
         own_stale_deals=data["own_stale_deals"],
         own_deals_without_next_step=data["own_deals_without_next_step"],
         own_overdue_close_dates=data["own_overdue_close_dates"],
+        own_won_90d=data.get("own_won_90d", 0),
+        own_lost_90d=data.get("own_lost_90d", 0),
         stale_days=data["stale_days"],
         fetched_at=datetime.fromisoformat(data["fetched_at"]),
         source=data["source"],

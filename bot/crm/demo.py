@@ -274,6 +274,8 @@ class DemoConnector:
             own_stale_deals=everyone[0].stale,
             own_deals_without_next_step=everyone[0].no_next_step,
             own_overdue_close_dates=everyone[0].overdue,
+            own_won_90d=everyone[0].won,
+            own_lost_90d=everyone[0].lost,
             stale_days=self._stale_days,
             fetched_at=now,
             source=self.display_name,

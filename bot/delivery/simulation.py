@@ -249,6 +249,9 @@ def synthetic_profiles(count: int, *, now: datetime, seed: int = 7) -> list[Mana
 
         stale, no_step, overdue = (rng.uniform(0, 0.9), rng.uniform(0, 0.8), rng.uniform(0, 0.5))
         owner = Owner(f"sim-{index}", f"manager{index}@sim.example", f"Manager {index}")
+        # drawn in this order so a seed gives the numbers it always gave
+        mine, logged = rng.choice((0, 0, 1, 2, 3, 5, 8, 12)), rng.randint(0, 15) * (team + 1)
+        won, lost = rng.randint(0, 6), rng.randint(0, 6)
         profiles.append(
             ManagerStats(
                 owner=owner,
@@ -259,15 +262,17 @@ def synthetic_profiles(count: int, *, now: datetime, seed: int = 7) -> list[Mana
                 stale_deals=part(open_deals, stale),
                 deals_without_next_step=part(open_deals, no_step),
                 overdue_close_dates=part(open_deals, overdue),
-                activities_7d_manager=rng.choice((0, 0, 1, 2, 3, 5, 8, 12)),
-                activities_7d_team=rng.randint(0, 15) * (team + 1),
-                won_90d=rng.randint(0, 6),
-                lost_90d=rng.randint(0, 6),
+                activities_7d_manager=mine,
+                activities_7d_team=logged,
+                won_90d=won,
+                lost_90d=lost,
                 own_open_deals=own_open,
                 own_open_value=Decimal(own_open * 12_000),
                 own_stale_deals=part(own_open, stale),
                 own_deals_without_next_step=part(own_open, no_step),
                 own_overdue_close_dates=part(own_open, overdue),
+                own_won_90d=won // (team + 1),
+                own_lost_90d=lost // (team + 1),
                 stale_days=14,
                 fetched_at=now,
                 source="Demo CRM",

@@ -70,6 +70,7 @@ def test_each_managers_stats_match_the_reference(connector: CRMConnector, world:
             want.activities_team,
         ), manager_id
         assert (stats.won_90d, stats.lost_90d) == (want.won_90d, want.lost_90d), manager_id
+        assert (stats.own_won_90d, stats.own_lost_90d) == (want.own_won_90d, want.own_lost_90d), manager_id
         assert (
             stats.own_open_deals,
             stats.own_open_value,
@@ -244,3 +245,10 @@ def test_open_deals_per_stage_match_the_reference(factory: str, connect: Connect
 def _by_label(totals: tuple[StageTotal, ...], order: tuple[StageTotal, ...]) -> tuple[StageTotal, ...]:
     place = {total.stage: index for index, total in enumerate(order)}
     return tuple(sorted(totals, key=lambda total: place.get(total.stage, len(place))))
+
+
+def test_managers_win_and_lose_deals_of_their_own_in_the_reference_world(world: World) -> None:
+    """Else the own won/lost checks above would compare zeros."""
+    wants = [expected(world, manager_id) for manager_id in world.managers()]
+    assert any(want.own_won_90d for want in wants) and any(want.own_lost_90d for want in wants)
+    assert all(want.own_won_90d <= want.won_90d and want.own_lost_90d <= want.lost_90d for want in wants)

@@ -155,6 +155,8 @@ class Expected:
     own_stale: int
     own_no_next_step: int
     own_overdue: int
+    own_won_90d: int
+    own_lost_90d: int
     currency: str  # the one most open deals are in (ties: the first code alphabetically)
     # (deal id, name, owner name, amount, currency), biggest first, ties by deal id; deals without amount
     # not ranked; amounts in different currencies never compared: `currency` first, then each other one
@@ -243,6 +245,8 @@ def expected(world: World, manager_id: str, *, stale_days: int = 14) -> Expected
         ),
         own_no_next_step=sum(1 for d in own if not (d.next_step or "").strip()),
         own_overdue=sum(1 for d in own if d.close_date is not None and d.close_date < now.date()),
+        own_won_90d=sum(1 for d in closed if d.status == "won" and d.owner_id == manager_id),
+        own_lost_90d=sum(1 for d in closed if d.status == "lost" and d.owner_id == manager_id),
         currency=currency,
         biggest=biggest_of(world, open_deals, currency),
         own_biggest=biggest_of(world, own, currency),

@@ -211,7 +211,7 @@ def test_loose_words_name_no_other_metric(language: Language, question: str, met
 @pytest.mark.parametrize(
     ("language", "question", "metric"),
     [
-        ("en", "how many deals did i close-win in q2?", "won_90d"),
+        ("en", "how many deals did i close-win in q2?", "own_won_90d"),
         ("en", "what's the value of the deals we closed this quarter", "won_90d"),
         ("en", "how much have we booked so far this quarter?", "won_90d"),
         ("de", "wie viel Umsatz hat das Team im letzten Monat eingefahren", "won_90d"),
@@ -232,7 +232,7 @@ def test_loose_words_name_no_other_metric(language: Language, question: str, met
         ("en", "we closed more than planned, how much revenue was that?", "won_90d"),
         ("de", "Wir haben mehr abgeschlossen als erwartet, wie viel Umsatz war das?", "won_90d"),
         # a future word in another clause, or after the closing, leaves it won
-        ("en", "how many deals did I close last month? I'm going to present it to my boss", "won_90d"),
+        ("en", "how many deals did I close last month? I'm going to present it to my boss", "own_won_90d"),
         ("en", "how much revenue did we close this quarter, going to share it with the board", "won_90d"),
         ("de", "Wie viele Deals haben wir abgeschlossen? Ich soll es dem Chef zeigen", "won_90d"),
         ("en", "how many deals are we going to close this month?", "open_deals"),
@@ -264,7 +264,7 @@ def test_what_is_still_open_asked_in_another_clause_is_asked_beside_the_won_coun
         ("how many deals did we close this month and how many are still open?", ["won_90d", "open_deals"]),
         # "and" in a list of things closed cuts nothing
         ("how many deals and contacts did we close this month?", ["won_90d"]),
-        ("how many deals did I close last month? I'm going to present it to my boss", ["won_90d"]),
+        ("how many deals did I close last month? I'm going to present it to my boss", ["own_won_90d"]),
     ],
 )
 def test_and_how_many_asks_another_count(question: str, metrics: list[str]) -> None:

@@ -36,6 +36,8 @@ def stale_team() -> ManagerStats:
         own_deals_without_next_step=1,
         overdue_close_dates=2,
         own_overdue_close_dates=0,
+        own_won_90d=0,
+        own_lost_90d=0,
         activities_7d_manager=6,
     )
 

@@ -108,6 +108,8 @@ def stats(*, overdue: int) -> ManagerStats:
         own_stale_deals=0,
         own_deals_without_next_step=0,
         own_overdue_close_dates=0,
+        own_won_90d=0,
+        own_lost_90d=0,
         stale_days=14,
         fetched_at=datetime(2026, 11, 23, tzinfo=UTC),
         source="Demo CRM",

@@ -74,6 +74,8 @@ def make_stats(
         own_stale_deals=2,
         own_deals_without_next_step=3,
         own_overdue_close_dates=1,
+        own_won_90d=1,
+        own_lost_90d=2,
         stale_days=14,
         fetched_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
         source="Demo CRM",

@@ -45,6 +45,8 @@ COUNTS = (
     "own_stale_deals",
     "own_deals_without_next_step",
     "own_overdue_close_dates",
+    "own_won_90d",
+    "own_lost_90d",
 )
 # A number in a sentence: a count, a percentage, an amount ("€1,250,000", "1.250.000 €").
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?%)?")

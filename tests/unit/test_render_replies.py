@@ -34,6 +34,8 @@ def _stats(**changes: object) -> ManagerStats:
         "own_stale_deals": 1,
         "own_deals_without_next_step": 1,
         "own_overdue_close_dates": 0,
+        "own_won_90d": 1,
+        "own_lost_90d": 2,
         "stale_days": 14,
         "fetched_at": datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
         "source": "Demo CRM",
