@@ -105,6 +105,7 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
     match? half my sales team are fans": "won" is football here), or it asks nothing, tells no problem
     and chats ("what a derby yesterday, my sales guys are hoarse"): a work word in a side remark does
     not make it a coaching question."""
+    text = business_time(terms, text)
     parts = sentences(text)
     # "did you see the game? anyway, how do I get my reps to log calls" asks without a "?"
     asking = [
@@ -123,6 +124,15 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
         return None
     term = next((found for part in asking if (found := terms.small_talk.first(part))), None)
     return f"small talk: '{term}'" if term else None
+
+
+def business_time(terms: TermLists, text: str) -> str:
+    """`text` without the seasons named as a business time ("want to figure out what we keep missing before
+    the christmas season starts", „vor dem Weihnachtsgeschäft“) where it names the work: there the season
+    is when the work happens, no small talk ("merry christmas everyone" names no work and keeps it)."""
+    if not (terms.evidence.first(text) or terms.strong_domain.first(text)):
+        return text
+    return terms.business_times.without(text)
 
 
 def work_beside_small_talk(terms: TermLists, text: str) -> bool:

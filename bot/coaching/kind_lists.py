@@ -52,6 +52,7 @@ class TermLists(HostileLists):
     greetings: Terms
     small_talk: Terms
     leisure: Terms  # colleagues' food, drinks, festivals, sport: off-topic only where no work is named
+    business_times: Terms  # "before the christmas season": a season as a business time, no small talk
     other_work: Terms
     craft: Terms
     crm_work: Terms
@@ -161,6 +162,7 @@ def term_lists() -> TermLists:
         greetings=listed("off_topic", "greetings"),
         small_talk=listed("off_topic", "phrases"),
         leisure=listed("off_topic", "leisure"),
+        business_times=listed("off_topic", "business_times"),
         other_work=listed("off_topic", "requests"),
         craft=listed("off_topic", "craft"),
         crm_work=Terms([*listed("off_topic", "crm_work").terms, *listed("off_topic", "crm_people").terms]),

@@ -19,6 +19,7 @@ from typing import Literal
 
 from bot.coaching.kind_aside import (
     bet,
+    business_time,
     errand,
     everyday_fault,
     hardware_choice,
@@ -267,7 +268,8 @@ class MessageClassifier:
             return f"a greeting: '{greeting}'"
         if strong or self.terms.vendors.first(text):
             return None
-        if (term := self.terms.small_talk.first(text)) and not work_beside_small_talk(self.terms, text):
+        chat = business_time(self.terms, text)  # "before the christmas season starts" beside the work
+        if (term := self.terms.small_talk.first(chat)) and not work_beside_small_talk(self.terms, chat):
             return f"small talk: '{term}'"
         # "ok, but how do I do that when everyone works remotely?" right after a lesson asks about it
         if pending and asks(self.terms, message, text):
