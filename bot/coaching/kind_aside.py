@@ -129,8 +129,10 @@ def small_talk_around_work(terms: TermLists, message: str, text: str) -> str | N
 def business_time(terms: TermLists, text: str) -> str:
     """`text` without the seasons named as a business time ("want to figure out what we keep missing before
     the christmas season starts", „vor dem Weihnachtsgeschäft“) where it names the work: there the season
-    is when the work happens, no small talk ("merry christmas everyone" names no work and keeps it)."""
-    if not (terms.evidence.first(text) or terms.strong_domain.first(text)):
+    is when the work happens, no small talk ("merry christmas everyone" names no work and keeps it). The team
+    alone is no work named: "before christmas I'd like to take my team out for drinks" is small talk."""
+    work = terms.crm_people.without(text)
+    if not (terms.evidence.first(work) or terms.strong_domain.first(work)):
         return text
     return terms.business_times.without(text)
 

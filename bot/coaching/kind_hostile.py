@@ -44,7 +44,7 @@ def hostile(terms: TermLists, message: str, text: str) -> str | None:
     said = _unquoted(terms, text)  # what the asker says, not what they quote of someone else
     if match := CENSORED.search(said):
         return f"a starred-out swear word: '{match.group()}'"
-    if term := terms.hostile.first(said):
+    if term := terms.hostile.first(said) or _belittles(terms, message, text):
         return f"hostile: '{term}'"
     if term := _command(terms, said):
         return f"hostile: '{term}'"
@@ -66,6 +66,17 @@ def _unquoted(terms: TermLists, text: str) -> str:
         return quoted.group() if len(said.split()) < MIN_QUOTED_WORDS or at_coach else " "
 
     return QUOTED.sub(reported, text)
+
+
+def _belittles(terms: TermLists, message: str, text: str) -> str | None:
+    """The coach belittled ("you know nothing about sales, don't tell me how to run my team"), said to it in
+    a message that asks nothing; a question or a plea for help is about the work ("what if you have no clue
+    why a deal was lost?", "you're just a bot, but maybe you can help: how do I…"), and a quotation is
+    someone else's ("a rep keeps saying 'you have no clue what it's like in the field'")."""
+    said = QUOTED.sub(" ", text)
+    if asks(terms, message, terms.belittling.without(said)):  # "don't tell me how to run…" asks no help
+        return None
+    return terms.belittling.first(said)
 
 
 def _hands_out(terms: TermLists, text: str) -> str | None:

@@ -12,6 +12,7 @@ from bot.coaching.others_terms import others_people
 @dataclass(frozen=True, slots=True)
 class HostileLists:
     hostile: Terms
+    belittling: Terms  # the coach belittled: hostile said to it in a message that asks nothing
     insults: Terms
     help: Terms
     injection: Terms
@@ -74,6 +75,7 @@ def hostile_lists() -> dict[str, Terms]:
     """Each of HostileLists' lists by its field's name, both languages merged."""
     return {
         "hostile": listed("hostile", "phrases"),
+        "belittling": listed("hostile", "belittling"),
         "insults": listed("hostile", "insults"),
         "help": listed("hostile", "help"),
         "injection": listed("hostile", "injection"),
