@@ -80,7 +80,7 @@ def _family(question: str, language: Language) -> str | None:
             ("activities", "team"),
         ),
         (
-            "Wie bringe ich das Team dazu, jeden Kundenbesuch sauber einzupflegen?",
+            "Wie bringe ich das Team dazu, ihre Gespräche mit Kunden sauber einzupflegen?",
             "de",
             ("activities", "team"),
         ),
@@ -179,6 +179,13 @@ def test_wont_names_no_won_deals(question: str, language: Language) -> None:
         ("Wie viele unserer Deals haben seit Wochen koa Aktivität?", "de", "stale"),
         ("Wir haben 20 Deals ohne jede Aktivität seit einem Monat. Was tun?", "de", "stale"),
         ("Welche Deals haben null Aktivitäten seit 30 Tagen?", "de", "stale"),
+        # the clicks to log one call are no count of calls
+        (
+            "die jungs sagen das crm ist zu umständlich, gefühlt 12 klicks um einen anruf zu erfassen. "
+            "wie geh ich damit um?",
+            "de",
+            None,
+        ),
         ("Die Deals, de seit Wochn koa Aktivität ham, was mach ma?", "de", "stale"),
         (
             "Der Kunde ist dreimal angelegt, mit drei Deals von drei Leuten. Zwei davon seit Monaten ohne "
@@ -190,7 +197,7 @@ def test_wont_names_no_won_deals(question: str, language: Language) -> None:
         ("Nicht das Team ist das Problem, sondern die Deals ohne nächsten Schritt.", "de", "no_next_step"),
     ],
 )
-def test_near_misses_keep_their_reading(question: str, language: Language, expected: str) -> None:
+def test_near_misses_keep_their_reading(question: str, language: Language, expected: str | None) -> None:
     assert _family(question, language) == expected
 
 
