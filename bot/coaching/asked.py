@@ -97,12 +97,14 @@ def read_all(question: str, language: Language) -> list[AskedReading]:
     are taken out („Deals ohne Aktivität“ is stale, not also activities). A figure stated as context
     beside a question about another one is not asked ("I have 12 stale deals, how many are overdue?").
     The answer's language comes first, but a question typed in the other language is understood too.
-    A figure mentioned only to set it aside is left out when the rest names one (asked_dismissed)."""
+    A figure mentioned only to set it aside is left out when the rest names one (asked_dismissed).
+    A dismissal sets a figure aside, not whose figures are asked: without a scope cue in the rest, a
+    strong own cue of the whole message decides ("not the team, me: stale deals?")."""
     kept = undismissed(question)
-    return (kept != question and _read_all(kept, language)) or _read_all(question, language)
+    return (kept != question and _read_all(kept, language, question)) or _read_all(question, language)
 
 
-def _read_all(question: str, language: Language) -> list[AskedReading]:
+def _read_all(question: str, language: Language, whole: str | None = None) -> list[AskedReading]:
     spaced, text, order = prepared(question, language)
     terms = metric_terms()
     readings: list[AskedReading] = []
@@ -111,6 +113,8 @@ def _read_all(question: str, language: Language) -> list[AskedReading]:
     for family, family_term, words in arbitrated(question, misspelt(text, order, named) or named):
         if scope is None:  # read once: it is the question's, whichever family
             scope = own_scope(spaced, text, order)
+            if whole is not None and scope[1] is None:
+                scope = strong_scope(whole, language) or scope
         own, scope_term = scope
         team_metric, own_metric = FAMILY_METRICS[family]
         if family == "won_lost" and lost_first(text, words) and first_term(terms["lost_words"], text, order):
@@ -123,6 +127,13 @@ def question_scope(question: str, language: Language) -> tuple[bool, str | None]
     """Whether the question is about the manager's own deals, and the cue that says so."""
     spaced, text, order = prepared(question, language)
     return own_scope(spaced, text, order)
+
+
+def strong_scope(question: str, language: Language) -> tuple[bool, str | None] | None:
+    """The manager's own, when the question says so with a strong cue ([scope] own_strong), else None."""
+    own, term = question_scope(question, language)
+    strong = metric_terms()["scope"]["own_strong"]
+    return (own, term) if own and any(term in strong[lang] for lang in LANGUAGES) else None
 
 
 def request_term(question: str, request: str) -> str | None:

@@ -65,7 +65,8 @@ def _families(text: str, order: list[Language]) -> list[Named]:
 
 def _unsituated(text: str, order: list[Language]) -> str:
     """The text with each phrase of [situated] blanked in a sentence without a word of its `when`, or in
-    a message without a word of its `about`."""
+    a message without a word of its `about`; of a group with `keeps_unless`, in a message without a
+    word of it, all but its last word („null Aktivitäten“ of a rep names activities)."""
     for group in metric_terms()["situated"].values():
         about = group.get("about")
         unrelated = about is not None and first_term(about, text, order) is None
@@ -78,8 +79,16 @@ def _unsituated(text: str, order: list[Language]) -> str:
                         or not _beside(group.get("when"), text, hit, order)
                         or (near is not None and not _near(near, text, hit, order))
                     ):
-                        text = text[: hit.start()] + " " * len(hit.group(0)) + text[hit.end() :]
+                        kept = hit.group(0).rstrip().rfind(" ") + 1 if _keeps(group, text, order) else None
+                        blanked = len(hit.group(0)) if kept is None else kept
+                        text = text[: hit.start()] + " " * blanked + text[hit.start() + blanked :]
     return text
+
+
+def _keeps(group: dict[str, dict[str, list[str]]], text: str, order: list[Language]) -> bool:
+    """Whether a group's phrase keeps its last word: the message names none of its `keeps_unless`."""
+    unless = group.get("keeps_unless")
+    return unless is not None and first_term(unless, text, order) is None
 
 
 def _near(near: dict[str, list[str]], text: str, hit: re.Match[str], order: list[Language]) -> bool:
