@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.coaching.asked import read_all
 from bot.crm.base import ManagerStats
 from bot.formatting import format_int
+from bot.i18n import Language
 from tests.helpers import ask_anna
 
 
@@ -67,3 +69,24 @@ def test_the_demo_managers_win_and_lose_deals_of_their_own(anna_today: ManagerSt
     """Else the tests above could pass on zeros."""
     assert anna_today.own_won_90d != anna_today.own_lost_90d
     assert 0 < anna_today.own_won_90d + anna_today.own_lost_90d < anna_today.won_90d + anna_today.lost_90d
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "metric"),
+    [
+        ("en", "what's my win rate this quarter?", "own_won_90d"),
+        ("en", "my close rate on service contracts is way below the rest of the team, why?", "own_won_90d"),
+        ("en", "my hit rate vs the team average?", "own_won_90d"),
+        ("de", "wie ist meine Gewinnquote?", "own_won_90d"),
+        ("de", "Meine Abschlussquote liegt unter dem Teamschnitt, woran liegt das?", "own_won_90d"),
+        ("de", "meine Verluste im letzten Quartal, was lerne ich daraus?", "own_lost_90d"),
+        # the team's, or a rep's, stays the team's
+        ("en", "what's my team's win rate?", "won_90d"),
+        ("en", "how's the win rate of my reps compared to last year?", "won_90d"),
+        ("en", "what is our win rate?", "won_90d"),
+        ("de", "wie ist die Gewinnquote von meinem Team?", "won_90d"),
+        ("de", "die Abschlussquote vom Jochen liegt unter dem Teamschnitt", "won_90d"),
+    ],
+)
+def test_a_rate_of_ones_own_is_the_own_won_count(language: Language, question: str, metric: str) -> None:
+    assert [reading.metric for reading in read_all(question, language)][:1] == [metric]
