@@ -60,6 +60,7 @@ SCRIPT = (
             "ask where in salesforce do I build a report of my team's overdue opportunities?",
             "ask how many overdue deals does the CEO have?",
             "ask how many deals did we close this quarter?",
+            "ask how many deals did I win myself?",
         ),
     ),
     ("U0PAT", "Pat Newcomer", "pat.newcomer@example.org", "Europe/London", "en-GB", ("stats", "forecast")),

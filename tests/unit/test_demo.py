@@ -54,6 +54,9 @@ def test_demo_shows_help_stats_and_the_unlinked_case(tmp_path: Path, monkeypatch
     assert "Your pipeline, James" in shown and "Open deals" in shown
     pruned = " ".join(shown.split("are hot air")[1].split("Only you can see")[0].replace("│", " ").split())
     assert "Lessons: pipeline-review-prune-to-real-deals" in pruned  # too many deals: close the unreal ones
+    own_won = shown.split("did I win myself?")[1].split("Only you can see")[0]
+    own_won = " ".join(own_won.replace("│", " ").split())
+    assert "deals of your own in the last 90 days" in own_won and "Lessons:" not in own_won  # the own count
     assert "at most" in pruned and "open deals in your team within 7 days" in pruned  # the goal on them
     biggest = shown.split("ask what are our 3 biggest deals?")[1].split("Only you can see this")[0]
     assert biggest.count("• €") == 3  # a numbers question: the three biggest open deals, no lesson
